@@ -1,0 +1,196 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pipeguard/pipeguard/scan"
+	"github.com/pipeguard/pipeguard/scan/engine"
+	"github.com/pipeguard/pipeguard/scan/report"
+)
+
+// scanOptions are the scan command's flags.
+type scanOptions struct {
+	engine engine.Options
+
+	format      string
+	output      string
+	reports     []string
+	scanners    string
+	history     bool
+	staged      bool
+	maxFileSize string
+	verbose     bool
+}
+
+func newScanCmd(s Streams) *cobra.Command {
+	o := &scanOptions{}
+	cmd := &cobra.Command{
+		Use:   "scan [PATH]",
+		Short: "Scan a repository for secrets, vulnerable dependencies and unsafe configuration",
+		Long: `Scan a repository (default: the current directory).
+
+By default the working tree is scanned by every scanner (secrets, deps,
+config). --history scans all of git history for secrets, --range A..B only
+the commits in a range, --staged the git index.
+
+Exit codes: 0 pass, 1 blocking findings, 2 scan incomplete (a scanner or
+database failed), 3 usage or configuration error.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				o.engine.Root = args[0]
+			}
+			return runScan(cmd, s, o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&o.format, "format", "f", "text", "output format: "+strings.Join(report.Formats, ", "))
+	f.StringVarP(&o.output, "output", "o", "", "write the output to `FILE` instead of stdout")
+	f.StringArrayVar(&o.reports, "report", nil, "also write a report, as `FORMAT=PATH` (repeatable)")
+	f.StringVar(&o.scanners, "scanners", "", "comma-separated scanners to run: secrets,deps,config (default all)")
+	f.BoolVar(&o.history, "history", false, "scan all of git history for secrets")
+	f.StringVar(&o.engine.Range, "range", "", "scan only the commits in `A..B`")
+	f.BoolVar(&o.staged, "staged", false, "scan the git index (staged changes)")
+	f.StringVar(&o.maxFileSize, "max-file-size", "", "skip files larger than `SIZE` (bytes, or with KB/MB/GB; default 10MB; 0 for no limit)")
+	f.StringVar(&o.engine.GitleaksConfig, "gitleaks-config", "", "gitleaks configuration `FILE` (default: the repository's .gitleaks.toml)")
+	f.StringVar(&o.engine.GoVulnDB, "go-vulndb", "", "Go vulnerability database `URL|PATH` (default https://vuln.go.dev)")
+	f.StringVar(&o.engine.OSVDB, "osv-db", "", "offline OSV database `PATH` (folder of OSV records, or all.zip) for Python")
+	f.BoolVar(&o.engine.Online, "online", true, "query the OSV API for Python advisories when no --osv-db is given")
+	f.StringArrayVar(&o.engine.PolicyDirs, "policy", nil, "add Rego policies from `DIR` (repeatable)")
+	f.StringVar(&o.engine.ConfigFile, "config", "", "pipeguard configuration `FILE` (default: .pipeguard.yaml files in the repository)")
+	f.StringVar(&o.engine.Baseline, "baseline", "", "baseline `FILE` of known findings: they are reported as existing and do not block")
+	f.StringVar(&o.engine.NewSince, "new-since", "", "base `REF`: only findings the change introduced since REF block")
+	f.StringVar(&o.engine.TrustedConfigFrom, "trusted-config-from", "", "read config, suppressions and policies from `REF` (e.g. the pull request's base)")
+	f.StringVar(&o.engine.FailOn, "fail-on", "", "severity at and above which findings block: critical, high, medium, low, info")
+	f.BoolVarP(&o.verbose, "verbose", "v", false, "log progress to stderr")
+	cmd.MarkFlagsMutuallyExclusive("history", "range", "staged")
+	return cmd
+}
+
+func runScan(cmd *cobra.Command, s Streams, o *scanOptions) error {
+	opts := o.engine
+	opts.Version = toolVersion()
+	switch {
+	case o.history:
+		opts.Mode = scan.ModeHistory
+	case opts.Range != "":
+		opts.Mode = scan.ModeRange
+	case o.staged:
+		opts.Mode = scan.ModeStaged
+	default:
+		opts.Mode = scan.ModeTree
+	}
+	if o.scanners != "" {
+		opts.Scanners = strings.Split(o.scanners, ",")
+	}
+	if o.maxFileSize != "" {
+		n, err := parseSize(o.maxFileSize)
+		if err != nil {
+			return usageErr(fmt.Errorf("--max-file-size: %w", err))
+		}
+		if n == 0 {
+			n = -1
+		}
+		opts.MaxFileSize = n
+	}
+	if !report.Known(o.format) {
+		return usageErr(fmt.Errorf("--format: unknown format %q (want %s)", o.format, strings.Join(report.Formats, ", ")))
+	}
+	outs, err := parseReports(o.reports)
+	if err != nil {
+		return usageErr(err)
+	}
+	if o.verbose {
+		opts.Log = slog.New(slog.NewTextHandler(s.Err, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+
+	rep, err := engine.Scan(cmd.Context(), opts)
+	if err != nil {
+		if scan.IsConfigError(err) {
+			return usageErr(err)
+		}
+		return &exitError{code: scan.ExitIncomplete, err: err}
+	}
+
+	ropts := report.Options{}
+	// The main output: stdout or -o.
+	if o.output == "" {
+		ropts.Color = report.ColorEnabled(s.Out, s.Getenv)
+		if err := report.Write(o.format, s.Out, rep, ropts); err != nil {
+			return &exitError{code: scan.ExitIncomplete, err: fmt.Errorf("write %s output: %w", o.format, err)}
+		}
+	} else {
+		outs = append([]reportOut{{format: o.format, path: o.output}}, outs...)
+	}
+	for _, out := range outs {
+		if err := writeReportFile(out, rep); err != nil {
+			return &exitError{code: scan.ExitIncomplete, err: err}
+		}
+	}
+	if code := rep.ExitCode(); code != scan.ExitPass {
+		return &exitError{code: code}
+	}
+	return nil
+}
+
+// reportOut is one --report FORMAT=PATH.
+type reportOut struct{ format, path string }
+
+func parseReports(specs []string) ([]reportOut, error) {
+	var outs []reportOut
+	for _, spec := range specs {
+		format, path, ok := strings.Cut(spec, "=")
+		if !ok || format == "" || path == "" {
+			return nil, fmt.Errorf("--report %q: want FORMAT=PATH", spec)
+		}
+		if !report.Known(format) {
+			return nil, fmt.Errorf("--report %q: unknown format %q (want %s)", spec, format, strings.Join(report.Formats, ", "))
+		}
+		outs = append(outs, reportOut{format: format, path: path})
+	}
+	return outs, nil
+}
+
+func writeReportFile(out reportOut, rep *scan.Report) (err error) {
+	f, err := os.Create(out.path)
+	if err != nil {
+		return fmt.Errorf("write %s report: %w", out.format, err)
+	}
+	defer func() {
+		if cerr := f.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("write %s report %s: %w", out.format, out.path, cerr)
+		}
+	}()
+	if err := report.Write(out.format, f, rep, report.Options{}); err != nil {
+		return fmt.Errorf("write %s report %s: %w", out.format, out.path, err)
+	}
+	return nil
+}
+
+// parseSize reads a byte count with an optional KB, MB or GB suffix (powers of 1024).
+func parseSize(s string) (int64, error) {
+	t := strings.ToUpper(strings.TrimSpace(s))
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}, {"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}, {"B", 1}} {
+		if strings.HasSuffix(t, u.suffix) {
+			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(t, 10, 64)
+	if err != nil || n < 0 {
+		return 0, errors.New("want a size like 500KB, 10MB or 1048576")
+	}
+	return n * mult, nil
+}
+

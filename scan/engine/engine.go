@@ -1,0 +1,118 @@
+// Package engine turns a scan's options into a report: it builds the
+// target, the scanners, runs them through scan.Run, then applies
+// suppressions, the baseline and the gate. The CLI, the pre-push hook and
+// the multi-repository audit all call Scan.
+package engine
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/pipeguard/pipeguard/scan"
+)
+
+// Options is everything one scan needs. The zero value of a field means its
+// default.
+type Options struct {
+	// Root is the folder to scan; default the current directory.
+	Root string
+	// Mode is tree (default), history, range or staged.
+	Mode scan.Mode
+	// Range is "A..B" for ModeRange.
+	Range string
+	// Scanners selects scanners by name; empty means all.
+	Scanners []string
+	// MaxFileSize is the largest file read, in bytes; 0 means DefaultMaxFileSize, negative means no limit.
+	MaxFileSize int64
+	// GitleaksConfig overrides the repository's .gitleaks.toml.
+	GitleaksConfig string
+	// GoVulnDB is a URL or a local folder in govulncheck's layout.
+	GoVulnDB string
+	// OSVDB is a local OSV database (folder or all.zip) for Python advisories.
+	OSVDB string
+	// Online allows the OSV API when no OSVDB is given.
+	Online bool
+	// PolicyDirs are user policy folders added to the built-in ones.
+	PolicyDirs []string
+	// ConfigFile overrides the discovered .pipeguard.yaml.
+	ConfigFile string
+	// Baseline is a baseline file of known findings.
+	Baseline string
+	// NewSince is a base revision: findings present there are not new.
+	NewSince string
+	// TrustedConfigFrom is a revision whose config, suppressions and policies decide.
+	TrustedConfigFrom string
+	// FailOn overrides the severity at and above which findings block.
+	FailOn string
+	// Changed, when set, limits findings to these lines.
+	Changed scan.Changes
+	// Event and Branch describe the CI context for the gate (push, pull_request, schedule, pre-push...).
+	Event  string
+	Branch string
+	// Version is pipeguard's version, recorded in the report.
+	Version string
+	// Log receives progress messages; nil discards them. It never receives a secret.
+	Log *slog.Logger
+}
+
+// DefaultMaxFileSize is the default limit on the size of a scanned file.
+const DefaultMaxFileSize = 10 << 20
+
+// Scan runs one scan. It returns an error only when the scan could not
+// start (a *scan.ConfigError for bad options or configuration); a scanner
+// that fails is recorded in the report, which is then incomplete.
+func Scan(ctx context.Context, opts Options) (*scan.Report, error) {
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	root, err := filepath.Abs(orDefault(opts.Root, "."))
+	if err != nil {
+		return nil, fmt.Errorf("resolve root %s: %w", opts.Root, err)
+	}
+	opts.Root = root
+	names, err := selectScanners(opts.Scanners)
+	if err != nil {
+		return nil, err
+	}
+	opts.Scanners = names
+	return run(ctx, opts)
+}
+
+// selectScanners validates --scanners and returns the names in canonical order.
+func selectScanners(names []string) ([]string, error) {
+	if len(names) == 0 {
+		return slices.Clone(scan.AllScanners), nil
+	}
+	var out []string
+	for _, n := range names {
+		n = strings.TrimSpace(n)
+		if n == "" {
+			continue
+		}
+		if !slices.Contains(scan.AllScanners, n) {
+			return nil, &scan.ConfigError{Err: fmt.Errorf("unknown scanner %q (want %s)", n, strings.Join(scan.AllScanners, ", "))}
+		}
+		if !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	if len(out) == 0 {
+		return nil, &scan.ConfigError{Err: fmt.Errorf("no scanner selected")}
+	}
+	slices.SortFunc(out, func(a, b string) int {
+		return slices.Index(scan.AllScanners, a) - slices.Index(scan.AllScanners, b)
+	})
+	return out, nil
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
