@@ -1,0 +1,224 @@
+package repoconf
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pipeguard/pipeguard/scan"
+)
+
+// writeTree creates files (path -> content) under dir.
+func writeTree(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, content := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// git runs git in dir with a clean, deterministic environment.
+func git(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(),
+		"GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null",
+		"GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com",
+		"GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func TestMonorepoInheritance(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{
+		".pipeguard.yaml": `
+fail_on: high
+thresholds: {config: medium}
+disable_rules: [api-docs-exposed]
+exclude: ["fixtures/"]
+secrets: {severity: critical}
+`,
+		"services/billing/.pipeguard.yaml": `
+thresholds:
+  config: low
+  deps: critical
+disable_rules: [rate-limit-missing]
+exclude: ["legacy/**"]
+`,
+		"services/billing/api/.pipeguard.yml": "fail_on: medium\nscanners: [secrets, config]\n",
+		"services/search/app.py":               "",
+	})
+	set, err := Load(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		path          string
+		dir           string
+		failOn        scan.Severity
+		config, deps  scan.Severity
+		disabled      []string
+		enabled       []string
+		excluded, not []string
+	}{
+		{path: "main.py", dir: "", failOn: scan.High, config: scan.Medium, deps: scan.High,
+			disabled: []string{"api-docs-exposed"}, enabled: []string{"deps"},
+			excluded: []string{"fixtures/a.py", "fixtures/x/y.py"}, not: []string{"services/billing/legacy/a.py", "main.py"}},
+		{path: "services/search/app.py", dir: "", failOn: scan.High, config: scan.Medium, deps: scan.High},
+		{path: "services/billing/app.py", dir: "services/billing", failOn: scan.High, config: scan.Low, deps: scan.Critical,
+			disabled: []string{"api-docs-exposed", "rate-limit-missing"}, enabled: []string{"deps"},
+			excluded: []string{"fixtures/a.py", "services/billing/legacy/old.py"}, not: []string{"legacy/old.py", "services/billing/app.py"}},
+		{path: "services/billing/api/routes/x.py", dir: "services/billing/api", failOn: scan.Medium, config: scan.Low, deps: scan.Critical,
+			disabled: []string{"api-docs-exposed", "rate-limit-missing"}},
+		{path: "services/billingx/a.py", dir: "", failOn: scan.High, config: scan.Medium, deps: scan.High},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			c := set.For(tt.path)
+			if c.Dir != tt.dir {
+				t.Fatalf("For(%q).Dir = %q, want %q", tt.path, c.Dir, tt.dir)
+			}
+			if c.FailOn != tt.failOn || c.Threshold("config") != tt.config || c.Threshold("deps") != tt.deps {
+				t.Errorf("fail_on %q config %q deps %q; want %q %q %q", c.FailOn, c.Threshold("config"), c.Threshold("deps"), tt.failOn, tt.config, tt.deps)
+			}
+			if c.SecretSeverity != scan.Critical {
+				t.Errorf("secrets severity %q not inherited", c.SecretSeverity)
+			}
+			for _, r := range tt.disabled {
+				if !c.RuleDisabled(&scan.Finding{Rule: r}) {
+					t.Errorf("rule %s should be disabled", r)
+				}
+			}
+			for _, p := range tt.excluded {
+				if !c.Excluded(p) {
+					t.Errorf("%s should be excluded", p)
+				}
+			}
+			for _, p := range tt.not {
+				if c.Excluded(p) {
+					t.Errorf("%s should not be excluded", p)
+				}
+			}
+		})
+	}
+	if c := set.For("services/billing/api/x.py"); c.Enabled("deps") || !c.Enabled("config") {
+		t.Errorf("scanners in api: %v", c.Scanners)
+	}
+	if got := set.For("services/billing/api/x.py").Sources; len(got) != 3 {
+		t.Errorf("sources = %v, want the three files root first", got)
+	}
+	if set.Root().IgnoreFile != DefaultIgnoreFile {
+		t.Errorf("ignore file = %q", set.Root().IgnoreFile)
+	}
+
+	// Apply drops by the config of each finding's own folder.
+	rep := scan.NewReport(dir, scan.Tool{}, scan.TargetInfo{})
+	rep.Findings = []scan.Finding{
+		{Scanner: "config", Rule: "rate-limit-missing", Path: "services/billing/app.py", Severity: scan.Low},
+		{Scanner: "config", Rule: "rate-limit-missing", Path: "services/search/app.py", Severity: scan.Low},
+		{Scanner: "deps", Rule: "GO-2024-0001", Path: "services/billing/api/go.mod", Severity: scan.High},
+		{Scanner: "secrets", Rule: "github-pat", Path: "fixtures/token.txt", Severity: scan.High},
+		{Scanner: "secrets", Rule: "github-pat", Path: "services/search/settings.py", Severity: scan.High},
+	}
+	set.Apply(rep)
+	if len(rep.Findings) != 2 || rep.Findings[0].Path != "services/search/app.py" || rep.Findings[1].Severity != scan.Critical {
+		t.Errorf("after Apply: %+v", rep.Findings)
+	}
+}
+
+func TestUnknownKeyNamesFileAndLine(t *testing.T) {
+	tests := []struct {
+		name, body string
+		root       bool
+		line       int
+		want       string
+	}{
+		{"top", "fail_on: high\nfial_on: low\n", true, 2, `unknown key "fial_on"`},
+		{"nested", "deps:\n  go_vulndb: /db\n  osv: /osv\n", true, 3, `unknown key "osv" in deps`},
+		{"threshold scanner", "thresholds:\n  secret: low\n", true, 2, `unknown key "secret"`},
+		{"severity", "fail_on: severe\n", true, 1, "unknown severity"},
+		{"root only", "baseline: b.json\n", false, 1, "repository-wide"},
+		{"syntax", "fail_on: [high\n", true, 0, "yaml"},
+		{"size", "max_file_size: lots\n", true, 1, "max_file_size"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("svc/.pipeguard.yaml", []byte(tt.body), tt.root)
+			var ce *scan.ConfigError
+			if !errors.As(err, &ce) {
+				t.Fatalf("err = %v, want a ConfigError", err)
+			}
+			if ce.Path != "svc/.pipeguard.yaml" || (tt.line > 0 && ce.Line != tt.line) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("err = %v (line %d), want %q at line %d", err, ce.Line, tt.want, tt.line)
+			}
+		})
+	}
+	l, err := Parse("x", []byte("max_file_size: 2MiB\nonly_new: true\n"), true)
+	if err != nil || *l.MaxFileSize != 2<<20 || !*l.OnlyNew {
+		t.Errorf("Parse = %+v, %v", l, err)
+	}
+}
+
+func TestLoadRevIgnoresWorkingTree(t *testing.T) {
+	dir := t.TempDir()
+	git(t, dir, "init", "-q", "-b", "main")
+	writeTree(t, dir, map[string]string{".pipeguard.yaml": "fail_on: low\n", "svc/.pipeguard.yaml": "thresholds: {config: low}\n"})
+	git(t, dir, "add", "-A")
+	git(t, dir, "commit", "-q", "-m", "strict")
+	git(t, dir, "checkout", "-q", "-b", "head")
+	writeTree(t, dir, map[string]string{".pipeguard.yaml": "fail_on: critical\ndisable_rules: [github-pat]\nscanners: [deps]\n"})
+	git(t, dir, "commit", "-q", "-am", "relax")
+
+	head, err := Load(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if head.Root().FailOn != scan.Critical {
+		t.Fatalf("working tree fail_on = %q", head.Root().FailOn)
+	}
+	base, err := LoadRev(context.Background(), dir, "main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := base.For("svc/a.py")
+	if base.Root().FailOn != scan.Low || !c.Enabled("secrets") || c.RuleDisabled(&scan.Finding{Rule: "github-pat"}) || c.Threshold("config") != scan.Low {
+		t.Errorf("trusted config = %+v", c)
+	}
+	if got := c.Sources; len(got) != 2 || got[0] != ".pipeguard.yaml@main" {
+		t.Errorf("sources = %v", got)
+	}
+	if _, err := LoadRev(context.Background(), dir, "no-such-ref"); !scan.IsConfigError(err) {
+		t.Errorf("bad rev: err = %v, want a ConfigError", err)
+	}
+}
+
+func TestOverrideWinsOverFiles(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{".pipeguard.yaml": "fail_on: low\n", "a/.pipeguard.yaml": "fail_on: medium\n"})
+	set, err := Load(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := set.Override(&Layer{FailOn: scan.Critical, DisableRules: []string{"x"}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"r.py", "a/b.py"} {
+		if c := set.For(p); c.FailOn != scan.Critical || !c.RuleDisabled(&scan.Finding{Rule: "x"}) {
+			t.Errorf("%s: %+v", p, c)
+		}
+	}
+}
