@@ -60,7 +60,7 @@ disable_rules: [rate-limit-missing]
 exclude: ["legacy/**"]
 `,
 		"services/billing/api/.pipeguard.yml": "fail_on: medium\nscanners: [secrets, config]\n",
-		"services/search/app.py":               "",
+		"services/search/app.py":              "",
 	})
 	set, err := Load(context.Background(), dir)
 	if err != nil {
