@@ -1,0 +1,140 @@
+package policy
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+
+	"github.com/pipeguard/pipeguard/scan"
+)
+
+// Engine is a set of compiled, sandboxed Rego modules. Queries are prepared
+// once, on first use, and evaluated as often as needed; an Engine is safe
+// for concurrent use.
+type Engine struct {
+	compiler *ast.Compiler
+	modules  map[string]*parsed
+
+	mu       sync.Mutex
+	prepared map[string]*rego.PreparedEvalQuery
+}
+
+// CompileOptions tune Compile.
+type CompileOptions struct {
+	// Print keeps print() statements (they are erased otherwise). Only tests use it.
+	Print bool
+}
+
+// Compile parses and compiles mods (test modules included if given) in the
+// sandbox: Rego v1, without http.send, net.* or opa.runtime. A syntax
+// error, a compile error or a forbidden built-in is a *scan.ConfigError
+// naming the file and line.
+func Compile(ctx context.Context, mods []Module, opts CompileOptions) (*Engine, error) {
+	parsedMods := make(map[string]*parsed, len(mods))
+	for _, m := range mods {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if _, dup := parsedMods[m.Path]; dup {
+			continue
+		}
+		p, err := parse(m)
+		if err != nil {
+			return nil, err
+		}
+		parsedMods[m.Path] = p
+	}
+	c, err := compile(parsedMods, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &Engine{compiler: c, modules: parsedMods, prepared: map[string]*rego.PreparedEvalQuery{}}, nil
+}
+
+func newCompiler(opts CompileOptions) *ast.Compiler {
+	return ast.NewCompiler().
+		WithCapabilities(Capabilities()).
+		WithEnablePrintStatements(opts.Print).
+		WithDefaultRegoVersion(ast.RegoV1).
+		WithUseTypeCheckAnnotations(true)
+}
+
+func compile(mods map[string]*parsed, opts CompileOptions) (*ast.Compiler, error) {
+	in := make(map[string]*ast.Module, len(mods))
+	for k, p := range mods {
+		in[k] = p.ast
+	}
+	c := newCompiler(opts)
+	c.Compile(in)
+	if c.Failed() {
+		return nil, astError("policies", c.Errors)
+	}
+	return c, nil
+}
+
+// Compiler returns the compiled modules, for callers that need OPA's own
+// APIs (annotations, the tester).
+func (e *Engine) Compiler() *ast.Compiler { return e.compiler }
+
+// Prepare parses and prepares query once; later calls with the same query
+// return the cached preparation.
+func (e *Engine) Prepare(ctx context.Context, query string) (*rego.PreparedEvalQuery, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if pq, ok := e.prepared[query]; ok {
+		return pq, nil
+	}
+	pq, err := rego.New(
+		rego.Query(query),
+		rego.Compiler(e.compiler),
+		rego.Capabilities(Capabilities()),
+		rego.EnablePrintStatements(false),
+		rego.Runtime(ast.NewTerm(ast.NewObject())),
+	).PrepareForEval(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("prepare query %q: %w", query, err)
+	}
+	e.prepared[query] = &pq
+	return &pq, nil
+}
+
+// Eval evaluates query against input. input may be an ast.Value (converted
+// once by the caller with Input and reused across queries) or any value
+// that encodes to JSON.
+func (e *Engine) Eval(ctx context.Context, query string, input any) (rego.ResultSet, error) {
+	pq, err := e.Prepare(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	v, err := Input(input)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := pq.Eval(ctx, rego.EvalParsedInput(v))
+	if err != nil {
+		return nil, fmt.Errorf("eval %q: %w", query, err)
+	}
+	return rs, nil
+}
+
+// Input converts a Go value (maps, slices, structs with JSON tags) into the
+// form OPA evaluates, so that a large input is converted once and given to
+// many queries.
+func Input(x any) (ast.Value, error) {
+	if v, ok := x.(ast.Value); ok {
+		return v, nil
+	}
+	v, err := ast.InterfaceToValue(x)
+	if err != nil {
+		return nil, fmt.Errorf("policy input: %w", err)
+	}
+	return v, nil
+}
+
+// configError is a shorthand for a *scan.ConfigError.
+func configError(path string, line int, format string, args ...any) error {
+	return &scan.ConfigError{Path: path, Line: line, Err: fmt.Errorf(format, args...)}
+}

@@ -1,0 +1,569 @@
+package policy
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+
+	"github.com/pipeguard/pipeguard/policies"
+	"github.com/pipeguard/pipeguard/scan"
+)
+
+// Rule is one entry of the rule catalogue, read from a rule package's
+// METADATA.
+type Rule struct {
+	ID          string        `json:"id"`
+	Severity    scan.Severity `json:"severity"`
+	Title       string        `json:"title"`
+	Description string        `json:"description"`
+	Remediation string        `json:"remediation,omitempty"`
+	References  []string      `json:"references,omitempty"`
+	Tags        []string      `json:"tags,omitempty"`
+	// Package is the rule's Rego package, e.g. "data.pipeguard.rules.debug_enabled".
+	Package string `json:"package"`
+	// Path and Line name the METADATA block that declares the rule.
+	Path string `json:"path"`
+	Line int    `json:"line"`
+	// Builtin is set for rules shipped in the binary.
+	Builtin bool `json:"builtin"`
+	// Status is "active", "disabled" (by configuration) or "overridden" (a
+	// user rule with the same id replaces this built-in one).
+	Status string `json:"status"`
+
+	// outputs are the rule names the package defines: "deny" and/or "findings".
+	outputs []string
+}
+
+// Rule statuses.
+const (
+	StatusActive     = "active"
+	StatusDisabled   = "disabled"
+	StatusOverridden = "overridden"
+)
+
+// Options says which policies make up a rule set.
+type Options struct {
+	// Builtin holds the built-in policies; nil means policies.FS.
+	Builtin fs.FS
+	// BuiltinDirs are the folders of Builtin whose rules are loaded;
+	// empty means policies.ConfigDir. Test runs the tests of every folder.
+	BuiltinDirs []string
+	// NoBuiltin leaves the built-in policies out.
+	NoBuiltin bool
+	// Dirs are user policy folders (--policy, repository configuration).
+	Dirs []string
+	// Disabled lists rule ids that are not evaluated. Unknown ids are ignored
+	// (they may name rules of other scanners).
+	Disabled []string
+	// RuleTimeout bounds one rule's evaluation; 0 means 30 seconds.
+	RuleTimeout time.Duration
+}
+
+// RuleSet is the compiled set of rules: built-in ones, minus those a user
+// rule overrides, plus the user's. Each rule's query is prepared once, and
+// Evaluate runs them all over one input. A RuleSet is safe for concurrent use.
+type RuleSet struct {
+	engine  *Engine
+	all     []Rule // catalogue, every status
+	active  []Rule
+	timeout time.Duration
+}
+
+// Load reads, checks and compiles the rule set opts describes. Problems with
+// the policies (syntax, forbidden built-ins, bad METADATA, duplicate ids)
+// are *scan.ConfigError naming file and line.
+func Load(ctx context.Context, opts Options) (*RuleSet, error) {
+	mods, err := gather(opts, false)
+	if err != nil {
+		return nil, err
+	}
+	parsedMods, cat, err := catalogue(mods, opts.Disabled)
+	if err != nil {
+		return nil, err
+	}
+	// Drop the files of overridden built-in rules before compiling, so that a
+	// user rule may reuse the built-in package name.
+	var keep []Module
+	for _, p := range parsedMods {
+		if !dropped(p, cat) {
+			keep = append(keep, p.Module)
+		}
+	}
+	eng, err := Compile(ctx, keep, CompileOptions{})
+	if err != nil {
+		return nil, err
+	}
+	rs := &RuleSet{engine: eng, all: cat, timeout: opts.RuleTimeout}
+	if rs.timeout <= 0 {
+		rs.timeout = 30 * time.Second
+	}
+	for _, r := range cat {
+		if r.Status != StatusActive {
+			continue
+		}
+		if _, err := eng.Prepare(ctx, ruleQuery(r)); err != nil {
+			return nil, configError(r.Path, r.Line, "rule %s: %v", r.ID, err)
+		}
+		rs.active = append(rs.active, r)
+	}
+	return rs, nil
+}
+
+// List returns the rule catalogue opts describes: every rule with its
+// status, built-in rules first, each group by id.
+func List(ctx context.Context, opts Options) ([]Rule, error) {
+	rs, err := Load(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	return rs.Catalogue(), nil
+}
+
+// Rules returns the active rules, by id.
+func (rs *RuleSet) Rules() []Rule { return append([]Rule(nil), rs.active...) }
+
+// Catalogue returns every rule, active, disabled or overridden.
+func (rs *RuleSet) Catalogue() []Rule { return append([]Rule(nil), rs.all...) }
+
+// Engine returns the compiled policies, to run other queries in the same sandbox.
+func (rs *RuleSet) Engine() *Engine { return rs.engine }
+
+// Evaluate runs every active rule over input (the facts document, or an
+// ast.Value made by Input) and returns their findings, with Scanner set to
+// scanner. A rule that fails to evaluate, or returns a malformed finding,
+// becomes a scan.Error and the other rules go on.
+func (rs *RuleSet) Evaluate(ctx context.Context, scanner string, input any) ([]scan.Finding, []scan.Error, error) {
+	v, err := Input(input)
+	if err != nil {
+		return nil, nil, err
+	}
+	var (
+		out  []scan.Finding
+		errs []scan.Error
+	)
+	for _, r := range rs.active {
+		if err := ctx.Err(); err != nil {
+			return out, errs, err
+		}
+		fs, err := rs.evalRule(ctx, r, v, scanner)
+		if err != nil {
+			if ctx.Err() != nil {
+				return out, errs, ctx.Err()
+			}
+			errs = append(errs, scan.Error{Scanner: scanner, Path: r.Path,
+				Message: fmt.Sprintf("rule %s: %v", r.ID, err)})
+		}
+		out = append(out, fs...)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Path != b.Path {
+			return a.Path < b.Path
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		if a.Rule != b.Rule {
+			return a.Rule < b.Rule
+		}
+		return a.Fingerprint < b.Fingerprint
+	})
+	return out, errs, nil
+}
+
+func (rs *RuleSet) evalRule(ctx context.Context, r Rule, input ast.Value, scanner string) ([]scan.Finding, error) {
+	ctx, cancel := context.WithTimeout(ctx, rs.timeout)
+	defer cancel()
+	pq, err := rs.engine.Prepare(ctx, ruleQuery(r))
+	if err != nil {
+		return nil, err
+	}
+	res, err := pq.Eval(ctx, rego.EvalParsedInput(input))
+	if err != nil {
+		return nil, err
+	}
+	var out []scan.Finding
+	var bad []string
+	for _, row := range res {
+		for _, name := range r.outputs {
+			items, _ := row.Bindings[name].([]any)
+			for _, it := range items {
+				f, err := toFinding(r, it, scanner)
+				if err != nil {
+					bad = append(bad, err.Error())
+					continue
+				}
+				out = append(out, f)
+			}
+		}
+	}
+	if len(bad) > 0 {
+		return out, fmt.Errorf("%d malformed finding(s): %s", len(bad), bad[0])
+	}
+	return out, nil
+}
+
+// ruleQuery is the query that collects a rule's findings: one binding per
+// output rule, each a (possibly empty) array.
+func ruleQuery(r Rule) string {
+	parts := make([]string, 0, len(r.outputs))
+	for _, o := range r.outputs {
+		parts = append(parts, fmt.Sprintf("%s := [f | some f in %s.%s]", o, r.Package, o))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// toFinding checks one value a rule produced against the finding contract
+// and builds the scan.Finding.
+func toFinding(r Rule, v any, scanner string) (scan.Finding, error) {
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return scan.Finding{}, fmt.Errorf("want an object with path, line and message, got %s", short(v))
+	}
+	str := func(k string) string { s, _ := obj[k].(string); return s }
+	num := func(k string) (int, bool) {
+		switch n := obj[k].(type) {
+		case json.Number:
+			i, err := n.Int64()
+			return int(i), err == nil
+		case float64:
+			return int(n), n == float64(int(n))
+		case int:
+			return n, true
+		}
+		return 0, false
+	}
+	path, msg := str("path"), str("message")
+	line, okLine := num("line")
+	if path == "" || msg == "" || !okLine || line < 0 {
+		return scan.Finding{}, fmt.Errorf("want path (string), line (integer) and message (string), got %s", short(v))
+	}
+	sev := r.Severity
+	if s, ok := obj["severity"]; ok {
+		ss, _ := s.(string)
+		parsed, err := scan.ParseSeverity(ss)
+		if err != nil {
+			return scan.Finding{}, fmt.Errorf("finding severity: %v", err)
+		}
+		sev = parsed
+	}
+	endLine, _ := num("end_line")
+	if endLine < line {
+		endLine = line
+	}
+	col, _ := num("column")
+	key := str("fingerprint_key")
+	if key == "" {
+		key = msg
+	}
+	tags := append([]string(nil), r.Tags...)
+	if extra, ok := obj["tags"].([]any); ok {
+		for _, t := range extra {
+			if s, ok := t.(string); ok {
+				tags = append(tags, s)
+			}
+		}
+	}
+	return scan.Finding{
+		Scanner:     scanner,
+		Rule:        r.ID,
+		Severity:    sev,
+		Title:       r.Title,
+		Message:     msg,
+		Path:        path,
+		Line:        line,
+		EndLine:     endLine,
+		Column:      col,
+		Fingerprint: scan.Fingerprint(r.ID, path, key),
+		Remediation: r.Remediation,
+		References:  append([]string(nil), r.References...),
+		Tags:        tags,
+	}, nil
+}
+
+func short(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprintf("%v", v)
+	}
+	if len(b) > 120 {
+		return string(b[:117]) + "..."
+	}
+	return string(b)
+}
+
+// gather loads the built-in and user modules opts names. With tests, the
+// built-in modules of every folder are loaded (Test runs them all);
+// otherwise only those of BuiltinDirs, and no test modules.
+func gather(opts Options, tests bool) ([]Module, error) {
+	var mods []Module
+	if !opts.NoBuiltin {
+		fsys := opts.Builtin
+		if fsys == nil {
+			fsys = policies.FS
+		}
+		dirs := opts.BuiltinDirs
+		if len(dirs) == 0 {
+			dirs = []string{policies.ConfigDir}
+		}
+		if tests {
+			dirs = []string{"."}
+		}
+		for _, d := range dirs {
+			ms, err := LoadFS(fsys, d)
+			if err != nil {
+				return nil, err
+			}
+			mods = append(mods, ms...)
+		}
+	}
+	user, err := LoadDirs(opts.Dirs...)
+	if err != nil {
+		return nil, err
+	}
+	mods = append(mods, user...)
+	if tests {
+		return mods, nil
+	}
+	kept := mods[:0]
+	for _, m := range mods {
+		if !m.IsTest() {
+			kept = append(kept, m)
+		}
+	}
+	return kept, nil
+}
+
+// isRulePackage reports whether a package path has a segment named
+// "rules": data.pipeguard.rules.x, data.acme.rules.x. Such packages must
+// declare a rule in METADATA.
+func isRulePackage(pkg ast.Ref) bool {
+	for _, t := range pkg[1:] {
+		if s, ok := t.Value.(ast.String); ok && string(s) == "rules" {
+			return true
+		}
+	}
+	return false
+}
+
+// catalogue parses mods and reads the rules their METADATA declares. It
+// settles overrides (a user rule replaces the built-in one with the same
+// id) and marks disabled rules. Test modules are parsed but declare no rules.
+func catalogue(mods []Module, disabled []string) ([]*parsed, []Rule, error) {
+	off := map[string]bool{}
+	for _, id := range disabled {
+		off[strings.TrimSpace(id)] = true
+	}
+	var (
+		all      []*parsed
+		rules    []Rule
+		byID     = map[string]int{}
+		rulePkgs = map[string]string{} // package -> file declaring it as a rule
+	)
+	type pkgInfo struct {
+		file string
+		line int
+	}
+	pkgs := map[string]*pkgInfo{} // rule packages seen, declared or not
+	for _, m := range mods {
+		p, err := parse(m)
+		if err != nil {
+			return nil, nil, err
+		}
+		all = append(all, p)
+		if m.IsTest() {
+			continue
+		}
+		pkg := p.ast.Package.Path.String()
+		if !isRulePackage(p.ast.Package.Path) {
+			continue
+		}
+		if pkgs[pkg] == nil {
+			pkgs[pkg] = &pkgInfo{file: m.Path, line: p.ast.Package.Location.Row}
+		}
+		r, ok, err := ruleFromAnnotations(p)
+		if err != nil {
+			return nil, nil, err
+		}
+		if !ok {
+			continue
+		}
+		rulePkgs[pkg] = m.Path
+		if i, dup := byID[r.ID]; dup {
+			prev := rules[i]
+			switch {
+			case prev.Builtin && !r.Builtin && prev.Status != StatusOverridden:
+				rules[i].Status = StatusOverridden
+			default:
+				return nil, nil, configError(r.Path, r.Line, "rule id %q is already declared in %s:%d", r.ID, prev.Path, prev.Line)
+			}
+		}
+		byID[r.ID] = len(rules)
+		rules = append(rules, r)
+	}
+	// Outputs, and rule packages without a declaration.
+	for pkg, info := range pkgs {
+		if _, ok := rulePkgs[pkg]; !ok {
+			// A built-in package whose rule a user overrode under the same
+			// package name is fine; anything else lacks its METADATA.
+			return nil, nil, configError(info.file, info.line,
+				"package %s is a rule package (it has a \"rules\" segment) but no file declares it: add a package METADATA block with custom.id and custom.severity", pkg)
+		}
+	}
+	for i := range rules {
+		outs := map[string]bool{}
+		for _, p := range all {
+			if p.IsTest() || p.ast.Package.Path.String() != rules[i].Package || p.Builtin != rules[i].Builtin {
+				continue
+			}
+			for _, r := range p.ast.Rules {
+				if name := r.Head.Ref()[0].String(); name == "deny" || name == "findings" {
+					outs[name] = true
+				}
+			}
+		}
+		for _, name := range []string{"deny", "findings"} {
+			if outs[name] {
+				rules[i].outputs = append(rules[i].outputs, name)
+			}
+		}
+		if len(rules[i].outputs) == 0 {
+			return nil, nil, configError(rules[i].Path, rules[i].Line, "rule %s (package %s) defines neither deny nor findings", rules[i].ID, rules[i].Package)
+		}
+		if rules[i].Status == "" {
+			rules[i].Status = StatusActive
+			if off[rules[i].ID] {
+				rules[i].Status = StatusDisabled
+			}
+		}
+	}
+	// One rule per package: two live rules in one package would share
+	// their deny set.
+	owner := map[string]Rule{}
+	for _, r := range rules {
+		if r.Status == StatusOverridden {
+			continue
+		}
+		if prev, dup := owner[r.Package]; dup {
+			return nil, nil, configError(r.Path, r.Line, "rule %s: package %s already holds rule %s (%s:%d); give each rule its own package",
+				r.ID, r.Package, prev.ID, prev.Path, prev.Line)
+		}
+		owner[r.Package] = r
+	}
+	sort.SliceStable(rules, func(i, j int) bool {
+		if rules[i].Builtin != rules[j].Builtin {
+			return rules[i].Builtin
+		}
+		return rules[i].ID < rules[j].ID
+	})
+	return all, rules, nil
+}
+
+// dropped reports whether p belongs to an overridden built-in rule (its
+// package is that rule's package): such files are not compiled.
+func dropped(p *parsed, cat []Rule) bool {
+	if !p.Builtin {
+		return false
+	}
+	pkg := p.ast.Package.Path.String()
+	for _, r := range cat {
+		if r.Status == StatusOverridden && r.Package == pkg {
+			return true
+		}
+	}
+	return false
+}
+
+// ruleFromAnnotations reads the package-scope METADATA of p. ok is false
+// when p declares no rule (no custom.id).
+func ruleFromAnnotations(p *parsed) (Rule, bool, error) {
+	for _, a := range p.ast.Annotations {
+		if a.Scope != "package" {
+			continue
+		}
+		id, _ := a.Custom["id"].(string)
+		line := 0
+		if a.Location != nil {
+			line = a.Location.Row
+		}
+		if id == "" {
+			if _, has := a.Custom["id"]; has {
+				return Rule{}, false, configError(p.Path, line, "METADATA custom.id must be a non-empty string")
+			}
+			continue
+		}
+		if !validID(id) {
+			return Rule{}, false, configError(p.Path, line, "METADATA custom.id %q: use lower-case letters, digits and dashes", id)
+		}
+		sevName, _ := a.Custom["severity"].(string)
+		sev, err := scan.ParseSeverity(sevName)
+		if err != nil {
+			return Rule{}, false, configError(p.Path, line, "rule %s: METADATA custom.severity: %v", id, err)
+		}
+		if a.Title == "" {
+			return Rule{}, false, configError(p.Path, line, "rule %s: METADATA needs a title", id)
+		}
+		r := Rule{
+			ID:          id,
+			Severity:    sev,
+			Title:       a.Title,
+			Description: strings.TrimSpace(a.Description),
+			Package:     p.ast.Package.Path.String(),
+			Path:        p.Path,
+			Line:        line,
+			Builtin:     p.Builtin,
+		}
+		r.Remediation, _ = a.Custom["remediation"].(string)
+		r.Remediation = strings.TrimSpace(r.Remediation)
+		for _, rr := range a.RelatedResources {
+			r.References = append(r.References, rr.Ref.String())
+		}
+		refs, err := stringList(a.Custom["references"])
+		if err != nil {
+			return Rule{}, false, configError(p.Path, line, "rule %s: METADATA custom.references: %v", id, err)
+		}
+		r.References = append(r.References, refs...)
+		if r.Tags, err = stringList(a.Custom["tags"]); err != nil {
+			return Rule{}, false, configError(p.Path, line, "rule %s: METADATA custom.tags: %v", id, err)
+		}
+		return r, true, nil
+	}
+	return Rule{}, false, nil
+}
+
+func stringList(v any) ([]string, error) {
+	switch v := v.(type) {
+	case nil:
+		return nil, nil
+	case string:
+		return []string{v}, nil
+	case []any:
+		out := make([]string, 0, len(v))
+		for _, x := range v {
+			s, ok := x.(string)
+			if !ok {
+				return nil, errors.New("want a list of strings")
+			}
+			out = append(out, s)
+		}
+		return out, nil
+	}
+	return nil, errors.New("want a string or a list of strings")
+}
+
+func validID(id string) bool {
+	for _, c := range id {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return id != ""
+}
