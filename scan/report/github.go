@@ -11,7 +11,8 @@ import (
 
 // Annotations writes GitHub Actions workflow commands that annotate the
 // findings: ::error for blocking ones, ::warning for the others, ::notice
-// for info. Blocking findings come first, so a cap keeps what matters.
+// for info. Blocking findings come first, then the others, worst first,
+// so that a cap keeps what matters.
 // GitHub shows only 10 annotations of each type per step; all are still
 // written up to opts.MaxAnnotations, and a final ::notice says how many
 // were left out. Suppressed findings are not annotated. Scanner errors are
@@ -21,18 +22,7 @@ func Annotations(w io.Writer, rep *scan.Report, opts Options) error {
 	bw := bufio.NewWriter(w)
 	maxN := limit(opts.MaxAnnotations, DefaultMaxAnnotations)
 
-	var ordered []scan.Finding
-	ordered = append(ordered, v.blocking...)
-	for _, f := range v.warnings {
-		if f.Severity != scan.Info {
-			ordered = append(ordered, f)
-		}
-	}
-	for _, f := range v.warnings {
-		if f.Severity == scan.Info {
-			ordered = append(ordered, f)
-		}
-	}
+	ordered := append(worstFirst(v.blocking), worstFirst(v.warnings)...)
 	written := 0
 	for _, f := range ordered {
 		if maxN >= 0 && written >= maxN {

@@ -75,12 +75,12 @@ func Markdown(w io.Writer, rep *scan.Report, opts Options) error {
 	if len(v.blocking) > 0 {
 		m.line(fmt.Sprintf("### Blocking findings (%d)", len(v.blocking)))
 		m.line("")
-		m.findingTable(v.blocking)
+		m.findingTable(worstFirst(v.blocking))
 	}
 	if len(v.warnings) > 0 {
 		m.line(fmt.Sprintf("<details><summary>Warnings (%d)</summary>", len(v.warnings)))
 		m.line("")
-		m.findingTable(v.warnings)
+		m.findingTable(worstFirst(v.warnings))
 		m.line("</details>")
 		m.line("")
 	}

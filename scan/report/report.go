@@ -155,6 +155,8 @@ func newView(rep *scan.Report) *view {
 		c.Scanners = []scan.ScannerRun{}
 	}
 	c.Sort()
+	// scan.Run orders scanner runs by name; do the same for hand-made reports.
+	slices.SortStableFunc(c.Scanners, func(a, b scan.ScannerRun) int { return strings.Compare(a.Name, b.Name) })
 	v := &view{rep: &c}
 	for _, f := range c.Findings {
 		switch {
@@ -203,6 +205,14 @@ func compareScanners(a, b string) int {
 		return 1
 	}
 	return strings.Compare(a, b)
+}
+
+// worstFirst returns a copy of fs ordered by severity, worst first, and
+// otherwise in the order given.
+func worstFirst(fs []scan.Finding) []scan.Finding {
+	out := slices.Clone(fs)
+	slices.SortStableFunc(out, func(a, b scan.Finding) int { return b.Severity.Rank() - a.Severity.Rank() })
+	return out
 }
 
 // severities lists the severities from worst to mildest.

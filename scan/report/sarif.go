@@ -249,9 +249,13 @@ func resultLevel(f scan.Finding) string {
 }
 
 func sarifResult(f scan.Finding, opts Options) *sarif.Result {
+	msg := findingText(f)
+	if f.Commit != "" {
+		msg += " (in commit " + shortSHA(f.Commit) + ")"
+	}
 	res := sarif.NewRuleResult(f.Rule).
 		WithLevel(resultLevel(f)).
-		WithMessage(sarif.NewTextMessage(findingText(f)))
+		WithMessage(sarif.NewTextMessage(msg))
 	if loc := sarifLocation(f.Path, f.Line, f.EndLine, f.Column, opts); loc != nil {
 		res.AddLocation(loc)
 	}
