@@ -97,9 +97,13 @@ func TestDeterministic(t *testing.T) {
 		}
 		shuffled := sampleReport()
 		r := rand.New(rand.NewPCG(1, 2))
-		r.Shuffle(len(shuffled.Findings), func(i, j int) { shuffled.Findings[i], shuffled.Findings[j] = shuffled.Findings[j], shuffled.Findings[i] })
+		r.Shuffle(len(shuffled.Findings), func(i, j int) {
+			shuffled.Findings[i], shuffled.Findings[j] = shuffled.Findings[j], shuffled.Findings[i]
+		})
 		r.Shuffle(len(shuffled.Skipped), func(i, j int) { shuffled.Skipped[i], shuffled.Skipped[j] = shuffled.Skipped[j], shuffled.Skipped[i] })
-		r.Shuffle(len(shuffled.Scanners), func(i, j int) { shuffled.Scanners[i], shuffled.Scanners[j] = shuffled.Scanners[j], shuffled.Scanners[i] })
+		r.Shuffle(len(shuffled.Scanners), func(i, j int) {
+			shuffled.Scanners[i], shuffled.Scanners[j] = shuffled.Scanners[j], shuffled.Scanners[i]
+		})
 		if got := render(t, f, shuffled, opts); got != first {
 			t.Errorf("%s: output depends on the order of the report's slices", f)
 		}
