@@ -1,0 +1,384 @@
+// Package suppress applies pipeguard's suppressions to a report: inline
+// comments in the code and entries of .pipeguard-ignore.yaml.
+//
+// A suppressed finding stays in the report, marked with its Suppression, and
+// never blocks. An expired suppression stops suppressing and says so on the
+// finding and in the report's notes; one that matches nothing is reported as
+// stale. See README.md in this folder for the forms.
+package suppress
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/pipeguard/pipeguard/scan"
+	"github.com/pipeguard/pipeguard/scan/repoconf"
+)
+
+// Options says where suppressions come from.
+type Options struct {
+	// Root is the repository (scan) root; finding paths are relative to it.
+	Root string
+	// Config names the suppression files (each folder's ignore_file) and the
+	// Source they are read from: the working tree, or the trusted revision
+	// under --trusted-config-from. Nil means the default file in the working tree.
+	Config *repoconf.Set
+	// IgnoreFiles, when set, replaces the files Config names (repository-relative).
+	IgnoreFiles []string
+	// TrustedRev, when set (--trusted-config-from), makes an inline comment
+	// count only when the same comment line is already in that file at
+	// TrustedRev: a change cannot suppress its own findings inline.
+	TrustedRev string
+	// Files are repository-relative files searched for pipeguard:ignore
+	// comments that match no finding (stale). Leave empty to skip that
+	// search (for example when scanning a range or only changed lines).
+	Files []string
+	// Partial says the report covers only part of the repository (a range,
+	// staged files, changed lines): no suppression is then reported stale.
+	Partial bool
+	// Now is the current time, for expiry; zero means time.Now().
+	Now time.Time
+}
+
+// Apply marks the report's findings that a suppression covers, and adds
+// notes for expired, stale, untrusted and malformed suppressions. A malformed
+// ignore file is a *scan.ConfigError.
+func Apply(ctx context.Context, rep *scan.Report, opts Options) error {
+	a := &applier{
+		opts:  opts,
+		today: opts.Now,
+		lines: map[string][]string{},
+		used:  map[string]bool{},
+		noted: map[string]bool{},
+	}
+	if a.today.IsZero() {
+		a.today = time.Now()
+	}
+	if opts.Config == nil {
+		a.opts.Config = repoconf.Default()
+	}
+	a.work = repoconf.WorkTree(opts.Root)
+	if src := a.opts.Config.Source(); src != nil {
+		a.files = src
+	} else {
+		a.files = a.work
+	}
+	if opts.TrustedRev != "" {
+		src, err := repoconf.GitRev(ctx, opts.Root, opts.TrustedRev)
+		if err != nil {
+			return &scan.ConfigError{Err: fmt.Errorf("--trusted-config-from: %w", err)}
+		}
+		a.trusted = src
+		a.trustedLines = map[string]map[string]bool{}
+	}
+	entries, err := a.loadEntries(ctx)
+	if err != nil {
+		return err
+	}
+	for i := range rep.Findings {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		f := &rep.Findings[i]
+		if f.Suppression != nil {
+			continue // already suppressed upstream (e.g. by the scanner)
+		}
+		if a.inline(ctx, rep, f) {
+			continue
+		}
+		a.file(rep, f, entries)
+	}
+	if !opts.Partial {
+		ran := ranScanners(rep)
+		for _, e := range entries {
+			if a.used[e.Source] {
+				continue
+			}
+			if s := e.scanner(); (s == "" && !ran["*"]) || (s != "" && !ran[s]) {
+				continue // its scanner did not run in full: cannot tell
+			}
+			rep.Notes = append(rep.Notes, fmt.Sprintf("warning: stale suppression at %s (%s) matches no finding: remove it", e.Source, e.describe()))
+		}
+		if ran["*"] {
+			a.staleInline(ctx, rep)
+		}
+	}
+	return nil
+}
+
+type applier struct {
+	opts  Options
+	today time.Time
+	work  repoconf.Source // the working tree, for code
+	files repoconf.Source // where ignore files are read
+	// trusted is the --trusted-config-from revision, for inline comments.
+	trusted      repoconf.Source
+	trustedLines map[string]map[string]bool
+	// lines caches source files, by commit and path.
+	lines map[string][]string
+	// used are the suppressions (by source) that matched at least one finding.
+	used map[string]bool
+	// noted are report notes already added.
+	noted map[string]bool
+	// history caches one Source per commit, for findings in history.
+	history map[string]repoconf.Source
+}
+
+func (a *applier) note(rep *scan.Report, msg string) {
+	if !a.noted[msg] {
+		a.noted[msg] = true
+		rep.Notes = append(rep.Notes, msg)
+	}
+}
+
+func (a *applier) loadEntries(ctx context.Context) ([]*Entry, error) {
+	names := a.opts.IgnoreFiles
+	if len(names) == 0 {
+		seen := map[string]bool{}
+		for _, c := range a.opts.Config.Configs() {
+			if c.IgnoreFile != "" && !seen[c.IgnoreFile] {
+				seen[c.IgnoreFile] = true
+				names = append(names, c.IgnoreFile)
+			}
+		}
+	}
+	var entries []*Entry
+	for _, name := range names {
+		data, err := a.files.ReadFile(ctx, name)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, &scan.ConfigError{Path: name, Err: err}
+		}
+		f, err := ParseIgnoreFile(name, data)
+		if err != nil {
+			return nil, err
+		}
+		entries = append(entries, f.Entries...)
+	}
+	return entries, nil
+}
+
+// expired reports whether a suppression valid through until has expired.
+func (a *applier) expired(until string) bool {
+	return until != "" && a.today.UTC().Format(time.DateOnly) > until
+}
+
+// inline applies the comments on the finding's line, or on a comment-only
+// line just above it. It reports whether the finding is now suppressed.
+func (a *applier) inline(ctx context.Context, rep *scan.Report, f *scan.Finding) bool {
+	if f.Path == "" || f.Line <= 0 {
+		return false
+	}
+	lines := a.source(ctx, f)
+	if f.Line > len(lines) {
+		return false
+	}
+	type cand struct {
+		d    directive
+		line int
+	}
+	var cands []cand
+	for _, d := range parseLine(lines[f.Line-1]) {
+		cands = append(cands, cand{d, f.Line})
+	}
+	if f.Line >= 2 {
+		for _, d := range parseLine(lines[f.Line-2]) {
+			// Only a pipeguard:ignore alone on its line covers the line below;
+			// gitleaks:allow and nosec work on their own line, as in their tools.
+			if d.kind == KindInline && d.commentOnly {
+				cands = append(cands, cand{d, f.Line - 1})
+			}
+		}
+	}
+	for _, c := range cands {
+		d := c.d
+		src := fmt.Sprintf("%s:%d", f.Path, c.line)
+		if !d.appliesTo(f) {
+			continue
+		}
+		if d.err != nil {
+			f.Reasons = append(f.Reasons, fmt.Sprintf("inline suppression at %s ignored: %v", src, d.err))
+			a.note(rep, fmt.Sprintf("warning: malformed suppression at %s: %v", src, d.err))
+			a.used[src] = true
+			continue
+		}
+		a.used[src] = true
+		if a.trusted != nil && !a.isTrusted(ctx, f.Path, d.text) {
+			f.Reasons = append(f.Reasons, fmt.Sprintf("inline suppression at %s ignored: it is not in the trusted revision %s", src, a.opts.TrustedRev))
+			a.note(rep, fmt.Sprintf("warning: suppression at %s is not in the trusted revision %s and was ignored", src, a.opts.TrustedRev))
+			continue
+		}
+		if a.expired(d.until) {
+			f.Reasons = append(f.Reasons, fmt.Sprintf("suppression at %s expired on %s and no longer applies", src, d.until))
+			a.note(rep, fmt.Sprintf("warning: expired suppression at %s (until %s): renew or remove it", src, d.until))
+			continue
+		}
+		reason := d.reason
+		if reason == "" {
+			reason = d.kind + " comment"
+		}
+		f.Suppression = &scan.Suppression{Kind: d.kind, Reason: reason, Owner: d.owner, Until: d.until, Source: src}
+		return true
+	}
+	return false
+}
+
+// appliesTo reports whether the directive concerns finding f.
+func (d directive) appliesTo(f *scan.Finding) bool {
+	switch d.kind {
+	case KindGitleaksAllow:
+		return f.Scanner == scan.ScannerSecrets
+	case KindNosec:
+		if f.Scanner != scan.ScannerSecrets && f.Scanner != scan.ScannerConfig {
+			return false
+		}
+		if len(d.rules) == 0 {
+			return true
+		}
+	}
+	if d.err != nil && len(d.rules) == 0 {
+		return true // a malformed comment with no rule: tell the finding why it did not work
+	}
+	for _, r := range d.rules {
+		if ruleMatches(f, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// file applies the first matching entry of the ignore files.
+func (a *applier) file(rep *scan.Report, f *scan.Finding, entries []*Entry) {
+	for _, e := range entries {
+		if !e.Matches(f) {
+			continue
+		}
+		a.used[e.Source] = true
+		if a.expired(e.Until) {
+			f.Reasons = append(f.Reasons, fmt.Sprintf("suppression at %s expired on %s and no longer applies", e.Source, e.Until))
+			a.note(rep, fmt.Sprintf("warning: expired suppression at %s (until %s, owner %s): renew or remove it", e.Source, e.Until, e.Owner))
+			continue
+		}
+		f.Suppression = &scan.Suppression{Kind: KindFile, Reason: e.Reason, Owner: e.Owner, Until: e.Until, Source: e.Source}
+		return
+	}
+}
+
+// source returns the lines of the file a finding is in: at its commit for
+// findings in history (falling back to the working tree), else in the
+// working tree. Files are read once.
+func (a *applier) source(ctx context.Context, f *scan.Finding) []string {
+	key := f.Commit + ":" + f.Path
+	if l, ok := a.lines[key]; ok {
+		return l
+	}
+	var data []byte
+	var err error = fs.ErrNotExist
+	if f.Commit != "" {
+		if a.history == nil {
+			a.history = map[string]repoconf.Source{}
+		}
+		src, ok := a.history[f.Commit]
+		if !ok {
+			src, _ = repoconf.GitRev(ctx, a.opts.Root, f.Commit)
+			a.history[f.Commit] = src
+		}
+		if src != nil {
+			data, err = src.ReadFile(ctx, f.Path)
+		}
+	}
+	if err != nil {
+		data, err = a.work.ReadFile(ctx, f.Path)
+	}
+	var lines []string
+	if err == nil {
+		lines = splitLines(data)
+	}
+	a.lines[key] = lines
+	return lines
+}
+
+// isTrusted reports whether the trusted revision's version of path holds
+// the same comment line.
+func (a *applier) isTrusted(ctx context.Context, path, text string) bool {
+	set, ok := a.trustedLines[path]
+	if !ok {
+		set = map[string]bool{}
+		if data, err := a.trusted.ReadFile(ctx, path); err == nil {
+			for _, l := range splitLines(data) {
+				set[strings.TrimSpace(l)] = true
+			}
+		}
+		a.trustedLines[path] = set
+	}
+	return set[text]
+}
+
+// staleInline reports pipeguard:ignore comments in opts.Files that matched no finding.
+func (a *applier) staleInline(ctx context.Context, rep *scan.Report) {
+	var stale []string
+	for _, p := range a.opts.Files {
+		if ctx.Err() != nil {
+			return
+		}
+		data, err := a.work.ReadFile(ctx, p)
+		if err != nil || !bytes.Contains(data, []byte("pipeguard:ignore")) {
+			continue
+		}
+		for i, line := range splitLines(data) {
+			if !strings.Contains(line, "pipeguard:ignore") {
+				continue
+			}
+			for _, d := range parseLine(line) {
+				src := fmt.Sprintf("%s:%d", p, i+1)
+				if d.kind == KindInline && !a.used[src] {
+					stale = append(stale, fmt.Sprintf("warning: stale suppression at %s (rule %s) matches no finding: remove it", src, strings.Join(d.rules, ",")))
+				}
+			}
+		}
+	}
+	sort.Strings(stale)
+	for _, s := range stale {
+		a.note(rep, s)
+	}
+}
+
+// ranScanners returns the scanners that ran in full; "*" is set when all did.
+func ranScanners(rep *scan.Report) map[string]bool {
+	ran := map[string]bool{}
+	if len(rep.Scanners) == 0 {
+		for _, s := range scan.AllScanners {
+			ran[s] = true
+		}
+	}
+	for _, r := range rep.Scanners {
+		if r.Status == "ok" {
+			ran[r.Name] = true
+		}
+	}
+	all := true
+	for _, s := range scan.AllScanners {
+		all = all && ran[s]
+	}
+	ran["*"] = all
+	return ran
+}
+
+func splitLines(data []byte) []string {
+	var lines []string
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 0, 64*1024), 16<<20)
+	for sc.Scan() {
+		lines = append(lines, sc.Text())
+	}
+	return lines
+}
