@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/pipeguard/pipeguard/scan"
 )
@@ -184,7 +185,7 @@ func (m *mdWriter) findingTable(fs []scan.Finding) {
 		if m.maxRows >= 0 && i >= m.maxRows {
 			break
 		}
-		msg := mdText(findingText(f))
+		msg := mdText(truncate(findingText(f), maxCellRunes))
 		if f.Secret != "" {
 			msg += " · secret " + mdCode(f.Secret)
 		}
@@ -218,7 +219,7 @@ func (m *mdWriter) suppressedTable(fs []scan.Finding) {
 		if s.Source != "" {
 			kind += " at " + mdCode(s.Source)
 		}
-		reason := mdText(s.Reason)
+		reason := mdText(truncate(s.Reason, maxCellRunes))
 		if reason == "" {
 			reason = "_no reason given_"
 		}
@@ -267,6 +268,17 @@ func (m *mdWriter) location(f scan.Finding) string {
 		}
 	}
 	return "[" + text + "](" + strings.NewReplacer("(", "%28", ")", "%29", " ", "%20", "|", "%7C").Replace(link) + ")"
+}
+
+// maxCellRunes is the longest message a markdown table cell shows.
+const maxCellRunes = 200
+
+// truncate cuts s to n runes, marking the cut with an ellipsis.
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
 }
 
 // mdText escapes untrusted text for one line of GitHub-flavoured markdown,

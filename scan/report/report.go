@@ -39,7 +39,7 @@ var ErrUnknownFormat = errors.New("unknown report format")
 // Defaults for the caps in Options.
 const (
 	DefaultMaxAnnotations = 50
-	DefaultMaxRows        = 100
+	DefaultMaxRows        = 40
 	DefaultMaxSkipped     = 5
 )
 
@@ -60,7 +60,9 @@ type Options struct {
 	// 0 means DefaultMaxAnnotations, a negative value means no cap.
 	MaxAnnotations int
 	// MaxRows caps the rows of each markdown table; 0 means DefaultMaxRows,
-	// a negative value means no cap.
+	// a negative value means no cap. With the default, and messages cut to
+	// maxCellRunes, a summary stays well under GitHub's 65,536-character
+	// limit for a comment.
 	MaxRows int
 	// MaxSkipped is how many skipped inputs text and markdown list by name
 	// (all are counted); 0 means DefaultMaxSkipped, negative means all.
