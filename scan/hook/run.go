@@ -1,0 +1,373 @@
+package hook
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/pipeguard/pipeguard/scan"
+	"github.com/pipeguard/pipeguard/scan/engine"
+	"github.com/pipeguard/pipeguard/scan/repoconf"
+)
+
+// Options configures Run.
+type Options struct {
+	// Dir is the repository git runs the hook in; default the current directory.
+	Dir string
+	// Remote and URL are the hook's arguments: the remote's name and location.
+	Remote, URL string
+	// In carries git's ref updates, one per line (the hook's standard input).
+	In io.Reader
+	// Out receives what the user sees.
+	Out io.Writer
+	// Version is pipeguard's version, recorded in the report.
+	Version string
+	// GoVulnDB and OSVDB override the databases set in .pipeguard.yaml. The
+	// deps scanner runs only when one of them is on this machine.
+	GoVulnDB, OSVDB string
+	// Scan runs the scan; nil means engine.Scan.
+	Scan func(context.Context, engine.Options) (*scan.Report, error)
+	// Log receives progress messages; nil discards them.
+	Log *slog.Logger
+}
+
+// Result is what Run did.
+type Result struct {
+	// Exit is the process exit code: 0 lets the push go on.
+	Exit int
+	// Push is what the push sends; nil when it could not be worked out.
+	Push *Push
+	// Scanners are the scanners that ran.
+	Scanners []string
+	// Report is the scan's report; nil when nothing was scanned.
+	Report *scan.Report
+	// Timings are the durations of Run's parts, in order.
+	Timings []Timing
+}
+
+// Timing is how long one part of Run took.
+type Timing struct {
+	Part string
+	Took time.Duration
+}
+
+// Run is the pre-push check: it reads the ref updates git gives the hook,
+// scans what the push would send with the repository's own configuration,
+// suppressions and gate (the same as CI), and tells the user what blocks
+// the push and how to fix it. Result.Exit is 1 when a finding blocks, 2
+// when the scan could not finish (3 for a configuration error), and 0
+// otherwise, or when fail_open: true in .pipeguard.yaml lets an unfinished
+// scan through.
+func Run(ctx context.Context, o Options) *Result {
+	res := &Result{}
+	start := time.Now()
+	mark := func(part string) {
+		now := time.Now()
+		res.Timings = append(res.Timings, Timing{Part: part, Took: now.Sub(start)})
+		start = now
+	}
+	out := o.Out
+	if out == nil {
+		out = io.Discard
+	}
+	if o.Scan == nil {
+		o.Scan = engine.Scan
+	}
+	if o.In == nil {
+		o.In = strings.NewReader("")
+	}
+	dir := o.Dir
+	if dir == "" {
+		dir = "."
+	}
+
+	root, err := gitLines(ctx, dir, nil, "rev-parse", "--show-toplevel")
+	if err != nil || len(root) != 1 {
+		res.Exit = fail(out, false, fmt.Errorf("find the repository's work tree from %s: %w", dir, err))
+		return res
+	}
+	dir = root[0]
+	cfg, cfgErr := rootConfig(dir)
+	if cfgErr != nil {
+		// The engine reads the same file and reports the error in full.
+		cfg = &repoconf.Layer{}
+	}
+	failOpen := cfg.FailOpen != nil && *cfg.FailOpen
+	mark("config")
+
+	ups, err := ParseUpdates(o.In)
+	if err != nil {
+		res.Exit = fail(out, failOpen, err)
+		return res
+	}
+	p, err := Plan(ctx, dir, ups)
+	if err != nil {
+		res.Exit = fail(out, failOpen, err)
+		return res
+	}
+	res.Push = p
+	mark("plan")
+	if p.Range() == "" {
+		if len(ups) > 0 {
+			fmt.Fprintf(out, "pipeguard: nothing new to scan in this push\n")
+		}
+		return res
+	}
+
+	paths, err := ChangedPaths(ctx, dir, p)
+	if err != nil {
+		res.Exit = fail(out, failOpen, err)
+		return res
+	}
+	goDB, osvDB := orDefault(o.GoVulnDB, cfg.GoVulnDB), orDefault(o.OSVDB, cfg.OSVDB)
+	names, notes := chooseScanners(paths, goDB, osvDB)
+	res.Scanners = names
+	var changed scan.Changes
+	if slices.Contains(names, scan.ScannerConfig) || slices.Contains(names, scan.ScannerDeps) {
+		// Config and deps findings count only on the lines the push
+		// touches. The per-commit lines are included too, so that a
+		// secret added and removed again within the push still counts.
+		if changed, err = ChangedLines(ctx, dir, p); err != nil {
+			res.Exit = fail(out, failOpen, err)
+			return res
+		}
+	}
+	mark("changes")
+
+	opts := engine.Options{
+		Root:     dir,
+		Mode:     scan.ModeRange,
+		Range:    p.Range(),
+		Scanners: names,
+		Changed:  changed,
+		Event:    "pre-push",
+		Branch:   pushedBranch(ups),
+		Version:  o.Version,
+		Log:      o.Log,
+	}
+	if slices.Contains(names, scan.ScannerDeps) {
+		opts.GoVulnDB, opts.OSVDB = localOnly(goDB), localOnly(osvDB)
+	}
+	rep, err := o.Scan(ctx, opts)
+	mark("scan")
+	if err != nil {
+		res.Exit = fail(out, failOpen, err)
+		return res
+	}
+	res.Report = rep
+	res.Exit = show(out, rep, p, names, notes, failOpen)
+	mark("output")
+	return res
+}
+
+// rootConfig reads the repository's root .pipeguard.yaml, if any.
+func rootConfig(root string) (*repoconf.Layer, error) {
+	for _, name := range []string{repoconf.FileName, repoconf.AltFileName} {
+		data, err := os.ReadFile(filepath.Join(root, name))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", name, err)
+		}
+		return repoconf.Parse(name, data, true)
+	}
+	return &repoconf.Layer{}, nil
+}
+
+// chooseScanners picks the scanners a push needs: secrets always, config
+// when a Python or deployment file changed, deps when a manifest or
+// lockfile changed and a database on this machine is configured. notes say
+// what was left out.
+func chooseScanners(paths []string, goDB, osvDB string) (names, notes []string) {
+	names = []string{scan.ScannerSecrets}
+	var manifests []string
+	config := false
+	for _, p := range paths {
+		config = config || IsConfigPath(p)
+		if IsManifestPath(p) {
+			manifests = append(manifests, p)
+		}
+	}
+	if len(manifests) > 0 {
+		if isLocalDB(goDB) || isLocalDB(osvDB) {
+			names = append(names, scan.ScannerDeps)
+		} else {
+			notes = append(notes, fmt.Sprintf("skipped the dependency audit of %s: no offline database is configured (set deps.go_vulndb or deps.osv_db to a local path in .pipeguard.yaml; CI still audits)", listShort(manifests)))
+		}
+	}
+	if config {
+		names = append(names, scan.ScannerConfig)
+	}
+	return names, notes
+}
+
+func listShort(paths []string) string {
+	if len(paths) <= 3 {
+		return strings.Join(paths, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(paths[:3], ", "), len(paths)-3)
+}
+
+func localOnly(loc string) string {
+	if isLocalDB(loc) {
+		return loc
+	}
+	return ""
+}
+
+func orDefault(s, def string) string {
+	if s != "" {
+		return s
+	}
+	return def
+}
+
+// pushedBranch names the first branch the push updates, for the gate's
+// context.
+func pushedBranch(ups []RefUpdate) string {
+	for _, u := range ups {
+		if !u.IsDelete() {
+			if b, ok := strings.CutPrefix(u.RemoteRef, "refs/heads/"); ok {
+				return b
+			}
+		}
+	}
+	return ""
+}
+
+// fail reports a scan that could not run and returns the exit code.
+func fail(out io.Writer, failOpen bool, err error) int {
+	fmt.Fprintf(out, "pipeguard: the pre-push scan could not run: %v\n", err)
+	if failOpen {
+		fmt.Fprintf(out, "pipeguard: pushing anyway, because .pipeguard.yaml sets fail_open: true\n")
+		return scan.ExitPass
+	}
+	fmt.Fprintf(out, "pipeguard: push blocked, because a check that cannot run must not pass silently\n")
+	fmt.Fprintf(out, "  fix the error above, set fail_open: true in .pipeguard.yaml to push when the scan fails,\n")
+	fmt.Fprintf(out, "  or bypass this check once with: git push --no-verify\n")
+	if scan.IsConfigError(err) {
+		return scan.ExitUsage
+	}
+	return scan.ExitIncomplete
+}
+
+// show writes the terminal output for a finished scan and returns the exit code.
+func show(out io.Writer, rep *scan.Report, p *Push, names, notes []string, failOpen bool) int {
+	commits := "commits"
+	if p.Commits == 1 {
+		commits = "commit"
+	}
+	fmt.Fprintf(out, "pipeguard: scanned %d %s (%s)\n", p.Commits, commits, strings.Join(names, ", "))
+	for _, n := range append(slices.Clone(p.Notes), notes...) {
+		fmt.Fprintf(out, "pipeguard: %s\n", n)
+	}
+	blocking := rep.Blocking()
+	warnings := 0
+	for _, f := range rep.Findings {
+		if !f.Blocking && f.Suppression == nil {
+			warnings++
+		}
+	}
+	if warnings > 0 {
+		fmt.Fprintf(out, "pipeguard: %d finding(s) reported but not blocking (run `pipeguard scan --range %s` to see them)\n", warnings, rangeHint(p))
+	}
+	for _, e := range rep.Errors {
+		fmt.Fprintf(out, "pipeguard: %s scanner failed: %s\n", e.Scanner, e.Message)
+	}
+	if len(blocking) > 0 {
+		fmt.Fprintf(out, "\npipeguard: push blocked by %d finding(s):\n", len(blocking))
+		for _, f := range blocking {
+			fmt.Fprintf(out, "  %s\n", findingLine(f))
+		}
+		fmt.Fprintln(out)
+		for _, h := range fixHints(blocking) {
+			fmt.Fprintf(out, "How to fix: %s\n", h)
+		}
+		fmt.Fprintf(out, "To suppress a false positive: add `# pipeguard:ignore %s reason=\"...\"` on the line or the line above (`//` in Go), or an entry in .pipeguard-ignore.yaml.\n", blocking[0].Rule)
+		fmt.Fprintf(out, "To bypass this check once: git push --no-verify\n")
+		return scan.ExitFail
+	}
+	if rep.Verdict == scan.Incomplete {
+		if failOpen {
+			fmt.Fprintf(out, "pipeguard: the scan is incomplete; pushing anyway, because .pipeguard.yaml sets fail_open: true\n")
+			return scan.ExitPass
+		}
+		fmt.Fprintf(out, "pipeguard: push blocked, because the scan is incomplete (see above)\n")
+		fmt.Fprintf(out, "  set fail_open: true in .pipeguard.yaml to push when the scan fails, or bypass once with: git push --no-verify\n")
+		return scan.ExitIncomplete
+	}
+	return scan.ExitPass
+}
+
+// findingLine is "path:line rule message", with the masked secret and the
+// commit when there are.
+func findingLine(f scan.Finding) string {
+	var b strings.Builder
+	b.WriteString(f.Location())
+	b.WriteString(" ")
+	b.WriteString(f.Rule)
+	msg := f.Message
+	if msg == "" {
+		msg = f.Title
+	}
+	if msg != "" {
+		b.WriteString(" ")
+		b.WriteString(oneLine(msg))
+	}
+	if f.Secret != "" && !strings.Contains(msg, f.Secret) {
+		fmt.Fprintf(&b, " (secret %s)", f.Secret)
+	}
+	if f.Commit != "" {
+		fmt.Fprintf(&b, " [commit %s]", short(f.Commit))
+	}
+	return b.String()
+}
+
+func oneLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return s
+}
+
+// fixHints are the distinct remediations of the blocking findings, with a
+// general one for secrets: the secret is in the commits, not only in the
+// working tree.
+func fixHints(fs []scan.Finding) []string {
+	var hints []string
+	secret := false
+	for _, f := range fs {
+		if f.Scanner == scan.ScannerSecrets {
+			secret = true
+			continue
+		}
+		if h := oneLine(f.Remediation); h != "" && !slices.Contains(hints, h) {
+			hints = append(hints, h)
+		}
+	}
+	if secret {
+		hints = append([]string{"remove each secret from the commits that add it (git rebase -i, or git commit --amend for the last one): " +
+			"a later commit that deletes it is not enough, the history still carries it. " +
+			"Rotate any secret that has left this machine, and load secrets from the environment or a secret manager."}, hints...)
+	}
+	return hints
+}
+
+// rangeHint is the push's range in a form to paste after --range.
+func rangeHint(p *Push) string {
+	r := p.Range()
+	if strings.Contains(r, " ") {
+		return "'" + r + "'"
+	}
+	return r
+}
