@@ -256,9 +256,7 @@ func sarifResult(f scan.Finding, opts Options) *sarif.Result {
 	res := sarif.NewRuleResult(f.Rule).
 		WithLevel(resultLevel(f)).
 		WithMessage(sarif.NewTextMessage(msg))
-	if loc := sarifLocation(f.Path, f.Line, f.EndLine, f.Column, opts); loc != nil {
-		res.AddLocation(loc)
-	}
+	res.AddLocation(resultLocation(f, opts))
 	if f.Fingerprint != "" {
 		res.WithPartialFingerPrints(map[string]any{FingerprintKey: f.Fingerprint})
 	}
@@ -291,6 +289,9 @@ func sarifResult(f scan.Finding, opts Options) *sarif.Result {
 	if f.Dependency != nil {
 		props["dependency"] = f.Dependency
 	}
+	if f.Path == "" {
+		props["repositoryLevel"] = true
+	}
 	res.Properties = props
 	return res
 }
@@ -311,6 +312,27 @@ func sarifLocation(p string, line, endLine, col int, opts Options) *sarif.Locati
 		pl.WithRegion(region)
 	}
 	return sarif.NewLocationWithPhysicalLocation(pl)
+}
+
+// RepositoryAnchor is the file a SARIF result points at when its finding
+// names no file (and no manifest): GitHub code scanning rejects a whole
+// upload if any result lacks a location, so a repository-level finding is
+// anchored at the repository's pipeguard configuration, where it would be
+// accepted or suppressed. Such results carry properties.repositoryLevel.
+const RepositoryAnchor = ".pipeguard.yaml"
+
+// resultLocation is where a result points: the finding's file and lines,
+// else the manifest of its dependency, else RepositoryAnchor.
+func resultLocation(f scan.Finding, opts Options) *sarif.Location {
+	if loc := sarifLocation(f.Path, f.Line, f.EndLine, f.Column, opts); loc != nil {
+		return loc
+	}
+	if f.Dependency != nil {
+		if loc := sarifLocation(f.Dependency.Manifest, 0, 0, 0, opts); loc != nil {
+			return loc
+		}
+	}
+	return sarifLocation(RepositoryAnchor, 0, 0, 0, opts)
 }
 
 // uriOf escapes a relative '/'-separated path as a URI reference.

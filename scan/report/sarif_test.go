@@ -89,7 +89,31 @@ func TestSARIFSchema(t *testing.T) {
 			if err := sch.Validate(inst); err != nil {
 				t.Errorf("not valid SARIF 2.1.0: %v\n%s", err, buf.String())
 			}
+			checkGitHubIngestion(t, buf.Bytes())
 		})
+	}
+}
+
+// checkGitHubIngestion checks what GitHub code scanning requires beyond the
+// schema: it rejects the whole upload when a result has no location with an
+// artifact uri (GH1001), and keeps runs apart by category.
+func checkGitHubIngestion(t *testing.T, out []byte) {
+	t.Helper()
+	var log sarifLog
+	if err := json.Unmarshal(out, &log); err != nil {
+		t.Fatal(err)
+	}
+	cats := map[string]bool{}
+	for _, run := range log.Runs {
+		if run.AutomationDetails.ID == "" || cats[run.AutomationDetails.ID] {
+			t.Errorf("run category %q missing or repeated", run.AutomationDetails.ID)
+		}
+		cats[run.AutomationDetails.ID] = true
+		for _, r := range *run.Results {
+			if len(r.Locations) == 0 || r.Locations[0].PhysicalLocation.ArtifactLocation.URI == "" {
+				t.Errorf("result %s has no artifact location; GitHub would reject the upload", r.RuleID)
+			}
+		}
 	}
 }
 
@@ -313,7 +337,7 @@ func TestSARIFPaths(t *testing.T) {
 			}
 		}
 	}
-	for _, want := range []string{"services/api/dir%20with%20space/%C3%BCmlaut%231.py", "services/api/Dockerfile"} {
+	for _, want := range []string{"services/api/dir%20with%20space/%C3%BCmlaut%231.py", "services/api/Dockerfile", "services/api/.pipeguard.yaml"} {
 		if !uris[want] {
 			t.Errorf("uri %q missing; have %v", want, uris)
 		}
