@@ -1,0 +1,276 @@
+package target
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/pipeguard/pipeguard/scan"
+)
+
+func setupGit(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_CONFIG_HOME", home)
+	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+	t.Setenv("GIT_CONFIG_GLOBAL", filepath.Join(home, "gitconfig"))
+	t.Setenv("GIT_AUTHOR_NAME", "Ada Tester")
+	t.Setenv("GIT_AUTHOR_EMAIL", "ada@example.com")
+	t.Setenv("GIT_COMMITTER_NAME", "Ada Tester")
+	t.Setenv("GIT_COMMITTER_EMAIL", "ada@example.com")
+}
+
+func newRepo(t *testing.T) string {
+	t.Helper()
+	setupGit(t)
+	dir := t.TempDir()
+	git(t, dir, "init", "-q", "-b", "main")
+	git(t, dir, "config", "commit.gpgsign", "false")
+	return dir
+}
+
+func git(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	out, err := exec.Command("git", append([]string{"-C", dir}, args...)...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func write(t *testing.T, dir, rel, content string) {
+	t.Helper()
+	p := filepath.Join(dir, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func commit(t *testing.T, dir, msg string) string {
+	t.Helper()
+	git(t, dir, "add", "-A")
+	git(t, dir, "commit", "-q", "-m", msg)
+	return git(t, dir, "rev-parse", "HEAD")
+}
+
+func paths(files []scan.File) []string {
+	var out []string
+	for _, f := range files {
+		out = append(out, f.Path)
+	}
+	return out
+}
+
+func TestTree(t *testing.T) {
+	outside := t.TempDir()
+	write(t, outside, "secret.txt", "outside\n")
+
+	tests := []struct {
+		name    string
+		git     bool
+		want    []string
+		skipped map[string]string // path -> words of the reason
+	}{
+		{"git work tree", true,
+			[]string{".gitignore", "big-ok.txt", "link-in", "src/a.go", "untracked.txt"},
+			map[string]string{"link-out": "outside the root", "big.bin": "too large: 2048 bytes"}},
+		{"plain folder", false,
+			[]string{".gitignore", "big-ok.txt", "deleted.txt", "ignored.log", "link-in", "src/a.go", "untracked.txt"},
+			map[string]string{"link-out": "outside the root", "big.bin": "too large: 2048 bytes"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var dir string
+			if tt.git {
+				dir = newRepo(t)
+			} else {
+				dir = t.TempDir()
+			}
+			write(t, dir, ".gitignore", "*.log\n")
+			write(t, dir, "src/a.go", "package a\n")
+			write(t, dir, "deleted.txt", "gone\n")
+			write(t, dir, "big.bin", strings.Repeat("x", 2048))
+			write(t, dir, "big-ok.txt", strings.Repeat("x", 1024))
+			if err := os.Symlink(filepath.Join(outside, "secret.txt"), filepath.Join(dir, "link-out")); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink("src/a.go", filepath.Join(dir, "link-in")); err != nil {
+				t.Fatal(err)
+			}
+			if tt.git {
+				commit(t, dir, "first")
+				if err := os.Remove(filepath.Join(dir, "deleted.txt")); err != nil {
+					t.Fatal(err)
+				}
+			}
+			write(t, dir, "untracked.txt", "new\n")
+			write(t, dir, "ignored.log", "noise\n")
+
+			tree := NewTree(dir, 1024)
+			files, skipped, err := tree.Files(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			// link-in is a symlink inside the root: never followed, and not
+			// reported, since its target is listed on its own.
+			want := make([]string, 0, len(tt.want))
+			for _, p := range tt.want {
+				if p != "link-in" {
+					want = append(want, p)
+				}
+			}
+			if got := paths(files); !reflect.DeepEqual(got, want) {
+				t.Errorf("files %q, want %q", got, want)
+			}
+			got := map[string]string{}
+			for _, s := range skipped {
+				got[s.Path] = s.Reason
+			}
+			if len(got) != len(tt.skipped) {
+				t.Errorf("skipped %v, want %v", got, tt.skipped)
+			}
+			for p, words := range tt.skipped {
+				if !strings.Contains(got[p], words) {
+					t.Errorf("skipped %s: reason %q, want it to say %q", p, got[p], words)
+				}
+			}
+			for _, f := range files {
+				if f.Abs != filepath.Join(dir, filepath.FromSlash(f.Path)) || f.Size == 0 {
+					t.Errorf("file %+v", f)
+				}
+			}
+			// The list is computed once and shared.
+			again, _, _ := tree.Files(context.Background())
+			if len(again) != len(files) || (len(files) > 0 && &again[0] != &files[0]) {
+				t.Error("second call listed again")
+			}
+		})
+	}
+}
+
+func TestOpen(t *testing.T) {
+	setupGit(t)
+	_, err := Open(context.Background(), t.TempDir())
+	if !errors.Is(err, ErrNotRepository) {
+		t.Errorf("plain folder: %v", err)
+	}
+
+	// A fresh repository with no commit is fine.
+	dir := newRepo(t)
+	if _, err := Open(context.Background(), dir); err != nil {
+		t.Errorf("fresh repository: %v", err)
+	}
+
+	// A HEAD that git cannot parse.
+	broken := newRepo(t)
+	write(t, broken, "a.txt", "a\n")
+	commit(t, broken, "one")
+	write(t, broken, ".git/HEAD", "garbage\n")
+	if _, err := Open(context.Background(), broken); err == nil || !strings.Contains(err.Error(), "corrupt") {
+		t.Errorf("broken HEAD: %v", err)
+	}
+
+	// A commit object that is gone.
+	missing := newRepo(t)
+	write(t, missing, "a.txt", "a\n")
+	c := commit(t, missing, "one")
+	if err := os.Remove(filepath.Join(missing, ".git", "objects", c[:2], c[2:])); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(context.Background(), missing); err == nil || !strings.Contains(err.Error(), "corrupt") {
+		t.Errorf("missing commit: %v", err)
+	}
+}
+
+func TestRevisions(t *testing.T) {
+	dir := newRepo(t)
+	write(t, dir, "a.txt", "1\n2\n3\n")
+	c1 := commit(t, dir, "one")
+	write(t, dir, "a.txt", "1\ntwo\n3\n4\n")
+	write(t, dir, "b.txt", "b\nb\n")
+	c2 := commit(t, dir, "two")
+	git(t, dir, "mv", "b.txt", "c.txt")
+	write(t, dir, "a.txt", "1\ntwo\n")
+	c3 := commit(t, dir, "three")
+
+	ctx := context.Background()
+	repo, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := repo.ResolveRev(ctx, "HEAD~2"); err != nil || got != c1 {
+		t.Errorf("ResolveRev HEAD~2 = %s, %v; want %s", got, err, c1)
+	}
+
+	for _, tt := range []struct {
+		spec    string
+		base    string
+		commits []string
+	}{
+		{"HEAD~2..HEAD", c1, []string{c3, c2}},
+		{c2 + ".." + c3, c2, []string{c3}},
+		{"main~1...main", c2, []string{c3}},
+	} {
+		g, err := repo.ParseRange(ctx, tt.spec)
+		if err != nil {
+			t.Errorf("%s: %v", tt.spec, err)
+			continue
+		}
+		if g.Base != tt.base || g.Head != c3 {
+			t.Errorf("%s: %+v", tt.spec, g)
+		}
+		cs, err := repo.Commits(ctx, g)
+		if err != nil || !reflect.DeepEqual(cs, tt.commits) {
+			t.Errorf("%s: commits %v, %v; want %v", tt.spec, cs, err, tt.commits)
+		}
+	}
+
+	for _, spec := range []string{"", "HEAD", "nope..HEAD", "HEAD..nope", "..HEAD", "HEAD..", "a..b..c", "--all..HEAD"} {
+		_, err := repo.ParseRange(ctx, spec)
+		if !scan.IsConfigError(err) {
+			t.Errorf("range %q: want a ConfigError, got %v", spec, err)
+		}
+	}
+
+	changes, err := repo.Changes(ctx, c1, c2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := scan.Changes{"a.txt": {{Start: 2, End: 2}, {Start: 4, End: 4}}, "b.txt": {}}
+	if !reflect.DeepEqual(changes, want) {
+		t.Errorf("changes %v, want %v", changes, want)
+	}
+	// A pure rename touches no line; a file that only loses lines neither.
+	changes, err = repo.Changes(ctx, c2, c3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(changes) != 0 {
+		t.Errorf("changes %v, want none", changes)
+	}
+
+	write(t, dir, "a.txt", "1\ntwo\nthree\n")
+	write(t, dir, "d.txt", "new\n")
+	write(t, dir, "unstaged.txt", "x\n")
+	git(t, dir, "add", "a.txt", "d.txt")
+	staged, err := repo.StagedChanges(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = scan.Changes{"a.txt": {{Start: 3, End: 3}}, "d.txt": {}}
+	if !reflect.DeepEqual(staged, want) {
+		t.Errorf("staged %v, want %v", staged, want)
+	}
+}
