@@ -37,6 +37,9 @@ func (p *publisher) pullRequest(ctx context.Context) *inlinePlan {
 		if err != nil {
 			plan.failed = "the inline review could not be posted"
 			p.out.warn("%v", p.explain("post the inline review", "pull-requests: write", err))
+			if s := statusOf(err); s == http.StatusUnauthorized || s == http.StatusNotFound {
+				return plan // the summary comment would fail the same way
+			}
 		}
 	}
 	p.out.Inline, p.out.InlineExisting, p.out.InlineLeftOut = plan.posted, plan.existing, plan.leftOut
@@ -335,8 +338,7 @@ func (p *publisher) summary(w io.Writer, plan *inlinePlan, forComment bool) erro
 	var notes []string
 	if plan != nil {
 		if n := plan.posted + plan.existing; n > 0 {
-			notes = append(notes, fmt.Sprintf("%s on changed lines %s inline review comments (%d posted by this run).",
-				plural(n, "new finding", "new findings"), pick(n == 1, "has an", "have"), plan.posted))
+			notes = append(notes, fmt.Sprintf("Inline review comments on changed lines: %d (%d posted by this run).", n, plan.posted))
 		}
 		if plan.leftOut > 0 {
 			notes = append(notes, fmt.Sprintf("%s left out of the inline review (at most %d per run); the tables list every finding.",
@@ -360,13 +362,6 @@ func (p *publisher) summary(w io.Writer, plan *inlinePlan, forComment bool) erro
 	}
 	_, err := io.WriteString(w, "\n<sub>"+strings.Join(notes, " ")+"</sub>\n")
 	return err
-}
-
-func pick(c bool, a, b string) string {
-	if c {
-		return a
-	}
-	return b
 }
 
 // maxStepRetries bounds the retries of a whole step (list, then create).
