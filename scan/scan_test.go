@@ -139,6 +139,7 @@ func TestRunKeepsOnlyChangedLines(t *testing.T) {
 		{Rule: "b", Path: "app.py", Line: 10},
 		{Rule: "c", Path: "new.py", Line: 7},
 		{Rule: "d", Path: "untouched.py", Line: 1},
+		{Rule: "e", Path: "gone.py", Line: 4, Commit: "abc123"}, // from a commit: kept
 	}}}
 	changed := Changes{"app.py": {{Start: 2, End: 4}}, "new.py": nil}
 	rep := Run(context.Background(), &Target{Root: "/r", Changed: changed}, []Scanner{s})
@@ -146,8 +147,8 @@ func TestRunKeepsOnlyChangedLines(t *testing.T) {
 	for _, f := range rep.Findings {
 		got = append(got, f.Rule)
 	}
-	if strings.Join(got, ",") != "a,c" {
-		t.Errorf("kept %v, want [a c]", got)
+	if strings.Join(got, ",") != "a,e,c" {
+		t.Errorf("kept %v, want [a e c]", got)
 	}
 }
 

@@ -45,7 +45,10 @@ type Target struct {
 	// Tree lists the working-tree files (used in every mode by scanners that
 	// read files: deps and config read the tree, secrets in ModeTree).
 	Tree FileLister
-	// Changed, when not nil, limits findings to the lines a change touched.
+	// Changed, when not nil, limits working-tree findings (those with no
+	// Commit) to the lines a change touched. Findings from commits are
+	// already limited to the commits scanned, and are kept even when a later
+	// commit of the change removed their line.
 	Changed Changes
 	// MaxFileSize is the largest file, in bytes, a scanner reads; 0 means no limit.
 	MaxFileSize int64
@@ -96,7 +99,7 @@ type Scanner interface {
 // Run runs the scanners concurrently over t and gathers their results into
 // one report. A scanner that fails or panics is recorded in Errors (and so
 // makes the scan incomplete) without losing the other scanners' findings.
-// Findings outside t.Changed are dropped. Secrets are redacted before Run
+// Working-tree findings outside t.Changed are dropped. Secrets are redacted before Run
 // returns: nothing after this point ever sees one in clear.
 func Run(ctx context.Context, t *Target, scanners []Scanner) *Report {
 	start := time.Now()
@@ -129,7 +132,7 @@ func Run(ctx context.Context, t *Target, scanners []Scanner) *Report {
 				if f.Scanner == "" {
 					f.Scanner = s.Name()
 				}
-				if t.Changed != nil && !t.Changed.Contains(f.Path, f.Line) {
+				if t.Changed != nil && f.Commit == "" && !t.Changed.Contains(f.Path, f.Line) {
 					continue
 				}
 				rep.Findings = append(rep.Findings, f)
