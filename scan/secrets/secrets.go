@@ -201,7 +201,7 @@ func (s *Scanner) Scan(ctx context.Context, t *scan.Target) (*scan.Result, error
 			if err != nil {
 				return nil, err
 			}
-			src = gitLogSource(repo, g.String())
+			src = gitLogSource(repo, g.Revs...)
 		case scan.ModeStaged:
 			src = stagedSource(repo)
 		}

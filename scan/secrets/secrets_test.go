@@ -157,6 +157,9 @@ func TestModes(t *testing.T) {
 			"stripe-access-token app/pay.py:3@" + c3,
 		}},
 		{"range before it", scan.ModeRange, c1 + ".." + c2, nil},
+		{"revision list, as a pre-push hook sends", scan.ModeRange, c4 + " ^" + c2, []string{
+			"stripe-access-token app/pay.py:3@" + c3,
+		}},
 		{"range with the first commit", scan.ModeRange, c1 + "~0.." + c3, []string{
 			"stripe-access-token app/pay.py:3@" + c3,
 		}},

@@ -70,9 +70,10 @@ func isBinary(data []byte) bool {
 }
 
 // gitLogSource yields the lines each commit of revs adds, from git log -p.
-func gitLogSource(repo *target.Repo, revs string) source {
+func gitLogSource(repo *target.Repo, revs ...string) source {
 	args := []string{"log", "-p", "-U0", "--full-history", "--diff-filter=tuxdb",
-		"--no-color", "--no-ext-diff", "--no-textconv", "--pretty=medium", "--date=default", revs, "--"}
+		"--no-color", "--no-ext-diff", "--no-textconv", "--pretty=medium", "--date=default"}
+	args = append(append(args, revs...), "--")
 	return diffSource(repo, args, true)
 }
 

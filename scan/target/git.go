@@ -96,31 +96,57 @@ func (r *Repo) ResolveRev(ctx context.Context, rev string) (string, error) {
 	return strings.TrimSpace(string(out)), nil
 }
 
-// Range is a checked revision range A..B: the commits reachable from Head
-// and not from Base.
+// Range is a checked set of commits: "A..B" (the commits reachable from
+// Head and not from Base), "A...B" (those on B since it forked from A), or a
+// list of revisions separated by spaces, each excluded one prefixed with ^
+// ("C1 C2 ^X1 ^X2", as a pre-push hook sends several refs).
 type Range struct {
 	// Spec is the range as the user wrote it.
 	Spec string
-	// Base and Head are full commit ids. Base is empty for a range with no
-	// left side ("..B" is not accepted; use the Head revision alone).
+	// Base and Head are the full commit ids of an A..B or A...B range
+	// (Base is the merge base for A...B); both are empty for a list.
 	Base, Head string
+	// Revs are the range as git arguments, with full commit ids.
+	Revs []string
 }
 
-// String is the range as git reads it, with full commit ids.
-func (g Range) String() string {
-	if g.Base == "" {
-		return g.Head
-	}
-	return g.Base + ".." + g.Head
-}
+// String is the range as one git revision expression, with full commit ids.
+func (g Range) String() string { return strings.Join(g.Revs, " ") }
 
-// ParseRange checks the range spec "A..B" (or "A...B", the commits on B
-// since it forked from A) and resolves both ends. A malformed range or an
-// unknown revision is a *scan.ConfigError, since an unchecked range would
-// silently scan nothing.
+// ParseRange checks a range spec and resolves every revision in it. A
+// malformed range or an unknown revision is a *scan.ConfigError, since an
+// unchecked range would silently scan nothing.
 func (r *Repo) ParseRange(ctx context.Context, spec string) (Range, error) {
 	bad := func(format string, a ...any) (Range, error) {
 		return Range{}, &scan.ConfigError{Err: fmt.Errorf("invalid range %q: "+format, append([]any{spec}, a...)...)}
+	}
+	fields := strings.Fields(spec)
+	if len(fields) == 0 {
+		return bad("want A..B")
+	}
+	if len(fields) > 1 {
+		g := Range{Spec: spec}
+		include := 0
+		for _, f := range fields {
+			rev, exclude := strings.CutPrefix(f, "^")
+			if strings.Contains(rev, "..") {
+				return bad("a revision list cannot hold a range (%s)", f)
+			}
+			id, err := r.ResolveRev(ctx, rev)
+			if err != nil {
+				return bad("%v", unwrapConfig(err))
+			}
+			if exclude {
+				g.Revs = append(g.Revs, "^"+id)
+			} else {
+				g.Revs = append(g.Revs, id)
+				include++
+			}
+		}
+		if include == 0 {
+			return bad("no revision to include")
+		}
+		return g, nil
 	}
 	sep := ".."
 	if strings.Contains(spec, "...") {
@@ -148,7 +174,7 @@ func (r *Repo) ParseRange(ctx context.Context, spec string) (Range, error) {
 		}
 		base = strings.TrimSpace(string(out))
 	}
-	return Range{Spec: spec, Base: base, Head: head}, nil
+	return Range{Spec: spec, Base: base, Head: head, Revs: []string{base + ".." + head}}, nil
 }
 
 func unwrapConfig(err error) error {
@@ -161,7 +187,7 @@ func unwrapConfig(err error) error {
 
 // Commits lists the commits of the range, newest first.
 func (r *Repo) Commits(ctx context.Context, g Range) ([]string, error) {
-	out, err := runGit(ctx, r.Root, "rev-list", g.String(), "--")
+	out, err := runGit(ctx, r.Root, append(append([]string{"rev-list"}, g.Revs...), "--")...)
 	if err != nil {
 		return nil, fmt.Errorf("list commits of %s: %w", g.Spec, err)
 	}

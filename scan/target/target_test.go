@@ -222,13 +222,14 @@ func TestRevisions(t *testing.T) {
 		{"HEAD~2..HEAD", c1, []string{c3, c2}},
 		{c2 + ".." + c3, c2, []string{c3}},
 		{"main~1...main", c2, []string{c3}},
+		{c3 + " ^" + c1, "", []string{c3, c2}},
 	} {
 		g, err := repo.ParseRange(ctx, tt.spec)
 		if err != nil {
 			t.Errorf("%s: %v", tt.spec, err)
 			continue
 		}
-		if g.Base != tt.base || g.Head != c3 {
+		if g.Base != tt.base || (g.Base != "" && g.Head != c3) {
 			t.Errorf("%s: %+v", tt.spec, g)
 		}
 		cs, err := repo.Commits(ctx, g)
@@ -237,7 +238,7 @@ func TestRevisions(t *testing.T) {
 		}
 	}
 
-	for _, spec := range []string{"", "HEAD", "nope..HEAD", "HEAD..nope", "..HEAD", "HEAD..", "a..b..c", "--all..HEAD"} {
+	for _, spec := range []string{"", "HEAD", "nope..HEAD", "HEAD..nope", "..HEAD", "HEAD..", "a..b..c", "--all..HEAD", "^HEAD ^HEAD~1", "HEAD nope", "HEAD HEAD~1..HEAD"} {
 		_, err := repo.ParseRange(ctx, spec)
 		if !scan.IsConfigError(err) {
 			t.Errorf("range %q: want a ConfigError, got %v", spec, err)
