@@ -26,6 +26,8 @@ type Options struct {
 	Remote, URL string
 	// In carries git's ref updates, one per line (the hook's standard input).
 	In io.Reader
+	// Updates, when not nil, are the ref updates, and In is not read.
+	Updates []RefUpdate
 	// Out receives what the user sees.
 	Out io.Writer
 	// Version is pipeguard's version, recorded in the report.
@@ -103,7 +105,10 @@ func Run(ctx context.Context, o Options) *Result {
 	failOpen := cfg.FailOpen != nil && *cfg.FailOpen
 	mark("config")
 
-	ups, err := ParseUpdates(o.In)
+	ups := o.Updates
+	if ups == nil {
+		ups, err = ParseUpdates(o.In)
+	}
 	if err != nil {
 		res.Exit = fail(out, failOpen, err)
 		return res
