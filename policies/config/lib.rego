@@ -1,10 +1,186 @@
-# Helpers shared by the built-in config rules. User rules may import them
-# too (import data.pipeguard.lib).
+# Helpers shared by the built-in config rules, over the facts document
+# (policies/facts.schema.json). User rules may use them too:
+#
+#	import data.pipeguard.lib
 package pipeguard.lib
 
 # finding is a finding at loc, an object with path and line.
 finding(loc, msg) := {"path": loc.path, "line": loc.line, "message": msg}
 
-# finding_key is a finding at loc with a fingerprint key (the normalized
-# matched text), so that moving the code does not change its identity.
+# finding_key is a finding at loc with a fingerprint key: the normalized
+# matched text that identifies it whatever line it moves to.
 finding_key(loc, msg, key) := {"path": loc.path, "line": loc.line, "message": msg, "fingerprint_key": key}
+
+# at is the place (path, line) of a value written in file path: where the
+# resolved value is written when it comes from elsewhere (a settings field,
+# a constant), else where the expression is.
+at(path, v) := {"path": v.def_path, "line": v.def_line} if {
+	v.def_path
+	v.def_line
+} else := {"path": path, "line": v.def_line} if {
+	v.def_line
+} else := {"path": path, "line": v.line}
+
+# testfile_paths are the paths of test files (tests/, test_*.py, conftest.py...).
+testfile_paths contains f.path if {
+	some f in input.files
+	f.test
+}
+
+# is_test reports whether path is a test file.
+is_test(path) if path in testfile_paths
+
+# known_true and known_false: a resolved boolean, never one read from the
+# environment (its value is unknown).
+known_true(v) if {
+	v.known
+	v.value == true
+}
+
+known_false(v) if {
+	v.known
+	v.value == false
+}
+
+# known_string is the resolved string value of v.
+known_string(v) := v.value if {
+	v.known
+	is_string(v.value)
+}
+
+# known_strings are the resolved strings of a list value, or of a single
+# string value.
+known_strings(v) := {s | some s in v.value; is_string(s)} if {
+	v.known
+	is_array(v.value)
+} else := {v.value} if {
+	v.known
+	is_string(v.value)
+}
+
+# item_line is the line where string s is written inside list value v (the
+# value's own line when the items are not known one by one).
+item_line(v, s) := l if {
+	some it in v.items
+	it.known
+	it.value == s
+	l := it.line
+} else := v.line
+
+# truthy reports whether a configuration string means "on".
+truthy(s) if lower(trim_space(s)) in {"1", "true", "yes", "on", "y"}
+
+# named reports whether middleware (or call) class m is name, as written
+# or resolved through imports.
+named(m, name) if m.class == name
+
+named(m, name) if endswith(m.qualname, concat("", [".", name]))
+
+# all_middleware is every middleware of every app, with its app.
+all_middleware contains [app, m] if {
+	some app in input.apps
+	some m in app.middleware
+}
+
+# routes are every route of every app (once per app), plus the routes of
+# routers no app includes.
+routes contains r if {
+	some app in input.apps
+	some r in app.routes
+}
+
+routes contains r if {
+	some r in input.unattached_routes
+}
+
+# committed_env are the dotenv entries of tracked files that are not
+# templates (.env.example and the like).
+committed_env contains e if {
+	some e in input.env
+	some f in input.files
+	f.path == e.path
+	f.tracked
+	not f.template
+}
+
+# deploy_env are the environment settings of deployment files: committed
+# dotenv files, Dockerfile ENV, compose environment. Each is
+# {path, line, project, key, value}.
+deploy_env contains {"path": e.path, "line": e.line, "project": e.project, "key": e.key, "value": e.value} if {
+	some e in committed_env
+}
+
+deploy_env contains {"path": d.path, "line": d.line, "project": d.project, "key": d.key, "value": d.value} if {
+	some d in input.dockerfile
+	d.instruction == "ENV"
+}
+
+deploy_env contains {"path": c.path, "line": c.line, "project": c.project, "key": c.name, "value": c.value} if {
+	some c in input.compose
+	c.key == "environment"
+}
+
+# commands are the command lines of deployment files: Dockerfile
+# CMD/ENTRYPOINT, compose command/entrypoint, Procfile processes. Each is
+# {path, line, project, args, where}.
+commands contains {"path": d.path, "line": d.line, "project": d.project, "args": d.args, "where": concat("", ["Dockerfile ", d.instruction])} if {
+	some d in input.dockerfile
+	d.instruction in {"CMD", "ENTRYPOINT"}
+}
+
+commands contains {"path": c.path, "line": c.line, "project": c.project, "args": c.args, "where": sprintf("compose %s of service %s", [c.key, c.service])} if {
+	some c in input.compose
+	c.key in {"command", "entrypoint"}
+}
+
+commands contains {"path": p.path, "line": p.line, "project": p.project, "args": p.args, "where": sprintf("Procfile process %s", [p.process])} if {
+	some p in input.procfile
+}
+
+# has_flag reports whether command words args pass flag (alone, as
+# flag=value, or inside a shell string such as sh -c "uvicorn ... --reload").
+has_flag(args, flag) if {
+	some a in args
+	regex.match(sprintf(`(^|\s)%s(\s|=|$)`, [flag]), a)
+}
+
+# flag_value is the value given to flag in command words args: the next
+# word, or what follows "flag=" (also inside a shell string).
+flag_value(args, flag) := v if {
+	some i, a in args
+	a == flag
+	v := args[i + 1]
+} else := v if {
+	some a in args
+	m := regex.find_all_string_submatch_n(sprintf(`(?:^|\s)%s(?:=|\s+)("[^"]*"|'[^']*'|\S+)`, [flag]), a, 1)
+	count(m) > 0
+	v := trim(m[0][1], `"'`)
+}
+
+# is_cors reports whether middleware m is Starlette's CORSMiddleware.
+is_cors(m) if named(m, "CORSMiddleware")
+
+# cors_middleware are the CORSMiddleware entries of every app.
+cors_middleware contains m if {
+	some app in input.apps
+	some m in app.middleware
+	is_cors(m)
+}
+
+# regex_matches_any reports whether an allow_origin_regex accepts origins
+# of any site: Starlette full-matches it against the Origin header, so it
+# is tried, anchored, against two unrelated origins.
+regex_matches_any(re) if {
+	full := concat("", ["^(?:", re, ")$"])
+	regex.match(full, "https://attacker.invalid")
+	regex.match(full, "http://pipeguard-probe.example.org")
+}
+
+# any_origin_reason says how CORS middleware m accepts every origin: "*"
+# among allow_origins, or an allow_origin_regex that matches anything.
+any_origin_reason(m) := `allow_origins contains "*"` if {
+	"*" in known_strings(m.args.allow_origins)
+} else := sprintf("allow_origin_regex %q matches any origin", [re]) if {
+	re := known_string(m.args.allow_origin_regex)
+	regex_matches_any(re)
+}
