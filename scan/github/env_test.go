@@ -1,0 +1,199 @@
+package github
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/pipeguard/pipeguard/scan"
+)
+
+func TestContextFromEnv(t *testing.T) {
+	tests := []struct {
+		name    string
+		env     envMap
+		want    *Context
+		wantErr string
+	}{
+		{
+			name: "pull request",
+			env: envMap{"GITHUB_REPOSITORY": "acme/api", "GITHUB_EVENT_NAME": "pull_request",
+				"GITHUB_EVENT_PATH": "../../testdata/github/pull_request.json", "GITHUB_SHA": "m1", "GITHUB_REF": "refs/pull/7/merge"},
+			want: &Context{APIURL: "https://api.github.com", ServerURL: "https://github.com", Owner: "acme", Repo: "api",
+				Event: "pull_request", SHA: "m1", Ref: "refs/pull/7/merge", PR: 7, BaseSHA: "BASE_SHA", HeadSHA: "HEAD_SHA"},
+		},
+		{
+			name: "fork on GHES, pull_request_target",
+			env: envMap{"GITHUB_REPOSITORY": "acme/api", "GITHUB_EVENT_NAME": "pull_request_target",
+				"GITHUB_EVENT_PATH": "../../testdata/github/pull_request_fork.json",
+				"GITHUB_API_URL":    "https://ghe.example.com/api/v3/", "GITHUB_SERVER_URL": "https://ghe.example.com"},
+			want: &Context{APIURL: "https://ghe.example.com/api/v3", ServerURL: "https://ghe.example.com", Owner: "acme", Repo: "api",
+				Event: "pull_request_target", PR: 12, BaseSHA: "1234567890abcdef1234567890abcdef12345678",
+				HeadSHA: "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678", Fork: true},
+		},
+		{
+			name: "push",
+			env:  envMap{"GITHUB_REPOSITORY": "acme/api", "GITHUB_EVENT_NAME": "push", "GITHUB_EVENT_PATH": "../../testdata/github/push.json", "GITHUB_SHA": "s"},
+			want: &Context{APIURL: "https://api.github.com", ServerURL: "https://github.com", Owner: "acme", Repo: "api", Event: "push", SHA: "s"},
+		},
+		{name: "no repository", env: envMap{}, wantErr: "GITHUB_REPOSITORY is not set"},
+		{name: "bad repository", env: envMap{"GITHUB_REPOSITORY": "acme"}, wantErr: "want OWNER/REPO"},
+		{name: "pull request without payload", env: envMap{"GITHUB_REPOSITORY": "a/b", "GITHUB_EVENT_NAME": "pull_request"}, wantErr: "without GITHUB_EVENT_PATH"},
+		{name: "pull request with a push payload", env: envMap{"GITHUB_REPOSITORY": "a/b", "GITHUB_EVENT_NAME": "pull_request",
+			"GITHUB_EVENT_PATH": "../../testdata/github/push.json"}, wantErr: "without a pull_request"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ContextFromEnv(tt.env.get)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got  %+v\nwant %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseDiff(t *testing.T) {
+	diff := `diff --git a/app/config.py b/app/config.py
+index 1..2 100644
+--- a/app/config.py
++++ b/app/config.py
+@@ -3 +3,2 @@ DEBUG = False
+-REGION = 'eu'
++AWS_KEY = 'x'
++REGION = 'us'
+@@ -10,2 +10,0 @@ x
+-a
+-b
+@@ -20,0 +19 @@ y
++c
+diff --git a/gone.py b/gone.py
+deleted file mode 100644
+--- a/gone.py
++++ /dev/null
+@@ -1 +0,0 @@
+-x
+diff --git "a/sp ace\303\251.py" "b/sp ace\303\251.py"
+--- "a/sp ace\303\251.py"
++++ "b/sp ace\303\251.py"
+@@ -0,0 +1,3 @@
++1
++2
++3
+diff --git a/only-deleted.py b/only-deleted.py
+--- a/only-deleted.py
++++ b/only-deleted.py
+@@ -4 +3,0 @@
+-x
+`
+	got := parseDiff([]byte(diff))
+	want := scan.Changes{
+		"app/config.py": {{Start: 3, End: 4}, {Start: 19, End: 19}},
+		"sp aceé.py":    {{Start: 1, End: 3}},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got  %v\nwant %v", got, want)
+	}
+}
+
+func TestChangedLines(t *testing.T) {
+	dir, base, head := prRepo(t)
+	// A rename with an edit, and a deletion, on top.
+	git(t, dir, "mv", "app/main.py", "app/server.py")
+	writeFile(t, dir, "app/server.py", "from fastapi import FastAPI\napp = FastAPI()\napp.debug = True\n")
+	git(t, dir, "rm", "-q", "app/new.py")
+	git(t, dir, "add", ".")
+	git(t, dir, "commit", "-q", "-m", "rename")
+	head2 := git(t, dir, "rev-parse", "HEAD")
+
+	got, err := ChangedLines(context.Background(), dir, base, head)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := scan.Changes{"app/config.py": {{Start: 3, End: 4}}, "app/new.py": {{Start: 1, End: 1}}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("base..head = %v, want %v", got, want)
+	}
+	got, err = ChangedLines(context.Background(), dir, head, head2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = scan.Changes{"app/server.py": {{Start: 3, End: 3}}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("head..head2 = %v, want %v", got, want)
+	}
+	if _, err := ChangedLines(context.Background(), dir, "0123456789abcdef0123456789abcdef01234567", head); err == nil || !strings.Contains(err.Error(), "fetch-depth") {
+		t.Errorf("missing base: err = %v, want a hint about fetch-depth", err)
+	}
+	if _, err := ChangedLines(context.Background(), dir, "--output=/tmp/x", head); err == nil {
+		t.Error("an option as a revision was accepted")
+	}
+}
+
+func TestWriteOutputs(t *testing.T) {
+	dir, _, _ := prRepo(t)
+	rep := standardReport(t, dir)
+	out := filepath.Join(t.TempDir(), "github_output")
+	if err := os.WriteFile(out, []byte("earlier=1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteOutputs(out, rep, "results/pipeguard.sarif"); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(out)
+	want := "earlier=1\nverdict=fail\nfindings=2\nblocking=1\nsarif-file=results/pipeguard.sarif\n"
+	if string(data) != want {
+		t.Errorf("GITHUB_OUTPUT =\n%s\nwant\n%s", data, want)
+	}
+	// A value with a line break cannot inject another output.
+	if err := WriteOutputs(out, rep, "x\nverdict=pass"); err != nil {
+		t.Fatal(err)
+	}
+	data, _ = os.ReadFile(out)
+	got := parseOutputs(t, string(data))
+	if got["verdict"] != "fail" || got["sarif-file"] != "x\nverdict=pass" {
+		t.Errorf("outputs = %q: a line break injected an output", got)
+	}
+	if err := WriteOutputs("", rep, ""); err == nil {
+		t.Error("empty path accepted")
+	}
+}
+
+// parseOutputs reads a $GITHUB_OUTPUT file as the runner does: name=value
+// lines and name<<DELIMITER blocks; a later value wins.
+func parseOutputs(t *testing.T, s string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	lines := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
+	for i := 0; i < len(lines); i++ {
+		l := lines[i]
+		if name, delim, ok := strings.Cut(l, "<<"); ok && !strings.Contains(name, "=") {
+			var val []string
+			for i++; i < len(lines) && lines[i] != delim; i++ {
+				val = append(val, lines[i])
+			}
+			if i == len(lines) {
+				t.Fatalf("unterminated %s block", name)
+			}
+			out[name] = strings.Join(val, "\n")
+			continue
+		}
+		name, val, ok := strings.Cut(l, "=")
+		if !ok {
+			t.Fatalf("bad output line %q", l)
+		}
+		out[name] = val
+	}
+	return out
+}
