@@ -100,8 +100,8 @@ func runScan(cmd *cobra.Command, s Streams, o *scanOptions) error {
 		}
 		opts.MaxFileSize = n
 	}
-	if !report.Known(o.format) {
-		return usageErr(fmt.Errorf("--format: unknown format %q (want %s)", o.format, strings.Join(report.Formats, ", ")))
+	if err := report.CheckFormat(o.format); err != nil {
+		return usageErr(fmt.Errorf("--format: %w", err))
 	}
 	outs, err := parseReports(o.reports)
 	if err != nil {
@@ -146,12 +146,9 @@ type reportOut struct{ format, path string }
 func parseReports(specs []string) ([]reportOut, error) {
 	var outs []reportOut
 	for _, spec := range specs {
-		format, path, ok := strings.Cut(spec, "=")
-		if !ok || format == "" || path == "" {
-			return nil, fmt.Errorf("--report %q: want FORMAT=PATH", spec)
-		}
-		if !report.Known(format) {
-			return nil, fmt.Errorf("--report %q: unknown format %q (want %s)", spec, format, strings.Join(report.Formats, ", "))
+		format, path, err := report.ParseSpec(spec)
+		if err != nil {
+			return nil, fmt.Errorf("--report: %w", err)
 		}
 		outs = append(outs, reportOut{format: format, path: path})
 	}

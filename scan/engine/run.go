@@ -1,0 +1,218 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/pipeguard/pipeguard/scan"
+	"github.com/pipeguard/pipeguard/scan/baseline"
+	"github.com/pipeguard/pipeguard/scan/repoconf"
+	"github.com/pipeguard/pipeguard/scan/secrets"
+	"github.com/pipeguard/pipeguard/scan/suppress"
+	"github.com/pipeguard/pipeguard/scan/target"
+)
+
+// run is Scan once the options are checked: configuration, target,
+// scanners, then the post-processing chain in its fixed order.
+func run(ctx context.Context, opts Options) (*scan.Report, error) {
+	repo, repoErr := target.Open(ctx, opts.Root)
+	if repoErr != nil && !errors.Is(repoErr, target.ErrNotRepository) {
+		return nil, &scan.ConfigError{Path: opts.Root, Err: repoErr}
+	}
+	needGit := opts.Mode != scan.ModeTree || opts.NewSince != "" || opts.TrustedConfigFrom != ""
+	if repoErr != nil && needGit {
+		return nil, &scan.ConfigError{Path: opts.Root, Err: fmt.Errorf("%s needs a git repository: %w", what(opts), repoErr)}
+	}
+
+	// The trusted revision, when given, supplies configuration, suppressions
+	// and policies: the change under scan cannot switch its own guard off.
+	var trusted *checkout
+	if opts.TrustedConfigFrom != "" {
+		c, err := checkoutRev(ctx, repo, opts.TrustedConfigFrom)
+		if err != nil {
+			return nil, err
+		}
+		defer c.remove()
+		trusted = c
+	}
+	set, err := loadConfig(ctx, opts, trusted)
+	if err != nil {
+		return nil, err
+	}
+	rc := set.Root()
+	names := slices.DeleteFunc(slices.Clone(opts.Scanners), func(n string) bool { return !rc.Enabled(n) })
+
+	t := &scan.Target{Root: opts.Root, Mode: opts.Mode, Changed: opts.Changed, MaxFileSize: maxFileSize(opts, rc)}
+	t.Tree = target.NewTree(opts.Root, t.MaxFileSize)
+	switch opts.Mode {
+	case scan.ModeRange:
+		rng, err := repo.ParseRange(ctx, opts.Range)
+		if err != nil {
+			return nil, err
+		}
+		t.Range = rng.String()
+		if t.Changed == nil && rng.Base != "" {
+			if t.Changed, err = repo.Changes(ctx, rng.Base, rng.Head); err != nil {
+				return nil, fmt.Errorf("changed lines of %s: %w", opts.Range, err)
+			}
+		}
+	case scan.ModeStaged:
+		if t.Changed == nil {
+			if t.Changed, err = repo.StagedChanges(ctx); err != nil {
+				return nil, fmt.Errorf("staged changes: %w", err)
+			}
+		}
+	}
+
+	configRoot := opts.Root
+	if trusted != nil {
+		configRoot = trusted.dir
+	}
+	scanners, err := buildScanners(ctx, names, opts, rc, configRoot, set)
+	if err != nil {
+		return nil, err
+	}
+	if opts.NewSince != "" && opts.Mode == scan.ModeTree {
+		// A pull request's own commits: a secret added and removed again
+		// within the change is in none of the trees, yet it was pushed.
+		for i, s := range scanners {
+			if s.Name() == scan.ScannerSecrets {
+				scanners[i] = alsoRange{inner: s, rng: opts.NewSince + "..HEAD"}
+			}
+		}
+	}
+	opts.Log.Debug("scanning", "root", opts.Root, "mode", opts.Mode, "scanners", names)
+	rep := scan.Run(ctx, t, scanners)
+	rep.Tool = scan.Tool{Name: "pipeguard", Version: opts.Version}
+	if opts.NewSince != "" {
+		rep.Target.Base = opts.NewSince
+	}
+	for _, n := range opts.Scanners {
+		if !slices.Contains(names, n) {
+			rep.Scanners = append(rep.Scanners, scan.ScannerRun{Name: n, Status: "skipped", Notes: []string{"disabled by configuration"}})
+		}
+	}
+
+	// Findings -> configuration (disabled rules, excluded paths) ->
+	// suppressions -> baseline and only-new -> gate.
+	set.Apply(rep)
+	sopts := suppress.Options{Root: opts.Root, Config: set, TrustedRev: opts.TrustedConfigFrom,
+		Partial: opts.Mode != scan.ModeTree || t.Changed != nil}
+	if err := suppress.Apply(ctx, rep, sopts); err != nil {
+		return nil, err
+	}
+	if err := applyBaseline(opts, rc, rep); err != nil {
+		return nil, err
+	}
+	if opts.NewSince != "" {
+		if err := markNew(ctx, repo, opts, rep); err != nil {
+			return nil, err
+		}
+	}
+	if err := decide(ctx, opts, set, configRoot, rep); err != nil {
+		return nil, err
+	}
+	rep.Sort()
+	rep.DurationMS = time.Since(rep.StartedAt).Milliseconds()
+	return rep, nil
+}
+
+func what(opts Options) string {
+	switch {
+	case opts.Mode != scan.ModeTree:
+		return "--" + string(opts.Mode)
+	case opts.NewSince != "":
+		return "--new-since"
+	}
+	return "--trusted-config-from"
+}
+
+func maxFileSize(opts Options, rc *repoconf.Config) int64 {
+	switch {
+	case opts.MaxFileSize < 0:
+		return 0
+	case opts.MaxFileSize > 0:
+		return opts.MaxFileSize
+	case rc.MaxFileSize > 0:
+		return rc.MaxFileSize
+	}
+	return DefaultMaxFileSize
+}
+
+// loadConfig reads the .pipeguard.yaml files (from the trusted revision
+// when there is one) and lays the command line over them.
+func loadConfig(ctx context.Context, opts Options, trusted *checkout) (*repoconf.Set, error) {
+	var (
+		set *repoconf.Set
+		err error
+	)
+	if trusted != nil {
+		set, err = repoconf.LoadRev(ctx, opts.Root, trusted.rev)
+	} else {
+		set, err = repoconf.Load(ctx, opts.Root)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if opts.ConfigFile != "" {
+		data, err := os.ReadFile(opts.ConfigFile)
+		if err != nil {
+			return nil, &scan.ConfigError{Path: opts.ConfigFile, Err: err}
+		}
+		layer, err := repoconf.Parse(opts.ConfigFile, data, true)
+		if err != nil {
+			return nil, err
+		}
+		if err := set.Override(layer); err != nil {
+			return nil, err
+		}
+	}
+	flags := &repoconf.Layer{GoVulnDB: opts.GoVulnDB, OSVDB: opts.OSVDB}
+	if opts.FailOn != "" {
+		sev, err := scan.ParseSeverity(opts.FailOn)
+		if err != nil {
+			return nil, &scan.ConfigError{Err: fmt.Errorf("--fail-on: %w", err)}
+		}
+		flags.FailOn = sev
+	}
+	if err := set.Override(flags); err != nil {
+		return nil, err
+	}
+	return set, nil
+}
+
+func buildScanners(ctx context.Context, names []string, opts Options, rc *repoconf.Config, configRoot string, set *repoconf.Set) ([]scan.Scanner, error) {
+	var out []scan.Scanner
+	for _, n := range names {
+		switch n {
+		case scan.ScannerSecrets:
+			s, err := secrets.New(secrets.Options{Root: configRoot, ConfigPath: opts.GitleaksConfig})
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+func applyBaseline(opts Options, rc *repoconf.Config, rep *scan.Report) error {
+	path := opts.Baseline
+	if path == "" && rc.Baseline != "" {
+		path = filepath.Join(opts.Root, filepath.FromSlash(rc.Baseline))
+	}
+	if path == "" {
+		return nil
+	}
+	b, err := baseline.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	baseline.Apply(rep, b)
+	return nil
+}

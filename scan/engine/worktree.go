@@ -1,0 +1,123 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/pipeguard/pipeguard/scan"
+	"github.com/pipeguard/pipeguard/scan/baseline"
+	"github.com/pipeguard/pipeguard/scan/target"
+)
+
+// checkout is a detached git worktree of one revision, in a temporary
+// folder: the base of --new-since, or the trusted revision's config and
+// policies.
+type checkout struct {
+	repo *target.Repo
+	rev  string // full commit id
+	dir  string
+}
+
+func checkoutRev(ctx context.Context, repo *target.Repo, rev string) (*checkout, error) {
+	id, err := repo.ResolveRev(ctx, rev)
+	if err != nil {
+		return nil, err
+	}
+	tmp, err := os.MkdirTemp("", "pipeguard-rev-")
+	if err != nil {
+		return nil, fmt.Errorf("check out %s: %w", rev, err)
+	}
+	dir := filepath.Join(tmp, "tree")
+	if _, err := repo.Git(ctx, "worktree", "add", "--detach", "--quiet", dir, id); err != nil {
+		os.RemoveAll(tmp)
+		return nil, fmt.Errorf("check out %s: %w", rev, err)
+	}
+	return &checkout{repo: repo, rev: id, dir: dir}, nil
+}
+
+// remove deletes the worktree and its folder. It uses a fresh context so
+// that a cancelled scan still cleans up.
+func (c *checkout) remove() {
+	_, _ = c.repo.Git(context.Background(), "worktree", "remove", "--force", c.dir)
+	os.RemoveAll(filepath.Dir(c.dir))
+	_, _ = c.repo.Git(context.Background(), "worktree", "prune")
+}
+
+// markNew scans the base revision with the same options and marks which of
+// rep's findings the change introduced. The change's own commits are scanned
+// for secrets too, so that a secret added and removed again within the
+// change still counts as new.
+func markNew(ctx context.Context, repo *target.Repo, opts Options, rep *scan.Report) error {
+	base, err := checkoutRev(ctx, repo, opts.NewSince)
+	if err != nil {
+		return err
+	}
+	defer base.remove()
+
+	bopts := opts
+	bopts.Root = base.dir
+	bopts.Mode = scan.ModeTree
+	bopts.Range = ""
+	bopts.NewSince = ""
+	bopts.Baseline = ""
+	bopts.Changed = nil
+	// The base is scanned with the head's configuration source: a trusted
+	// revision stays trusted, otherwise the base's own files apply.
+	baseRep, err := run(ctx, bopts)
+	if err != nil {
+		return fmt.Errorf("scan base %s: %w", opts.NewSince, err)
+	}
+	for _, e := range baseRep.Errors {
+		rep.Errors = append(rep.Errors, scan.Error{Scanner: e.Scanner, Message: "base " + opts.NewSince + ": " + e.Message, Path: e.Path})
+	}
+	head, err := repo.ResolveRev(ctx, "HEAD")
+	if err != nil {
+		return err
+	}
+	changed, err := repo.Changes(ctx, base.rev, head)
+	if err != nil {
+		return fmt.Errorf("changed lines %s..HEAD: %w", opts.NewSince, err)
+	}
+	rep.Target.Base, rep.Target.Head = base.rev, head
+	baseline.MarkNew(rep, baseRep, changed)
+	return nil
+}
+
+// alsoRange runs a scanner over the working tree and then over the commits
+// of a range, keeping the range's findings that the tree does not have.
+type alsoRange struct {
+	inner scan.Scanner
+	rng   string
+}
+
+func (a alsoRange) Name() string { return a.inner.Name() }
+
+func (a alsoRange) Scan(ctx context.Context, t *scan.Target) (*scan.Result, error) {
+	res, err := a.inner.Scan(ctx, t)
+	if err != nil || res == nil {
+		return res, err
+	}
+	rt := *t
+	rt.Mode, rt.Range = scan.ModeRange, a.rng
+	more, err := a.inner.Scan(ctx, &rt)
+	if more != nil {
+		seen := map[string]bool{}
+		for _, f := range res.Findings {
+			seen[f.Fingerprint] = true
+		}
+		for _, f := range more.Findings {
+			if !seen[f.Fingerprint] {
+				seen[f.Fingerprint] = true
+				res.Findings = append(res.Findings, f)
+			}
+		}
+		res.Errors = append(res.Errors, more.Errors...)
+		res.Notes = append(res.Notes, more.Notes...)
+	}
+	if err != nil {
+		res.Errors = append(res.Errors, scan.Error{Message: fmt.Sprintf("commits %s: %v", a.rng, err)})
+	}
+	return res, nil
+}
