@@ -1,0 +1,342 @@
+package deps
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	gocvss30 "github.com/pandatix/go-cvss/30"
+	gocvss31 "github.com/pandatix/go-cvss/31"
+	gocvss40 "github.com/pandatix/go-cvss/40"
+
+	"github.com/pipeguard/pipeguard/scan"
+)
+
+// scanPython audits the Python requirement and lock files found.
+func (s *Scanner) scanPython(ctx context.Context, t *scan.Target, inv *inventory, res *scan.Result) {
+	if len(inv.pyFiles) == 0 {
+		return
+	}
+	// Read every manifest; files pulled in by -r are audited once, as
+	// declared in the included file.
+	var pkgs []pyPkg
+	seen := map[string]bool{}
+	for _, rel := range inv.pyFiles {
+		got, unpinned, err := parseManifest(t.Root, rel)
+		if err != nil {
+			res.Errors = append(res.Errors, scan.Error{Message: fmt.Sprintf("read %s: %v", rel, err), Path: rel})
+		}
+		n := 0
+		for _, p := range got {
+			k := fmt.Sprintf("%s\x00%d\x00%s\x00%s", p.File, p.Line, p.Name, p.Version)
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+			pkgs = append(pkgs, p)
+			n++
+		}
+		note := fmt.Sprintf("python: %s: %d pinned packages", rel, n)
+		if len(unpinned) > 0 {
+			var lines []string
+			for _, u := range unpinned {
+				lines = append(lines, fmt.Sprintf("%s:%d", u.File, u.Line))
+			}
+			if len(lines) > 5 {
+				lines = append(lines[:5], "...")
+			}
+			note += fmt.Sprintf("; %d requirements without an exact pin not audited (%s)", len(unpinned), strings.Join(lines, ", "))
+		}
+		res.Notes = append(res.Notes, note)
+	}
+	if len(pkgs) == 0 {
+		return
+	}
+
+	matches := map[string][]*osvEntry{} // name@version -> advisories
+	switch {
+	case s.opts.OSVDB != "":
+		want := map[string]bool{}
+		for _, p := range pkgs {
+			want[p.Name] = true
+		}
+		idx, n, err := loadOSVDB(ctx, s.opts.OSVDB, want)
+		if err != nil {
+			res.Errors = append(res.Errors, scan.Error{Message: err.Error(), Path: s.opts.OSVDB})
+			if idx == nil {
+				return
+			}
+		}
+		for _, p := range pkgs {
+			k := p.Name + "@" + p.Version
+			if _, done := matches[k]; done {
+				continue
+			}
+			matches[k] = []*osvEntry{}
+			for _, e := range idx[p.Name] {
+				if hit, _ := pyAffects(e, p.Name, p.Version); hit {
+					matches[k] = append(matches[k], e)
+				}
+			}
+		}
+		res.Notes = append(res.Notes, fmt.Sprintf("python: %d packages matched offline against %s (%d records read)", len(pkgs), s.opts.OSVDB, n))
+	case s.opts.Online:
+		api := &osvAPI{base: strings.TrimRight(s.opts.OSVAPI, "/"), client: s.client, batch: 1000}
+		if api.base == "" {
+			api.base = "https://api.osv.dev"
+		}
+		m, err := api.query(ctx, pkgs)
+		if err != nil {
+			res.Errors = append(res.Errors, scan.Error{Message: err.Error()})
+			return
+		}
+		matches = m
+		res.Notes = append(res.Notes, fmt.Sprintf("python: %d packages matched online through %s", len(pkgs), api.base))
+	default:
+		res.Errors = append(res.Errors, scan.Error{Message: fmt.Sprintf("python: %d pinned packages not audited: %v", len(pkgs), errNoPythonDB)})
+		return
+	}
+
+	imported := pythonImports(t.Root, inv.pySrc)
+	for _, p := range pkgs {
+		groups := groupAliases(matches[p.Name+"@"+p.Version])
+		for _, g := range groups {
+			res.Findings = append(res.Findings, pyFinding(p, g, imported))
+		}
+	}
+}
+
+// group is one vulnerability as several databases name it (PYSEC, GHSA, CVE).
+type group struct {
+	id      string
+	aliases []string
+	entries []*osvEntry
+}
+
+// groupAliases merges advisories that name each other (through their ids or
+// aliases) into one, so a PYSEC and its GHSA give a single finding.
+func groupAliases(entries []*osvEntry) []group {
+	parent := map[string]string{}
+	var find func(string) string
+	find = func(x string) string {
+		if parent[x] == "" || parent[x] == x {
+			parent[x] = x
+			return x
+		}
+		r := find(parent[x])
+		parent[x] = r
+		return r
+	}
+	union := func(a, b string) {
+		ra, rb := find(a), find(b)
+		if ra != rb {
+			parent[ra] = rb
+		}
+	}
+	for _, e := range entries {
+		find(e.ID)
+		for _, a := range e.Aliases {
+			union(e.ID, a)
+		}
+	}
+	byRoot := map[string]*group{}
+	var roots []string
+	for _, e := range entries {
+		r := find(e.ID)
+		g := byRoot[r]
+		if g == nil {
+			g = &group{}
+			byRoot[r] = g
+			roots = append(roots, r)
+		}
+		g.entries = append(g.entries, e)
+	}
+	var out []group
+	for _, r := range roots {
+		g := byRoot[r]
+		ids := map[string]bool{}
+		for _, e := range g.entries {
+			ids[e.ID] = true
+			for _, a := range e.Aliases {
+				ids[a] = true
+			}
+		}
+		var primary []string
+		for _, e := range g.entries {
+			primary = append(primary, e.ID)
+		}
+		sort.Slice(primary, func(i, j int) bool {
+			return idRank(primary[i]) < idRank(primary[j]) || (idRank(primary[i]) == idRank(primary[j]) && primary[i] < primary[j])
+		})
+		g.id = primary[0]
+		for id := range ids {
+			if id != g.id {
+				g.aliases = append(g.aliases, id)
+			}
+		}
+		sort.Strings(g.aliases)
+		// The record the id names first, for title and references.
+		sort.SliceStable(g.entries, func(i, j int) bool { return g.entries[i].ID == g.id && g.entries[j].ID != g.id })
+		out = append(out, *g)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].id < out[j].id })
+	return out
+}
+
+// idRank prefers the PyPA id (PYSEC), then GHSA, as a finding's rule, so
+// the rule does not depend on which database answered.
+func idRank(id string) int {
+	switch {
+	case strings.HasPrefix(id, "PYSEC-"):
+		return 0
+	case strings.HasPrefix(id, "GHSA-"):
+		return 1
+	}
+	return 2
+}
+
+// severityOf is the worst severity the group's records give: a CVSS base
+// score where a vector is present, else a database's own rating; medium
+// when none says.
+func severityOf(g group) (scan.Severity, string) {
+	best, why := scan.Severity(""), ""
+	consider := func(s scan.Severity, w string) {
+		if s.Rank() > best.Rank() {
+			best, why = s, w
+		}
+	}
+	for _, e := range g.entries {
+		for _, sv := range e.Severity {
+			if score, ok := cvssScore(sv.Score); ok {
+				consider(ratingOf(score), fmt.Sprintf("CVSS %.1f", score))
+			}
+		}
+		for _, a := range e.Affected {
+			if s, ok := a.DatabaseSpecific["severity"].(string); ok {
+				consider(mapRating(s), "rated "+strings.ToLower(s))
+			}
+		}
+	}
+	if best == "" {
+		return scan.Medium, "no CVSS score in the advisory"
+	}
+	return best, why
+}
+
+// cvssScore computes the base score of a CVSS v3.0, v3.1 or v4.0 vector.
+func cvssScore(vector string) (float64, bool) {
+	switch {
+	case strings.HasPrefix(vector, "CVSS:3.1/"):
+		c, err := gocvss31.ParseVector(vector)
+		if err != nil {
+			return 0, false
+		}
+		return c.BaseScore(), true
+	case strings.HasPrefix(vector, "CVSS:3.0/"):
+		c, err := gocvss30.ParseVector(vector)
+		if err != nil {
+			return 0, false
+		}
+		return c.BaseScore(), true
+	case strings.HasPrefix(vector, "CVSS:4.0/"):
+		c, err := gocvss40.ParseVector(vector)
+		if err != nil {
+			return 0, false
+		}
+		return c.Score(), true
+	}
+	return 0, false
+}
+
+// ratingOf maps a CVSS score to a severity, as CVSS's qualitative scale does.
+func ratingOf(score float64) scan.Severity {
+	switch {
+	case score >= 9.0:
+		return scan.Critical
+	case score >= 7.0:
+		return scan.High
+	case score >= 4.0:
+		return scan.Medium
+	case score > 0:
+		return scan.Low
+	}
+	return scan.Info
+}
+
+func mapRating(s string) scan.Severity {
+	switch strings.ToUpper(s) {
+	case "CRITICAL":
+		return scan.Critical
+	case "HIGH":
+		return scan.High
+	case "MODERATE", "MEDIUM":
+		return scan.Medium
+	case "LOW":
+		return scan.Low
+	}
+	return ""
+}
+
+// pyFinding makes the finding for one package and one vulnerability.
+func pyFinding(p pyPkg, g group, imported map[string]bool) scan.Finding {
+	e := g.entries[0]
+	sev, why := severityOf(g)
+	fixed := ""
+	for _, x := range g.entries {
+		if f := pyFixed(x, p.Name, p.Version); f != "" {
+			fixed = f
+			break
+		}
+	}
+	reach := ReachRequired
+	mods := importNames(p.Name)
+	for _, m := range mods {
+		if imported[m] {
+			reach = ReachImported
+			break
+		}
+	}
+	blocking := reach == ReachImported && sev.AtLeast(scan.High)
+	msg := fmt.Sprintf("%s %s is vulnerable to %s (%s, %s)", p.Display, p.Version, g.id, sev, why)
+	if reach == ReachImported {
+		msg += fmt.Sprintf("; the project imports %s", strings.Join(mods, " or "))
+	} else {
+		msg += fmt.Sprintf("; no project code imports %s", strings.Join(mods, " or "))
+	}
+	rem := fmt.Sprintf("upgrade %s to %s", p.Display, fixed)
+	if fixed == "" {
+		rem = fmt.Sprintf("no fixed version of %s known; see the advisory for mitigations", p.Display)
+	}
+	refs := []string{"https://osv.dev/vulnerability/" + g.id}
+	for _, u := range e.refURLs() {
+		if len(refs) >= 6 {
+			break
+		}
+		refs = append(refs, u)
+	}
+	return scan.Finding{
+		Scanner:     scan.ScannerDeps,
+		Rule:        g.id,
+		Severity:    sev,
+		Title:       e.title(),
+		Message:     msg,
+		Path:        p.File,
+		Line:        p.Line,
+		EndLine:     p.Line,
+		Fingerprint: scan.Fingerprint(g.id, p.Name, p.File),
+		Blocking:    blocking,
+		Remediation: rem,
+		References:  refs,
+		Dependency: &scan.Dependency{
+			Ecosystem:    "PyPI",
+			Name:         p.Name,
+			Version:      p.Version,
+			Fixed:        fixed,
+			Aliases:      g.aliases,
+			Reachability: reach,
+			Manifest:     p.File,
+		},
+		Tags: []string{"python"},
+	}
+}
