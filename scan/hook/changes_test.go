@@ -52,14 +52,13 @@ func TestChangedPathsAndLines(t *testing.T) {
 		line int
 		want bool
 	}{
-		{"notes.txt", 3, true}, // added and removed within the push: still counts
-		{"notes.txt", 1, true}, // added by the first commit
+		{"notes.txt", 1, true}, // a new file: all of it
+		{"notes.txt", 3, true},
 		{"app/main.py", 3, true},
 		{"app/main.py", 4, true},
 		{"app/main.py", 1, false},
 		{"keep.txt", 1, true},
 		{"keep.txt", 2, false},
-		{"logo.png", 0, true},
 		{"logo.png", 7, true}, // binary: the whole file
 		{"gone.txt", 1, false},
 		{"untouched.txt", 1, false},
@@ -71,19 +70,70 @@ func TestChangedPathsAndLines(t *testing.T) {
 	}
 }
 
-func TestMergeRanges(t *testing.T) {
-	tests := []struct {
-		in, want []scan.LineRange
-	}{
-		{in: []scan.LineRange{lr(5, 6), lr(1, 2), lr(3, 3), lr(9, 9)}, want: []scan.LineRange{lr(1, 3), lr(5, 6), lr(9, 9)}},
-		{in: []scan.LineRange{lr(4, 5), lr(1, 3)}, want: []scan.LineRange{lr(1, 5)}},
-		{in: []scan.LineRange{lr(1, 10), lr(2, 3)}, want: []scan.LineRange{lr(1, 10)}},
-		{in: []scan.LineRange{lr(1, 2), whole}, want: []scan.LineRange{}},
-		{in: nil, want: []scan.LineRange{lr(0, -1)}},
+// A new branch that merged another remote branch: only its own lines
+// count, not those the merge brought from a branch the remote has.
+func TestChangedLinesSeveralBases(t *testing.T) {
+	ctx := context.Background()
+	r := newRepo(t)
+	r.withRemote()
+	base := r.commit("base", map[string]string{"app.py": "a = 1\n"})
+	r.git("push", "-q", "origin", "main")
+	r.git("checkout", "-q", "-b", "other")
+	r.commit("other", map[string]string{"other.py": "o = 1\n", "app.py": "a = 1\nfrom_other = 2\n"})
+	r.git("push", "-q", "origin", "other")
+	r.git("checkout", "-q", "-b", "feature", base)
+	r.commit("feature", map[string]string{"feature.py": "f = 1\n"})
+	r.git("merge", "-q", "--no-edit", "other")
+	fm := r.commit("more", map[string]string{"app.py": "a = 1\nfrom_other = 2\nmine = 3\n"})
+
+	p, err := Plan(ctx, r.dir, []RefUpdate{{"refs/heads/feature", fm, "refs/heads/feature", zero}})
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, tt := range tests {
-		if got := mergeRanges(slices.Clone(tt.in)); !slices.Equal(got, tt.want) {
-			t.Errorf("mergeRanges(%v) = %v, want %v", tt.in, got, tt.want)
+	if len(p.Exclude) != 2 {
+		t.Fatalf("Exclude = %v, want the two remote branches", p.Exclude)
+	}
+	ch, err := ChangedLines(ctx, r.dir, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		path string
+		line int
+		want bool
+	}{
+		{"feature.py", 1, true},
+		{"app.py", 3, true},
+		{"app.py", 2, false}, // from the other branch
+		{"other.py", 1, false},
+	} {
+		if got := ch.Contains(tt.path, tt.line); got != tt.want {
+			t.Errorf("Changed.Contains(%s, %d) = %v, want %v (changes %v)", tt.path, tt.line, got, tt.want, ch)
+		}
+	}
+}
+
+func TestChangedLinesWholeHistoryIsUnlimited(t *testing.T) {
+	r := newRepo(t)
+	c := r.commit("one", map[string]string{"a.py": "x = 1\n"})
+	p := &Push{Include: []string{c}, Commits: 1}
+	ch, err := ChangedLines(context.Background(), r.dir, p)
+	if err != nil || ch != nil {
+		t.Fatalf("ChangedLines = %v, %v; want nil (no limit) for a push the remote has none of", ch, err)
+	}
+}
+
+func TestIntersect(t *testing.T) {
+	a := scan.Changes{"x": {lr(1, 5), lr(10, 12)}, "whole": {}, "onlya": {lr(1, 1)}, "w2": {lr(3, 4)}}
+	b := scan.Changes{"x": {lr(4, 11)}, "whole": {lr(2, 2)}, "w2": {}}
+	got := intersect(a, b)
+	want := scan.Changes{"x": {lr(4, 5), lr(10, 11)}, "whole": {lr(2, 2)}, "w2": {lr(3, 4)}}
+	if len(got) != len(want) {
+		t.Fatalf("intersect = %v, want %v", got, want)
+	}
+	for k, v := range want {
+		if !slices.Equal(got[k], v) {
+			t.Errorf("intersect[%s] = %v, want %v", k, got[k], v)
 		}
 	}
 }

@@ -5,14 +5,15 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os/exec"
 	"strings"
+
+	"github.com/pipeguard/pipeguard/scan/target"
 )
 
 // git runs git in dir with args and returns its standard output. A failure
 // is reported with git's own message.
 func git(ctx context.Context, dir string, stdin io.Reader, args ...string) ([]byte, error) {
-	cmd := exec.CommandContext(ctx, "git", append([]string{"-C", dir}, args...)...)
+	cmd := target.Command(ctx, dir, args...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdin = stdin
 	cmd.Stdout = &stdout

@@ -138,8 +138,7 @@ func Run(ctx context.Context, o Options) *Result {
 	var changed scan.Changes
 	if slices.Contains(names, scan.ScannerConfig) || slices.Contains(names, scan.ScannerDeps) {
 		// Config and deps findings count only on the lines the push
-		// touches. The per-commit lines are included too, so that a
-		// secret added and removed again within the push still counts.
+		// changes (findings from commits are not limited by Changed).
 		if changed, err = ChangedLines(ctx, dir, p); err != nil {
 			res.Exit = fail(out, failOpen, err)
 			return res
