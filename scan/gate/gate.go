@@ -48,6 +48,10 @@ type Options struct {
 	// default gate) or pipeguard.gate.extend (which extend it) are used;
 	// other modules (config rules) are left to the config scanner.
 	PolicyDirs []string
+	// Modules are user modules already read, such as those of the
+	// configuration's policies folders at the trusted revision
+	// (repoconf.Set.PolicyModules); the same package rules apply.
+	Modules []policy.Module
 	// Builtin holds the default gate under policies.GateDir; nil means policies.FS.
 	Builtin fs.FS
 }
@@ -76,6 +80,7 @@ func New(ctx context.Context, opts Options) (*Gate, error) {
 	if err != nil {
 		return nil, err
 	}
+	user = append(user, opts.Modules...)
 	g := &Gate{}
 	var mods []policy.Module
 	for _, m := range user {

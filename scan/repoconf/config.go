@@ -11,7 +11,9 @@ package repoconf
 import (
 	"context"
 	"fmt"
+	"os"
 	"path"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -307,16 +309,41 @@ func LoadRev(ctx context.Context, root, rev string) (*Set, error) {
 // LoadSource reads every configuration file src holds. A malformed file is
 // a *scan.ConfigError naming the file and line.
 func LoadSource(ctx context.Context, src Source) (*Set, error) {
+	return loadSource(ctx, src, nil, "")
+}
+
+// LoadFile reads the working tree's configuration with file (a path on
+// disk, --config) in place of the root .pipeguard.yaml; subfolders' files
+// still apply under it.
+func LoadFile(ctx context.Context, root, file string) (*Set, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, &scan.ConfigError{Path: file, Err: err}
+	}
+	l, err := Parse(file, data, true)
+	if err != nil {
+		return nil, err
+	}
+	return loadSource(ctx, WorkTree(root), l, file)
+}
+
+func loadSource(ctx context.Context, src Source, rootLayer *Layer, rootName string) (*Set, error) {
 	files, err := src.Find(ctx, FileName, AltFileName)
 	if err != nil {
 		return nil, fmt.Errorf("find %s in %s: %w", FileName, src, err)
 	}
 	layers := map[string]*Layer{}
 	names := map[string]string{}
+	if rootLayer != nil {
+		layers[""], names[""] = rootLayer, rootName
+	}
 	for _, f := range files {
 		dir := path.Dir(f)
 		if dir == "." {
 			dir = ""
+		}
+		if dir == "" && rootLayer != nil {
+			continue // replaced by the given file
 		}
 		if prev, ok := names[dir]; ok {
 			return nil, &scan.ConfigError{Path: f, Err: fmt.Errorf("%s already configures this folder: keep one of them", prev)}
@@ -371,7 +398,7 @@ func Default() *Set {
 }
 
 func describe(src Source, name string) string {
-	if name == "" {
+	if name == "" || filepath.IsAbs(name) {
 		return ""
 	}
 	if g, ok := src.(*gitRev); ok {

@@ -222,3 +222,60 @@ func TestOverrideWinsOverFiles(t *testing.T) {
 		}
 	}
 }
+
+func TestLoadFileReplacesRoot(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{".pipeguard.yaml": "fail_on: low\n", "svc/.pipeguard.yaml": "thresholds: {config: medium}\n"})
+	other := filepath.Join(t.TempDir(), "ci.yaml")
+	writeTree(t, filepath.Dir(other), map[string]string{"ci.yaml": "fail_on: critical\n"})
+	set, err := LoadFile(context.Background(), dir, other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if set.Root().FailOn != scan.Critical || set.For("svc/a.py").FailOn != scan.Critical || set.For("svc/a.py").Threshold("config") != scan.Medium {
+		t.Errorf("root %+v svc %+v", set.Root(), set.For("svc/a.py"))
+	}
+	if _, err := LoadFile(context.Background(), dir, filepath.Join(dir, "missing.yaml")); !scan.IsConfigError(err) {
+		t.Errorf("missing file: err = %v", err)
+	}
+}
+
+// TestPolicyModulesFromTrustedRevision: the head rewrites a policy file; the
+// trusted revision's version is the one read.
+func TestPolicyModulesFromTrustedRevision(t *testing.T) {
+	dir := t.TempDir()
+	git(t, dir, "init", "-q", "-b", "main")
+	writeTree(t, dir, map[string]string{
+		".pipeguard.yaml":            "policies: [ci/policies]\n",
+		"ci/policies/gate.rego":      "package pipeguard.gate.extend\n# base\n",
+		"ci/policies/gate_test.rego": "package pipeguard.gate.extend_test\n",
+		"ci/policies/README.md":      "not rego\n",
+	})
+	git(t, dir, "add", "-A")
+	git(t, dir, "commit", "-q", "-m", "base")
+	writeTree(t, dir, map[string]string{"ci/policies/gate.rego": "package pipeguard.gate.extend\n# head\n"})
+	git(t, dir, "commit", "-q", "-am", "head")
+	git(t, dir, "tag", "head")
+	git(t, dir, "checkout", "-q", "HEAD~1")
+
+	for _, tt := range []struct{ rev, want string }{{"main", "# head"}, {"main~1", "# base"}} {
+		set, err := LoadRev(context.Background(), dir, tt.rev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mods, err := set.PolicyModules(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(mods) != 2 || mods[0].Path != "ci/policies/gate.rego@"+tt.rev || !strings.Contains(string(mods[0].Source), tt.want) {
+			t.Errorf("%s: modules %+v", tt.rev, mods)
+		}
+	}
+	set, err := Load(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mods, err := set.PolicyModules(context.Background()); err != nil || len(mods) != 2 || !strings.Contains(string(mods[0].Source), "# base") {
+		t.Errorf("working tree modules %+v, %v", mods, err)
+	}
+}

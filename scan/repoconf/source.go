@@ -24,6 +24,9 @@ type Source interface {
 	// Find returns the paths of every file whose base name is one of names,
 	// sorted.
 	Find(ctx context.Context, names ...string) ([]string, error)
+	// Files returns the paths of every file under folder dir ("" for the
+	// whole repository), sorted.
+	Files(ctx context.Context, dir string) ([]string, error)
 	// String describes the source for messages: "working tree" or "revision main (abc1234)".
 	String() string
 }
@@ -110,6 +113,38 @@ func (w *workTree) Find(ctx context.Context, names ...string) ([]string, error) 
 	return found, nil
 }
 
+func (w *workTree) Files(ctx context.Context, dir string) ([]string, error) {
+	base := filepath.Join(w.root, filepath.FromSlash(path.Clean("/" + dir)))
+	var found []string
+	err := filepath.WalkDir(base, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if p != base && skipDirs[d.Name()] {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.Type().IsRegular() {
+			rel, err := filepath.Rel(w.root, p)
+			if err != nil {
+				return err
+			}
+			found = append(found, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", dir, err)
+	}
+	sort.Strings(found)
+	return found, nil
+}
+
 // GitRev returns a Source that reads files as they are at revision rev of
 // the repository at root, without touching the working tree. It fails with a
 // *scan.ConfigError-friendly message when rev does not name a commit.
@@ -187,6 +222,25 @@ func (g *gitRev) Find(ctx context.Context, names ...string) ([]string, error) {
 		if want[path.Base(p)] {
 			found = append(found, p)
 		}
+	}
+	sort.Strings(found)
+	return found, nil
+}
+
+func (g *gitRev) Files(ctx context.Context, dir string) ([]string, error) {
+	files, err := g.list(ctx)
+	if err != nil {
+		return nil, err
+	}
+	dir = strings.Trim(path.Clean("/"+dir), "/")
+	var found []string
+	for p := range files {
+		if dir == "" || strings.HasPrefix(p, dir+"/") {
+			found = append(found, p)
+		}
+	}
+	if len(found) == 0 {
+		return nil, fmt.Errorf("list %s at %s: %w", dir, g, fs.ErrNotExist)
 	}
 	sort.Strings(found)
 	return found, nil
