@@ -1,0 +1,54 @@
+# METADATA
+# title: API docs exposed in production
+# description: |
+#   The interactive documentation (/docs, /redoc) and the OpenAPI schema
+#   (/openapi.json) are left on (by default or explicitly) while the
+#   project shows it runs in production: a committed .env, Dockerfile ENV
+#   or compose environment sets ENV, APP_ENV or ENVIRONMENT to prod or
+#   production. They map every endpoint and parameter for an attacker.
+#   Also reported: docs_url=None while openapi_url still serves the schema,
+#   which hides the page but not what it shows.
+# related_resources:
+#   - ref: https://fastapi.tiangolo.com/how-to/conditional-openapi/
+#   - ref: https://fastapi.tiangolo.com/tutorial/metadata/#docs-urls
+#   - ref: https://owasp.org/API-Security/editions/2023/en/0xa9-improper-inventory-management/
+# custom:
+#   id: api-docs-exposed
+#   severity: low
+#   remediation: In production pass docs_url=None, redoc_url=None and openapi_url=None (e.g. from a setting), or protect them with authentication.
+#   tags: [fastapi]
+package pipeguard.rules.api_docs_exposed
+
+import data.pipeguard.lib
+
+served(d) if d.state in {"default", "set"}
+
+# production is the first deployment setting that marks app's project as
+# production.
+production(app) := hints[0] if {
+	hints := sort([sprintf("%s:%d sets %s=%s", [e.path, e.line, e.key, e.value]) |
+		some e in lib.deploy_env
+		e.project == app.project
+		upper(e.key) in {"ENV", "APP_ENV", "ENVIRONMENT"}
+		lower(trim(trim_space(e.value), `"'`)) in {"prod", "production"}
+	])
+	count(hints) > 0
+}
+
+problem(app) := msg if {
+	hint := production(app)
+	on := [name | some name in ["docs_url", "redoc_url", "openapi_url"]; served(app.docs[name])]
+	count(on) > 0
+	msg := sprintf("API docs are served in production (%s on; %s)", [concat(", ", on), hint])
+} else := msg if {
+	app.docs.docs_url.state == "disabled"
+	served(app.docs.openapi_url)
+	msg := "docs_url=None hides the docs page, but openapi_url still serves the whole API schema"
+}
+
+deny contains f if {
+	some app in input.apps
+	app.framework == "fastapi"
+	msg := problem(app)
+	f := lib.finding_key(app, msg, app.var)
+}

@@ -1,0 +1,47 @@
+package pipeguard.rules.api_docs_exposed_test
+
+import data.pipeguard.rules.api_docs_exposed as rule
+import data.pipeguard.testlib as t
+
+prod_env := {"path": "Dockerfile", "line": 4, "project": ".", "instruction": "ENV", "args": ["APP_ENV=production"], "form": "", "key": "APP_ENV", "value": "production", "redacted": false}
+
+facts(app, docker) := {"apps": [app], "dockerfile": docker, "compose": [], "env": [], "files": []}
+
+docs(d, r, o) := {
+	"docs_url": {"state": d, "path": "app/main.py", "line": 10},
+	"redoc_url": {"state": r, "path": "app/main.py", "line": 10},
+	"openapi_url": {"state": o, "path": "app/main.py", "line": 10},
+}
+
+test_defaults_in_production if {
+	fs := rule.deny with input as facts(t.app({}), [prod_env])
+	count(fs) == 1
+	some f in fs
+	f.line == 10
+	contains(f.message, "docs_url, redoc_url, openapi_url")
+}
+
+test_defaults_without_production_hint if {
+	count(rule.deny) == 0 with input as facts(t.app({}), [])
+	count(rule.deny) == 0 with input as facts(t.app({}), [object.union(prod_env, {"value": "staging"})])
+}
+
+test_production_hint_in_another_project if {
+	count(rule.deny) == 0 with input as facts(t.app({}), [object.union(prod_env, {"project": "services/other"})])
+}
+
+test_disabled_in_production if {
+	count(rule.deny) == 0 with input as facts(t.app({"docs": docs("disabled", "disabled", "disabled")}), [prod_env])
+	count(rule.deny) == 0 with input as facts(t.app({"docs": docs("unknown", "unknown", "unknown")}), [prod_env])
+}
+
+test_docs_off_but_schema_served if {
+	fs := rule.deny with input as facts(t.app({"docs": docs("disabled", "disabled", "default")}), [])
+	count(fs) == 1
+	some f in fs
+	contains(f.message, "openapi_url")
+}
+
+test_starlette_has_no_docs if {
+	count(rule.deny) == 0 with input as facts(t.app({"framework": "starlette"}), [prod_env])
+}

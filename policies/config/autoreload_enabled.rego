@@ -1,0 +1,26 @@
+# METADATA
+# title: Auto-reload enabled in deployment
+# description: |
+#   The server is started with --reload in a Dockerfile CMD/ENTRYPOINT, a
+#   compose command or a Procfile. The reloader is a development tool: it
+#   watches the file system, restarts on any change and costs resources;
+#   a process that reloads code it finds on disk should not serve
+#   production traffic.
+# related_resources:
+#   - ref: https://www.uvicorn.org/settings/#development
+#   - ref: https://fastapi.tiangolo.com/deployment/manually/
+#   - ref: https://owasp.org/Top10/A05_2021-Security_Misconfiguration/
+# custom:
+#   id: autoreload-enabled
+#   severity: medium
+#   remediation: Drop --reload from deployment commands; use it only in a local development command.
+#   tags: [deployment, uvicorn]
+package pipeguard.rules.autoreload_enabled
+
+import data.pipeguard.lib
+
+deny contains f if {
+	some c in lib.commands
+	lib.has_flag(c.args, "--reload")
+	f := lib.finding_key(c, sprintf("%s starts the server with --reload", [c.where]), c.where)
+}

@@ -1,0 +1,65 @@
+# METADATA
+# title: Debug mode enabled
+# description: |
+#   The application runs with debug on: FastAPI/Starlette(debug=True),
+#   app.debug = True, a settings field debug defaulting to True, or
+#   DEBUG=true in a committed .env file, a Dockerfile ENV or a compose
+#   environment. Starlette's debug mode answers every unhandled error with
+#   the traceback and local source code.
+# related_resources:
+#   - ref: https://www.starlette.io/applications/
+#   - ref: https://fastapi.tiangolo.com/reference/fastapi/#fastapi.FastAPI--debug
+#   - ref: https://owasp.org/Top10/A05_2021-Security_Misconfiguration/
+# custom:
+#   id: debug-enabled
+#   severity: high
+#   remediation: Leave debug off (the default); if it must be switchable, read it from the environment with a False default.
+#   tags: [fastapi, starlette, deployment]
+package pipeguard.rules.debug_enabled
+
+import data.pipeguard.lib
+
+framework := {"fastapi": "FastAPI", "starlette": "Starlette"}
+
+# hits are the places where a true debug value is written.
+hits contains h if {
+	some app in input.apps
+	v := app.args.debug
+	lib.known_true(v)
+	loc := lib.at(app.path, v)
+	h := {"path": loc.path, "line": loc.line, "what": sprintf("%s(debug=%s)", [framework[app.framework], v.text])}
+}
+
+hits contains h if {
+	some app in input.apps
+	some a in app.attributes
+	a.attr == "debug"
+	lib.known_true(a.value)
+	loc := lib.at(a.path, a.value)
+	h := {"path": loc.path, "line": loc.line, "what": sprintf("%s = %s", [a.target, a.value.text])}
+}
+
+hits contains h if {
+	some s in input.settings
+	lower(s.field) == "debug"
+	lib.known_true(s.value)
+	loc := lib.at(s.path, s.value)
+	h := {"path": loc.path, "line": loc.line, "what": sprintf("settings field %s.%s defaults to True", [s.class, s.field])}
+}
+
+hits contains h if {
+	some e in lib.deploy_env
+	debug_key(e.key)
+	lib.truthy(e.value)
+	h := {"path": e.path, "line": e.line, "what": sprintf("%s=%s", [e.key, e.value])}
+}
+
+debug_key(k) if upper(k) == "DEBUG"
+
+debug_key(k) if endswith(upper(k), "_DEBUG")
+
+deny contains f if {
+	some loc in {{"path": h.path, "line": h.line} | some h in hits}
+	whats := sort([h.what | some h in hits; h.path == loc.path; h.line == loc.line])
+	f := lib.finding_key(loc, sprintf("debug mode is on: %s", [whats[0]]), whats[0])
+}

@@ -1,0 +1,78 @@
+package pipeguard.rules.debug_enabled_test
+
+import data.pipeguard.rules.debug_enabled as rule
+import data.pipeguard.testlib as t
+
+base := {"apps": [], "settings": [], "env": [], "dockerfile": [], "compose": [], "files": []}
+
+lines(fs) := {[f.path, f.line] | some f in fs}
+
+test_app_debug_literal if {
+	fs := rule.deny with input as object.union(base, {"apps": [t.app({"args": {"debug": t.lit(true, 11)}})]})
+	lines(fs) == {["app/main.py", 11]}
+}
+
+test_starlette_debug if {
+	fs := rule.deny with input as object.union(base, {"apps": [t.app({"framework": "starlette", "args": {"debug": t.lit(true, 10)}})]})
+	some f in fs
+	contains(f.message, "Starlette(debug=")
+}
+
+test_app_debug_from_settings_reported_once_at_the_default if {
+	field := {"path": "app/config.py", "line": 6, "class": "Settings", "field": "debug", "annotation": "bool", "has_default": true, "value": t.lit(true, 6)}
+	app := t.app({"args": {"debug": t.settings_value(true, 12, "app/config.py", 6)}})
+	fs := rule.deny with input as object.union(base, {"apps": [app], "settings": [field]})
+	lines(fs) == {["app/config.py", 6]}
+}
+
+test_app_attribute if {
+	a := {"path": "app/main.py", "line": 30, "target": "app.debug", "attr": "debug", "value": t.lit(true, 30), "function": ""}
+	lines(rule.deny) == {["app/main.py", 30]} with input as object.union(base, {"apps": [t.app({"attributes": [a]})]})
+}
+
+test_debug_from_environment if {
+	count(rule.deny) == 0 with input as object.union(base, {"apps": [t.app({"args": {"debug": t.from_env("DEBUG", 11)}})]})
+}
+
+test_debug_false if {
+	field := {"path": "app/config.py", "line": 6, "class": "Settings", "field": "debug", "annotation": "bool", "has_default": true, "value": t.lit(false, 6)}
+	count(rule.deny) == 0 with input as object.union(base, {"apps": [t.app({"args": {"debug": t.lit(false, 11)}})], "settings": [field]})
+}
+
+env_input(path, template, value) := object.union(base, {
+	"files": [object.union(t.file(path, "env"), {"template": template})],
+	"env": [{"path": path, "line": 3, "project": ".", "key": "DEBUG", "value": value, "redacted": false}],
+})
+
+test_committed_env if {
+	lines(rule.deny) == {[".env", 3]} with input as env_input(".env", false, "true")
+	lines(rule.deny) == {[".env.production", 3]} with input as env_input(".env.production", false, "1")
+}
+
+test_env_template_or_false if {
+	count(rule.deny) == 0 with input as env_input(".env.example", true, "true")
+	count(rule.deny) == 0 with input as env_input(".env", false, "false")
+	count(rule.deny) == 0 with input as env_input(".env", false, "0")
+}
+
+test_untracked_env if {
+	i := object.union(base, {
+		"files": [object.union(t.file(".env", "env"), {"tracked": false})],
+		"env": [{"path": ".env", "line": 3, "project": ".", "key": "DEBUG", "value": "true", "redacted": false}],
+	})
+	count(rule.deny) == 0 with input as i
+}
+
+test_dockerfile_and_compose if {
+	i := object.union(base, {
+		"dockerfile": [
+			{"path": "Dockerfile", "line": 5, "project": ".", "instruction": "ENV", "args": ["DEBUG=1"], "form": "", "key": "DEBUG", "value": "1", "redacted": false},
+			{"path": "Dockerfile", "line": 6, "project": ".", "instruction": "ENV", "args": ["LOG_LEVEL=debug"], "form": "", "key": "LOG_LEVEL", "value": "debug", "redacted": false},
+		],
+		"compose": [
+			{"path": "docker-compose.yml", "line": 9, "project": ".", "service": "api", "key": "environment", "name": "APP_DEBUG", "value": "True", "args": [], "redacted": false},
+			{"path": "docker-compose.yml", "line": 10, "project": ".", "service": "api", "key": "environment", "name": "DEBUG", "value": "false", "args": [], "redacted": false},
+		],
+	})
+	lines(rule.deny) == {["Dockerfile", 5], ["docker-compose.yml", 9]} with input as i
+}

@@ -1,0 +1,31 @@
+# METADATA
+# title: HTTPS not enforced
+# description: |
+#   Nothing in the repository makes clients use HTTPS for this app: no
+#   HTTPSRedirectMiddleware, no Strict-Transport-Security header, no TLS
+#   in the server command (uvicorn ssl_keyfile/--ssl-certfile), and no
+#   TLS-terminating proxy configuration (nginx listen ... ssl,
+#   ssl_certificate, or a redirect to https). Tokens and cookies may then
+#   travel in clear text.
+# related_resources:
+#   - ref: https://fastapi.tiangolo.com/advanced/middleware/#httpsredirectmiddleware
+#   - ref: https://fastapi.tiangolo.com/deployment/https/
+#   - ref: https://cheatsheetseries.owasp.org/cheatsheets/HTTP_Strict_Transport_Security_Cheat_Sheet.html
+# custom:
+#   id: https-not-enforced
+#   severity: medium
+#   remediation: Terminate TLS in front of the app and redirect HTTP to HTTPS (HTTPSRedirectMiddleware or the proxy), and send Strict-Transport-Security.
+#   tags: [fastapi, tls]
+package pipeguard.rules.https_not_enforced
+
+import data.pipeguard.lib
+
+deny contains f if {
+	some app in input.apps
+	not lib.is_test(app.path)
+	not app.tls.https_redirect
+	not app.tls.hsts
+	not app.tls.server_tls
+	not app.tls.proxy_tls
+	f := lib.finding_key(app, "HTTPS is not enforced: no HTTPSRedirectMiddleware, no Strict-Transport-Security header, no TLS in the server command and no TLS-terminating proxy config", app.var)
+}

@@ -1,0 +1,43 @@
+# METADATA
+# title: Proxy headers trusted from any client
+# description: |
+#   The server trusts X-Forwarded-For/X-Forwarded-Proto from every peer:
+#   forwarded_allow_ips="*" in uvicorn.run, --forwarded-allow-ips "*" on
+#   the command line, or FORWARDED_ALLOW_IPS=*. Any client can then spoof
+#   its IP address (defeating rate limits and IP allow-lists) and the
+#   request scheme.
+# related_resources:
+#   - ref: https://www.uvicorn.org/deployment/#proxies-and-forwarded-headers
+#   - ref: https://www.uvicorn.org/settings/#http
+#   - ref: https://fastapi.tiangolo.com/advanced/behind-a-proxy/
+# custom:
+#   id: proxy-headers-trust-all
+#   severity: medium
+#   remediation: Set forwarded_allow_ips to the address of the proxy in front of the app (uvicorn trusts only 127.0.0.1 by default).
+#   tags: [deployment, uvicorn]
+package pipeguard.rules.proxy_headers_trust_all
+
+import data.pipeguard.lib
+
+star(s) if trim(trim_space(s), `"'`) == "*"
+
+deny contains f if {
+	some c in input.calls
+	startswith(c.callee, "uvicorn.")
+	v := c.args.forwarded_allow_ips
+	star(lib.known_string(v))
+	f := lib.finding_key({"path": c.path, "line": v.line}, sprintf(`%s(forwarded_allow_ips="*") trusts proxy headers from any client`, [c.callee]), c.callee)
+}
+
+deny contains f if {
+	some c in lib.commands
+	star(lib.flag_value(c.args, "--forwarded-allow-ips"))
+	f := lib.finding_key(c, sprintf(`%s passes --forwarded-allow-ips "*": proxy headers are trusted from any client`, [c.where]), c.where)
+}
+
+deny contains f if {
+	some e in lib.deploy_env
+	upper(e.key) == "FORWARDED_ALLOW_IPS"
+	star(e.value)
+	f := lib.finding_key(e, "FORWARDED_ALLOW_IPS=* trusts proxy headers from any client", "FORWARDED_ALLOW_IPS")
+}

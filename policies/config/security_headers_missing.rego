@@ -1,0 +1,72 @@
+# METADATA
+# title: Security headers missing
+# description: |
+#   No middleware of the app (nor the proxy configuration of its project)
+#   sets the basic protective response headers: X-Content-Type-Options
+#   (no MIME sniffing), X-Frame-Options or a Content-Security-Policy with
+#   frame-ancestors (no clickjacking), and Referrer-Policy (no URL leaks
+#   to other sites). FastAPI sets none of them by default.
+# related_resources:
+#   - ref: https://owasp.org/www-project-secure-headers/
+#   - ref: https://cheatsheetseries.owasp.org/cheatsheets/HTTP_Headers_Cheat_Sheet.html
+#   - ref: https://fastapi.tiangolo.com/tutorial/middleware/
+# custom:
+#   id: security-headers-missing
+#   severity: low
+#   remediation: Add a middleware (or proxy add_header lines) that sets X-Content-Type-Options nosniff, X-Frame-Options DENY (or CSP frame-ancestors 'none') and Referrer-Policy strict-origin-when-cross-origin.
+#   tags: [fastapi, headers]
+package pipeguard.rules.security_headers_missing
+
+import data.pipeguard.lib
+
+# headers are the lower-cased header names (with values) app's responses get.
+headers(app) := {[lower(h.name), h] | some h in app.response_headers} |
+	{[lower(h.name), h] | some m in app.middleware; some h in m.headers_set} |
+	{[lower(h.name), h] | some m in app.http_middleware; some h in m.headers_set} |
+	{[lower(d.args[0]), {"value": concat(" ", array.slice(d.args, 1, count(d.args))), "known": true}] |
+		some d in input.nginx
+		d.project == app.project
+		d.directive == "add_header"
+	}
+
+# A third-party middleware made for the purpose (secure, starlette-security-headers...).
+header_middleware(app) if {
+	some m in app.middleware
+	regex.match(`(?i)secur.*header|header.*secur|talisman`, m.class)
+}
+
+has(hs, name) if {
+	some [n, _] in hs
+	n == name
+}
+
+frame_protection(hs) if has(hs, "x-frame-options")
+
+frame_protection(hs) if {
+	some [n, h] in hs
+	n == "content-security-policy"
+	csp_frames(h)
+}
+
+csp_frames(h) if contains(lower(h.value), "frame-ancestors")
+
+csp_frames(h) if not h.known # an unknown policy is given the benefit of the doubt
+
+missing(app) := [name |
+	hs := headers(app)
+	some [name, ok] in [
+		["X-Content-Type-Options", {true | has(hs, "x-content-type-options")}],
+		["X-Frame-Options (or CSP frame-ancestors)", {true | frame_protection(hs)}],
+		["Referrer-Policy", {true | has(hs, "referrer-policy")}],
+	]
+	count(ok) == 0
+]
+
+deny contains f if {
+	some app in input.apps
+	not lib.is_test(app.path)
+	not header_middleware(app)
+	m := missing(app)
+	count(m) > 0
+	f := lib.finding_key(app, sprintf("responses lack security headers: %s", [concat(", ", m)]), app.var)
+}
