@@ -111,28 +111,38 @@ func runScan(cmd *cobra.Command, s Streams, o *scanOptions) error {
 		opts.Log = slog.New(slog.NewTextHandler(s.Err, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 
-	rep, err := engine.Scan(cmd.Context(), opts)
-	if err != nil {
-		if scan.IsConfigError(err) {
-			return usageErr(err)
-		}
-		return &exitError{code: scan.ExitIncomplete, err: err}
+	rep, scanErr := engine.Scan(cmd.Context(), opts)
+	if scanErr != nil {
+		// The scan could not start. The reports are still written, valid,
+		// saying why, for the pipelines that parse them.
+		rep = scan.NewReport(opts.Root, scan.Tool{Name: "pipeguard", Version: opts.Version}, scan.TargetInfo{Mode: string(opts.Mode), Range: opts.Range})
+		rep.Errors = append(rep.Errors, scan.Error{Message: scanErr.Error()})
+		rep.Verdict = scan.Incomplete
 	}
 
 	ropts := report.Options{}
 	// The main output: stdout or -o.
-	if o.output == "" {
+	switch {
+	case o.output == "" && scanErr != nil && o.format == report.FormatText:
+		// stderr says why; an empty text report would only repeat it.
+	case o.output == "":
 		ropts.Color = report.ColorEnabled(s.Out, s.Getenv)
 		if err := report.Write(o.format, s.Out, rep, ropts); err != nil {
 			return &exitError{code: scan.ExitIncomplete, err: fmt.Errorf("write %s output: %w", o.format, err)}
 		}
-	} else {
+	default:
 		outs = append([]reportOut{{format: o.format, path: o.output}}, outs...)
 	}
 	for _, out := range outs {
 		if err := writeReportFile(out, rep); err != nil {
 			return &exitError{code: scan.ExitIncomplete, err: err}
 		}
+	}
+	switch {
+	case scanErr != nil && scan.IsConfigError(scanErr):
+		return usageErr(scanErr)
+	case scanErr != nil:
+		return &exitError{code: scan.ExitIncomplete, err: scanErr}
 	}
 	if code := rep.ExitCode(); code != scan.ExitPass {
 		return &exitError{code: code}

@@ -22,7 +22,8 @@ import (
 func run(ctx context.Context, opts Options) (*scan.Report, error) {
 	repo, repoErr := target.Open(ctx, opts.Root)
 	if repoErr != nil && !errors.Is(repoErr, target.ErrNotRepository) {
-		return nil, &scan.ConfigError{Path: opts.Root, Err: repoErr}
+		// A repository git cannot read: nothing can be scanned reliably.
+		return nil, fmt.Errorf("open %s: %w", opts.Root, repoErr)
 	}
 	needGit := opts.Mode != scan.ModeTree || opts.NewSince != "" || opts.TrustedConfigFrom != ""
 	if repoErr != nil && needGit {
