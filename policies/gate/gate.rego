@@ -123,7 +123,9 @@ suppressed_reason(f) := sprintf("suppressed (%s at %s): %s", [f.suppression.kind
 } else := "suppressed"
 
 # decisions maps each finding's id to its decision.
-decisions[f.id] := decision(f) if some f in input.findings
+# (A comprehension, not a partial object rule: OPA checks a partial rule's keys for collisions
+# pairwise, which is quadratic in the number of findings.)
+decisions := {f.id: decision(f) | some f in input.findings}
 
 blocking := [id | some id, d in decisions; d.decision == "block"]
 
