@@ -114,7 +114,7 @@ func (w *workTree) Find(ctx context.Context, names ...string) ([]string, error) 
 }
 
 func (w *workTree) Files(ctx context.Context, dir string) ([]string, error) {
-	base := filepath.Join(w.root, filepath.FromSlash(path.Clean("/" + dir)))
+	base := filepath.Join(w.root, filepath.FromSlash(path.Clean("/"+dir)))
 	var found []string
 	err := filepath.WalkDir(base, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
