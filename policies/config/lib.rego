@@ -184,3 +184,30 @@ any_origin_reason(m) := `allow_origins contains "*"` if {
 	re := known_string(m.args.allow_origin_regex)
 	regex_matches_any(re)
 }
+
+# jwt_decode reports whether call c decodes a JWT with PyJWT or python-jose.
+jwt_decode(c) if {
+	c.method == "decode"
+	startswith(c.callee, "jwt.")
+}
+
+jwt_decode(c) if {
+	c.method == "decode"
+	startswith(c.callee, "jose.")
+}
+
+# jwt_verification_off lists how call c turns JWT verification off, each
+# as [line, what].
+jwt_verification_off(c) := [x |
+	some x in array.concat(
+		[[v.line, "options disable verify_signature"] | v := c.args.options; signature_off(v)],
+		[[v.line, "verify=False"] | v := c.args.verify; known_false(v)],
+	)
+]
+
+signature_off(v) if {
+	v.known
+	v.value.verify_signature == false
+}
+
+signature_off(v) if regex.match(`verify_signature['"]\s*:\s*False`, v.text)

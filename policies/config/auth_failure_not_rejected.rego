@@ -1,0 +1,37 @@
+# METADATA
+# title: Failed authentication is not rejected
+# description: |
+#   An authentication dependency returns None or False when the
+#   credentials are wrong instead of raising HTTPException(401/403), or a
+#   login handler answers failed credentials with an ordinary response.
+#   The route then runs anyway (with user=None) or the client gets a 200
+#   that some clients treat as success.
+# related_resources:
+#   - ref: https://fastapi.tiangolo.com/tutorial/security/get-current-user/
+#   - ref: https://fastapi.tiangolo.com/tutorial/security/oauth2-jwt/
+#   - ref: https://owasp.org/API-Security/editions/2023/en/0xa2-broken-authentication/
+# custom:
+#   id: auth-failure-not-rejected
+#   severity: high
+#   remediation: 'Raise HTTPException(status_code=401, headers={"WWW-Authenticate": "Bearer"}) (or 403) on every failure path.'
+#   tags: [fastapi, auth]
+package pipeguard.rules.auth_failure_not_rejected
+
+import data.pipeguard.lib
+
+value_text(r) := "a bare return" if r.value == ""
+else := sprintf("return %s", [r.value])
+
+deny contains f if {
+	some d in input.auth_dependencies
+	not lib.is_test(d.path)
+	some r in d.returns_on_failure
+	f := lib.finding_key({"path": d.path, "line": r.line}, sprintf("authentication dependency %s lets a failed authentication through (%s) instead of raising 401/403", [d.function, value_text(r)]), d.qualname)
+}
+
+deny contains f if {
+	some route in lib.routes
+	not lib.is_test(route.path)
+	some r in route.failure_returns
+	f := lib.finding_key({"path": route.path, "line": r.line}, sprintf("%s answers failed credentials with a normal response (%s) instead of raising 401", [route.handler, value_text(r)]), route.handler)
+}

@@ -1,0 +1,29 @@
+# METADATA
+# title: Credentials compared in non-constant time
+# description: |
+#   A password, API key or token is compared with == or !=. String
+#   comparison stops at the first differing character, so response times
+#   leak how much of a guess is right, and a secret can be recovered
+#   character by character. (Comparisons against a hard-coded value are
+#   reported by auth-hardcoded-credentials.)
+# related_resources:
+#   - ref: https://docs.python.org/3/library/secrets.html#secrets.compare_digest
+#   - ref: https://fastapi.tiangolo.com/advanced/security/http-basic-auth/#timing-attacks
+#   - ref: https://cwe.mitre.org/data/definitions/208.html
+# custom:
+#   id: auth-timing-unsafe-compare
+#   severity: medium
+#   remediation: Compare with secrets.compare_digest(a.encode(), b.encode()) (or hmac.compare_digest); for passwords, verify a hash with passlib/argon2.
+#   tags: [auth]
+package pipeguard.rules.auth_timing_unsafe_compare
+
+import data.pipeguard.lib
+
+deny contains f if {
+	some c in input.comparisons
+	c.credential
+	not c.literal_side
+	not c.const_side
+	not lib.is_test(c.path)
+	f := lib.finding_key(c, sprintf("credential compared with %s (%s %s %s): not constant-time", [c.op, c.left, c.op, c.right]), concat(" ", [c.left, c.op, c.right]))
+}

@@ -1,0 +1,21 @@
+package pipeguard.rules.auth_timing_unsafe_compare_test
+
+import data.pipeguard.rules.auth_timing_unsafe_compare as rule
+import data.pipeguard.testlib as t
+
+cmp(path, line, left, right, literal, const) := {"path": path, "line": line, "op": "==", "left": left, "right": right, "credential": true, "literal_side": literal, "const_side": const, "function": "check"}
+
+test_variable_compare if {
+	i := {"files": [], "comparisons": [cmp("app/auth.py", 12, "api_key", "settings.api_key", false, false)]}
+	{[f.path, f.line] | some f in rule.deny} == {["app/auth.py", 12]} with input as i
+}
+
+test_literal_or_constant_is_the_hardcoded_rule if {
+	i := {"files": [], "comparisons": [cmp("app/auth.py", 12, "password", "\"hunt****\"", true, false), cmp("app/auth.py", 14, "token", "ADMIN_TOKEN", false, true)]}
+	count(rule.deny) == 0 with input as i
+}
+
+test_tests_do_not_count if {
+	i := {"files": [t.testfile("tests/test_auth.py")], "comparisons": [cmp("tests/test_auth.py", 3, "token", "resp.token", false, false)]}
+	count(rule.deny) == 0 with input as i
+}

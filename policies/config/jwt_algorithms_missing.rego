@@ -1,0 +1,33 @@
+# METADATA
+# title: jwt.decode without an algorithm list
+# description: |
+#   jwt.decode is called without algorithms=. The accepted algorithm must
+#   be fixed by the server, not read from the token's header: otherwise
+#   alg-confusion attacks (a token signed with HS256 using the public RSA
+#   key as secret, or alg "none" in older libraries) can forge tokens.
+#   PyJWT 2 refuses such calls at run time; python-jose accepts them.
+# related_resources:
+#   - ref: https://pyjwt.readthedocs.io/en/stable/api.html#jwt.decode
+#   - ref: https://fastapi.tiangolo.com/tutorial/security/oauth2-jwt/
+#   - ref: https://cheatsheetseries.owasp.org/cheatsheets/JSON_Web_Token_for_Java_Cheat_Sheet.html
+# custom:
+#   id: jwt-algorithms-missing
+#   severity: high
+#   remediation: 'Pass the algorithms you issue, e.g. jwt.decode(token, key, algorithms=["HS256"]).'
+#   tags: [jwt, auth]
+package pipeguard.rules.jwt_algorithms_missing
+
+import data.pipeguard.lib
+
+has_algorithms(c) if c.args.algorithms
+
+has_algorithms(c) if count(c.positional) >= 3
+
+deny contains f if {
+	some c in input.calls
+	lib.jwt_decode(c)
+	not lib.is_test(c.path)
+	not has_algorithms(c)
+	count(lib.jwt_verification_off(c)) == 0 # reported by jwt-verification-disabled
+	f := lib.finding_key(c, sprintf("%s is called without algorithms=: the token chooses its own algorithm", [c.callee]), sprintf("%s:%s", [c.function, c.callee]))
+}

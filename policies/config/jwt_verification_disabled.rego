@@ -1,0 +1,42 @@
+# METADATA
+# title: JWT signature verification disabled
+# description: |
+#   jwt.decode is told not to verify the token: options={"verify_signature":
+#   False}, verify=False (PyJWT 1.x), or "none" among the accepted
+#   algorithms. Anyone can then forge a token with any claims (any user,
+#   any role) and the API accepts it.
+# related_resources:
+#   - ref: https://pyjwt.readthedocs.io/en/stable/api.html#jwt.decode
+#   - ref: https://fastapi.tiangolo.com/tutorial/security/oauth2-jwt/
+#   - ref: https://cheatsheetseries.owasp.org/cheatsheets/JSON_Web_Token_for_Java_Cheat_Sheet.html
+#   - ref: https://cwe.mitre.org/data/definitions/347.html
+# custom:
+#   id: jwt-verification-disabled
+#   severity: critical
+#   remediation: 'Decode with the verification key and an explicit algorithm list: jwt.decode(token, key, algorithms=["HS256"]).'
+#   tags: [jwt, auth]
+package pipeguard.rules.jwt_verification_disabled
+
+import data.pipeguard.lib
+
+deny contains f if {
+	some c in input.calls
+	lib.jwt_decode(c)
+	not lib.is_test(c.path)
+	some [line, what] in lib.jwt_verification_off(c)
+	f := lib.finding_key({"path": c.path, "line": line}, sprintf("%s(%s): tokens are accepted without checking their signature", [c.callee, what]), sprintf("%s:%s:%s", [c.function, c.callee, what]))
+}
+
+algorithms(c) := c.args.algorithms
+
+algorithms(c) := c.positional[2] if not c.args.algorithms
+
+deny contains f if {
+	some c in input.calls
+	lib.jwt_decode(c)
+	not lib.is_test(c.path)
+	v := algorithms(c)
+	some a in lib.known_strings(v)
+	lower(a) == "none"
+	f := lib.finding_key({"path": c.path, "line": v.line}, sprintf(`%s accepts the "none" algorithm: unsigned tokens pass`, [c.callee]), sprintf("%s:%s:none", [c.function, c.callee]))
+}
