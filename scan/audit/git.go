@@ -1,0 +1,171 @@
+package audit
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"os/exec"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Environment variables that carry the credential to git's credential
+// helper. The token is never in an argument, a URL or a file.
+const (
+	envToken = "PIPEGUARD_GIT_TOKEN"
+	envHost  = "PIPEGUARD_GIT_HOST"
+)
+
+// credentialHelper is a git credential helper, run by git through the
+// shell, that answers "get" with the token from the environment, and only
+// for the GitHub server's host, so that a repository list naming another
+// host cannot collect the token.
+const credentialHelper = `!f() { test "$1" = get || exit 0; h=; while IFS= read -r l; do case "$l" in host=*) h="${l#host=}";; esac; done; test -n "$` + envToken + `" && test "$h" = "$` + envHost + `" || exit 0; echo username=x-access-token; echo "password=$` + envToken + `"; }; f`
+
+// gitRunner runs git for the audit, with the credential environment.
+type gitRunner struct {
+	token string
+	host  string // the host the token is for
+}
+
+// env is the environment of every git command the audit runs.
+func (g *gitRunner) env() []string {
+	env := os.Environ()
+	out := env[:0:0]
+	for _, kv := range env {
+		k, _, _ := strings.Cut(kv, "=")
+		switch k {
+		case envToken, envHost, "GIT_ASKPASS", "SSH_ASKPASS", "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE":
+			continue
+		}
+		out = append(out, kv)
+	}
+	out = append(out,
+		"GIT_TERMINAL_PROMPT=0",
+		"GIT_LFS_SKIP_SMUDGE=1",
+		"GCM_INTERACTIVE=never",
+	)
+	if g.token != "" {
+		out = append(out, envToken+"="+g.token, envHost+"="+g.host)
+	}
+	return out
+}
+
+// run runs git args in dir and returns its standard output; an error
+// carries git's standard error, with the token scrubbed from it.
+func (g *gitRunner) run(ctx context.Context, dir string, args ...string) ([]byte, error) {
+	full := append([]string{"-c", "credential.helper=", "-c", "credential.helper=" + credentialHelper,
+		"-c", "core.hooksPath=/dev/null", "-c", "protocol.ext.allow=never"}, args...)
+	cmd := exec.CommandContext(ctx, "git", full...)
+	cmd.Dir = dir
+	cmd.Env = g.env()
+	cmd.WaitDelay = 5 * time.Second
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout = &stdout
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		msg := strings.TrimSpace(stderr.String())
+		if msg == "" {
+			msg = err.Error()
+		}
+		return nil, errors.New(g.scrub(fmt.Sprintf("git %s: %s", args[0], lastLines(msg, 5))))
+	}
+	return stdout.Bytes(), nil
+}
+
+// scrub removes the token from s, in case git or a server echoed it.
+func (g *gitRunner) scrub(s string) string {
+	if g.token == "" || len(g.token) < 4 {
+		return s
+	}
+	s = strings.ReplaceAll(s, g.token, "***")
+	return strings.ReplaceAll(s, url.QueryEscape(g.token), "***")
+}
+
+// clone clones url with its full history into dir.
+func (g *gitRunner) clone(ctx context.Context, src, dir string) error {
+	_, err := g.run(ctx, "", "clone", "--quiet", "--no-recurse-submodules", "--", src, dir)
+	return err
+}
+
+// head is the commit HEAD names, "" in an empty repository.
+func (g *gitRunner) head(ctx context.Context, dir string) (string, error) {
+	out, err := g.run(ctx, dir, "rev-parse", "-q", "--verify", "HEAD^{commit}")
+	if err != nil {
+		if tips, terr := g.tips(ctx, dir); terr == nil && len(tips) == 0 {
+			return "", nil
+		}
+		return "", err
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
+// tips are the commits the refs of a clone name (branches, remote
+// branches, tags peeled), sorted and without repeats: what a history scan
+// with --all reaches.
+func (g *gitRunner) tips(ctx context.Context, dir string) ([]string, error) {
+	out, err := g.run(ctx, dir, "for-each-ref", "--format=%(objecttype) %(objectname) %(*objecttype) %(*objectname)")
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var tips []string
+	for _, line := range strings.Split(string(out), "\n") {
+		f := strings.Fields(line)
+		var id string
+		switch {
+		case len(f) >= 2 && f[0] == "commit":
+			id = f[1]
+		case len(f) >= 4 && f[0] == "tag" && f[2] == "commit":
+			id = f[3]
+		}
+		if id != "" && !seen[id] {
+			seen[id] = true
+			tips = append(tips, id)
+		}
+	}
+	slices.Sort(tips)
+	return tips, nil
+}
+
+// hasCommit reports whether the clone holds commit id. A fresh clone holds
+// only what its refs reach, so this is "still in the repository's history".
+func (g *gitRunner) hasCommit(ctx context.Context, dir, id string) bool {
+	if id == "" {
+		return false
+	}
+	_, err := g.run(ctx, dir, "cat-file", "-e", id+"^{commit}")
+	return err == nil
+}
+
+// isAncestor reports whether a is an ancestor of b.
+func (g *gitRunner) isAncestor(ctx context.Context, dir, a, b string) bool {
+	_, err := g.run(ctx, dir, "merge-base", "--is-ancestor", a, b)
+	return err == nil
+}
+
+// countCommits counts the commits git rev-list revs lists.
+func (g *gitRunner) countCommits(ctx context.Context, dir string, revs ...string) (int, error) {
+	out, err := g.run(ctx, dir, append(append([]string{"rev-list", "--count"}, revs...), "--")...)
+	if err != nil {
+		return 0, err
+	}
+	return strconv.Atoi(strings.TrimSpace(string(out)))
+}
+
+// lastLines keeps the last n lines of s.
+func lastLines(s string, n int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, " / ")
+}
