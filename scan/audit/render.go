@@ -197,7 +197,9 @@ func WriteHTML(w io.Writer, a *Audit) error {
 		"blocking": func(r Repository) int { return len(dedupe(r.Blocking())) },
 		"isNew":    func(r Repository, fp string) bool { return newSet(r.New)[fp] },
 		"date":     func(p Point) string { return p.At.UTC().Format("2006-01-02") },
-		"rank":     func(v scan.Verdict) int { return map[scan.Verdict]int{scan.Fail: 3, scan.Incomplete: 2, scan.Pass: 1}[v] },
+		"rank": func(v scan.Verdict) int {
+			return map[scan.Verdict]int{scan.Fail: 3, scan.Incomplete: 2, scan.Pass: 1}[v]
+		},
 	}).Parse(htmlTemplate)
 	if err != nil {
 		return fmt.Errorf("parse page template: %w", err)
@@ -210,11 +212,11 @@ func WriteHTML(w io.Writer, a *Audit) error {
 
 // chart is the inline SVG chart of open and blocking findings over time.
 type chart struct {
-	Width, Height int
+	Width, Height  int
 	Open, Blocking string // polyline points
-	Max           int
-	Ticks         []tick
-	Dots          []dot
+	Max            int
+	Ticks          []tick
+	Dots           []dot
 }
 
 type tick struct {
