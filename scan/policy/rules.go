@@ -60,6 +60,10 @@ type Options struct {
 	NoBuiltin bool
 	// Dirs are user policy folders (--policy, repository configuration).
 	Dirs []string
+	// Modules are user modules given directly, e.g. the repository
+	// configuration's policies read from a trusted revision. Test modules
+	// among them run in Test only.
+	Modules []Module
 	// Disabled lists rule ids that are not evaluated. Unknown ids are ignored
 	// (they may name rules of other scanners).
 	Disabled []string
@@ -330,6 +334,7 @@ func gather(opts Options, tests bool) ([]Module, error) {
 		return nil, err
 	}
 	mods = append(mods, user...)
+	mods = append(mods, opts.Modules...)
 	if tests {
 		return mods, nil
 	}
