@@ -12,17 +12,28 @@ import (
 	"github.com/pipeguard/pipeguard/scan"
 )
 
-// ChangedLines returns the lines of the head side that changed between base
-// and head, from `git diff -U0 base head` run in dir. Paths are relative to
-// the repository's top level, '/'-separated. Deleted files are left out.
+// ChangedLines returns the lines of the head side that a pull request
+// changed, as GitHub's diff shows them: `git diff -U0 base...head` run in
+// dir, from the merge base of base and head (so that commits the base
+// branch gained since the pull request branched do not count), or
+// `git diff base head` when the history is too shallow for a merge base.
+// Paths are relative to the repository's top level, '/'-separated. Deleted
+// files are left out.
 func ChangedLines(ctx context.Context, dir, base, head string) (scan.Changes, error) {
 	for _, rev := range []string{base, head} {
 		if rev == "" || strings.HasPrefix(rev, "-") {
 			return nil, fmt.Errorf("changed lines: bad revision %q", rev)
 		}
 	}
-	cmd := exec.CommandContext(ctx, "git", "-c", "core.quotePath=false", "diff", "-U0", "--no-color",
-		"--no-ext-diff", "--no-textconv", "--find-renames", base, head, "--")
+	revs := []string{base + "..." + head}
+	mb := exec.CommandContext(ctx, "git", "merge-base", base, head)
+	mb.Dir = dir
+	if err := mb.Run(); err != nil {
+		revs = []string{base, head}
+	}
+	args := append([]string{"-c", "core.quotePath=false", "diff", "-U0", "--no-color",
+		"--no-ext-diff", "--no-textconv", "--find-renames"}, revs...)
+	cmd := exec.CommandContext(ctx, "git", append(args, "--")...)
 	cmd.Dir = dir
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

@@ -133,6 +133,23 @@ func TestChangedLines(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("head..head2 = %v, want %v", got, want)
 	}
+
+	// The base branch moves on after the pull request branched: its new
+	// commits are not the pull request's changes.
+	git(t, dir, "checkout", "-q", "-b", "feature", head2)
+	git(t, dir, "checkout", "-q", "-B", "main", base)
+	writeFile(t, dir, "app/main.py", "from fastapi import FastAPI\napp = FastAPI(docs_url=None)\n")
+	git(t, dir, "commit", "-q", "-am", "main moves on")
+	movedBase := git(t, dir, "rev-parse", "HEAD")
+	got, err = ChangedLines(context.Background(), dir, movedBase, head)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = scan.Changes{"app/config.py": {{Start: 3, End: 4}}, "app/new.py": {{Start: 1, End: 1}}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("moved base...head = %v, want %v", got, want)
+	}
+
 	if _, err := ChangedLines(context.Background(), dir, "0123456789abcdef0123456789abcdef01234567", head); err == nil || !strings.Contains(err.Error(), "fetch-depth") {
 		t.Errorf("missing base: err = %v, want a hint about fetch-depth", err)
 	}

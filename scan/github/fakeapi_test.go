@@ -26,6 +26,8 @@ type fakeAPI struct {
 	owner string
 	repo  string
 	pr    int
+	// prefix is the API's path, "/api/v3" on GitHub Enterprise Server.
+	prefix string
 	// pageSize caps per_page, to force pagination.
 	pageSize int
 	now      func() time.Time
@@ -73,7 +75,7 @@ func newFakeAPI(t *testing.T, token string) *fakeAPI {
 	return f
 }
 
-func (f *fakeAPI) URL() string { return f.srv.URL }
+func (f *fakeAPI) URL() string { return f.srv.URL + f.prefix }
 
 // fail queues a fault.
 func (f *fakeAPI) fail(method, pathRE string, times, status int, header map[string]string, body string) {
@@ -170,7 +172,11 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 		})
 		return
 	}
-	path := r.URL.Path
+	path, ok := strings.CutPrefix(r.URL.Path, f.prefix)
+	if !ok {
+		writeJSON(w, http.StatusNotFound, map[string]string{"message": "Not Found"})
+		return
+	}
 	switch {
 	case reIssueComments.MatchString(path):
 		if !f.known(reIssueComments.FindStringSubmatch(path), w) {

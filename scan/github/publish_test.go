@@ -670,3 +670,23 @@ func TestPublishOutsideActions(t *testing.T) {
 		t.Error("nil report: no error")
 	}
 }
+
+func TestPublishEnterpriseServer(t *testing.T) {
+	dir, base, head := prRepo(t)
+	api := newFakeAPI(t, testToken)
+	api.prefix = "/api/v3"
+	env := prEnv(api, eventFile(t, base, head))
+	env["GITHUB_SERVER_URL"] = "https://ghe.example.com"
+	out, _, _, _ := publish(t, standardReport(t, dir), env, Options{})
+	if len(out.Warnings) != 0 || out.Comment != "created" || out.Inline != 1 {
+		t.Fatalf("outcome = %+v", out)
+	}
+	for _, r := range api.allRequests() {
+		if !strings.HasPrefix(r.Path, "/api/v3/repos/acme/api/") {
+			t.Errorf("request outside the GHES API path: %s %s", r.Method, r.Path)
+		}
+	}
+	if body := api.issueComments()[0].Body; !strings.Contains(body, "https://ghe.example.com/acme/api/blob/"+head+"/app/config.py#L3") {
+		t.Errorf("links do not point at the server:\n%s", body)
+	}
+}
