@@ -33,10 +33,12 @@ type directive struct {
 }
 
 var (
-	// ignoreRe finds "pipeguard:ignore" after a comment marker of any common language.
-	ignoreRe = regexp.MustCompile(`(?:#|//|/\*|--|;|<!--)\s*pipeguard:ignore\b(.*)$`)
+	// ignoreRe finds "pipeguard:ignore" after a comment marker of any common
+	// language, itself at the start of the line or after a space (so that a
+	// URL fragment such as "/#pipeguard:ignore" is not a comment).
+	ignoreRe = regexp.MustCompile(`(?:^|\s)(?:#|//|/\*|--|;|<!--)\s*pipeguard:ignore\b(.*)$`)
 	// nosecRe is Bandit's "# nosec" and gosec's "//nosec", with optional ids.
-	nosecRe = regexp.MustCompile(`(?:#|//)\s*nosec\b([\w\-, :]*)`)
+	nosecRe = regexp.MustCompile(`(?:^|\s)(?:#|//)\s*nosec\b([\w\-, :]*)`)
 	// toolIDRe matches Bandit and gosec check ids, which name no pipeguard rule.
 	toolIDRe = regexp.MustCompile(`^[BG]\d+$`)
 	// commentStartRe is a line that holds only a comment.
@@ -91,10 +93,12 @@ func parseIgnore(s string) directive {
 			d.rules = append(d.rules, r)
 		}
 	}
-	for _, t := range toks[1:] {
+	// Messages name keys and positions, never the comment's free text: the
+	// line may hold a secret.
+	for i, t := range toks[1:] {
 		k, v, ok := strings.Cut(t, "=")
 		if !ok {
-			d.err = fmt.Errorf("pipeguard:ignore: %q is not key=value (keys: reason, until, owner)", t)
+			d.err = fmt.Errorf("pipeguard:ignore: word %d after the rule is not key=value (keys: reason, until, owner); quote values with spaces", i+1)
 			return d
 		}
 		switch k {
@@ -104,12 +108,12 @@ func parseIgnore(s string) directive {
 			d.owner = v
 		case "until", "expires":
 			if _, err := time.Parse(time.DateOnly, v); err != nil {
-				d.err = fmt.Errorf("pipeguard:ignore: until=%q is not a date YYYY-MM-DD", v)
+				d.err = fmt.Errorf("pipeguard:ignore: until is not a date YYYY-MM-DD")
 				return d
 			}
 			d.until = v
 		default:
-			d.err = fmt.Errorf("pipeguard:ignore: unknown key %q (keys: reason, until, owner)", k)
+			d.err = fmt.Errorf("pipeguard:ignore: unknown key %q (keys: reason, until, owner)", truncate(k, 20))
 			return d
 		}
 	}
@@ -129,7 +133,7 @@ func tokens(s string) ([]string, error) {
 			rest := s[q:]
 			quoted, err := strconv.QuotedPrefix(rest)
 			if err != nil {
-				return nil, fmt.Errorf("pipeguard:ignore: unterminated quote in %q", s)
+				return nil, fmt.Errorf("pipeguard:ignore: unterminated quote")
 			}
 			val, _ := strconv.Unquote(quoted)
 			out = append(out, s[:q]+val)
@@ -143,4 +147,11 @@ func tokens(s string) ([]string, error) {
 		s = s[end:]
 	}
 	return out, nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "..."
 }

@@ -1,0 +1,68 @@
+package suppress
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestParseLine(t *testing.T) {
+	tests := []struct {
+		line        string
+		kinds       []string
+		rules       []string
+		reason      string
+		until       string
+		err         string
+		commentOnly bool
+	}{
+		{line: `x = 1  # pipeguard:ignore a-rule reason="it is \"fine\"" until=2027-01-02 owner=@bob`,
+			kinds: []string{KindInline}, rules: []string{"a-rule"}, reason: `it is "fine"`, until: "2027-01-02"},
+		{line: `  // pipeguard:ignore r1,r2 reason=short`, kinds: []string{KindInline}, rules: []string{"r1", "r2"}, reason: "short", commentOnly: true},
+		{line: `/* pipeguard:ignore r1 reason="c style" */`, kinds: []string{KindInline}, rules: []string{"r1"}, reason: "c style", commentOnly: true},
+		{line: `<!-- pipeguard:ignore r1 reason="html" -->`, kinds: []string{KindInline}, rules: []string{"r1"}, reason: "html", commentOnly: true},
+		{line: `-- pipeguard:ignore sql-string-formatting reason="sql"`, kinds: []string{KindInline}, rules: []string{"sql-string-formatting"}, reason: "sql", commentOnly: true},
+		{line: `x  # pipeguard:ignore * reason="all"`, kinds: []string{KindInline}, err: `"*" is not accepted`},
+		{line: `x  # pipeguard:ignore reason="no rule"`, kinds: []string{KindInline}, err: "needs a rule id"},
+		{line: `x  # pipeguard:ignore r1 because="x"`, kinds: []string{KindInline}, err: `unknown key "because"`},
+		{line: `x  # pipeguard:ignore r1 reason="open`, kinds: []string{KindInline}, err: "unterminated quote"},
+		{line: `x  # pipeguard:ignore r1 reason="x" until=tomorrow`, kinds: []string{KindInline}, err: "not a date"},
+		{line: `x  # pipeguard:ignore r1 reason=x sk_live_SECRETVALUE`, kinds: []string{KindInline}, err: "word 2"},
+		{line: `url = "http://x/#pipeguard:ignore"`, kinds: nil},
+		{line: `k = "a"  # gitleaks:allow`, kinds: []string{KindGitleaksAllow}},
+		{line: `h = "0.0.0.0"  # nosec B104`, kinds: []string{KindNosec}},
+		{line: `h = "0.0.0.0"  //nosec G101 cors-any-origin`, kinds: []string{KindNosec}, rules: []string{"cors-any-origin"}},
+		{line: `nosecurity = 1`, kinds: nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.line, func(t *testing.T) {
+			ds := parseLine(tt.line)
+			var kinds []string
+			for _, d := range ds {
+				kinds = append(kinds, d.kind)
+			}
+			if !slices.Equal(kinds, tt.kinds) {
+				t.Fatalf("kinds = %v, want %v", kinds, tt.kinds)
+			}
+			if len(ds) == 0 {
+				return
+			}
+			d := ds[0]
+			if tt.err != "" {
+				if d.err == nil || !strings.Contains(d.err.Error(), tt.err) {
+					t.Errorf("err = %v, want %q", d.err, tt.err)
+				}
+				if d.err != nil && strings.Contains(d.err.Error(), "SECRET") {
+					t.Errorf("error quotes the comment: %v", d.err)
+				}
+				return
+			}
+			if d.err != nil {
+				t.Fatalf("err = %v", d.err)
+			}
+			if !slices.Equal(d.rules, tt.rules) || d.reason != tt.reason || d.until != tt.until || d.commentOnly != tt.commentOnly {
+				t.Errorf("got rules %v reason %q until %q commentOnly %v", d.rules, d.reason, d.until, d.commentOnly)
+			}
+		})
+	}
+}
