@@ -67,8 +67,12 @@ type Options struct {
 	// Disabled lists rule ids that are not evaluated. Unknown ids are ignored
 	// (they may name rules of other scanners).
 	Disabled []string
-	// RuleTimeout bounds one rule's evaluation; 0 means 30 seconds.
+	// RuleTimeout bounds one rule's evaluation (one test's, in Test); 0
+	// means 30 seconds.
 	RuleTimeout time.Duration
+	// Run, in Test only, runs just the tests whose name matches this
+	// regular expression.
+	Run string
 }
 
 // RuleSet is the compiled set of rules: built-in ones, minus those a user

@@ -52,6 +52,9 @@ func Test(ctx context.Context, opts Options) ([]*TestResult, error) {
 		EnableTracing(false).
 		SetTimeout(timeout).
 		SetModules(in)
+	if opts.Run != "" {
+		runner = runner.Filter(opts.Run)
+	}
 	ch, err := runner.RunTests(ctx, nil)
 	if err != nil {
 		return nil, astError("policies", err)
