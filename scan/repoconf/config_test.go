@@ -201,6 +201,14 @@ func TestLoadRevIgnoresWorkingTree(t *testing.T) {
 	if got := c.Sources; len(got) != 2 || got[0] != ".pipeguard.yaml@main" {
 		t.Errorf("sources = %v", got)
 	}
+	// Scanning a subfolder: paths are relative to it, at the revision too.
+	sub, err := LoadRev(context.Background(), filepath.Join(dir, "svc"), "main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := sub.Root(); got.Threshold("config") != scan.Low || got.Sources[0] != ".pipeguard.yaml@main" {
+		t.Errorf("subfolder root at main = %+v", got)
+	}
 	if _, err := LoadRev(context.Background(), dir, "no-such-ref"); !scan.IsConfigError(err) {
 		t.Errorf("bad rev: err = %v, want a ConfigError", err)
 	}

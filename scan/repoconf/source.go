@@ -177,7 +177,8 @@ func (g *gitRev) String() string {
 
 func (g *gitRev) list(ctx context.Context) (map[string]bool, error) {
 	g.once.Do(func() {
-		out, err := gitOutput(ctx, g.root, "ls-tree", "-r", "-z", "--name-only", "--full-tree", g.sha)
+		// Paths relative to root, which may be a subfolder of the repository.
+		out, err := gitOutput(ctx, g.root, "ls-tree", "-r", "-z", "--name-only", g.sha)
 		if err != nil {
 			g.err = fmt.Errorf("list files of %s: %w", g, err)
 			return
@@ -201,7 +202,7 @@ func (g *gitRev) ReadFile(ctx context.Context, name string) ([]byte, error) {
 	if !files[name] {
 		return nil, fmt.Errorf("read %s at %s: %w", name, g, fs.ErrNotExist)
 	}
-	out, err := gitOutput(ctx, g.root, "cat-file", "blob", g.sha+":"+name)
+	out, err := gitOutput(ctx, g.root, "cat-file", "blob", g.sha+":./"+name)
 	if err != nil {
 		return nil, fmt.Errorf("read %s at %s: %w", name, g, err)
 	}
