@@ -43,13 +43,37 @@ func (g *githubFlags) register(f *pflag.FlagSet, withSwitch bool) {
 	f.DurationVar(&g.budget, "github-budget", github.DefaultBudget, "total time allowed for GitHub API calls, rate-limit waits included")
 }
 
-// publish reports rep to GitHub. Failures are printed as warnings on
-// stderr and never change the exit code; sarifFile is the SARIF report the
-// scan wrote, if any (uploaded as is, and named in the step outputs).
+// publish reports rep to GitHub when --github is on, and writes the step
+// outputs when --github-output is set. Failures are printed as warnings on
+// stderr and never change the exit code. root is the scanned folder;
+// sarifFile is the SARIF report the scan wrote, if any (uploaded as is, and
+// named in the step outputs).
+//
+// The scan command calls it after writing its reports:
+//
+//	o.github.publish(cmd.Context(), s.Out, s.Err, s.Getenv, rep, rep.Root, sarifPath)
 func (g *githubFlags) publish(ctx context.Context, stdout, stderr io.Writer, getenv func(string) string, rep *scan.Report, root, sarifFile string) {
 	if sarifFile == "" {
 		sarifFile = g.sarifFile
 	}
+	if g.enabled {
+		g.post(ctx, stdout, stderr, getenv, rep, root, sarifFile)
+	}
+	if g.output != "" {
+		outSARIF := ""
+		if sarifFile != "" {
+			if _, err := os.Stat(sarifFile); err == nil {
+				outSARIF = sarifFile
+			}
+		}
+		if err := github.WriteOutputs(g.output, rep, outSARIF); err != nil {
+			fmt.Fprintf(stderr, "pipeguard: warning: %v\n", err)
+		}
+	}
+}
+
+// post calls github.Publish and prints what it did.
+func (g *githubFlags) post(ctx context.Context, stdout, stderr io.Writer, getenv func(string) string, rep *scan.Report, root, sarifFile string) {
 	opts := github.Options{
 		Root:        root,
 		Env:         getenv,
@@ -88,17 +112,6 @@ func (g *githubFlags) publish(ctx context.Context, stdout, stderr io.Writer, get
 			fmt.Fprintf(stderr, "pipeguard: SARIF uploaded to code scanning (%s)\n", out.SARIFID)
 		}
 	}
-	if g.output != "" {
-		outSARIF := ""
-		if sarifFile != "" {
-			if _, err := os.Stat(sarifFile); err == nil {
-				outSARIF = sarifFile
-			}
-		}
-		if err := github.WriteOutputs(g.output, rep, outSARIF); err != nil {
-			fmt.Fprintf(stderr, "pipeguard: warning: %v\n", err)
-		}
-	}
 }
 
 // newGitHubCmd is `pipeguard github`, whose `publish` subcommand reports a
@@ -135,6 +148,7 @@ which is 0 unless the report cannot be read (3).`,
 			if root == "" {
 				root = rep.Root
 			}
+			g.enabled = true
 			g.publish(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), os.Getenv, rep, root, g.sarifFile)
 			return nil
 		},
