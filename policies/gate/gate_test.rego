@@ -4,11 +4,15 @@ import data.pipeguard.gate
 
 secret := {"id": "0", "scanner": "secrets", "rule": "github-pat", "severity": "high", "path": "a.py", "line": 3}
 
-go_vuln(reach) := {"id": "1", "scanner": "deps", "rule": "GO-2024-0001", "severity": "medium", "path": "go.mod", "line": 5,
-	"reachability": reach, "dependency": {"ecosystem": "Go", "name": "golang.org/x/net", "version": "v0.1.0"}}
+go_vuln(reach) := {
+	"id": "1", "scanner": "deps", "rule": "GO-2024-0001", "severity": "medium", "path": "go.mod", "line": 5,
+	"reachability": reach, "dependency": {"ecosystem": "Go", "name": "golang.org/x/net", "version": "v0.1.0"},
+}
 
-py_vuln(sev, reach) := {"id": "2", "scanner": "deps", "rule": "PYSEC-2024-1", "severity": sev, "path": "requirements.txt", "line": 2,
-	"reachability": reach, "dependency": {"ecosystem": "PyPI", "name": "jinja2", "version": "3.1.2"}}
+py_vuln(sev, reach) := {
+	"id": "2", "scanner": "deps", "rule": "PYSEC-2024-1", "severity": sev, "path": "requirements.txt", "line": 2,
+	"reachability": reach, "dependency": {"ecosystem": "PyPI", "name": "jinja2", "version": "3.1.2"},
+}
 
 config(sev) := {"id": "3", "scanner": "config", "rule": "debug-enabled", "severity": sev, "path": "main.py", "line": 4}
 

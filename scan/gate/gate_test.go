@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/format"
 	"github.com/open-policy-agent/opa/v1/tester"
 
 	"github.com/pipeguard/pipeguard/policies"
@@ -282,5 +283,33 @@ func TestGateRefusesUnsafeOrBrokenPolicies(t *testing.T) {
 	rep.Findings = []scan.Finding{{Scanner: "config", Rule: "x", Severity: scan.Low}}
 	if err := newGate(t, dir).Decide(context.Background(), rep, Context{}); !scan.IsConfigError(err) {
 		t.Errorf("err = %v, want a ConfigError", err)
+	}
+}
+
+// TestRegoFormattedAndStrict: the gate's Rego is as `opa fmt` writes it and
+// compiles in OPA's strict mode (no unused variables or imports).
+func TestRegoFormattedAndStrict(t *testing.T) {
+	mods, err := policy.LoadFS(policies.FS, policies.GateDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := map[string]*ast.Module{}
+	for _, m := range mods {
+		am, err := ast.ParseModuleWithOpts(m.Path, string(m.Source), ast.ParserOptions{RegoVersion: ast.RegoV1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		in[m.Path] = am
+		out, err := format.SourceWithOpts(m.Path, m.Source, format.Opts{RegoVersion: ast.RegoV1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(out) != string(m.Source) {
+			t.Errorf("%s is not formatted as opa fmt would", m.Path)
+		}
+	}
+	c := ast.NewCompiler().WithStrict(true).WithCapabilities(policy.Capabilities()).WithDefaultRegoVersion(ast.RegoV1)
+	if c.Compile(in); c.Failed() {
+		t.Errorf("strict compile: %v", c.Errors)
 	}
 }
