@@ -122,3 +122,43 @@ func short(sha string) string {
 	}
 	return sha
 }
+
+// parsePatch returns the lines a file's patch adds, from a patch as GitHub's
+// API gives it: hunks with context lines, without file headers.
+func parsePatch(patch string) []scan.LineRange {
+	var out []scan.LineRange
+	line := 0
+	for _, l := range strings.Split(patch, "\n") {
+		switch {
+		case strings.HasPrefix(l, "@@ "):
+			r, ok := hunkStart(l)
+			if !ok {
+				return out
+			}
+			line = r
+		case line == 0:
+		case strings.HasPrefix(l, "+"):
+			if n := len(out); n > 0 && out[n-1].End == line-1 {
+				out[n-1].End = line
+			} else {
+				out = append(out, scan.LineRange{Start: line, End: line})
+			}
+			line++
+		case strings.HasPrefix(l, "-"), strings.HasPrefix(l, `\`):
+		default:
+			line++
+		}
+	}
+	return out
+}
+
+// hunkStart reads the new-side start line of "@@ -a,b +c,d @@".
+func hunkStart(header string) (int, bool) {
+	fields := strings.Fields(header)
+	if len(fields) < 3 || !strings.HasPrefix(fields[2], "+") {
+		return 0, false
+	}
+	start, _, _ := strings.Cut(strings.TrimPrefix(fields[2], "+"), ",")
+	n, err := strconv.Atoi(start)
+	return n, err == nil
+}

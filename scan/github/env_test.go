@@ -214,3 +214,21 @@ func parseOutputs(t *testing.T, s string) map[string]string {
 	}
 	return out
 }
+
+func TestParsePatch(t *testing.T) {
+	tests := []struct {
+		patch string
+		want  []scan.LineRange
+	}{
+		{"@@ -1,3 +1,4 @@\n a\n b\n-c\n+C\n+D", []scan.LineRange{{Start: 3, End: 4}}},
+		{"@@ -0,0 +1,2 @@\n+x\n+y\n\\ No newline at end of file", []scan.LineRange{{Start: 1, End: 2}}},
+		{"@@ -10,2 +10,3 @@ func f() {\n a\n+b\n c\n@@ -40 +41,2 @@\n-z\n+y\n+w", []scan.LineRange{{Start: 11, End: 11}, {Start: 41, End: 42}}},
+		{"@@ -5,2 +5,0 @@\n-a\n-b", nil},
+		{"", nil},
+	}
+	for _, tt := range tests {
+		if got := parsePatch(tt.patch); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("parsePatch(%q) = %v, want %v", tt.patch, got, tt.want)
+		}
+	}
+}

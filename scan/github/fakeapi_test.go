@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -31,6 +32,11 @@ type fakeAPI struct {
 	// pageSize caps per_page, to force pagination.
 	pageSize int
 	now      func() time.Time
+	// files is the pull request's files as GET .../pulls/N/files lists them.
+	files []apiFile
+	// diff, when set, holds the only lines a review comment may be on;
+	// a review with a comment elsewhere fails with 422, as on GitHub.
+	diff map[string][]int
 
 	mu       sync.Mutex
 	nextID   int64
@@ -50,6 +56,12 @@ type apiComment struct {
 	Line     int    `json:"line,omitempty"`
 	Side     string `json:"side,omitempty"`
 	CommitID string `json:"commit_id,omitempty"`
+}
+
+type apiFile struct {
+	Filename string `json:"filename"`
+	Status   string `json:"status"`
+	Patch    string `json:"patch,omitempty"`
 }
 
 type apiRequest struct {
@@ -129,6 +141,7 @@ var (
 	reIssueComments = regexp.MustCompile(`^/repos/([^/]+)/([^/]+)/issues/(\d+)/comments$`)
 	reIssueComment  = regexp.MustCompile(`^/repos/([^/]+)/([^/]+)/issues/comments/(\d+)$`)
 	rePullComments  = regexp.MustCompile(`^/repos/([^/]+)/([^/]+)/pulls/(\d+)/comments$`)
+	rePullFiles     = regexp.MustCompile(`^/repos/([^/]+)/([^/]+)/pulls/(\d+)/files$`)
 	rePullReviews   = regexp.MustCompile(`^/repos/([^/]+)/([^/]+)/pulls/(\d+)/reviews$`)
 	reSarifs        = regexp.MustCompile(`^/repos/([^/]+)/([^/]+)/code-scanning/sarifs$`)
 )
@@ -226,6 +239,14 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		f.paginate(w, r, f.reviewComments())
+	case rePullFiles.MatchString(path) && r.Method == http.MethodGet:
+		if !f.known(rePullFiles.FindStringSubmatch(path), w) {
+			return
+		}
+		f.mu.Lock()
+		files := append([]apiFile(nil), f.files...)
+		f.mu.Unlock()
+		writeJSON(w, http.StatusOK, files)
 	case rePullReviews.MatchString(path) && r.Method == http.MethodPost:
 		if !f.known(rePullReviews.FindStringSubmatch(path), w) {
 			return
@@ -239,6 +260,15 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 		if err := json.Unmarshal(body, &in); err != nil || in.Event == "" {
 			writeJSON(w, http.StatusUnprocessableEntity, map[string]string{"message": "Invalid request"})
 			return
+		}
+		if f.diff != nil {
+			for _, c := range in.Comments {
+				if !slices.Contains(f.diff[c.Path], c.Line) {
+					writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"message": "Unprocessable Entity",
+						"errors": []string{"Line could not be resolved"}, "documentation_url": "https://docs.github.com/rest/pulls/reviews#create-a-review-for-a-pull-request"})
+					return
+				}
+			}
 		}
 		f.mu.Lock()
 		f.reviews++
@@ -275,7 +305,7 @@ func (f *fakeAPI) known(m []string, w http.ResponseWriter) bool {
 		writeJSON(w, http.StatusNotFound, map[string]string{"message": "Not Found"})
 		return false
 	}
-	isPR := reIssueComments.MatchString(m[0]) || rePullComments.MatchString(m[0]) || rePullReviews.MatchString(m[0])
+	isPR := reIssueComments.MatchString(m[0]) || rePullComments.MatchString(m[0]) || rePullReviews.MatchString(m[0]) || rePullFiles.MatchString(m[0])
 	if isPR {
 		if n, _ := strconv.Atoi(m[3]); n != f.pr {
 			writeJSON(w, http.StatusNotFound, map[string]string{"message": "Not Found"})

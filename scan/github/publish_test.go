@@ -690,3 +690,49 @@ func TestPublishEnterpriseServer(t *testing.T) {
 		t.Errorf("links do not point at the server:\n%s", body)
 	}
 }
+
+// With a shallow clone the base commit is missing: the changed lines come
+// from GitHub's diff of the pull request instead.
+func TestPublishShallowCloneUsesAPIDiff(t *testing.T) {
+	dir, _, head := prRepo(t)
+	api := newFakeAPI(t, testToken)
+	api.files = []apiFile{
+		{Filename: "app/config.py", Status: "modified", Patch: "@@ -1,3 +1,4 @@\n import os\n DEBUG = False\n-REGION = 'eu'\n+AWS_KEY = 'x'\n+REGION = 'us'"},
+		{Filename: "app/old.py", Status: "removed", Patch: "@@ -1 +0,0 @@\n-x"},
+	}
+	missing := "0123456789abcdef0123456789abcdef01234567"
+	out, _, _, _ := publish(t, standardReport(t, dir), prEnv(api, eventFile(t, missing, head)), Options{})
+	if out.Inline != 1 || out.Comment != "created" {
+		t.Fatalf("outcome = %+v", out)
+	}
+	if rc := api.reviewComments(); len(rc) != 1 || rc[0].Path != "app/config.py" || rc[0].Line != 3 {
+		t.Errorf("review comments = %+v", rc)
+	}
+	if n := len(api.calls("GET", `/pulls/7/files$`)); n != 1 {
+		t.Errorf("%d file listings, want 1", n)
+	}
+}
+
+// When GitHub refuses the review because a line is not in its diff, the
+// changed lines are taken from GitHub's diff and the review posted again
+// without that line.
+func TestPublishReviewRefusedLine(t *testing.T) {
+	dir, base, head := prRepo(t)
+	api := newFakeAPI(t, testToken)
+	api.diff = map[string][]int{"app/config.py": {4}}
+	api.files = []apiFile{{Filename: "app/config.py", Status: "modified", Patch: "@@ -3,1 +3,2 @@\n REGION = 'eu'\n+REGION = 'us'"}}
+	rep := buildReport(t, dir, fakeScanner{name: scan.ScannerSecrets, findings: []scan.Finding{
+		secretFinding("app/config.py", 3),
+		{Rule: "region", Severity: scan.Low, Title: "region", Path: "app/config.py", Line: 4, Fingerprint: "fp-region"},
+	}})
+	out, _, _, _ := publish(t, rep, prEnv(api, eventFile(t, base, head)), Options{})
+	if len(out.Warnings) != 0 || out.Inline != 1 {
+		t.Fatalf("outcome = %+v", out)
+	}
+	if rc := api.reviewComments(); len(rc) != 1 || rc[0].Line != 4 {
+		t.Errorf("review comments = %+v", rc)
+	}
+	if n := len(api.calls("POST", `/reviews$`)); n != 2 {
+		t.Errorf("%d review posts, want 2 (refused, then without the line)", n)
+	}
+}

@@ -19,7 +19,9 @@ const maxCommentBody = 65000
 
 // inlinePlan is what the inline review of one run holds.
 type inlinePlan struct {
-	// candidates are the new, unsuppressed findings on changed lines, one per fingerprint.
+	// news are the new, unsuppressed findings.
+	news []scan.Finding
+	// candidates are the news on changed lines, one per fingerprint.
 	candidates []scan.Finding
 	// posted, existing and leftOut count what became of them.
 	posted, existing, leftOut int
@@ -34,6 +36,18 @@ func (p *publisher) pullRequest(ctx context.Context) *inlinePlan {
 	plan := p.planInline(ctx)
 	if plan.failed == "" && len(plan.candidates) > 0 && p.opts.MaxInline > 0 {
 		err := p.retryStep(ctx, func() error { return p.postReview(ctx, plan) })
+		if statusOf(err) == http.StatusUnprocessableEntity {
+			// A line is not in GitHub's diff of the pull request (GitHub
+			// refuses the whole review for it): take the changed lines from
+			// GitHub's diff and try once more.
+			if changed, aerr := p.apiChangedLines(ctx); aerr == nil {
+				plan.filter(changed, p.repoPath)
+				err = nil
+				if len(plan.candidates) > 0 {
+					err = p.retryStep(ctx, func() error { return p.postReview(ctx, plan) })
+				}
+			}
+		}
 		if err != nil {
 			plan.failed = "the inline review could not be posted"
 			p.out.warn("%v", p.explain("post the inline review", "pull-requests: write", err))
@@ -79,24 +93,60 @@ func (p *publisher) planInline(ctx context.Context) *inlinePlan {
 	}
 	changed, err := ChangedLines(ctx, p.opts.Root, p.ctx.BaseSHA, p.ctx.HeadSHA)
 	if err != nil {
-		plan.failed = "the changed lines are unknown"
-		p.out.warn("github: no inline comments: %v", err)
-		return plan
+		// A shallow clone: ask GitHub for the pull request's diff instead.
+		var aerr error
+		if changed, aerr = p.apiChangedLines(ctx); aerr != nil {
+			plan.failed = "the changed lines are unknown"
+			p.out.warn("github: no inline comments: %v; %v", err, p.explain("list the pull request's files", "pull-requests: read", aerr))
+			return plan
+		}
 	}
+	plan.news = news
+	plan.filter(changed, p.repoPath)
+	return plan
+}
+
+// filter sets the candidates: the new findings on changed lines, one per fingerprint.
+func (plan *inlinePlan) filter(changed scan.Changes, repoPath func(scan.Finding) string) {
+	plan.candidates, plan.outside = nil, 0
 	seen := map[string]bool{}
-	for _, f := range news {
+	for _, f := range plan.news {
 		fp := fingerprint(f)
 		if seen[fp] {
 			continue
 		}
 		seen[fp] = true
-		if f.Line <= 0 || !changed.Contains(p.repoPath(f), f.Line) {
+		if f.Line <= 0 || !changed.Contains(repoPath(f), f.Line) {
 			plan.outside++
 			continue
 		}
 		plan.candidates = append(plan.candidates, f)
 	}
-	return plan
+}
+
+// apiChangedLines reads the lines the pull request adds from GitHub's own
+// diff: the patches of the pull request's files.
+func (p *publisher) apiChangedLines(ctx context.Context) (scan.Changes, error) {
+	changes := scan.Changes{}
+	opt := &gh.ListOptions{PerPage: 100}
+	for {
+		files, resp, err := p.client.PullRequests.ListFiles(ctx, p.ctx.Owner, p.ctx.Repo, p.ctx.PR, opt)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range files {
+			if f.GetStatus() == "removed" || f.GetPatch() == "" {
+				continue
+			}
+			if rs := parsePatch(f.GetPatch()); len(rs) > 0 {
+				changes[f.GetFilename()] = rs
+			}
+		}
+		if resp.NextPage == 0 {
+			return changes, nil
+		}
+		opt.Page = resp.NextPage
+	}
 }
 
 // existingFingerprints lists the pull request's review comments and
