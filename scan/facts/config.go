@@ -1,0 +1,583 @@
+package facts
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+	"github.com/moby/buildkit/frontend/dockerfile/shell"
+	"gopkg.in/yaml.v3"
+)
+
+// parseError is a malformed configuration file, with the line of the problem
+// when the parser gives one.
+type parseError struct {
+	line int
+	msg  string
+}
+
+func (e *parseError) Error() string {
+	if e.line > 0 {
+		return fmt.Sprintf("line %d: %s", e.line, e.msg)
+	}
+	return e.msg
+}
+
+// configOut collects the facts of one configuration file.
+type configOut struct {
+	env          []EnvEntry
+	dockerfile   []DockerfileEntry
+	compose      []ComposeEntry
+	procfile     []ProcfileEntry
+	nginx        []NginxDirective
+	requirements []Requirement
+	pyproject    []PyprojectDependency
+	lockfile     *Lockfile
+	skipped      []Skipped
+}
+
+// noEnv is an empty environment for shell word splitting.
+type noEnv struct{}
+
+func (noEnv) Get(string) (string, bool) { return "", false }
+func (noEnv) Keys() []string            { return nil }
+
+// shellWords splits a command line like a POSIX shell would, leaving
+// variable references as written.
+func shellWords(s string) []string {
+	lex := shell.NewLex('\\')
+	lex.SkipUnsetEnv = true
+	words, err := lex.ProcessWords(s, noEnv{})
+	if err != nil || len(words) == 0 {
+		return strings.Fields(s)
+	}
+	return words
+}
+
+func unquote(s string) string {
+	s = strings.TrimSpace(s)
+	if len(s) >= 2 && (s[0] == '"' && s[len(s)-1] == '"' || s[0] == '\'' && s[len(s)-1] == '\'') {
+		return s[1 : len(s)-1]
+	}
+	return s
+}
+
+// maskIfSecret returns the value masked when key names a secret.
+func maskIfSecret(key, value string) (string, bool) {
+	if value != "" && isSecretName(key) {
+		return maskSecret(value), true
+	}
+	return value, false
+}
+
+var envKeyRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.\-]*$`)
+
+// parseDotenv reads KEY=value lines; a line that is neither a comment nor an
+// assignment is reported as skipped and the rest of the file is still read.
+func parseDotenv(path, project string, src []byte) configOut {
+	var out configOut
+	for i, raw := range strings.Split(string(src), "\n") {
+		line := strings.TrimSpace(strings.TrimSuffix(raw, "\r"))
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		line = strings.TrimPrefix(line, "export ")
+		eq := strings.IndexByte(line, '=')
+		if eq <= 0 || !envKeyRe.MatchString(strings.TrimSpace(line[:eq])) {
+			out.skipped = append(out.skipped, Skipped{Path: path, Line: i + 1, Reason: "malformed dotenv line (want KEY=value)"})
+			continue
+		}
+		key := strings.TrimSpace(line[:eq])
+		val := strings.TrimSpace(line[eq+1:])
+		switch {
+		case strings.HasPrefix(val, `"`) || strings.HasPrefix(val, `'`):
+			q := val[0]
+			if end := strings.IndexByte(val[1:], q); end >= 0 {
+				val = val[1 : end+1]
+			}
+		default:
+			if c := strings.Index(val, " #"); c >= 0 {
+				val = strings.TrimSpace(val[:c])
+			}
+		}
+		v, red := maskIfSecret(key, val)
+		out.env = append(out.env, EnvEntry{Path: path, Line: i + 1, Project: project, Key: key, Value: v, Redacted: red})
+	}
+	return out
+}
+
+// parseDockerfile reads instructions with BuildKit's parser.
+func parseDockerfile(path, project string, src []byte) (configOut, error) {
+	var out configOut
+	res, err := parser.Parse(bytes.NewReader(src))
+	if err != nil {
+		line := 0
+		var le *parser.LocationError
+		if errors.As(err, &le) && len(le.Locations) > 0 && len(le.Locations[0]) > 0 {
+			line = le.Locations[0][0].Start.Line
+		}
+		return out, &parseError{line: line, msg: err.Error()}
+	}
+	for _, n := range res.AST.Children {
+		instr := strings.ToUpper(n.Value)
+		var words []string
+		for a := n.Next; a != nil; a = a.Next {
+			words = append(words, a.Value)
+		}
+		e := DockerfileEntry{Path: path, Line: n.StartLine, Project: project, Instruction: instr, Args: []string{}}
+		switch instr {
+		case "ENV":
+			for i := 0; i+1 < len(words); i += 3 {
+				key, val := words[i], unquote(words[i+1])
+				v, red := maskIfSecret(key, val)
+				ee := e
+				ee.Key, ee.Value, ee.Redacted = key, v, red
+				ee.Args = []string{key + "=" + v}
+				out.dockerfile = append(out.dockerfile, ee)
+			}
+			continue
+		case "ARG":
+			for _, w := range words {
+				key, val, _ := strings.Cut(w, "=")
+				val = unquote(val)
+				v, red := maskIfSecret(key, val)
+				ee := e
+				ee.Key, ee.Value, ee.Redacted = key, v, red
+				ee.Args = []string{w}
+				if red {
+					ee.Args = []string{key + "=" + v}
+				}
+				out.dockerfile = append(out.dockerfile, ee)
+			}
+			continue
+		case "CMD", "ENTRYPOINT", "RUN":
+			if n.Attributes["json"] {
+				e.Form = "exec"
+				e.Args = append(e.Args, words...)
+			} else {
+				e.Form = "shell"
+				e.Args = append(e.Args, shellWords(strings.Join(words, " "))...)
+			}
+		default:
+			e.Args = append(e.Args, words...)
+		}
+		out.dockerfile = append(out.dockerfile, e)
+	}
+	return out, nil
+}
+
+var yamlLineRe = regexp.MustCompile(`line (\d+)`)
+
+// parseCompose reads services' environment, command and entrypoint.
+func parseCompose(path, project string, src []byte) (configOut, error) {
+	var out configOut
+	var doc yaml.Node
+	if err := yaml.Unmarshal(src, &doc); err != nil {
+		line := 0
+		if m := yamlLineRe.FindStringSubmatch(err.Error()); m != nil {
+			line, _ = strconv.Atoi(m[1])
+		}
+		return out, &parseError{line: line, msg: err.Error()}
+	}
+	if len(doc.Content) == 0 {
+		return out, nil
+	}
+	root := doc.Content[0]
+	services := mapGet(root, "services")
+	if services == nil || services.Kind != yaml.MappingNode {
+		return out, nil
+	}
+	for i := 0; i+1 < len(services.Content); i += 2 {
+		name := services.Content[i].Value
+		svc := services.Content[i+1]
+		if svc.Kind != yaml.MappingNode {
+			continue
+		}
+		for j := 0; j+1 < len(svc.Content); j += 2 {
+			key, val := svc.Content[j].Value, svc.Content[j+1]
+			switch key {
+			case "environment":
+				out.compose = append(out.compose, composeEnv(path, project, name, val)...)
+			case "command", "entrypoint":
+				e := ComposeEntry{Path: path, Line: val.Line, Project: project, Service: name, Key: key, Args: []string{}}
+				switch val.Kind {
+				case yaml.ScalarNode:
+					e.Value = val.Value
+					e.Args = shellWords(val.Value)
+				case yaml.SequenceNode:
+					for _, w := range val.Content {
+						e.Args = append(e.Args, w.Value)
+					}
+					e.Value = strings.Join(e.Args, " ")
+				default:
+					continue
+				}
+				out.compose = append(out.compose, e)
+			}
+		}
+	}
+	return out, nil
+}
+
+func composeEnv(path, project, service string, val *yaml.Node) []ComposeEntry {
+	var out []ComposeEntry
+	add := func(line int, k, v string) {
+		vv, red := maskIfSecret(k, v)
+		out = append(out, ComposeEntry{Path: path, Line: line, Project: project, Service: service, Key: "environment",
+			Name: k, Value: vv, Args: []string{}, Redacted: red})
+	}
+	switch val.Kind {
+	case yaml.SequenceNode:
+		for _, it := range val.Content {
+			k, v, _ := strings.Cut(it.Value, "=")
+			add(it.Line, strings.TrimSpace(k), unquote(v))
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(val.Content); i += 2 {
+			v := val.Content[i+1]
+			value := v.Value
+			if v.Tag == "!!null" {
+				value = ""
+			}
+			add(val.Content[i].Line, val.Content[i].Value, value)
+		}
+	}
+	return out
+}
+
+func mapGet(m *yaml.Node, key string) *yaml.Node {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// parseProcfile reads `process: command` lines.
+func parseProcfile(path, project string, src []byte) configOut {
+	var out configOut
+	for i, raw := range strings.Split(string(src), "\n") {
+		line := strings.TrimSpace(raw)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		name, cmd, ok := strings.Cut(line, ":")
+		if !ok || strings.ContainsAny(strings.TrimSpace(name), " \t") {
+			out.skipped = append(out.skipped, Skipped{Path: path, Line: i + 1, Reason: "malformed Procfile line (want process: command)"})
+			continue
+		}
+		cmd = strings.TrimSpace(cmd)
+		out.procfile = append(out.procfile, ProcfileEntry{Path: path, Line: i + 1, Project: project,
+			Process: strings.TrimSpace(name), Command: cmd, Args: shellWords(cmd)})
+	}
+	return out
+}
+
+// parseNginx tokenizes nginx configuration into directives with their
+// enclosing block context.
+func parseNginx(path, project string, src []byte) (configOut, error) {
+	var out configOut
+	var stack []string
+	var words []string
+	wordLine := 0
+	line := 1
+	s := string(src)
+	flush := func(block bool) error {
+		if len(words) == 0 {
+			if block {
+				return &parseError{line: line, msg: "block without a directive name"}
+			}
+			return nil
+		}
+		args := append([]string{}, words[1:]...)
+		out.nginx = append(out.nginx, NginxDirective{Path: path, Line: wordLine, Project: project,
+			Directive: words[0], Args: args, Context: strings.Join(stack, "/")})
+		if block {
+			stack = append(stack, words[0])
+		}
+		words = words[:0]
+		return nil
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == '\n':
+			line++
+			i++
+		case c == ' ' || c == '\t' || c == '\r':
+			i++
+		case c == '#':
+			for i < len(s) && s[i] != '\n' {
+				i++
+			}
+		case c == ';':
+			if err := flush(false); err != nil {
+				return out, err
+			}
+			i++
+		case c == '{':
+			if err := flush(true); err != nil {
+				return out, err
+			}
+			i++
+		case c == '}':
+			if len(words) > 0 {
+				return out, &parseError{line: line, msg: "directive not terminated by ';'"}
+			}
+			if len(stack) == 0 {
+				return out, &parseError{line: line, msg: "unexpected '}'"}
+			}
+			stack = stack[:len(stack)-1]
+			i++
+		case c == '"' || c == '\'':
+			start := line
+			j := i + 1
+			var b strings.Builder
+			for j < len(s) && s[j] != c {
+				if s[j] == '\\' && j+1 < len(s) {
+					j++
+				}
+				if s[j] == '\n' {
+					line++
+				}
+				b.WriteByte(s[j])
+				j++
+			}
+			if j >= len(s) {
+				return out, &parseError{line: start, msg: "unterminated quoted string"}
+			}
+			if len(words) == 0 {
+				wordLine = start
+			}
+			words = append(words, b.String())
+			i = j + 1
+		default:
+			j := i
+			for j < len(s) && !strings.ContainsRune(" \t\r\n;{}#\"'", rune(s[j])) {
+				j++
+			}
+			if len(words) == 0 {
+				wordLine = line
+			}
+			words = append(words, s[i:j])
+			i = j
+		}
+	}
+	if len(words) > 0 {
+		return out, &parseError{line: wordLine, msg: "directive not terminated by ';'"}
+	}
+	if len(stack) > 0 {
+		return out, &parseError{line: line, msg: fmt.Sprintf("block %q not closed", stack[len(stack)-1])}
+	}
+	return out, nil
+}
+
+// looksLikeNginx reports whether a .conf file holds nginx configuration.
+var nginxHintRe = regexp.MustCompile(`(?m)^\s*(server|http|location\s+[^{]*|upstream\s+\S+)\s*\{|^\s*(listen|server_name|proxy_pass|add_header|ssl_protocols|ssl_certificate)\s`)
+
+func looksLikeNginx(src []byte) bool { return nginxHintRe.Match(src) }
+
+var reqNameRe = regexp.MustCompile(`^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*)$`)
+
+// normName normalises a distribution name as PEP 503 does.
+func normName(s string) string {
+	s = strings.ToLower(s)
+	var b strings.Builder
+	prevSep := false
+	for _, r := range s {
+		if r == '-' || r == '_' || r == '.' {
+			if !prevSep {
+				b.WriteByte('-')
+			}
+			prevSep = true
+			continue
+		}
+		prevSep = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+var poetryExactRe = regexp.MustCompile(`^\d+(\.\d+)*([a-z]+\d*)?$`)
+
+var pinnedRe = regexp.MustCompile(`^(===?)\s*[^\s,*;<>=!~]+$`)
+
+func isPinned(spec string) bool { return pinnedRe.MatchString(strings.TrimSpace(spec)) }
+
+// parseRequirements reads a pip requirements file. Option lines (-r, -e,
+// --index-url, ...) and local paths or URLs are left out; --hash options on
+// a requirement (continuation lines included) set hashed.
+func parseRequirements(path, project string, src []byte) configOut {
+	var out configOut
+	lines := strings.Split(string(src), "\n")
+	for i := 0; i < len(lines); i++ {
+		start := i + 1
+		l := strings.TrimRight(lines[i], "\r")
+		for strings.HasSuffix(l, `\`) && i+1 < len(lines) {
+			i++
+			l = strings.TrimSuffix(l, `\`) + " " + strings.TrimRight(lines[i], "\r")
+		}
+		if c := strings.Index(l, " #"); c >= 0 {
+			l = l[:c]
+		}
+		if strings.HasPrefix(strings.TrimSpace(l), "#") {
+			continue
+		}
+		l = strings.TrimSpace(l)
+		if l == "" || strings.HasPrefix(l, "-") || strings.HasPrefix(l, ".") || strings.HasPrefix(l, "/") || strings.Contains(l, "://") && !strings.Contains(l, "@") {
+			continue
+		}
+		hashed := strings.Contains(l, "--hash")
+		if k := strings.Index(l, " --"); k >= 0 {
+			l = strings.TrimSpace(l[:k])
+		}
+		if k := strings.IndexByte(l, ';'); k >= 0 {
+			l = strings.TrimSpace(l[:k])
+		}
+		m := reqNameRe.FindStringSubmatch(l)
+		if m == nil {
+			out.skipped = append(out.skipped, Skipped{Path: path, Line: start, Reason: "unrecognised requirement line"})
+			continue
+		}
+		spec := strings.TrimSpace(m[3])
+		out.requirements = append(out.requirements, Requirement{Path: path, Line: start, Project: project,
+			Name: normName(m[1]), Spec: spec, Pinned: isPinned(spec), Hashed: hashed})
+	}
+	if len(out.requirements) > 0 {
+		all := true
+		for _, r := range out.requirements {
+			all = all && r.Hashed && r.Pinned
+		}
+		if all {
+			out.lockfile = &Lockfile{Path: path, Project: project, Kind: "pip-hashes"}
+		}
+	}
+	return out
+}
+
+// parsePyproject reads PEP 621 and Poetry dependencies. TOML carries no
+// positions, so each dependency's line is found in the text of its section.
+func parsePyproject(path, project string, src []byte) (configOut, error) {
+	var out configOut
+	var doc map[string]any
+	if _, err := toml.Decode(string(src), &doc); err != nil {
+		var pe toml.ParseError
+		line := 0
+		if errors.As(err, &pe) {
+			line = pe.Position.Line
+		}
+		return out, &parseError{line: line, msg: err.Error()}
+	}
+	lines := strings.Split(string(src), "\n")
+	sectionLine := func(header string) int {
+		for i, l := range lines {
+			if strings.TrimSpace(l) == "["+header+"]" {
+				return i + 1
+			}
+		}
+		return 1
+	}
+	findLine := func(from int, needle string, key bool) int {
+		for i := from - 1; i < len(lines); i++ {
+			if i < 0 {
+				continue
+			}
+			l := strings.TrimSpace(lines[i])
+			if key {
+				if strings.HasPrefix(l, needle) && strings.HasPrefix(strings.TrimSpace(strings.TrimPrefix(l, needle)), "=") {
+					return i + 1
+				}
+				continue
+			}
+			if strings.Contains(l, needle) {
+				return i + 1
+			}
+		}
+		return from
+	}
+	addPEP508 := func(section, header string, deps []any) {
+		from := sectionLine(header)
+		for _, d := range deps {
+			s, ok := d.(string)
+			if !ok {
+				continue
+			}
+			req := s
+			if k := strings.IndexByte(req, ';'); k >= 0 {
+				req = req[:k]
+			}
+			m := reqNameRe.FindStringSubmatch(strings.TrimSpace(req))
+			if m == nil {
+				continue
+			}
+			spec := strings.TrimSpace(m[3])
+			out.pyproject = append(out.pyproject, PyprojectDependency{Path: path, Line: findLine(from, s, false), Project: project,
+				Section: section, Name: normName(m[1]), Spec: spec, Pinned: isPinned(spec)})
+		}
+	}
+	if p, ok := doc["project"].(map[string]any); ok {
+		if deps, ok := p["dependencies"].([]any); ok {
+			addPEP508("project.dependencies", "project", deps)
+		}
+		if opt, ok := p["optional-dependencies"].(map[string]any); ok {
+			for _, g := range sortedKeys(opt) {
+				if deps, ok := opt[g].([]any); ok {
+					addPEP508("project.optional-dependencies."+g, "project.optional-dependencies", deps)
+				}
+			}
+		}
+	}
+	addPoetry := func(section, header string, deps map[string]any) {
+		from := sectionLine(header)
+		for _, name := range sortedKeys(deps) {
+			if name == "python" {
+				continue
+			}
+			var spec string
+			switch v := deps[name].(type) {
+			case string:
+				spec = v
+			case map[string]any:
+				spec, _ = v["version"].(string)
+			}
+			pinned := isPinned(spec) || poetryExactRe.MatchString(spec)
+			out.pyproject = append(out.pyproject, PyprojectDependency{Path: path, Line: findLine(from, name, true), Project: project,
+				Section: section, Name: normName(name), Spec: spec, Pinned: pinned})
+		}
+	}
+	if tool, ok := doc["tool"].(map[string]any); ok {
+		if poetry, ok := tool["poetry"].(map[string]any); ok {
+			if deps, ok := poetry["dependencies"].(map[string]any); ok {
+				addPoetry("tool.poetry.dependencies", "tool.poetry.dependencies", deps)
+			}
+			if groups, ok := poetry["group"].(map[string]any); ok {
+				for _, g := range sortedKeys(groups) {
+					gm, _ := groups[g].(map[string]any)
+					if deps, ok := gm["dependencies"].(map[string]any); ok {
+						addPoetry("tool.poetry.group."+g+".dependencies", "tool.poetry.group."+g+".dependencies", deps)
+					}
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,268 @@
+package facts
+
+import (
+	"strconv"
+	"strings"
+)
+
+// expr is a compact copy of a Python expression, kept after the syntax tree
+// is gone so that values can be resolved across the files of a project.
+type expr struct {
+	kind   string // a Value.Type: str, int, list, name, attribute, call, ...
+	text   string
+	line   int
+	lit    any    // decoded literal for str/bytes/int/float/bool/none
+	dot    string // dotted name for name/attribute chains
+	attr   string // attribute name (attribute)
+	obj    *expr  // attribute object, subscript value
+	sub    *expr  // subscript index
+	items  []*expr
+	keys   []*expr // dict keys (items are the values)
+	fn     *expr   // callee
+	args   []*expr
+	kw     []kwarg
+	left   *expr // binary/comparison operands
+	right  *expr
+	local  bool // a name bound inside the enclosing function (never a module constant)
+	hasEnv bool // the expression reads an environment variable somewhere (set during resolution)
+}
+
+type kwarg struct {
+	name string
+	val  *expr
+	line int
+}
+
+const (
+	maxExprDepth = 8
+	maxExprItems = 200
+	maxTextLen   = 200
+)
+
+// exprBuilder converts syntax nodes to exprs for one file.
+type exprBuilder struct {
+	src    []byte
+	locals map[string]bool // names bound in the current function
+}
+
+func (b *exprBuilder) build(n *node) *expr { return b.conv(n, 0) }
+
+func (b *exprBuilder) conv(n *node, depth int) *expr {
+	n = unparen(n)
+	if n == nil {
+		return nil
+	}
+	e := &expr{text: clip(n.text(b.src), maxTextLen), line: n.line, kind: "other"}
+	if depth > maxExprDepth {
+		return e
+	}
+	switch n.kind {
+	case "string", "concatenated_string":
+		if s, isBytes, ok := stringLit(n, b.src); ok {
+			e.kind, e.lit = "str", s
+			if isBytes {
+				e.kind = "bytes"
+			}
+		} else {
+			e.kind = "fstring"
+			n.walk(func(c *node) bool {
+				if c.kind == "interpolation" {
+					if x := c.child("expression"); x != nil {
+						e.items = append(e.items, b.conv(x, depth+1))
+					}
+					return false
+				}
+				return true
+			})
+		}
+	case "integer":
+		t := strings.ReplaceAll(n.text(b.src), "_", "")
+		if v, err := strconv.ParseInt(t, 0, 64); err == nil {
+			e.kind, e.lit = "int", v
+		} else {
+			e.kind = "int"
+		}
+	case "float":
+		if v, err := strconv.ParseFloat(strings.ReplaceAll(n.text(b.src), "_", ""), 64); err == nil {
+			e.kind, e.lit = "float", v
+		}
+	case "true":
+		e.kind, e.lit = "bool", true
+	case "false":
+		e.kind, e.lit = "bool", false
+	case "none":
+		e.kind, e.lit = "none", nil
+	case "unary_operator":
+		arg := b.conv(n.child("argument"), depth+1)
+		op := n.child("operator")
+		if arg != nil && op != nil && op.text(b.src) == "-" {
+			switch v := arg.lit.(type) {
+			case int64:
+				e.kind, e.lit = "int", -v
+				return e
+			case float64:
+				e.kind, e.lit = "float", -v
+				return e
+			}
+		}
+		e.items = []*expr{arg}
+	case "list", "tuple", "set", "expression_list":
+		e.kind = n.kind
+		if n.kind == "expression_list" {
+			e.kind = "tuple"
+		}
+		for _, c := range n.namedChildren() {
+			if len(e.items) >= maxExprItems {
+				break
+			}
+			e.items = append(e.items, b.conv(c, depth+1))
+		}
+	case "dictionary":
+		e.kind = "dict"
+		for _, c := range n.namedChildren() {
+			if c.kind != "pair" || len(e.items) >= maxExprItems {
+				continue
+			}
+			e.keys = append(e.keys, b.conv(c.child("key"), depth+1))
+			e.items = append(e.items, b.conv(c.child("value"), depth+1))
+		}
+	case "identifier":
+		e.kind, e.dot = "name", n.text(b.src)
+		e.local = b.locals[e.dot]
+	case "attribute":
+		e.kind = "attribute"
+		e.obj = b.conv(n.child("object"), depth+1)
+		e.attr = n.child("attribute").text(b.src)
+		e.dot = dotted(n, b.src)
+		if e.obj != nil && e.obj.local {
+			e.local = true
+		}
+	case "call":
+		e.kind = "call"
+		e.fn = b.conv(n.child("function"), depth+1)
+		if args := n.child("arguments"); args != nil && args.kind == "argument_list" {
+			for _, a := range args.namedChildren() {
+				switch a.kind {
+				case "keyword_argument":
+					if len(e.kw) < maxExprItems {
+						e.kw = append(e.kw, kwarg{name: a.child("name").text(b.src), val: b.conv(a.child("value"), depth+1), line: a.line})
+					}
+				case "list_splat", "dictionary_splat":
+				default:
+					if len(e.args) < maxExprItems {
+						e.args = append(e.args, b.conv(a, depth+1))
+					}
+				}
+			}
+		}
+	case "subscript":
+		e.kind = "subscript"
+		e.obj = b.conv(n.child("value"), depth+1)
+		e.sub = b.conv(n.child("subscript"), depth+1)
+	case "binary_operator", "boolean_operator":
+		e.kind = "binary"
+		e.left = b.conv(n.child("left"), depth+1)
+		e.right = b.conv(n.child("right"), depth+1)
+		if op := n.child("operator"); op != nil {
+			e.attr = op.text(b.src)
+		}
+	case "comparison_operator":
+		e.kind = "comparison"
+		for _, c := range n.namedChildren() {
+			e.items = append(e.items, b.conv(c, depth+1))
+		}
+	case "await":
+		if x := n.firstNamed(""); x != nil {
+			return b.conv(x, depth)
+		}
+	case "conditional_expression", "not_operator", "lambda", "list_comprehension", "dictionary_comprehension", "generator_expression", "set_comprehension":
+		for _, c := range n.namedChildren() {
+			e.items = append(e.items, b.conv(c, depth+1))
+		}
+	}
+	return e
+}
+
+// kwArg returns a keyword argument of a call expr.
+func (e *expr) kwArg(name string) *expr {
+	if e == nil {
+		return nil
+	}
+	for _, k := range e.kw {
+		if k.name == name {
+			return k.val
+		}
+	}
+	return nil
+}
+
+// arg returns positional argument i, or the keyword argument name.
+func (e *expr) arg(i int, name string) *expr {
+	if e == nil {
+		return nil
+	}
+	if v := e.kwArg(name); v != nil {
+		return v
+	}
+	if i >= 0 && i < len(e.args) {
+		return e.args[i]
+	}
+	return nil
+}
+
+// strLit returns the literal string of e.
+func (e *expr) strLit() (string, bool) {
+	if e == nil || e.kind != "str" {
+		return "", false
+	}
+	s, ok := e.lit.(string)
+	return s, ok
+}
+
+// walk visits e and its sub-expressions.
+func (e *expr) walk(f func(*expr) bool) {
+	if e == nil || !f(e) {
+		return
+	}
+	e.obj.walk(f)
+	e.sub.walk(f)
+	e.fn.walk(f)
+	e.left.walk(f)
+	e.right.walk(f)
+	for _, x := range e.items {
+		x.walk(f)
+	}
+	for _, x := range e.keys {
+		x.walk(f)
+	}
+	for _, x := range e.args {
+		x.walk(f)
+	}
+	for _, k := range e.kw {
+		k.val.walk(f)
+	}
+}
+
+// isLiteral reports whether e is a literal (or a container of literals).
+func (e *expr) isLiteral() bool {
+	if e == nil {
+		return false
+	}
+	switch e.kind {
+	case "str", "bytes", "int", "float", "bool", "none":
+		return true
+	case "list", "tuple", "set", "dict":
+		for _, x := range e.items {
+			if !x.isLiteral() {
+				return false
+			}
+		}
+		for _, x := range e.keys {
+			if !x.isLiteral() {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}

@@ -1,0 +1,558 @@
+// Package facts turns the files of a repository into facts for Rego
+// policies: a model of each FastAPI/Starlette application (arguments,
+// middleware, routes with their dependencies at every level, authentication),
+// calls and values of security interest in Python code, and the deployment
+// configuration around it (.env files, Dockerfile, docker-compose, Procfile,
+// nginx, requirements, pyproject.toml), every entry with its file and line.
+//
+// The facts marshal to JSON matching policies/facts.schema.json, which is
+// the documented API for users' own policies.
+package facts
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/pipeguard/pipeguard/scan"
+)
+
+// Options tunes Extract.
+type Options struct {
+	// IsTracked reports whether git tracks a path (relative to the root,
+	// '/'-separated). When nil and Root is set, Extract asks git; otherwise
+	// no file counts as tracked.
+	IsTracked func(path string) bool
+	// Root is the scanned folder, used to ask git which files it tracks.
+	Root string
+	// MaxFileSize is the largest file read, in bytes; 0 means no limit.
+	MaxFileSize int64
+	// Workers is how many files are parsed at once; 0 means GOMAXPROCS.
+	Workers int
+}
+
+// File kinds.
+const (
+	KindPython       = "python"
+	KindEnv          = "env"
+	KindDockerfile   = "dockerfile"
+	KindCompose      = "compose"
+	KindProcfile     = "procfile"
+	KindNginx        = "nginx"
+	KindRequirements = "requirements"
+	KindPyproject    = "pyproject"
+	KindLockfile     = "lockfile"
+	kindMaybeNginx   = "conf"
+)
+
+// Classify returns the kind of a file from its path ("" when facts are not
+// read from it). A .conf file is only nginx if its content says so; Classify
+// reports such files as nginx when their name or folder does.
+func Classify(p string) string {
+	k := classify(p)
+	if k == kindMaybeNginx {
+		return ""
+	}
+	return k
+}
+
+func classify(p string) string {
+	base := path.Base(p)
+	lower := strings.ToLower(base)
+	switch {
+	case strings.HasSuffix(lower, ".py"):
+		return KindPython
+	case lower == ".env" || strings.HasPrefix(lower, ".env.") || strings.HasSuffix(lower, ".env"):
+		return KindEnv
+	case lower == "dockerfile" || strings.HasPrefix(lower, "dockerfile.") || strings.HasSuffix(lower, ".dockerfile") || lower == "containerfile":
+		return KindDockerfile
+	case (strings.HasPrefix(lower, "docker-compose") || strings.HasPrefix(lower, "compose")) && (strings.HasSuffix(lower, ".yml") || strings.HasSuffix(lower, ".yaml")):
+		return KindCompose
+	case base == "Procfile" || strings.HasPrefix(base, "Procfile."):
+		return KindProcfile
+	case lower == "nginx.conf" || strings.HasSuffix(lower, ".nginx") || strings.HasSuffix(lower, ".nginx.conf"):
+		return KindNginx
+	case strings.HasSuffix(lower, ".conf") || strings.HasSuffix(lower, ".conf.template"):
+		if strings.Contains(strings.ToLower(path.Dir(p)), "nginx") {
+			return KindNginx
+		}
+		return kindMaybeNginx
+	case strings.HasSuffix(lower, ".txt") && (strings.HasPrefix(lower, "requirements") || strings.HasSuffix(lower, "requirements.txt") || path.Base(path.Dir(p)) == "requirements"):
+		return KindRequirements
+	case lower == "pyproject.toml":
+		return KindPyproject
+	case lower == "poetry.lock" || lower == "pipfile.lock" || lower == "pdm.lock" || lower == "uv.lock" || strings.HasPrefix(lower, "pylock") && strings.HasSuffix(lower, ".toml"):
+		return KindLockfile
+	}
+	return ""
+}
+
+func lockKind(base string) string {
+	switch strings.ToLower(base) {
+	case "poetry.lock":
+		return "poetry"
+	case "pipfile.lock":
+		return "pipenv"
+	case "pdm.lock":
+		return "pdm"
+	case "uv.lock":
+		return "uv"
+	}
+	return "pylock"
+}
+
+// isMarker reports whether a file makes its folder a project.
+func isMarker(p string) bool {
+	base := path.Base(p)
+	switch strings.ToLower(base) {
+	case "pyproject.toml", "setup.py", "setup.cfg", "pipfile":
+		return true
+	}
+	switch classify(p) {
+	case KindRequirements:
+		return path.Base(path.Dir(p)) != "requirements"
+	case KindDockerfile, KindCompose, KindProcfile:
+		return true
+	}
+	return false
+}
+
+// IsTestPath reports whether a path is a test file or lives in a test folder.
+func IsTestPath(p string) bool {
+	base := path.Base(p)
+	if base == "conftest.py" || strings.HasPrefix(base, "test_") && strings.HasSuffix(base, ".py") || strings.HasSuffix(base, "_test.py") {
+		return true
+	}
+	for _, seg := range strings.Split(path.Dir(p), "/") {
+		if seg == "tests" || seg == "test" {
+			return true
+		}
+	}
+	return false
+}
+
+func isTemplateEnv(base string) bool {
+	l := strings.ToLower(base)
+	for _, s := range []string{"example", "sample", "template", "dist", "tpl"} {
+		if strings.HasSuffix(l, "."+s) || strings.HasPrefix(l, s+".") || strings.Contains(l, "."+s+".") {
+			return true
+		}
+	}
+	return false
+}
+
+// TrackedFiles lists the files git tracks under root, relative to root.
+func TrackedFiles(ctx context.Context, root string) (map[string]bool, error) {
+	cmd := exec.CommandContext(ctx, "git", "-C", root, "ls-files", "-z", "--full-name", "--", ".")
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		return nil, fmt.Errorf("git ls-files in %s: %w: %s", root, err, strings.TrimSpace(errb.String()))
+	}
+	// --full-name gives paths from the top of the work tree; make them relative to root.
+	top := exec.CommandContext(ctx, "git", "-C", root, "rev-parse", "--show-prefix")
+	prefixOut, err := top.Output()
+	if err != nil {
+		return nil, fmt.Errorf("git rev-parse in %s: %w", root, err)
+	}
+	prefix := strings.TrimSpace(string(prefixOut))
+	set := map[string]bool{}
+	for _, p := range strings.Split(out.String(), "\x00") {
+		if p == "" {
+			continue
+		}
+		set[strings.TrimPrefix(p, prefix)] = true
+	}
+	return set, nil
+}
+
+type job struct {
+	file    scan.File
+	kind    string
+	project string
+	module  string
+	isPkg   bool
+}
+
+type result struct {
+	py      *pyFile
+	cfg     configOut
+	kind    string // may turn from conf into nginx or ""
+	skipped *Skipped
+}
+
+// Extract reads the facts of files (as listed by a scan.FileLister). Files
+// that cannot be read or parsed are reported in Skipped and the rest goes on;
+// the error is only for a cancelled context or a broken parser.
+func Extract(ctx context.Context, files []scan.File, opts Options) (*Facts, error) {
+	out := newFacts()
+	isTracked := opts.IsTracked
+	if isTracked == nil && opts.Root != "" {
+		if set, err := TrackedFiles(ctx, opts.Root); err == nil {
+			isTracked = func(p string) bool { return set[p] }
+		}
+	}
+	if isTracked == nil {
+		isTracked = func(string) bool { return false }
+	}
+
+	// Projects.
+	markers := map[string][]string{}
+	for _, f := range files {
+		if isMarker(f.Path) {
+			d := path.Dir(f.Path)
+			markers[d] = append(markers[d], f.Path)
+		}
+	}
+	projectOf := func(p string) string {
+		for d := path.Dir(p); ; d = path.Dir(d) {
+			if _, ok := markers[d]; ok {
+				return d
+			}
+			if d == "." || d == "/" || d == "" {
+				return "."
+			}
+		}
+	}
+	roots := make([]string, 0, len(markers))
+	for d := range markers {
+		roots = append(roots, d)
+	}
+	sort.Strings(roots)
+	usedRoot := map[string]bool{}
+
+	var jobs []job
+	for _, f := range files {
+		k := classify(f.Path)
+		if k == "" {
+			continue
+		}
+		if opts.MaxFileSize > 0 && f.Size > opts.MaxFileSize {
+			out.Skipped = append(out.Skipped, Skipped{Path: f.Path, Reason: fmt.Sprintf("file larger than %d bytes", opts.MaxFileSize)})
+			continue
+		}
+		j := job{file: f, kind: k, project: projectOf(f.Path)}
+		if k == KindPython {
+			j.module, j.isPkg = moduleName(f.Path, j.project)
+		}
+		jobs = append(jobs, j)
+	}
+
+	results, err := runJobs(ctx, jobs, opts.Workers)
+	if err != nil {
+		return nil, err
+	}
+
+	pyByProject := map[string][]*pyFile{}
+	tls := map[string]*projectTLS{}
+	getTLS := func(p string) *projectTLS {
+		if tls[p] == nil {
+			tls[p] = &projectTLS{}
+		}
+		return tls[p]
+	}
+	for i, j := range jobs {
+		r := results[i]
+		if r.skipped != nil {
+			out.Skipped = append(out.Skipped, *r.skipped)
+			continue
+		}
+		if r.kind == "" || r.kind == kindMaybeNginx {
+			continue
+		}
+		usedRoot[j.project] = true
+		base := path.Base(j.file.Path)
+		out.Files = append(out.Files, FileInfo{Path: j.file.Path, Kind: r.kind, Project: j.project, Tracked: isTracked(j.file.Path),
+			Test: IsTestPath(j.file.Path), Template: r.kind == KindEnv && isTemplateEnv(base)})
+		if r.py != nil {
+			pyByProject[j.project] = append(pyByProject[j.project], r.py)
+			continue
+		}
+		c := r.cfg
+		out.Env = append(out.Env, c.env...)
+		out.Dockerfile = append(out.Dockerfile, c.dockerfile...)
+		out.Compose = append(out.Compose, c.compose...)
+		out.Procfile = append(out.Procfile, c.procfile...)
+		out.Nginx = append(out.Nginx, c.nginx...)
+		out.Requirements = append(out.Requirements, c.requirements...)
+		out.PyprojectDependencies = append(out.PyprojectDependencies, c.pyproject...)
+		out.Skipped = append(out.Skipped, c.skipped...)
+		if c.lockfile != nil {
+			out.Lockfiles = append(out.Lockfiles, *c.lockfile)
+		}
+		if r.kind == KindLockfile {
+			out.Lockfiles = append(out.Lockfiles, Lockfile{Path: j.file.Path, Project: j.project, Kind: lockKind(base)})
+		}
+		t := getTLS(j.project)
+		for _, n := range c.nginx {
+			switch n.Directive {
+			case "add_header":
+				if len(n.Args) > 0 && strings.EqualFold(n.Args[0], "Strict-Transport-Security") {
+					t.hsts = true
+				}
+			case "listen":
+				for _, a := range n.Args {
+					if a == "ssl" {
+						t.proxyTLS = true
+					}
+				}
+			case "ssl_certificate":
+				t.proxyTLS = true
+			case "return":
+				if len(n.Args) > 1 && strings.HasPrefix(n.Args[1], "https://") {
+					t.proxyTLS = true
+				}
+			}
+		}
+		cmds := [][]string{}
+		for _, d := range c.dockerfile {
+			if d.Instruction == "CMD" || d.Instruction == "ENTRYPOINT" {
+				cmds = append(cmds, d.Args)
+			}
+		}
+		for _, d := range c.compose {
+			if d.Key != "environment" {
+				cmds = append(cmds, d.Args)
+			}
+		}
+		for _, d := range c.procfile {
+			cmds = append(cmds, d.Args)
+		}
+		for _, args := range cmds {
+			for _, a := range args {
+				flag, _, _ := strings.Cut(a, "=")
+				switch flag {
+				case "--ssl-keyfile", "--ssl-certfile", "--certfile", "--keyfile":
+					t.serverTLS = true
+				}
+			}
+		}
+	}
+
+	// Python: one model per project.
+	projNames := make([]string, 0, len(pyByProject))
+	for p := range pyByProject {
+		projNames = append(projNames, p)
+	}
+	sort.Strings(projNames)
+	for _, pn := range projNames {
+		pfiles := pyByProject[pn]
+		sort.Slice(pfiles, func(i, j int) bool { return pfiles[i].path < pfiles[j].path })
+		p := newPyProject(pn, pfiles)
+		r := newResolver(p)
+		t := getTLS(pn)
+		for _, f := range pfiles {
+			for _, c := range f.calls {
+				if c.callee == "uvicorn.run" && (c.e.kwArg("ssl_keyfile") != nil || c.e.kwArg("ssl_certfile") != nil) {
+					t.serverTLS = true
+				}
+			}
+		}
+		m := &model{p: p, r: r, out: out, auth: map[*pyFunc]*authInfo{}, schemes: map[string]*schemeDecl{}, projTLS: *t}
+		m.build()
+	}
+
+	for _, root := range roots {
+		if usedRoot[root] {
+			out.Projects = append(out.Projects, Project{Root: root, Markers: markers[root]})
+		}
+	}
+	if usedRoot["."] && markers["."] == nil {
+		out.Projects = append([]Project{{Root: ".", Markers: []string{}}}, out.Projects...)
+	}
+	sortFacts(out)
+	return out, ctx.Err()
+}
+
+// moduleName is the dotted module of a Python file within its project; a
+// src/ layout folder is not part of the name.
+func moduleName(p, project string) (string, bool) {
+	rel := p
+	if project != "." {
+		rel = strings.TrimPrefix(p, project+"/")
+	}
+	rel = strings.TrimPrefix(rel, "src/")
+	rel = strings.TrimSuffix(rel, ".py")
+	isPkg := false
+	if rel == "__init__" || strings.HasSuffix(rel, "/__init__") {
+		isPkg = true
+		rel = strings.TrimSuffix(strings.TrimSuffix(rel, "__init__"), "/")
+	}
+	return strings.ReplaceAll(rel, "/", "."), isPkg
+}
+
+// runJobs reads and parses files on a bounded pool of workers, each with its
+// own Python parser.
+func runJobs(ctx context.Context, jobs []job, workers int) ([]result, error) {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	if workers > len(jobs) {
+		workers = len(jobs)
+	}
+	results := make([]result, len(jobs))
+	if len(jobs) == 0 {
+		return results, nil
+	}
+	lang := newPyLang()
+	next := make(chan int)
+	var wg sync.WaitGroup
+	errs := make([]error, workers)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			var pp *pyParser
+			defer func() {
+				if pp != nil {
+					pp.Close()
+				}
+			}()
+			for i := range next {
+				if ctx.Err() != nil {
+					continue
+				}
+				j := jobs[i]
+				if j.kind == KindPython && pp == nil {
+					var err error
+					if pp, err = lang.newParser(); err != nil {
+						errs[w] = err
+						continue
+					}
+				}
+				results[i] = runJob(ctx, j, pp)
+			}
+		}(w)
+	}
+	for i := range jobs {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return results, nil
+}
+
+func runJob(ctx context.Context, j job, pp *pyParser) result {
+	p := j.file.Path
+	src, err := os.ReadFile(j.file.Abs)
+	if err != nil {
+		return result{skipped: &Skipped{Path: p, Reason: fmt.Sprintf("read: %v", err)}}
+	}
+	skip := func(err error) result {
+		line := 0
+		var pe *parseError
+		var se *syntaxError
+		switch {
+		case errors.As(err, &pe):
+			line = pe.line
+			return result{skipped: &Skipped{Path: p, Line: line, Reason: fmt.Sprintf("malformed %s: %s", j.kind, pe.msg)}}
+		case errors.As(err, &se):
+			return result{skipped: &Skipped{Path: p, Line: se.line, Reason: se.Error()}}
+		}
+		return result{skipped: &Skipped{Path: p, Reason: err.Error()}}
+	}
+	r := result{kind: j.kind}
+	switch j.kind {
+	case KindPython:
+		root, err := pp.parse(ctx, src)
+		if err != nil {
+			return skip(err)
+		}
+		r.py = analyzePython(p, j.module, j.project, j.isPkg, IsTestPath(p), root, src)
+	case KindEnv:
+		r.cfg = parseDotenv(p, j.project, src)
+	case KindDockerfile:
+		if r.cfg, err = parseDockerfile(p, j.project, src); err != nil {
+			return skip(err)
+		}
+	case KindCompose:
+		if r.cfg, err = parseCompose(p, j.project, src); err != nil {
+			return skip(err)
+		}
+	case KindProcfile:
+		r.cfg = parseProcfile(p, j.project, src)
+	case kindMaybeNginx:
+		if !looksLikeNginx(src) {
+			return result{kind: ""}
+		}
+		r.kind = KindNginx
+		fallthrough
+	case KindNginx:
+		if r.cfg, err = parseNginx(p, j.project, src); err != nil {
+			return skip(err)
+		}
+	case KindRequirements:
+		r.cfg = parseRequirements(p, j.project, src)
+	case KindPyproject:
+		if r.cfg, err = parsePyproject(p, j.project, src); err != nil {
+			return skip(err)
+		}
+	case KindLockfile:
+	}
+	return r
+}
+
+// sortFacts orders every list by path and line, so output is deterministic.
+func sortFacts(f *Facts) {
+	byPL := func(n int, key func(i int) (string, int)) func(i, j int) bool {
+		return func(i, j int) bool {
+			pi, li := key(i)
+			pj, lj := key(j)
+			if pi != pj {
+				return pi < pj
+			}
+			return li < lj
+		}
+	}
+	sort.SliceStable(f.Files, func(i, j int) bool { return f.Files[i].Path < f.Files[j].Path })
+	sort.SliceStable(f.Apps, byPL(0, func(i int) (string, int) { return f.Apps[i].Path, f.Apps[i].Line }))
+	for i := range f.Apps {
+		a := &f.Apps[i]
+		sort.SliceStable(a.Routes, func(x, y int) bool {
+			if a.Routes[x].Path != a.Routes[y].Path {
+				return a.Routes[x].Path < a.Routes[y].Path
+			}
+			return a.Routes[x].Line < a.Routes[y].Line
+		})
+	}
+	sort.SliceStable(f.UnattachedRoutes, byPL(0, func(i int) (string, int) { return f.UnattachedRoutes[i].Path, f.UnattachedRoutes[i].Line }))
+	sort.SliceStable(f.Routers, byPL(0, func(i int) (string, int) { return f.Routers[i].Path, f.Routers[i].Line }))
+	sort.SliceStable(f.SecuritySchemes, byPL(0, func(i int) (string, int) { return f.SecuritySchemes[i].Path, f.SecuritySchemes[i].Line }))
+	sort.SliceStable(f.AuthDependencies, byPL(0, func(i int) (string, int) { return f.AuthDependencies[i].Path, f.AuthDependencies[i].Line }))
+	sort.SliceStable(f.Calls, byPL(0, func(i int) (string, int) { return f.Calls[i].Path, f.Calls[i].Line }))
+	sort.SliceStable(f.AttributeAssignments, byPL(0, func(i int) (string, int) { return f.AttributeAssignments[i].Path, f.AttributeAssignments[i].Line }))
+	sort.SliceStable(f.Settings, byPL(0, func(i int) (string, int) { return f.Settings[i].Path, f.Settings[i].Line }))
+	sort.SliceStable(f.SecretLiterals, byPL(0, func(i int) (string, int) { return f.SecretLiterals[i].Path, f.SecretLiterals[i].Line }))
+	sort.SliceStable(f.Comparisons, byPL(0, func(i int) (string, int) { return f.Comparisons[i].Path, f.Comparisons[i].Line }))
+	sort.SliceStable(f.Imports, byPL(0, func(i int) (string, int) { return f.Imports[i].Path, f.Imports[i].Line }))
+	sort.SliceStable(f.ExceptionExposures, byPL(0, func(i int) (string, int) { return f.ExceptionExposures[i].Path, f.ExceptionExposures[i].Line }))
+	sort.SliceStable(f.ResponseHeaders, byPL(0, func(i int) (string, int) { return f.ResponseHeaders[i].Path, f.ResponseHeaders[i].Line }))
+	sort.SliceStable(f.Env, byPL(0, func(i int) (string, int) { return f.Env[i].Path, f.Env[i].Line }))
+	sort.SliceStable(f.Dockerfile, byPL(0, func(i int) (string, int) { return f.Dockerfile[i].Path, f.Dockerfile[i].Line }))
+	sort.SliceStable(f.Compose, byPL(0, func(i int) (string, int) { return f.Compose[i].Path, f.Compose[i].Line }))
+	sort.SliceStable(f.Procfile, byPL(0, func(i int) (string, int) { return f.Procfile[i].Path, f.Procfile[i].Line }))
+	sort.SliceStable(f.Nginx, byPL(0, func(i int) (string, int) { return f.Nginx[i].Path, f.Nginx[i].Line }))
+	sort.SliceStable(f.Requirements, byPL(0, func(i int) (string, int) { return f.Requirements[i].Path, f.Requirements[i].Line }))
+	sort.SliceStable(f.PyprojectDependencies, byPL(0, func(i int) (string, int) {
+		return f.PyprojectDependencies[i].Path, f.PyprojectDependencies[i].Line
+	}))
+	sort.SliceStable(f.Lockfiles, func(i, j int) bool { return f.Lockfiles[i].Path < f.Lockfiles[j].Path })
+	sort.SliceStable(f.Skipped, byPL(0, func(i int) (string, int) { return f.Skipped[i].Path, f.Skipped[i].Line }))
+}

@@ -1,0 +1,125 @@
+package facts
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+
+	"github.com/pipeguard/pipeguard/scan"
+)
+
+// nameWords splits an identifier or header name into lower-case words:
+// "SECRET_KEY" -> [secret key], "tokenUrl" -> [token url], "X-API-Key" -> [x api key].
+func nameWords(s string) []string {
+	var words []string
+	var cur []rune
+	runes := []rune(s)
+	flush := func() {
+		if len(cur) > 0 {
+			words = append(words, strings.ToLower(string(cur)))
+			cur = cur[:0]
+		}
+	}
+	for i, r := range runes {
+		switch {
+		case !unicode.IsLetter(r) && !unicode.IsDigit(r):
+			flush()
+		case unicode.IsUpper(r) && i > 0 && unicode.IsLower(runes[i-1]):
+			flush()
+			cur = append(cur, r)
+		default:
+			cur = append(cur, r)
+		}
+	}
+	flush()
+	return words
+}
+
+// secretWords make a name secret-like on their own.
+var secretWords = map[string]bool{
+	"secret": true, "password": true, "passwd": true, "pwd": true, "token": true, "apikey": true,
+	"passphrase": true, "credential": true, "credentials": true,
+}
+
+// keyQualifiers make "<q> key" secret-like (api key, signing key, ...).
+var keyQualifiers = map[string]bool{
+	"api": true, "signing": true, "private": true, "secret": true, "access": true, "jwt": true, "encryption": true,
+	"hmac": true, "master": true, "auth": true, "session": true, "client": true, "app": true, "fernet": true,
+}
+
+// notSecretSuffix ends names that describe a secret rather than hold one:
+// TOKEN_URL, ACCESS_TOKEN_EXPIRE_MINUTES, API_KEY_HEADER, PASSWORD_MIN_LENGTH.
+var notSecretSuffix = map[string]bool{
+	"url": true, "uri": true, "endpoint": true, "expire": true, "expires": true, "expiry": true, "expiration": true,
+	"minutes": true, "seconds": true, "hours": true, "days": true, "ttl": true, "lifetime": true, "length": true,
+	"len": true, "size": true, "type": true, "types": true, "name": true, "header": true, "field": true, "algorithm": true,
+	"algorithms": true, "algo": true, "scheme": true, "schemes": true, "prefix": true, "file": true, "path": true,
+	"dir": true, "env": true, "var": true, "count": true, "max": true, "min": true, "limit": true, "regex": true,
+	"pattern": true, "format": true, "location": true, "enabled": true, "required": true, "timeout": true, "age": true,
+	"version": true, "id": true, "policy": true, "rounds": true, "context": true, "ctx": true, "hasher": true,
+	"model": true, "form": true, "class": true, "bearer": true, "query": true, "cookie": true, "in": true,
+}
+
+// isSecretName reports whether an identifier names a secret value.
+func isSecretName(name string) bool {
+	w := nameWords(name)
+	if len(w) == 0 || notSecretSuffix[w[len(w)-1]] {
+		return false
+	}
+	for i, x := range w {
+		if secretWords[x] {
+			return true
+		}
+		if x == "key" && i > 0 && keyQualifiers[w[i-1]] {
+			return true
+		}
+	}
+	return false
+}
+
+// isCredentialName is isSecretName plus the Authorization header, for
+// comparisons.
+func isCredentialName(name string) bool {
+	if isSecretName(name) {
+		return true
+	}
+	w := nameWords(name)
+	return len(w) > 0 && (w[len(w)-1] == "authorization")
+}
+
+// isPasswordName reports whether a name holds a password (for hashing checks).
+func isPasswordName(name string) bool {
+	w := nameWords(name)
+	if len(w) == 0 || notSecretSuffix[w[len(w)-1]] {
+		return false
+	}
+	for _, x := range w {
+		if x == "password" || x == "passwd" || x == "pwd" || x == "passphrase" {
+			return true
+		}
+	}
+	return false
+}
+
+var placeholderRe = regexp.MustCompile(`(?i)^(change[-_ .]?me.*|change[-_ .]?this.*|your[-_ .]?.*|my[-_ .]?secret.*|secret|secret[-_ .]?key|password|passw0rd|pass|x{3,}|todo.*|replace[-_ .]?me.*|replace[-_ .]?with.*|placeholder.*|dummy.*|example.*|insecure.*|default|test|testing|<.*>|\*+|1234.*|admin|super[-_ .]?secret.*|notasecret|not[-_ .]?secret|fixme.*|set[-_ .]?me.*|\$\{.*\}|\{\{.*\}\})$`)
+
+// isPlaceholder reports whether a secret value is a placeholder.
+func isPlaceholder(s string) bool {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return false
+	}
+	if placeholderRe.MatchString(s) {
+		return true
+	}
+	l := strings.ToLower(s)
+	for _, p := range []string{"changeme", "change-me", "change_me", "your-secret", "your_secret", "replace-me", "replace_me", "placeholder"} {
+		if strings.Contains(l, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// maskSecret masks a secret the way every pipeguard output does.
+func maskSecret(s string) string { return scan.Mask(s) }

@@ -1,0 +1,390 @@
+package facts
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	sitter "github.com/tree-sitter/go-tree-sitter"
+	python "github.com/tree-sitter/tree-sitter-python/bindings/go"
+)
+
+// node is a Go copy of one tree-sitter syntax node. Trees are copied once,
+// right after parsing, so that the analysis walks plain Go values (no cgo call
+// per node access) and the C tree can be closed at once.
+type node struct {
+	kind     string
+	field    string
+	named    bool
+	start    uint32
+	end      uint32
+	line     int
+	children []*node
+}
+
+// pyLang holds the Python grammar and its kind and field name tables.
+type pyLang struct {
+	lang   *sitter.Language
+	kinds  []string
+	fields []string
+}
+
+func newPyLang() *pyLang {
+	l := sitter.NewLanguage(python.Language())
+	pl := &pyLang{lang: l}
+	n := l.NodeKindCount()
+	pl.kinds = make([]string, n)
+	for i := uint32(0); i < n; i++ {
+		pl.kinds[i] = l.NodeKindForId(uint16(i))
+	}
+	fc := l.FieldCount()
+	pl.fields = make([]string, fc+1)
+	for i := uint32(1); i <= fc; i++ {
+		pl.fields[i] = l.FieldNameForId(uint16(i))
+	}
+	return pl
+}
+
+// pyParser parses Python source; one per worker goroutine.
+type pyParser struct {
+	lang   *pyLang
+	parser *sitter.Parser
+}
+
+func (pl *pyLang) newParser() (*pyParser, error) {
+	p := sitter.NewParser()
+	if err := p.SetLanguage(pl.lang); err != nil {
+		p.Close()
+		return nil, fmt.Errorf("set python grammar: %w", err)
+	}
+	return &pyParser{lang: pl, parser: p}, nil
+}
+
+func (p *pyParser) Close() { p.parser.Close() }
+
+// syntaxError is a file that does not parse.
+type syntaxError struct{ line int }
+
+func (e *syntaxError) Error() string { return fmt.Sprintf("python syntax error at line %d", e.line) }
+
+// parse returns the Go copy of src's syntax tree, or a *syntaxError naming
+// the line of the first error.
+func (p *pyParser) parse(ctx context.Context, src []byte) (*node, error) {
+	tree := p.parser.ParseCtx(ctx, src, nil)
+	if tree == nil {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		return nil, fmt.Errorf("python parser gave no tree")
+	}
+	defer tree.Close()
+	root := tree.RootNode()
+	if root.HasError() {
+		return nil, &syntaxError{line: firstErrorLine(root)}
+	}
+	cur := tree.Walk()
+	defer cur.Close()
+	return p.copyTree(cur), nil
+}
+
+func (p *pyParser) copyTree(cur *sitter.TreeCursor) *node {
+	tn := cur.Node()
+	id := tn.KindId()
+	n := &node{
+		named: tn.IsNamed(),
+		start: uint32(tn.StartByte()),
+		end:   uint32(tn.EndByte()),
+		line:  int(tn.StartPosition().Row) + 1,
+	}
+	if int(id) < len(p.lang.kinds) {
+		n.kind = p.lang.kinds[id]
+	} else {
+		n.kind = tn.Kind()
+	}
+	if fid := cur.FieldId(); fid != 0 && int(fid) < len(p.lang.fields) {
+		n.field = p.lang.fields[fid]
+	}
+	if n.kind == "comment" {
+		return n
+	}
+	if cur.GotoFirstChild() {
+		for {
+			c := p.copyTree(cur)
+			if c.named || isKeptToken(c.kind) {
+				n.children = append(n.children, c)
+			}
+			if !cur.GotoNextSibling() {
+				break
+			}
+		}
+		cur.GotoParent()
+	}
+	return n
+}
+
+// isKeptToken says which anonymous tokens the analysis needs: operators and
+// a few keywords. Punctuation is dropped to keep trees small.
+func isKeptToken(kind string) bool {
+	switch kind {
+	case "(", ")", ",", ":", "[", "]", "{", "}", ".", "=", "->", ";", "def", "class", "return", "if", "else", "elif",
+		"for", "while", "try", "except", "finally", "with", "import", "from", "raise", "pass", "lambda", "del", "global", "nonlocal", "assert":
+		return false
+	}
+	return true
+}
+
+// firstErrorLine finds the line of the first ERROR or MISSING node.
+func firstErrorLine(n *sitter.Node) int {
+	if n.IsError() || n.IsMissing() {
+		return int(n.StartPosition().Row) + 1
+	}
+	cnt := n.ChildCount()
+	for i := uint(0); i < cnt; i++ {
+		c := n.Child(i)
+		if c == nil || !c.HasError() && !c.IsMissing() {
+			continue
+		}
+		return firstErrorLine(c)
+	}
+	return int(n.StartPosition().Row) + 1
+}
+
+// child returns the first child with the field name.
+func (n *node) child(field string) *node {
+	if n == nil {
+		return nil
+	}
+	for _, c := range n.children {
+		if c.field == field {
+			return c
+		}
+	}
+	return nil
+}
+
+// childrenField returns the children with the field name.
+func (n *node) childrenField(field string) []*node {
+	var out []*node
+	for _, c := range n.children {
+		if c.field == field {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// named returns the named children.
+func (n *node) namedChildren() []*node {
+	var out []*node
+	for _, c := range n.children {
+		if c.named {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// firstNamed returns the first named child of the kind ("" for any).
+func (n *node) firstNamed(kind string) *node {
+	if n == nil {
+		return nil
+	}
+	for _, c := range n.children {
+		if c.named && (kind == "" || c.kind == kind) {
+			return c
+		}
+	}
+	return nil
+}
+
+func (n *node) text(src []byte) string {
+	if n == nil {
+		return ""
+	}
+	return string(src[n.start:n.end])
+}
+
+// walk calls f on n and its descendants, depth first; f returning false
+// skips the node's children.
+func (n *node) walk(f func(*node) bool) {
+	if n == nil || !f(n) {
+		return
+	}
+	for _, c := range n.children {
+		c.walk(f)
+	}
+}
+
+// unparen strips parentheses around an expression.
+func unparen(n *node) *node {
+	for n != nil && n.kind == "parenthesized_expression" {
+		n = n.firstNamed("")
+	}
+	return n
+}
+
+// dotted returns the dotted form of a name or attribute chain ("a.b.c"), or
+// "" when n is something else.
+func dotted(n *node, src []byte) string {
+	n = unparen(n)
+	if n == nil {
+		return ""
+	}
+	switch n.kind {
+	case "identifier":
+		return n.text(src)
+	case "attribute":
+		o := dotted(n.child("object"), src)
+		a := n.child("attribute")
+		if o == "" || a == nil {
+			return ""
+		}
+		return o + "." + a.text(src)
+	case "dotted_name":
+		return n.text(src)
+	}
+	return ""
+}
+
+// stringLit decodes a string (or concatenated_string) literal without
+// interpolations. ok is false for f-strings with placeholders.
+func stringLit(n *node, src []byte) (s string, isBytes, ok bool) {
+	n = unparen(n)
+	if n == nil {
+		return "", false, false
+	}
+	switch n.kind {
+	case "concatenated_string":
+		var b strings.Builder
+		for _, c := range n.namedChildren() {
+			part, by, ok := stringLit(c, src)
+			if !ok {
+				return "", false, false
+			}
+			isBytes = isBytes || by
+			b.WriteString(part)
+		}
+		return b.String(), isBytes, true
+	case "string":
+	default:
+		return "", false, false
+	}
+	var prefix string
+	var b strings.Builder
+	for _, c := range n.children {
+		switch c.kind {
+		case "string_start":
+			prefix = strings.ToLower(strings.TrimRight(c.text(src), "'\""))
+		case "interpolation":
+			return "", false, false
+		case "string_content":
+			raw := c.text(src)
+			if strings.Contains(prefix, "r") {
+				b.WriteString(raw)
+			} else {
+				b.WriteString(unescape(raw))
+			}
+		}
+	}
+	return b.String(), strings.Contains(prefix, "b"), true
+}
+
+// isFString reports whether n is a string with at least one interpolation.
+func isFString(n *node) bool {
+	n = unparen(n)
+	if n == nil {
+		return false
+	}
+	if n.kind == "concatenated_string" {
+		for _, c := range n.namedChildren() {
+			if isFString(c) {
+				return true
+			}
+		}
+		return false
+	}
+	if n.kind != "string" {
+		return false
+	}
+	for _, c := range n.children {
+		if c.kind == "interpolation" {
+			return true
+		}
+	}
+	return false
+}
+
+// unescape decodes the common Python escapes; unknown ones stay as written.
+func unescape(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '\\' || i+1 >= len(s) {
+			b.WriteByte(c)
+			continue
+		}
+		i++
+		switch s[i] {
+		case 'n':
+			b.WriteByte('\n')
+		case 't':
+			b.WriteByte('\t')
+		case 'r':
+			b.WriteByte('\r')
+		case '\\':
+			b.WriteByte('\\')
+		case '\'':
+			b.WriteByte('\'')
+		case '"':
+			b.WriteByte('"')
+		case '0':
+			b.WriteByte(0)
+		case '\n':
+		case 'x':
+			if i+2 < len(s) {
+				if v, err := strconv.ParseUint(s[i+1:i+3], 16, 8); err == nil {
+					b.WriteRune(rune(v))
+					i += 2
+					continue
+				}
+			}
+			b.WriteString(`\x`)
+		case 'u', 'U':
+			w := 4
+			if s[i] == 'U' {
+				w = 8
+			}
+			if i+w < len(s) {
+				if v, err := strconv.ParseUint(s[i+1:i+1+w], 16, 32); err == nil && utf8.ValidRune(rune(v)) {
+					b.WriteRune(rune(v))
+					i += w
+					continue
+				}
+			}
+			b.WriteByte('\\')
+			b.WriteByte(s[i])
+		default:
+			b.WriteByte('\\')
+			b.WriteByte(s[i])
+		}
+	}
+	return b.String()
+}
+
+// clip shortens text for facts.
+func clip(s string, max int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "..."
+}

@@ -1,0 +1,1708 @@
+package facts
+
+import (
+	"strings"
+)
+
+// pyFile is what one Python file contributes to its project: its symbol
+// table and every declaration the FastAPI model and the facts need, with
+// expressions kept unresolved until all the project's files are known.
+type pyFile struct {
+	path    string
+	module  string
+	project string
+	isPkg   bool
+	test    bool
+
+	alias   map[string]string // local name -> dotted target
+	consts  map[string]*assign
+	funcs   map[string]*pyFunc
+	classes map[string]*pyClass
+
+	imports    []Import
+	apps       []*appDecl
+	routers    []*routerDecl
+	schemes    []*schemeDecl
+	includes   []*includeDecl
+	mwAdds     []*mwDecl
+	httpMw     []*httpMwDecl
+	routes     []*routeDecl
+	attrs      []*attrDecl
+	calls      []*callDecl
+	compares   []*cmpDecl
+	secrets    []SecretLiteral
+	exposures  []ExceptionExposure
+	headers    []Header
+	depTargets []*depRef // every Depends/Security written in the file
+	limiter    bool      // a rate limiter is used (import or decorator)
+}
+
+type assign struct {
+	e    *expr
+	line int
+}
+
+type pyParam struct {
+	name       string
+	line       int
+	annotation string
+	annName    string // first type name of the annotation (inside Annotated too)
+	marker     *expr  // Depends/Security/Query/Header/... call, from the default or Annotated
+	markerName string // last segment of the marker's callee
+}
+
+// depRef is one Depends(x)/Security(x).
+type depRef struct {
+	param  string
+	line   int
+	kind   string // depends, security
+	target *expr  // x; nil for Depends() (then annName is the dependency)
+	ann    string
+	file   *pyFile
+}
+
+type pyFunc struct {
+	name           string
+	class          string
+	line           int
+	async          bool
+	file           *pyFile
+	params         []pyParam
+	deps           []*depRef
+	raises         []int
+	noneReturns    []FailureReturn
+	failureReturns []FailureReturn
+	requestJSON    []int
+	inner          map[string]*pyFunc
+	returnsName    string
+	returnsCall    *expr
+	headers        []Header
+	passwordForm   bool
+	localAssigns   map[string][]*node
+	locals         map[string]bool
+}
+
+type classField struct {
+	name       string
+	line       int
+	annotation string
+	value      *expr
+	hasDefault bool
+}
+
+type pyClass struct {
+	name    string
+	line    int
+	bases   []*expr
+	fields  []classField
+	methods map[string]*pyFunc
+	file    *pyFile
+}
+
+type appDecl struct {
+	varName   string
+	ident     string
+	line      int
+	framework string
+	call      *expr
+}
+
+type routerDecl struct {
+	varName string
+	ident   string
+	line    int
+	call    *expr
+}
+
+type schemeDecl struct {
+	varName string
+	ident   string
+	line    int
+	class   string
+	call    *expr
+}
+
+type includeDecl struct {
+	recv string
+	line int
+	call *expr
+}
+
+type mwDecl struct {
+	recv string
+	line int
+	call *expr
+}
+
+type httpMwDecl struct {
+	recv string
+	fn   *pyFunc
+}
+
+type routeDecl struct {
+	recv     string
+	line     int
+	method   string // get, post, ..., api_route, websocket, add_api_route
+	call     *expr
+	fn       *pyFunc // nil for add_api_route until resolved
+	decoDeps []*depRef
+}
+
+type attrDecl struct {
+	recv     string
+	line     int
+	target   string
+	attr     string
+	value    *expr
+	function string
+}
+
+type callDecl struct {
+	line       int
+	callee     string
+	method     string
+	function   string
+	e          *expr
+	sqlBuilt   string
+	sqlLine    int
+	credential bool
+}
+
+type cmpDecl struct {
+	line        int
+	op          string
+	left, right *expr
+	ltext       string
+	rtext       string
+	literalSide bool
+	function    string
+}
+
+// routeMethods are the decorator names that declare a path operation.
+var routeMethods = map[string]bool{
+	"get": true, "post": true, "put": true, "patch": true, "delete": true, "options": true, "head": true,
+	"trace": true, "api_route": true, "websocket": true, "route": true,
+}
+
+// paramMarkers are FastAPI's parameter functions.
+var paramMarkers = map[string]string{
+	"Depends": "depends", "Security": "security", "Query": "query", "Header": "header", "Cookie": "cookie",
+	"Body": "body", "Form": "form", "File": "file", "Path": "path", "UploadFile": "file",
+}
+
+var schemeClasses = map[string]bool{
+	"OAuth2PasswordBearer": true, "OAuth2AuthorizationCodeBearer": true, "OAuth2": true, "OpenIdConnect": true,
+	"HTTPBearer": true, "HTTPBasic": true, "HTTPDigest": true, "APIKeyHeader": true, "APIKeyCookie": true, "APIKeyQuery": true,
+}
+
+var interestingPrefixes = []string{"jwt.", "jose.", "requests.", "httpx.", "aiohttp.", "urllib3.", "ssl.", "uvicorn.",
+	"hashlib.", "passlib.", "sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.create_engine", "sqlalchemy.ext.asyncio.create_async_engine"}
+
+var sqlMethods = map[string]bool{"execute": true, "executemany": true, "executescript": true, "exec_driver_sql": true, "text": true, "raw": true}
+
+// fileAnalyzer walks one syntax tree and fills a pyFile.
+type fileAnalyzer struct {
+	f       *pyFile
+	src     []byte
+	b       *exprBuilder
+	handled map[*node]bool
+}
+
+// fctx is the walk's context: where we are and what is in scope.
+type fctx struct {
+	fn       *pyFunc
+	cls      *pyClass
+	excVars  map[string]bool
+	loopDict map[string]*expr // loop variable -> the dict it iterates (for headers[k] = v)
+	loopVal  map[string]string
+}
+
+func analyzePython(path, module, project string, isPkg, test bool, root *node, src []byte) *pyFile {
+	f := &pyFile{path: path, module: module, project: project, isPkg: isPkg, test: test,
+		alias: map[string]string{}, consts: map[string]*assign{}, funcs: map[string]*pyFunc{}, classes: map[string]*pyClass{}}
+	a := &fileAnalyzer{f: f, src: src, b: &exprBuilder{src: src}, handled: map[*node]bool{}}
+	// First pass: imports and top-level definitions, so names can be qualified.
+	for _, st := range root.children {
+		a.predeclare(st)
+	}
+	a.visit(root, &fctx{})
+	return f
+}
+
+func (a *fileAnalyzer) predeclare(st *node) {
+	switch st.kind {
+	case "import_statement", "import_from_statement":
+		a.doImport(st)
+	case "decorated_definition":
+		a.predeclare(st.child("definition"))
+	case "function_definition":
+		if nm := st.child("name"); nm != nil {
+			if _, ok := a.f.funcs[nm.text(a.src)]; !ok {
+				a.f.funcs[nm.text(a.src)] = nil
+			}
+		}
+	case "class_definition":
+		if nm := st.child("name"); nm != nil {
+			if _, ok := a.f.classes[nm.text(a.src)]; !ok {
+				a.f.classes[nm.text(a.src)] = nil
+			}
+		}
+	case "if_statement", "try_statement", "block", "else_clause", "except_clause", "finally_clause", "elif_clause":
+		for _, c := range st.children {
+			a.predeclare(c)
+		}
+	}
+}
+
+// qual qualifies a dotted name through the file's imports; names defined in
+// the file get the module prefix; anything else is returned as written.
+func (a *fileAnalyzer) qual(d string) string { return qualify(a.f, d) }
+
+func qualify(f *pyFile, d string) string {
+	if d == "" {
+		return ""
+	}
+	first, rest, _ := strings.Cut(d, ".")
+	if t, ok := f.alias[first]; ok {
+		if rest != "" {
+			return t + "." + rest
+		}
+		return t
+	}
+	if _, ok := f.funcs[first]; ok {
+		return f.module + "." + d
+	}
+	if _, ok := f.classes[first]; ok {
+		return f.module + "." + d
+	}
+	if _, ok := f.consts[first]; ok {
+		return f.module + "." + d
+	}
+	return d
+}
+
+// ident names an object (app, router) for matching receivers across files:
+// imported names resolve to their origin, anything else is module.name.
+func (a *fileAnalyzer) ident(d string) string {
+	if d == "" {
+		return ""
+	}
+	first, rest, _ := strings.Cut(d, ".")
+	if t, ok := a.f.alias[first]; ok {
+		if rest != "" {
+			return t + "." + rest
+		}
+		return t
+	}
+	return a.f.module + "." + d
+}
+
+func (a *fileAnalyzer) doImport(n *node) {
+	line := n.line
+	switch n.kind {
+	case "import_statement":
+		for _, c := range n.namedChildren() {
+			switch c.kind {
+			case "dotted_name":
+				mod := c.text(a.src)
+				first, _, _ := strings.Cut(mod, ".")
+				a.f.alias[first] = first
+				a.addImport(Import{Path: a.f.path, Line: line, Module: mod, Names: []string{}})
+			case "aliased_import":
+				mod := c.child("name").text(a.src)
+				a.f.alias[c.child("alias").text(a.src)] = mod
+				a.addImport(Import{Path: a.f.path, Line: line, Module: mod, Names: []string{}})
+			}
+		}
+	case "import_from_statement":
+		mn := n.child("module_name")
+		if mn == nil {
+			return
+		}
+		level := 0
+		mod := ""
+		if mn.kind == "relative_import" {
+			for _, c := range mn.children {
+				switch c.kind {
+				case "import_prefix":
+					level = strings.Count(c.text(a.src), ".")
+				case "dotted_name":
+					mod = c.text(a.src)
+				}
+			}
+		} else {
+			mod = mn.text(a.src)
+		}
+		base := mod
+		if level > 0 {
+			base = a.relativeBase(level, mod)
+		}
+		imp := Import{Path: a.f.path, Line: line, Module: mod, Names: []string{}, Level: level}
+		for _, c := range n.children {
+			if c == mn {
+				continue
+			}
+			switch c.kind {
+			case "dotted_name":
+				nm := c.text(a.src)
+				imp.Names = append(imp.Names, nm)
+				a.f.alias[nm] = joinDot(base, nm)
+			case "aliased_import":
+				nm := c.child("name").text(a.src)
+				imp.Names = append(imp.Names, nm)
+				a.f.alias[c.child("alias").text(a.src)] = joinDot(base, nm)
+			case "wildcard_import":
+				imp.Names = append(imp.Names, "*")
+			}
+		}
+		a.addImport(imp)
+	}
+}
+
+func (a *fileAnalyzer) addImport(imp Import) {
+	for _, x := range a.f.imports {
+		if x.Line == imp.Line && x.Module == imp.Module && x.Level == imp.Level {
+			return
+		}
+	}
+	a.f.imports = append(a.f.imports, imp)
+	root, _, _ := strings.Cut(imp.Module, ".")
+	switch root {
+	case "slowapi", "fastapi_limiter", "fastapi_throttle", "limits":
+		a.f.limiter = true
+	}
+}
+
+func (a *fileAnalyzer) relativeBase(level int, mod string) string {
+	parts := strings.Split(a.f.module, ".")
+	if !a.f.isPkg && len(parts) > 0 {
+		parts = parts[:len(parts)-1]
+	}
+	up := level - 1
+	if up > len(parts) {
+		up = len(parts)
+	}
+	parts = parts[:len(parts)-up]
+	return joinDot(strings.Join(parts, "."), mod)
+}
+
+func joinDot(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + "." + b
+}
+
+func lastSeg(d string) string {
+	if i := strings.LastIndexByte(d, '.'); i >= 0 {
+		return d[i+1:]
+	}
+	return d
+}
+
+func (c *fctx) funcName() string {
+	if c.fn == nil {
+		return ""
+	}
+	if c.fn.class != "" {
+		return c.fn.class + "." + c.fn.name
+	}
+	return c.fn.name
+}
+
+func (a *fileAnalyzer) visit(n *node, c *fctx) {
+	switch n.kind {
+	case "import_statement", "import_from_statement":
+		a.doImport(n)
+		return
+	case "decorated_definition":
+		def := n.child("definition")
+		var decos []*node
+		for _, d := range n.children {
+			if d.kind == "decorator" {
+				decos = append(decos, d)
+			}
+		}
+		switch def.kind {
+		case "function_definition":
+			a.doFunc(def, decos, c)
+		case "class_definition":
+			a.doClass(def, c)
+		}
+		return
+	case "function_definition":
+		a.doFunc(n, nil, c)
+		return
+	case "class_definition":
+		a.doClass(n, c)
+		return
+	case "assignment":
+		a.doAssign(n, c)
+	case "call":
+		a.doCall(n, c)
+	case "comparison_operator":
+		a.doCompare(n, c)
+	case "raise_statement":
+		a.doRaise(n, c)
+	case "return_statement":
+		a.doReturn(n, c)
+	case "if_statement":
+		a.doIf(n, c)
+	case "await":
+		a.doAwait(n, c)
+	case "except_clause":
+		if al := n.child("alias"); al != nil && al.kind == "identifier" {
+			nc := *c
+			nc.excVars = copySet(c.excVars)
+			nc.excVars[al.text(a.src)] = true
+			for _, ch := range n.children {
+				a.visit(ch, &nc)
+			}
+			return
+		}
+		// `except E as e` in older grammars: value is an as_pattern.
+		for _, ch := range n.children {
+			if ch.kind == "as_pattern" {
+				if al := ch.child("alias"); al != nil {
+					nc := *c
+					nc.excVars = copySet(c.excVars)
+					nc.excVars[strings.TrimSpace(al.text(a.src))] = true
+					for _, ch2 := range n.children {
+						a.visit(ch2, &nc)
+					}
+					return
+				}
+			}
+		}
+	case "for_statement":
+		if nc := a.loopOverDict(n, c); nc != nil {
+			for _, ch := range n.children {
+				a.visit(ch, nc)
+			}
+			return
+		}
+	}
+	for _, ch := range n.children {
+		a.visit(ch, c)
+	}
+}
+
+func copySet(m map[string]bool) map[string]bool {
+	out := make(map[string]bool, len(m)+1)
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// loopOverDict recognises `for k, v in HEADERS.items():` over a known dict.
+func (a *fileAnalyzer) loopOverDict(n *node, c *fctx) *fctx {
+	left, right := n.child("left"), unparen(n.child("right"))
+	if left == nil || right == nil || right.kind != "call" {
+		return nil
+	}
+	fn := right.child("function")
+	if fn == nil || fn.kind != "attribute" || fn.child("attribute").text(a.src) != "items" {
+		return nil
+	}
+	names := left.namedChildren()
+	if len(names) != 2 || names[0].kind != "identifier" || names[1].kind != "identifier" {
+		return nil
+	}
+	obj := dotted(fn.child("object"), a.src)
+	var d *expr
+	if c.fn != nil {
+		if rs := c.fn.localAssigns[obj]; len(rs) > 0 {
+			d = a.b.build(rs[len(rs)-1])
+		}
+	}
+	if d == nil {
+		if as := a.f.consts[obj]; as != nil {
+			d = as.e
+		}
+	}
+	if d == nil || d.kind != "dict" {
+		return nil
+	}
+	nc := *c
+	nc.loopDict = map[string]*expr{names[0].text(a.src): d}
+	nc.loopVal = map[string]string{names[0].text(a.src): names[1].text(a.src)}
+	return &nc
+}
+
+// scanLocals collects the names a function binds and their assignments.
+func (a *fileAnalyzer) scanLocals(fn *pyFunc, body *node) {
+	var visit func(n *node)
+	bind := func(t *node, right *node) {
+		t = unparen(t)
+		if t == nil {
+			return
+		}
+		switch t.kind {
+		case "identifier":
+			nm := t.text(a.src)
+			fn.locals[nm] = true
+			if right != nil {
+				fn.localAssigns[nm] = append(fn.localAssigns[nm], right)
+			}
+		case "pattern_list", "tuple_pattern", "list_pattern", "tuple", "list", "expression_list":
+			for _, c := range t.namedChildren() {
+				if c.kind == "identifier" {
+					fn.locals[c.text(a.src)] = true
+				}
+			}
+		}
+	}
+	visit = func(n *node) {
+		switch n.kind {
+		case "function_definition", "class_definition", "lambda":
+			if nm := n.child("name"); nm != nil {
+				fn.locals[nm.text(a.src)] = true
+			}
+			return
+		case "assignment":
+			bind(n.child("left"), n.child("right"))
+		case "augmented_assignment":
+			bind(n.child("left"), n)
+		case "for_statement", "for_in_clause":
+			bind(n.child("left"), nil)
+		case "named_expression":
+			bind(n.child("name"), n.child("value"))
+		case "as_pattern":
+			if al := n.child("alias"); al != nil {
+				for _, c := range al.namedChildren() {
+					bind(c, nil)
+				}
+				bind(al, nil)
+			}
+		case "except_clause":
+			if al := n.child("alias"); al != nil {
+				bind(al, nil)
+			}
+		}
+		for _, c := range n.children {
+			visit(c)
+		}
+	}
+	if body != nil {
+		visit(body)
+	}
+}
+
+func (a *fileAnalyzer) doFunc(def *node, decos []*node, c *fctx) {
+	nameNode := def.child("name")
+	if nameNode == nil {
+		return
+	}
+	fn := &pyFunc{name: nameNode.text(a.src), line: def.line, file: a.f, inner: map[string]*pyFunc{},
+		localAssigns: map[string][]*node{}, locals: map[string]bool{}}
+	for _, ch := range def.children {
+		if ch.kind == "async" {
+			fn.async = true
+		}
+	}
+	if c.cls != nil && c.fn == nil {
+		fn.class = c.cls.name
+	}
+	// Parameters.
+	if ps := def.child("parameters"); ps != nil {
+		for _, p := range ps.namedChildren() {
+			a.doParam(fn, p)
+		}
+	}
+	for _, p := range fn.params {
+		fn.locals[p.name] = true
+	}
+	body := def.child("body")
+	a.scanLocals(fn, body)
+
+	switch {
+	case c.fn != nil:
+		c.fn.inner[fn.name] = fn
+	case c.cls != nil:
+		c.cls.methods[fn.name] = fn
+	default:
+		a.f.funcs[fn.name] = fn
+	}
+
+	nc := &fctx{fn: fn, cls: c.cls}
+	oldLocals := a.b.locals
+	a.b.locals = nil // decorators are evaluated in the enclosing scope
+	if c.fn != nil {
+		a.b.locals = c.fn.locals
+	}
+	for _, d := range decos {
+		a.doDecorator(d, fn, c, nc)
+	}
+	a.b.locals = fn.locals
+	if body != nil {
+		a.visit(body, nc)
+	}
+	a.b.locals = oldLocals
+}
+
+func (a *fileAnalyzer) doParam(fn *pyFunc, p *node) {
+	var nameN, typeN, defN *node
+	switch p.kind {
+	case "identifier":
+		nameN = p
+	case "typed_parameter":
+		nameN = p.firstNamed("identifier")
+		typeN = p.child("type")
+	case "default_parameter":
+		nameN, defN = p.child("name"), p.child("value")
+	case "typed_default_parameter":
+		nameN, typeN, defN = p.child("name"), p.child("type"), p.child("value")
+	default:
+		return
+	}
+	if nameN == nil || nameN.kind != "identifier" {
+		return
+	}
+	pp := pyParam{name: nameN.text(a.src), line: p.line}
+	if typeN != nil {
+		pp.annotation = clip(typeN.text(a.src), maxTextLen)
+		pp.annName, pp.marker = a.annotationInfo(typeN)
+	}
+	if defN != nil {
+		if m := a.markerCall(defN); m != nil {
+			pp.marker = m
+		}
+	}
+	if pp.marker != nil {
+		pp.markerName = lastSeg(pp.marker.fn.dot)
+	}
+	if strings.Contains(pp.annotation, "OAuth2PasswordRequestForm") {
+		fn.passwordForm = true
+	}
+	if pp.marker != nil {
+		kind := paramMarkers[pp.markerName]
+		if kind == "depends" || kind == "security" {
+			d := &depRef{param: pp.name, line: pp.marker.line, kind: kind, target: pp.marker.arg(0, "dependency"), ann: pp.annName, file: a.f}
+			fn.deps = append(fn.deps, d)
+			a.f.depTargets = append(a.f.depTargets, d)
+			if d.target != nil && strings.Contains(d.target.dot, "OAuth2PasswordRequestForm") {
+				fn.passwordForm = true
+			}
+		}
+	}
+	fn.params = append(fn.params, pp)
+}
+
+// markerCall returns the expr of n when it is a call to a FastAPI parameter function.
+func (a *fileAnalyzer) markerCall(n *node) *expr {
+	n = unparen(n)
+	if n == nil || n.kind != "call" {
+		return nil
+	}
+	d := dotted(n.child("function"), a.src)
+	if _, ok := paramMarkers[lastSeg(d)]; !ok {
+		return nil
+	}
+	return a.b.build(n)
+}
+
+// annotationInfo returns the main type name of an annotation and a marker
+// call written inside Annotated[...].
+func (a *fileAnalyzer) annotationInfo(t *node) (string, *expr) {
+	var marker *expr
+	var names []string
+	t.walk(func(n *node) bool {
+		switch n.kind {
+		case "call":
+			if m := a.markerCall(n); m != nil && marker == nil {
+				marker = m
+			}
+			return false
+		case "identifier", "attribute":
+			names = append(names, dotted(n, a.src))
+			return false
+		}
+		return true
+	})
+	for _, nm := range names {
+		switch lastSeg(nm) {
+		case "Annotated", "Optional", "Union":
+			continue
+		}
+		return nm, marker
+	}
+	return "", marker
+}
+
+func (a *fileAnalyzer) doDecorator(d *node, fn *pyFunc, outer, inner *fctx) {
+	en := d.firstNamed("")
+	if en == nil {
+		return
+	}
+	en = unparen(en)
+	if en.kind != "call" {
+		return
+	}
+	fnN := en.child("function")
+	if fnN == nil || fnN.kind != "attribute" {
+		a.visit(en, outer)
+		return
+	}
+	method := fnN.child("attribute").text(a.src)
+	recv := a.ident(dotted(fnN.child("object"), a.src))
+	switch {
+	case routeMethods[method]:
+		call := a.b.build(en)
+		rd := &routeDecl{recv: recv, line: d.line, method: method, call: call, fn: fn}
+		rd.decoDeps = a.depList(call.kwArg("dependencies"))
+		a.f.routes = append(a.f.routes, rd)
+	case method == "middleware":
+		a.f.httpMw = append(a.f.httpMw, &httpMwDecl{recv: recv, fn: fn})
+	case method == "exception_handler":
+		// The handler's exception parameter is like an except alias.
+		if len(fn.params) >= 2 {
+			inner.excVars = map[string]bool{fn.params[1].name: true}
+		}
+	case method == "limit" || method == "shared_limit":
+		a.f.limiter = true
+	}
+	a.visit(en, outer)
+}
+
+// depList reads dependencies=[Depends(x), ...].
+func (a *fileAnalyzer) depList(e *expr) []*depRef {
+	if e == nil {
+		return nil
+	}
+	var out []*depRef
+	for _, it := range e.items {
+		if it == nil || it.kind != "call" || it.fn == nil {
+			continue
+		}
+		kind := paramMarkers[lastSeg(it.fn.dot)]
+		if kind != "depends" && kind != "security" {
+			continue
+		}
+		d := &depRef{line: it.line, kind: kind, target: it.arg(0, "dependency"), file: a.f}
+		out = append(out, d)
+		a.f.depTargets = append(a.f.depTargets, d)
+	}
+	return out
+}
+
+func (a *fileAnalyzer) doClass(def *node, c *fctx) {
+	nameNode := def.child("name")
+	if nameNode == nil {
+		return
+	}
+	cls := &pyClass{name: nameNode.text(a.src), line: def.line, methods: map[string]*pyFunc{}, file: a.f}
+	if sc := def.child("superclasses"); sc != nil {
+		for _, b := range sc.namedChildren() {
+			if b.kind == "keyword_argument" {
+				continue
+			}
+			cls.bases = append(cls.bases, a.b.build(b))
+		}
+	}
+	if c.fn == nil && c.cls == nil {
+		a.f.classes[cls.name] = cls
+	}
+	body := def.child("body")
+	if body == nil {
+		return
+	}
+	oldLocals := a.b.locals
+	a.b.locals = nil
+	a.visit(body, &fctx{cls: cls})
+	a.b.locals = oldLocals
+}
+
+func (a *fileAnalyzer) doAssign(n *node, c *fctx) {
+	left, right, typ := unparen(n.child("left")), n.child("right"), n.child("type")
+	if left == nil {
+		return
+	}
+	switch left.kind {
+	case "identifier":
+		name := left.text(a.src)
+		var e *expr
+		if right != nil && right.kind != "assignment" {
+			e = a.b.build(right)
+		}
+		switch {
+		case c.fn == nil && c.cls == nil:
+			if e != nil {
+				a.f.consts[name] = &assign{e: e, line: n.line}
+				if s, ok := e.strLit(); ok && isSecretName(name) {
+					a.addSecret(right.line, name, "const", s)
+				}
+			}
+		case c.cls != nil && c.fn == nil:
+			fld := classField{name: name, line: n.line, value: e, hasDefault: right != nil}
+			if typ != nil {
+				fld.annotation = clip(typ.text(a.src), maxTextLen)
+			}
+			c.cls.fields = append(c.cls.fields, fld)
+		}
+		if right != nil {
+			r := unparen(right)
+			if r.kind == "call" {
+				a.construction(r, name, c)
+				a.getenvSecret(r, name)
+			}
+		}
+	case "attribute":
+		if right == nil {
+			return
+		}
+		target := dotted(left, a.src)
+		attr := left.child("attribute").text(a.src)
+		obj := dotted(left.child("object"), a.src)
+		if target == "" {
+			target = clip(left.text(a.src), maxTextLen)
+		}
+		if strings.HasPrefix(target, "self.") || strings.HasPrefix(target, "cls.") {
+			switch attr {
+			case "check_hostname", "verify_mode", "minimum_version", "maximum_version", "debug", "options":
+			default:
+				return
+			}
+		}
+		a.f.attrs = append(a.f.attrs, &attrDecl{recv: a.ident(obj), line: n.line, target: target, attr: attr,
+			value: a.b.build(right), function: c.funcName()})
+	case "subscript":
+		if right == nil {
+			return
+		}
+		obj := dotted(left.child("value"), a.src)
+		if obj == "headers" || strings.HasSuffix(obj, ".headers") {
+			a.headerSet(left.child("subscript"), right, n.line, c)
+		}
+	}
+}
+
+func (a *fileAnalyzer) headerSet(keyN, valN *node, line int, c *fctx) {
+	keyN = unparen(keyN)
+	if keyN == nil {
+		return
+	}
+	if name, _, ok := stringLit(keyN, a.src); ok {
+		a.addHeader(name, a.b.build(valN), line, c)
+		return
+	}
+	if keyN.kind == "identifier" && c.loopDict != nil {
+		k := keyN.text(a.src)
+		if d := c.loopDict[k]; d != nil {
+			valIsLoopVal := valN != nil && unparen(valN).kind == "identifier" && unparen(valN).text(a.src) == c.loopVal[k]
+			for i, key := range d.keys {
+				name, ok := key.strLit()
+				if !ok {
+					continue
+				}
+				v := a.b.build(valN)
+				if valIsLoopVal {
+					v = d.items[i]
+				}
+				a.addHeader(name, v, line, c)
+			}
+		}
+	}
+}
+
+func (a *fileAnalyzer) addHeader(name string, v *expr, line int, c *fctx) {
+	h := Header{Name: name, Path: a.f.path, Line: line, Function: c.funcName()}
+	if c.cls != nil {
+		h.Class = c.cls.name
+	}
+	if s, ok := v.strLit(); ok {
+		h.Value, h.Known = s, true
+	} else if v != nil {
+		h.Value = v.text
+		if b, ok := v.lit.([]byte); ok {
+			h.Value, h.Known = string(b), true
+		}
+	}
+	a.f.headers = append(a.f.headers, h)
+	if c.fn != nil {
+		c.fn.headers = append(c.fn.headers, h)
+	}
+}
+
+// construction records app, router and security scheme constructions.
+func (a *fileAnalyzer) construction(call *node, varName string, c *fctx) {
+	if a.handled[call] {
+		return
+	}
+	q := a.qual(dotted(call.child("function"), a.src))
+	if q == "" {
+		return
+	}
+	last := lastSeg(q)
+	switch {
+	case q == "fastapi.FastAPI" || q == "fastapi.applications.FastAPI":
+		a.handled[call] = true
+		a.f.apps = append(a.f.apps, &appDecl{varName: varName, ident: a.identVar(varName), line: call.line, framework: "fastapi", call: a.b.build(call)})
+	case q == "starlette.applications.Starlette":
+		a.handled[call] = true
+		a.f.apps = append(a.f.apps, &appDecl{varName: varName, ident: a.identVar(varName), line: call.line, framework: "starlette", call: a.b.build(call)})
+	case q == "fastapi.APIRouter" || q == "fastapi.routing.APIRouter":
+		a.handled[call] = true
+		a.f.routers = append(a.f.routers, &routerDecl{varName: varName, ident: a.identVar(varName), line: call.line, call: a.b.build(call)})
+	case schemeClasses[last] && strings.HasPrefix(q, "fastapi"):
+		a.handled[call] = true
+		a.f.schemes = append(a.f.schemes, &schemeDecl{varName: varName, ident: a.identVar(varName), line: call.line, class: last, call: a.b.build(call)})
+	}
+}
+
+func (a *fileAnalyzer) identVar(v string) string {
+	if v == "" {
+		return ""
+	}
+	return a.f.module + "." + v
+}
+
+// getenvSecret records a literal default of os.getenv for a secret-like name.
+func (a *fileAnalyzer) getenvSecret(call *node, target string) {
+	e := a.b.build(call)
+	name, def := a.envRead(e)
+	if def == nil {
+		return
+	}
+	s, ok := def.strLit()
+	if !ok {
+		return
+	}
+	switch {
+	case isSecretName(name):
+	case isSecretName(target):
+		name = target
+	default:
+		return
+	}
+	for _, x := range a.f.secrets {
+		if x.Line == def.line && x.Kind == "getenv_default" {
+			return
+		}
+	}
+	a.addSecret(def.line, name, "getenv_default", s)
+}
+
+// envRead recognises os.getenv(name, default), os.environ.get(name, default),
+// os.environ[name], starlette/decouple config(name, default=...). It returns
+// the variable name ("" when not literal) and the default expr.
+func (a *fileAnalyzer) envRead(e *expr) (string, *expr) {
+	return envReadQ(e, a.qual)
+}
+
+func envReadQ(e *expr, qual func(string) string) (string, *expr) {
+	if e == nil || e.kind != "call" || e.fn == nil {
+		return "", nil
+	}
+	q := qual(e.fn.dot)
+	switch q {
+	case "os.getenv", "os.environ.get", "os.environ.setdefault", "decouple.config":
+		name, _ := e.arg(0, "key").strLit()
+		return name, e.arg(1, "default")
+	}
+	return "", nil
+}
+
+func (a *fileAnalyzer) addSecret(line int, name, kind, value string) {
+	a.f.secrets = append(a.f.secrets, SecretLiteral{Path: a.f.path, Line: line, Name: name, Kind: kind,
+		Masked: maskSecret(value), Length: len(value), Placeholder: isPlaceholder(value), Empty: strings.TrimSpace(value) == ""})
+}
+
+func (a *fileAnalyzer) doCall(n *node, c *fctx) {
+	fnN := n.child("function")
+	if fnN == nil {
+		return
+	}
+	d := dotted(fnN, a.src)
+	q := a.qual(d)
+	method := lastSeg(q)
+	if d == "" && fnN.kind == "attribute" {
+		method = fnN.child("attribute").text(a.src)
+		q = clip(fnN.text(a.src), maxTextLen)
+	}
+	var objDot string
+	if fnN.kind == "attribute" {
+		objDot = dotted(fnN.child("object"), a.src)
+	}
+	switch method {
+	case "include_router":
+		a.f.includes = append(a.f.includes, &includeDecl{recv: a.ident(objDot), line: n.line, call: a.b.build(n)})
+	case "add_middleware":
+		e := a.b.build(n)
+		a.f.mwAdds = append(a.f.mwAdds, &mwDecl{recv: a.ident(objDot), line: n.line, call: e})
+		a.sessionSecret(e)
+	case "add_api_route", "add_api_websocket_route":
+		if fnN.kind == "attribute" {
+			e := a.b.build(n)
+			m := "add_api_route"
+			if method == "add_api_websocket_route" {
+				m = "websocket"
+			}
+			rd := &routeDecl{recv: a.ident(objDot), line: n.line, method: m, call: e}
+			rd.decoDeps = a.depList(e.kwArg("dependencies"))
+			a.f.routes = append(a.f.routes, rd)
+		}
+	case "Middleware":
+		a.sessionSecret(a.b.build(n))
+	case "update", "setdefault", "append":
+		if objDot == "headers" || strings.HasSuffix(objDot, ".headers") {
+			args := n.child("arguments")
+			if args != nil {
+				as := args.namedChildren()
+				if method == "update" && len(as) == 1 && unparen(as[0]).kind == "dictionary" {
+					for _, p := range unparen(as[0]).namedChildren() {
+						if p.kind == "pair" {
+							a.headerSet(p.child("key"), p.child("value"), p.line, c)
+						}
+					}
+				} else if method != "update" && len(as) == 2 {
+					a.headerSet(as[0], as[1], n.line, c)
+				}
+			}
+		}
+	}
+	if fnN.kind == "identifier" || fnN.kind == "attribute" {
+		a.construction(n, "", c)
+	}
+	if sink := a.sinkOf(n); sink != "" && (len(c.excVars) > 0 || a.hasTraceback(n)) {
+		a.exposures(n, sink, c, false)
+	}
+	// Secret defaults read from the environment outside an assignment.
+	if q == "os.getenv" || q == "os.environ.get" || q == "decouple.config" {
+		a.getenvSecret(n, "")
+	}
+	if !a.interesting(q, d != "", method, n) {
+		return
+	}
+	e := a.b.build(n)
+	cd := &callDecl{line: n.line, callee: q, method: method, function: c.funcName(), e: e, sqlBuilt: "none"}
+	if sqlMethods[method] || q == "sqlalchemy.text" || q == "sqlalchemy.sql.text" {
+		if args := n.child("arguments"); args != nil {
+			if as := args.namedChildren(); len(as) > 0 && as[0].kind != "keyword_argument" {
+				cd.sqlBuilt, cd.sqlLine = a.sqlBuild(as[0], c, n.line)
+			}
+		}
+	}
+	if args := n.child("arguments"); args != nil {
+		args.walk(func(x *node) bool {
+			if x.kind == "identifier" && isPasswordName(x.text(a.src)) {
+				cd.credential = true
+			}
+			return !cd.credential
+		})
+	}
+	if (q == "jwt.encode" || q == "jwt.decode" || strings.HasSuffix(q, ".jwt.encode") || strings.HasSuffix(q, ".jwt.decode")) && len(e.args)+len(e.kw) > 0 {
+		if k := e.arg(1, "key"); k != nil {
+			if s, ok := k.strLit(); ok {
+				a.addSecret(k.line, "key", "jwt_key", s)
+			}
+		}
+	}
+	a.f.calls = append(a.f.calls, cd)
+}
+
+func (a *fileAnalyzer) interesting(q string, isDotted bool, method string, n *node) bool {
+	for _, p := range interestingPrefixes {
+		if isDotted && strings.HasPrefix(q, p) {
+			return true
+		}
+	}
+	if sqlMethods[method] || method == "CryptContext" || method == "APIKeyQuery" {
+		return true
+	}
+	if args := n.child("arguments"); args != nil {
+		for _, k := range args.namedChildren() {
+			if k.kind == "keyword_argument" {
+				switch k.child("name").text(a.src) {
+				case "verify", "ssl", "ssl_context", "verify_ssl", "cert_reqs":
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// sessionSecret records SessionMiddleware(secret_key="...") in either form.
+func (a *fileAnalyzer) sessionSecret(e *expr) {
+	if len(e.args) == 0 || e.args[0] == nil || lastSeg(e.args[0].dot) != "SessionMiddleware" {
+		return
+	}
+	if k := e.kwArg("secret_key"); k != nil {
+		if s, ok := k.strLit(); ok {
+			a.addSecret(k.line, "secret_key", "session_secret", s)
+		}
+	}
+}
+
+// sqlBuild says how a SQL argument is built from variables.
+func (a *fileAnalyzer) sqlBuild(n *node, c *fctx, callLine int) (string, int) {
+	n = unparen(n)
+	if n == nil {
+		return "none", 0
+	}
+	if k := a.stringBuild(n); k != "none" {
+		return k, n.line
+	}
+	if n.kind == "identifier" && c.fn != nil {
+		rs := c.fn.localAssigns[n.text(a.src)]
+		for i := len(rs) - 1; i >= 0; i-- {
+			r := rs[i]
+			if r.line > callLine {
+				continue
+			}
+			if r.kind == "augmented_assignment" {
+				if k := a.stringBuild(r.child("right")); k != "none" {
+					return k, r.line
+				}
+				if op := r.child("operator"); op != nil && op.text(a.src) == "+=" && !a.isLiteralNode(r.child("right")) {
+					return "concat", r.line
+				}
+				continue
+			}
+			if k := a.stringBuild(unparen(r)); k != "none" {
+				return k, r.line
+			}
+			break
+		}
+	}
+	return "none", 0
+}
+
+func (a *fileAnalyzer) isLiteralNode(n *node) bool {
+	n = unparen(n)
+	if n == nil {
+		return false
+	}
+	switch n.kind {
+	case "string", "concatenated_string":
+		return !isFString(n)
+	case "integer", "float", "true", "false", "none":
+		return true
+	case "tuple", "list":
+		for _, c := range n.namedChildren() {
+			if !a.isLiteralNode(c) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+func (a *fileAnalyzer) stringBuild(n *node) string {
+	n = unparen(n)
+	if n == nil {
+		return "none"
+	}
+	switch n.kind {
+	case "string", "concatenated_string":
+		if isFString(n) {
+			return "fstring"
+		}
+	case "binary_operator":
+		op := n.child("operator")
+		if op == nil {
+			return "none"
+		}
+		switch op.text(a.src) {
+		case "%":
+			l := unparen(n.child("left"))
+			if (l.kind == "string" || l.kind == "concatenated_string") && !a.isLiteralNode(n.child("right")) {
+				return "percent"
+			}
+		case "+":
+			var parts []*node
+			var flat func(x *node)
+			flat = func(x *node) {
+				x = unparen(x)
+				if x.kind == "binary_operator" && x.child("operator") != nil && x.child("operator").text(a.src) == "+" {
+					flat(x.child("left"))
+					flat(x.child("right"))
+					return
+				}
+				parts = append(parts, x)
+			}
+			flat(n)
+			str, nonLit := false, false
+			for _, p := range parts {
+				if p.kind == "string" || p.kind == "concatenated_string" {
+					str = true
+					if isFString(p) {
+						nonLit = true
+					}
+				} else if !a.isLiteralNode(p) {
+					nonLit = true
+				}
+			}
+			if str && nonLit {
+				return "concat"
+			}
+		}
+	case "call":
+		fn := n.child("function")
+		if fn != nil && fn.kind == "attribute" && fn.child("attribute").text(a.src) == "format" {
+			obj := unparen(fn.child("object"))
+			if obj.kind == "string" || obj.kind == "concatenated_string" {
+				if args := n.child("arguments"); args != nil && len(args.namedChildren()) > 0 && !a.allLiteralArgs(args) {
+					return "format"
+				}
+			}
+		}
+	}
+	return "none"
+}
+
+func (a *fileAnalyzer) allLiteralArgs(args *node) bool {
+	for _, x := range args.namedChildren() {
+		if x.kind == "keyword_argument" {
+			x = x.child("value")
+		}
+		if !a.isLiteralNode(x) {
+			return false
+		}
+	}
+	return true
+}
+
+func (a *fileAnalyzer) doCompare(n *node, c *fctx) {
+	var operands []*node
+	var ops []string
+	for _, ch := range n.children {
+		if ch.named {
+			operands = append(operands, ch)
+		} else {
+			ops = append(ops, ch.text(a.src))
+		}
+	}
+	if len(ops) != len(operands)-1 {
+		return
+	}
+	for i, op := range ops {
+		if op != "==" && op != "!=" {
+			continue
+		}
+		l, r := unparen(operands[i]), unparen(operands[i+1])
+		if a.trivialSide(l) || a.trivialSide(r) {
+			continue
+		}
+		lLit, rLit := a.isStringLit(l), a.isStringLit(r)
+		if lLit && rLit {
+			continue
+		}
+		if !(a.mentionsCredential(l) || a.mentionsCredential(r)) {
+			continue
+		}
+		cd := &cmpDecl{line: n.line, op: op, ltext: a.sideText(l), rtext: a.sideText(r), literalSide: lLit || rLit,
+			function: c.funcName(), left: a.b.build(l), right: a.b.build(r)}
+		a.f.compares = append(a.f.compares, cd)
+	}
+}
+
+func (a *fileAnalyzer) isStringLit(n *node) bool {
+	s, _, ok := stringLit(n, a.src)
+	return ok && strings.TrimSpace(s) != ""
+}
+
+// trivialSide: None, booleans, numbers, the empty string, len(...).
+func (a *fileAnalyzer) trivialSide(n *node) bool {
+	switch n.kind {
+	case "none", "true", "false", "integer", "float":
+		return true
+	case "string", "concatenated_string":
+		s, _, ok := stringLit(n, a.src)
+		return ok && strings.TrimSpace(s) == ""
+	case "call":
+		d := dotted(n.child("function"), a.src)
+		return d == "len" || d == "type" || d == "isinstance"
+	case "unary_operator":
+		return true
+	}
+	return false
+}
+
+func (a *fileAnalyzer) sideText(n *node) string {
+	if s, _, ok := stringLit(n, a.src); ok {
+		return `"` + maskSecret(s) + `"`
+	}
+	t := clip(n.text(a.src), maxTextLen)
+	if strings.ContainsAny(t, `"'`) {
+		// Mask string literals inside the operand.
+		var b strings.Builder
+		last := n.start
+		n.walk(func(x *node) bool {
+			if x.kind == "string" {
+				if s, _, ok := stringLit(x, a.src); ok && isSecretish(s) {
+					b.Write(a.src[last:x.start])
+					b.WriteString(`"` + maskSecret(s) + `"`)
+					last = x.end
+				}
+				return false
+			}
+			return true
+		})
+		b.Write(a.src[last:n.end])
+		t = clip(b.String(), maxTextLen)
+	}
+	return t
+}
+
+// isSecretish: a string inside an operand that is not a plain header or key name.
+func isSecretish(s string) bool {
+	return strings.ContainsAny(s, "0123456789") && len(s) >= 8
+}
+
+func (a *fileAnalyzer) mentionsCredential(n *node) bool {
+	if a.isStringLit(n) {
+		return false
+	}
+	found := false
+	n.walk(func(x *node) bool {
+		if found {
+			return false
+		}
+		switch x.kind {
+		case "identifier":
+			if isCredentialName(x.text(a.src)) {
+				found = true
+			}
+		case "string":
+			if s, _, ok := stringLit(x, a.src); ok && len(s) < 40 && isCredentialName(s) {
+				found = true
+			}
+			return false
+		case "lambda", "call":
+			if x.kind == "call" {
+				d := dotted(x.child("function"), a.src)
+				if d == "len" {
+					return false
+				}
+			}
+		}
+		return true
+	})
+	return found
+}
+
+// statusOf reads a 401/403 status from HTTPException(...) or a status constant.
+func statusOf(e *expr) int {
+	if e == nil {
+		return 0
+	}
+	if v, ok := e.lit.(int64); ok {
+		return int(v)
+	}
+	t := e.dot
+	if t == "" {
+		t = e.text
+	}
+	switch {
+	case strings.Contains(t, "401") || strings.HasSuffix(t, "UNAUTHORIZED"):
+		return 401
+	case strings.Contains(t, "403") || strings.HasSuffix(t, "FORBIDDEN"):
+		return 403
+	}
+	return 0
+}
+
+// exceptionStatus returns the status of an HTTPException-like call.
+func exceptionStatus(e *expr) int {
+	if e == nil || e.kind != "call" || e.fn == nil {
+		return 0
+	}
+	if e.fn.dot == "" || !strings.Contains(lastSeg(e.fn.dot), "Exception") && !strings.Contains(lastSeg(e.fn.dot), "Error") {
+		return 0
+	}
+	return statusOf(e.arg(0, "status_code"))
+}
+
+func (a *fileAnalyzer) doRaise(n *node, c *fctx) {
+	if c.fn == nil {
+		return
+	}
+	v := n.firstNamed("")
+	if v == nil || v.field == "cause" {
+		return
+	}
+	v = unparen(v)
+	var st int
+	switch v.kind {
+	case "call":
+		st = exceptionStatus(a.b.build(v))
+	case "identifier":
+		nm := v.text(a.src)
+		if rs := c.fn.localAssigns[nm]; len(rs) > 0 {
+			st = exceptionStatus(a.b.build(rs[len(rs)-1]))
+		} else if as := a.f.consts[nm]; as != nil {
+			st = exceptionStatus(as.e)
+		}
+	}
+	if st == 401 || st == 403 {
+		for _, x := range c.fn.raises {
+			if x == st {
+				return
+			}
+		}
+		c.fn.raises = append(c.fn.raises, st)
+	}
+}
+
+func (a *fileAnalyzer) doReturn(n *node, c *fctx) {
+	if c.fn == nil {
+		return
+	}
+	v := unparen(n.firstNamed(""))
+	switch {
+	case v == nil:
+		c.fn.noneReturns = append(c.fn.noneReturns, FailureReturn{Line: n.line, Value: ""})
+	case v.kind == "none" || v.kind == "false":
+		c.fn.noneReturns = append(c.fn.noneReturns, FailureReturn{Line: n.line, Value: v.text(a.src)})
+	case v.kind == "identifier":
+		if _, ok := c.fn.inner[v.text(a.src)]; ok {
+			c.fn.returnsName = v.text(a.src)
+		}
+	case v.kind == "call":
+		c.fn.returnsCall = a.b.build(v)
+	}
+	if v != nil && (len(c.excVars) > 0 || a.hasTraceback(v)) {
+		a.exposures(v, "return", c, true)
+	}
+}
+
+func (a *fileAnalyzer) hasTraceback(n *node) bool {
+	found := false
+	n.walk(func(x *node) bool {
+		if x.kind == "call" {
+			q := a.qual(dotted(x.child("function"), a.src))
+			if strings.HasPrefix(q, "traceback.format_") {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// isSinkCall: HTTPException(...) or a Response class.
+func (a *fileAnalyzer) sinkOf(n *node) string {
+	if n.kind != "call" {
+		return ""
+	}
+	d := lastSeg(dotted(n.child("function"), a.src))
+	switch {
+	case d == "HTTPException" || d == "WebSocketException":
+		return "http_exception"
+	case strings.HasSuffix(d, "Response") && d != "RedirectResponse":
+		return "response"
+	}
+	return ""
+}
+
+// exposures records exception details inside the expression n. With
+// skipSinks, sink calls inside n are left to their own visit.
+func (a *fileAnalyzer) exposures(n *node, sink string, c *fctx, skipSinks bool) {
+	if sink == "http_exception" || sink == "response" {
+		// Only the detail/content arguments matter.
+		args := n.child("arguments")
+		if args == nil {
+			return
+		}
+		pos := 0
+		for _, x := range args.namedChildren() {
+			if x.kind == "keyword_argument" {
+				switch x.child("name").text(a.src) {
+				case "detail", "content", "body", "reason":
+					a.exposuresIn(x.child("value"), sink, c)
+				}
+				continue
+			}
+			if (sink == "http_exception" && pos == 1) || (sink == "response" && pos == 0) {
+				a.exposuresIn(x, sink, c)
+			}
+			pos++
+		}
+		return
+	}
+	if skipSinks && a.sinkOf(unparen(n)) != "" {
+		return
+	}
+	a.exposuresIn(n, sink, c)
+}
+
+func (a *fileAnalyzer) exposuresIn(n *node, sink string, c *fctx) {
+	if n == nil {
+		return
+	}
+	add := func(line int, kind string) {
+		for _, x := range a.f.exposures {
+			if x.Line == line && x.Kind == kind {
+				return
+			}
+		}
+		a.f.exposures = append(a.f.exposures, ExceptionExposure{Path: a.f.path, Line: line, Kind: kind, Sink: sink, Function: c.funcName()})
+	}
+	isExc := func(x *node) bool {
+		x = unparen(x)
+		return x != nil && x.kind == "identifier" && c.excVars[x.text(a.src)]
+	}
+	n.walk(func(x *node) bool {
+		switch x.kind {
+		case "call":
+			if n != x && a.sinkOf(x) != "" && sink == "return" {
+				return false
+			}
+			d := dotted(x.child("function"), a.src)
+			args := x.child("arguments")
+			var first *node
+			if args != nil {
+				first = args.firstNamed("")
+			}
+			switch {
+			case (d == "str" || d == "repr") && first != nil && isExc(first):
+				add(x.line, d)
+				return false
+			case strings.HasPrefix(a.qual(d), "traceback.format_"):
+				add(x.line, "traceback")
+				return false
+			case strings.HasSuffix(d, ".format") && args != nil:
+				for _, arg := range args.namedChildren() {
+					if isExc(arg) {
+						add(x.line, "format")
+					}
+				}
+			}
+		case "interpolation":
+			if isExc(x.child("expression")) {
+				add(x.line, "format")
+			}
+			return false
+		case "binary_operator":
+			if op := x.child("operator"); op != nil && op.text(a.src) == "%" {
+				r := unparen(x.child("right"))
+				if isExc(r) {
+					add(x.line, "format")
+				} else if r != nil && r.kind == "tuple" {
+					for _, it := range r.namedChildren() {
+						if isExc(it) {
+							add(x.line, "format")
+						}
+					}
+				}
+			}
+		}
+		return true
+	})
+}
+
+func (a *fileAnalyzer) doAwait(n *node, c *fctx) {
+	if c.fn == nil {
+		return
+	}
+	call := unparen(n.firstNamed(""))
+	if call == nil || call.kind != "call" {
+		return
+	}
+	fn := call.child("function")
+	if fn == nil || fn.kind != "attribute" {
+		return
+	}
+	m := fn.child("attribute").text(a.src)
+	if m != "json" && m != "body" {
+		return
+	}
+	obj := unparen(fn.child("object"))
+	if obj.kind != "identifier" {
+		return
+	}
+	name := obj.text(a.src)
+	for _, p := range c.fn.params {
+		if p.name == name && (lastSeg(p.annName) == "Request" || p.annName == "" && name == "request") {
+			c.fn.requestJSON = append(c.fn.requestJSON, n.line)
+			return
+		}
+	}
+}
+
+// credWords mark a condition as checking credentials.
+var credWords = []string{"user", "password", "passwd", "credential", "auth", "verify", "valid", "token", "login", "pwd", "secret", "key", "hash", "account"}
+
+func (a *fileAnalyzer) credCond(n *node) bool {
+	n = unparen(n)
+	if n == nil {
+		return false
+	}
+	switch n.kind {
+	case "not_operator":
+		return a.mentions(n.child("argument"), credWords)
+	case "boolean_operator":
+		return a.credCond(n.child("left")) || a.credCond(n.child("right"))
+	case "comparison_operator":
+		var ops []string
+		var operands []*node
+		for _, ch := range n.children {
+			if ch.named {
+				operands = append(operands, ch)
+			} else {
+				ops = append(ops, ch.text(a.src))
+			}
+		}
+		if len(ops) == 1 && len(operands) == 2 {
+			switch ops[0] {
+			case "is", "==":
+				r := unparen(operands[1])
+				if r.kind == "none" || r.kind == "false" {
+					return a.mentions(operands[0], credWords)
+				}
+			case "!=", "is not":
+				return a.mentionsCredential(operands[0]) || a.mentionsCredential(operands[1])
+			}
+		}
+	}
+	return false
+}
+
+func (a *fileAnalyzer) mentions(n *node, words []string) bool {
+	if n == nil {
+		return false
+	}
+	t := strings.ToLower(n.text(a.src))
+	for _, w := range words {
+		if strings.Contains(t, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *fileAnalyzer) doIf(n *node, c *fctx) {
+	if c.fn == nil || !a.credCond(n.child("condition")) {
+		return
+	}
+	body := n.child("consequence")
+	if body == nil {
+		return
+	}
+	body.walk(func(x *node) bool {
+		switch x.kind {
+		case "function_definition", "class_definition", "lambda":
+			return false
+		case "return_statement":
+			v := unparen(x.firstNamed(""))
+			if v != nil && v.kind == "call" {
+				e := a.b.build(v)
+				if st := statusOf(e.kwArg("status_code")); st == 401 || st == 403 {
+					return false
+				}
+				if lastSeg(e.fn.dot) == "RedirectResponse" {
+					return false
+				}
+			}
+			c.fn.failureReturns = append(c.fn.failureReturns, FailureReturn{Line: x.line, Value: clip(v.text(a.src), maxTextLen)})
+			return false
+		}
+		return true
+	})
+}

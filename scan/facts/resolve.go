@@ -1,0 +1,528 @@
+package facts
+
+import (
+	"strings"
+)
+
+// pyProject is the Python files of one project, by module name.
+type pyProject struct {
+	root    string
+	files   []*pyFile
+	modules map[string]*pyFile
+}
+
+func newPyProject(root string, files []*pyFile) *pyProject {
+	p := &pyProject{root: root, files: files, modules: map[string]*pyFile{}}
+	for _, f := range files {
+		if _, dup := p.modules[f.module]; !dup {
+			p.modules[f.module] = f
+		}
+	}
+	return p
+}
+
+// module finds a project module by name; a name that only matches the end
+// of one module (a src/ layout, a nested package) is accepted when unique.
+func (p *pyProject) module(name string) *pyFile {
+	if f, ok := p.modules[name]; ok {
+		return f
+	}
+	var found *pyFile
+	suffix := "." + name
+	for m, f := range p.modules {
+		if strings.HasSuffix(m, suffix) {
+			if found != nil {
+				return nil
+			}
+			found = f
+		}
+	}
+	return found
+}
+
+// symbol is what a qualified name points to in the project.
+type symbol struct {
+	kind string // module, const, func, class
+	f    *pyFile
+	name string
+	as   *assign
+	fn   *pyFunc
+	cls  *pyClass
+	rest []string // attributes after the symbol
+}
+
+// lookup resolves a dotted name (already qualified through imports) to a
+// project symbol, following re-exports. ok is false for names outside the
+// project.
+func (p *pyProject) lookup(qual string, depth int) (symbol, bool) {
+	if qual == "" || depth > 8 {
+		return symbol{}, false
+	}
+	parts := strings.Split(qual, ".")
+	for i := len(parts); i >= 1; i-- {
+		f := p.module(strings.Join(parts[:i], "."))
+		if f == nil {
+			continue
+		}
+		rest := parts[i:]
+		if len(rest) == 0 {
+			return symbol{kind: "module", f: f}, true
+		}
+		name := rest[0]
+		if fn := f.funcs[name]; fn != nil {
+			return symbol{kind: "func", f: f, name: name, fn: fn, rest: rest[1:]}, true
+		}
+		if cls := f.classes[name]; cls != nil {
+			return symbol{kind: "class", f: f, name: name, cls: cls, rest: rest[1:]}, true
+		}
+		if as := f.consts[name]; as != nil {
+			return symbol{kind: "const", f: f, name: name, as: as, rest: rest[1:]}, true
+		}
+		if t, ok := f.alias[name]; ok {
+			return p.lookup(strings.Join(append([]string{t}, rest[1:]...), "."), depth+1)
+		}
+		// A submodule imported as an attribute of its package.
+		if sub := p.module(f.module + "." + name); sub != nil && len(rest) > 1 {
+			continue
+		}
+		return symbol{}, false
+	}
+	return symbol{}, false
+}
+
+// canonical returns the identity of an object named by a qualified name:
+// module.name of where it is defined, following imports and re-exports.
+func (p *pyProject) canonical(qual string) string {
+	s, ok := p.lookup(qual, 0)
+	if !ok || s.kind == "module" {
+		return qual
+	}
+	id := s.f.module + "." + s.name
+	if len(s.rest) > 0 {
+		id += "." + strings.Join(s.rest, ".")
+	}
+	return id
+}
+
+// resolver turns exprs into Values within one project.
+type resolver struct {
+	p        *pyProject
+	settings map[*pyClass]bool
+}
+
+func newResolver(p *pyProject) *resolver {
+	r := &resolver{p: p, settings: map[*pyClass]bool{}}
+	for _, f := range p.files {
+		for _, c := range f.classes {
+			if c != nil && r.isSettings(c, 0) {
+				r.settings[c] = true
+			}
+		}
+	}
+	return r
+}
+
+func (r *resolver) isSettings(c *pyClass, depth int) bool {
+	if c == nil || depth > 6 {
+		return false
+	}
+	for _, b := range c.bases {
+		if b == nil || b.dot == "" {
+			continue
+		}
+		q := qualify(c.file, b.dot)
+		if lastSeg(q) == "BaseSettings" {
+			return true
+		}
+		if s, ok := r.p.lookup(q, 0); ok && s.kind == "class" && s.cls != c && r.isSettings(s.cls, depth+1) {
+			return true
+		}
+	}
+	return false
+}
+
+// classOf returns the project class a qualified name points to.
+func (r *resolver) classOf(f *pyFile, dot string) *pyClass {
+	if dot == "" {
+		return nil
+	}
+	if s, ok := r.p.lookup(qualify(f, dot), 0); ok && s.kind == "class" && len(s.rest) == 0 {
+		return s.cls
+	}
+	return nil
+}
+
+// settingsInstance returns the settings class whose instance e is:
+// `settings` (= Settings()), `get_settings()`, `Settings()`, `config.settings`.
+func (r *resolver) settingsInstance(e *expr, f *pyFile, depth int) (*pyClass, *pyFile) {
+	if e == nil || depth > 6 || e.local {
+		return nil, nil
+	}
+	switch e.kind {
+	case "call":
+		if e.fn == nil {
+			return nil, nil
+		}
+		q := qualify(f, e.fn.dot)
+		s, ok := r.p.lookup(q, 0)
+		if !ok || len(s.rest) > 0 {
+			return nil, nil
+		}
+		switch s.kind {
+		case "class":
+			if r.settings[s.cls] {
+				return s.cls, s.f
+			}
+		case "func":
+			if s.fn.returnsCall != nil {
+				return r.settingsInstance(s.fn.returnsCall, s.f, depth+1)
+			}
+		}
+	case "name", "attribute":
+		if e.dot == "" {
+			return nil, nil
+		}
+		s, ok := r.p.lookup(qualify(f, e.dot), 0)
+		if !ok || len(s.rest) > 0 || s.kind != "const" {
+			return nil, nil
+		}
+		return r.settingsInstance(s.as.e, s.f, depth+1)
+	}
+	return nil, nil
+}
+
+// field finds a settings field in the class or its project bases.
+func (r *resolver) field(c *pyClass, name string, depth int) (*classField, *pyClass) {
+	if c == nil || depth > 6 {
+		return nil, nil
+	}
+	for i := len(c.fields) - 1; i >= 0; i-- {
+		if c.fields[i].name == name {
+			return &c.fields[i], c
+		}
+	}
+	for _, b := range c.bases {
+		if b == nil {
+			continue
+		}
+		if bc := r.classOf(c.file, b.dot); bc != nil && bc != c {
+			if fl, owner := r.field(bc, name, depth+1); fl != nil {
+				return fl, owner
+			}
+		}
+	}
+	return nil, nil
+}
+
+// fieldDefault unwraps Field(default=...) / Field(x).
+func fieldDefault(e *expr) *expr {
+	if e == nil || e.kind != "call" || e.fn == nil || lastSeg(e.fn.dot) != "Field" {
+		return e
+	}
+	if d := e.kwArg("default"); d != nil {
+		return d
+	}
+	if len(e.args) > 0 && e.args[0] != nil && e.args[0].text != "..." {
+		return e.args[0]
+	}
+	return nil
+}
+
+// value resolves e for a fact. name is the argument or binding name, used
+// to mask values in secret-like places.
+func (r *resolver) value(e *expr, f *pyFile, name string) Value {
+	if e == nil {
+		return Value{Text: "", Line: 1, Type: "other", Source: "expr"}
+	}
+	v := r.resolve(e, f, 0)
+	if isSecretName(name) || (v.Qualname != "" && isSecretName(lastSeg(v.Qualname))) {
+		redact(&v)
+	}
+	return v
+}
+
+// redact masks every string of v.
+func redact(v *Value) {
+	changed := false
+	if s, ok := v.Value.(string); ok && s != "" {
+		v.Value = maskSecret(s)
+		changed = true
+	}
+	if s, ok := v.Default.(string); ok && s != "" {
+		v.Default = maskSecret(s)
+		changed = true
+	}
+	if v.Type == "str" && v.Source == "literal" || strings.ContainsAny(v.Text, `"'`) {
+		v.Text = maskQuoted(v.Text)
+		changed = true
+	}
+	if arr, ok := v.Value.([]any); ok {
+		for i, x := range arr {
+			if s, ok := x.(string); ok && s != "" {
+				arr[i] = maskSecret(s)
+				changed = true
+			}
+		}
+	}
+	for i := range v.Items {
+		redact(&v.Items[i])
+		changed = true
+	}
+	if changed {
+		v.Redacted = true
+	}
+}
+
+// maskQuoted masks the contents of quoted strings in source text.
+func maskQuoted(t string) string {
+	var b strings.Builder
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		if c != '"' && c != '\'' {
+			b.WriteByte(c)
+			continue
+		}
+		j := strings.IndexByte(t[i+1:], c)
+		if j < 0 {
+			b.WriteString(t[i:])
+			break
+		}
+		b.WriteByte(c)
+		b.WriteString(maskSecret(t[i+1 : i+1+j]))
+		b.WriteByte(c)
+		i += j + 1
+	}
+	return b.String()
+}
+
+func (r *resolver) resolve(e *expr, f *pyFile, depth int) Value {
+	v := Value{Text: e.text, Line: e.line, Type: e.kind, Source: "expr"}
+	if depth > 8 {
+		return v
+	}
+	switch e.kind {
+	case "str", "int", "float", "bool", "none":
+		v.Known, v.Value, v.Source, v.DefLine = true, e.lit, "literal", e.line
+	case "bytes":
+		v.Known, v.Source, v.DefLine = true, "literal", e.line
+		if s, ok := e.lit.(string); ok {
+			v.Value = s
+		}
+	case "list", "tuple", "set":
+		v.Source, v.DefLine = "literal", e.line
+		v.Known = true
+		vals := make([]any, 0, len(e.items))
+		v.Items = make([]Value, 0, len(e.items))
+		for _, it := range e.items {
+			if it == nil {
+				v.Known = false
+				continue
+			}
+			iv := r.resolve(it, f, depth+1)
+			v.Items = append(v.Items, iv)
+			if !iv.Known {
+				v.Known = false
+				if iv.Source == "env" && v.Source == "literal" {
+					v.Source = "expr"
+				}
+				continue
+			}
+			vals = append(vals, iv.Value)
+		}
+		if v.Known {
+			v.Value = vals
+		} else {
+			v.Value = nil
+		}
+	case "dict":
+		m := map[string]any{}
+		known := true
+		for i, k := range e.keys {
+			ks, ok := k.strLit()
+			if !ok {
+				known = false
+				break
+			}
+			iv := r.resolve(e.items[i], f, depth+1)
+			if !iv.Known {
+				known = false
+				break
+			}
+			m[ks] = iv.Value
+		}
+		if known {
+			v.Known, v.Value, v.Source, v.DefLine = true, m, "literal", e.line
+		}
+	case "name", "attribute":
+		r.resolveRef(e, f, depth, &v)
+	case "call":
+		if e.fn != nil && e.fn.dot != "" {
+			v.Qualname = qualify(f, e.fn.dot)
+		}
+		if r.envValue(e, f, depth, &v) {
+			return v
+		}
+		switch lastSeg(v.Qualname) {
+		case "str", "int", "bool", "float":
+			if len(e.args) == 1 && v.Qualname == lastSeg(v.Qualname) {
+				inner := r.resolve(e.args[0], f, depth+1)
+				if inner.Source == "env" {
+					v.Source, v.EnvVar, v.Default, v.DefaultLine = "env", inner.EnvVar, inner.Default, inner.DefaultLine
+				}
+			}
+		}
+	case "subscript":
+		if e.obj != nil && qualify(f, e.obj.dot) == "os.environ" {
+			v.Source = "env"
+			if s, ok := e.sub.strLit(); ok {
+				v.EnvVar = s
+			}
+		}
+	default:
+		if r.readsEnv(e, f) {
+			v.Source = "env"
+		}
+	}
+	if v.Source == "expr" && e.kind != "name" && e.kind != "attribute" && r.readsEnv(e, f) {
+		v.Source = "env"
+	}
+	return v
+}
+
+// readsEnv reports whether an environment variable is read anywhere in e.
+func (r *resolver) readsEnv(e *expr, f *pyFile) bool {
+	found := false
+	e.walk(func(x *expr) bool {
+		if found {
+			return false
+		}
+		switch x.kind {
+		case "call":
+			if n, d := envReadQ(x, func(s string) string { return qualify(f, s) }); n != "" || d != nil || r.isConfigCall(x, f) {
+				found = true
+			}
+			if x.fn != nil && strings.HasPrefix(qualify(f, x.fn.dot), "os.getenv") {
+				found = true
+			}
+		case "subscript":
+			if x.obj != nil && qualify(f, x.obj.dot) == "os.environ" {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// isConfigCall recognises config("NAME", default=...) where config is a
+// starlette.config.Config instance of the project.
+func (r *resolver) isConfigCall(e *expr, f *pyFile) bool {
+	if e == nil || e.fn == nil || e.fn.kind != "name" {
+		return false
+	}
+	s, ok := r.p.lookup(qualify(f, e.fn.dot), 0)
+	if !ok || s.kind != "const" || s.as.e == nil || s.as.e.kind != "call" || s.as.e.fn == nil {
+		return false
+	}
+	q := qualify(s.f, s.as.e.fn.dot)
+	return q == "starlette.config.Config" || q == "decouple.AutoConfig" || q == "decouple.Config"
+}
+
+func (r *resolver) envValue(e *expr, f *pyFile, depth int, v *Value) bool {
+	name, def := envReadQ(e, func(s string) string { return qualify(f, s) })
+	isEnv := name != "" || def != nil
+	if !isEnv && e.fn != nil {
+		switch qualify(f, e.fn.dot) {
+		case "os.getenv", "os.environ.get", "decouple.config":
+			isEnv = true
+		}
+	}
+	if !isEnv && r.isConfigCall(e, f) {
+		isEnv = true
+		name, _ = e.arg(0, "key").strLit()
+		def = e.kwArg("default")
+	}
+	if !isEnv {
+		return false
+	}
+	v.Source = "env"
+	v.EnvVar = name
+	if def != nil {
+		dv := r.resolve(def, f, depth+1)
+		if dv.Known {
+			v.Default, v.DefaultLine = dv.Value, def.line
+			if v.Default == nil {
+				v.DefaultLine = def.line
+			}
+		}
+	}
+	return true
+}
+
+// resolveRef resolves names and attributes: module constants, imported
+// constants, settings fields.
+func (r *resolver) resolveRef(e *expr, f *pyFile, depth int, v *Value) {
+	if e.local {
+		return
+	}
+	if e.kind == "attribute" && e.obj != nil {
+		if cls, cf := r.settingsInstance(e.obj, f, depth+1); cls != nil {
+			if fl, owner := r.field(cls, e.attr, 0); fl != nil {
+				v.Qualname = joinDot(qualify(f, e.obj.dot), e.attr)
+				d := fieldDefault(fl.value)
+				if d == nil {
+					v.Source = "settings"
+					return
+				}
+				of := owner.file
+				if of == nil {
+					of = cf
+				}
+				dv := r.resolve(d, of, depth+1)
+				v.Known, v.Value, v.Source = dv.Known, dv.Value, "settings"
+				if dv.Source == "env" {
+					v.Source = "env"
+					v.EnvVar, v.Default, v.DefaultLine = dv.EnvVar, dv.Default, dv.DefaultLine
+				}
+				if dv.Known {
+					v.Type = dv.Type
+				}
+				v.DefPath, v.DefLine = of.path, d.line
+				return
+			}
+		}
+	}
+	if e.dot == "" {
+		return
+	}
+	q := qualify(f, e.dot)
+	v.Qualname = q
+	s, ok := r.p.lookup(q, 0)
+	if !ok || s.kind != "const" || len(s.rest) > 0 || s.as.e == nil {
+		return
+	}
+	dv := r.resolve(s.as.e, s.f, depth+1)
+	v.Qualname = s.f.module + "." + s.name
+	v.Known, v.Value = dv.Known, dv.Value
+	if dv.Known {
+		v.Type = dv.Type
+	}
+	switch dv.Source {
+	case "literal":
+		if s.f == f {
+			v.Source = "const"
+		} else {
+			v.Source = "import"
+		}
+	default:
+		v.Source = dv.Source
+	}
+	v.EnvVar, v.Default, v.DefaultLine = dv.EnvVar, dv.Default, dv.DefaultLine
+	v.DefPath, v.DefLine = s.f.path, dv.DefLine
+	if v.DefLine == 0 {
+		v.DefLine = s.as.line
+	}
+	if dv.Known && len(dv.Items) > 0 {
+		v.Items = dv.Items
+	}
+}

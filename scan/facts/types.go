@@ -1,0 +1,439 @@
+package facts
+
+// SchemaVersion is the version of policies/facts.schema.json these types
+// marshal to.
+const SchemaVersion = 1
+
+// Facts is everything extracted from one tree, as policies see it in
+// `input`. It marshals to JSON matching policies/facts.schema.json, whose
+// descriptions document every field.
+type Facts struct {
+	Version               int                   `json:"version"`
+	Projects              []Project             `json:"projects"`
+	Files                 []FileInfo            `json:"files"`
+	Apps                  []App                 `json:"apps"`
+	UnattachedRoutes      []Route               `json:"unattached_routes"`
+	Routers               []Router              `json:"routers"`
+	SecuritySchemes       []SecurityScheme      `json:"security_schemes"`
+	AuthDependencies      []AuthDependency      `json:"auth_dependencies"`
+	Calls                 []Call                `json:"calls"`
+	AttributeAssignments  []AttributeAssignment `json:"attribute_assignments"`
+	Settings              []SettingsField       `json:"settings"`
+	SecretLiterals        []SecretLiteral       `json:"secret_literals"`
+	Comparisons           []Comparison          `json:"comparisons"`
+	Imports               []Import              `json:"imports"`
+	ExceptionExposures    []ExceptionExposure   `json:"exception_exposures"`
+	ResponseHeaders       []Header              `json:"response_headers"`
+	Env                   []EnvEntry            `json:"env"`
+	Dockerfile            []DockerfileEntry     `json:"dockerfile"`
+	Compose               []ComposeEntry        `json:"compose"`
+	Procfile              []ProcfileEntry       `json:"procfile"`
+	Nginx                 []NginxDirective      `json:"nginx"`
+	Requirements          []Requirement         `json:"requirements"`
+	PyprojectDependencies []PyprojectDependency `json:"pyproject_dependencies"`
+	Lockfiles             []Lockfile            `json:"lockfiles"`
+	Skipped               []Skipped             `json:"skipped"`
+}
+
+// Project is a folder holding a project marker.
+type Project struct {
+	Root    string   `json:"root"`
+	Markers []string `json:"markers"`
+}
+
+// FileInfo is one file facts were read from.
+type FileInfo struct {
+	Path     string `json:"path"`
+	Kind     string `json:"kind"`
+	Project  string `json:"project"`
+	Tracked  bool   `json:"tracked"`
+	Test     bool   `json:"test"`
+	Template bool   `json:"template"`
+}
+
+// Value is a Python expression and what it resolves to.
+type Value struct {
+	Text        string  `json:"text"`
+	Line        int     `json:"line"`
+	Known       bool    `json:"known"`
+	Value       any     `json:"value"`
+	Type        string  `json:"type"`
+	Source      string  `json:"source"`
+	DefPath     string  `json:"def_path,omitempty"`
+	DefLine     int     `json:"def_line,omitempty"`
+	Qualname    string  `json:"qualname,omitempty"`
+	EnvVar      string  `json:"env_var,omitempty"`
+	Default     any     `json:"default,omitempty"`
+	DefaultLine int     `json:"default_line,omitempty"`
+	Items       []Value `json:"items,omitempty"`
+	Redacted    bool    `json:"redacted,omitempty"`
+}
+
+// Dependency is one Depends(...) or Security(...) that applies to a route or app.
+type Dependency struct {
+	Name     string `json:"name"`
+	Qualname string `json:"qualname"`
+	Kind     string `json:"kind"`
+	Path     string `json:"path"`
+	Line     int    `json:"line"`
+	Level    string `json:"level"`
+	Auth     bool   `json:"auth"`
+	Param    string `json:"param,omitempty"`
+}
+
+// Header is a response header written in Python code.
+type Header struct {
+	Name     string `json:"name"`
+	Value    string `json:"value"`
+	Known    bool   `json:"known"`
+	Path     string `json:"path"`
+	Line     int    `json:"line"`
+	Function string `json:"function"`
+	Class    string `json:"class"`
+}
+
+// Middleware is a middleware added to an app.
+type Middleware struct {
+	Class      string           `json:"class"`
+	Qualname   string           `json:"qualname"`
+	Path       string           `json:"path"`
+	Line       int              `json:"line"`
+	Via        string           `json:"via"`
+	Args       map[string]Value `json:"args"`
+	Positional []Value          `json:"positional"`
+	HeadersSet []Header         `json:"headers_set"`
+}
+
+// HTTPMiddleware is an @app.middleware("http") function.
+type HTTPMiddleware struct {
+	Function   string   `json:"function"`
+	Path       string   `json:"path"`
+	Line       int      `json:"line"`
+	HeadersSet []Header `json:"headers_set"`
+}
+
+// Param is a route handler parameter.
+type Param struct {
+	Name       string `json:"name"`
+	Line       int    `json:"line"`
+	Kind       string `json:"kind"`
+	Explicit   bool   `json:"explicit"`
+	Annotation string `json:"annotation"`
+}
+
+// FailureReturn is a return statement that lets failed authentication through.
+type FailureReturn struct {
+	Line  int    `json:"line"`
+	Value string `json:"value"`
+}
+
+// Route is one path operation.
+type Route struct {
+	Path             string          `json:"path"`
+	Line             int             `json:"line"`
+	DecoratorLine    int             `json:"decorator_line"`
+	URL              string          `json:"url"`
+	Methods          []string        `json:"methods"`
+	Handler          string          `json:"handler"`
+	Async            bool            `json:"async"`
+	Router           string          `json:"router"`
+	RouterPath       string          `json:"router_path"`
+	RouterLine       int             `json:"router_line"`
+	Dependencies     []Dependency    `json:"dependencies"`
+	Auth             bool            `json:"auth"`
+	Params           []Param         `json:"params"`
+	RequestJSONLines []int           `json:"request_json_lines"`
+	TokenURL         bool            `json:"token_url"`
+	PasswordForm     bool            `json:"password_form"`
+	FailureReturns   []FailureReturn `json:"failure_returns"`
+}
+
+// AppRouter is a router included by an app.
+type AppRouter struct {
+	Var         string `json:"var"`
+	Path        string `json:"path"`
+	Line        int    `json:"line"`
+	Prefix      string `json:"prefix"`
+	IncludePath string `json:"include_path"`
+	IncludeLine int    `json:"include_line"`
+}
+
+// DocsState says whether one docs URL is served.
+type DocsState struct {
+	State string `json:"state"`
+	Path  string `json:"path"`
+	Line  int    `json:"line"`
+}
+
+// Docs groups the three docs URLs of an app.
+type Docs struct {
+	DocsURL    DocsState `json:"docs_url"`
+	RedocURL   DocsState `json:"redoc_url"`
+	OpenAPIURL DocsState `json:"openapi_url"`
+}
+
+// TLS summarises how an app's traffic is protected.
+type TLS struct {
+	HTTPSRedirect bool `json:"https_redirect"`
+	HSTS          bool `json:"hsts"`
+	ServerTLS     bool `json:"server_tls"`
+	ProxyTLS      bool `json:"proxy_tls"`
+}
+
+// App is one FastAPI or Starlette application.
+type App struct {
+	Path            string                `json:"path"`
+	Line            int                   `json:"line"`
+	Project         string                `json:"project"`
+	Framework       string                `json:"framework"`
+	Var             string                `json:"var"`
+	Module          string                `json:"module"`
+	Args            map[string]Value      `json:"args"`
+	Positional      []Value               `json:"positional"`
+	Attributes      []AttributeAssignment `json:"attributes"`
+	Docs            Docs                  `json:"docs"`
+	Dependencies    []Dependency          `json:"dependencies"`
+	Middleware      []Middleware          `json:"middleware"`
+	HTTPMiddleware  []HTTPMiddleware      `json:"http_middleware"`
+	Routes          []Route               `json:"routes"`
+	Routers         []AppRouter           `json:"routers"`
+	ResponseHeaders []Header              `json:"response_headers"`
+	HasAuth         bool                  `json:"has_auth"`
+	PasswordForm    bool                  `json:"password_form"`
+	RateLimiter     bool                  `json:"rate_limiter"`
+	TLS             TLS                   `json:"tls"`
+}
+
+// Router is an APIRouter(...) construction.
+type Router struct {
+	Path         string       `json:"path"`
+	Line         int          `json:"line"`
+	Var          string       `json:"var"`
+	Module       string       `json:"module"`
+	Prefix       string       `json:"prefix"`
+	Dependencies []Dependency `json:"dependencies"`
+	Included     bool         `json:"included"`
+}
+
+// SecurityScheme is an instance of a fastapi.security class.
+type SecurityScheme struct {
+	Path     string           `json:"path"`
+	Line     int              `json:"line"`
+	Var      string           `json:"var"`
+	Class    string           `json:"class"`
+	Args     map[string]Value `json:"args"`
+	TokenURL string           `json:"token_url"`
+}
+
+// AuthDependency is a dependency function that authenticates.
+type AuthDependency struct {
+	Function         string          `json:"function"`
+	Qualname         string          `json:"qualname"`
+	Path             string          `json:"path"`
+	Line             int             `json:"line"`
+	Reasons          []string        `json:"reasons"`
+	Schemes          []string        `json:"schemes"`
+	Raises           []int           `json:"raises"`
+	ReturnsOnFailure []FailureReturn `json:"returns_on_failure"`
+}
+
+// Call is a call of interest.
+type Call struct {
+	Path          string           `json:"path"`
+	Line          int              `json:"line"`
+	Callee        string           `json:"callee"`
+	Method        string           `json:"method"`
+	Function      string           `json:"function"`
+	Args          map[string]Value `json:"args"`
+	Positional    []Value          `json:"positional"`
+	SQLBuiltWith  string           `json:"sql_built_with"`
+	SQLLine       int              `json:"sql_line,omitempty"`
+	CredentialArg bool             `json:"credential_arg"`
+}
+
+// AttributeAssignment is `x.attr = value`.
+type AttributeAssignment struct {
+	Path     string `json:"path"`
+	Line     int    `json:"line"`
+	Target   string `json:"target"`
+	Attr     string `json:"attr"`
+	Value    Value  `json:"value"`
+	Function string `json:"function"`
+}
+
+// SettingsField is a field of a pydantic settings class.
+type SettingsField struct {
+	Path       string `json:"path"`
+	Line       int    `json:"line"`
+	Class      string `json:"class"`
+	Field      string `json:"field"`
+	Annotation string `json:"annotation"`
+	HasDefault bool   `json:"has_default"`
+	Value      Value  `json:"value"`
+}
+
+// SecretLiteral is a string literal bound to a secret-like name.
+type SecretLiteral struct {
+	Path        string `json:"path"`
+	Line        int    `json:"line"`
+	Name        string `json:"name"`
+	Kind        string `json:"kind"`
+	Masked      string `json:"masked"`
+	Length      int    `json:"length"`
+	Placeholder bool   `json:"placeholder"`
+	Empty       bool   `json:"empty"`
+}
+
+// Comparison is an ==/!= comparison involving a credential.
+type Comparison struct {
+	Path        string `json:"path"`
+	Line        int    `json:"line"`
+	Op          string `json:"op"`
+	Left        string `json:"left"`
+	Right       string `json:"right"`
+	Credential  bool   `json:"credential"`
+	LiteralSide bool   `json:"literal_side"`
+	ConstSide   bool   `json:"const_side"`
+	Function    string `json:"function"`
+}
+
+// Import is one import statement.
+type Import struct {
+	Path   string   `json:"path"`
+	Line   int      `json:"line"`
+	Module string   `json:"module"`
+	Names  []string `json:"names"`
+	Level  int      `json:"level"`
+}
+
+// ExceptionExposure is exception detail sent to a client.
+type ExceptionExposure struct {
+	Path     string `json:"path"`
+	Line     int    `json:"line"`
+	Kind     string `json:"kind"`
+	Sink     string `json:"sink"`
+	Function string `json:"function"`
+}
+
+// EnvEntry is a KEY=value line of a dotenv file.
+type EnvEntry struct {
+	Path     string `json:"path"`
+	Line     int    `json:"line"`
+	Project  string `json:"project"`
+	Key      string `json:"key"`
+	Value    string `json:"value"`
+	Redacted bool   `json:"redacted"`
+}
+
+// DockerfileEntry is a Dockerfile instruction (one per variable for ENV/ARG).
+type DockerfileEntry struct {
+	Path        string   `json:"path"`
+	Line        int      `json:"line"`
+	Project     string   `json:"project"`
+	Instruction string   `json:"instruction"`
+	Args        []string `json:"args"`
+	Form        string   `json:"form"`
+	Key         string   `json:"key"`
+	Value       string   `json:"value"`
+	Redacted    bool     `json:"redacted"`
+}
+
+// ComposeEntry is an environment variable or command of a compose service.
+type ComposeEntry struct {
+	Path     string   `json:"path"`
+	Line     int      `json:"line"`
+	Project  string   `json:"project"`
+	Service  string   `json:"service"`
+	Key      string   `json:"key"`
+	Name     string   `json:"name"`
+	Value    string   `json:"value"`
+	Args     []string `json:"args"`
+	Redacted bool     `json:"redacted"`
+}
+
+// ProcfileEntry is a Procfile process line.
+type ProcfileEntry struct {
+	Path    string   `json:"path"`
+	Line    int      `json:"line"`
+	Project string   `json:"project"`
+	Process string   `json:"process"`
+	Command string   `json:"command"`
+	Args    []string `json:"args"`
+}
+
+// NginxDirective is one nginx directive.
+type NginxDirective struct {
+	Path      string   `json:"path"`
+	Line      int      `json:"line"`
+	Project   string   `json:"project"`
+	Directive string   `json:"directive"`
+	Args      []string `json:"args"`
+	Context   string   `json:"context"`
+}
+
+// Requirement is one requirement line of a requirements file.
+type Requirement struct {
+	Path    string `json:"path"`
+	Line    int    `json:"line"`
+	Project string `json:"project"`
+	Name    string `json:"name"`
+	Spec    string `json:"spec"`
+	Pinned  bool   `json:"pinned"`
+	Hashed  bool   `json:"hashed"`
+}
+
+// PyprojectDependency is a dependency declared in pyproject.toml.
+type PyprojectDependency struct {
+	Path    string `json:"path"`
+	Line    int    `json:"line"`
+	Project string `json:"project"`
+	Section string `json:"section"`
+	Name    string `json:"name"`
+	Spec    string `json:"spec"`
+	Pinned  bool   `json:"pinned"`
+}
+
+// Lockfile is a dependency lock file.
+type Lockfile struct {
+	Path    string `json:"path"`
+	Project string `json:"project"`
+	Kind    string `json:"kind"`
+}
+
+// Skipped is a file that could not be read or parsed.
+type Skipped struct {
+	Path   string `json:"path"`
+	Line   int    `json:"line"`
+	Reason string `json:"reason"`
+}
+
+// newFacts returns empty facts whose slices are all non-nil.
+func newFacts() *Facts {
+	return &Facts{
+		Version:               SchemaVersion,
+		Projects:              []Project{},
+		Files:                 []FileInfo{},
+		Apps:                  []App{},
+		UnattachedRoutes:      []Route{},
+		Routers:               []Router{},
+		SecuritySchemes:       []SecurityScheme{},
+		AuthDependencies:      []AuthDependency{},
+		Calls:                 []Call{},
+		AttributeAssignments:  []AttributeAssignment{},
+		Settings:              []SettingsField{},
+		SecretLiterals:        []SecretLiteral{},
+		Comparisons:           []Comparison{},
+		Imports:               []Import{},
+		ExceptionExposures:    []ExceptionExposure{},
+		ResponseHeaders:       []Header{},
+		Env:                   []EnvEntry{},
+		Dockerfile:            []DockerfileEntry{},
+		Compose:               []ComposeEntry{},
+		Procfile:              []ProcfileEntry{},
+		Nginx:                 []NginxDirective{},
+		Requirements:          []Requirement{},
+		PyprojectDependencies: []PyprojectDependency{},
+		Lockfiles:             []Lockfile{},
+		Skipped:               []Skipped{},
+	}
+}
