@@ -140,7 +140,7 @@ func Publish(ctx context.Context, rep *scan.Report, opts Options) (*Outcome, err
 	}
 	p := &publisher{opts: opts, rep: rep, out: &Outcome{}, tokenEnv: orDefault(opts.TokenEnv, DefaultTokenEnv)}
 	p.token = strings.TrimSpace(opts.Env(p.tokenEnv))
-	p.prefix = repoPrefix(ctx, opts.Root)
+	p.prefix = RepoPrefix(ctx, opts.Root)
 
 	gctx, err := ContextFromEnv(opts.Env)
 	if err != nil {
@@ -154,7 +154,9 @@ func Publish(ctx context.Context, rep *scan.Report, opts Options) (*Outcome, err
 	p.annotate()
 
 	var inline *inlinePlan
-	if p.ctx != nil && p.ctx.IsPullRequest() && !opts.NoComment || p.ctx != nil && opts.UploadSARIF {
+	wantPR := p.ctx != nil && p.ctx.IsPullRequest() && !opts.NoComment
+	wantSARIF := p.ctx != nil && opts.UploadSARIF
+	if wantPR || wantSARIF {
 		if p.token == "" {
 			p.out.warn("github: no token in %s: nothing posted to the pull request or code scanning; the findings are in the workflow annotations and the step summary", p.tokenEnv)
 		} else if err := p.connect(); err != nil {
@@ -162,10 +164,10 @@ func Publish(ctx context.Context, rep *scan.Report, opts Options) (*Outcome, err
 		} else {
 			bctx, cancel := context.WithTimeout(ctx, opts.Budget)
 			defer cancel()
-			if p.ctx.IsPullRequest() && !opts.NoComment {
+			if wantPR {
 				inline = p.pullRequest(bctx)
 			}
-			if opts.UploadSARIF {
+			if wantSARIF {
 				p.uploadSARIF(bctx)
 			}
 		}
@@ -246,8 +248,10 @@ func (p *publisher) stepSummary(inline *inlinePlan) {
 	p.out.StepSummary = true
 }
 
-// repoPrefix is root's path inside its git repository ("" at the top).
-func repoPrefix(ctx context.Context, root string) string {
+// RepoPrefix is root's path inside its git repository, such as "services/api",
+// or "" at the top or outside git: what report.Options.PathPrefix needs so
+// that SARIF, annotations and links name repository paths.
+func RepoPrefix(ctx context.Context, root string) string {
 	if root == "" {
 		return ""
 	}

@@ -736,3 +736,26 @@ func TestPublishReviewRefusedLine(t *testing.T) {
 		t.Errorf("%d review posts, want 2 (refused, then without the line)", n)
 	}
 }
+
+// A scan of a subfolder has paths relative to it; GitHub wants repository paths.
+func TestPublishSubfolder(t *testing.T) {
+	dir, base, head := prRepo(t)
+	if got := RepoPrefix(context.Background(), filepath.Join(dir, "app")); got != "app" {
+		t.Fatalf("RepoPrefix = %q, want app", got)
+	}
+	api := newFakeAPI(t, testToken)
+	rep := buildReport(t, filepath.Join(dir, "app"), fakeScanner{name: scan.ScannerSecrets, findings: []scan.Finding{secretFinding("config.py", 3)}})
+	out, _, annotations, _ := publish(t, rep, prEnv(api, eventFile(t, base, head)), Options{})
+	if out.Inline != 1 {
+		t.Fatalf("outcome = %+v", out)
+	}
+	if rc := api.reviewComments(); rc[0].Path != "app/config.py" {
+		t.Errorf("review comment on %q, want app/config.py", rc[0].Path)
+	}
+	if !strings.Contains(annotations, "file=app/config.py,line=3") {
+		t.Errorf("annotations = %q", annotations)
+	}
+	if body := api.issueComments()[0].Body; !strings.Contains(body, "/blob/"+head+"/app/config.py#L3") {
+		t.Errorf("summary links:\n%s", body)
+	}
+}
