@@ -155,7 +155,13 @@ func md(s string) string {
 		switch r {
 		case '\n', '\r', '\t':
 			b.WriteByte(' ')
-		case '\\', '`', '*', '_', '{', '}', '[', ']', '(', ')', '#', '+', '!', '|', '<', '>', '~', '@', '&':
+		case '<':
+			b.WriteString("&lt;")
+		case '>':
+			b.WriteString("&gt;")
+		case '&':
+			b.WriteString("&amp;")
+		case '\\', '`', '*', '_', '{', '}', '[', ']', '(', ')', '#', '+', '!', '|', '~', '@':
 			b.WriteByte('\\')
 			b.WriteRune(r)
 		default:
