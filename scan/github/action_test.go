@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -212,12 +213,15 @@ func TestActionSteps(t *testing.T) {
 	tests := []struct {
 		name     string
 		forbid   bool // the token cannot write comments (a fork's token)
+		clean    bool // the pull request adds no secret
 		with     map[string]string
 		wantCode int
 	}{
 		{name: "pull request", with: map[string]string{"scanners": "secrets"}, wantCode: 1},
 		{name: "read-only token", forbid: true, with: map[string]string{"scanners": "secrets"}, wantCode: 1},
 		{name: "comment off", with: map[string]string{"scanners": "secrets", "comment": "false", "sarif-file": "out/pg.sarif"}, wantCode: 1},
+		{name: "SARIF upload", with: map[string]string{"scanners": "secrets", "upload-sarif": "true"}, wantCode: 1},
+		{name: "clean pull request", clean: true, with: map[string]string{"scanners": "secrets"}, wantCode: 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -227,7 +231,11 @@ func TestActionSteps(t *testing.T) {
 			git(t, dir, "add", ".")
 			git(t, dir, "commit", "-q", "-m", "base")
 			base := git(t, dir, "rev-parse", "HEAD")
-			writeFile(t, dir, "app/settings.py", "import os\nDEBUG = False\naws_access_key_id = \""+canary+"\"\n")
+			added := "aws_access_key_id = \"" + canary + "\"\n"
+			if tt.clean {
+				added = "aws_region = \"eu-west-1\"\n"
+			}
+			writeFile(t, dir, "app/settings.py", "import os\nDEBUG = False\n"+added)
 			git(t, dir, "commit", "-q", "-am", "add key")
 			head := git(t, dir, "rev-parse", "HEAD")
 
@@ -264,17 +272,24 @@ func TestActionSteps(t *testing.T) {
 			if sarif == "" {
 				sarif = a.Inputs["sarif-file"].Default
 			}
-			if out["verdict"] != "fail" || out["blocking"] != "1" || out["findings"] != "1" || out["sarif-file"] != sarif {
-				t.Errorf("outputs = %q", out)
+			want := map[string]string{"verdict": "fail", "findings": "1", "blocking": "1", "sarif-file": sarif}
+			if tt.clean {
+				want = map[string]string{"verdict": "pass", "findings": "0", "blocking": "0", "sarif-file": sarif}
+			}
+			if !reflect.DeepEqual(out, want) {
+				t.Errorf("outputs = %q, want %q", out, want)
 			}
 			doc, err := os.ReadFile(filepath.Join(dir, sarif))
 			if err != nil || !json.Valid(doc) || bytes.Contains(doc, []byte(canary)) {
 				t.Errorf("SARIF %s: err %v, valid %v, canary %v", sarif, err, json.Valid(doc), bytes.Contains(doc, []byte(canary)))
 			}
-			if !strings.Contains(stdout, "::error file=app/settings.py,line=3") {
+			verdictLine := "pipeguard failed"
+			if tt.clean {
+				verdictLine = "pipeguard passed"
+			} else if !strings.Contains(stdout, "::error file=app/settings.py,line=3") {
 				t.Errorf("no annotation on stdout:\n%s", stdout)
 			}
-			if summary, _ := os.ReadFile(env["GITHUB_STEP_SUMMARY"]); !bytes.Contains(summary, []byte("pipeguard failed")) {
+			if summary, _ := os.ReadFile(env["GITHUB_STEP_SUMMARY"]); !bytes.Contains(summary, []byte(verdictLine)) {
 				t.Errorf("step summary = %q", summary)
 			}
 			for _, s := range []string{stdout, stderr} {
@@ -294,6 +309,10 @@ func TestActionSteps(t *testing.T) {
 				if !strings.Contains(stderr, "pull-requests: write") {
 					t.Errorf("no warning naming the permission:\n%s", stderr)
 				}
+			case tt.clean:
+				if len(comments) != 1 || len(reviews) != 0 || !strings.Contains(api.issueComments()[0].Body, "No findings") {
+					t.Errorf("%d comments, %d reviews; want 1 summary saying no findings and no review", len(comments), len(reviews))
+				}
 			default:
 				if len(comments) != 1 || len(reviews) != 1 {
 					t.Fatalf("%d comments, %d reviews; want 1 and 1\nstderr:\n%s", len(comments), len(reviews), stderr)
@@ -305,6 +324,9 @@ func TestActionSteps(t *testing.T) {
 				if strings.Contains(stderr, "warning") {
 					t.Errorf("warnings:\n%s", stderr)
 				}
+			}
+			if sarifs := api.calls("POST", `/code-scanning/sarifs$`); len(sarifs) != map[bool]int{true: 1}[tt.with["upload-sarif"] == "true"] {
+				t.Errorf("%d SARIF uploads", len(sarifs))
 			}
 			for _, r := range api.allRequests() {
 				if r.Auth != "Bearer "+testToken {
