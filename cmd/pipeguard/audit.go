@@ -1,0 +1,306 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/mattn/go-isatty"
+	"github.com/spf13/cobra"
+
+	"github.com/pipeguard/pipeguard/scan"
+	"github.com/pipeguard/pipeguard/scan/audit"
+)
+
+// auditOptions are the audit command's flags.
+type auditOptions struct {
+	audit audit.Options
+
+	org        string
+	filter     audit.OrgFilter
+	repos      []string
+	reposFile  string
+	apiURL     string
+	tokenEnv   string
+	shard      string
+	scanners   string
+	verbose    bool
+	noProgress bool
+	issues     auditIssueFlags
+}
+
+// auditIssueFlags are the flags of --open-issues, shared by audit and audit merge.
+type auditIssueFlags struct {
+	open      bool
+	repo      string
+	reportURL string
+}
+
+func (f *auditIssueFlags) register(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.BoolVar(&f.open, "open-issues", false, "keep one tracking issue (label "+audit.IssueLabel+") per repository with blocking findings; close it when clean")
+	fl.StringVar(&f.repo, "issues-repo", "", "put every tracking issue in `OWNER/NAME` instead of each audited repository")
+	fl.StringVar(&f.reportURL, "report-url", "", "link tracking issues to this `URL` (e.g. the workflow run)")
+}
+
+func newAuditCmd() *cobra.Command {
+	o := &auditOptions{}
+	cmd := &cobra.Command{
+		Use:   "audit",
+		Short: "Audit many repositories: full history secrets, dependencies and config, with reports over time",
+		Long: `Audit many repositories: each is cloned with its full history into a work
+folder (removed afterwards) and scanned in full (secrets in all of history,
+dependencies and configuration in the tree) with its own .pipeguard.yaml.
+
+Repositories come from --org (the GitHub API; archived repositories, forks
+and empty ones are left out unless asked), --repo OWNER/NAME and
+--repos-file (one OWNER/NAME, clone URL, file:// URL or local path per line,
+# for comments).
+
+The token is read from the environment (--token-env, default GITHUB_TOKEN)
+and reaches git only through its credential environment, for the GitHub
+server's host only: never in a URL, an argument or a log.
+
+With --state FILE the next run scans only the history that is new since the
+last one, and reports what is new, fixed and still open. A secret found in
+history stays open until a full-history scan (after a force-push, or with
+--full) no longer finds it or it is suppressed.
+
+--shard I/N audits a stable share of the repositories, for a workflow
+matrix; 'pipeguard audit merge' combines the shards' reports.
+
+Reports go to --out: audit.json, audit.md and audit.html.
+
+Exit codes: 0 pass, 1 some repository has blocking findings, 2 some
+repository could not be fully audited, 3 usage or configuration error.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runAudit(cmd, o) },
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.org, "org", "", "audit the repositories of GitHub organization `ORG`")
+	f.StringArrayVar(&o.filter.Topics, "topic", nil, "with --org, only repositories with this `TOPIC` (repeatable: all must match)")
+	f.StringArrayVar(&o.filter.Include, "include", nil, "with --org, only repositories whose NAME or OWNER/NAME matches `GLOB` (repeatable)")
+	f.StringArrayVar(&o.filter.Exclude, "exclude", nil, "with --org, leave out repositories whose NAME or OWNER/NAME matches `GLOB` (repeatable)")
+	f.BoolVar(&o.filter.IncludeArchived, "include-archived", false, "with --org, audit archived repositories too")
+	f.BoolVar(&o.filter.IncludeForks, "include-forks", false, "with --org, audit forks too")
+	f.BoolVar(&o.filter.IncludeEmpty, "include-empty", false, "with --org, audit repositories the API reports as empty too")
+	f.StringArrayVar(&o.repos, "repo", nil, "audit `OWNER/NAME` (or a clone URL or a local path; repeatable)")
+	f.StringVar(&o.reposFile, "repos-file", "", "audit the repositories listed in `FILE`, one per line")
+	f.StringVar(&o.apiURL, "github-url", "", "GitHub API `URL` (default $GITHUB_API_URL or "+audit.DefaultAPIURL+")")
+	f.StringVar(&o.audit.ServerURL, "server-url", "", "GitHub server `URL` that OWNER/NAME is cloned from (default $GITHUB_SERVER_URL or "+audit.DefaultServerURL+")")
+	f.StringVar(&o.tokenEnv, "token-env", "GITHUB_TOKEN", "environment `VARIABLE` that holds the GitHub token")
+	f.IntVarP(&o.audit.Jobs, "jobs", "j", 2, "audit `N` repositories at once")
+	f.DurationVar(&o.audit.Timeout, "timeout", audit.DefaultTimeout, "give up on one repository after `DURATION`")
+	f.StringVar(&o.audit.State, "state", "", "remember commits and findings in `FILE` between runs (incremental audits)")
+	f.BoolVar(&o.audit.Full, "full", false, "scan whole histories even when the state knows what was scanned")
+	f.StringVarP(&o.audit.Out, "out", "o", "pipeguard-audit", "write audit.json, audit.md and audit.html to `DIR`")
+	f.StringVar(&o.audit.WorkDir, "work-dir", "", "clone into `DIR` (default the system's temporary folder)")
+	f.StringVar(&o.shard, "shard", "", "audit only shard `I/N` of the repositories (1 <= I <= N)")
+	f.StringVar(&o.scanners, "scanners", "", "comma-separated scanners to run: secrets,deps,config (default all)")
+	f.StringVar(&o.audit.Scan.GoVulnDB, "go-vulndb", "", "Go vulnerability database `URL|PATH` (default https://vuln.go.dev)")
+	f.StringVar(&o.audit.Scan.OSVDB, "osv-db", "", "offline OSV database `PATH` for Python")
+	f.BoolVar(&o.audit.Scan.Online, "online", true, "query the OSV API for Python advisories when no --osv-db is given")
+	f.StringArrayVar(&o.audit.Scan.PolicyDirs, "policy", nil, "add Rego policies from `DIR` (repeatable)")
+	f.StringVar(&o.audit.Scan.FailOn, "fail-on", "", "severity at and above which findings block: critical, high, medium, low, info")
+	f.BoolVar(&o.noProgress, "no-progress", false, "print one line per repository even on a terminal")
+	f.BoolVarP(&o.verbose, "verbose", "v", false, "log progress to stderr")
+	o.issues.register(cmd)
+	cmd.AddCommand(newAuditMergeCmd())
+	return cmd
+}
+
+func runAudit(cmd *cobra.Command, o *auditOptions) error {
+	ctx := cmd.Context()
+	stderr := cmd.ErrOrStderr()
+	opts := o.audit
+	opts.Scan.Version = toolVersion()
+	if opts.ServerURL == "" {
+		opts.ServerURL = auditEnv("GITHUB_SERVER_URL", audit.DefaultServerURL)
+	}
+	apiURL := o.apiURL
+	if apiURL == "" {
+		apiURL = auditEnv("GITHUB_API_URL", audit.DefaultAPIURL)
+	}
+	opts.Token = strings.TrimSpace(os.Getenv(o.tokenEnv))
+	if o.scanners != "" {
+		opts.Scan.Scanners = strings.Split(o.scanners, ",")
+	}
+	if o.shard != "" {
+		sh, err := audit.ParseShard(o.shard)
+		if err != nil {
+			return usageErr(err)
+		}
+		opts.Shard = sh
+	}
+	if opts.Jobs < 1 {
+		return usageErr(fmt.Errorf("--jobs must be at least 1"))
+	}
+	if err := o.filter.Check(); err != nil {
+		return usageErr(err)
+	}
+	if o.org == "" && len(o.repos) == 0 && o.reposFile == "" {
+		return usageErr(fmt.Errorf("nothing to audit: give --org, --repo or --repos-file"))
+	}
+	if o.verbose {
+		opts.Log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+
+	for _, r := range o.repos {
+		t, err := audit.ParseSpec(r, opts.ServerURL, "")
+		if err != nil {
+			return usageErr(fmt.Errorf("--repo: %w", err))
+		}
+		opts.Targets = append(opts.Targets, t)
+	}
+	if o.reposFile != "" {
+		ts, err := audit.ReadReposFile(o.reposFile, opts.ServerURL)
+		if err != nil {
+			return usageErr(err)
+		}
+		opts.Targets = append(opts.Targets, ts...)
+	}
+	var skipped []audit.Skip
+	if o.org != "" || o.issues.open {
+		client, err := audit.NewClient(apiURL, opts.Token, nil)
+		if err != nil {
+			return usageErr(err)
+		}
+		if o.org != "" {
+			ts, sk, err := audit.ListOrg(ctx, client, o.org, opts.ServerURL, o.filter)
+			if err != nil {
+				return &exitError{code: scan.ExitIncomplete, err: auditScrub(err, opts.Token)}
+			}
+			opts.Targets = append(opts.Targets, ts...)
+			skipped = sk
+		}
+	}
+	if !o.noProgress && !o.verbose {
+		opts.Progress = audit.NewProgress(stderr, auditIsTerminal(stderr))
+	}
+
+	a, err := audit.Run(ctx, opts)
+	if err != nil {
+		if scan.IsConfigError(err) {
+			return usageErr(err)
+		}
+		return &exitError{code: scan.ExitIncomplete, err: err}
+	}
+	if len(skipped) > 0 {
+		a.Skipped = skipped
+		if opts.Out != "" {
+			if err := audit.WriteReports(opts.Out, a); err != nil {
+				return &exitError{code: scan.ExitIncomplete, err: err}
+			}
+		}
+	}
+	if o.issues.open {
+		if err := auditSyncIssues(cmd, apiURL, opts.Token, a, o.issues); err != nil {
+			return err
+		}
+	}
+	printAuditSummary(cmd.OutOrStdout(), a, opts.Out)
+	return auditExit(a.ExitCode())
+}
+
+func newAuditMergeCmd() *cobra.Command {
+	var (
+		state    string
+		apiURL   string
+		tokenEnv string
+		issues   auditIssueFlags
+	)
+	cmd := &cobra.Command{
+		Use:   "merge OUT_DIR SHARD_DIR...",
+		Short: "Combine the reports of audit shards into one",
+		Long: `Combine the reports of audit shards (each SHARD_DIR holds the audit.json
+that 'pipeguard audit --shard I/N --out SHARD_DIR' wrote, or is that file)
+into one: OUT_DIR receives the merged audit.json, audit.md and audit.html.
+
+With --state FILE the shards' state files (state.json next to each
+audit.json) are merged too, the latest scan of each repository winning, for
+the next run to start from.
+
+Exit codes as for audit: 0 pass, 1 blocking findings, 2 incomplete, 3 usage.`,
+		Args: cobra.MinimumNArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, err := audit.MergeDirs(args[1:], audit.MergeOptions{Out: args[0], State: state})
+			if err != nil {
+				return usageErr(err)
+			}
+			if issues.open {
+				if apiURL == "" {
+					apiURL = auditEnv("GITHUB_API_URL", audit.DefaultAPIURL)
+				}
+				if err := auditSyncIssues(cmd, apiURL, strings.TrimSpace(os.Getenv(tokenEnv)), a, issues); err != nil {
+					return err
+				}
+			}
+			printAuditSummary(cmd.OutOrStdout(), a, args[0])
+			return auditExit(a.ExitCode())
+		},
+	}
+	cmd.Flags().StringVar(&state, "state", "", "write the shards' merged state to `FILE`")
+	cmd.Flags().StringVar(&apiURL, "github-url", "", "GitHub API `URL` (default $GITHUB_API_URL or "+audit.DefaultAPIURL+")")
+	cmd.Flags().StringVar(&tokenEnv, "token-env", "GITHUB_TOKEN", "environment `VARIABLE` that holds the GitHub token")
+	issues.register(cmd)
+	return cmd
+}
+
+// auditSyncIssues updates the tracking issues; failures are warnings.
+func auditSyncIssues(cmd *cobra.Command, apiURL, token string, a *audit.Audit, f auditIssueFlags) error {
+	if token == "" {
+		fmt.Fprintln(cmd.ErrOrStderr(), "pipeguard audit: --open-issues needs a token: no tracking issue written")
+		return nil
+	}
+	client, err := audit.NewClient(apiURL, token, nil)
+	if err != nil {
+		return usageErr(err)
+	}
+	out := audit.SyncIssues(cmd.Context(), client, a, audit.IssueOptions{Repo: f.repo, ReportURL: f.reportURL})
+	w := cmd.ErrOrStderr()
+	fmt.Fprintf(w, "pipeguard audit: tracking issues: %d created, %d updated, %d reopened, %d closed, %d unchanged\n",
+		len(out.Created), len(out.Updated), len(out.Reopened), len(out.Closed), len(out.Unchanged))
+	for _, warn := range out.Warnings {
+		fmt.Fprintf(w, "pipeguard audit: warning: %s\n", strings.ReplaceAll(warn, token, "***"))
+	}
+	return nil
+}
+
+func printAuditSummary(w io.Writer, a *audit.Audit, out string) {
+	t := a.Totals
+	fmt.Fprintf(w, "pipeguard audit: %d repositories: %d fail, %d pass, %d incomplete; %d blocking findings, %d new, %d fixed",
+		t.Repositories, t.Fail, t.Pass, t.Incomplete, t.Blocking, t.New, t.Fixed)
+	if out != "" {
+		fmt.Fprintf(w, "; reports in %s", out)
+	}
+	fmt.Fprintln(w)
+}
+
+func auditExit(code int) error {
+	if code == scan.ExitPass {
+		return nil
+	}
+	return &exitError{code: code}
+}
+
+func auditScrub(err error, token string) error {
+	if token == "" || err == nil {
+		return err
+	}
+	return fmt.Errorf("%s", strings.ReplaceAll(err.Error(), token, "***"))
+}
+
+func auditEnv(name, def string) string {
+	if v := strings.TrimSpace(os.Getenv(name)); v != "" {
+		return v
+	}
+	return def
+}
+
+// auditIsTerminal reports whether w is a terminal.
+func auditIsTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+}
