@@ -135,18 +135,19 @@ func isKeptToken(kind string) bool {
 	return true
 }
 
-// firstErrorLine finds the line of the first ERROR or MISSING node.
+// firstErrorLine finds the line of the first ERROR or MISSING node,
+// looking inside error nodes past the complete statements tree-sitter kept
+// in them.
 func firstErrorLine(n *sitter.Node) int {
-	if n.IsError() || n.IsMissing() {
+	if n.IsMissing() {
 		return int(n.StartPosition().Row) + 1
 	}
 	cnt := n.ChildCount()
 	for i := uint(0); i < cnt; i++ {
 		c := n.Child(i)
-		if c == nil || !c.HasError() && !c.IsMissing() {
-			continue
+		if c != nil && (c.IsError() || c.IsMissing() || c.HasError()) {
+			return firstErrorLine(c)
 		}
-		return firstErrorLine(c)
 	}
 	return int(n.StartPosition().Row) + 1
 }

@@ -468,7 +468,11 @@ func (r *resolver) resolveRef(e *expr, f *pyFile, depth int, v *Value) {
 	if e.kind == "attribute" && e.obj != nil {
 		if cls, cf := r.settingsInstance(e.obj, f, depth+1); cls != nil {
 			if fl, owner := r.field(cls, e.attr, 0); fl != nil {
-				v.Qualname = joinDot(qualify(f, e.obj.dot), e.attr)
+				if e.obj.dot != "" {
+					v.Qualname = joinDot(qualify(f, e.obj.dot), e.attr)
+				} else {
+					v.Qualname = owner.file.module + "." + owner.name + "." + e.attr
+				}
 				d := fieldDefault(fl.value)
 				if d == nil {
 					v.Source = "settings"

@@ -1,0 +1,410 @@
+package facts
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// writeTree writes files (path -> content) under a new temporary folder.
+func writeTree(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for p, c := range files {
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(strings.TrimLeft(c, "\n")), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func routeAuth(routes []Route) map[string]bool {
+	out := map[string]bool{}
+	for _, r := range routes {
+		out[strings.Join(r.Methods, ",")+" "+r.URL] = r.Auth
+	}
+	return out
+}
+
+func TestAuthThroughEveryDependencyForm(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"requirements.txt": "fastapi==0.110.0\n",
+		"svc/__init__.py":  "",
+		"svc/security.py": `
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Security, status
+from fastapi.security import APIKeyHeader, HTTPBearer, OAuth2PasswordBearer
+
+oauth2 = OAuth2PasswordBearer(tokenUrl="/api/login")
+bearer = HTTPBearer()
+key_header = APIKeyHeader(name="X-API-Key")
+
+
+def get_user(token: Annotated[str, Depends(oauth2)]):
+    return token
+
+
+def require_role(role: str):
+    def checker(user=Depends(get_user)):
+        if role not in user:
+            raise HTTPException(status_code=status.HTTP_403_FORBIDDEN)
+        return user
+    return checker
+
+
+class KeyChecker:
+    def __init__(self, scopes):
+        self.scopes = scopes
+
+    def __call__(self, key: str = Security(key_header)):
+        return key
+
+
+def check_signature(sig: str):
+    if not sig:
+        raise HTTPException(401, "bad signature")
+
+
+def load_item(item_id: int):
+    return item_id
+
+
+def optional_user(token=Depends(bearer)):
+    if token is None:
+        return None
+    return token
+`,
+		"svc/main.py": `
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, FastAPI
+
+from .security import KeyChecker, check_signature, get_user, load_item, optional_user, require_role
+
+app = FastAPI()
+api = APIRouter(prefix="/v1")
+admin = APIRouter(prefix="/admin", dependencies=[Depends(require_role("admin"))])
+hooks = APIRouter()
+open_router = APIRouter()
+
+
+@app.post("/api/login")
+def login():
+    return {}
+
+
+@api.post("/annotated")
+def annotated(user: Annotated[str, Depends(get_user)]):
+    return user
+
+
+@api.post("/factory", dependencies=[Depends(require_role("editor"))])
+def factory():
+    return {}
+
+
+@api.put("/class")
+def by_class(key=Depends(KeyChecker(["write"]))):
+    return key
+
+
+@admin.delete("/users/{user_id}")
+def delete_user(user_id: int):
+    return user_id
+
+
+@hooks.api_route("/hook", methods=["post", "put"])
+def hook():
+    return {}
+
+
+@open_router.patch("/items/{item_id}")
+def patch_item(item_id=Depends(load_item)):
+    return item_id
+
+
+@open_router.post("/maybe")
+def maybe(user=Depends(optional_user)):
+    return user
+
+
+def legacy():
+    return {}
+
+
+api.include_router(admin)
+app.include_router(api, prefix="/api")
+app.include_router(hooks, dependencies=[Depends(check_signature)])
+app.include_router(open_router)
+app.add_api_route("/legacy", legacy, methods=["DELETE"])
+`,
+	})
+	f := extractDir(t, dir)
+	if len(f.Apps) != 1 {
+		t.Fatalf("apps = %d", len(f.Apps))
+	}
+	got := routeAuth(f.Apps[0].Routes)
+	want := map[string]bool{
+		"POST /api/login":                      false,
+		"POST /api/v1/annotated":               true,
+		"POST /api/v1/factory":                 true,
+		"PUT /api/v1/class":                    true,
+		"DELETE /api/v1/admin/users/{user_id}": true,
+		"POST,PUT /hook":                       true,
+		"PATCH /items/{item_id}":               false,
+		"POST /maybe":                          true,
+		"DELETE /legacy":                       false,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("route auth:\n got %v\nwant %v", got, want)
+	}
+	levels := map[string]string{}
+	for _, r := range f.Apps[0].Routes {
+		for _, d := range r.Dependencies {
+			if d.Auth {
+				levels[r.URL] += d.Level + " "
+			}
+		}
+	}
+	for url, lv := range map[string]string{
+		"/api/v1/factory":               "decorator ",
+		"/api/v1/admin/users/{user_id}": "router ",
+		"/hook":                         "include ",
+		"/api/v1/annotated":             "param ",
+	} {
+		if levels[url] != lv {
+			t.Errorf("%s auth levels = %q, want %q", url, levels[url], lv)
+		}
+	}
+	login := findRoute(t, f.Apps[0].Routes, "POST", "/api/login")
+	if !login.TokenURL {
+		t.Error("/api/login is the tokenUrl")
+	}
+	legacy := findRoute(t, f.Apps[0].Routes, "DELETE", "/legacy")
+	if legacy.Handler != "legacy" || legacy.Path != "svc/main.py" {
+		t.Errorf("add_api_route handler = %+v", legacy)
+	}
+	var deps []string
+	for _, d := range f.AuthDependencies {
+		deps = append(deps, d.Function)
+		if d.Function == "optional_user" && (len(d.ReturnsOnFailure) != 1 || d.ReturnsOnFailure[0].Line != 42) {
+			t.Errorf("optional_user returns_on_failure = %+v", d.ReturnsOnFailure)
+		}
+	}
+	sort.Strings(deps)
+	if want := []string{"KeyChecker.__call__", "check_signature", "checker", "get_user", "optional_user"}; !reflect.DeepEqual(deps, want) {
+		t.Errorf("auth dependencies = %v, want %v", deps, want)
+	}
+	if len(f.Routers) != 4 {
+		t.Errorf("routers = %+v", f.Routers)
+	}
+	for _, r := range f.Routers {
+		if !r.Included {
+			t.Errorf("router %s not included", r.Var)
+		}
+	}
+}
+
+func TestValueResolution(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"pyproject.toml":      "[project]\nname = \"x\"\ndependencies = [\"fastapi>=0.100\"]\n",
+		"src/app/__init__.py": "",
+		"src/app/consts.py": `
+import os
+
+DOCS = "/documentation"
+ORIGINS = ["https://a.example.com", "https://b.example.com"]
+DEBUG = os.getenv("APP_DEBUG", "false")
+TOKEN_URL = "/token"
+ACCESS_TOKEN_EXPIRE_MINUTES = 30
+`,
+		"src/app/settings.py": `
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings
+from starlette.config import Config
+
+config = Config(".env")
+REDOC = config("REDOC_URL", default="/redoc")
+
+
+class Base(BaseSettings):
+    openapi_url: str = Field(default="/openapi.json")
+
+
+class Settings(Base):
+    debug: bool = Field(True, description="debug")
+    webhook_secret: str = "whsec_0123456789abcdef"
+
+
+@lru_cache
+def get_settings():
+    return Settings()
+`,
+		"src/app/main.py": `
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from . import consts
+from .consts import DEBUG
+from .settings import REDOC, get_settings
+
+ORIGINS = ["https://shadowed.example.com"]
+
+app = FastAPI(
+    debug=DEBUG,
+    docs_url=consts.DOCS,
+    redoc_url=REDOC,
+    openapi_url=get_settings().openapi_url,
+    title=get_settings().debug,
+)
+app.add_middleware(CORSMiddleware, allow_origins=consts.ORIGINS)
+
+
+def handler(ORIGINS):
+    return ORIGINS
+`,
+	})
+	f := extractDir(t, dir)
+	if len(f.Apps) != 1 {
+		t.Fatalf("apps = %d", len(f.Apps))
+	}
+	a := f.Apps[0]
+	if a.Module != "app.main" {
+		t.Errorf("module = %s, want app.main (src layout)", a.Module)
+	}
+	dbg := a.Args["debug"]
+	if dbg.Known || dbg.Source != "env" || dbg.EnvVar != "APP_DEBUG" || dbg.Default != "false" || dbg.DefPath != "src/app/consts.py" {
+		t.Errorf("debug = %+v, want env APP_DEBUG default false", dbg)
+	}
+	if v := a.Args["docs_url"]; v.Value != "/documentation" || v.Source != "import" || v.DefLine != 3 {
+		t.Errorf("docs_url = %+v", v)
+	}
+	if v := a.Args["redoc_url"]; v.Known || v.Source != "env" || v.EnvVar != "REDOC_URL" || v.Default != "/redoc" {
+		t.Errorf("redoc_url = %+v (starlette Config)", v)
+	}
+	if v := a.Args["openapi_url"]; v.Value != "/openapi.json" || v.Source != "settings" || v.DefLine != 12 || v.Qualname != "app.settings.Base.openapi_url" {
+		t.Errorf("openapi_url = %+v (inherited Field default through get_settings())", v)
+	}
+	if v := a.Args["title"]; v.Value != true || v.Source != "settings" || v.DefLine != 16 {
+		t.Errorf("settings debug = %+v (Field(True))", v)
+	}
+	if a.Docs.DocsURL.State != "set" || a.Docs.RedocURL.State != "unknown" {
+		t.Errorf("docs = %+v", a.Docs)
+	}
+	cors := findMiddleware(t, a, "CORSMiddleware")
+	if v := cors.Args["allow_origins"]; !reflect.DeepEqual(v.Value, []any{"https://a.example.com", "https://b.example.com"}) {
+		t.Errorf("allow_origins = %+v", v)
+	}
+	var secrets []string
+	for _, s := range f.SecretLiterals {
+		secrets = append(secrets, s.Name+"/"+s.Kind+"/"+s.Masked)
+	}
+	if want := []string{"webhook_secret/settings_default/whse****"}; !reflect.DeepEqual(secrets, want) {
+		t.Errorf("secrets = %v, want %v (TOKEN_URL and *_EXPIRE_MINUTES are not secrets)", secrets, want)
+	}
+	var fields []string
+	for _, s := range f.Settings {
+		fields = append(fields, s.Class+"."+s.Field)
+	}
+	if want := []string{"Base.openapi_url", "Settings.debug", "Settings.webhook_secret"}; !reflect.DeepEqual(fields, want) {
+		t.Errorf("settings = %v", fields)
+	}
+}
+
+func TestExposuresHeadersAndComparisons(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"app.py": `
+import hmac
+import traceback
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from starlette.middleware.base import BaseHTTPMiddleware
+
+
+class Headers(BaseHTTPMiddleware):
+    async def dispatch(self, request, call_next):
+        response = await call_next(request)
+        response.headers.update({"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin"})
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        return response
+
+
+app = FastAPI()
+app.add_middleware(Headers)
+
+
+@app.exception_handler(Exception)
+async def on_error(request: Request, exc: Exception):
+    return JSONResponse(status_code=500, content={"detail": str(exc)})
+
+
+@app.get("/debug")
+def debug():
+    try:
+        return 1 / 0
+    except ZeroDivisionError as e:
+        return {"error": f"failed: {e}", "trace": traceback.format_exc()}
+
+
+def check(token, password, api_key, user):
+    if token == None:
+        return False
+    if len(password) == 0:
+        return False
+    if user.token_type == "bearer":
+        return True
+    if hmac.compare_digest(api_key, "k"):
+        return True
+    return request_key(api_key) != user.api_key
+`,
+	})
+	f := extractDir(t, dir)
+	var exp []string
+	for _, e := range f.ExceptionExposures {
+		exp = append(exp, e.Kind+"/"+e.Sink+"/"+e.Function)
+	}
+	sort.Strings(exp)
+	if want := []string{"format/return/debug", "str/response/on_error", "traceback/return/debug"}; !reflect.DeepEqual(exp, want) {
+		t.Errorf("exposures = %v, want %v", exp, want)
+	}
+	a := f.Apps[0]
+	var names []string
+	for _, h := range a.ResponseHeaders {
+		names = append(names, h.Name+"="+h.Value)
+	}
+	if want := []string{"X-Content-Type-Options=nosniff", "Referrer-Policy=same-origin", "X-Frame-Options=SAMEORIGIN"}; !reflect.DeepEqual(names, want) {
+		t.Errorf("headers from a middleware class = %v", names)
+	}
+	if mw := findMiddleware(t, a, "Headers"); mw.Qualname != "app.Headers" || len(mw.HeadersSet) != 3 {
+		t.Errorf("middleware = %+v", mw)
+	}
+	if len(f.Comparisons) != 1 || f.Comparisons[0].Line != 43 || f.Comparisons[0].LiteralSide {
+		t.Errorf("comparisons = %+v, want only line 43", f.Comparisons)
+	}
+}
+
+func TestSyntaxErrorIsSkippedWithLine(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"ok.py":  "SECRET_KEY = 'abcdefghijkl'\n",
+		"bad.py": "def f():\n    return 1\n\nclass :\n    pass\n",
+		"new.py": "match x:\n    case [1, *rest] if (n := len(rest)) > 0:\n        print(f\"{n=}\")\n",
+	})
+	f := extractDir(t, dir)
+	if len(f.Skipped) != 1 || f.Skipped[0].Path != "bad.py" || f.Skipped[0].Line != 4 {
+		t.Errorf("skipped = %+v, want bad.py:4 only (modern syntax parses)", f.Skipped)
+	}
+	if len(f.SecretLiterals) != 1 {
+		t.Errorf("the good file was not scanned: %+v", f.SecretLiterals)
+	}
+}
