@@ -36,6 +36,7 @@ type auditIssueFlags struct {
 	open      bool
 	repo      string
 	reportURL string
+	tokenEnv  string
 }
 
 func (f *auditIssueFlags) register(cmd *cobra.Command) {
@@ -43,6 +44,17 @@ func (f *auditIssueFlags) register(cmd *cobra.Command) {
 	fl.BoolVar(&f.open, "open-issues", false, "keep one tracking issue (label "+audit.IssueLabel+") per repository with blocking findings; close it when clean")
 	fl.StringVar(&f.repo, "issues-repo", "", "put every tracking issue in `OWNER/NAME` instead of each audited repository")
 	fl.StringVar(&f.reportURL, "report-url", "", "link tracking issues to this `URL` (e.g. the workflow run)")
+	fl.StringVar(&f.tokenEnv, "issues-token-env", "", "environment `VARIABLE` that holds the token for tracking issues (default: --token-env)")
+}
+
+// token is the token for tracking issues: from --issues-token-env, or from
+// the command's own token variable.
+func (f *auditIssueFlags) token(fallbackEnv string) string {
+	name := f.tokenEnv
+	if name == "" {
+		name = fallbackEnv
+	}
+	return strings.TrimSpace(os.Getenv(name))
 }
 
 func newAuditCmd() *cobra.Command {
@@ -196,7 +208,7 @@ func runAudit(cmd *cobra.Command, o *auditOptions) error {
 		}
 	}
 	if o.issues.open {
-		if err := auditSyncIssues(cmd, apiURL, opts.Token, a, o.issues); err != nil {
+		if err := auditSyncIssues(cmd, apiURL, o.issues.token(o.tokenEnv), a, o.issues); err != nil {
 			return err
 		}
 	}
@@ -233,7 +245,7 @@ Exit codes as for audit: 0 pass, 1 blocking findings, 2 incomplete, 3 usage.`,
 				if apiURL == "" {
 					apiURL = auditEnv("GITHUB_API_URL", audit.DefaultAPIURL)
 				}
-				if err := auditSyncIssues(cmd, apiURL, strings.TrimSpace(os.Getenv(tokenEnv)), a, issues); err != nil {
+				if err := auditSyncIssues(cmd, apiURL, issues.token(tokenEnv), a, issues); err != nil {
 					return err
 				}
 			}

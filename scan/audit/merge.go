@@ -82,7 +82,9 @@ type MergeOptions struct {
 	// Out receives the merged audit.json, audit.md and audit.html.
 	Out string
 	// State, when set, receives the shards' state files (StateFile next to
-	// each audit.json) merged into one.
+	// each audit.json) merged into one. What the file already holds is kept
+	// for the repositories no shard scanned more recently, so that a shard
+	// that failed does not make the next run forget its repositories.
 	State string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
@@ -96,6 +98,13 @@ func MergeDirs(inputs []string, opts MergeOptions) (*Audit, error) {
 	}
 	var parts []*Audit
 	var states []*State
+	if opts.State != "" {
+		st, err := LoadState(opts.State)
+		if err != nil {
+			return nil, err
+		}
+		states = append(states, st)
+	}
 	for _, in := range inputs {
 		a, err := ReadReport(in)
 		if err != nil {
