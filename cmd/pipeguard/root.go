@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pipeguard/pipeguard/scan"
+	"github.com/pipeguard/pipeguard/scan/engine"
 )
 
 // version is set at build time with -ldflags "-X main.version=v1.2.3";
@@ -81,6 +82,13 @@ func newRootCmd(s Streams) *cobra.Command {
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr(err) })
 	root.AddCommand(
 		newScanCmd(s),
+		newBaselineCmd(s, func(ctx context.Context, dir string) (*scan.Report, error) {
+			return engine.Scan(ctx, engine.Options{Root: dir, Version: toolVersion(), Online: true, GovulncheckExec: depsExec()})
+		}),
+		newPolicyCmd(),
+		newDBCmd(),
+		newGitHubCmd(),
+		newHookCmd(),
 		newVersionCmd(s),
 	)
 	return root

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pipeguard/pipeguard/scan"
+	"github.com/pipeguard/pipeguard/scan/deps"
 	"github.com/pipeguard/pipeguard/scan/engine"
 	"github.com/pipeguard/pipeguard/scan/report"
 )
@@ -26,7 +27,10 @@ type scanOptions struct {
 	history     bool
 	staged      bool
 	maxFileSize string
+	memBudget   string
+	noCache     bool
 	verbose     bool
+	github      githubFlags
 }
 
 func newScanCmd(s Streams) *cobra.Command {
@@ -69,7 +73,11 @@ database failed), 3 usage or configuration error.`,
 	f.StringVar(&o.engine.NewSince, "new-since", "", "base `REF`: only findings the change introduced since REF block")
 	f.StringVar(&o.engine.TrustedConfigFrom, "trusted-config-from", "", "read config, suppressions and policies from `REF` (e.g. the pull request's base)")
 	f.StringVar(&o.engine.FailOn, "fail-on", "", "severity at and above which findings block: critical, high, medium, low, info")
+	f.StringVar(&o.memBudget, "memory-budget", "3GB", "memory `SIZE` allowed for govulncheck's symbol analysis; past it, package level is kept with a note (0 for no budget)")
+	f.BoolVar(&o.noCache, "no-cache", false, "do not read or write cached dependency results")
+	f.StringVar(&o.engine.Event, "event", "", "the CI event for the gate (default: $GITHUB_EVENT_NAME, else local)")
 	f.BoolVarP(&o.verbose, "verbose", "v", false, "log progress to stderr")
+	o.github.register(f, true)
 	cmd.MarkFlagsMutuallyExclusive("history", "range", "staged")
 	return cmd
 }
@@ -99,6 +107,27 @@ func runScan(cmd *cobra.Command, s Streams, o *scanOptions) error {
 			n = -1
 		}
 		opts.MaxFileSize = n
+	}
+	if o.memBudget != "" {
+		n, err := parseSize(o.memBudget)
+		if err != nil {
+			return usageErr(fmt.Errorf("--memory-budget: %w", err))
+		}
+		opts.MemoryBudget = n
+	}
+	if !o.noCache {
+		opts.CacheDir = deps.DefaultCacheDir()
+	}
+	opts.GovulncheckExec = depsExec()
+	if opts.Event == "" {
+		opts.Event = s.Getenv("GITHUB_EVENT_NAME")
+	}
+	if opts.Event == "" {
+		opts.Event = "local"
+	}
+	opts.Branch = s.Getenv("GITHUB_HEAD_REF")
+	if opts.Branch == "" {
+		opts.Branch = s.Getenv("GITHUB_REF_NAME")
 	}
 	if err := report.CheckFormat(o.format); err != nil {
 		return usageErr(fmt.Errorf("--format: %w", err))
@@ -133,11 +162,18 @@ func runScan(cmd *cobra.Command, s Streams, o *scanOptions) error {
 	default:
 		outs = append([]reportOut{{format: o.format, path: o.output}}, outs...)
 	}
+	sarifPath := ""
 	for _, out := range outs {
 		if err := writeReportFile(out, rep); err != nil {
 			return &exitError{code: scan.ExitIncomplete, err: err}
 		}
+		if strings.EqualFold(out.format, report.FormatSARIF) {
+			sarifPath = out.path
+		}
 	}
+	// Publishing never changes the verdict or the exit code: failures are
+	// warnings on stderr.
+	o.github.publish(cmd.Context(), s.Out, s.Err, s.Getenv, rep, rep.Root, sarifPath)
 	switch {
 	case scanErr != nil && scan.IsConfigError(scanErr):
 		return usageErr(scanErr)

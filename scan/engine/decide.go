@@ -2,17 +2,31 @@ package engine
 
 import (
 	"context"
+	"sort"
 
 	"github.com/pipeguard/pipeguard/scan"
+	"github.com/pipeguard/pipeguard/scan/gate"
+	"github.com/pipeguard/pipeguard/scan/policy"
 	"github.com/pipeguard/pipeguard/scan/repoconf"
 )
 
-// decide runs the gate over the report and sets its verdict.
-func decide(ctx context.Context, opts Options, set *repoconf.Set, configRoot string, rep *scan.Report) error {
-	for i := range rep.Findings {
-		f := &rep.Findings[i]
-		f.Blocking = f.Suppression == nil && f.Severity.AtLeast(scan.High)
+// decide runs the gate over the report: each finding's decision and the
+// verdict.
+func decide(ctx context.Context, opts Options, set *repoconf.Set, mods []policy.Module, changed scan.Changes, rep *scan.Report) error {
+	g, err := gate.New(ctx, gate.Options{PolicyDirs: opts.PolicyDirs, Modules: mods})
+	if err != nil {
+		return err
 	}
-	rep.Decide()
-	return nil
+	var files []string
+	for p := range changed {
+		files = append(files, p)
+	}
+	sort.Strings(files)
+	return g.Decide(ctx, rep, gate.Context{
+		Event:        opts.Event,
+		Branch:       opts.Branch,
+		ChangedFiles: files,
+		OnlyNew:      opts.NewSince != "" || opts.Baseline != "" || set.Root().OnlyNew || set.Root().Baseline != "",
+		Config:       set,
+	})
 }

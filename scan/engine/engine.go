@@ -37,6 +37,13 @@ type Options struct {
 	OSVDB string
 	// Online allows the OSV API when no OSVDB is given.
 	Online bool
+	// CacheDir holds cached dependency results; "" disables the cache.
+	CacheDir string
+	// MemoryBudget bounds govulncheck's symbol analysis, in bytes; 0 means none.
+	MemoryBudget int64
+	// GovulncheckExec is the argv prefix that runs govulncheck in an isolated
+	// child process (see deps.Options.Exec); nil runs it in this process.
+	GovulncheckExec []string
 	// PolicyDirs are user policy folders added to the built-in ones.
 	PolicyDirs []string
 	// ConfigFile overrides the discovered .pipeguard.yaml.

@@ -4,13 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"time"
 
 	"github.com/pipeguard/pipeguard/scan"
 	"github.com/pipeguard/pipeguard/scan/baseline"
+	"github.com/pipeguard/pipeguard/scan/config"
+	"github.com/pipeguard/pipeguard/scan/deps"
+	"github.com/pipeguard/pipeguard/scan/facts"
+	"github.com/pipeguard/pipeguard/scan/policy"
 	"github.com/pipeguard/pipeguard/scan/repoconf"
 	"github.com/pipeguard/pipeguard/scan/secrets"
 	"github.com/pipeguard/pipeguard/scan/suppress"
@@ -74,7 +77,13 @@ func run(ctx context.Context, opts Options) (*scan.Report, error) {
 	if trusted != nil {
 		configRoot = trusted.dir
 	}
-	scanners, err := buildScanners(ctx, names, opts, rc, configRoot, set)
+	// The configuration's policy folders, read from where the configuration
+	// was (the trusted revision under --trusted-config-from).
+	mods, err := set.PolicyModules(ctx)
+	if err != nil {
+		return nil, err
+	}
+	scanners, err := buildScanners(ctx, names, opts, rc, configRoot, mods)
 	if err != nil {
 		return nil, err
 	}
@@ -104,6 +113,15 @@ func run(ctx context.Context, opts Options) (*scan.Report, error) {
 	set.Apply(rep)
 	sopts := suppress.Options{Root: opts.Root, Config: set, TrustedRev: opts.TrustedConfigFrom,
 		Partial: opts.Mode != scan.ModeTree || t.Changed != nil}
+	if !sopts.Partial {
+		// Stale pipeguard:ignore comments are looked for in the whole tree.
+		files, _, err := t.Tree.Files(ctx)
+		if err == nil {
+			for _, f := range files {
+				sopts.Files = append(sopts.Files, f.Path)
+			}
+		}
+	}
 	if err := suppress.Apply(ctx, rep, sopts); err != nil {
 		return nil, err
 	}
@@ -115,7 +133,7 @@ func run(ctx context.Context, opts Options) (*scan.Report, error) {
 			return nil, err
 		}
 	}
-	if err := decide(ctx, opts, set, configRoot, rep); err != nil {
+	if err := decide(ctx, opts, set, mods, t.Changed, rep); err != nil {
 		return nil, err
 	}
 	rep.Sort()
@@ -152,28 +170,18 @@ func loadConfig(ctx context.Context, opts Options, trusted *checkout) (*repoconf
 		set *repoconf.Set
 		err error
 	)
-	if trusted != nil {
+	switch {
+	case trusted != nil:
 		set, err = repoconf.LoadRev(ctx, opts.Root, trusted.rev)
-	} else {
+	case opts.ConfigFile != "":
+		set, err = repoconf.LoadFile(ctx, opts.Root, opts.ConfigFile)
+	default:
 		set, err = repoconf.Load(ctx, opts.Root)
 	}
 	if err != nil {
 		return nil, err
 	}
-	if opts.ConfigFile != "" {
-		data, err := os.ReadFile(opts.ConfigFile)
-		if err != nil {
-			return nil, &scan.ConfigError{Path: opts.ConfigFile, Err: err}
-		}
-		layer, err := repoconf.Parse(opts.ConfigFile, data, true)
-		if err != nil {
-			return nil, err
-		}
-		if err := set.Override(layer); err != nil {
-			return nil, err
-		}
-	}
-	flags := &repoconf.Layer{GoVulnDB: opts.GoVulnDB, OSVDB: opts.OSVDB}
+	flags := &repoconf.Layer{}
 	if opts.FailOn != "" {
 		sev, err := scan.ParseSeverity(opts.FailOn)
 		if err != nil {
@@ -187,19 +195,67 @@ func loadConfig(ctx context.Context, opts Options, trusted *checkout) (*repoconf
 	return set, nil
 }
 
-func buildScanners(ctx context.Context, names []string, opts Options, rc *repoconf.Config, configRoot string, set *repoconf.Set) ([]scan.Scanner, error) {
+func buildScanners(ctx context.Context, names []string, opts Options, rc *repoconf.Config, configRoot string, mods []policy.Module) ([]scan.Scanner, error) {
 	var out []scan.Scanner
 	for _, n := range names {
 		switch n {
 		case scan.ScannerSecrets:
-			s, err := secrets.New(secrets.Options{Root: configRoot, ConfigPath: opts.GitleaksConfig})
+			s, err := secrets.New(secrets.Options{
+				Root: configRoot, ConfigPath: opts.GitleaksConfig,
+				// gitleaks:allow is honoured by the suppression step, which
+				// reports it as such (and, under --trusted-config-from, refuses
+				// one the change added itself).
+				IgnoreAllowComments: true,
+			})
 			if err != nil {
 				return nil, err
 			}
 			out = append(out, s)
+		case scan.ScannerDeps:
+			d, err := deps.New(deps.Options{
+				// Flags are paths as the user typed them; the configuration's
+				// are relative to the repository root.
+				GoVulnDB:     firstOf(opts.GoVulnDB, resolve(opts.Root, rc.GoVulnDB)),
+				OSVDB:        firstOf(opts.OSVDB, resolve(opts.Root, rc.OSVDB)),
+				Online:       opts.Online,
+				CacheDir:     opts.CacheDir,
+				MemoryBudget: opts.MemoryBudget,
+				Exec:         opts.GovulncheckExec,
+			})
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, d)
+		case scan.ScannerConfig:
+			c, err := config.New(config.Options{
+				PolicyDirs:    opts.PolicyDirs,
+				PolicyModules: mods,
+				Disabled:      rc.DisableRules,
+				Facts:         facts.Options{Root: opts.Root, MaxFileSize: maxFileSize(opts, rc)},
+			})
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, c)
 		}
 	}
 	return out, nil
+}
+
+func resolve(root, p string) string {
+	if p == "" {
+		return ""
+	}
+	return repoconf.Resolve(root, p)
+}
+
+func firstOf(vals ...string) string {
+	for _, v := range vals {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
 }
 
 func applyBaseline(opts Options, rc *repoconf.Config, rep *scan.Report) error {
