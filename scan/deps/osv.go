@@ -24,6 +24,9 @@ type osvEntry struct {
 	DatabaseSpecific *struct {
 		URL string `json:"url,omitempty" yaml:"url"`
 	} `json:"database_specific,omitempty" yaml:"database_specific"`
+
+	// py is the PyPI matching data, computed once by prepare.
+	py map[string]*pyPrepared
 }
 
 type osvSeverity struct {
@@ -43,10 +46,15 @@ type osvAffected struct {
 	Module  *osvPackage `json:"module,omitempty" yaml:"-"`
 	Ranges  []osvRange  `json:"ranges,omitempty" yaml:"ranges"`
 	// Versions is the explicit list of affected versions.
-	Versions          []string              `json:"versions,omitempty" yaml:"versions"`
+	Versions []string `json:"versions,omitempty" yaml:"versions"`
+	// Canon is Versions in canonical PEP 440 form, each between newlines;
+	// prepare computes it and the OSV index cache stores it instead of Versions.
+	Canon             string                `json:"-" yaml:"-"`
 	EcosystemSpecific *osvEcosystemSpecific `json:"ecosystem_specific,omitempty" yaml:"ecosystem_specific"`
 	// DatabaseSpecific may carry a severity in some databases (GHSA: "HIGH").
-	DatabaseSpecific map[string]any `json:"database_specific,omitempty" yaml:"database_specific"`
+	DatabaseSpecific *struct {
+		Severity string `json:"severity,omitempty" yaml:"severity"`
+	} `json:"database_specific,omitempty" yaml:"database_specific"`
 }
 
 type osvPackage struct {

@@ -2,8 +2,12 @@ package deps
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/gob"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -23,27 +27,28 @@ import (
 // pyIndex maps a normalized PyPI name to the advisories that name it.
 type pyIndex map[string][]*osvEntry
 
-// loadOSVDB reads an offline OSV database: a folder tree of OSV records
+// loadRecords reads an offline OSV database: a folder tree of OSV records
 // (JSON or YAML) or an all.zip. want, when not nil, lists the normalized
 // names worth loading: in the PyPA layout (vulns/<package>/*.yaml) folders
-// of other packages are not even read.
-func loadOSVDB(ctx context.Context, db string, want map[string]bool) (pyIndex, int, error) {
+// of other packages are not even read. Unreadable records are reported in
+// the error, alongside the records that could be read.
+func loadRecords(ctx context.Context, db string, want map[string]bool) ([]*osvEntry, error) {
 	fi, err := os.Stat(db)
 	if err != nil {
-		return nil, 0, fmt.Errorf("OSV database %s: %w", db, err)
+		return nil, fmt.Errorf("OSV database %s: %w", db, err)
 	}
 	var jobs []func() (*osvEntry, error)
 	if !fi.IsDir() {
 		if !strings.HasSuffix(strings.ToLower(db), ".zip") {
-			return nil, 0, fmt.Errorf("OSV database %s: want a folder of OSV records or an all.zip", db)
+			return nil, fmt.Errorf("OSV database %s: want a folder of OSV records or an all.zip", db)
 		}
 		b, err := os.ReadFile(db)
 		if err != nil {
-			return nil, 0, fmt.Errorf("OSV database %s: %w", db, err)
+			return nil, fmt.Errorf("OSV database %s: %w", db, err)
 		}
 		zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
 		if err != nil {
-			return nil, 0, fmt.Errorf("OSV database %s: %w", db, err)
+			return nil, fmt.Errorf("OSV database %s: %w", db, err)
 		}
 		for _, f := range zr.File {
 			name := f.Name
@@ -91,7 +96,7 @@ func loadOSVDB(ctx context.Context, db string, want map[string]bool) (pyIndex, i
 			return nil
 		})
 		if err != nil {
-			return nil, 0, fmt.Errorf("OSV database %s: %w", db, err)
+			return nil, fmt.Errorf("OSV database %s: %w", db, err)
 		}
 	}
 
@@ -119,10 +124,9 @@ func loadOSVDB(ctx context.Context, db string, want map[string]bool) (pyIndex, i
 	close(next)
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
-		return nil, 0, err
+		return nil, err
 	}
-	idx := pyIndex{}
-	n := 0
+	var out []*osvEntry
 	var bad []string
 	for i, e := range entries {
 		if errs[i] != nil {
@@ -132,7 +136,22 @@ func loadOSVDB(ctx context.Context, db string, want map[string]bool) (pyIndex, i
 		if e == nil || e.ID == "" || e.Withdrawn != "" {
 			continue
 		}
-		n++
+		out = append(out, e)
+	}
+	if len(bad) > 0 {
+		sort.Strings(bad)
+		if len(bad) > 5 {
+			bad = append(bad[:5], fmt.Sprintf("and %d more", len(bad)-5))
+		}
+		return out, fmt.Errorf("OSV database %s: unreadable records: %s", db, strings.Join(bad, "; "))
+	}
+	return out, nil
+}
+
+// indexEntries maps each PyPI package to the advisories that name it.
+func indexEntries(entries []*osvEntry) pyIndex {
+	idx := pyIndex{}
+	for _, e := range entries {
 		seen := map[string]bool{}
 		for _, a := range e.Affected {
 			if !strings.EqualFold(a.Package.Ecosystem, "PyPI") {
@@ -145,14 +164,118 @@ func loadOSVDB(ctx context.Context, db string, want map[string]bool) (pyIndex, i
 			}
 		}
 	}
-	if len(bad) > 0 {
-		sort.Strings(bad)
-		if len(bad) > 5 {
-			bad = append(bad[:5], fmt.Sprintf("and %d more", len(bad)-5))
+	return idx
+}
+
+// osvCacheVersion changes whenever the cached form of records changes.
+const osvCacheVersion = "pipeguard-osv-1"
+
+// loadOSVDB loads an offline OSV database. With a cache folder, the parsed
+// records of the whole database are kept there, keyed by the names, sizes
+// and modification times of its files, so that later scans skip parsing
+// (YAML parsing is most of the cost). It returns the index, the number of
+// records, and whether they came from the cache.
+func loadOSVDB(ctx context.Context, db string, want map[string]bool, cacheDir string) (pyIndex, int, bool, error) {
+	if cacheDir == "" {
+		entries, err := loadRecords(ctx, db, want)
+		if entries == nil && err != nil {
+			return nil, 0, false, err
 		}
-		return idx, n, fmt.Errorf("OSV database %s: unreadable records: %s", db, strings.Join(bad, "; "))
+		return indexEntries(entries), len(entries), false, err
 	}
-	return idx, n, nil
+	key, err := osvCacheKey(db)
+	if err != nil {
+		return nil, 0, false, fmt.Errorf("OSV database %s: %w", db, err)
+	}
+	p := filepath.Join(cacheDir, "osv", key[:2], key+".gob")
+	if f, err := os.Open(p); err == nil {
+		var entries []*osvEntry
+		derr := gob.NewDecoder(bufio.NewReaderSize(f, 1<<20)).Decode(&entries)
+		f.Close()
+		if derr == nil {
+			return indexEntries(entries), len(entries), true, nil
+		}
+	}
+	entries, err := loadRecords(ctx, db, nil)
+	if err != nil {
+		if entries == nil {
+			return nil, 0, false, err
+		}
+		return indexEntries(entries), len(entries), false, err
+	}
+	saveOSVCache(p, entries)
+	return indexEntries(entries), len(entries), false, nil
+}
+
+// osvCacheKey hashes the record files' names, sizes and times.
+func osvCacheKey(db string) (string, error) {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00", osvCacheVersion, db)
+	fi, err := os.Stat(db)
+	if err != nil {
+		return "", err
+	}
+	if !fi.IsDir() {
+		fmt.Fprintf(h, "%d\x00%d\x00", fi.Size(), fi.ModTime().UnixNano())
+		return hex.EncodeToString(h.Sum(nil)), nil
+	}
+	err = filepath.WalkDir(db, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if p != db && strings.HasPrefix(d.Name(), ".") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !isRecordFile(p) {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00%d\x00", p, info.Size(), info.ModTime().UnixNano())
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// saveOSVCache writes the records in their compact form: canonical
+// versions (Canon) instead of the versions lists, details shortened.
+func saveOSVCache(p string, entries []*osvEntry) {
+	slim := make([]*osvEntry, len(entries))
+	for i, e := range entries {
+		c := *e
+		if len(c.Details) > 400 {
+			c.Details = c.Details[:400]
+		}
+		c.Affected = append([]osvAffected(nil), e.Affected...)
+		for j := range c.Affected {
+			c.Affected[j].Versions = nil
+		}
+		c.py = nil
+		slim[i] = &c
+	}
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return
+	}
+	tmp := p + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	if gob.NewEncoder(w).Encode(slim) != nil || w.Flush() != nil || f.Close() != nil {
+		f.Close()
+		os.Remove(tmp)
+		return
+	}
+	_ = os.Rename(tmp, p)
 }
 
 func isRecordFile(name string) bool {
@@ -171,83 +294,152 @@ func decodeRecord(name string, data []byte) (*osvEntry, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
+	e.prepare()
 	return &e, nil
+}
+
+// pyPrepared is the PyPI part of an advisory made ready for matching: the
+// explicit versions in canonical form and the range events parsed once.
+type pyPrepared struct {
+	versions string // canonical versions, each between newlines
+	ranges   [][]pyEvent
+}
+
+type pyEvent struct {
+	kind byte // 'i'ntroduced, 'f'ixed, 'l'ast_affected
+	raw  string
+	zero bool // introduced "0"
+	v    pep440.Version
+}
+
+// prepare computes, for each PyPI package e affects, its pyPrepared form.
+// Loading calls it in parallel so matching costs no version parsing.
+func (e *osvEntry) prepare() {
+	e.py = map[string]*pyPrepared{}
+	for i := range e.Affected {
+		a := &e.Affected[i]
+		if !strings.EqualFold(a.Package.Ecosystem, "PyPI") {
+			continue
+		}
+		name := normalize(a.Package.Name)
+		pp := e.py[name]
+		if pp == nil {
+			pp = &pyPrepared{}
+			e.py[name] = pp
+		}
+		if a.Canon == "" && len(a.Versions) > 0 {
+			var b strings.Builder
+			b.WriteByte('\n')
+			for _, v := range a.Versions {
+				b.WriteString(canonPEP440(v))
+				b.WriteByte('\n')
+			}
+			a.Canon = b.String()
+		}
+		pp.versions += a.Canon
+		for _, r := range a.Ranges {
+			if r.Type != "ECOSYSTEM" {
+				continue
+			}
+			var evs []pyEvent
+			for _, ev := range r.Events {
+				var pe pyEvent
+				switch {
+				case ev.Introduced != "":
+					pe = pyEvent{kind: 'i', raw: ev.Introduced, zero: ev.Introduced == "0"}
+				case ev.Fixed != "":
+					pe = pyEvent{kind: 'f', raw: ev.Fixed}
+				case ev.LastAffected != "":
+					pe = pyEvent{kind: 'l', raw: ev.LastAffected}
+				default:
+					continue
+				}
+				if !pe.zero {
+					v, err := pep440.Parse(pe.raw)
+					if err != nil {
+						continue
+					}
+					pe.v = v
+				}
+				evs = append(evs, pe)
+			}
+			pp.ranges = append(pp.ranges, evs)
+		}
+	}
+}
+
+// canonPEP440 is a cheap canonical form for comparing versions for
+// equality: plain dotted releases lose trailing zeros ("1.0.0" == "1"),
+// anything else goes through the PEP 440 parser's normal form.
+func canonPEP440(v string) string {
+	v = strings.TrimPrefix(strings.ToLower(strings.TrimSpace(v)), "v")
+	plain := v != ""
+	for i := 0; i < len(v); i++ {
+		if (v[i] < '0' || v[i] > '9') && v[i] != '.' {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		for strings.HasSuffix(v, ".0") {
+			v = strings.TrimSuffix(v, ".0")
+		}
+		return v
+	}
+	if pv, err := pep440.Parse(v); err == nil {
+		return pv.String()
+	}
+	return v
 }
 
 // pyAffects reports whether version of the normalized package name is
 // affected by e, through its explicit versions list or its ECOSYSTEM ranges
 // (PEP 440 ordering), and the earliest fixed version above it.
 func pyAffects(e *osvEntry, name, version string) (bool, string) {
-	v, verr := pep440.Parse(version)
-	hit := false
+	if e.py == nil {
+		e.prepare()
+	}
+	pp := e.py[name]
+	if pp == nil {
+		return false, ""
+	}
+	hit := pp.versions != "" && strings.Contains(pp.versions, "\n"+canonPEP440(version)+"\n")
+	v, err := pep440.Parse(version)
+	if err != nil {
+		return hit, ""
+	}
 	fixed := ""
 	var fixedV pep440.Version
-	for _, a := range e.Affected {
-		if !strings.EqualFold(a.Package.Ecosystem, "PyPI") || normalize(a.Package.Name) != name {
-			continue
-		}
-		for _, av := range a.Versions {
-			if av == version {
-				hit = true
-			} else if verr == nil {
-				if pv, err := pep440.Parse(av); err == nil && pv.Equal(v) {
+	for _, evs := range pp.ranges {
+		in := false
+		for _, ev := range evs {
+			switch ev.kind {
+			case 'i':
+				if ev.zero || v.GreaterThanOrEqual(ev.v) {
+					in = true
+				}
+			case 'f':
+				if v.GreaterThanOrEqual(ev.v) {
+					in = false
+				} else if in {
+					hit = true
+					if fixed == "" || ev.v.LessThan(fixedV) {
+						fixed, fixedV = ev.raw, ev.v
+					}
+				}
+			case 'l':
+				if v.GreaterThan(ev.v) {
+					in = false
+				} else if in {
 					hit = true
 				}
 			}
 		}
-		if verr != nil {
-			continue
-		}
-		for _, r := range a.Ranges {
-			if r.Type != "ECOSYSTEM" {
-				continue
-			}
-			in := false
-			for _, ev := range r.Events {
-				switch {
-				case ev.Introduced != "":
-					if ev.Introduced == "0" {
-						in = true
-					} else if iv, err := pep440.Parse(ev.Introduced); err == nil && v.GreaterThanOrEqual(iv) {
-						in = true
-					}
-				case ev.Fixed != "":
-					fv, err := pep440.Parse(ev.Fixed)
-					if err != nil {
-						continue
-					}
-					if v.GreaterThanOrEqual(fv) {
-						in = false
-					} else if in {
-						hit = true
-						if fixed == "" || fv.LessThan(fixedV) {
-							fixed, fixedV = ev.Fixed, fv
-						}
-					}
-				case ev.LastAffected != "":
-					lv, err := pep440.Parse(ev.LastAffected)
-					if err != nil {
-						continue
-					}
-					if v.GreaterThan(lv) {
-						in = false
-					} else if in {
-						hit = true
-					}
-				}
-			}
-			if in {
-				hit = true
-			}
+		if in {
+			hit = true
 		}
 	}
 	return hit, fixed
-}
-
-// pyFixed is the earliest fixed version above version in e's ranges.
-func pyFixed(e *osvEntry, name, version string) string {
-	_, f := pyAffects(e, name, version)
-	return f
 }
 
 // osvAPI queries the OSV API (https://google.github.io/osv.dev/api/).

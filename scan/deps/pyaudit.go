@@ -61,7 +61,7 @@ func (s *Scanner) scanPython(ctx context.Context, t *scan.Target, inv *inventory
 		for _, p := range pkgs {
 			want[p.Name] = true
 		}
-		idx, n, err := loadOSVDB(ctx, s.opts.OSVDB, want)
+		idx, n, cached, err := loadOSVDB(ctx, s.opts.OSVDB, want, s.opts.CacheDir)
 		if err != nil {
 			res.Errors = append(res.Errors, scan.Error{Message: err.Error(), Path: s.opts.OSVDB})
 			if idx == nil {
@@ -80,7 +80,11 @@ func (s *Scanner) scanPython(ctx context.Context, t *scan.Target, inv *inventory
 				}
 			}
 		}
-		res.Notes = append(res.Notes, fmt.Sprintf("python: %d packages matched offline against %s (%d records read)", len(pkgs), s.opts.OSVDB, n))
+		how := "read"
+		if cached {
+			how = "from the cache"
+		}
+		res.Notes = append(res.Notes, fmt.Sprintf("python: %d packages matched offline against %s (%d records %s)", len(pkgs), s.opts.OSVDB, n, how))
 	case s.opts.Online:
 		api := &osvAPI{base: strings.TrimRight(s.opts.OSVAPI, "/"), client: s.client, batch: 1000}
 		if api.base == "" {
@@ -213,7 +217,8 @@ func severityOf(g group) (scan.Severity, string) {
 			}
 		}
 		for _, a := range e.Affected {
-			if s, ok := a.DatabaseSpecific["severity"].(string); ok {
+			if a.DatabaseSpecific != nil && a.DatabaseSpecific.Severity != "" {
+				s := a.DatabaseSpecific.Severity
 				consider(mapRating(s), "rated "+strings.ToLower(s))
 			}
 		}
@@ -284,7 +289,7 @@ func pyFinding(p pyPkg, g group, imported map[string]bool) scan.Finding {
 	sev, why := severityOf(g)
 	fixed := ""
 	for _, x := range g.entries {
-		if f := pyFixed(x, p.Name, p.Version); f != "" {
+		if _, f := pyAffects(x, p.Name, p.Version); f != "" {
 			fixed = f
 			break
 		}

@@ -224,7 +224,7 @@ func TestPythonDatabaseUnreadable(t *testing.T) {
 // queries are batched, each advisory is fetched once, and the findings are
 // those of the offline match.
 func TestPythonOnline(t *testing.T) {
-	idx, _, err := loadOSVDB(context.Background(), testdata(t, "python", "osv"), nil)
+	idx, _, _, err := loadOSVDB(context.Background(), testdata(t, "python", "osv"), nil, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -465,4 +465,30 @@ func TestPythonImports(t *testing.T) {
 			t.Errorf("%s imports as %v", dist, importNames(dist))
 		}
 	}
+}
+
+// TestPythonOSVCache: with a cache folder the parsed database is reused,
+// gives the same findings, and is not used once a record changes.
+func TestPythonOSVCache(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "osv")
+	copyTree(t, testdata(t, "python", "osv"), db)
+	s := pyScanner(t, Options{OSVDB: db, CacheDir: t.TempDir()})
+	first := runScan(t, s, testdata(t, "python", "poetry"))
+	second := runScan(t, s, testdata(t, "python", "poetry"))
+	if hasNote(first.Notes, "from the cache") || !hasNote(second.Notes, "from the cache") {
+		t.Fatalf("notes: first %q, second %q", first.Notes, second.Notes)
+	}
+	sameBriefs(t, second.Findings, pyWant["poetry"])
+	if len(second.Findings) > 0 && second.Findings[0].Title != first.Findings[0].Title {
+		t.Errorf("title from the cache %q, want %q", second.Findings[0].Title, first.Findings[0].Title)
+	}
+	// Withdraw PyYAML's advisories: a changed folder is parsed again.
+	if err := os.RemoveAll(filepath.Join(db, "vulns", "pyyaml")); err != nil {
+		t.Fatal(err)
+	}
+	third := runScan(t, s, testdata(t, "python", "poetry"))
+	if hasNote(third.Notes, "from the cache") {
+		t.Fatalf("stale cache used: %q", third.Notes)
+	}
+	sameBriefs(t, third.Findings, pyWant["poetry"][:1])
 }
