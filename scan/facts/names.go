@@ -67,10 +67,10 @@ func isSecretName(name string) bool {
 		return false
 	}
 	for i, x := range w {
-		if secretWords[x] {
+		if secretWords[x] || secretWords[strings.TrimSuffix(x, "s")] {
 			return true
 		}
-		if x == "key" && i > 0 && keyQualifiers[w[i-1]] {
+		if (x == "key" || x == "keys") && i > 0 && keyQualifiers[w[i-1]] {
 			return true
 		}
 	}

@@ -832,8 +832,17 @@ func (a *fileAnalyzer) doAssign(n *node, c *fctx) {
 		case c.fn == nil && c.cls == nil:
 			if e != nil {
 				a.f.consts[name] = &assign{e: e, line: n.line}
-				if s, ok := e.strLit(); ok && isSecretName(name) {
-					a.addSecret(right.line, name, "const", s)
+				if isSecretName(name) {
+					if s, ok := e.strLit(); ok {
+						a.addSecret(right.line, name, "const", s)
+					}
+					if e.kind == "list" || e.kind == "tuple" || e.kind == "set" {
+						for _, it := range e.items {
+							if s, ok := it.strLit(); ok {
+								a.addSecret(it.line, name, "const", s)
+							}
+						}
+					}
 				}
 			}
 		case c.cls != nil && c.fn == nil:
