@@ -82,6 +82,9 @@ func Scan(ctx context.Context, opts Options) (*scan.Report, error) {
 		return nil, fmt.Errorf("resolve root %s: %w", opts.Root, err)
 	}
 	opts.Root = root
+	if opts.Mode == "" {
+		opts.Mode = scan.ModeTree
+	}
 	names, err := selectScanners(opts.Scanners)
 	if err != nil {
 		return nil, err

@@ -110,6 +110,7 @@ func run(ctx context.Context, opts Options) (*scan.Report, error) {
 
 	// Findings -> configuration (disabled rules, excluded paths) ->
 	// suppressions -> baseline and only-new -> gate.
+	dropOverlaps(rep)
 	set.Apply(rep)
 	sopts := suppress.Options{Root: opts.Root, Config: set, TrustedRev: opts.TrustedConfigFrom,
 		Partial: opts.Mode != scan.ModeTree || t.Changed != nil}

@@ -1,0 +1,162 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pipeguard/pipeguard/scan"
+	"github.com/pipeguard/pipeguard/scan/gittest"
+)
+
+func scanRepo(t *testing.T, opts Options) *scan.Report {
+	t.Helper()
+	rep, err := Scan(context.Background(), opts)
+	if err != nil {
+		t.Fatalf("Scan: %v", err)
+	}
+	return rep
+}
+
+// summary lists findings as "scanner rule path:line decision".
+func summary(rep *scan.Report) []string {
+	var out []string
+	for _, f := range rep.Findings {
+		out = append(out, fmt.Sprintf("%s %s %s:%d %s", f.Scanner, f.Rule, f.Path, f.Line, f.Decision))
+	}
+	return out
+}
+
+// TestExampleProject pins what the README's first command shows: the
+// bundled example, scanned offline by every scanner.
+func TestExampleProject(t *testing.T) {
+	_, file, _, _ := runtime.Caller(0)
+	root := filepath.Join(filepath.Dir(file), "..", "..", "testdata", "example")
+	rep := scanRepo(t, Options{Root: root})
+	if len(rep.Errors) != 0 {
+		t.Fatalf("errors: %+v", rep.Errors)
+	}
+	want := []string{
+		"config autoreload-enabled Dockerfile:6 warn",
+		"config debug-enabled app/main.py:8 block",
+		"config https-not-enforced app/main.py:8 warn",
+		"config security-headers-missing app/main.py:8 warn",
+		"config cors-credentials-any-origin app/main.py:10 block",
+		"config route-missing-auth app/main.py:43 warn",
+		"secrets stripe-access-token app/settings.py:6 block",
+		"deps PYSEC-2021-100 requirements.txt:1 warn",
+		"deps PYSEC-2024-38 requirements.txt:1 block",
+	}
+	got := summary(rep)
+	if !slices.Equal(got, want) {
+		t.Errorf("findings:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+	if rep.Verdict != scan.Fail {
+		t.Errorf("verdict %s, want fail", rep.Verdict)
+	}
+	if !slices.ContainsFunc(rep.Notes, func(n string) bool { return strings.Contains(n, "hardcoded-secret finding(s) left out") }) {
+		t.Errorf("no note about the overlapping hardcoded-secret finding: %v", rep.Notes)
+	}
+}
+
+// TestNewSince checks what a pull request runs: only what the change
+// introduced blocks, including a secret the change added and removed again.
+func TestNewSince(t *testing.T) {
+	r := gittest.New(t)
+	old := gittest.GitHubPAT("already-there")
+	r.Write("legacy.py", "TOKEN = \""+old+"\"\n")
+	base := r.Commit("base with a known leak")
+	r.Git("checkout", "-q", "-b", "feature")
+	fresh := gittest.StripeKey("new-in-pr")
+	r.Write("pay.py", "import os\n\nKEY = \""+fresh+"\"\n")
+	r.Commit("add payments")
+	transient := gittest.AWSKey("added-then-removed")
+	r.Write("tmp.env", "AWS_ACCESS_KEY_ID="+transient+"\n")
+	r.Commit("oops")
+	r.Remove("tmp.env")
+	r.Commit("remove it again")
+
+	rep := scanRepo(t, Options{Root: r.Dir, Scanners: []string{scan.ScannerSecrets}, NewSince: base})
+	byRule := map[string]scan.Finding{}
+	for _, f := range rep.Findings {
+		byRule[f.Rule] = f
+	}
+	tests := []struct {
+		rule     string
+		new      bool
+		decision string
+	}{
+		{"github-pat", false, "warn"},
+		{"stripe-access-token", true, "block"},
+		{"aws-access-token", true, "block"},
+	}
+	for _, tt := range tests {
+		f, ok := byRule[tt.rule]
+		if !ok {
+			t.Errorf("%s not found; findings: %v", tt.rule, summary(rep))
+			continue
+		}
+		if f.New == nil || *f.New != tt.new || f.Decision != tt.decision {
+			t.Errorf("%s at %s: new=%v decision=%s, want new=%v %s", tt.rule, f.Location(), f.New, f.Decision, tt.new, tt.decision)
+		}
+	}
+	if byRule["aws-access-token"].Commit == "" {
+		t.Error("the secret removed within the change carries no commit")
+	}
+	if rep.Verdict != scan.Fail {
+		t.Errorf("verdict %s, want fail", rep.Verdict)
+	}
+	// The temporary worktree of the base is gone.
+	if wt := r.Git("worktree", "list"); strings.Count(wt, "\n") != 0 {
+		t.Errorf("worktrees left behind:\n%s", wt)
+	}
+}
+
+// TestTrustedConfigFrom checks that a change cannot switch the guard off
+// for itself: its .pipeguard.yaml and .gitleaks.toml are not read.
+func TestTrustedConfigFrom(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("README.md", "service\n")
+	base := r.Commit("base")
+	r.Write(".pipeguard.yaml", "scanners: [config]\ndisable_rules: [github-pat]\n")
+	r.Write(".gitleaks.toml", "[allowlist]\npaths = ['''.*''']\n")
+	r.Write("app.py", "TOKEN = \""+gittest.GitHubPAT("pr-head")+"\"\n")
+	r.Commit("a pull request that also turns the guard off")
+
+	untrusted := scanRepo(t, Options{Root: r.Dir, Scanners: []string{scan.ScannerSecrets}})
+	if untrusted.Verdict != scan.Pass {
+		t.Fatalf("without a trusted revision the head's own config should apply (and pass): %s %v", untrusted.Verdict, summary(untrusted))
+	}
+	trusted := scanRepo(t, Options{Root: r.Dir, Scanners: []string{scan.ScannerSecrets}, TrustedConfigFrom: base})
+	if trusted.Verdict != scan.Fail || len(trusted.Findings) != 1 || trusted.Findings[0].Rule != "github-pat" {
+		t.Errorf("with --trusted-config-from the leak must block: %s %v", trusted.Verdict, summary(trusted))
+	}
+}
+
+func TestScanOptionErrors(t *testing.T) {
+	r := gittest.New(t)
+	r.Commit("one")
+	plain := t.TempDir()
+	tests := []struct {
+		name string
+		opts Options
+		want string
+	}{
+		{"unknown scanner", Options{Root: r.Dir, Scanners: []string{"virus"}}, "unknown scanner"},
+		{"history outside git", Options{Root: plain, Mode: scan.ModeHistory}, "needs a git repository"},
+		{"bad fail-on", Options{Root: r.Dir, FailOn: "severe"}, "--fail-on"},
+		{"unknown base", Options{Root: r.Dir, NewSince: "no-such-branch", Scanners: []string{"secrets"}}, "no-such-branch"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Scan(context.Background(), tt.opts)
+			if err == nil || !scan.IsConfigError(err) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("err = %v, want a ConfigError mentioning %q", err, tt.want)
+			}
+		})
+	}
+}
