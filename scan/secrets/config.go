@@ -57,10 +57,16 @@ type ruleSpec struct {
 	// vc holds this rule (and the rules it requires) for config.Translate.
 	vc config.ViperConfig
 
-	once sync.Once
-	rule config.Rule
-	err  error
+	once  sync.Once
+	rule  config.Rule
+	lines int // see radius
+	err   error
 }
+
+// radius is how many lines around an occurrence of one of its keywords a
+// match of the compiled rule can reach, capped at windowLines; -1 means the
+// rule must see whole fragments.
+func (sp *ruleSpec) radius() int { return sp.lines }
 
 // loadRules reads the gitleaks configuration for root: cfgPath when set,
 // else root/.gitleaks.toml when present, else the default rules.
@@ -406,6 +412,14 @@ func (rs *ruleSet) compiled(id string) (config.Rule, error) {
 		r := c.Rules[id]
 		r.Allowlists = append(r.Allowlists, rs.targeted[id]...)
 		sp.rule = r
+		sp.lines = -1
+		if r.Regex != nil && len(r.RequiredRules) == 0 {
+			if re, err := syntax.Parse(r.Regex.String(), syntax.Perl); err == nil {
+				if n := maxNewlines(re); n >= 0 && !anchoredAtStart(re) && mustContain(re, r.Keywords) {
+					sp.lines = min(n, windowLines)
+				}
+			}
+		}
 	})
 	return sp.rule, sp.err
 }

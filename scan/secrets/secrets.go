@@ -21,8 +21,6 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
-	"github.com/zricethezav/gitleaks/v8/config"
-	"github.com/zricethezav/gitleaks/v8/detect"
 	"github.com/zricethezav/gitleaks/v8/logging"
 	"github.com/zricethezav/gitleaks/v8/report"
 	"github.com/zricethezav/gitleaks/v8/sources"
@@ -64,6 +62,11 @@ type Options struct {
 	IgnoreAllowComments bool
 	// Workers is how many fragments are scanned at once; 0 means one per processor.
 	Workers int
+	// Exact runs every rule over whole files and hunks, as the gitleaks
+	// command does, instead of over the lines around its keywords. It is
+	// slower, and differs only for a secret more than two lines away from
+	// the name its rule looks for.
+	Exact bool
 }
 
 // Scanner is the "secrets" scanner. One Scanner may run many scans, at the
@@ -317,7 +320,7 @@ type source func(ctx context.Context, rs *ruleSet, st *scanStats, emit func(sour
 
 // smallScan is the input size (bytes) up to which a scan compiles only the
 // rules whose keywords occur in it; above it, every rule is compiled.
-const smallScan = 4 << 20
+const smallScan = 512 << 10
 
 // run scans the fragments of src and returns the findings.
 func (s *Scanner) run(ctx context.Context, rs *ruleSet, src source) ([]report.Finding, *scanStats, error) {
@@ -388,13 +391,13 @@ func (s *Scanner) run(ctx context.Context, rs *ruleSet, src source) ([]report.Fi
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	det := s.detector(ctx, cfg)
+	eng := s.newEngine(ctx, rs, cfg)
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for f := range work {
-				fs := det.DetectContext(ctx, detect.Fragment(f))
+				fs := eng.detect(ctx, f)
 				if len(fs) == 0 {
 					continue
 				}
@@ -425,15 +428,6 @@ func (s *Scanner) run(ctx context.Context, rs *ruleSet, src source) ([]report.Fi
 	}
 	sortFindings(found)
 	return found, st, nil
-}
-
-// detector is a fresh gitleaks detector for one scan: a reused one keeps
-// the findings of earlier scans.
-func (s *Scanner) detector(ctx context.Context, cfg config.Config) *detect.Detector {
-	d := detect.NewDetectorContext(ctx, cfg)
-	d.MaxDecodeDepth = s.decodeDepth()
-	d.IgnoreGitleaksAllow = s.opts.IgnoreAllowComments
-	return d
 }
 
 func (s *Scanner) decodeDepth() int {

@@ -1,0 +1,242 @@
+package secrets
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/zricethezav/gitleaks/v8/config"
+	"github.com/zricethezav/gitleaks/v8/detect"
+	"github.com/zricethezav/gitleaks/v8/detect/codec"
+	"github.com/zricethezav/gitleaks/v8/report"
+	"github.com/zricethezav/gitleaks/v8/sources"
+)
+
+// windowLines is how many lines around a keyword a rule's regex is run on,
+// at most, when the rule's matches can span lines (most rules' matches can
+// hold a few newlines between the name and the value; real ones rarely do).
+const windowLines = 2
+
+// engine runs the rules of one scan over fragments.
+//
+// gitleaks runs every rule whose keyword occurs in a fragment over the
+// whole fragment (a whole file in a tree scan), twice when it matches. The
+// engine runs such a rule only over the lines around each occurrence of its
+// keywords: a rule's regex contains its keyword, so a match lies within the
+// lines its regex can span around one. Rules whose matches can span any
+// number of lines (private keys), rules that require other rules, and rules
+// without keywords still see the whole fragment. Encoded secrets are looked
+// for as gitleaks does, over the whole fragment, when it holds encoded text.
+type engine struct {
+	rs *ruleSet
+	// single holds a detector of one rule (and the rules it requires) by id.
+	single map[string]*detect.Detector
+	// radius is how many lines around a keyword a rule sees; -1 means the
+	// whole fragment.
+	radius map[string]int
+	// always are the rules run on every fragment.
+	always []string
+	// full has every rule of the scan and decodes encoded text.
+	full  *detect.Detector
+	depth int
+	// exact turns windows off: every rule sees whole fragments, as in gitleaks.
+	exact bool
+}
+
+func (s *Scanner) newEngine(ctx context.Context, rs *ruleSet, cfg config.Config) *engine {
+	e := &engine{
+		rs:     rs,
+		single: make(map[string]*detect.Detector, len(cfg.Rules)),
+		radius: make(map[string]int, len(cfg.Rules)),
+		depth:  s.decodeDepth(),
+		exact:  s.opts.Exact,
+	}
+	e.full = detect.NewDetectorContext(ctx, cfg)
+	e.full.MaxDecodeDepth = e.depth
+	e.full.IgnoreGitleaksAllow = s.opts.IgnoreAllowComments
+	for id, r := range cfg.Rules {
+		one := config.Config{
+			Path:       cfg.Path,
+			Rules:      map[string]config.Rule{id: r},
+			Keywords:   map[string]struct{}{},
+			Allowlists: cfg.Allowlists,
+		}
+		for _, req := range r.RequiredRules {
+			one.Rules[req.RuleID] = cfg.Rules[req.RuleID]
+		}
+		for _, rr := range one.Rules {
+			for _, k := range rr.Keywords {
+				one.Keywords[k] = struct{}{}
+			}
+		}
+		d := detect.NewDetectorContext(ctx, one)
+		d.IgnoreGitleaksAllow = s.opts.IgnoreAllowComments
+		e.single[id] = d
+		e.radius[id] = rs.specs[id].radius()
+		if len(r.Keywords) == 0 {
+			e.always = append(e.always, id)
+		}
+	}
+	sort.Strings(e.always)
+	return e
+}
+
+// detect returns the findings of every rule in f.
+func (e *engine) detect(ctx context.Context, f sources.Fragment) []report.Finding {
+	if e.exact {
+		return e.full.DetectContext(ctx, detect.Fragment(f))
+	}
+	raw := f.Raw
+	low, aligned := lower(raw)
+	hits := e.rs.prefilter.MatchString(low)
+
+	var out []report.Finding
+	for _, id := range e.always {
+		out = append(out, e.single[id].DetectContext(ctx, detect.Fragment(f))...)
+	}
+	if len(hits) > 0 {
+		// Occurrences by rule, in text order.
+		at := map[string][]int{}
+		var ids []string
+		for _, m := range hits {
+			for _, id := range e.rs.byKeyword[m.MatchString()] {
+				if _, ok := e.single[id]; !ok {
+					continue
+				}
+				if _, seen := at[id]; !seen {
+					ids = append(ids, id)
+				}
+				at[id] = append(at[id], int(m.Pos()))
+			}
+		}
+		sort.Strings(ids)
+		var nl []int // offsets of the newlines of raw, made on first need
+		for _, id := range ids {
+			d, r := e.single[id], e.radius[id]
+			if r < 0 || !aligned {
+				out = append(out, d.DetectContext(ctx, detect.Fragment(f))...)
+				continue
+			}
+			if nl == nil {
+				nl = newlines(raw)
+			}
+			for _, w := range windows(at[id], nl, r) {
+				sub := f
+				sub.Bytes = nil
+				sub.Raw = raw[lineStart(nl, w[0]):lineEnd(nl, w[1], len(raw))]
+				sub.StartLine = f.StartLine + w[0]
+				out = append(out, d.DetectContext(ctx, detect.Fragment(sub))...)
+			}
+		}
+	}
+	if e.depth > 0 {
+		if _, segs := codec.NewDecoder().Decode(raw, nil); len(segs) > 0 {
+			for _, fd := range e.full.DetectContext(ctx, detect.Fragment(f)) {
+				if decodedFinding(fd) {
+					out = append(out, fd)
+				}
+			}
+		}
+	}
+	return preferSpecific(out)
+}
+
+// decodedFinding reports whether gitleaks found fd in decoded text.
+func decodedFinding(fd report.Finding) bool {
+	for _, t := range fd.Tags {
+		if strings.HasPrefix(t, "decoded:") {
+			return true
+		}
+	}
+	return false
+}
+
+// preferSpecific drops a generic rule's finding when a specific rule found
+// the same secret on the same line, as gitleaks does within a fragment.
+func preferSpecific(fs []report.Finding) []report.Finding {
+	if len(fs) < 2 {
+		return fs
+	}
+	out := fs[:0:0]
+	for _, f := range fs {
+		keep := true
+		if strings.Contains(strings.ToLower(f.RuleID), "generic") {
+			for _, g := range fs {
+				if f.StartLine == g.StartLine && f.Commit == g.Commit && f.RuleID != g.RuleID &&
+					strings.Contains(g.Secret, f.Secret) && !strings.Contains(strings.ToLower(g.RuleID), "generic") {
+					keep = false
+					break
+				}
+			}
+		}
+		if keep {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// lower lower-cases s as gitleaks' keyword filter does. aligned is false
+// when the lower-cased text's offsets are not those of s.
+func lower(s string) (low string, aligned bool) {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	low = strings.ToLower(s)
+	return low, ascii || len(low) == len(s)
+}
+
+// newlines returns the offsets of the newlines of s.
+func newlines(s string) []int {
+	out := make([]int, 0, strings.Count(s, "\n"))
+	for i := 0; i < len(s); {
+		j := strings.IndexByte(s[i:], '\n')
+		if j < 0 {
+			break
+		}
+		out = append(out, i+j)
+		i += j + 1
+	}
+	return out
+}
+
+// lineOf is the 0-based line of offset pos.
+func lineOf(nl []int, pos int) int { return sort.SearchInts(nl, pos) }
+
+// lineStart is the offset where 0-based line n starts.
+func lineStart(nl []int, n int) int {
+	if n == 0 {
+		return 0
+	}
+	return nl[n-1] + 1
+}
+
+// lineEnd is the offset just past line n, its newline included.
+func lineEnd(nl []int, n, size int) int {
+	if n < len(nl) {
+		return nl[n] + 1
+	}
+	return size
+}
+
+// windows returns the merged line ranges [first, last] within r lines of
+// the occurrences at (sorted offsets).
+func windows(at []int, nl []int, r int) [][2]int {
+	lastLine := len(nl) // the line after the last newline
+	var out [][2]int
+	for _, pos := range at {
+		l := lineOf(nl, pos)
+		a, b := max(l-r, 0), min(l+r, lastLine)
+		if n := len(out); n > 0 && a <= out[n-1][1]+1 {
+			out[n-1][1] = max(out[n-1][1], b)
+			continue
+		}
+		out = append(out, [2]int{a, b})
+	}
+	return out
+}

@@ -1,0 +1,142 @@
+package secrets
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"math/rand/v2"
+	"regexp/syntax"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/pipeguard/pipeguard/scan"
+)
+
+func TestMustContain(t *testing.T) {
+	tests := []struct {
+		re       string
+		keywords []string
+		want     bool
+	}{
+		{`\b((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b`, []string{"a3t", "akia", "asia", "abia", "acca"}, true},
+		{`ghp_[0-9a-zA-Z]{36}`, []string{"ghp_"}, true},
+		{`(?i)[\w.-]{0,50}?(?:access|auth|(?-i:[Aa]pi|API)|credential|creds|key|passw(?:or)?d|secret|token)[ \t\w.-]{0,20}=\s*"(\w+)"`,
+			[]string{"access", "api", "auth", "credential", "creds", "key", "passwd", "password", "secret", "token"}, true},
+		{`(?i)\b(sgp_[a-f0-9]{40}|[a-f0-9]{40})\b`, []string{"sgp_", "sourcegraph"}, false},
+		{`(?i)sk_(?:test|live)_[a-z0-9]{10,}`, []string{"sk_test", "sk_live"}, true},
+		{`(?i)sk_(?:test|live|)_[a-z0-9]{10,}`, []string{"sk_test", "sk_live"}, false},
+		{`x(?:abc)?y`, []string{"abc"}, false},
+		{`(?:abc)+y`, []string{"abc"}, true},
+		{`hooks.slack.com/[a-z]+`, []string{"hooks.slack.com"}, false},
+		{`[0-9]{15}\|[a-z]{27}`, []string{"facebook"}, false},
+	}
+	for _, tt := range tests {
+		re, err := syntax.Parse(tt.re, syntax.Perl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := mustContain(re, tt.keywords); got != tt.want {
+			t.Errorf("mustContain(%s, %q) = %v, want %v", tt.re, tt.keywords, got, tt.want)
+		}
+	}
+}
+
+func TestMaxNewlines(t *testing.T) {
+	for re, want := range map[string]int{
+		`abc`:                -1 + 1,
+		`a\nb`:               1,
+		`a\s{0,3}b`:          3,
+		`a\s*b`:              -1,
+		`(?s)a.{0,10}b`:      10,
+		`a.*b`:               0,
+		`a[^x]{2}b`:          2,
+		`(?:a|\n\n)[ \t]+b`:  2,
+		`-----BEGIN[\s\S]+-`: -1,
+	} {
+		p, err := syntax.Parse(re, syntax.Perl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := maxNewlines(p); got != want {
+			t.Errorf("maxNewlines(%s) = %d, want %d", re, got, want)
+		}
+	}
+}
+
+// TestWindowsMatchExact scans varied text with keyword windows and with
+// whole fragments (gitleaks' way) and wants the same findings.
+func TestWindowsMatchExact(t *testing.T) {
+	dir := t.TempDir()
+	rng := rand.New(rand.NewPCG(7, 9))
+	word := func() string { return fake("", fmt.Sprint(rng.Int()), 4+rng.IntN(10), "abcdefghijklmnopqrstuvwxyz_") }
+	special := []func(i int) string{
+		func(i int) string { return "GITHUB_TOKEN = \"" + githubPAT(fmt.Sprint("w", i)) + "\"" },
+		func(i int) string { return "api_key =\n  \"" + fake("", fmt.Sprint("k", i), 32, alnum) + "\"" },
+		func(i int) string { return "password:\n\n  " + fake("", fmt.Sprint("p", i), 24, alnum) },
+		func(i int) string {
+			return "checksum = \"" + fake("", fmt.Sprint("h", i), 40, "0123456789abcdef") + "\"  # sourcegraph"
+		},
+		func(i int) string { return "ref = " + fake("", fmt.Sprint("s", i), 40, "0123456789abcdef") },
+		func(i int) string {
+			return "blob: " + base64.StdEncoding.EncodeToString([]byte("aws_key = "+awsKey(fmt.Sprint("b", i))))
+		},
+		func(i int) string {
+			return "-----BEGIN RSA PRIVATE KEY-----\n" + strings.Repeat(fake("", fmt.Sprint("pk", i), 64, alnum)+"\n", 5) + "-----END RSA PRIVATE KEY-----"
+		},
+		func(i int) string { return "token: " + stripeKey(fmt.Sprint("st", i)) + " # gitleaks:allow" },
+		func(i int) string { return "auth_header = 'Bearer " + fake("", fmt.Sprint("a", i), 30, alnum) + "'" },
+	}
+	seps := []string{" ", " = ", ".", "(", " key ", "_token", " secret: ", "\t"}
+	for f := range 30 {
+		var lines []string
+		for range 80 + rng.IntN(80) {
+			if rng.IntN(12) == 0 {
+				lines = append(lines, special[rng.IntN(len(special))](len(lines)+1000*f))
+				continue
+			}
+			var b strings.Builder
+			for i := range 2 + rng.IntN(8) {
+				if i > 0 {
+					b.WriteString(seps[rng.IntN(len(seps))])
+				}
+				b.WriteString(word())
+			}
+			lines = append(lines, b.String())
+		}
+		write(t, dir, fmt.Sprintf("f%02d.txt", f), strings.Join(lines, "\n")+"\n")
+	}
+	get := func(exact bool) []string {
+		s, err := New(Options{Root: dir, Exact: exact})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := s.Scan(context.Background(), &scan.Target{Root: dir, Mode: scan.ModeTree})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, f := range res.Findings {
+			out = append(out, fmt.Sprintf("%s %s-%d %s", f.Rule, f.Location(), f.EndLine, f.Fingerprint))
+		}
+		sort.Strings(out)
+		return out
+	}
+	windowed, exact := get(false), get(true)
+	t.Logf("%d findings", len(exact))
+	if len(exact) < 30 {
+		t.Fatalf("only %d findings: the corpus does not exercise the rules", len(exact))
+	}
+	if strings.Join(windowed, "\n") != strings.Join(exact, "\n") {
+		t.Errorf("windowed scan differs from the exact one:\nwindowed %d findings\nexact %d findings", len(windowed), len(exact))
+		seen := map[string]bool{}
+		for _, w := range windowed {
+			seen[w] = true
+		}
+		for _, e := range exact {
+			if !seen[e] {
+				t.Errorf("missed: %s", e)
+			}
+		}
+	}
+}
