@@ -12,8 +12,9 @@ import (
 
 // TestMain gives every git the tests run a clean, known configuration:
 // no system or user config, a fixed identity, and dates that do not vary.
+// HOME stays as it is, so that go build finds its module cache.
 func TestMain(m *testing.M) {
-	home, err := os.MkdirTemp("", "pipeguard-hook-home-")
+	home, err := os.MkdirTemp("", "pipeguard-hook-gitconfig-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
@@ -25,7 +26,6 @@ func TestMain(m *testing.M) {
 		os.Exit(2)
 	}
 	for k, v := range map[string]string{
-		"HOME":                home,
 		"GIT_CONFIG_NOSYSTEM": "1",
 		"GIT_CONFIG_GLOBAL":   gitconfig,
 		"GIT_AUTHOR_DATE":     "2026-01-02T03:04:05Z",

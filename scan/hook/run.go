@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/pipeguard/pipeguard/scan"
 	"github.com/pipeguard/pipeguard/scan/engine"
 	"github.com/pipeguard/pipeguard/scan/repoconf"
@@ -83,6 +85,9 @@ func Run(ctx context.Context, o Options) *Result {
 	if o.Scan == nil {
 		o.Scan = engine.Scan
 	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
 	if o.In == nil {
 		o.In = strings.NewReader("")
 	}
@@ -98,9 +103,12 @@ func Run(ctx context.Context, o Options) *Result {
 	}
 	dir = root[0]
 	cfg, cfgErr := rootConfig(dir)
+	if cfg == nil {
+		cfg = &repoconf.Layer{}
+	}
 	if cfgErr != nil {
 		// The engine reads the same file and reports the error in full.
-		cfg = &repoconf.Layer{}
+		o.Log.Debug("read .pipeguard.yaml", "err", cfgErr)
 	}
 	failOpen := cfg.FailOpen != nil && *cfg.FailOpen
 	mark("config")
@@ -182,7 +190,19 @@ func rootConfig(root string) (*repoconf.Layer, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", name, err)
 		}
-		return repoconf.Parse(name, data, true)
+		l, err := repoconf.Parse(name, data, true)
+		if err != nil {
+			// The file is broken, and the engine will say so; whether the
+			// user wants the push to go on then is still theirs to say.
+			var loose struct {
+				FailOpen bool `yaml:"fail_open"`
+			}
+			if yaml.Unmarshal(data, &loose) == nil && loose.FailOpen {
+				t := true
+				return &repoconf.Layer{FailOpen: &t}, err
+			}
+		}
+		return l, err
 	}
 	return &repoconf.Layer{}, nil
 }
@@ -296,7 +316,10 @@ func show(out io.Writer, rep *scan.Report, p *Push, names, notes []string, failO
 		for _, h := range fixHints(blocking) {
 			fmt.Fprintf(out, "How to fix: %s\n", h)
 		}
-		fmt.Fprintf(out, "To suppress a false positive: add `# pipeguard:ignore %s reason=\"...\"` on the line or the line above (`//` in Go), or an entry in .pipeguard-ignore.yaml.\n", blocking[0].Rule)
+		fmt.Fprintf(out, "To suppress a false positive, on its line or the line above (`//` instead of `#` in Go), or with an entry in .pipeguard-ignore.yaml:\n")
+		for _, rule := range distinctRules(blocking) {
+			fmt.Fprintf(out, "  # pipeguard:ignore %s reason=\"...\"\n", rule)
+		}
 		fmt.Fprintf(out, "To bypass this check once: git push --no-verify\n")
 		return scan.ExitFail
 	}
@@ -365,6 +388,17 @@ func fixHints(fs []scan.Finding) []string {
 			"Rotate any secret that has left this machine, and load secrets from the environment or a secret manager."}, hints...)
 	}
 	return hints
+}
+
+// distinctRules lists the rules of fs once each, in order.
+func distinctRules(fs []scan.Finding) []string {
+	var rules []string
+	for _, f := range fs {
+		if !slices.Contains(rules, f.Rule) {
+			rules = append(rules, f.Rule)
+		}
+	}
+	return rules
 }
 
 // rangeHint is the push's range in a form to paste after --range.

@@ -129,7 +129,7 @@ func TestRunBlockingFinding(t *testing.T) {
 	for _, want := range []string{
 		"app/settings.py:3 github-pat GitHub Personal Access Token (secret ghp_****) [commit abababab",
 		"How to fix: remove each secret from the commits",
-		`# pipeguard:ignore github-pat reason="..."`,
+		`  # pipeguard:ignore github-pat reason="..."`,
 		"git push --no-verify",
 		"1 finding(s) reported but not blocking",
 	} {
@@ -148,6 +148,7 @@ func TestRunScanErrors(t *testing.T) {
 	tests := []struct {
 		name     string
 		failOpen bool
+		config   string // .pipeguard.yaml, when not the failOpen one
 		fs       *fakeScan
 		want     int
 		wantOut  string
@@ -158,12 +159,17 @@ func TestRunScanErrors(t *testing.T) {
 		{name: "config error blocks", fs: &fakeScan{err: &scan.ConfigError{Path: ".pipeguard.yaml", Line: 2, Err: errors.New("unknown key")}},
 			want: scan.ExitUsage, wantOut: ".pipeguard.yaml:2: unknown key"},
 		{name: "error with fail_open passes", failOpen: true, fs: &fakeScan{err: errors.New("boom")}, want: scan.ExitPass, wantOut: "pushing anyway"},
+		{name: "broken config with fail_open passes", config: "fail_open: true\nfail_on: catastrophic\n",
+			fs: &fakeScan{err: &scan.ConfigError{Path: ".pipeguard.yaml", Line: 2, Err: errors.New("unknown severity")}}, want: scan.ExitPass, wantOut: "fail_open: true"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			files := map[string]string{"a.txt": "a\n"}
 			if tt.failOpen {
 				files[".pipeguard.yaml"] = "fail_open: true\n"
+			}
+			if tt.config != "" {
+				files[".pipeguard.yaml"] = tt.config
 			}
 			r, in := pushRepo(t, files)
 			res, out := runHook(t, r, in, tt.fs)
