@@ -13,6 +13,7 @@ import (
 	"github.com/pipeguard/pipeguard/scan"
 	"github.com/pipeguard/pipeguard/scan/deps"
 	"github.com/pipeguard/pipeguard/scan/engine"
+	"github.com/pipeguard/pipeguard/scan/github"
 	"github.com/pipeguard/pipeguard/scan/report"
 )
 
@@ -149,7 +150,9 @@ func runScan(cmd *cobra.Command, s Streams, o *scanOptions) error {
 		rep.Verdict = scan.Incomplete
 	}
 
-	ropts := report.Options{}
+	// SARIF locations, annotations and links name repository paths, also
+	// when the scanned root is a subfolder of the repository.
+	ropts := report.Options{PathPrefix: github.RepoPrefix(cmd.Context(), rep.Root)}
 	// The main output: stdout or -o.
 	switch {
 	case o.output == "" && scanErr != nil && o.format == report.FormatText:
@@ -164,7 +167,7 @@ func runScan(cmd *cobra.Command, s Streams, o *scanOptions) error {
 	}
 	sarifPath := ""
 	for _, out := range outs {
-		if err := writeReportFile(out, rep); err != nil {
+		if err := writeReportFile(out, rep, ropts); err != nil {
 			return &exitError{code: scan.ExitIncomplete, err: err}
 		}
 		if strings.EqualFold(out.format, report.FormatSARIF) {
@@ -201,7 +204,7 @@ func parseReports(specs []string) ([]reportOut, error) {
 	return outs, nil
 }
 
-func writeReportFile(out reportOut, rep *scan.Report) (err error) {
+func writeReportFile(out reportOut, rep *scan.Report, opts report.Options) (err error) {
 	f, err := os.Create(out.path)
 	if err != nil {
 		return fmt.Errorf("write %s report: %w", out.format, err)
@@ -211,7 +214,8 @@ func writeReportFile(out reportOut, rep *scan.Report) (err error) {
 			err = fmt.Errorf("write %s report %s: %w", out.format, out.path, cerr)
 		}
 	}()
-	if err := report.Write(out.format, f, rep, report.Options{}); err != nil {
+	opts.Color = false
+	if err := report.Write(out.format, f, rep, opts); err != nil {
 		return fmt.Errorf("write %s report %s: %w", out.format, out.path, err)
 	}
 	return nil
