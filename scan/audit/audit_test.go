@@ -282,6 +282,13 @@ func TestAuditIncremental(t *testing.T) {
 	// Second audit after new commits: only the new history is scanned.
 	commit(t, leaky, "add deploy script", map[string]string{"deploy.sh": "export GH_TOKEN=" + pat2 + "\n"})
 	commit(t, clean, "docs", map[string]string{"docs.md": "more docs\n"})
+	// vulndep moves to a golang.org/x/text without the advisories.
+	depFPs := fingerprints(vd.Findings)
+	commit(t, vulndep, "bump golang.org/x/text", map[string]string{
+		"go.mod":             "module example.com/requires\n\ngo 1.22\n\nrequire golang.org/x/text v0.14.0\n",
+		"vendor/modules.txt": "# golang.org/x/text v0.14.0\n## explicit; go 1.18\n",
+		"go.sum":             "golang.org/x/text v0.14.0 h1:ScX5w1eTa3QqT8oi6+ziP7dTV1S2+ALU0bI+0zXKWiQ=\ngolang.org/x/text v0.14.0/go.mod h1:18ZOQIKpY8NJVqYksKHtTdi31H5itFRjB5/qKTNYzSU=\n",
+	})
 	now = now.Add(24 * time.Hour)
 	opts.Out = filepath.Join(root, "out2")
 	a2, err := Run(ctx, opts)
@@ -306,6 +313,18 @@ func TestAuditIncremental(t *testing.T) {
 	cl = findRepo(t, a2, "acme/clean")
 	if cl.Scan.Mode != "range" || cl.Scan.Commits != 1 || cl.Verdict != scan.Pass {
 		t.Errorf("clean second run: %+v %s", cl.Scan, cl.Verdict)
+	}
+	if depsRan {
+		// v0.14.0 fixes two of the three advisories that affect v0.3.5 in
+		// the test database (GO-2026-5970 is fixed only in v0.39.0): those
+		// two are fixed, the other one stays open.
+		vd = findRepo(t, a2, "acme/vulndep")
+		still := fingerprints(vd.Findings)
+		if vd.Error != "" || len(vd.Errors) != 0 || len(vd.Fixed) != len(depFPs)-1 || len(still) != 1 ||
+			!slices.Equal(vd.Open, still) || len(vd.New) != 0 || !slices.Contains(depFPs, still[0]) {
+			t.Errorf("vulndep after the bump: error %q %v, fixed %v, open %v, new %v, findings %v; before %v",
+				vd.Error, vd.Errors, fingerprints(vd.Fixed), vd.Open, vd.New, still, depFPs)
+		}
 	}
 	if len(a2.History) != 2 || a2.History[1].Open < 2 {
 		t.Errorf("summed history = %+v", a2.History)
