@@ -12,6 +12,7 @@ import (
 
 	"github.com/pipeguard/pipeguard/scan"
 	"github.com/pipeguard/pipeguard/scan/audit"
+	"github.com/pipeguard/pipeguard/scan/deps"
 )
 
 // auditOptions are the audit command's flags.
@@ -128,6 +129,11 @@ func runAudit(cmd *cobra.Command, o *auditOptions) error {
 	stderr := cmd.ErrOrStderr()
 	opts := o.audit
 	opts.Scan.Version = toolVersion()
+	// govulncheck runs in a child process, as for scan, so that one large
+	// module cannot take the whole audit's memory; results are cached
+	// across repositories and runs.
+	opts.Scan.GovulncheckExec = depsExec()
+	opts.Scan.CacheDir = deps.DefaultCacheDir()
 	if opts.ServerURL == "" {
 		opts.ServerURL = auditEnv("GITHUB_SERVER_URL", audit.DefaultServerURL)
 	}
