@@ -483,7 +483,7 @@ func scanOne(ctx context.Context, opts Options, g *gitRunner, work string, t Tar
 	src := filepath.Join(dir, "src")
 	opts.Log.Info("clone", "repository", t.Name)
 	if err := g.clone(ctx, t.URL, src); err != nil {
-		return nil, nil, fmt.Errorf("clone: %w", err)
+		return nil, nil, err // "git clone: ..."
 	}
 	head, err := g.head(ctx, src)
 	if err != nil {

@@ -161,9 +161,14 @@ func (g *gitRunner) countCommits(ctx context.Context, dir string, revs ...string
 	return strconv.Atoi(strings.TrimSpace(string(out)))
 }
 
-// lastLines keeps the last n lines of s.
+// lastLines keeps the last n non-blank lines of s, joined with " / ".
 func lastLines(s string, n int) string {
-	lines := strings.Split(s, "\n")
+	var lines []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			lines = append(lines, l)
+		}
+	}
 	if len(lines) > n {
 		lines = lines[len(lines)-n:]
 	}
