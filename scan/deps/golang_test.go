@@ -324,3 +324,30 @@ func copyTree(t testing.TB, src, dst string) {
 		t.Fatal(err)
 	}
 }
+
+// TestGoWorkspace: a module listed in go.work is audited with the
+// workspace's build list, and the note says so. In a fresh module cache
+// the workspace needs golang.org/x/text's go.mod from the module proxy.
+func TestGoWorkspace(t *testing.T) {
+	needGo(t)
+	root := t.TempDir()
+	copyTree(t, testdata(t, "go", "requires"), filepath.Join(root, "requires"))
+	if err := os.RemoveAll(filepath.Join(root, "requires", "vendor")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "go.work"), []byte("go 1.22\n\nuse ./requires\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res := runScan(t, goScanner(t, Options{Exec: selfExec(t)}), root)
+	if len(res.Errors) > 0 {
+		t.Skipf("workspace could not load (module proxy unreachable?): %+v", res.Errors)
+	}
+	if !hasNote(res.Notes, "go.work: 1 workspace modules") {
+		t.Errorf("notes %q", res.Notes)
+	}
+	want := append([]brief(nil), requiresWant...)
+	for i := range want {
+		want[i].Path = "requires/go.mod"
+	}
+	sameBriefs(t, res.Findings, want)
+}
