@@ -561,57 +561,71 @@ func scanOne(ctx context.Context, opts Options, g *gitRunner, work string, t Tar
 		r.Errors = append(r.Errors, e)
 	}
 	r.Notes = append(r.Notes, rep.Notes...)
-	secretsOK := false
+	// The secrets scanner's status: "ok", "failed", "skipped" (the
+	// repository's configuration turns it off) or "" (not selected).
+	secrets := ""
 	for _, run := range rep.Scanners {
-		if run.Name == scan.ScannerSecrets && run.Status == "ok" {
-			secretsOK = true
+		if run.Name == scan.ScannerSecrets {
+			secrets = run.Status
 		}
 	}
+	secretsOK := secrets == "ok"
 	r.Findings = append(r.Findings, rep.Findings...)
 
 	// History secrets an incremental run cannot see again stay open while
-	// their commit is still in the repository; when the secrets scan failed,
-	// all of the last audit's secrets do.
+	// their commit is still in the repository; when the secrets scan failed
+	// or did not run, all of the last audit's secrets do. A repository that
+	// turned the secrets scanner off has no secret findings.
 	var prevFindings []scan.Finding
 	if prev != nil {
 		prevFindings = prev.Findings
 	}
-	if incremental || !secretsOK {
-		found := map[string]bool{}
+	if (incremental || !secretsOK) && secrets != "skipped" {
+		foundNow := map[string]bool{}
 		for _, f := range r.Findings {
-			found[f.Fingerprint] = true
+			foundNow[f.Fingerprint] = true
 		}
-		carried := 0
+		present := map[string]bool{}
+		carried := map[string]bool{}
 		for _, f := range prevFindings {
-			if f.Scanner != scan.ScannerSecrets || found[f.Fingerprint] && secretsOK {
+			if f.Scanner != scan.ScannerSecrets || foundNow[f.Fingerprint] {
 				continue
 			}
-			if secretsOK && (!isHistorySecret(f) || !g.hasCommit(ctx, src, f.Commit)) {
-				continue
+			if secretsOK {
+				if !isHistorySecret(f) {
+					continue
+				}
+				has, ok := present[f.Commit]
+				if !ok {
+					has = g.hasCommit(ctx, src, f.Commit)
+					present[f.Commit] = has
+				}
+				if !has {
+					continue
+				}
 			}
 			r.Findings = append(r.Findings, f)
-			found[f.Fingerprint] = true
-			carried++
+			carried[f.Fingerprint] = true
 		}
-		if carried > 0 {
-			r.Notes = append(r.Notes, fmt.Sprintf("%d secret %s from earlier audits of the history %s still open", carried, plural(carried, "finding", "findings"), plural(carried, "is", "are")))
+		if n := len(carried); n > 0 {
+			r.Notes = append(r.Notes, fmt.Sprintf("%d secret %s from earlier audits of the history %s still open", n, plural(n, "finding", "findings"), plural(n, "is", "are")))
 		}
 	}
 	sortFindings(r.Findings)
 	r.New, r.Open, r.Fixed = diff(prevFindings, r.Findings)
 	switch {
-	case len(r.Blocking()) > 0:
+	case len(r.Blocking()) > 0 || rep.Verdict == scan.Fail:
 		r.Verdict = scan.Fail
 	case len(r.Errors) > 0:
 		r.Verdict = scan.Incomplete
 	}
 	next := nextState(t, prev, r, tips, now)
-	if !secretsOK && prev != nil {
-		// The history the failed scan should have read is read next time.
-		next.Head, next.Tips = prev.Head, prev.Tips
-	}
-	if !secretsOK && prev == nil {
+	if !secretsOK && secrets != "skipped" {
+		// The history the secrets scan should have read is read next time.
 		next.Head, next.Tips = "", nil
+		if prev != nil {
+			next.Head, next.Tips = prev.Head, prev.Tips
+		}
 	}
 	return r, next, nil
 }

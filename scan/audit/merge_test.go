@@ -166,3 +166,59 @@ func TestHTMLEscapes(t *testing.T) {
 		t.Errorf("markdown not escaped:\n%s", md.String())
 	}
 }
+
+// TestSecretsFailureKeepsHistory: when the secrets scan fails, the last
+// audit's secrets stay open and the state does not move past the commits
+// that were not read, so the next run reads them.
+func TestSecretsFailureKeepsHistory(t *testing.T) {
+	setupGit(t)
+	root := t.TempDir()
+	pat := newPAT(t)
+	dir := newRepo(t, filepath.Join(root, "leaky"))
+	commit(t, dir, "leak", map[string]string{"a.env": "T=" + pat + "\n"})
+	first := commit(t, dir, "unleak", map[string]string{"a.env": "T=\n"})
+	state := filepath.Join(root, "state.json")
+	opts := Options{Targets: []Target{{Name: "leaky", URL: dir}}, State: state,
+		Scan: engine.Options{Scanners: []string{scan.ScannerSecrets}}}
+	a, err := Run(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fp := secretFP(t, &a.Repositories[0], "a.env")
+
+	commit(t, dir, "more", map[string]string{"b.txt": "b\n"})
+	failing := opts
+	failing.ScanFunc = func(ctx context.Context, o engine.Options) (*scan.Report, error) {
+		rep, err := engine.Scan(ctx, o)
+		if err != nil {
+			return nil, err
+		}
+		rep.Findings = nil
+		rep.Scanners = []scan.ScannerRun{{Name: scan.ScannerSecrets, Status: "failed"}}
+		rep.Errors = []scan.Error{{Scanner: scan.ScannerSecrets, Message: "git log: broken pipe"}}
+		rep.Verdict = scan.Incomplete
+		return rep, nil
+	}
+	a, err = Run(context.Background(), failing)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := a.Repositories[0]
+	if r.Verdict != scan.Fail || !slices.Equal(r.Open, []string{fp}) || len(r.Fixed) != 0 || len(r.Errors) != 1 {
+		t.Errorf("after a failed secrets scan: verdict %s open %v fixed %v errors %v; want the secret still open", r.Verdict, r.Open, r.Fixed, r.Errors)
+	}
+	st, err := LoadState(state)
+	if err != nil || st.Repositories["leaky"].Head != first {
+		t.Fatalf("state head moved past unread commits: %v %+v", err, st.Repositories["leaky"])
+	}
+
+	commit(t, dir, "again", map[string]string{"c.txt": "c\n"})
+	a, err = Run(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r = a.Repositories[0]
+	if r.Scan.Mode != "range" || r.Scan.Commits != 2 || !slices.Equal(r.Open, []string{fp}) {
+		t.Errorf("next run: scan %+v open %v; want the 2 commits since the last good scan, the secret open", r.Scan, r.Open)
+	}
+}
