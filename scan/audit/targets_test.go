@@ -58,17 +58,24 @@ func TestParseSpecEnterprise(t *testing.T) {
 }
 
 func TestReadReposFile(t *testing.T) {
-	dir := t.TempDir()
-	p := filepath.Join(dir, "repos.txt")
-	os.WriteFile(p, []byte("# comment\n\nacme/api  # the API\n./local\nfile:///x/y.git\n"), 0o644)
+	p := filepath.Join("..", "..", "testdata", "audit", "repos.txt")
 	ts, err := ReadReposFile(p, "https://github.com")
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Target{{Name: "acme/api", URL: "https://github.com/acme/api.git"}, {Name: "local", URL: filepath.Join(dir, "local")}, {Name: "/x/y.git", URL: "file:///x/y.git"}}
-	if fmt.Sprint(ts) != fmt.Sprint(want) {
-		t.Errorf("got %+v, want %+v", ts, want)
+	want := []Target{
+		{Name: "acme/payments-api", URL: "https://github.com/acme/payments-api.git"},
+		{Name: "acme/users-api", URL: "https://github.com/acme/users-api.git"},
+		{Name: "git.example.com/platform/gateway", URL: "https://git.example.com/platform/gateway"},
+		{Name: "/srv/git/legacy-billing.git", URL: "file:///srv/git/legacy-billing.git"},
+		{Name: "mirrors/inventory", URL: filepath.Join(filepath.Dir(p), "mirrors", "inventory")},
 	}
+	if fmt.Sprint(ts) != fmt.Sprint(want) {
+		t.Errorf("got %+v\nwant %+v", ts, want)
+	}
+
+	dir := t.TempDir()
+	p = filepath.Join(dir, "repos.txt")
 
 	os.WriteFile(p, []byte("acme/api\nhttps://u:p4ss@github.com/a/b\n"), 0o644)
 	_, err = ReadReposFile(p, "https://github.com")
