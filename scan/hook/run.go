@@ -141,7 +141,13 @@ func Run(ctx context.Context, o Options) *Result {
 		return res
 	}
 	goDB, osvDB := orDefault(o.GoVulnDB, cfg.GoVulnDB), orDefault(o.OSVDB, cfg.OSVDB)
-	names, notes := chooseScanners(paths, goDB, osvDB)
+	hasGo := func() bool {
+		// The deps scanner audits every Go module of the tree, and for Go
+		// without a local database it would ask the public one online.
+		files, err := gitLines(ctx, dir, nil, "ls-files", "--", ":(glob)**/go.mod", ":(glob)**/go.work")
+		return err != nil || len(files) > 0
+	}
+	names, notes := chooseScanners(paths, goDB, osvDB, hasGo)
 	res.Scanners = names
 	var changed scan.Changes
 	if slices.Contains(names, scan.ScannerConfig) || slices.Contains(names, scan.ScannerDeps) {
@@ -209,9 +215,10 @@ func rootConfig(root string) (*repoconf.Layer, error) {
 
 // chooseScanners picks the scanners a push needs: secrets always, config
 // when a Python or deployment file changed, deps when a manifest or
-// lockfile changed and a database on this machine is configured. notes say
-// what was left out.
-func chooseScanners(paths []string, goDB, osvDB string) (names, notes []string) {
+// lockfile changed and the audit needs no network: a local database is
+// configured, and the Go database is local too when the tree has Go
+// modules (hasGo). notes say what was left out.
+func chooseScanners(paths []string, goDB, osvDB string, hasGo func() bool) (names, notes []string) {
 	names = []string{scan.ScannerSecrets}
 	var manifests []string
 	config := false
@@ -222,10 +229,13 @@ func chooseScanners(paths []string, goDB, osvDB string) (names, notes []string) 
 		}
 	}
 	if len(manifests) > 0 {
-		if isLocalDB(goDB) || isLocalDB(osvDB) {
-			names = append(names, scan.ScannerDeps)
-		} else {
+		switch {
+		case !isLocalDB(goDB) && !isLocalDB(osvDB):
 			notes = append(notes, fmt.Sprintf("skipped the dependency audit of %s: no offline database is configured (set deps.go_vulndb or deps.osv_db to a local path in .pipeguard.yaml; CI still audits)", listShort(manifests)))
+		case !isLocalDB(goDB) && hasGo():
+			notes = append(notes, fmt.Sprintf("skipped the dependency audit of %s: the Go modules here would need the online Go vulnerability database (set deps.go_vulndb to a local path in .pipeguard.yaml; CI still audits)", listShort(manifests)))
+		default:
+			names = append(names, scan.ScannerDeps)
 		}
 	}
 	if config {

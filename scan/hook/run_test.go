@@ -67,7 +67,13 @@ func TestRunChoosesScanners(t *testing.T) {
 			"go.sum":           "",
 			"requirements.txt": "fastapi==0.1\n",
 			".pipeguard.yaml":  "deps:\n  osv_db: /var/cache/osv\n  go_vulndb: https://vuln.go.dev\n",
+			"app.py":           "x = 1\n",
 		}, want: []string{"secrets", "deps", "config"}, wantChanged: true, wantDB: "/var/cache/osv"},
+		{name: "go module without a local go database", files: map[string]string{
+			"go.mod":           "module x\n",
+			"requirements.txt": "fastapi==0.1\n",
+			".pipeguard.yaml":  "deps:\n  osv_db: /var/cache/osv\n",
+		}, want: []string{"secrets", "config"}, wantChanged: true, wantNote: "online Go vulnerability database"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
