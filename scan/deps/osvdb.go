@@ -502,23 +502,53 @@ func (o *osvAPI) query(ctx context.Context, pkgs []pyPkg) (map[string][]*osvEntr
 		}
 		for i, res := range r.Results {
 			p := uniq[start+i]
+			k := p.Name + "@" + p.Version
 			for _, v := range res.Vulns {
-				ids[p.Name+"@"+p.Version] = append(ids[p.Name+"@"+p.Version], v.ID)
+				ids[k] = append(ids[k], v.ID)
+			}
+			// A package with many advisories is paged: follow it alone.
+			for token := res.NextPageToken; token != ""; {
+				var page struct {
+					Vulns []struct {
+						ID string `json:"id"`
+					} `json:"vulns"`
+					NextPageToken string `json:"next_page_token"`
+				}
+				qq := struct {
+					q
+					PageToken string `json:"page_token"`
+				}{PageToken: token}
+				qq.Package.Name, qq.Package.Ecosystem, qq.Version = p.Name, "PyPI", p.Version
+				if err := o.post(ctx, "/v1/query", qq, &page); err != nil {
+					return nil, err
+				}
+				for _, v := range page.Vulns {
+					ids[k] = append(ids[k], v.ID)
+				}
+				if page.NextPageToken == token {
+					break
+				}
+				token = page.NextPageToken
 			}
 		}
 	}
-	// Fetch each advisory once.
-	all := map[string]*osvEntry{}
+	// Fetch each advisory once, 8 at a time.
+	var want []string
+	wanted := map[string]bool{}
 	for _, l := range ids {
 		for _, id := range l {
-			all[id] = nil
+			if !wanted[id] {
+				wanted[id] = true
+				want = append(want, id)
+			}
 		}
 	}
+	all := map[string]*osvEntry{}
 	var mu sync.Mutex
 	var firstErr error
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 8)
-	for id := range all {
+	for _, id := range want {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
@@ -534,6 +564,7 @@ func (o *osvAPI) query(ctx context.Context, pkgs []pyPkg) (map[string][]*osvEntr
 				}
 				return
 			}
+			e.prepare()
 			all[id] = &e
 		}()
 	}
@@ -543,8 +574,10 @@ func (o *osvAPI) query(ctx context.Context, pkgs []pyPkg) (map[string][]*osvEntr
 	}
 	out := map[string][]*osvEntry{}
 	for k, l := range ids {
+		seen := map[string]bool{}
 		for _, id := range l {
-			if e := all[id]; e != nil {
+			if e := all[id]; e != nil && !seen[id] {
+				seen[id] = true
 				out[k] = append(out[k], e)
 			}
 		}

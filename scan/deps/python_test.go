@@ -237,6 +237,7 @@ func TestPythonOnline(t *testing.T) {
 	var mu sync.Mutex
 	var batches []int
 	fetched := map[string]int{}
+	pages := map[string]any{}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case r.Method == http.MethodPost && r.URL.Path == "/v1/querybatch":
@@ -257,7 +258,8 @@ func TestPythonOnline(t *testing.T) {
 				ID string `json:"id"`
 			}
 			type result struct {
-				Vulns []vuln `json:"vulns,omitempty"`
+				Vulns         []vuln `json:"vulns,omitempty"`
+				NextPageToken string `json:"next_page_token,omitempty"`
 			}
 			var out struct {
 				Results []result `json:"results"`
@@ -269,9 +271,30 @@ func TestPythonOnline(t *testing.T) {
 						r.Vulns = append(r.Vulns, vuln{e.ID})
 					}
 				}
+				// Page results past the first advisory, as OSV does for long lists.
+				if len(r.Vulns) > 1 {
+					mu.Lock()
+					pages[q.Package.Name] = r.Vulns[1:]
+					mu.Unlock()
+					r.Vulns, r.NextPageToken = r.Vulns[:1], "page-"+q.Package.Name
+				}
 				out.Results = append(out.Results, r)
 			}
 			json.NewEncoder(w).Encode(out)
+		case r.Method == http.MethodPost && r.URL.Path == "/v1/query":
+			var q struct {
+				Package   struct{ Name string }
+				PageToken string `json:"page_token"`
+			}
+			json.NewDecoder(r.Body).Decode(&q)
+			if q.PageToken != "page-"+q.Package.Name {
+				http.Error(w, "bad page token", 400)
+				return
+			}
+			mu.Lock()
+			page := pages[q.Package.Name]
+			mu.Unlock()
+			json.NewEncoder(w).Encode(map[string]any{"vulns": page})
 		case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/v1/vulns/"):
 			id := strings.TrimPrefix(r.URL.Path, "/v1/vulns/")
 			mu.Lock()
