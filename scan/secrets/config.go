@@ -57,16 +57,18 @@ type ruleSpec struct {
 	// vc holds this rule (and the rules it requires) for config.Translate.
 	vc config.ViperConfig
 
-	once  sync.Once
-	rule  config.Rule
-	lines int // see radius
-	err   error
+	once sync.Once
+	rule config.Rule
+	// before and after are how many lines around a keyword the rule's
+	// matches reach; before is -1 when the rule must see whole fragments.
+	before, after int
+	err           error
 }
 
-// radius is how many lines around an occurrence of one of its keywords a
-// match of the compiled rule can reach, capped at windowLines; -1 means the
-// rule must see whole fragments.
-func (sp *ruleSpec) radius() int { return sp.lines }
+// reach is how many lines before and after an occurrence of one of its
+// keywords a match of the compiled rule can reach, capped at windowLines;
+// before is -1 when the rule must see whole fragments.
+func (sp *ruleSpec) reach() (before, after int) { return sp.before, sp.after }
 
 // loadRules reads the gitleaks configuration for root: cfgPath when set,
 // else root/.gitleaks.toml when present, else the default rules.
@@ -412,11 +414,11 @@ func (rs *ruleSet) compiled(id string) (config.Rule, error) {
 		r := c.Rules[id]
 		r.Allowlists = append(r.Allowlists, rs.targeted[id]...)
 		sp.rule = r
-		sp.lines = -1
+		sp.before = -1
 		if r.Regex != nil && len(r.RequiredRules) == 0 {
 			if re, err := syntax.Parse(r.Regex.String(), syntax.Perl); err == nil {
-				if n := maxNewlines(re); n >= 0 && !anchoredAtStart(re) && mustContain(re, r.Keywords) {
-					sp.lines = min(n, windowLines)
+				if b, a, ok := reach(re, r.Keywords); ok {
+					sp.before, sp.after = b, a
 				}
 			}
 		}

@@ -18,27 +18,35 @@ import (
 // hold a few newlines between the name and the value; real ones rarely do).
 const windowLines = 2
 
+// smallFragment is the size up to which a fragment (a diff hunk, a small
+// file) is scanned whole: windows would save little there.
+const smallFragment = 2048
+
 // engine runs the rules of one scan over fragments.
 //
 // gitleaks runs every rule whose keyword occurs in a fragment over the
-// whole fragment (a whole file in a tree scan), twice when it matches. The
-// engine runs such a rule only over the lines around each occurrence of its
-// keywords: a rule's regex contains its keyword, so a match lies within the
-// lines its regex can span around one. Rules whose matches can span any
-// number of lines (private keys), rules that require other rules, and rules
-// without keywords still see the whole fragment. Encoded secrets are looked
-// for as gitleaks does, over the whole fragment, when it holds encoded text.
+// whole fragment (a whole file in a tree scan), twice when it matches. For
+// fragments larger than smallFragment, the engine runs such a rule only
+// over the lines around each occurrence of its keywords (the other lines
+// emptied, so that line numbers stay): when a rule's regex provably
+// contains one of its keywords, a match lies within the few lines its regex
+// can span around one (capped at windowLines before and after). Rules that
+// can match without their keywords, span many lines (private keys, YAML
+// secrets) or require other rules, and rules without keywords, still see
+// the whole fragment. Encoded secrets are looked for as gitleaks does, over
+// the whole fragment, where mayHoldEncoded says the decoder may find some.
 type engine struct {
 	rs *ruleSet
 	// single holds a detector of one rule (and the rules it requires) by id.
 	single map[string]*detect.Detector
-	// radius is how many lines around a keyword a rule sees; -1 means the
-	// whole fragment.
-	radius map[string]int
+	// reach is how many lines before and after a keyword a rule sees;
+	// before is -1 for the whole fragment.
+	reach map[string][2]int
 	// always are the rules run on every fragment.
 	always []string
-	// full has every rule of the scan and decodes encoded text.
-	full  *detect.Detector
+	// full has every rule of the scan and decodes encoded text; plain is
+	// the same without decoding.
+	full, plain *detect.Detector
 	depth int
 	// exact turns windows off: every rule sees whole fragments, as in gitleaks.
 	exact bool
@@ -48,13 +56,15 @@ func (s *Scanner) newEngine(ctx context.Context, rs *ruleSet, cfg config.Config)
 	e := &engine{
 		rs:     rs,
 		single: make(map[string]*detect.Detector, len(cfg.Rules)),
-		radius: make(map[string]int, len(cfg.Rules)),
+		reach:  make(map[string][2]int, len(cfg.Rules)),
 		depth:  s.decodeDepth(),
 		exact:  s.opts.Exact,
 	}
 	e.full = detect.NewDetectorContext(ctx, cfg)
 	e.full.MaxDecodeDepth = e.depth
 	e.full.IgnoreGitleaksAllow = s.opts.IgnoreAllowComments
+	e.plain = detect.NewDetectorContext(ctx, cfg)
+	e.plain.IgnoreGitleaksAllow = s.opts.IgnoreAllowComments
 	for id, r := range cfg.Rules {
 		one := config.Config{
 			Path:       cfg.Path,
@@ -73,7 +83,8 @@ func (s *Scanner) newEngine(ctx context.Context, rs *ruleSet, cfg config.Config)
 		d := detect.NewDetectorContext(ctx, one)
 		d.IgnoreGitleaksAllow = s.opts.IgnoreAllowComments
 		e.single[id] = d
-		e.radius[id] = rs.specs[id].radius()
+		b, a := rs.specs[id].reach()
+		e.reach[id] = [2]int{b, a}
 		if len(r.Keywords) == 0 {
 			e.always = append(e.always, id)
 		}
@@ -84,7 +95,11 @@ func (s *Scanner) newEngine(ctx context.Context, rs *ruleSet, cfg config.Config)
 
 // detect returns the findings of every rule in f.
 func (e *engine) detect(ctx context.Context, f sources.Fragment) []report.Finding {
-	if e.exact {
+	if e.exact || len(f.Raw) <= smallFragment {
+		if e.depth > 0 && !mayHoldEncoded(f.Raw) {
+			// No decoding pass could find anything: spare its regex.
+			return e.plain.DetectContext(ctx, detect.Fragment(f))
+		}
 		return e.full.DetectContext(ctx, detect.Fragment(f))
 	}
 	raw := f.Raw
@@ -113,24 +128,26 @@ func (e *engine) detect(ctx context.Context, f sources.Fragment) []report.Findin
 		sort.Strings(ids)
 		var nl []int // offsets of the newlines of raw, made on first need
 		for _, id := range ids {
-			d, r := e.single[id], e.radius[id]
-			if r < 0 || !aligned {
+			d, r := e.single[id], e.reach[id]
+			if r[0] < 0 || !aligned {
 				out = append(out, d.DetectContext(ctx, detect.Fragment(f))...)
 				continue
 			}
 			if nl == nil {
 				nl = newlines(raw)
 			}
-			for _, w := range windows(at[id], nl, r) {
-				sub := f
-				sub.Bytes = nil
-				sub.Raw = raw[lineStart(nl, w[0]):lineEnd(nl, w[1], len(raw))]
-				sub.StartLine = f.StartLine + w[0]
-				out = append(out, d.DetectContext(ctx, detect.Fragment(sub))...)
+			ws := windows(at[id], nl, r[0], r[1])
+			if len(ws) == 1 && ws[0][0] == 0 && ws[0][1] >= len(nl) {
+				out = append(out, d.DetectContext(ctx, detect.Fragment(f))...)
+				continue
 			}
+			sub := f
+			sub.Bytes = nil
+			sub.Raw = padded(raw, nl, ws)
+			out = append(out, d.DetectContext(ctx, detect.Fragment(sub))...)
 		}
 	}
-	if e.depth > 0 {
+	if e.depth > 0 && mayHoldEncoded(raw) {
 		if _, segs := codec.NewDecoder().Decode(raw, nil); len(segs) > 0 {
 			for _, fd := range e.full.DetectContext(ctx, detect.Fragment(f)) {
 				if decodedFinding(fd) {
@@ -140,6 +157,26 @@ func (e *engine) detect(ctx context.Context, f sources.Fragment) []report.Findin
 		}
 	}
 	return preferSpecific(out)
+}
+
+// padded returns raw with the lines outside ws emptied, so that one call
+// runs a rule over all its windows, with every line where it was.
+func padded(raw string, nl []int, ws [][2]int) string {
+	size := len(ws)
+	for _, w := range ws {
+		size += lineEnd(nl, w[1], len(raw)) - lineStart(nl, w[0])
+	}
+	var b strings.Builder
+	b.Grow(size + ws[len(ws)-1][0])
+	line := 0
+	for _, w := range ws {
+		for ; line < w[0]; line++ {
+			b.WriteByte('\n')
+		}
+		b.WriteString(raw[lineStart(nl, w[0]):lineEnd(nl, w[1], len(raw))])
+		line = w[1] + 1
+	}
+	return b.String()
 }
 
 // decodedFinding reports whether gitleaks found fd in decoded text.
@@ -224,14 +261,14 @@ func lineEnd(nl []int, n, size int) int {
 	return size
 }
 
-// windows returns the merged line ranges [first, last] within r lines of
-// the occurrences at (sorted offsets).
-func windows(at []int, nl []int, r int) [][2]int {
+// windows returns the merged line ranges [first, last] from before lines
+// before to after lines after the occurrences at (sorted offsets).
+func windows(at []int, nl []int, before, after int) [][2]int {
 	lastLine := len(nl) // the line after the last newline
 	var out [][2]int
 	for _, pos := range at {
 		l := lineOf(nl, pos)
-		a, b := max(l-r, 0), min(l+r, lastLine)
+		a, b := max(l-before, 0), min(l+after, lastLine)
 		if n := len(out); n > 0 && a <= out[n-1][1]+1 {
 			out[n-1][1] = max(out[n-1][1], b)
 			continue

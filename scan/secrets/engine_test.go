@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/zricethezav/gitleaks/v8/detect/codec"
+
 	"github.com/pipeguard/pipeguard/scan"
 )
 
@@ -137,6 +139,43 @@ func TestWindowsMatchExact(t *testing.T) {
 			if !seen[e] {
 				t.Errorf("missed: %s", e)
 			}
+		}
+	}
+}
+
+// TestMayHoldEncoded checks that the cheap test never says no where
+// gitleaks' decoder finds an encoded segment.
+func TestMayHoldEncoded(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	pieces := []string{
+		" ", "\n", "=", "==", "%", "%2F", "%4a", "\\u0041", "\\\\u0062", "U+0041 ", "u+0041", "+", "/", "-", "_",
+		"get_user_by_email_address", "abcdefghijklmnop", "0123456789abcdef0123456789abcdef", "deadbeef", "414b4941414141414141414141414141414141", "4a4b4c4d4e4f50515253545556575859",
+		base64.StdEncoding.EncodeToString([]byte("password=hunter2hunter2")),
+		base64.RawURLEncoding.EncodeToString([]byte("token: abc-def-ghi?")),
+		"x" + "0123456789abcdef0123456789abcdef0123",
+		"QUtJQVFZTFBNTjVIRlNHRk9UREY=", "aGVsbG8gd29ybGQgaGVsbG8=", "zzzzzzzzzzzzzzzzzzzz9",
+	}
+	found := 0
+	for range 5000 {
+		var b strings.Builder
+		for range 1 + rng.IntN(6) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		s := b.String()
+		_, segs := codec.NewDecoder().Decode(s, nil)
+		if len(segs) > 0 {
+			found++
+			if !mayHoldEncoded(s) {
+				t.Fatalf("mayHoldEncoded(%q) = false, but the decoder finds %d segments", s, len(segs))
+			}
+		}
+	}
+	if found < 100 {
+		t.Fatalf("only %d texts with encoded segments: the test does not exercise the decoder", found)
+	}
+	for _, s := range []string{"def get_user_by_email(address):", "x = 1\nreturn y", "hello world"} {
+		if mayHoldEncoded(s) {
+			t.Errorf("mayHoldEncoded(%q) = true", s)
 		}
 	}
 }

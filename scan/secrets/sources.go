@@ -186,7 +186,7 @@ func firstLine(s string) string {
 func (s *Scanner) decoded(raw string, yield func(string)) {
 	yield(raw)
 	depth := s.decodeDepth()
-	if depth == 0 {
+	if depth == 0 || !mayHoldEncoded(raw) {
 		return
 	}
 	dec := codec.NewDecoder()

@@ -255,3 +255,51 @@ func anchoredAtStart(re *syntax.Regexp) bool {
 	}
 	return false
 }
+
+// maxReach is the most newlines a rule's match may span and still be run
+// over windows: rules built to span many lines (a YAML secret, a private
+// key) see whole fragments.
+const maxReach = 12
+
+// reach returns how many lines before and after an occurrence of one of
+// its keywords a match of re can reach, each capped at windowLines. ok is
+// false when re must see whole fragments: it can match without a keyword,
+// spans many lines, or is anchored at the start of the text.
+func reach(re *syntax.Regexp, keywords []string) (before, after int, ok bool) {
+	total := maxNewlines(re)
+	if total < 0 || total > maxReach || anchoredAtStart(re) || !mustContain(re, keywords) {
+		return 0, 0, false
+	}
+	for re.Op == syntax.OpCapture {
+		re = re.Sub[0]
+	}
+	subs := []*syntax.Regexp{re}
+	if re.Op == syntax.OpConcat {
+		subs = re.Sub
+	}
+	k := 0
+	for _, kw := range keywords {
+		k = max(k, len(kw))
+	}
+	holds := func(nodes []*syntax.Regexp) bool { return must([]string{""}, nodes, keywords, k, 0) }
+	for end := range subs {
+		if !holds(subs[:end+1]) {
+			continue
+		}
+		// The keyword lies within subs[start..end].
+		start := end
+		for start > 0 && !holds(subs[start:end+1]) {
+			start--
+		}
+		return min(sumNewlines(subs[:end+1]), windowLines), min(sumNewlines(subs[start:]), windowLines), true
+	}
+	return min(total, windowLines), min(total, windowLines), true
+}
+
+func sumNewlines(nodes []*syntax.Regexp) int {
+	total := 0
+	for _, n := range nodes {
+		total += maxNewlines(n) // bounded: the whole regex is
+	}
+	return total
+}
