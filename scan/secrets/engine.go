@@ -47,7 +47,7 @@ type engine struct {
 	// full has every rule of the scan and decodes encoded text; plain is
 	// the same without decoding.
 	full, plain *detect.Detector
-	depth int
+	depth       int
 	// exact turns windows off: every rule sees whole fragments, as in gitleaks.
 	exact bool
 }
