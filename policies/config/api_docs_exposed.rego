@@ -25,30 +25,30 @@ served(d) if d.state in {"default", "set"}
 
 # production is the first deployment setting that marks app's project as
 # production.
-production(app) := hints[0] if {
+production(project) := hints[0] if {
 	hints := sort([sprintf("%s:%d sets %s=%s", [e.path, e.line, e.key, e.value]) |
 		some e in lib.deploy_env
-		e.project == app.project
+		e.project == project
 		upper(e.key) in {"ENV", "APP_ENV", "ENVIRONMENT"}
 		lower(trim(trim_space(e.value), `"'`)) in {"prod", "production"}
 	])
 	count(hints) > 0
 }
 
-problem(app) := msg if {
-	hint := production(app)
-	on := [name | some name in ["docs_url", "redoc_url", "openapi_url"]; served(app.docs[name])]
+problem(project, docs) := msg if {
+	hint := production(project)
+	on := [name | some name in ["docs_url", "redoc_url", "openapi_url"]; served(docs[name])]
 	count(on) > 0
 	msg := sprintf("API docs are served in production (%s on; %s)", [concat(", ", on), hint])
 } else := msg if {
-	app.docs.docs_url.state == "disabled"
-	served(app.docs.openapi_url)
+	docs.docs_url.state == "disabled"
+	served(docs.openapi_url)
 	msg := "docs_url=None hides the docs page, but openapi_url still serves the whole API schema"
 }
 
 deny contains f if {
 	some app in input.apps
 	app.framework == "fastapi"
-	msg := problem(app)
-	f := lib.finding_key(app, msg, app.var)
+	msg := problem(app.project, app.docs)
+	f := lib.report(app.path, app.line, msg, app.var)
 }

@@ -24,15 +24,15 @@ deny contains f if {
 	some s in input.security_schemes
 	s.class == "APIKeyQuery"
 	not lib.is_test(s.path)
-	f := lib.finding_key(s, "APIKeyQuery reads the API key from the query string", sprintf("APIKeyQuery:%s", [s.var]))
+	f := lib.report(s.path, s.line, "APIKeyQuery reads the API key from the query string", sprintf("APIKeyQuery:%s", [s.var]))
 }
 
 deny contains f if {
 	some c in input.calls
 	c.method == "APIKeyQuery"
-	not lib.is_test(c.path)
 	not scheme_at(c.path, c.line)
-	f := lib.finding_key(c, "APIKeyQuery reads the API key from the query string", "APIKeyQuery")
+	not lib.is_test(c.path)
+	f := lib.report(c.path, c.line, "APIKeyQuery reads the API key from the query string", "APIKeyQuery")
 }
 
 scheme_at(path, line) if {
@@ -43,9 +43,9 @@ scheme_at(path, line) if {
 
 deny contains f if {
 	some r in lib.routes
-	not lib.is_test(r.path)
 	some p in r.params
 	p.kind == "query"
 	lower(p.name) in credential_names
-	f := lib.finding_key({"path": r.path, "line": p.line}, sprintf("%s takes the credential %q in the query string", [r.handler, p.name]), sprintf("%s:%s", [r.handler, p.name]))
+	not lib.is_test(r.path)
+	f := lib.report(r.path, p.line, sprintf("%s takes the credential %q in the query string", [r.handler, p.name]), sprintf("%s:%s", [r.handler, p.name]))
 }

@@ -24,14 +24,14 @@ else := sprintf("return %s", [r.value])
 
 deny contains f if {
 	some d in input.auth_dependencies
-	not lib.is_test(d.path)
 	some r in d.returns_on_failure
-	f := lib.finding_key({"path": d.path, "line": r.line}, sprintf("authentication dependency %s lets a failed authentication through (%s) instead of raising 401/403", [d.function, value_text(r)]), d.qualname)
+	not lib.is_test(d.path)
+	f := lib.report(d.path, r.line, sprintf("authentication dependency %s lets a failed authentication through (%s) instead of raising 401/403", [d.function, value_text(r)]), d.qualname)
 }
 
 deny contains f if {
 	some route in lib.routes
-	not lib.is_test(route.path)
 	some r in route.failure_returns
-	f := lib.finding_key({"path": route.path, "line": r.line}, sprintf("%s answers failed credentials with a normal response (%s) instead of raising 401", [route.handler, value_text(r)]), route.handler)
+	not lib.is_test(route.path)
+	f := lib.report(route.path, r.line, sprintf("%s answers failed credentials with a normal response (%s) instead of raising 401", [route.handler, value_text(r)]), route.handler)
 }

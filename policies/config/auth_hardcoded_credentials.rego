@@ -27,5 +27,5 @@ deny contains f if {
 	c.credential
 	hardcoded(c)
 	not lib.is_test(c.path)
-	f := lib.finding_key(c, sprintf("credential checked against a hard-coded value (%s %s %s)", [c.left, c.op, c.right]), concat(" ", [c.left, c.op, c.right]))
+	f := lib.report(c.path, c.line, sprintf("credential checked against a hard-coded value (%s %s %s)", [c.left, c.op, c.right]), concat(" ", [c.left, c.op, c.right]))
 }

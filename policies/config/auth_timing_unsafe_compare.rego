@@ -25,5 +25,5 @@ deny contains f if {
 	not c.literal_side
 	not c.const_side
 	not lib.is_test(c.path)
-	f := lib.finding_key(c, sprintf("credential compared with %s (%s %s %s): not constant-time", [c.op, c.left, c.op, c.right]), concat(" ", [c.left, c.op, c.right]))
+	f := lib.report(c.path, c.line, sprintf("credential compared with %s (%s %s %s): not constant-time", [c.op, c.left, c.op, c.right]), concat(" ", [c.left, c.op, c.right]))
 }

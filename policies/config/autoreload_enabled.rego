@@ -22,5 +22,5 @@ import data.pipeguard.lib
 deny contains f if {
 	some c in lib.commands
 	lib.has_flag(c.args, "--reload")
-	f := lib.finding_key(c, sprintf("%s starts the server with --reload", [c.where]), c.where)
+	f := lib.report(c.path, c.line, sprintf("%s starts the server with --reload", [c.where]), c.where)
 }

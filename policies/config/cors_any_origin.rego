@@ -24,7 +24,7 @@ deny contains f if {
 	some m in lib.cors_middleware
 	not credentials(m)
 	reason := lib.any_origin_reason(m)
-	f := lib.finding_key(m, sprintf("CORSMiddleware allows any origin (%s)", [reason]), reason)
+	f := lib.report(m.path, m.line, sprintf("CORSMiddleware allows any origin (%s)", [reason]), reason)
 }
 
 # credentials reports whether m sets allow_credentials=True. (A value read
@@ -36,5 +36,5 @@ deny contains f if {
 	d.directive == "add_header"
 	lower(d.args[0]) == "access-control-allow-origin"
 	d.args[1] == "*"
-	f := lib.finding_key(d, "nginx adds Access-Control-Allow-Origin: * to responses", "nginx:add_header:*")
+	f := lib.report(d.path, d.line, "nginx adds Access-Control-Allow-Origin: * to responses", "nginx:add_header:*")
 }

@@ -23,5 +23,5 @@ deny contains f if {
 	some m in lib.cors_middleware
 	lib.known_true(m.args.allow_credentials)
 	reason := lib.any_origin_reason(m)
-	f := lib.finding_key(m, sprintf("CORSMiddleware allows credentials from any origin (%s): Starlette reflects the caller's Origin, so any site can make authenticated requests", [reason]), reason)
+	f := lib.report(m.path, m.line, sprintf("CORSMiddleware allows credentials from any origin (%s): Starlette reflects the caller's Origin, so any site can make authenticated requests", [reason]), reason)
 }

@@ -22,5 +22,5 @@ deny contains f if {
 	some m in lib.cors_middleware
 	some o in lib.known_strings(m.args.allow_origins)
 	lower(o) == "null"
-	f := lib.finding_key(m, `CORSMiddleware allows the "null" origin, which sandboxed iframes and local files send`, "null")
+	f := lib.report(m.path, m.line, `CORSMiddleware allows the "null" origin, which sandboxed iframes and local files send`, "null")
 }

@@ -26,7 +26,7 @@ deny contains f if {
 	re := lib.known_string(v)
 	not lib.regex_matches_any(re) # reported by the any-origin rules
 	some why in weaknesses(re)
-	f := lib.finding_key({"path": m.path, "line": v.line}, sprintf("allow_origin_regex %q %s", [re, why]), re)
+	f := lib.report(m.path, v.line, sprintf("allow_origin_regex %q %s", [re, why]), re)
 }
 
 # weaknesses are the ways an attacker's domain can satisfy re. Only the

@@ -61,5 +61,5 @@ debug_key(k) if endswith(upper(k), "_DEBUG")
 deny contains f if {
 	some loc in {{"path": h.path, "line": h.line} | some h in hits}
 	whats := sort([h.what | some h in hits; h.path == loc.path; h.line == loc.line])
-	f := lib.finding_key(loc, sprintf("debug mode is on: %s", [whats[0]]), whats[0])
+	f := lib.report(loc.path, loc.line, sprintf("debug mode is on: %s", [whats[0]]), whats[0])
 }

@@ -25,5 +25,5 @@ deny contains f if {
 	not r.pinned
 	not r.project in locked_projects
 	spec := object.get({"": "no version"}, r.spec, r.spec)
-	f := lib.finding_key(r, sprintf("%s is not pinned to an exact version (%s) and the project has no lock file", [r.name, spec]), r.name)
+	f := lib.report(r.path, r.line, sprintf("%s is not pinned to an exact version (%s) and the project has no lock file", [r.name, spec]), r.name)
 }

@@ -23,5 +23,5 @@ deny contains f if {
 	file.kind == "env"
 	file.tracked
 	not file.template
-	f := lib.finding_key({"path": file.path, "line": 1}, sprintf("%s is tracked by git", [file.path]), file.path)
+	f := lib.report(file.path, 1, sprintf("%s is tracked by git", [file.path]), file.path)
 }

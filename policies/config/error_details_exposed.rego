@@ -25,5 +25,5 @@ sink := {"http_exception": "HTTPException detail", "response": "a response body"
 deny contains f if {
 	some e in input.exception_exposures
 	not lib.is_test(e.path)
-	f := lib.finding_key(e, sprintf("%s is sent to the client in %s", [what[e.kind], sink[e.sink]]), concat(":", [e.function, e.kind, e.sink]))
+	f := lib.report(e.path, e.line, sprintf("%s is sent to the client in %s", [what[e.kind], sink[e.sink]]), concat(":", [e.function, e.kind, e.sink]))
 }

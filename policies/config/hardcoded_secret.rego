@@ -31,7 +31,7 @@ how := {
 deny contains f if {
 	some s in input.secret_literals
 	not s.empty
-	not lib.is_test(s.path)
 	note := {true: ", a placeholder that still works as a key", false: ""}[s.placeholder]
-	f := lib.finding_key(s, sprintf("%s %s is hard-coded (%s%s)", [how[s.kind], s.name, s.masked, note]), concat(":", [s.kind, s.name]))
+	not lib.is_test(s.path)
+	f := lib.report(s.path, s.line, sprintf("%s %s is hard-coded (%s%s)", [how[s.kind], s.name, s.masked, note]), concat(":", [s.kind, s.name]))
 }

@@ -22,10 +22,10 @@ import data.pipeguard.lib
 
 deny contains f if {
 	some app in input.apps
-	not lib.is_test(app.path)
 	not app.tls.https_redirect
 	not app.tls.hsts
 	not app.tls.server_tls
 	not app.tls.proxy_tls
-	f := lib.finding_key(app, "HTTPS is not enforced: no HTTPSRedirectMiddleware, no Strict-Transport-Security header, no TLS in the server command and no TLS-terminating proxy config", app.var)
+	not lib.is_test(app.path)
+	f := lib.report(app.path, app.line, "HTTPS is not enforced: no HTTPSRedirectMiddleware, no Strict-Transport-Security header, no TLS in the server command and no TLS-terminating proxy config", app.var)
 }

@@ -19,15 +19,14 @@ package pipeguard.rules.jwt_algorithms_missing
 
 import data.pipeguard.lib
 
-has_algorithms(c) if c.args.algorithms
+has_algorithms(args, _) if args.algorithms
 
-has_algorithms(c) if count(c.positional) >= 3
+has_algorithms(_, positional) if count(positional) >= 3
 
 deny contains f if {
-	some c in input.calls
-	lib.jwt_decode(c)
+	some c in lib.jwt_decodes
+	not has_algorithms(c.args, c.positional)
+	count(lib.jwt_verification_off(c.args)) == 0 # reported by jwt-verification-disabled
 	not lib.is_test(c.path)
-	not has_algorithms(c)
-	count(lib.jwt_verification_off(c)) == 0 # reported by jwt-verification-disabled
-	f := lib.finding_key(c, sprintf("%s is called without algorithms=: the token chooses its own algorithm", [c.callee]), sprintf("%s:%s", [c.function, c.callee]))
+	f := lib.report(c.path, c.line, sprintf("%s is called without algorithms=: the token chooses its own algorithm", [c.callee]), sprintf("%s:%s", [c.function, c.callee]))
 }

@@ -27,5 +27,5 @@ deny contains f if {
 	i.level == 0
 	jose(i.module)
 	not lib.is_test(i.path)
-	f := lib.finding_key(i, sprintf("imports %s (python-jose, unmaintained): use PyJWT", [i.module]), i.module)
+	f := lib.report(i.path, i.line, sprintf("imports %s (python-jose, unmaintained): use PyJWT", [i.module]), i.module)
 }

@@ -20,23 +20,21 @@ package pipeguard.rules.jwt_verification_disabled
 import data.pipeguard.lib
 
 deny contains f if {
-	some c in input.calls
-	lib.jwt_decode(c)
+	some c in lib.jwt_decodes
+	some [line, what] in lib.jwt_verification_off(c.args)
 	not lib.is_test(c.path)
-	some [line, what] in lib.jwt_verification_off(c)
-	f := lib.finding_key({"path": c.path, "line": line}, sprintf("%s(%s): tokens are accepted without checking their signature", [c.callee, what]), sprintf("%s:%s:%s", [c.function, c.callee, what]))
+	f := lib.report(c.path, line, sprintf("%s(%s): tokens are accepted without checking their signature", [c.callee, what]), sprintf("%s:%s:%s", [c.function, c.callee, what]))
 }
 
-algorithms(c) := c.args.algorithms
+algorithms(args, _) := args.algorithms
 
-algorithms(c) := c.positional[2] if not c.args.algorithms
+algorithms(args, positional) := positional[2] if not args.algorithms
 
 deny contains f if {
-	some c in input.calls
-	lib.jwt_decode(c)
-	not lib.is_test(c.path)
-	v := algorithms(c)
+	some c in lib.jwt_decodes
+	v := algorithms(c.args, c.positional)
 	some a in lib.known_strings(v)
 	lower(a) == "none"
-	f := lib.finding_key({"path": c.path, "line": v.line}, sprintf(`%s accepts the "none" algorithm: unsigned tokens pass`, [c.callee]), sprintf("%s:%s:none", [c.function, c.callee]))
+	not lib.is_test(c.path)
+	f := lib.report(c.path, v.line, sprintf(`%s accepts the "none" algorithm: unsigned tokens pass`, [c.callee]), sprintf("%s:%s:none", [c.function, c.callee]))
 }

@@ -9,7 +9,11 @@ finding(loc, msg) := {"path": loc.path, "line": loc.line, "message": msg}
 
 # finding_key is a finding at loc with a fingerprint key: the normalized
 # matched text that identifies it whatever line it moves to.
-finding_key(loc, msg, key) := {"path": loc.path, "line": loc.line, "message": msg, "fingerprint_key": key}
+finding_key(loc, msg, key) := report(loc.path, loc.line, msg, key)
+
+# report is a finding at path:line with a fingerprint key. Prefer it to
+# finding_key with a large fact as loc: OPA walks function arguments.
+report(path, line, msg, key) := {"path": path, "line": line, "message": msg, "fingerprint_key": key}
 
 # at is the place (path, line) of a value written in file path: where the
 # resolved value is written when it comes from elsewhere (a settings field,
@@ -76,22 +80,9 @@ named(m, name) if m.class == name
 
 named(m, name) if endswith(m.qualname, concat("", [".", name]))
 
-# all_middleware is every middleware of every app, with its app.
-all_middleware contains [app, m] if {
-	some app in input.apps
-	some m in app.middleware
-}
-
 # routes are every route of every app (once per app), plus the routes of
-# routers no app includes.
-routes contains r if {
-	some app in input.apps
-	some r in app.routes
-}
-
-routes contains r if {
-	some r in input.unattached_routes
-}
+# routers no app includes. (An array: a set would hash every route.)
+routes := array.concat([r | some app in input.apps; some r in app.routes], input.unattached_routes)
 
 # committed_env are the dotenv entries of tracked files that are not
 # templates (.env.example and the like).
@@ -161,11 +152,7 @@ flag_value(args, flag) := v if {
 is_cors(m) if named(m, "CORSMiddleware")
 
 # cors_middleware are the CORSMiddleware entries of every app.
-cors_middleware contains m if {
-	some app in input.apps
-	some m in app.middleware
-	is_cors(m)
-}
+cors_middleware := [m | some app in input.apps; some m in app.middleware; is_cors(m)]
 
 # regex_matches_any reports whether an allow_origin_regex accepts origins
 # of any site: Starlette full-matches it against the Origin header, so it
@@ -185,25 +172,23 @@ any_origin_reason(m) := `allow_origins contains "*"` if {
 	regex_matches_any(re)
 }
 
-# jwt_decode reports whether call c decodes a JWT with PyJWT or python-jose.
-jwt_decode(c) if {
+# jwt_decodes are the calls that decode a JWT with PyJWT or python-jose.
+jwt_decodes := [c |
+	some c in input.calls
 	c.method == "decode"
-	startswith(c.callee, "jwt.")
-}
-
-jwt_decode(c) if {
-	c.method == "decode"
-	startswith(c.callee, "jose.")
-}
-
-# jwt_verification_off lists how call c turns JWT verification off, each
-# as [line, what].
-jwt_verification_off(c) := [x |
-	some x in array.concat(
-		[[v.line, "options disable verify_signature"] | v := c.args.options; signature_off(v)],
-		[[v.line, "verify=False"] | v := c.args.verify; known_false(v)],
-	)
+	jwt_module(c.callee)
 ]
+
+jwt_module(callee) if startswith(callee, "jwt.")
+
+jwt_module(callee) if startswith(callee, "jose.")
+
+# jwt_verification_off lists how the keyword arguments of a jwt.decode call
+# turn verification off, each as [line, what].
+jwt_verification_off(args) := array.concat(
+	[[v.line, "options disable verify_signature"] | v := args.options; signature_off(v)],
+	[[v.line, "verify=False"] | v := args.verify; known_false(v)],
+)
 
 signature_off(v) if {
 	v.known

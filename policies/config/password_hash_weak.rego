@@ -21,33 +21,34 @@ import data.pipeguard.lib
 
 weak_schemes := {"md5_crypt", "des_crypt", "plaintext", "ldap_plaintext", "ldap_md5", "hex_md5", "hex_sha1", "bsdi_crypt", "bigcrypt", "crypt16", "apr_md5_crypt"}
 
-schemes_value(c) := c.args.schemes
+schemes_value(args, _) := args.schemes
 
-schemes_value(c) := c.positional[0] if not c.args.schemes
+schemes_value(args, positional) := positional[0] if not args.schemes
 
-# deprecated reports whether CryptContext c deprecates scheme s: then it
-# only verifies old hashes and replaces them on login.
-deprecated(c, s) if "auto" == lib.known_string(c.args.deprecated)
+# deprecated reports whether a CryptContext whose deprecated= argument is
+# d deprecates scheme s: then it only verifies old hashes and replaces them
+# on login.
+deprecated(d, _) if "auto" == lib.known_string(d)
 
-deprecated(c, s) if s in lib.known_strings(c.args.deprecated)
+deprecated(d, s) if s in lib.known_strings(d)
 
 deny contains f if {
 	some c in input.calls
 	endswith(c.callee, "CryptContext")
-	not lib.is_test(c.path)
-	v := schemes_value(c)
+	v := schemes_value(c.args, c.positional)
 	v.known
 	is_array(v.value)
 	count(v.value) > 0
-	weak := [s | some i, s in v.value; s in weak_schemes; not tolerated(c, i, s)]
+	weak := [s | some i, s in v.value; s in weak_schemes; not tolerated(object.get(c.args, "deprecated", null), i, s)]
 	count(weak) > 0
-	f := lib.finding_key({"path": c.path, "line": v.line}, sprintf("CryptContext hashes passwords with %s", [concat(", ", weak)]), concat(",", weak))
+	not lib.is_test(c.path)
+	f := lib.report(c.path, v.line, sprintf("CryptContext hashes passwords with %s", [concat(", ", weak)]), concat(",", weak))
 }
 
 # A weak scheme after the first one, deprecated, is a migration path.
-tolerated(c, i, s) if {
+tolerated(d, i, s) if {
 	i > 0
-	deprecated(c, s)
+	deprecated(d, s)
 }
 
 deny contains f if {
@@ -55,15 +56,15 @@ deny contains f if {
 	c.callee in {"hashlib.md5", "hashlib.sha1"}
 	c.credential_arg
 	not lib.is_test(c.path)
-	f := lib.finding_key(c, sprintf("%s over a password: a fast, unsalted hash", [c.callee]), sprintf("%s:%s", [c.function, c.callee]))
+	f := lib.report(c.path, c.line, sprintf("%s over a password: a fast, unsalted hash", [c.callee]), sprintf("%s:%s", [c.function, c.callee]))
 }
 
 deny contains f if {
 	some c in input.calls
 	c.callee == "hashlib.new"
 	c.credential_arg
-	not lib.is_test(c.path)
 	algo := lower(lib.known_string(c.positional[0]))
 	algo in {"md5", "sha1"}
-	f := lib.finding_key(c, sprintf("hashlib.new(%q) over a password: a fast, unsalted hash", [algo]), sprintf("%s:hashlib.new:%s", [c.function, algo]))
+	not lib.is_test(c.path)
+	f := lib.report(c.path, c.line, sprintf("hashlib.new(%q) over a password: a fast, unsalted hash", [algo]), sprintf("%s:hashlib.new:%s", [c.function, algo]))
 }

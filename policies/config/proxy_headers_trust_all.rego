@@ -26,18 +26,18 @@ deny contains f if {
 	startswith(c.callee, "uvicorn.")
 	v := c.args.forwarded_allow_ips
 	star(lib.known_string(v))
-	f := lib.finding_key({"path": c.path, "line": v.line}, sprintf(`%s(forwarded_allow_ips="*") trusts proxy headers from any client`, [c.callee]), c.callee)
+	f := lib.report(c.path, v.line, sprintf(`%s(forwarded_allow_ips="*") trusts proxy headers from any client`, [c.callee]), c.callee)
 }
 
 deny contains f if {
 	some c in lib.commands
 	star(lib.flag_value(c.args, "--forwarded-allow-ips"))
-	f := lib.finding_key(c, sprintf(`%s passes --forwarded-allow-ips "*": proxy headers are trusted from any client`, [c.where]), c.where)
+	f := lib.report(c.path, c.line, sprintf(`%s passes --forwarded-allow-ips "*": proxy headers are trusted from any client`, [c.where]), c.where)
 }
 
 deny contains f if {
 	some e in lib.deploy_env
 	upper(e.key) == "FORWARDED_ALLOW_IPS"
 	star(e.value)
-	f := lib.finding_key(e, "FORWARDED_ALLOW_IPS=* trusts proxy headers from any client", "FORWARDED_ALLOW_IPS")
+	f := lib.report(e.path, e.line, "FORWARDED_ALLOW_IPS=* trusts proxy headers from any client", "FORWARDED_ALLOW_IPS")
 }

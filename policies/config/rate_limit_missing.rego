@@ -27,9 +27,9 @@ proxy_limit(app) if {
 
 deny contains f if {
 	some app in input.apps
-	not lib.is_test(app.path)
 	app.password_form
 	not app.rate_limiter
 	not proxy_limit(app)
-	f := lib.finding_key(app, "the app has a password login endpoint but no rate limiter (slowapi, fastapi-limiter)", app.var)
+	not lib.is_test(app.path)
+	f := lib.report(app.path, app.line, "the app has a password login endpoint but no rate limiter (slowapi, fastapi-limiter)", app.var)
 }

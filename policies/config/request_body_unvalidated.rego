@@ -20,7 +20,7 @@ import data.pipeguard.lib
 
 deny contains f if {
 	some r in lib.routes
-	not lib.is_test(r.path)
 	some line in r.request_json_lines
-	f := lib.finding_key({"path": r.path, "line": line}, sprintf("%s parses the request body by hand instead of declaring a Pydantic model", [r.handler]), r.handler)
+	not lib.is_test(r.path)
+	f := lib.report(r.path, line, sprintf("%s parses the request body by hand instead of declaring a Pydantic model", [r.handler]), r.handler)
 }

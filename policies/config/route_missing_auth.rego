@@ -22,14 +22,11 @@ import data.pipeguard.lib
 
 unsafe_methods := {"POST", "PUT", "PATCH", "DELETE"}
 
-# login_like routes let users in, so they cannot require being in.
-login_like(r) if r.token_url
+# Routes that let users in (the token URL, a password form, a login-like
+# name) cannot require being in.
+login_name(handler, _) if regex.match(`(?i)(^|_)(login|log_in|signin|sign_in|signup|sign_up|register|token|refresh)(_|$)`, handler)
 
-login_like(r) if r.password_form
-
-login_like(r) if regex.match(`(?i)(^|_)(login|log_in|signin|sign_in|signup|sign_up|register|token|refresh)(_|$)`, r.handler)
-
-login_like(r) if regex.match(`(?i)/(login|signin|sign-in|signup|sign-up|register|token|refresh)/?$`, r.url)
+login_name(_, url) if regex.match(`(?i)/(login|signin|sign-in|signup|sign-up|register|token|refresh)/?$`, url)
 
 # unprotected are the unauthenticated state-changing routes, once per
 # handler (a router included by two apps gives one finding).
@@ -39,7 +36,9 @@ unprotected contains [r.path, r.line, r.handler, r.url, m] if {
 	not lib.is_test(app.path)
 	some r in app.routes
 	not r.auth
-	not login_like(r)
+	not r.token_url
+	not r.password_form
+	not login_name(r.handler, r.url)
 	methods := {x | some x in r.methods; x in unsafe_methods}
 	count(methods) > 0
 	m := concat("/", sort(methods))
@@ -49,5 +48,5 @@ deny contains f if {
 	some loc in {[p, l, h] | some [p, l, h, _, _] in unprotected}
 	[path, line, handler] := loc
 	desc := sort([sprintf("%s %s", [m, u]) | some [p, l, h, u, m] in unprotected; p == path; l == line; h == handler])
-	f := lib.finding_key({"path": path, "line": line}, sprintf("%s (%s) changes state without any authentication dependency", [desc[0], handler]), handler)
+	f := lib.report(path, line, sprintf("%s (%s) changes state without any authentication dependency", [desc[0], handler]), handler)
 }

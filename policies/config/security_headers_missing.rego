@@ -20,18 +20,18 @@ package pipeguard.rules.security_headers_missing
 import data.pipeguard.lib
 
 # headers are the lower-cased header names (with values) app's responses get.
-headers(app) := {[lower(h.name), h] | some h in app.response_headers} |
-	{[lower(h.name), h] | some m in app.middleware; some h in m.headers_set} |
-	{[lower(h.name), h] | some m in app.http_middleware; some h in m.headers_set} |
+headers(response_headers, middleware, http_middleware, project) := {[lower(h.name), h] | some h in response_headers} |
+	{[lower(h.name), h] | some m in middleware; some h in m.headers_set} |
+	{[lower(h.name), h] | some m in http_middleware; some h in m.headers_set} |
 	{[lower(d.args[0]), {"value": concat(" ", array.slice(d.args, 1, count(d.args))), "known": true}] |
 		some d in input.nginx
-		d.project == app.project
+		d.project == project
 		d.directive == "add_header"
 	}
 
 # A third-party middleware made for the purpose (secure, starlette-security-headers...).
-header_middleware(app) if {
-	some m in app.middleware
+header_middleware(middleware) if {
+	some m in middleware
 	regex.match(`(?i)secur.*header|header.*secur|talisman`, m.class)
 }
 
@@ -52,8 +52,7 @@ csp_frames(h) if contains(lower(h.value), "frame-ancestors")
 
 csp_frames(h) if not h.known # an unknown policy is given the benefit of the doubt
 
-missing(app) := [name |
-	hs := headers(app)
+missing(hs) := [name |
 	some [name, ok] in [
 		["X-Content-Type-Options", {true | has(hs, "x-content-type-options")}],
 		["X-Frame-Options (or CSP frame-ancestors)", {true | frame_protection(hs)}],
@@ -64,9 +63,9 @@ missing(app) := [name |
 
 deny contains f if {
 	some app in input.apps
-	not lib.is_test(app.path)
-	not header_middleware(app)
-	m := missing(app)
+	not header_middleware(app.middleware)
+	m := missing(headers(app.response_headers, app.middleware, app.http_middleware, app.project))
 	count(m) > 0
-	f := lib.finding_key(app, sprintf("responses lack security headers: %s", [concat(", ", m)]), app.var)
+	not lib.is_test(app.path)
+	f := lib.report(app.path, app.line, sprintf("responses lack security headers: %s", [concat(", ", m)]), app.var)
 }

@@ -41,5 +41,5 @@ deny contains f if {
 	lib.named(m, "SessionMiddleware")
 	ps := problems(m)
 	count(ps) > 0
-	f := lib.finding_key(m, sprintf("SessionMiddleware: %s", [concat("; ", ps)]), concat(";", ps))
+	f := lib.report(m.path, m.line, sprintf("SessionMiddleware: %s", [concat("; ", ps)]), concat(";", ps))
 }

@@ -27,5 +27,5 @@ deny contains f if {
 	c.method in sinks
 	c.sql_built_with != "none"
 	not lib.is_test(c.path)
-	f := lib.finding_key(c, sprintf("SQL passed to %s is built with %s from variables", [c.callee, how[c.sql_built_with]]), sprintf("%s:%s:%s", [c.function, c.callee, c.sql_built_with]))
+	f := lib.report(c.path, c.line, sprintf("SQL passed to %s is built with %s from variables", [c.callee, how[c.sql_built_with]]), sprintf("%s:%s:%s", [c.function, c.callee, c.sql_built_with]))
 }

@@ -22,58 +22,58 @@ package pipeguard.rules.tls_verify_disabled
 import data.pipeguard.lib
 
 # jwt and jose also take verify=: that is the JWT rules' business.
-tls_call(c) if {
-	not startswith(c.callee, "jwt.")
-	not startswith(c.callee, "jose.")
+tls_callee(callee) if {
+	not startswith(callee, "jwt.")
+	not startswith(callee, "jose.")
 }
 
 deny contains f if {
 	some c in input.calls
-	not lib.is_test(c.path)
-	tls_call(c)
 	some kw in ["verify", "ssl"]
 	v := c.args[kw]
 	lib.known_false(v)
-	f := lib.finding_key({"path": c.path, "line": v.line}, sprintf("%s(%s=False) disables TLS certificate verification", [c.callee, kw]), sprintf("%s:%s", [c.callee, kw]))
+	tls_callee(c.callee)
+	not lib.is_test(c.path)
+	f := lib.report(c.path, v.line, sprintf("%s(%s=False) disables TLS certificate verification", [c.callee, kw]), sprintf("%s:%s", [c.callee, kw]))
 }
 
 deny contains f if {
 	some c in input.calls
-	not lib.is_test(c.path)
 	c.callee == "ssl._create_unverified_context"
-	f := lib.finding_key(c, "ssl._create_unverified_context() makes a context that checks no certificate", c.callee)
+	not lib.is_test(c.path)
+	f := lib.report(c.path, c.line, "ssl._create_unverified_context() makes a context that checks no certificate", c.callee)
 }
 
 # A keyword argument that asks for no certificate check: cert_reqs=ssl.CERT_NONE.
 deny contains f if {
 	some c in input.calls
-	not lib.is_test(c.path)
 	some kw, v in c.args
 	cert_none(v)
-	f := lib.finding_key({"path": c.path, "line": v.line}, sprintf("%s(%s=CERT_NONE) disables TLS certificate verification", [c.callee, kw]), sprintf("%s:%s", [c.callee, kw]))
+	not lib.is_test(c.path)
+	f := lib.report(c.path, v.line, sprintf("%s(%s=CERT_NONE) disables TLS certificate verification", [c.callee, kw]), sprintf("%s:%s", [c.callee, kw]))
 }
 
 deny contains f if {
 	some a in input.attribute_assignments
-	not lib.is_test(a.path)
 	a.attr == "verify_mode"
 	cert_none(a.value)
-	f := lib.finding_key(a, sprintf("%s = ssl.CERT_NONE disables TLS certificate verification", [a.target]), a.target)
+	not lib.is_test(a.path)
+	f := lib.report(a.path, a.line, sprintf("%s = ssl.CERT_NONE disables TLS certificate verification", [a.target]), a.target)
 }
 
 deny contains f if {
 	some a in input.attribute_assignments
-	not lib.is_test(a.path)
 	a.attr == "check_hostname"
 	lib.known_false(a.value)
-	f := lib.finding_key(a, sprintf("%s = False accepts certificates for any host name", [a.target]), a.target)
+	not lib.is_test(a.path)
+	f := lib.report(a.path, a.line, sprintf("%s = False accepts certificates for any host name", [a.target]), a.target)
 }
 
 deny contains f if {
 	some a in input.attribute_assignments
-	not lib.is_test(a.path)
 	a.value.qualname == "ssl._create_unverified_context"
-	f := lib.finding_key(a, sprintf("%s = ssl._create_unverified_context turns certificate checks off process-wide", [a.target]), a.target)
+	not lib.is_test(a.path)
+	f := lib.report(a.path, a.line, sprintf("%s = ssl._create_unverified_context turns certificate checks off process-wide", [a.target]), a.target)
 }
 
 cert_none(v) if v.qualname == "ssl.CERT_NONE"

@@ -25,45 +25,35 @@ weak_minimums := {"ssl.TLSVersion.TLSv1", "ssl.TLSVersion.TLSv1_1", "ssl.TLSVers
 
 weak_nginx := {"SSLv2", "SSLv3", "TLSv1", "TLSv1.1"}
 
-# values are every value passed to a call, with the call.
-call_values contains [c, v] if {
-	some c in input.calls
-	some v in c.args
-}
-
-call_values contains [c, v] if {
-	some c in input.calls
-	some v in c.positional
-}
-
 deny contains f if {
-	some [c, v] in call_values
-	not lib.is_test(c.path)
+	some c in input.calls
+	some v in array.concat([v | some v in c.args], c.positional)
 	v.qualname in weak_protocols
-	f := lib.finding_key({"path": c.path, "line": v.line}, sprintf("%s(%s) allows a deprecated protocol version", [c.callee, v.qualname]), v.qualname)
+	not lib.is_test(c.path)
+	f := lib.report(c.path, v.line, sprintf("%s(%s) allows a deprecated protocol version", [c.callee, v.qualname]), v.qualname)
 }
 
 deny contains f if {
 	some c in input.calls
-	not lib.is_test(c.path)
 	v := c.args.minimum_version
 	v.qualname in weak_minimums
-	f := lib.finding_key({"path": c.path, "line": v.line}, sprintf("%s(minimum_version=%s) allows TLS versions below 1.2", [c.callee, v.qualname]), v.qualname)
+	not lib.is_test(c.path)
+	f := lib.report(c.path, v.line, sprintf("%s(minimum_version=%s) allows TLS versions below 1.2", [c.callee, v.qualname]), v.qualname)
 }
 
 deny contains f if {
 	some a in input.attribute_assignments
-	not lib.is_test(a.path)
 	a.attr == "minimum_version"
 	a.value.qualname in weak_minimums
-	f := lib.finding_key(a, sprintf("%s = %s allows TLS versions below 1.2", [a.target, a.value.qualname]), a.target)
+	not lib.is_test(a.path)
+	f := lib.report(a.path, a.line, sprintf("%s = %s allows TLS versions below 1.2", [a.target, a.value.qualname]), a.target)
 }
 
 deny contains f if {
 	some a in input.attribute_assignments
-	not lib.is_test(a.path)
 	a.value.qualname in weak_protocols
-	f := lib.finding_key(a, sprintf("%s = %s allows a deprecated protocol version", [a.target, a.value.qualname]), a.target)
+	not lib.is_test(a.path)
+	f := lib.report(a.path, a.line, sprintf("%s = %s allows a deprecated protocol version", [a.target, a.value.qualname]), a.target)
 }
 
 deny contains f if {
@@ -71,5 +61,5 @@ deny contains f if {
 	d.directive == "ssl_protocols"
 	weak := [p | some p in d.args; p in weak_nginx]
 	count(weak) > 0
-	f := lib.finding_key(d, sprintf("nginx ssl_protocols allows %s", [concat(", ", weak)]), concat(" ", d.args))
+	f := lib.report(d.path, d.line, sprintf("nginx ssl_protocols allows %s", [concat(", ", weak)]), concat(" ", d.args))
 }

@@ -23,7 +23,7 @@ deny contains f if {
 	some m in app.middleware
 	lib.named(m, "TrustedHostMiddleware")
 	why := any_host(m)
-	f := lib.finding_key(m, sprintf("TrustedHostMiddleware accepts any Host header (%s)", [why]), why)
+	f := lib.report(m.path, m.line, sprintf("TrustedHostMiddleware accepts any Host header (%s)", [why]), why)
 }
 
 any_host(m) := `allowed_hosts contains "*"` if {

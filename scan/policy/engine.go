@@ -120,20 +120,6 @@ func (e *Engine) Eval(ctx context.Context, query string, input any) (rego.Result
 	return rs, nil
 }
 
-// Input converts a Go value (maps, slices, structs with JSON tags) into the
-// form OPA evaluates, so that a large input is converted once and given to
-// many queries.
-func Input(x any) (ast.Value, error) {
-	if v, ok := x.(ast.Value); ok {
-		return v, nil
-	}
-	v, err := ast.InterfaceToValue(x)
-	if err != nil {
-		return nil, fmt.Errorf("policy input: %w", err)
-	}
-	return v, nil
-}
-
 // configError is a shorthand for a *scan.ConfigError.
 func configError(path string, line int, format string, args ...any) error {
 	return &scan.ConfigError{Path: path, Line: line, Err: fmt.Errorf(format, args...)}

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -67,6 +69,8 @@ type Options struct {
 	// Disabled lists rule ids that are not evaluated. Unknown ids are ignored
 	// (they may name rules of other scanners).
 	Disabled []string
+	// Workers is how many rules are evaluated at once; 0 means GOMAXPROCS.
+	Workers int
 	// RuleTimeout bounds one rule's evaluation (one test's, in Test); 0
 	// means 30 seconds.
 	RuleTimeout time.Duration
@@ -83,6 +87,7 @@ type RuleSet struct {
 	all     []Rule // catalogue, every status
 	active  []Rule
 	timeout time.Duration
+	workers int
 }
 
 // Load reads, checks and compiles the rule set opts describes. Problems with
@@ -109,7 +114,7 @@ func Load(ctx context.Context, opts Options) (*RuleSet, error) {
 	if err != nil {
 		return nil, err
 	}
-	rs := &RuleSet{engine: eng, all: cat, timeout: opts.RuleTimeout}
+	rs := &RuleSet{engine: eng, all: cat, timeout: opts.RuleTimeout, workers: opts.Workers}
 	if rs.timeout <= 0 {
 		rs.timeout = 30 * time.Second
 	}
@@ -153,23 +158,51 @@ func (rs *RuleSet) Evaluate(ctx context.Context, scanner string, input any) ([]s
 	if err != nil {
 		return nil, nil, err
 	}
+	// Rules run concurrently (a prepared query is safe for concurrent use);
+	// results are gathered in rule order, so the output does not depend on
+	// scheduling.
+	type outcome struct {
+		findings []scan.Finding
+		err      error
+	}
+	results := make([]outcome, len(rs.active))
+	workers := rs.workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(workers, len(rs.active)) {
+		wg.Go(func() {
+			for i := range next {
+				fs, err := rs.evalRule(ctx, rs.active[i], v, scanner)
+				results[i] = outcome{fs, err}
+			}
+		})
+	}
+feed:
+	for i := range rs.active {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
 	var (
 		out  []scan.Finding
 		errs []scan.Error
 	)
-	for _, r := range rs.active {
-		if err := ctx.Err(); err != nil {
-			return out, errs, err
-		}
-		fs, err := rs.evalRule(ctx, r, v, scanner)
-		if err != nil {
-			if ctx.Err() != nil {
-				return out, errs, ctx.Err()
-			}
+	for i, r := range rs.active {
+		if err := results[i].err; err != nil {
 			errs = append(errs, scan.Error{Scanner: scanner, Path: r.Path,
 				Message: fmt.Sprintf("rule %s: %v", r.ID, err)})
 		}
-		out = append(out, fs...)
+		out = append(out, results[i].findings...)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]

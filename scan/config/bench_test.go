@@ -1,0 +1,230 @@
+package config
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/pipeguard/pipeguard/scan"
+	"github.com/pipeguard/pipeguard/scan/facts"
+	"github.com/pipeguard/pipeguard/scan/target"
+)
+
+// benchFiles is the size of the generated tree.
+const benchFiles = 2000
+
+// routerModule is a typical router module of a FastAPI service (about 90
+// lines): models, dependencies, routes, HTTP and SQL calls.
+const routerModule = `"""Routes for %[1]s."""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from typing import Annotated
+
+import httpx
+import jwt
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from pydantic import BaseModel, Field
+from sqlalchemy import text
+
+from ..deps import get_current_user, get_db
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/%[1]s", tags=["%[1]s"])
+UPSTREAM = os.getenv("UPSTREAM_URL", "https://upstream.internal")
+API_TOKEN = "tok-%[2]d-not-a-real-one"
+
+
+class %[3]sIn(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+    price: float = Field(gt=0)
+    tags: list[str] = []
+
+
+class %[3]sOut(%[3]sIn):
+    id: int
+
+
+@router.get("/", response_model=list[%[3]sOut])
+async def list_%[1]s(db=Depends(get_db), limit: int = Query(50, le=100), token: str | None = None):
+    rows = db.execute(text("SELECT id, name, price FROM %[1]s LIMIT :n"), {"n": limit})
+    return [dict(r) for r in rows]
+
+
+@router.get("/{item_id}", response_model=%[3]sOut)
+async def get_%[1]s(item_id: int, db=Depends(get_db)):
+    try:
+        row = db.execute(f"SELECT * FROM %[1]s WHERE id = {item_id}").first()
+    except Exception as exc:
+        raise HTTPException(status_code=500, detail=str(exc))
+    if row is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND)
+    return row
+
+
+@router.post("/", status_code=201)
+async def create_%[1]s(item: %[3]sIn, user=Depends(get_current_user), db=Depends(get_db)):
+    async with httpx.AsyncClient(verify=False, timeout=5) as client:
+        await client.post(UPSTREAM + "/audit", json={"user": user.id, "item": item.name})
+    db.execute(text("INSERT INTO %[1]s (name, price) VALUES (:n, :p)"), {"n": item.name, "p": item.price})
+    return {"ok": True}
+
+
+@router.put("/{item_id}")
+async def update_%[1]s(item_id: int, request: Request, db=Depends(get_db)):
+    body = await request.json()
+    db.execute("UPDATE %[1]s SET name = '%%s' WHERE id = %%d" %% (body["name"], item_id))
+    return {"ok": True}
+
+
+@router.delete("/{item_id}")
+async def delete_%[1]s(item_id: int, user: Annotated[dict, Depends(get_current_user)]):
+    if user["token"] == API_TOKEN:
+        log.info("admin token used")
+    digest = hashlib.md5(user["password"].encode()).hexdigest()
+    claims = jwt.decode(user["token"], API_TOKEN)
+    return {"deleted": item_id, "by": claims.get("sub"), "digest": digest}
+
+
+def helper_%[2]d(values: list[int]) -> int:
+    total = 0
+    for v in values:
+        match v:
+            case 0:
+                continue
+            case n if n < 0:
+                total -= n
+            case _:
+                total += v
+    return total
+`
+
+const mainModule = `import os
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from starlette.middleware.sessions import SessionMiddleware
+
+from .routers import %[1]s
+
+app = FastAPI(title="svc%[2]d", debug=True)
+app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True)
+app.add_middleware(SessionMiddleware, secret_key=os.environ["SESSION_KEY"])
+app.include_router(%[1]s.router)
+`
+
+const depsModule = `from fastapi import Depends, HTTPException
+from fastapi.security import OAuth2PasswordBearer
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="token")
+
+
+def get_db():
+    yield None
+
+
+async def get_current_user(token: str = Depends(oauth2_scheme)):
+    if not token:
+        raise HTTPException(status_code=401)
+    return {"token": token, "password": "", "id": 1}
+`
+
+// writeBenchTree writes benchFiles Python files: services of 50 modules
+// (an app, its dependencies and 48 routers), the shape of a monorepo.
+func writeBenchTree(tb testing.TB, root string) {
+	tb.Helper()
+	write := func(rel, src string) {
+		p := filepath.Join(root, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			tb.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	n := 0
+	for svc := 0; n < benchFiles; svc++ {
+		base := fmt.Sprintf("services/svc%d/app", svc)
+		write(fmt.Sprintf("services/svc%d/requirements.txt", svc), "fastapi\nhttpx>=0.27\npyjwt==2.8.0\n")
+		write(base+"/main.py", fmt.Sprintf(mainModule, "items0", svc))
+		write(base+"/deps.py", depsModule)
+		n += 2
+		for i := 0; i < 48 && n < benchFiles; i++ {
+			name := fmt.Sprintf("items%d", i)
+			write(fmt.Sprintf("%s/routers/%s.py", base, name), fmt.Sprintf(routerModule, name, i, fmt.Sprintf("Item%d", i)))
+			n++
+		}
+	}
+}
+
+func benchTarget(b *testing.B) (*scan.Target, []scan.File) {
+	b.Helper()
+	root := b.TempDir()
+	writeBenchTree(b, root)
+	tree := target.NewTree(root, 0)
+	files, _, err := tree.Files(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	return &scan.Target{Root: root, Mode: scan.ModeTree, Tree: tree}, files
+}
+
+// BenchmarkConfigScan measures the whole config scanner (fact extraction
+// and every built-in rule) over 2,000 generated Python files, and, in the
+// same run, extraction alone and rule evaluation alone, so that the
+// figures can be read as ratios.
+func BenchmarkConfigScan(b *testing.B) {
+	ctx := context.Background()
+	t, files := benchTarget(b)
+	py := 0
+	for _, f := range files {
+		if filepath.Ext(f.Path) == ".py" {
+			py++
+		}
+	}
+	s, err := New(Options{Facts: facts.Options{IsTracked: func(string) bool { return true }}})
+	if err != nil {
+		b.Fatal(err)
+	}
+
+	b.Run("scan", func(b *testing.B) {
+		var findings int
+		for b.Loop() {
+			res, err := s.Scan(ctx, t)
+			if err != nil || len(res.Errors) > 0 {
+				b.Fatalf("scan: %v %v", err, res.Errors)
+			}
+			findings = len(res.Findings)
+		}
+		b.ReportMetric(float64(py)*float64(b.N)/b.Elapsed().Seconds(), "pyfiles/s")
+		b.ReportMetric(float64(findings), "findings")
+	})
+
+	b.Run("extract", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := s.Facts(ctx, t, files); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(py)*float64(b.N)/b.Elapsed().Seconds(), "pyfiles/s")
+	})
+
+	fx, err := s.Facts(ctx, t, files)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("rules", func(b *testing.B) {
+		start := time.Now()
+		for b.Loop() {
+			if _, errs, err := s.rules.Evaluate(ctx, scan.ScannerConfig, fx); err != nil || len(errs) > 0 {
+				b.Fatal(err, errs)
+			}
+		}
+		b.ReportMetric(float64(py)*float64(b.N)/time.Since(start).Seconds(), "pyfiles/s")
+	})
+}
