@@ -89,6 +89,7 @@ func newRootCmd(s Streams) *cobra.Command {
 		newDBCmd(),
 		newGitHubCmd(),
 		newHookCmd(),
+		newAuditCmd(),
 		newVersionCmd(s),
 	)
 	return root
