@@ -223,3 +223,15 @@ func TestE2EConfigErrorBlocksUnlessFailOpen(t *testing.T) {
 		t.Fatalf("fail_open: true did not let the push through:\n%s", out)
 	}
 }
+
+func TestE2EInlineSuppressionLetsPushThrough(t *testing.T) {
+	r := hookRepo(t)
+	token := fakeToken(t.Name())
+	c := r.commit("test fixture", map[string]string{
+		"tests/fixture.py": "# pipeguard:ignore github-pat reason=\"fake token for the client tests\"\nTOKEN = \"" + token + "\"\n",
+	})
+	out, ok := r.push("origin", "main")
+	if !ok || !r.remoteHas("refs/heads/main", c) {
+		t.Fatalf("a suppressed secret blocked the push:\n%s", out)
+	}
+}
