@@ -10,9 +10,13 @@ test_variable_compare if {
 	{[f.path, f.line] | some f in rule.deny} == {["app/auth.py", 12]} with input as i
 }
 
-test_literal_or_constant_is_the_hardcoded_rule if {
+test_literal_and_constant_compares_too if {
 	i := {"files": [], "comparisons": [cmp("app/auth.py", 12, "password", "\"hunt****\"", true, false), cmp("app/auth.py", 14, "token", "ADMIN_TOKEN", false, true)]}
-	count(rule.deny) == 0 with input as i
+	{f.line | some f in rule.deny} == {12, 14} with input as i
+}
+
+test_non_credential_comparisons_are_not_facts if {
+	count(rule.deny) == 0 with input as {"files": [], "comparisons": [object.union(cmp("app/auth.py", 12, "a", "b", false, false), {"credential": false})]}
 }
 
 test_tests_do_not_count if {
