@@ -292,6 +292,31 @@ test_wrong if {
 	}
 }
 
+func TestUserReplacesBuiltinLibrary(t *testing.T) {
+	fsys := builtinFS()
+	fsys["gate/gate.rego"] = &fstest.MapFile{Data: []byte("package pipeguard.gate\n\ndefault verdict := \"pass\"\n")}
+	fsys["gate/gate_test.rego"] = &fstest.MapFile{Data: []byte("package pipeguard.gate_test\n\ntest_pass if data.pipeguard.gate.verdict == \"pass\"\n")}
+	results, err := Test(context.Background(), Options{Builtin: fsys})
+	if err != nil || len(results) != 3 || Failed(results) {
+		t.Fatalf("built-in: %v %v", results, err)
+	}
+	dir := writeFiles(t, map[string]string{
+		"gate.rego":      "package pipeguard.gate\n\ndefault verdict := \"fail\"\n",
+		"gate_test.rego": "package acme.gate_test\n\ntest_fail if data.pipeguard.gate.verdict == \"fail\"\n",
+	})
+	results, err = Test(context.Background(), Options{Builtin: fsys, Dirs: []string{dir}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, r := range results {
+		names = append(names, r.Name)
+	}
+	if Failed(results) || strings.Join(names, ",") != "test_fail,test_fires,test_quiet" {
+		t.Errorf("with the gate replaced: %v", results)
+	}
+}
+
 func TestEngineEval(t *testing.T) {
 	ctx := context.Background()
 	eng, err := Compile(ctx, []Module{{Path: "gate.rego", Source: []byte("package g\n\nblock contains f.id if {\n\tsome f in input.findings\n\tf.severity == \"high\"\n}\n")}}, CompileOptions{})

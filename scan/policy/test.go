@@ -35,6 +35,22 @@ func Test(ctx context.Context, opts Options) ([]*TestResult, error) {
 			overridden[testFileOf(p.Path)] = true
 		}
 	}
+	// A user module in the package of a built-in library (the gate:
+	// pipeguard.gate) replaces it, as the gate does: the built-in files of
+	// that package and their tests are left out.
+	userPkgs := map[string]bool{}
+	for _, p := range parsedMods {
+		if !p.Builtin && !p.IsTest() {
+			userPkgs[p.ast.Package.Path.String()] = true
+		}
+	}
+	for _, p := range parsedMods {
+		pkg := p.ast.Package.Path.String()
+		if p.Builtin && !p.IsTest() && !isRulePackage(p.ast.Package.Path) && userPkgs[pkg] {
+			overridden[p.Path] = true
+			overridden[testFileOf(p.Path)] = true
+		}
+	}
 	in := map[string]*ast.Module{}
 	for _, p := range parsedMods {
 		if p.Builtin && overridden[p.Path] {
