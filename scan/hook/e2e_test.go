@@ -235,3 +235,30 @@ func TestE2EInlineSuppressionLetsPushThrough(t *testing.T) {
 		t.Fatalf("a suppressed secret blocked the push:\n%s", out)
 	}
 }
+
+func TestE2EFirstPushToEmptyRemote(t *testing.T) {
+	bin := pipeguardBinary(t)
+	r := newRepo(t)
+	r.withRemote()
+	cmd := exec.Command(bin, "hook", "install")
+	cmd.Dir = r.dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("pipeguard hook install: %v\n%s", err, out)
+	}
+	r.commit("one", map[string]string{"README.md": "# new\n"})
+	c := r.commit("two", map[string]string{"a.txt": "a\n"})
+	out, ok := r.push("origin", "main")
+	if !ok || !r.remoteHas("refs/heads/main", c) || !strings.Contains(out, "scanned 2 commits") {
+		t.Fatalf("first push of a clean history: pushed %v\n%s", ok, out)
+	}
+
+	// A secret deep in a new branch's history, none of which the remote
+	// has, is found too.
+	r.git("checkout", "-q", "--orphan", "other")
+	r.commit("leak", map[string]string{"k.txt": fakeToken(t.Name()) + "\n"})
+	r.commit("clean up", map[string]string{"k.txt": "nothing here\n"})
+	out, ok = r.push("origin", "other")
+	if ok || !strings.Contains(out, "k.txt:1 github-pat") {
+		t.Fatalf("orphan branch with a secret in its history: pushed %v\n%s", ok, out)
+	}
+}

@@ -163,7 +163,7 @@ func Run(ctx context.Context, o Options) *Result {
 	opts := engine.Options{
 		Root:     dir,
 		Mode:     scan.ModeRange,
-		Range:    p.Range(),
+		Range:    engineRange(p),
 		Scanners: names,
 		Changed:  changed,
 		Event:    "pre-push",
@@ -184,6 +184,18 @@ func Run(ctx context.Context, o Options) *Result {
 	res.Exit = show(out, rep, p, names, notes, failOpen)
 	mark("output")
 	return res
+}
+
+// engineRange is p.Range() as engine.Scan takes it today: its range parser
+// (target.ParseRange) reads a single field as "A..B", so a push the remote
+// has none of, a lone revision, is written as a list of that revision
+// twice, which git reads the same.
+func engineRange(p *Push) string {
+	r := p.Range()
+	if r != "" && !strings.ContainsAny(r, ". ") {
+		return r + " " + r
+	}
+	return r
 }
 
 // rootConfig reads the repository's root .pipeguard.yaml, if any.
