@@ -32,6 +32,7 @@ type pyLang struct {
 }
 
 func newPyLang() *pyLang {
+	useLibcAllocator()
 	l := sitter.NewLanguage(python.Language())
 	pl := &pyLang{lang: l}
 	n := l.NodeKindCount()
@@ -84,9 +85,7 @@ func (p *pyParser) parse(ctx context.Context, src []byte) (*node, error) {
 	if root.HasError() {
 		return nil, &syntaxError{line: firstErrorLine(root)}
 	}
-	cur := tree.Walk()
-	defer cur.Close()
-	return p.copyTree(cur), nil
+	return p.copyTreeFast(tree), nil
 }
 
 func (p *pyParser) copyTree(cur *sitter.TreeCursor) *node {

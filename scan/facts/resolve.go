@@ -6,16 +6,23 @@ import (
 
 // pyProject is the Python files of one project, by module name.
 type pyProject struct {
-	root    string
-	files   []*pyFile
-	modules map[string]*pyFile
+	root     string
+	files    []*pyFile
+	modules  map[string]*pyFile
+	suffixes map[string][]*pyFile // "b.c" -> modules named "*.b.c"
 }
 
 func newPyProject(root string, files []*pyFile) *pyProject {
-	p := &pyProject{root: root, files: files, modules: map[string]*pyFile{}}
+	p := &pyProject{root: root, files: files, modules: map[string]*pyFile{}, suffixes: map[string][]*pyFile{}}
 	for _, f := range files {
 		if _, dup := p.modules[f.module]; !dup {
 			p.modules[f.module] = f
+		}
+		for i := 0; i < len(f.module); i++ {
+			if f.module[i] == '.' {
+				suf := f.module[i+1:]
+				p.suffixes[suf] = append(p.suffixes[suf], f)
+			}
 		}
 	}
 	return p
@@ -27,17 +34,10 @@ func (p *pyProject) module(name string) *pyFile {
 	if f, ok := p.modules[name]; ok {
 		return f
 	}
-	var found *pyFile
-	suffix := "." + name
-	for m, f := range p.modules {
-		if strings.HasSuffix(m, suffix) {
-			if found != nil {
-				return nil
-			}
-			found = f
-		}
+	if fs := p.suffixes[name]; len(fs) == 1 {
+		return fs[0]
 	}
-	return found
+	return nil
 }
 
 // symbol is what a qualified name points to in the project.
