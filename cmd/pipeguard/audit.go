@@ -179,7 +179,6 @@ func runAudit(cmd *cobra.Command, o *auditOptions) error {
 		}
 		opts.Targets = append(opts.Targets, ts...)
 	}
-	var skipped []audit.Skip
 	if o.org != "" || o.issues.open {
 		client, err := audit.NewClient(apiURL, opts.Token, nil)
 		if err != nil {
@@ -191,7 +190,7 @@ func runAudit(cmd *cobra.Command, o *auditOptions) error {
 				return &exitError{code: scan.ExitIncomplete, err: auditScrub(err, opts.Token)}
 			}
 			opts.Targets = append(opts.Targets, ts...)
-			skipped = sk
+			opts.Skipped = sk
 		}
 	}
 	if !o.noProgress && !o.verbose {
@@ -204,14 +203,6 @@ func runAudit(cmd *cobra.Command, o *auditOptions) error {
 			return usageErr(err)
 		}
 		return &exitError{code: scan.ExitIncomplete, err: err}
-	}
-	if len(skipped) > 0 {
-		a.Skipped = skipped
-		if opts.Out != "" {
-			if err := audit.WriteReports(opts.Out, a); err != nil {
-				return &exitError{code: scan.ExitIncomplete, err: err}
-			}
-		}
 	}
 	if o.issues.open {
 		if err := auditSyncIssues(cmd, apiURL, o.issues.token(o.tokenEnv), a, o.issues); err != nil {

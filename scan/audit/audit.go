@@ -67,6 +67,9 @@ type Options struct {
 	// --org (see ParseSpec, ReadReposFile and ListOrg). Repeated names are
 	// audited once.
 	Targets []Target
+	// Skipped are the repositories the listing left out (from ListOrg),
+	// recorded in the report.
+	Skipped []Skip
 	// Shard, when Count > 1, keeps only the repositories of this shard.
 	Shard Shard
 	// Jobs is how many repositories are audited at once; 0 means 1.
@@ -267,6 +270,7 @@ func Run(ctx context.Context, opts Options) (*Audit, error) {
 		GeneratedAt:  opts.Now().UTC(),
 		Shard:        opts.Shard.String(),
 		Repositories: make([]Repository, len(targets)),
+		Skipped:      opts.Skipped,
 	}
 	g := &gitRunner{token: opts.Token, host: hostOf(opts.ServerURL)}
 	if opts.Progress != nil {

@@ -185,6 +185,7 @@ func TestAuditIncremental(t *testing.T) {
 	now := time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC)
 	opts := Options{
 		Targets:  targets,
+		Skipped:  skipped,
 		Jobs:     2,
 		State:    state,
 		Out:      filepath.Join(root, "out1"),
@@ -198,7 +199,9 @@ func TestAuditIncremental(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.Skipped = skipped
+	if len(a.Skipped) != 3 {
+		t.Errorf("report's skipped = %v", a.Skipped)
+	}
 
 	// First audit: everything found is new.
 	lk := findRepo(t, a, "acme/leaky")
