@@ -129,6 +129,9 @@ func Run(ctx context.Context, o Options) *Result {
 	res.Push = p
 	mark("plan")
 	if p.Range() == "" {
+		for _, n := range p.Notes {
+			fmt.Fprintf(out, "pipeguard: %s\n", n)
+		}
 		if len(ups) > 0 {
 			fmt.Fprintf(out, "pipeguard: nothing new to scan in this push\n")
 		}

@@ -197,7 +197,7 @@ func TestRunNothingToScan(t *testing.T) {
 	fs := &fakeScan{}
 	in := update("(delete)", zero, "refs/heads/old", r.rev("HEAD~1"))
 	res, out := runHook(t, r, in, fs)
-	if res.Exit != 0 || len(fs.calls) != 0 {
+	if res.Exit != 0 || len(fs.calls) != 0 || !strings.Contains(out, "refs/heads/old: deleted, nothing to scan") {
 		t.Fatalf("deletion: exit %d, %d scans:\n%s", res.Exit, len(fs.calls), out)
 	}
 	// Git may run the hook with no input at all (nothing to push).
