@@ -3,11 +3,17 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/pipeguard/pipeguard/scan"
@@ -79,5 +85,83 @@ func TestAuditCommand(t *testing.T) {
 	}
 	if code, _, _ := runAuditCmd(t); code != scan.ExitUsage {
 		t.Errorf("no target: exit %d", code)
+	}
+}
+
+// TestAuditCommandOrgAndIssues lists an organization through a fake API
+// named by GITHUB_API_URL, audits it, and writes a tracking issue with the
+// token of --issues-token-env.
+func TestAuditCommandOrgAndIssues(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	home := t.TempDir()
+	for k, v := range map[string]string{"HOME": home, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": filepath.Join(home, "gc"),
+		"GIT_AUTHOR_NAME": "A", "GIT_AUTHOR_EMAIL": "a@example.com", "GIT_COMMITTER_NAME": "A", "GIT_COMMITTER_EMAIL": "a@example.com"} {
+		t.Setenv(k, v)
+	}
+	root := t.TempDir()
+	repo := filepath.Join(root, "api")
+	token := "ghp_" + rand.Text()[:26] + "Q7xk2Ma9Lw"
+	os.MkdirAll(repo, 0o755)
+	os.WriteFile(filepath.Join(repo, "deploy.env"), []byte("GH="+token+"\n"), 0o644)
+	for _, args := range [][]string{{"init", "-q", "-b", "main"}, {"add", "."}, {"commit", "-q", "-m", "init"}} {
+		cmd := exec.Command("git", args...)
+		cmd.Dir = repo
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v %s", args, err, out)
+		}
+	}
+	var mu sync.Mutex
+	var calls []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		calls = append(calls, r.Method+" "+r.URL.Path+" "+r.Header.Get("Authorization")+" "+string(body))
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		switch {
+		case r.Method == "GET" && r.URL.Path == "/orgs/acme/repos":
+			fmt.Fprintf(w, `[{"full_name":"acme/api","clone_url":%q,"size":1,"default_branch":"main"}]`, "file://"+repo)
+		case r.Method == "GET" && r.URL.Path == "/repos/acme/api/issues":
+			w.Write([]byte(`[]`))
+		case r.Method == "GET" && r.URL.Path == "/repos/acme/api/labels/pipeguard":
+			w.Write([]byte(`{"name":"pipeguard"}`))
+		case r.Method == "POST" && r.URL.Path == "/repos/acme/api/issues":
+			w.WriteHeader(201)
+			w.Write([]byte(`{"number":1,"state":"open"}`))
+		default:
+			http.Error(w, `{"message":"Not Found"}`, 404)
+		}
+	}))
+	defer srv.Close()
+	t.Setenv("GITHUB_API_URL", srv.URL)
+	t.Setenv("AUDIT_LIST_TOKEN", "list-token")
+	t.Setenv("AUDIT_ISSUES_TOKEN", "issues-token")
+	out := filepath.Join(root, "out")
+	code, stdout, stderr := runAuditCmd(t, "--org", "acme", "--out", out, "--scanners", "secrets", "--no-progress",
+		"--token-env", "AUDIT_LIST_TOKEN", "--open-issues", "--issues-token-env", "AUDIT_ISSUES_TOKEN")
+	if code != scan.ExitFail || !strings.Contains(stderr, "1 created") {
+		t.Fatalf("exit %d (want 1: a leaked token)\n%s\n%s", code, stdout, stderr)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	var created string
+	for _, c := range calls {
+		if strings.HasPrefix(c, "GET /orgs/acme/repos") && !strings.Contains(c, "Bearer list-token") {
+			t.Errorf("listing without the listing token: %s", c)
+		}
+		if strings.HasPrefix(c, "POST /repos/acme/api/issues") {
+			created = c
+		}
+	}
+	if !strings.Contains(created, "Bearer issues-token") || !strings.Contains(created, "deploy.env") {
+		t.Errorf("issue request: %q", created)
+	}
+	data, _ := os.ReadFile(filepath.Join(out, "audit.json"))
+	for what, s := range map[string]string{"issue requests": strings.Join(calls, "\n"), "stdout": stdout, "stderr": stderr, "audit.json": string(data)} {
+		if strings.Contains(s, token) {
+			t.Errorf("%s holds the leaked token", what)
+		}
 	}
 }
