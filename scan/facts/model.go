@@ -790,7 +790,7 @@ func (m *model) fileFacts() {
 				if settings {
 					d = fieldDefault(d)
 				}
-				if s, ok := d.strLit(); ok {
+				if s, ok := d.strLit(); ok && !namesItself(fl.name, s) {
 					kind := "const"
 					if settings {
 						kind = "settings_default"

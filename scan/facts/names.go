@@ -58,6 +58,12 @@ var notSecretSuffix = map[string]bool{
 	"pattern": true, "format": true, "location": true, "enabled": true, "required": true, "timeout": true, "age": true,
 	"version": true, "id": true, "policy": true, "rounds": true, "context": true, "ctx": true, "hasher": true,
 	"model": true, "form": true, "class": true, "bearer": true, "query": true, "cookie": true, "in": true,
+	"separator": true, "sep": true, "delimiter": true, "end": true, "start": true, "ref": true, "fingerprint": true,
+	"placement": true, "suffix": true, "re": true, "char": true, "chars": true, "marker": true, "kind": true,
+	"index": true, "idx": true, "pos": true, "position": true, "list": true, "names": true, "fields": true,
+	"param": true, "params": true, "attr": true, "attribute": true, "label": true, "title": true, "text": true,
+	"message": true, "msg": true, "description": true, "help": true, "prompt": true, "mode": true, "source": true,
+	"provider": true, "backend": true, "store": true, "storage": true, "manager": true, "service": true,
 }
 
 // isSecretName reports whether an identifier names a secret value.
@@ -67,7 +73,7 @@ func isSecretName(name string) bool {
 		return false
 	}
 	for i, x := range w {
-		if secretWords[x] || secretWords[strings.TrimSuffix(x, "s")] {
+		if secretWords[x] || x == "secrets" || x == "passwords" {
 			return true
 		}
 		if (x == "key" || x == "keys") && i > 0 && keyQualifiers[w[i-1]] {

@@ -2,6 +2,7 @@ package facts
 
 import (
 	"strings"
+	"unicode"
 )
 
 // pyFile is what one Python file contributes to its project: its symbol
@@ -1016,6 +1017,9 @@ func envReadQ(e *expr, qual func(string) string) (string, *expr) {
 }
 
 func (a *fileAnalyzer) addSecret(line int, name, kind, value string) {
+	if namesItself(name, value) {
+		return
+	}
 	a.f.secrets = append(a.f.secrets, SecretLiteral{Path: a.f.path, Line: line, Name: name, Kind: kind,
 		Masked: maskSecret(value), Length: len(value), Placeholder: isPlaceholder(value), Empty: strings.TrimSpace(value) == ""})
 }
@@ -1299,7 +1303,7 @@ func (a *fileAnalyzer) doCompare(n *node, c *fctx) {
 			continue
 		}
 		lLit, rLit := a.isStringLit(l), a.isStringLit(r)
-		if lLit && rLit {
+		if lLit && rLit || a.classLike(l) || a.classLike(r) || a.punctLit(l) || a.punctLit(r) {
 			continue
 		}
 		if !(a.mentionsCredential(l) || a.mentionsCredential(r)) {
@@ -1309,6 +1313,26 @@ func (a *fileAnalyzer) doCompare(n *node, c *fctx) {
 			function: c.funcName(), left: a.b.build(l), right: a.b.build(r)}
 		a.f.compares = append(a.f.compares, cd)
 	}
+}
+
+// classLike: a CamelCase name such as Keyword or Token.Error (a type, not a value).
+func (a *fileAnalyzer) classLike(n *node) bool {
+	d := lastSeg(dotted(n, a.src))
+	return len(d) > 1 && d[0] >= 'A' && d[0] <= 'Z' && strings.ToUpper(d) != d
+}
+
+// punctLit: a string literal without letters or digits ("(", ";"), or an
+// authentication scheme name ("Bearer"): not a credential.
+func (a *fileAnalyzer) punctLit(n *node) bool {
+	s, _, ok := stringLit(n, a.src)
+	if !ok {
+		return false
+	}
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "bearer", "basic", "digest", "token", "apikey", "api-key", "negotiate":
+		return true
+	}
+	return !strings.ContainsFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) })
 }
 
 func (a *fileAnalyzer) isStringLit(n *node) bool {
@@ -1329,6 +1353,8 @@ func (a *fileAnalyzer) trivialSide(n *node) bool {
 		return d == "len" || d == "type" || d == "isinstance"
 	case "unary_operator":
 		return true
+	case "tuple", "list", "set", "dictionary":
+		return a.isLiteralNode(n)
 	}
 	return false
 }
@@ -1368,32 +1394,53 @@ func (a *fileAnalyzer) mentionsCredential(n *node) bool {
 	if a.isStringLit(n) {
 		return false
 	}
-	found := false
-	n.walk(func(x *node) bool {
-		if found {
+	return a.credIn(n)
+}
+
+// credIn looks for a credential name in an operand: a name, the last
+// attribute of a chain (user.password, not token.name), or a key string
+// (headers["X-API-Key"], data.get("password")).
+func (a *fileAnalyzer) credIn(n *node) bool {
+	n = unparen(n)
+	if n == nil {
+		return false
+	}
+	switch n.kind {
+	case "identifier":
+		return isCredentialName(n.text(a.src))
+	case "attribute":
+		if at := n.child("attribute"); at != nil && isCredentialName(at.text(a.src)) {
+			return true
+		}
+		obj := unparen(n.child("object"))
+		if obj != nil && (obj.kind == "identifier" || obj.kind == "attribute") {
 			return false
 		}
-		switch x.kind {
-		case "identifier":
-			if isCredentialName(x.text(a.src)) {
-				found = true
-			}
-		case "string":
-			if s, _, ok := stringLit(x, a.src); ok && len(s) < 40 && isCredentialName(s) {
-				found = true
-			}
-			return false
-		case "lambda", "call":
-			if x.kind == "call" {
-				d := dotted(x.child("function"), a.src)
-				if d == "len" {
-					return false
-				}
+		return a.credIn(obj)
+	case "string", "concatenated_string":
+		s, _, ok := stringLit(n, a.src)
+		return ok && len(s) < 40 && identLike(s) && isCredentialName(s)
+	case "subscript":
+		// headers["Authorization"], data["password"]: the key names the value.
+		for _, k := range n.childrenField("subscript") {
+			if a.credIn(k) {
+				return true
 			}
 		}
-		return true
-	})
-	return found
+		return false
+	case "call":
+		if d := dotted(n.child("function"), a.src); d == "len" {
+			return false
+		}
+	case "lambda":
+		return false
+	}
+	for _, c := range n.children {
+		if a.credIn(c) {
+			return true
+		}
+	}
+	return false
 }
 
 // statusOf reads a 401/403 status from HTTPException(...) or a status constant.
@@ -1714,4 +1761,22 @@ func (a *fileAnalyzer) doIf(n *node, c *fctx) {
 		}
 		return true
 	})
+}
+
+// identLike: a string that could be a key or header name (no spaces or punctuation but - and _).
+func identLike(s string) bool {
+	return s != "" && !strings.ContainsFunc(s, func(r rune) bool {
+		return !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' || r == '-')
+	})
+}
+
+// namesItself: a value that is a key or field name rather than a secret,
+// e.g. REFRESH_TOKEN_KEY = "refresh_token", PASSWORD_FIELD = "password".
+func namesItself(name, value string) bool {
+	if !identLike(value) || strings.ContainsAny(value, "0123456789") {
+		return false
+	}
+	v := strings.Join(nameWords(value), "_")
+	n := strings.Join(nameWords(name), "_")
+	return v != "" && strings.Contains(n, v)
 }

@@ -408,3 +408,40 @@ func TestSyntaxErrorIsSkippedWithLine(t *testing.T) {
 		t.Errorf("the good file was not scanned: %+v", f.SecretLiterals)
 	}
 }
+
+func TestCredentialComparisons(t *testing.T) {
+	tests := []struct {
+		code    string
+		want    bool
+		literal bool
+	}{
+		{`form.password == "hunter22"`, true, true},
+		{`api_key != settings.api_key`, true, false},
+		{`request.headers["X-API-Key"] == expected`, true, false},
+		{`credentials.username == "admin"`, false, false},
+		{`user.password_hash == computed`, true, false},
+		{`token == None`, false, false},
+		{`len(password) == 0`, false, false},
+		{`token.name == "YAML"`, false, false},
+		{`token == Keyword`, false, false},
+		{`token == "("`, false, false},
+		{`scheme_token.lower() == "bearer"`, false, false},
+		{`token_type == "bearer"`, false, false},
+		{`ask("Save credentials? [y/N]") == "y"`, false, false},
+		{`token == ("", "")`, false, false},
+	}
+	for _, tt := range tests {
+		dir := writeTree(t, map[string]string{"m.py": "def f(form, api_key, settings, request, expected, credentials, user, computed, token, password, token_type, scheme_token):\n    return " + tt.code + "\n"})
+		f := extractDir(t, dir)
+		if got := len(f.Comparisons) == 1; got != tt.want {
+			t.Errorf("%s: recorded %v, want %v (%+v)", tt.code, got, tt.want, f.Comparisons)
+			continue
+		}
+		if tt.want && f.Comparisons[0].LiteralSide != tt.literal {
+			t.Errorf("%s: literal_side %v", tt.code, f.Comparisons[0].LiteralSide)
+		}
+		if tt.want && strings.Contains(f.Comparisons[0].Right, "hunter22") {
+			t.Errorf("%s: literal not masked: %s", tt.code, f.Comparisons[0].Right)
+		}
+	}
+}
