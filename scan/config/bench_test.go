@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -176,8 +177,10 @@ func benchTarget(b *testing.B) (*scan.Target, []scan.File) {
 
 // BenchmarkConfigScan measures the whole config scanner (fact extraction
 // and every built-in rule) over 2,000 generated Python files, and, in the
-// same run, extraction alone and rule evaluation alone, so that the
-// figures can be read as ratios.
+// same run, extraction alone, rule evaluation alone and Bandit over the
+// same tree, so that the figures can be read as ratios:
+//
+//	go test -tags gore2regex -run XXX -bench ConfigScan -benchtime 2x ./scan/config/
 func BenchmarkConfigScan(b *testing.B) {
 	ctx := context.Background()
 	t, files := benchTarget(b)
@@ -209,6 +212,25 @@ func BenchmarkConfigScan(b *testing.B) {
 		for b.Loop() {
 			if _, err := s.Facts(ctx, t, files); err != nil {
 				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(py)*float64(b.N)/b.Elapsed().Seconds(), "pyfiles/s")
+	})
+
+	// The reference: Bandit, the usual Python security linter, on the same
+	// tree (its speed is what the issue asks to compare with).
+	b.Run("bandit", func(b *testing.B) {
+		bandit, err := exec.LookPath("bandit")
+		if err != nil {
+			b.Skip("bandit is not installed (apt-get install python3-bandit)")
+		}
+		for b.Loop() {
+			cmd := exec.Command(bandit, "-r", "-q", "-f", "json", "-o", filepath.Join(b.TempDir(), "bandit.json"), t.Root)
+			if out, err := cmd.CombinedOutput(); err != nil {
+				// Bandit exits 1 when it finds issues.
+				if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+					b.Fatalf("bandit: %v\n%s", err, out)
+				}
 			}
 		}
 		b.ReportMetric(float64(py)*float64(b.N)/b.Elapsed().Seconds(), "pyfiles/s")
