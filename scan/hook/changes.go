@@ -17,19 +17,35 @@ func ChangedPaths(ctx context.Context, dir string, p *Push) ([]string, error) {
 	if p.Range() == "" {
 		return nil, nil
 	}
-	args := append([]string{"log", "--format=", "--name-only", "--no-renames", "-z"}, p.Revisions()...)
+	if p.paths != nil {
+		return p.paths, nil
+	}
+	_, paths, err := logPaths(ctx, dir, p.Revisions())
+	return paths, err
+}
+
+// logPaths counts the commits of revs and lists the paths they touch, with
+// one git log.
+func logPaths(ctx context.Context, dir string, revs []string) (commits int, paths []string, err error) {
+	args := append([]string{"log", "--format=%x01%H", "--name-only", "--no-renames", "-z"}, revs...)
 	out, err := git(ctx, dir, nil, args...)
 	if err != nil {
-		return nil, fmt.Errorf("list changed files: %w", err)
+		return 0, nil, fmt.Errorf("list pushed commits and files: %w", err)
 	}
-	var paths []string
+	// -z ends each name with NUL; a commit's "\x01<id>\n" heads its first name.
+	paths = []string{}
 	for _, f := range bytes.Split(out, []byte{0}) {
-		if s := strings.TrimLeft(string(f), "\n"); s != "" {
+		s := strings.TrimLeft(string(f), "\n")
+		if rest, ok := strings.CutPrefix(s, "\x01"); ok {
+			commits++
+			_, s, _ = strings.Cut(rest, "\n")
+		}
+		if s != "" {
 			paths = append(paths, s)
 		}
 	}
 	slices.Sort(paths)
-	return slices.Compact(paths), nil
+	return commits, slices.Compact(paths), nil
 }
 
 // maxDiffBases bounds the diffs ChangedLines intersects; past it the

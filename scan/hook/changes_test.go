@@ -24,11 +24,12 @@ func TestChangedPathsAndLines(t *testing.T) {
 	// gone.txt, changes the binary logo and inserts lines in keep.txt.
 	r.commit("add", map[string]string{"notes.txt": "a\nb\nadded then removed\n"})
 	head := r.commit("edit", map[string]string{
-		"notes.txt":   "a\nb\n",
-		"app/main.py": "import os\n\nx = 2\ny = 3\n",
-		"gone.txt":    "",
-		"logo.png":    "\x89PNG\x00\x02",
-		"keep.txt":    "0\n1\n2\n3\n4\n5\n",
+		"notes.txt":          "a\nb\n",
+		"app/main.py":        "import os\n\nx = 2\ny = 3\n",
+		"gone.txt":           "",
+		"logo.png":           "\x89PNG\x00\x02",
+		"keep.txt":           "0\n1\n2\n3\n4\n5\n",
+		"dir/ünï code\tx.py": "y = 1\n",
 	})
 	p, err := Plan(ctx, r.dir, []RefUpdate{{"refs/heads/main", head, "refs/heads/main", base}})
 	if err != nil {
@@ -39,8 +40,14 @@ func TestChangedPathsAndLines(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{"app/main.py", "gone.txt", "keep.txt", "logo.png", "notes.txt"}; !slices.Equal(paths, want) {
+	want := []string{"app/main.py", "dir/ünï code\tx.py", "gone.txt", "keep.txt", "logo.png", "notes.txt"}
+	if !slices.Equal(paths, want) {
 		t.Errorf("ChangedPaths = %q, want %q", paths, want)
+	}
+	// The same without the list Plan made on the way.
+	fresh := &Push{Include: p.Include, Exclude: p.Exclude, Commits: p.Commits}
+	if paths, err := ChangedPaths(ctx, r.dir, fresh); err != nil || !slices.Equal(paths, want) {
+		t.Errorf("ChangedPaths of a fresh Push = %q, %v; want %q", paths, err, want)
 	}
 
 	ch, err := ChangedLines(ctx, r.dir, p)

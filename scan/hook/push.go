@@ -79,6 +79,9 @@ type Push struct {
 	Commits int
 	// Notes say what was left out and why (deletions, tags of trees).
 	Notes []string
+
+	// paths are the files the commits touch, when Plan listed them.
+	paths []string
 }
 
 // Range is the push as one git revision expression that git log and
@@ -191,12 +194,9 @@ func Plan(ctx context.Context, dir string, ups []RefUpdate) (*Push, error) {
 		slices.Sort(p.Exclude)
 		return p, nil
 	}
-	out, err := git(ctx, dir, nil, append([]string{"rev-list", "--count"}, p.Revisions()...)...)
-	if err != nil {
-		return nil, fmt.Errorf("count pushed commits: %w", err)
-	}
-	if _, err := fmt.Sscan(string(out), &p.Commits); err != nil {
-		return nil, fmt.Errorf("count pushed commits: %q: %w", out, err)
+	// One git log counts the commits and lists the files they touch.
+	if p.Commits, p.paths, err = logPaths(ctx, dir, p.Revisions()); err != nil {
+		return nil, err
 	}
 	return p, nil
 }

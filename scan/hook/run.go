@@ -96,12 +96,11 @@ func Run(ctx context.Context, o Options) *Result {
 		dir = "."
 	}
 
-	root, err := gitLines(ctx, dir, nil, "rev-parse", "--show-toplevel")
-	if err != nil || len(root) != 1 {
-		res.Exit = fail(out, false, fmt.Errorf("find the repository's work tree from %s: %w", dir, err))
+	dir, err := workTree(ctx, dir)
+	if err != nil {
+		res.Exit = fail(out, false, err)
 		return res
 	}
-	dir = root[0]
 	cfg, cfgErr := rootConfig(dir)
 	if cfg == nil {
 		cfg = &repoconf.Layer{}
@@ -187,6 +186,23 @@ func Run(ctx context.Context, o Options) *Result {
 	res.Exit = show(out, rep, p, names, notes, failOpen)
 	mark("output")
 	return res
+}
+
+// workTree returns the top folder of the work tree that holds dir. Git
+// runs hooks there, so a .git entry in dir answers without running git.
+func workTree(ctx context.Context, dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", fmt.Errorf("find the repository's work tree from %s: %w", dir, err)
+	}
+	if _, err := os.Lstat(filepath.Join(abs, ".git")); err == nil {
+		return abs, nil
+	}
+	root, err := gitLines(ctx, abs, nil, "rev-parse", "--show-toplevel")
+	if err != nil || len(root) != 1 {
+		return "", fmt.Errorf("find the repository's work tree from %s: %w", dir, err)
+	}
+	return root[0], nil
 }
 
 // engineRange is p.Range() as engine.Scan takes it today: its range parser

@@ -3,6 +3,7 @@ package hook
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -212,5 +213,17 @@ func TestRunBadInputBlocks(t *testing.T) {
 	res, out := runHook(t, r, "garbage\n", &fakeScan{})
 	if res.Exit == 0 || !strings.Contains(out, "line 1") {
 		t.Fatalf("exit %d, output:\n%s", res.Exit, out)
+	}
+}
+
+func TestRunFromSubfolder(t *testing.T) {
+	r, in := pushRepo(t, map[string]string{"sub/a.txt": "a\n"})
+	fs := &fakeScan{}
+	res := Run(context.Background(), Options{Dir: filepath.Join(r.dir, "sub"), In: strings.NewReader(in), Scan: fs.scan})
+	if res.Exit != 0 || len(fs.calls) != 1 {
+		t.Fatalf("exit %d, %d scans", res.Exit, len(fs.calls))
+	}
+	if want, _ := filepath.EvalSymlinks(r.dir); fs.calls[0].Root != want {
+		t.Errorf("scanned %s, want the work tree's top %s", fs.calls[0].Root, want)
 	}
 }
