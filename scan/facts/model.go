@@ -286,7 +286,7 @@ func (m *model) params(fn *pyFunc, url string) []Param {
 		switch {
 		case p.marker != nil:
 			pp.Kind, pp.Explicit = paramMarkers[p.markerName], true
-		case requestTypes[lastSeg(p.annName)]:
+		case requestTypes[lastSeg(p.annName)], p.annName == "" && (p.name == "request" || p.name == "websocket"):
 			pp.Kind = "request"
 		case pathParams[p.name]:
 			pp.Kind = "path"
@@ -595,6 +595,27 @@ func (m *model) app(ad *appDecl, f *pyFile, routesBy map[string][]routeInfo, inc
 		app.Attributes = append(app.Attributes, attrsBy[ad.ident]...)
 		visited := map[string]bool{}
 		m.walkRoutes(&app, ad.ident, "", nil, above, routesBy, includesBy, routers, included, visited)
+	}
+	// Starlette-style routes=[Route("/x", endpoint, methods=[...]), ...].
+	if rl, rf := m.constExpr(ad.call.kwArg("routes"), f); rl != nil {
+		for _, it := range rl.items {
+			if it == nil || it.kind != "call" || it.fn == nil {
+				continue
+			}
+			method := ""
+			switch lastSeg(it.fn.dot) {
+			case "Route", "APIRoute":
+				method = "add_api_route"
+			case "WebSocketRoute", "APIWebSocketRoute":
+				method = "websocket"
+			default:
+				continue
+			}
+			rd := &routeDecl{line: it.line, method: method, call: it, decoDeps: m.depsFrom(it.kwArg("dependencies"), rf)}
+			if rt, ok := m.route(routeInfo{rd: rd, f: rf}, "", nil, above); ok {
+				app.Routes = append(app.Routes, rt)
+			}
+		}
 	}
 	// Middleware: middleware=[Middleware(X, ...)] then add_middleware calls.
 	if ml, mf := m.constExpr(ad.call.kwArg("middleware"), f); ml != nil {

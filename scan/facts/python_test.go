@@ -445,3 +445,58 @@ func TestCredentialComparisons(t *testing.T) {
 		}
 	}
 }
+
+func TestStarletteRoutesList(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"app.py": `
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.routing import Route, WebSocketRoute
+
+
+async def home(request):
+    return None
+
+
+async def upload(request):
+    data = await request.json()
+    return data
+
+
+async def ws(websocket):
+    pass
+
+
+routes = [
+    Route("/", home),
+    Route("/upload", endpoint=upload, methods=["POST"]),
+    WebSocketRoute("/ws", ws),
+]
+
+app = Starlette(debug=True, routes=routes, middleware=[Middleware(SessionMiddleware, secret_key="k", same_site="none")])
+`,
+	})
+	f := extractDir(t, dir)
+	if len(f.Apps) != 1 || f.Apps[0].Framework != "starlette" {
+		t.Fatalf("apps = %+v", f.Apps)
+	}
+	a := f.Apps[0]
+	var got []string
+	for _, r := range a.Routes {
+		got = append(got, strings.Join(r.Methods, ",")+" "+r.URL+" "+r.Handler)
+	}
+	if want := []string{"GET / home", "POST /upload upload", "WEBSOCKET /ws ws"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("routes = %q, want %q", got, want)
+	}
+	up := findRoute(t, a.Routes, "POST", "/upload")
+	if up.Line != 11 || up.DecoratorLine != 22 || !reflect.DeepEqual(up.RequestJSONLines, []int{12}) {
+		t.Errorf("upload = %+v", up)
+	}
+	if v := a.Args["debug"]; v.Value != true || a.Docs.DocsURL.State != "default" {
+		t.Errorf("debug %+v docs %+v", v, a.Docs)
+	}
+	if mw := findMiddleware(t, a, "SessionMiddleware"); mw.Args["same_site"].Value != "none" {
+		t.Errorf("session middleware = %+v", mw)
+	}
+}
