@@ -357,7 +357,9 @@ func Extract(ctx context.Context, files []scan.File, opts Options) (*Facts, erro
 			}
 		}
 		m := &model{p: p, r: r, out: out, auth: map[*pyFunc]*authInfo{}, schemes: map[string]*schemeDecl{}, projTLS: *t}
-		m.build()
+		if err := m.safeBuild(); err != nil {
+			out.Skipped = append(out.Skipped, Skipped{Path: pn, Reason: err.Error()})
+		}
 	}
 
 	for _, root := range roots {
@@ -449,8 +451,14 @@ func runJobs(ctx context.Context, jobs []job, workers int) ([]result, error) {
 	return results, nil
 }
 
-func runJob(ctx context.Context, j job, pp *pyParser) result {
+func runJob(ctx context.Context, j job, pp *pyParser) (res result) {
 	p := j.file.Path
+	defer func() {
+		// One odd file must not take the other files' facts down with it.
+		if r := recover(); r != nil {
+			res = result{skipped: &Skipped{Path: p, Reason: fmt.Sprintf("internal error reading facts: %v", r)}}
+		}
+	}()
 	src, err := os.ReadFile(j.file.Abs)
 	if err != nil {
 		return result{skipped: &Skipped{Path: p, Reason: fmt.Sprintf("read: %v", err)}}

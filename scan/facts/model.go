@@ -1,6 +1,7 @@
 package facts
 
 import (
+	"fmt"
 	"regexp"
 	"sort"
 	"strings"
@@ -404,6 +405,18 @@ func (m *model) isTokenURL(url string) bool {
 		}
 	}
 	return false
+}
+
+// safeBuild runs build, turning a panic into an error so that the rest of
+// the scan goes on.
+func (m *model) safeBuild() (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("internal error building the FastAPI model of project %s: %v", m.p.root, r)
+		}
+	}()
+	m.build()
+	return nil
 }
 
 // build assembles apps, routers, routes and the other Python facts of the project.

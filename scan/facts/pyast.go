@@ -88,41 +88,6 @@ func (p *pyParser) parse(ctx context.Context, src []byte) (*node, error) {
 	return p.copyTreeFast(tree), nil
 }
 
-func (p *pyParser) copyTree(cur *sitter.TreeCursor) *node {
-	tn := cur.Node()
-	id := tn.KindId()
-	n := &node{
-		named: tn.IsNamed(),
-		start: uint32(tn.StartByte()),
-		end:   uint32(tn.EndByte()),
-		line:  int(tn.StartPosition().Row) + 1,
-	}
-	if int(id) < len(p.lang.kinds) {
-		n.kind = p.lang.kinds[id]
-	} else {
-		n.kind = tn.Kind()
-	}
-	if fid := cur.FieldId(); fid != 0 && int(fid) < len(p.lang.fields) {
-		n.field = p.lang.fields[fid]
-	}
-	if n.kind == "comment" {
-		return n
-	}
-	if cur.GotoFirstChild() {
-		for {
-			c := p.copyTree(cur)
-			if c.named || isKeptToken(c.kind) {
-				n.children = append(n.children, c)
-			}
-			if !cur.GotoNextSibling() {
-				break
-			}
-		}
-		cur.GotoParent()
-	}
-	return n
-}
-
 // isKeptToken says which anonymous tokens the analysis needs: operators and
 // a few keywords. Punctuation is dropped to keep trees small.
 func isKeptToken(kind string) bool {
