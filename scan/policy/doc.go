@@ -15,11 +15,13 @@
 //
 // # Rule contract
 //
-// A rule is a Rego package whose path has a segment named "rules". The
-// built-in rules live under pipeguard.rules.<name>; a user's rules may use
-// any prefix that has such a segment (acme.rules.<name>, user.rules.<name>).
-// Packages without a "rules" segment are helper libraries (or the gate) and
-// declare no rule.
+// A rule is a Rego package whose METADATA declares custom.id. The built-in
+// rules live under pipeguard.rules.<name>; a user's rules may use any
+// prefix, and should have a segment named "rules" (acme.rules.<name>,
+// user.rules.<name>): a package with such a segment must declare a rule,
+// so that a forgotten METADATA block is an error rather than a rule that
+// silently never runs. Packages without custom.id and without a "rules"
+// segment are helper libraries (or the gate).
 //
 // The package's METADATA block (scope package, written right above the
 // package line) declares the rule:

@@ -123,7 +123,7 @@ func TestUserRulesOverrideAndDisable(t *testing.T) {
 #   id: app-named-app
 #   severity: info
 #   references: [https://example.com/naming]
-package acme.rules.naming
+package acme.checks.naming
 
 findings contains {"path": a.path, "line": a.line, "message": "named app"} if {
 	some a in input.apps

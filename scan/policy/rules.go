@@ -386,7 +386,8 @@ func gather(opts Options, tests bool) ([]Module, error) {
 
 // isRulePackage reports whether a package path has a segment named
 // "rules": data.pipeguard.rules.x, data.acme.rules.x. Such packages must
-// declare a rule in METADATA.
+// declare a rule in METADATA; other packages may (any package whose
+// METADATA has custom.id is a rule).
 func isRulePackage(pkg ast.Ref) bool {
 	for _, t := range pkg[1:] {
 		if s, ok := t.Value.(ast.String); ok && string(s) == "rules" {
@@ -425,10 +426,7 @@ func catalogue(mods []Module, disabled []string) ([]*parsed, []Rule, error) {
 			continue
 		}
 		pkg := p.ast.Package.Path.String()
-		if !isRulePackage(p.ast.Package.Path) {
-			continue
-		}
-		if pkgs[pkg] == nil {
+		if isRulePackage(p.ast.Package.Path) && pkgs[pkg] == nil {
 			pkgs[pkg] = &pkgInfo{file: m.Path, line: p.ast.Package.Location.Row}
 		}
 		r, ok, err := ruleFromAnnotations(p)
