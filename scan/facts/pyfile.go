@@ -846,7 +846,7 @@ func (a *fileAnalyzer) doAssign(n *node, c *fctx) {
 					}
 				}
 			}
-		case c.cls != nil && c.fn == nil:
+		case c.cls != nil && c.fn == nil && name != "model_config" && !strings.HasPrefix(name, "__"):
 			fld := classField{name: name, line: n.line, value: e, hasDefault: right != nil}
 			if typ != nil {
 				fld.annotation = clip(typ.text(a.src), maxTextLen)
