@@ -26,6 +26,11 @@ type Engine struct {
 type CompileOptions struct {
 	// Print keeps print() statements (they are erased otherwise). Only tests use it.
 	Print bool
+	// InputSchema, when set, is the JSON Schema (decoded JSON) of the input:
+	// the compiler then type-checks every reference to input against it, so
+	// that a misspelt fact (input.apps[_].midleware) is a compile error
+	// naming the file and line instead of a rule that never fires.
+	InputSchema any
 }
 
 // Compile parses and compiles mods (test modules included if given) in the
@@ -55,11 +60,17 @@ func Compile(ctx context.Context, mods []Module, opts CompileOptions) (*Engine, 
 }
 
 func newCompiler(opts CompileOptions) *ast.Compiler {
-	return ast.NewCompiler().
+	c := ast.NewCompiler().
 		WithCapabilities(Capabilities()).
 		WithEnablePrintStatements(opts.Print).
 		WithDefaultRegoVersion(ast.RegoV1).
 		WithUseTypeCheckAnnotations(true)
+	if opts.InputSchema != nil {
+		ss := ast.NewSchemaSet()
+		ss.Put(ast.SchemaRootRef, opts.InputSchema)
+		c = c.WithSchemas(ss)
+	}
+	return c
 }
 
 func compile(mods map[string]*parsed, opts CompileOptions) (*ast.Compiler, error) {

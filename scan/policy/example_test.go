@@ -3,9 +3,11 @@ package policy
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/pipeguard/pipeguard/scan"
@@ -105,5 +107,60 @@ deny contains {"path": r.path, "line": r.line, "message": sprintf("%s is outside
 	want := []string{"app/routers/items.py:14 /items/{item_id} is outside /api", "app/routers/items.py:9 /items/ is outside /api"}
 	if len(mine) != 2 || mine[0] != want[0] || mine[1] != want[1] {
 		t.Errorf("user rule findings = %q, want %q", mine, want)
+	}
+}
+
+// TestRulesAreTypeChecked checks that rules are compiled against the facts
+// schema: a misspelt fact is a compile error naming file and line, not a
+// rule that never fires.
+func TestRulesAreTypeChecked(t *testing.T) {
+	src := `# METADATA
+# title: typo
+# custom:
+#   id: acme-typo
+#   severity: low
+package acme.rules.typo
+
+deny contains {"path": m.path, "line": m.line, "message": "x"} if {
+	some app in input.apps
+	some m in app.midleware
+}
+`
+	dir := writeFiles(t, map[string]string{"typo.rego": src})
+	_, err := Load(context.Background(), Options{Dirs: []string{dir}})
+	var ce *scan.ConfigError
+	if !errors.As(err, &ce) || ce.Line != 10 || !strings.HasSuffix(ce.Path, "typo.rego") || !strings.Contains(err.Error(), "midleware") {
+		t.Fatalf("err = %v, want a type error at typo.rego:10 naming midleware", err)
+	}
+	if testing.Verbose() {
+		t.Log(err)
+	}
+}
+
+// TestGatePoliciesBesideRules: a --policy folder may hold gate policies
+// (another input) next to rules; only the rules and what they use are
+// compiled, and type-checked, for the config scanner.
+func TestGatePoliciesBesideRules(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"gate.rego": "package pipeguard.gate.extend\n\nblock contains f.fingerprint if {\n\tsome f in input.findings\n\tf.rule == \"acme-route-prefix\"\n}\n",
+		"lib.rego":  "package acme.lib\n\noutside(url) if not startswith(url, \"/api/\")\n",
+		"rule.rego": "# METADATA\n# title: t\n# custom:\n#   id: acme-route-prefix\n#   severity: low\npackage acme.rules.prefix\n\nimport data.acme.lib\n\ndeny contains {\"path\": r.path, \"line\": r.line, \"message\": r.url} if {\n\tsome app in input.apps\n\tsome r in app.routes\n\tlib.outside(r.url)\n}\n",
+	})
+	rs, err := Load(context.Background(), Options{Dirs: []string{dir}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, errs, err := rs.Evaluate(context.Background(), scan.ScannerConfig, exampleFacts(t))
+	if err != nil || len(errs) > 0 {
+		t.Fatal(err, errs)
+	}
+	n := 0
+	for _, f := range got {
+		if f.Rule == "acme-route-prefix" {
+			n++
+		}
+	}
+	if n != 2 {
+		t.Errorf("user rule with a user library gave %d findings, want 2", n)
 	}
 }

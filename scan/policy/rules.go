@@ -102,15 +102,7 @@ func Load(ctx context.Context, opts Options) (*RuleSet, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Drop the files of overridden built-in rules before compiling, so that a
-	// user rule may reuse the built-in package name.
-	var keep []Module
-	for _, p := range parsedMods {
-		if !dropped(p, cat) {
-			keep = append(keep, p.Module)
-		}
-	}
-	eng, err := Compile(ctx, keep, CompileOptions{})
+	eng, err := compileRules(ctx, parsedMods, cat, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -128,6 +120,126 @@ func Load(ctx context.Context, opts Options) (*RuleSet, error) {
 		rs.active = append(rs.active, r)
 	}
 	return rs, nil
+}
+
+// factsSchema reads the facts JSON Schema from the built-in policies, to
+// type-check rules against it; nil when the built-in set has none.
+func factsSchema(opts Options) (any, error) {
+	fsys := opts.Builtin
+	if fsys == nil {
+		fsys = policies.FS
+	}
+	data, err := fs.ReadFile(fsys, policies.FactsSchema)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", policies.FactsSchema, err)
+	}
+	var schema any
+	if err := json.Unmarshal(data, &schema); err != nil {
+		return nil, fmt.Errorf("read %s: %w", policies.FactsSchema, err)
+	}
+	return schema, nil
+}
+
+// compileRules compiles the rule packages of cat and the packages they use
+// (libraries), type-checked against the facts schema. The files of
+// overridden built-in rules are left out, so that a user rule may reuse the
+// built-in package name; so are packages no rule uses (a user's gate
+// policies in the same folder have another input).
+func compileRules(ctx context.Context, mods []*parsed, cat []Rule, opts Options) (*Engine, error) {
+	var live []*parsed
+	for _, p := range mods {
+		if !p.IsTest() && !dropped(p, cat) {
+			live = append(live, p)
+		}
+	}
+	var roots []string
+	for _, r := range cat {
+		if r.Status != StatusOverridden {
+			roots = append(roots, r.Package)
+		}
+	}
+	var keep []Module
+	for _, p := range closure(live, roots) {
+		keep = append(keep, p.Module)
+	}
+	schema, err := factsSchema(opts)
+	if err != nil {
+		return nil, err
+	}
+	eng, err := Compile(ctx, keep, CompileOptions{InputSchema: schema})
+	if err != nil {
+		return nil, schemaHint(err)
+	}
+	return eng, nil
+}
+
+// closure returns the modules of the packages roots name and of every
+// package they refer to (data.x.y...), transitively.
+func closure(mods []*parsed, roots []string) []*parsed {
+	want := map[string]bool{}
+	var queue []string
+	add := func(pkg string) {
+		if !want[pkg] {
+			want[pkg] = true
+			queue = append(queue, pkg)
+		}
+	}
+	for _, r := range roots {
+		add(r)
+	}
+	byPkg := map[string][]*parsed{}
+	for _, p := range mods {
+		pkg := p.ast.Package.Path.String()
+		byPkg[pkg] = append(byPkg[pkg], p)
+	}
+	for len(queue) > 0 {
+		pkg := queue[0]
+		queue = queue[1:]
+		for _, p := range byPkg[pkg] {
+			refs := func(r ast.Ref) {
+				if !r.HasPrefix(ast.DefaultRootRef) {
+					return
+				}
+				// Every package that is a prefix of the reference, or under it.
+				s := r.String()
+				for other := range byPkg {
+					if strings.HasPrefix(s+".", other+".") || strings.HasPrefix(s+"[", other+".") || strings.HasPrefix(other+".", s+".") {
+						add(other)
+					}
+				}
+			}
+			ast.WalkRefs(p.ast, func(r ast.Ref) bool {
+				refs(r.GroundPrefix())
+				return false
+			})
+			for _, imp := range p.ast.Imports {
+				if r, ok := imp.Path.Value.(ast.Ref); ok {
+					refs(r)
+				}
+			}
+		}
+	}
+	var out []*parsed
+	for _, p := range mods {
+		if want[p.ast.Package.Path.String()] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// schemaHint says where to look when a rule refers to a fact that does
+// not exist.
+func schemaHint(err error) error {
+	var ce *scan.ConfigError
+	if errors.As(err, &ce) && strings.Contains(ce.Err.Error(), "undefined ref") {
+		return &scan.ConfigError{Path: ce.Path, Line: ce.Line,
+			Err: fmt.Errorf("%w (input is the facts document: see policies/facts.schema.json)", ce.Err)}
+	}
+	return err
 }
 
 // List returns the rule catalogue opts describes: every rule with its

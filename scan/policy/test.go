@@ -62,6 +62,11 @@ func Test(ctx context.Context, opts Options) ([]*TestResult, error) {
 	if timeout <= 0 {
 		timeout = 30 * time.Second
 	}
+	// The rules are type-checked against the facts schema as in a scan; the
+	// tests themselves are compiled without it (the gate's input differs).
+	if _, err := compileRules(ctx, parsedMods, cat, opts); err != nil {
+		return nil, err
+	}
 	runner := tester.NewRunner().
 		SetCompiler(newCompiler(CompileOptions{Print: true})).
 		CapturePrintOutput(true).
