@@ -525,12 +525,33 @@ func scanOne(ctx context.Context, opts Options, g *gitRunner, work string, t Tar
 			r.Notes = append(r.Notes, fmt.Sprintf("the last audited head %s is no longer in the repository (history rewritten?): scanned the full history", short(prev.Head)))
 		case !g.isAncestor(ctx, src, prev.Head, head):
 			r.Notes = append(r.Notes, fmt.Sprintf("the last audited head %s is not an ancestor of %s (force-push?): scanned the full history", short(prev.Head), short(head)))
+		case len(prev.Tips) == 0:
+			r.Notes = append(r.Notes, "the state records no refs for this repository: scanned the full history")
 		default:
-			revs := slices.Clone(tips)
-			for _, old := range prev.Tips {
-				if g.hasCommit(ctx, src, old) {
-					revs = append(revs, "^"+old)
+			// The refs that moved or appeared, minus everything the last
+			// audit's refs reached (those still in the repository).
+			present, err := g.commitsPresent(ctx, src, prev.Tips)
+			if err != nil {
+				return nil, nil, fmt.Errorf("check the last audit's refs: %w", err)
+			}
+			var revs, excl []string
+			for _, tip := range tips {
+				if !present[tip] {
+					revs = append(revs, tip)
 				}
+			}
+			if len(revs) == 0 {
+				revs = []string{head} // nothing new: an empty range
+			}
+			for _, old := range prev.Tips {
+				if present[old] {
+					excl = append(excl, "^"+old)
+				}
+			}
+			revs = append(revs, excl...)
+			if len(excl) == 0 {
+				// Cannot happen while prev.Head is present; be safe.
+				break
 			}
 			so.Mode = scan.ModeRange
 			so.Range = strings.Join(revs, " ")
@@ -589,24 +610,23 @@ func scanOne(ctx context.Context, opts Options, g *gitRunner, work string, t Tar
 		for _, f := range r.Findings {
 			foundNow[f.Fingerprint] = true
 		}
-		present := map[string]bool{}
+		var commits []string
+		for _, f := range prevFindings {
+			if isHistorySecret(f) && !foundNow[f.Fingerprint] {
+				commits = append(commits, f.Commit)
+			}
+		}
+		present, err := g.commitsPresent(ctx, src, commits)
+		if err != nil {
+			return nil, nil, fmt.Errorf("check the commits of earlier findings: %w", err)
+		}
 		carried := map[string]bool{}
 		for _, f := range prevFindings {
 			if f.Scanner != scan.ScannerSecrets || foundNow[f.Fingerprint] {
 				continue
 			}
-			if secretsOK {
-				if !isHistorySecret(f) {
-					continue
-				}
-				has, ok := present[f.Commit]
-				if !ok {
-					has = g.hasCommit(ctx, src, f.Commit)
-					present[f.Commit] = has
-				}
-				if !has {
-					continue
-				}
+			if secretsOK && (!isHistorySecret(f) || !present[f.Commit]) {
+				continue
 			}
 			r.Findings = append(r.Findings, f)
 			carried[f.Fingerprint] = true

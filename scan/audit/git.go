@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"os/exec"
@@ -59,11 +60,17 @@ func (g *gitRunner) env() []string {
 // run runs git args in dir and returns its standard output; an error
 // carries git's standard error, with the token scrubbed from it.
 func (g *gitRunner) run(ctx context.Context, dir string, args ...string) ([]byte, error) {
+	return g.runInput(ctx, dir, nil, args...)
+}
+
+// runInput is run with stdin.
+func (g *gitRunner) runInput(ctx context.Context, dir string, stdin io.Reader, args ...string) ([]byte, error) {
 	full := append([]string{"-c", "credential.helper=", "-c", "credential.helper=" + credentialHelper,
 		"-c", "core.hooksPath=/dev/null", "-c", "protocol.ext.allow=never"}, args...)
 	cmd := exec.CommandContext(ctx, "git", full...)
 	cmd.Dir = dir
 	cmd.Env = g.env()
+	cmd.Stdin = stdin
 	cmd.WaitDelay = 5 * time.Second
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout = &stdout
@@ -144,6 +151,33 @@ func (g *gitRunner) hasCommit(ctx context.Context, dir, id string) bool {
 	}
 	_, err := g.run(ctx, dir, "cat-file", "-e", id+"^{commit}")
 	return err == nil
+}
+
+// commitsPresent returns which of ids are commits in the clone, with one
+// git process for all of them.
+func (g *gitRunner) commitsPresent(ctx context.Context, dir string, ids []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var in strings.Builder
+	for _, id := range ids {
+		in.WriteString(id + "\n")
+	}
+	res, err := g.runInput(ctx, dir, strings.NewReader(in.String()), "cat-file", "--batch-check=%(objecttype)")
+	if err != nil {
+		return nil, err
+	}
+	lines := strings.Split(strings.TrimRight(string(res), "\n"), "\n")
+	if len(lines) != len(ids) {
+		return nil, fmt.Errorf("git cat-file: %d answers for %d objects", len(lines), len(ids))
+	}
+	for i, l := range lines {
+		if strings.TrimSpace(l) == "commit" {
+			out[ids[i]] = true
+		}
+	}
+	return out, nil
 }
 
 // isAncestor reports whether a is an ancestor of b.

@@ -221,4 +221,14 @@ func TestSecretsFailureKeepsHistory(t *testing.T) {
 	if r.Scan.Mode != "range" || r.Scan.Commits != 2 || !slices.Equal(r.Open, []string{fp}) {
 		t.Errorf("next run: scan %+v open %v; want the 2 commits since the last good scan, the secret open", r.Scan, r.Open)
 	}
+
+	// Nothing new: an empty range, the secret still open.
+	a, err = Run(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r = a.Repositories[0]
+	if r.Scan.Mode != "range" || r.Scan.Commits != 0 || !slices.Equal(r.Open, []string{fp}) || r.Verdict != scan.Fail {
+		t.Errorf("run without new commits: scan %+v open %v verdict %s", r.Scan, r.Open, r.Verdict)
+	}
 }
