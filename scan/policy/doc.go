@@ -63,6 +63,10 @@
 // or message). An element that breaks the contract is reported as an error
 // of that rule; the other rules go on.
 //
+// Rules (and the packages they use, and only those) are compiled against
+// the facts JSON Schema (policies/facts.schema.json): a reference to a fact
+// that does not exist is a *scan.ConfigError at its file and line.
+//
 // Unit tests are test_* rules in files named *_test.rego; Test runs them
 // like `opa test`.
 package policy
