@@ -191,7 +191,9 @@ type result struct {
 
 // Extract reads the facts of files (as listed by a scan.FileLister). Files
 // that cannot be read or parsed are reported in Skipped and the rest goes on;
-// the error is only for a cancelled context or a broken parser.
+// the error is only for a cancelled context or a broken parser. Third-party
+// code is left out: virtual environments (folders holding pyvenv.cfg),
+// site-packages, node_modules and tool caches.
 func Extract(ctx context.Context, files []scan.File, opts Options) (*Facts, error) {
 	out := newFacts()
 	isTracked := opts.IsTracked
@@ -203,6 +205,22 @@ func Extract(ctx context.Context, files []scan.File, opts Options) (*Facts, erro
 	if isTracked == nil {
 		isTracked = func(string) bool { return false }
 	}
+
+	// Virtual environments and vendored trees hold third-party code, not the
+	// project's: leave them out.
+	venvs := map[string]bool{}
+	for _, f := range files {
+		if path.Base(f.Path) == "pyvenv.cfg" {
+			venvs[path.Dir(f.Path)] = true
+		}
+	}
+	kept := files[:0:0]
+	for _, f := range files {
+		if !vendored(f.Path, venvs) {
+			kept = append(kept, f)
+		}
+	}
+	files = kept
 
 	// Projects.
 	markers := map[string][]string{}
@@ -372,6 +390,24 @@ func Extract(ctx context.Context, files []scan.File, opts Options) (*Facts, erro
 	}
 	sortFacts(out)
 	return out, ctx.Err()
+}
+
+// vendored reports whether a path lies in a virtual environment (a folder
+// holding pyvenv.cfg), site-packages, node_modules or a tool cache.
+func vendored(p string, venvs map[string]bool) bool {
+	dir := path.Dir(p)
+	for _, seg := range strings.Split(dir, "/") {
+		switch seg {
+		case "site-packages", "dist-packages", "node_modules", "__pycache__", ".tox", ".nox", ".mypy_cache", ".pytest_cache":
+			return true
+		}
+	}
+	for d := dir; d != "." && d != "/" && d != ""; d = path.Dir(d) {
+		if venvs[d] {
+			return true
+		}
+	}
+	return venvs["."] && p != "pyvenv.cfg"
 }
 
 // moduleName is the dotted module of a Python file within its project; a

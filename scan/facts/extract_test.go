@@ -159,3 +159,22 @@ func TestMaxFileSize(t *testing.T) {
 		t.Errorf("skipped = %+v", f.Skipped)
 	}
 }
+
+func TestVirtualenvsAreLeftOut(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"app.py":                            "SECRET_KEY = 'abcdefghijkl'\n",
+		"env/pyvenv.cfg":                    "home = /usr/bin\n",
+		"env/lib/python3.12/x/mod.py":       "SECRET_KEY = 'abcdefghijkl'\n",
+		"vendor/lib/site-packages/y/mod.py": "SECRET_KEY = 'abcdefghijkl'\n",
+		"web/node_modules/z/build.py":       "SECRET_KEY = 'abcdefghijkl'\n",
+		"envelope/mod.py":                   "SECRET_KEY = 'abcdefghijkl'\n",
+	})
+	f := extractDir(t, dir)
+	var paths []string
+	for _, fi := range f.Files {
+		paths = append(paths, fi.Path)
+	}
+	if strings.Join(paths, " ") != "app.py envelope/mod.py" {
+		t.Errorf("files = %v, want the project's own files only", paths)
+	}
+}
