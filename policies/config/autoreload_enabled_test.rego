@@ -33,3 +33,12 @@ test_compose_and_procfile if {
 	}
 	{[f.path, f.line] | some f in rule.deny} == {["compose.yaml", 6], ["Procfile", 1]} with input as i
 }
+
+test_development_files if {
+	i := {
+		"dockerfile": [{"path": "Dockerfile.dev", "line": 8, "project": ".", "instruction": "CMD", "args": ["uvicorn", "app:app", "--reload"], "form": "exec", "key": "", "value": "", "redacted": false}],
+		"compose": [{"path": "docker-compose.override.yml", "line": 6, "project": ".", "service": "api", "key": "command", "name": "", "value": "uvicorn app:app --reload", "args": ["uvicorn", "app:app", "--reload"], "redacted": false}],
+		"procfile": [],
+	}
+	count(rule.deny) == 0 with input as i
+}

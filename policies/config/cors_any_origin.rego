@@ -3,7 +3,7 @@
 # description: |
 #   CORSMiddleware accepts every origin ("*" in allow_origins, or an
 #   allow_origin_regex that matches anything), or nginx answers with
-#   Access-Control-Allow-Origin "*". Any web site can then read the API's
+#   Access-Control-Allow-Origin "*" or reflects $http_origin. Any web site can then read the API's
 #   responses from a visitor's browser. Without credentials this exposes
 #   only what is public anyway, which is rarely what an internal or
 #   per-user API intends.
@@ -27,6 +27,11 @@ deny contains f if {
 	f := lib.report(m.path, m.line, sprintf("CORSMiddleware allows any origin (%s)", [reason]), reason)
 }
 
+nginx_any := {
+	"*": "Access-Control-Allow-Origin *",
+	"$http_origin": "Access-Control-Allow-Origin $http_origin reflects the caller's Origin",
+}
+
 # credentials reports whether m sets allow_credentials=True. (A value read
 # from the environment is unknown: the any-origin finding still stands.)
 credentials(m) if lib.known_true(m.args.allow_credentials)
@@ -35,6 +40,6 @@ deny contains f if {
 	some d in input.nginx
 	d.directive == "add_header"
 	lower(d.args[0]) == "access-control-allow-origin"
-	d.args[1] == "*"
-	f := lib.report(d.path, d.line, "nginx adds Access-Control-Allow-Origin: * to responses", "nginx:add_header:*")
+	what := nginx_any[d.args[1]]
+	f := lib.report(d.path, d.line, sprintf("nginx answers every origin: %s", [what]), concat(":", ["nginx", d.args[1]]))
 }

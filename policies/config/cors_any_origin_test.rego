@@ -42,6 +42,10 @@ test_nginx_star if {
 	f.line == 12
 }
 
+test_nginx_reflected_origin if {
+	count(rule.deny) == 1 with input as nginx(["Access-Control-Allow-Origin", "$http_origin"])
+}
+
 test_nginx_specific_origin if {
 	count(rule.deny) == 0 with input as nginx(["Access-Control-Allow-Origin", "https://app.example.com"])
 	count(rule.deny) == 0 with input as nginx(["X-Frame-Options", "*"])

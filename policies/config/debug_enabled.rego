@@ -4,8 +4,10 @@
 #   The application runs with debug on: FastAPI/Starlette(debug=True),
 #   app.debug = True, a settings field debug defaulting to True, or
 #   DEBUG=true in a committed .env file, a Dockerfile ENV or a compose
-#   environment. Starlette's debug mode answers every unhandled error with
-#   the traceback and local source code.
+#   environment (files named for development, such as
+#   docker-compose.override.yml or .env.local, excepted). Starlette's debug
+#   mode answers every unhandled error with the traceback and local source
+#   code.
 # related_resources:
 #   - ref: https://www.starlette.io/applications/
 #   - ref: https://fastapi.tiangolo.com/reference/fastapi/#fastapi.FastAPI--debug
@@ -51,12 +53,18 @@ hits contains h if {
 	some e in lib.deploy_env
 	debug_key(e.key)
 	lib.truthy(e.value)
+	not lib.dev_file(e.path)
 	h := {"path": e.path, "line": e.line, "what": sprintf("%s=%s", [e.key, e.value])}
 }
 
 debug_key(k) if upper(k) == "DEBUG"
 
-debug_key(k) if endswith(upper(k), "_DEBUG")
+# APP_DEBUG, FASTAPI_DEBUG, MYSERVICE_DEBUG (a settings env_prefix)... but
+# not the debug switches of other tools (SQLALCHEMY_DEBUG echoes SQL).
+debug_key(k) if {
+	endswith(upper(k), "_DEBUG")
+	not regex.match(`^(SQL|SQLALCHEMY|DB|DATABASE|LOG|LOGGING|PYDEVD|PYTHON|CELERY|REDIS)_`, upper(k))
+}
 
 deny contains f if {
 	some loc in {{"path": h.path, "line": h.line} | some h in hits}

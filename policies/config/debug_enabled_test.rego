@@ -76,3 +76,12 @@ test_dockerfile_and_compose if {
 	})
 	lines(rule.deny) == {["Dockerfile", 5], ["docker-compose.yml", 9]} with input as i
 }
+
+test_dev_files_and_other_tools if {
+	i := object.union(base, {"compose": [
+		{"path": "docker-compose.override.yml", "line": 9, "project": ".", "service": "api", "key": "environment", "name": "DEBUG", "value": "1", "args": [], "redacted": false},
+		{"path": "deploy/compose.dev.yaml", "line": 4, "project": ".", "service": "api", "key": "environment", "name": "DEBUG", "value": "1", "args": [], "redacted": false},
+		{"path": "docker-compose.yml", "line": 5, "project": ".", "service": "api", "key": "environment", "name": "SQLALCHEMY_DEBUG", "value": "true", "args": [], "redacted": false},
+	]})
+	count(rule.deny) == 0 with input as i
+}

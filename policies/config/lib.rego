@@ -84,6 +84,14 @@ named(m, name) if endswith(m.qualname, concat("", [".", name]))
 # routers no app includes. (An array: a set would hash every route.)
 routes := array.concat([r | some app in input.apps; some r in app.routes], input.unattached_routes)
 
+# dev_file reports whether a deployment file is meant for development
+# only, by its name: docker-compose.override.yml, compose.dev.yaml,
+# Dockerfile.dev, .env.local, Procfile.dev...
+dev_file(path) if {
+	parts := split(path, "/")
+	regex.match(`(?i)(^|[._-])(dev|devel|develop|development|local|override|test|testing)([._-]|$)`, parts[count(parts) - 1])
+}
+
 # committed_env are the dotenv entries of tracked files that are not
 # templates (.env.example and the like).
 committed_env contains e if {
