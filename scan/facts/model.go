@@ -452,6 +452,31 @@ func (m *model) build() {
 			routerOrder = append(routerOrder, ri)
 		}
 	}
+	// `app = create_app()` names the app the factory builds.
+	factoryApps := map[string]string{}
+	for _, f := range p.files {
+		for name, as := range f.consts {
+			if as == nil || as.e == nil || as.e.kind != "call" || as.e.fn == nil {
+				continue
+			}
+			s, ok := p.lookup(qualify(f, as.e.fn.dot), 0)
+			if !ok || s.kind != "func" || s.fn.returnsVar == "" {
+				continue
+			}
+			for _, ad := range s.f.apps {
+				if ad.fnName == s.fn.name && ad.varName == s.fn.returnsVar {
+					factoryApps[f.module+"."+name] = ad.ident
+				}
+			}
+		}
+	}
+	canon := func(recv string) string {
+		k := p.canonical(recv)
+		if a, ok := factoryApps[k]; ok {
+			return a
+		}
+		return k
+	}
 	routesBy := map[string][]routeInfo{}
 	includesBy := map[string][]includeInfo{}
 	mwBy := map[string][]*mwDecl{}
@@ -460,26 +485,26 @@ func (m *model) build() {
 	attrsBy := map[string][]AttributeAssignment{}
 	for _, f := range p.files {
 		for _, rd := range f.routes {
-			k := p.canonical(rd.recv)
+			k := canon(rd.recv)
 			routesBy[k] = append(routesBy[k], routeInfo{rd: rd, f: f})
 		}
 		for _, inc := range f.includes {
-			k := p.canonical(inc.recv)
+			k := canon(inc.recv)
 			includesBy[k] = append(includesBy[k], includeInfo{inc: inc, f: f})
 		}
 		for _, mw := range f.mwAdds {
-			k := p.canonical(mw.recv)
+			k := canon(mw.recv)
 			mwBy[k] = append(mwBy[k], mw)
 			mwFile[mw] = f
 		}
 		for _, h := range f.httpMw {
-			k := p.canonical(h.recv)
+			k := canon(h.recv)
 			httpBy[k] = append(httpBy[k], h)
 		}
 		for _, at := range f.attrs {
 			aa := AttributeAssignment{Path: f.path, Line: at.line, Target: at.target, Attr: at.attr, Value: m.r.value(at.value, f, at.attr), Function: at.function}
 			m.out.AttributeAssignments = append(m.out.AttributeAssignments, aa)
-			k := p.canonical(at.recv)
+			k := canon(at.recv)
 			attrsBy[k] = append(attrsBy[k], aa)
 		}
 	}
@@ -511,6 +536,30 @@ func (m *model) build() {
 		}
 		for _, rr := range routesBy[ri.decl.ident] {
 			if rt, ok := m.route(rr, ri.prefix, ri, above); ok {
+				m.out.UnattachedRoutes = append(m.out.UnattachedRoutes, rt)
+			}
+		}
+	}
+	// Routes on receivers that are neither a known app nor a router.
+	known := map[string]bool{}
+	for _, f := range p.files {
+		for _, ad := range f.apps {
+			known[ad.ident] = true
+		}
+	}
+	for id := range routers {
+		known[id] = true
+	}
+	var orphanKeys []string
+	for k := range routesBy {
+		if !known[k] {
+			orphanKeys = append(orphanKeys, k)
+		}
+	}
+	sort.Strings(orphanKeys)
+	for _, k := range orphanKeys {
+		for _, rr := range routesBy[k] {
+			if rt, ok := m.route(rr, "", nil, nil); ok {
 				m.out.UnattachedRoutes = append(m.out.UnattachedRoutes, rt)
 			}
 		}

@@ -76,6 +76,7 @@ type pyFunc struct {
 	requestJSON    []int
 	inner          map[string]*pyFunc
 	returnsName    string
+	returnsVar     string // a local variable returned (an app built by a factory)
 	returnsCall    *expr
 	headers        []Header
 	passwordForm   bool
@@ -102,6 +103,7 @@ type pyClass struct {
 
 type appDecl struct {
 	varName   string
+	fnName    string // enclosing function (an app factory), "" at module level
 	ident     string
 	line      int
 	framework string
@@ -950,10 +952,10 @@ func (a *fileAnalyzer) construction(call *node, varName string, c *fctx) {
 	switch {
 	case q == "fastapi.FastAPI" || q == "fastapi.applications.FastAPI":
 		a.handled[call] = true
-		a.f.apps = append(a.f.apps, &appDecl{varName: varName, ident: a.identVar(varName), line: call.line, framework: "fastapi", call: a.b.build(call)})
+		a.f.apps = append(a.f.apps, &appDecl{varName: varName, fnName: c.funcName(), ident: a.identVar(varName), line: call.line, framework: "fastapi", call: a.b.build(call)})
 	case q == "starlette.applications.Starlette":
 		a.handled[call] = true
-		a.f.apps = append(a.f.apps, &appDecl{varName: varName, ident: a.identVar(varName), line: call.line, framework: "starlette", call: a.b.build(call)})
+		a.f.apps = append(a.f.apps, &appDecl{varName: varName, fnName: c.funcName(), ident: a.identVar(varName), line: call.line, framework: "starlette", call: a.b.build(call)})
 	case q == "fastapi.APIRouter" || q == "fastapi.routing.APIRouter":
 		a.handled[call] = true
 		a.f.routers = append(a.f.routers, &routerDecl{varName: varName, ident: a.identVar(varName), line: call.line, call: a.b.build(call)})
@@ -1519,6 +1521,8 @@ func (a *fileAnalyzer) doReturn(n *node, c *fctx) {
 	case v.kind == "identifier":
 		if _, ok := c.fn.inner[v.text(a.src)]; ok {
 			c.fn.returnsName = v.text(a.src)
+		} else {
+			c.fn.returnsVar = v.text(a.src)
 		}
 	case v.kind == "call":
 		c.fn.returnsCall = a.b.build(v)

@@ -500,3 +500,59 @@ app = Starlette(debug=True, routes=routes, middleware=[Middleware(SessionMiddlew
 		t.Errorf("session middleware = %+v", mw)
 	}
 }
+
+func TestAppFactory(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"svc/__init__.py": "",
+		"svc/factory.py": `
+from fastapi import FastAPI
+
+from svc.routes import router
+
+
+def create_app():
+    application = FastAPI(debug=True)
+    application.include_router(router)
+    return application
+`,
+		"svc/main.py": `
+from svc.factory import create_app
+
+app = create_app()
+
+
+@app.post("/hook")
+def hook():
+    return {}
+`,
+		"svc/routes.py": `
+from fastapi import APIRouter
+
+router = APIRouter()
+
+
+@router.delete("/items/{i}")
+def delete(i: int):
+    return i
+`,
+		"svc/orphan.py": `
+from somewhere import thing
+
+
+@thing.post("/x")
+def x():
+    return 1
+`,
+	})
+	f := extractDir(t, dir)
+	if len(f.Apps) != 1 {
+		t.Fatalf("apps = %d", len(f.Apps))
+	}
+	got := routeAuth(f.Apps[0].Routes)
+	if want := map[string]bool{"POST /hook": false, "DELETE /items/{i}": false}; !reflect.DeepEqual(got, want) {
+		t.Errorf("factory app routes = %v, want %v", got, want)
+	}
+	if len(f.UnattachedRoutes) != 1 || f.UnattachedRoutes[0].URL != "/x" {
+		t.Errorf("unattached = %+v", f.UnattachedRoutes)
+	}
+}
