@@ -219,6 +219,17 @@ func TestDuplicateIDs(t *testing.T) {
 	}
 }
 
+func TestSameFolderTwice(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"r.rego": "# METADATA\n# title: t\n# custom:\n#   id: once\n#   severity: low\npackage u.rules.once\n\ndeny contains 1 if false\n"})
+	rs, err := Load(context.Background(), Options{NoBuiltin: true, Dirs: []string{dir, dir + "/"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(rs.Rules()); n != 1 {
+		t.Errorf("%d rules, want 1", n)
+	}
+}
+
 func TestMalformedFindingIsAnError(t *testing.T) {
 	src := `# METADATA
 # title: broken

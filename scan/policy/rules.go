@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"path"
 	"runtime"
 	"sort"
 	"strings"
@@ -484,14 +485,17 @@ func gather(opts Options, tests bool) ([]Module, error) {
 	}
 	mods = append(mods, user...)
 	mods = append(mods, opts.Modules...)
-	if tests {
-		return mods, nil
-	}
+	// The same folder may be named twice (--policy and the repository
+	// configuration): each file counts once.
+	seen := map[string]bool{}
 	kept := mods[:0]
 	for _, m := range mods {
-		if !m.IsTest() {
-			kept = append(kept, m)
+		key := path.Clean(m.Path)
+		if seen[key] || !tests && m.IsTest() {
+			continue
 		}
+		seen[key] = true
+		kept = append(kept, m)
 	}
 	return kept, nil
 }
