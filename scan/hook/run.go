@@ -150,6 +150,14 @@ func Run(ctx context.Context, o Options) *Result {
 		return err != nil || len(files) > 0
 	}
 	names, notes := chooseScanners(paths, goDB, osvDB, hasGo)
+	if len(names) > 1 {
+		// Config and deps read the work tree: it must be what is pushed.
+		head, err := gitLines(ctx, dir, nil, "rev-parse", "-q", "--verify", "HEAD^{commit}")
+		if err != nil || len(head) != 1 || !slices.Contains(p.Include, head[0]) {
+			notes = append(notes, fmt.Sprintf("skipped the %s checks: they read the work tree, and it is not on the commit pushed (check it out to run them here; CI still runs them)", strings.Join(names[1:], " and ")))
+			names = names[:1]
+		}
+	}
 	res.Scanners = names
 	var changed scan.Changes
 	if slices.Contains(names, scan.ScannerConfig) || slices.Contains(names, scan.ScannerDeps) {

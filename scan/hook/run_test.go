@@ -227,3 +227,22 @@ func TestRunFromSubfolder(t *testing.T) {
 		t.Errorf("scanned %s, want the work tree's top %s", fs.calls[0].Root, want)
 	}
 }
+
+func TestRunSkipsTreeChecksForABranchNotCheckedOut(t *testing.T) {
+	r, _ := pushRepo(t, map[string]string{"a.txt": "a\n"})
+	base := r.rev("HEAD")
+	r.git("checkout", "-q", "-b", "feature")
+	c := r.commit("python", map[string]string{"app.py": "x = 1\n"})
+	r.git("checkout", "-q", "main")
+	fs := &fakeScan{}
+	res, out := runHook(t, r, update("refs/heads/feature", c, "refs/heads/feature", base), fs)
+	if res.Exit != 0 || len(fs.calls) != 1 {
+		t.Fatalf("exit %d, %d scans:\n%s", res.Exit, len(fs.calls), out)
+	}
+	if got := fs.calls[0].Scanners; !slices.Equal(got, []string{"secrets"}) {
+		t.Errorf("scanners %q, want secrets alone", got)
+	}
+	if !strings.Contains(out, "skipped the config checks") {
+		t.Errorf("output does not say config was skipped:\n%s", out)
+	}
+}
