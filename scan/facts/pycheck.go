@@ -1,0 +1,642 @@
+package facts
+
+// The security-specific reading of Python syntax: how SQL strings are
+// built, credential comparisons, authentication failures, exception
+// details sent to clients.
+
+import (
+	"strings"
+	"unicode"
+)
+
+// sqlBuild says how a SQL argument is built from variables.
+func (a *fileAnalyzer) sqlBuild(n *node, c *fctx, callLine int) (string, int) {
+	n = unparen(n)
+	if n == nil {
+		return "none", 0
+	}
+	if k := a.stringBuild(n); k != "none" {
+		return k, n.line
+	}
+	if n.kind == "identifier" && c.fn != nil {
+		rs := c.fn.localAssigns[n.text(a.src)]
+		for i := len(rs) - 1; i >= 0; i-- {
+			r := rs[i]
+			if r.line > callLine {
+				continue
+			}
+			if r.kind == "augmented_assignment" {
+				if k := a.stringBuild(r.child("right")); k != "none" {
+					return k, r.line
+				}
+				if op := r.child("operator"); op != nil && op.text(a.src) == "+=" && !a.isLiteralNode(r.child("right")) {
+					return "concat", r.line
+				}
+				continue
+			}
+			if k := a.stringBuild(unparen(r)); k != "none" {
+				return k, r.line
+			}
+			break
+		}
+	}
+	return "none", 0
+}
+
+func (a *fileAnalyzer) isLiteralNode(n *node) bool {
+	n = unparen(n)
+	if n == nil {
+		return false
+	}
+	switch n.kind {
+	case "string", "concatenated_string":
+		return !isFString(n)
+	case "integer", "float", "true", "false", "none":
+		return true
+	case "tuple", "list":
+		for _, c := range n.namedChildren() {
+			if !a.isLiteralNode(c) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+func (a *fileAnalyzer) stringBuild(n *node) string {
+	n = unparen(n)
+	if n == nil {
+		return "none"
+	}
+	switch n.kind {
+	case "string", "concatenated_string":
+		if isFString(n) {
+			return "fstring"
+		}
+	case "binary_operator":
+		op := n.child("operator")
+		if op == nil {
+			return "none"
+		}
+		switch op.text(a.src) {
+		case "%":
+			l := unparen(n.child("left"))
+			if (l.kind == "string" || l.kind == "concatenated_string") && !a.isLiteralNode(n.child("right")) {
+				return "percent"
+			}
+		case "+":
+			var parts []*node
+			var flat func(x *node)
+			flat = func(x *node) {
+				x = unparen(x)
+				if x.kind == "binary_operator" && x.child("operator") != nil && x.child("operator").text(a.src) == "+" {
+					flat(x.child("left"))
+					flat(x.child("right"))
+					return
+				}
+				parts = append(parts, x)
+			}
+			flat(n)
+			str, nonLit := false, false
+			for _, p := range parts {
+				if p.kind == "string" || p.kind == "concatenated_string" {
+					str = true
+					if isFString(p) {
+						nonLit = true
+					}
+				} else if !a.isLiteralNode(p) {
+					nonLit = true
+				}
+			}
+			if str && nonLit {
+				return "concat"
+			}
+		}
+	case "call":
+		fn := n.child("function")
+		if fn != nil && fn.kind == "attribute" && fn.child("attribute").text(a.src) == "format" {
+			obj := unparen(fn.child("object"))
+			if obj.kind == "string" || obj.kind == "concatenated_string" {
+				if args := n.child("arguments"); args != nil && len(args.namedChildren()) > 0 && !a.allLiteralArgs(args) {
+					return "format"
+				}
+			}
+		}
+	}
+	return "none"
+}
+
+func (a *fileAnalyzer) allLiteralArgs(args *node) bool {
+	for _, x := range args.namedChildren() {
+		if x.kind == "keyword_argument" {
+			x = x.child("value")
+		}
+		if !a.isLiteralNode(x) {
+			return false
+		}
+	}
+	return true
+}
+
+func (a *fileAnalyzer) doCompare(n *node, c *fctx) {
+	var operands []*node
+	var ops []string
+	for _, ch := range n.children {
+		if ch.named {
+			operands = append(operands, ch)
+		} else {
+			ops = append(ops, ch.text(a.src))
+		}
+	}
+	if len(ops) != len(operands)-1 {
+		return
+	}
+	for i, op := range ops {
+		if op != "==" && op != "!=" {
+			continue
+		}
+		l, r := unparen(operands[i]), unparen(operands[i+1])
+		if a.trivialSide(l) || a.trivialSide(r) {
+			continue
+		}
+		lLit, rLit := a.isStringLit(l), a.isStringLit(r)
+		if lLit && rLit || a.classLike(l) || a.classLike(r) || a.punctLit(l) || a.punctLit(r) {
+			continue
+		}
+		if !(a.mentionsCredential(l) || a.mentionsCredential(r)) {
+			continue
+		}
+		cd := &cmpDecl{line: n.line, op: op, ltext: a.sideText(l), rtext: a.sideText(r), literalSide: lLit || rLit,
+			function: c.funcName(), left: a.b.build(l), right: a.b.build(r)}
+		a.f.compares = append(a.f.compares, cd)
+	}
+}
+
+// classLike: a CamelCase name such as Keyword or Token.Error (a type, not a value).
+func (a *fileAnalyzer) classLike(n *node) bool {
+	d := lastSeg(dotted(n, a.src))
+	return len(d) > 1 && d[0] >= 'A' && d[0] <= 'Z' && strings.ToUpper(d) != d
+}
+
+// punctLit: a string literal without letters or digits ("(", ";"), or an
+// authentication scheme name ("Bearer"): not a credential.
+func (a *fileAnalyzer) punctLit(n *node) bool {
+	s, _, ok := stringLit(n, a.src)
+	if !ok {
+		return false
+	}
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "bearer", "basic", "digest", "token", "apikey", "api-key", "negotiate":
+		return true
+	}
+	return !strings.ContainsFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) })
+}
+
+func (a *fileAnalyzer) isStringLit(n *node) bool {
+	s, _, ok := stringLit(n, a.src)
+	return ok && strings.TrimSpace(s) != ""
+}
+
+// trivialSide: None, booleans, numbers, the empty string, len(...).
+func (a *fileAnalyzer) trivialSide(n *node) bool {
+	switch n.kind {
+	case "none", "true", "false", "integer", "float":
+		return true
+	case "string", "concatenated_string":
+		s, _, ok := stringLit(n, a.src)
+		return ok && strings.TrimSpace(s) == ""
+	case "call":
+		d := dotted(n.child("function"), a.src)
+		return d == "len" || d == "type" || d == "isinstance"
+	case "unary_operator":
+		return true
+	case "tuple", "list", "set", "dictionary":
+		return a.isLiteralNode(n)
+	}
+	return false
+}
+
+func (a *fileAnalyzer) sideText(n *node) string {
+	if s, _, ok := stringLit(n, a.src); ok {
+		return `"` + maskSecret(s) + `"`
+	}
+	t := clip(n.text(a.src), maxTextLen)
+	if strings.ContainsAny(t, `"'`) {
+		// Mask string literals inside the operand.
+		var b strings.Builder
+		last := n.start
+		n.walk(func(x *node) bool {
+			if x.kind == "string" {
+				if s, _, ok := stringLit(x, a.src); ok && isSecretish(s) {
+					b.Write(a.src[last:x.start])
+					b.WriteString(`"` + maskSecret(s) + `"`)
+					last = x.end
+				}
+				return false
+			}
+			return true
+		})
+		b.Write(a.src[last:n.end])
+		t = clip(b.String(), maxTextLen)
+	}
+	return t
+}
+
+// isSecretish: a string inside an operand that is not a plain header or key name.
+func isSecretish(s string) bool {
+	return strings.ContainsAny(s, "0123456789") && len(s) >= 8
+}
+
+func (a *fileAnalyzer) mentionsCredential(n *node) bool {
+	if a.isStringLit(n) {
+		return false
+	}
+	return a.credIn(n)
+}
+
+// credIn looks for a credential name in an operand: a name, the last
+// attribute of a chain (user.password, not token.name), or a key string
+// (headers["X-API-Key"], data.get("password")).
+func (a *fileAnalyzer) credIn(n *node) bool {
+	n = unparen(n)
+	if n == nil {
+		return false
+	}
+	switch n.kind {
+	case "identifier":
+		return isCredentialName(n.text(a.src))
+	case "attribute":
+		if at := n.child("attribute"); at != nil && isCredentialName(at.text(a.src)) {
+			return true
+		}
+		obj := unparen(n.child("object"))
+		if obj != nil && (obj.kind == "identifier" || obj.kind == "attribute") {
+			return false
+		}
+		return a.credIn(obj)
+	case "string", "concatenated_string":
+		s, _, ok := stringLit(n, a.src)
+		return ok && len(s) < 40 && identLike(s) && isCredentialName(s)
+	case "subscript":
+		// headers["Authorization"], data["password"]: the key names the value.
+		for _, k := range n.childrenField("subscript") {
+			if a.credIn(k) {
+				return true
+			}
+		}
+		return false
+	case "call":
+		if d := dotted(n.child("function"), a.src); d == "len" {
+			return false
+		}
+	case "lambda":
+		return false
+	}
+	for _, c := range n.children {
+		if a.credIn(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// statusOf reads a 401/403 status from HTTPException(...) or a status constant.
+func statusOf(e *expr) int {
+	if e == nil {
+		return 0
+	}
+	if v, ok := e.lit.(int64); ok {
+		return int(v)
+	}
+	t := e.dot
+	if t == "" {
+		t = e.text
+	}
+	switch {
+	case strings.Contains(t, "401") || strings.HasSuffix(t, "UNAUTHORIZED"):
+		return 401
+	case strings.Contains(t, "403") || strings.HasSuffix(t, "FORBIDDEN"):
+		return 403
+	}
+	return 0
+}
+
+// exceptionStatus returns the status of an HTTPException-like call.
+func exceptionStatus(e *expr) int {
+	if e == nil || e.kind != "call" || e.fn == nil {
+		return 0
+	}
+	if e.fn.dot == "" || !strings.Contains(lastSeg(e.fn.dot), "Exception") && !strings.Contains(lastSeg(e.fn.dot), "Error") {
+		return 0
+	}
+	return statusOf(e.arg(0, "status_code"))
+}
+
+func (a *fileAnalyzer) doRaise(n *node, c *fctx) {
+	if c.fn == nil {
+		return
+	}
+	v := n.firstNamed("")
+	if v == nil || v.field == "cause" {
+		return
+	}
+	v = unparen(v)
+	var st int
+	switch v.kind {
+	case "call":
+		st = exceptionStatus(a.b.build(v))
+	case "identifier":
+		nm := v.text(a.src)
+		if rs := c.fn.localAssigns[nm]; len(rs) > 0 {
+			st = exceptionStatus(a.b.build(rs[len(rs)-1]))
+		} else if as := a.f.consts[nm]; as != nil {
+			st = exceptionStatus(as.e)
+		}
+	}
+	if st == 401 || st == 403 {
+		for _, x := range c.fn.raises {
+			if x == st {
+				return
+			}
+		}
+		c.fn.raises = append(c.fn.raises, st)
+	}
+}
+
+func (a *fileAnalyzer) doReturn(n *node, c *fctx) {
+	if c.fn == nil {
+		return
+	}
+	v := unparen(n.firstNamed(""))
+	switch {
+	case v == nil:
+		c.fn.noneReturns = append(c.fn.noneReturns, FailureReturn{Line: n.line, Value: ""})
+	case v.kind == "none" || v.kind == "false":
+		c.fn.noneReturns = append(c.fn.noneReturns, FailureReturn{Line: n.line, Value: v.text(a.src)})
+	case v.kind == "identifier":
+		if _, ok := c.fn.inner[v.text(a.src)]; ok {
+			c.fn.returnsName = v.text(a.src)
+		} else {
+			c.fn.returnsVar = v.text(a.src)
+		}
+	case v.kind == "call":
+		c.fn.returnsCall = a.b.build(v)
+	}
+	if v != nil && (len(c.excVars) > 0 || a.hasTraceback(v)) {
+		a.exposures(v, "return", c, true)
+	}
+}
+
+func (a *fileAnalyzer) hasTraceback(n *node) bool {
+	found := false
+	n.walk(func(x *node) bool {
+		if x.kind == "call" {
+			q := a.qual(dotted(x.child("function"), a.src))
+			if strings.HasPrefix(q, "traceback.format_") {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// isSinkCall: HTTPException(...) or a Response class.
+func (a *fileAnalyzer) sinkOf(n *node) string {
+	if n.kind != "call" {
+		return ""
+	}
+	d := lastSeg(dotted(n.child("function"), a.src))
+	switch {
+	case d == "HTTPException" || d == "WebSocketException":
+		return "http_exception"
+	case strings.HasSuffix(d, "Response") && d != "RedirectResponse":
+		return "response"
+	}
+	return ""
+}
+
+// exposures records exception details inside the expression n. With
+// skipSinks, sink calls inside n are left to their own visit.
+func (a *fileAnalyzer) exposures(n *node, sink string, c *fctx, skipSinks bool) {
+	if sink == "http_exception" || sink == "response" {
+		// Only the detail/content arguments matter.
+		args := n.child("arguments")
+		if args == nil {
+			return
+		}
+		pos := 0
+		for _, x := range args.namedChildren() {
+			if x.kind == "keyword_argument" {
+				switch x.child("name").text(a.src) {
+				case "detail", "content", "body", "reason":
+					a.exposuresIn(x.child("value"), sink, c)
+				}
+				continue
+			}
+			if (sink == "http_exception" && pos == 1) || (sink == "response" && pos == 0) {
+				a.exposuresIn(x, sink, c)
+			}
+			pos++
+		}
+		return
+	}
+	if skipSinks && a.sinkOf(unparen(n)) != "" {
+		return
+	}
+	a.exposuresIn(n, sink, c)
+}
+
+func (a *fileAnalyzer) exposuresIn(n *node, sink string, c *fctx) {
+	if n == nil {
+		return
+	}
+	add := func(line int, kind string) {
+		for _, x := range a.f.exposures {
+			if x.Line == line && x.Kind == kind {
+				return
+			}
+		}
+		a.f.exposures = append(a.f.exposures, ExceptionExposure{Path: a.f.path, Line: line, Kind: kind, Sink: sink, Function: c.funcName()})
+	}
+	isExc := func(x *node) bool {
+		x = unparen(x)
+		return x != nil && x.kind == "identifier" && c.excVars[x.text(a.src)]
+	}
+	n.walk(func(x *node) bool {
+		switch x.kind {
+		case "call":
+			if n != x && a.sinkOf(x) != "" && sink == "return" {
+				return false
+			}
+			d := dotted(x.child("function"), a.src)
+			args := x.child("arguments")
+			var first *node
+			if args != nil {
+				first = args.firstNamed("")
+			}
+			switch {
+			case (d == "str" || d == "repr") && first != nil && isExc(first):
+				add(x.line, d)
+				return false
+			case strings.HasPrefix(a.qual(d), "traceback.format_"):
+				add(x.line, "traceback")
+				return false
+			case strings.HasSuffix(d, ".format") && args != nil:
+				for _, arg := range args.namedChildren() {
+					if isExc(arg) {
+						add(x.line, "format")
+					}
+				}
+			}
+		case "interpolation":
+			if isExc(x.child("expression")) {
+				add(x.line, "format")
+			}
+			return false
+		case "binary_operator":
+			if op := x.child("operator"); op != nil && op.text(a.src) == "%" {
+				r := unparen(x.child("right"))
+				if isExc(r) {
+					add(x.line, "format")
+				} else if r != nil && r.kind == "tuple" {
+					for _, it := range r.namedChildren() {
+						if isExc(it) {
+							add(x.line, "format")
+						}
+					}
+				}
+			}
+		}
+		return true
+	})
+}
+
+func (a *fileAnalyzer) doAwait(n *node, c *fctx) {
+	if c.fn == nil {
+		return
+	}
+	call := unparen(n.firstNamed(""))
+	if call == nil || call.kind != "call" {
+		return
+	}
+	fn := call.child("function")
+	if fn == nil || fn.kind != "attribute" {
+		return
+	}
+	m := fn.child("attribute").text(a.src)
+	if m != "json" && m != "body" {
+		return
+	}
+	obj := unparen(fn.child("object"))
+	if obj.kind != "identifier" {
+		return
+	}
+	name := obj.text(a.src)
+	for _, p := range c.fn.params {
+		if p.name == name && (lastSeg(p.annName) == "Request" || p.annName == "" && name == "request") {
+			c.fn.requestJSON = append(c.fn.requestJSON, n.line)
+			return
+		}
+	}
+}
+
+// credWords mark a condition as checking credentials.
+var credWords = []string{"user", "password", "passwd", "credential", "auth", "verify", "valid", "token", "login", "pwd", "secret", "key", "hash", "account"}
+
+func (a *fileAnalyzer) credCond(n *node) bool {
+	n = unparen(n)
+	if n == nil {
+		return false
+	}
+	switch n.kind {
+	case "not_operator":
+		return a.mentions(n.child("argument"), credWords)
+	case "boolean_operator":
+		return a.credCond(n.child("left")) || a.credCond(n.child("right"))
+	case "comparison_operator":
+		var ops []string
+		var operands []*node
+		for _, ch := range n.children {
+			if ch.named {
+				operands = append(operands, ch)
+			} else {
+				ops = append(ops, ch.text(a.src))
+			}
+		}
+		if len(ops) == 1 && len(operands) == 2 {
+			switch ops[0] {
+			case "is", "==":
+				r := unparen(operands[1])
+				if r.kind == "none" || r.kind == "false" {
+					return a.mentions(operands[0], credWords)
+				}
+			case "!=", "is not":
+				return a.mentionsCredential(operands[0]) || a.mentionsCredential(operands[1])
+			}
+		}
+	}
+	return false
+}
+
+func (a *fileAnalyzer) mentions(n *node, words []string) bool {
+	if n == nil {
+		return false
+	}
+	t := strings.ToLower(n.text(a.src))
+	for _, w := range words {
+		if strings.Contains(t, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *fileAnalyzer) doIf(n *node, c *fctx) {
+	if c.fn == nil || !a.credCond(n.child("condition")) {
+		return
+	}
+	body := n.child("consequence")
+	if body == nil {
+		return
+	}
+	body.walk(func(x *node) bool {
+		switch x.kind {
+		case "function_definition", "class_definition", "lambda":
+			return false
+		case "return_statement":
+			v := unparen(x.firstNamed(""))
+			if v != nil && v.kind == "call" {
+				e := a.b.build(v)
+				if st := statusOf(e.kwArg("status_code")); st == 401 || st == 403 {
+					return false
+				}
+				if lastSeg(e.fn.dot) == "RedirectResponse" {
+					return false
+				}
+			}
+			c.fn.failureReturns = append(c.fn.failureReturns, FailureReturn{Line: x.line, Value: clip(v.text(a.src), maxTextLen)})
+			return false
+		}
+		return true
+	})
+}
+
+// identLike: a string that could be a key or header name (no spaces or punctuation but - and _).
+func identLike(s string) bool {
+	return s != "" && !strings.ContainsFunc(s, func(r rune) bool {
+		return !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' || r == '-')
+	})
+}
+
+// namesItself: a value that is a key or field name rather than a secret,
+// e.g. REFRESH_TOKEN_KEY = "refresh_token", PASSWORD_FIELD = "password".
+func namesItself(name, value string) bool {
+	if !identLike(value) || strings.ContainsAny(value, "0123456789") {
+		return false
+	}
+	v := strings.Join(nameWords(value), "_")
+	n := strings.Join(nameWords(name), "_")
+	return v != "" && strings.Contains(n, v)
+}
