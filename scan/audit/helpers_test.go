@@ -132,6 +132,9 @@ type fakeAPI struct {
 	issues map[string][]map[string]any // by OWNER/NAME
 	labels map[string]bool             // OWNER/NAME/label
 	calls  []string
+	// fail502 is how many requests are answered 502 Bad Gateway before the
+	// API behaves again.
+	fail502 int
 }
 
 func newFakeAPI(t *testing.T, org string, repos []map[string]any) *fakeAPI {
@@ -147,6 +150,11 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 	defer f.mu.Unlock()
 	f.bodies = append(f.bodies, string(body))
 	f.calls = append(f.calls, r.Method+" "+r.URL.Path)
+	if f.fail502 > 0 {
+		f.fail502--
+		http.Error(w, "bad gateway", http.StatusBadGateway)
+		return
+	}
 	w.Header().Set("Content-Type", "application/json")
 	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
 	switch {

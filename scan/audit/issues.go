@@ -7,11 +7,17 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	gh "github.com/google/go-github/v60/github"
 
 	"github.com/pipeguard/pipeguard/scan"
+	"github.com/pipeguard/pipeguard/scan/github"
 )
+
+// APIBudget bounds the time the audit's GitHub calls may spend retrying
+// and waiting for rate limits.
+const APIBudget = 15 * time.Minute
 
 // IssueLabel is the label of pipeguard's tracking issues.
 const IssueLabel = "pipeguard"
@@ -32,10 +38,9 @@ func NewClient(apiURL, token string, transport http.RoundTripper) (*gh.Client, e
 	if err != nil || u.Scheme == "" || u.Host == "" {
 		return nil, &scan.ConfigError{Err: fmt.Errorf("GitHub API URL %q is not a URL", apiURL)}
 	}
-	if transport == nil {
-		transport = http.DefaultTransport
-	}
-	c := gh.NewClient(&http.Client{Transport: transport})
+	// Retries on 5xx and waits out primary and secondary rate limits, as
+	// pull-request publishing does.
+	c := gh.NewClient(&http.Client{Transport: github.NewTransport(transport, APIBudget, nil)})
 	if token != "" {
 		c = c.WithAuthToken(token)
 	}

@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -141,5 +142,30 @@ func TestShardsCoverEveryRepositoryOnce(t *testing.T) {
 		if _, err := ParseShard(bad); err == nil {
 			t.Errorf("ParseShard(%q) accepted", bad)
 		}
+	}
+}
+
+// TestListOrgRetries checks that the audit's client goes through the
+// retrying transport: a 502 in the middle of the listing is retried.
+func TestListOrgRetries(t *testing.T) {
+	repos := []map[string]any{
+		{"name": "api", "full_name": "acme/api", "clone_url": "https://github.com/acme/api.git", "size": 10, "default_branch": "main"},
+		{"name": "web", "full_name": "acme/web", "clone_url": "https://github.com/acme/web.git", "size": 10, "default_branch": "main"},
+	}
+	api := newFakeAPI(t, "acme", repos)
+	api.fail502 = 1
+	client, err := NewClient(api.srv.URL, "tok", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _, err := ListOrg(context.Background(), client, "acme", DefaultServerURL, OrgFilter{})
+	if err != nil {
+		t.Fatalf("ListOrg: %v", err)
+	}
+	if len(got) != 2 {
+		t.Errorf("listed %d repositories, want 2", len(got))
+	}
+	if n := len(api.calls); n != 3 {
+		t.Errorf("%d requests (%v), want 3: a retried first page, then page 2", n, api.calls)
 	}
 }

@@ -271,3 +271,22 @@ func isSecondaryLimit(resp *http.Response) bool {
 	return strings.Contains(s, "secondary rate limit") || strings.Contains(s, "abuse") ||
 		strings.Contains(s, "secondary-rate-limits")
 }
+
+// NewTransport wraps base (nil: http.DefaultTransport) in the retrying,
+// rate-limit-aware transport that Publish uses, for other callers of the
+// GitHub API (the audit's organization listing and tracking issues).
+// budget bounds the total time spent waiting and retrying (0: none); clock
+// nil means the wall clock.
+func NewTransport(base http.RoundTripper, budget time.Duration, clock Clock) http.RoundTripper {
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	if clock == nil {
+		clock = realClock{}
+	}
+	t := &transport{base: base, clock: clock, maxRetries: defaultMaxRetries}
+	if budget > 0 {
+		t.deadline = clock.Now().Add(budget)
+	}
+	return t
+}
