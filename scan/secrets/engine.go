@@ -19,14 +19,18 @@ import (
 const windowLines = 2
 
 // smallFragment is the size up to which a fragment (a diff hunk, a small
-// file) is scanned whole: windows would save little there.
+// file) is scanned whole by each rule its keywords call for: windows would
+// save little there.
 const smallFragment = 2048
 
 // engine runs the rules of one scan over fragments.
 //
 // gitleaks runs every rule whose keyword occurs in a fragment over the
-// whole fragment (a whole file in a tree scan), twice when it matches. For
-// fragments larger than smallFragment, the engine runs such a rule only
+// whole fragment (a whole file in a tree scan), twice when it matches, and
+// loops over all rules for every fragment (every hunk of history). The
+// engine finds the keywords of a fragment once and runs only the rules they
+// call for, each through its own detector. For fragments larger than
+// smallFragment, it runs such a rule only
 // over the lines around each occurrence of its keywords (the other lines
 // emptied, so that line numbers stay): when a rule's regex provably
 // contains one of its keywords, a match lies within the few lines its regex
@@ -44,10 +48,9 @@ type engine struct {
 	reach map[string][2]int
 	// always are the rules run on every fragment.
 	always []string
-	// full has every rule of the scan and decodes encoded text; plain is
-	// the same without decoding.
-	full, plain *detect.Detector
-	depth       int
+	// full has every rule of the scan and decodes encoded text.
+	full  *detect.Detector
+	depth int
 	// exact turns windows off: every rule sees whole fragments, as in gitleaks.
 	exact bool
 }
@@ -63,8 +66,6 @@ func (s *Scanner) newEngine(ctx context.Context, rs *ruleSet, cfg config.Config)
 	e.full = detect.NewDetectorContext(ctx, cfg)
 	e.full.MaxDecodeDepth = e.depth
 	e.full.IgnoreGitleaksAllow = s.opts.IgnoreAllowComments
-	e.plain = detect.NewDetectorContext(ctx, cfg)
-	e.plain.IgnoreGitleaksAllow = s.opts.IgnoreAllowComments
 	for id, r := range cfg.Rules {
 		one := config.Config{
 			Path:       cfg.Path,
@@ -95,14 +96,11 @@ func (s *Scanner) newEngine(ctx context.Context, rs *ruleSet, cfg config.Config)
 
 // detect returns the findings of every rule in f.
 func (e *engine) detect(ctx context.Context, f sources.Fragment) []report.Finding {
-	if e.exact || len(f.Raw) <= smallFragment {
-		if e.depth > 0 && !mayHoldEncoded(f.Raw) {
-			// No decoding pass could find anything: spare its regex.
-			return e.plain.DetectContext(ctx, detect.Fragment(f))
-		}
+	if e.exact {
 		return e.full.DetectContext(ctx, detect.Fragment(f))
 	}
 	raw := f.Raw
+	small := len(raw) <= smallFragment
 	low, aligned := lower(raw)
 	hits := e.rs.prefilter.MatchString(low)
 
@@ -129,7 +127,7 @@ func (e *engine) detect(ctx context.Context, f sources.Fragment) []report.Findin
 		var nl []int // offsets of the newlines of raw, made on first need
 		for _, id := range ids {
 			d, r := e.single[id], e.reach[id]
-			if r[0] < 0 || !aligned {
+			if r[0] < 0 || !aligned || small {
 				out = append(out, d.DetectContext(ctx, detect.Fragment(f))...)
 				continue
 			}

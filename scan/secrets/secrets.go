@@ -200,11 +200,18 @@ func (s *Scanner) Scan(ctx context.Context, t *scan.Target) (*scan.Result, error
 		case scan.ModeHistory:
 			src = gitLogSource(repo, "--all")
 		case scan.ModeRange:
-			g, err := repo.ParseRange(ctx, t.Range)
-			if err != nil {
-				return nil, err
+			// A range of full commit ids was checked by whoever resolved
+			// it (the engine does); anything else is checked here, since
+			// git log on a bad range could scan nothing without a word.
+			revs := resolved(t.Range)
+			if revs == nil {
+				g, err := repo.ParseRange(ctx, t.Range)
+				if err != nil {
+					return nil, err
+				}
+				revs = g.Revs
 			}
-			src = gitLogSource(repo, g.Revs...)
+			src = gitLogSource(repo, revs...)
 		case scan.ModeStaged:
 			src = stagedSource(repo)
 		}
@@ -214,6 +221,14 @@ func (s *Scanner) Scan(ctx context.Context, t *scan.Target) (*scan.Result, error
 
 	found, stats, err := s.run(ctx, l.rules, src)
 	if err != nil {
+		if t.Mode == scan.ModeRange && ctx.Err() == nil {
+			// Say which revision is wrong, when one is.
+			if repo, oerr := target.Open(ctx, t.Root); oerr == nil {
+				if _, perr := repo.ParseRange(ctx, t.Range); perr != nil {
+					return nil, perr
+				}
+			}
+		}
 		return nil, err
 	}
 	res.Errors = append(res.Errors, stats.errors...)
@@ -240,6 +255,36 @@ func (s *Scanner) Scan(ctx context.Context, t *scan.Target) (*scan.Result, error
 		return a.Commit < b.Commit
 	})
 	return res, nil
+}
+
+// resolved returns the fields of a range made only of full commit ids
+// ("A..B", or "C ^X ..."), or nil.
+func resolved(rng string) []string {
+	fields := strings.Fields(rng)
+	if len(fields) == 0 {
+		return nil
+	}
+	for _, f := range fields {
+		f = strings.TrimPrefix(f, "^")
+		a, b, isRange := strings.Cut(f, "..")
+		if !isCommitID(a) || (isRange && (len(fields) > 1 || !isCommitID(b))) {
+			return nil
+		}
+	}
+	return fields
+}
+
+// isCommitID reports whether s is a full SHA-1 or SHA-256 object id.
+func isCommitID(s string) bool {
+	if len(s) != 40 && len(s) != 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !('0' <= s[i] && s[i] <= '9' || 'a' <= s[i] && s[i] <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // finding turns a gitleaks finding into pipeguard's, the secret kept only
