@@ -134,6 +134,9 @@ func (m *model) depAuth(d *depRef) (auth, viaScheme bool, schemes []string) {
 	default:
 		return false, false, nil
 	}
+	if authLibrary(q) {
+		return true, true, []string{lastSeg(q)}
+	}
 	s, ok := m.p.lookup(q, 0)
 	if !ok {
 		return false, false, nil
@@ -155,11 +158,16 @@ func (m *model) depAuth(d *depRef) (auth, viaScheme bool, schemes []string) {
 			}
 		}
 	case "const":
-		// oauth2_scheme = OAuth2PasswordBearer(...) bound in another form.
+		// oauth2_scheme = OAuth2PasswordBearer(...) bound in another form, or
+		// a dependency made by an auth library:
+		// current_user = fastapi_users.current_user(active=True).
 		if s.as.e != nil && s.as.e.kind == "call" && s.as.e.fn != nil {
 			cq := qualify(s.f, s.as.e.fn.dot)
 			if c := lastSeg(cq); schemeClasses[c] && strings.HasPrefix(cq, "fastapi") {
 				return true, true, []string{c}
+			}
+			if authLibrary(cq) || lastSeg(cq) == "current_user" {
+				return true, true, []string{lastSeg(cq)}
 			}
 		}
 	}
@@ -171,6 +179,19 @@ func (m *model) depAuth(d *depRef) (auth, viaScheme bool, schemes []string) {
 		return false, false, nil
 	}
 	return ai.auth, false, ai.schemes
+}
+
+// authLibraries are packages whose dependencies authenticate.
+var authLibraries = []string{"fastapi_users.", "fastapi_jwt_auth.", "async_fastapi_jwt_auth.", "fastapi_azure_auth.",
+	"fastapi_auth0.", "fastapi_keycloak.", "fastapi_cloudauth.", "fief_client.", "propelauth_fastapi.", "fastapi_login."}
+
+func authLibrary(q string) bool {
+	for _, p := range authLibraries {
+		if strings.HasPrefix(q, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // dependency turns a depRef into a fact.

@@ -556,3 +556,44 @@ def x():
 		t.Errorf("unattached = %+v", f.UnattachedRoutes)
 	}
 }
+
+func TestAuthLibraries(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"app.py": `
+from fastapi import Depends, FastAPI
+from fastapi_jwt_auth import AuthJWT
+from fastapi_login import LoginManager
+from fastapi_users import FastAPIUsers
+
+fastapi_users = FastAPIUsers(get_user_manager, [auth_backend])
+current_active_user = fastapi_users.current_user(active=True)
+manager = LoginManager("x", "/login")
+app = FastAPI()
+
+
+@app.post("/a")
+def a(user=Depends(current_active_user)):
+    return user
+
+
+@app.post("/b")
+def b(Authorize: AuthJWT = Depends()):
+    Authorize.jwt_required()
+
+
+@app.post("/c")
+def c(user=Depends(manager)):
+    return user
+
+
+@app.post("/d")
+def d():
+    return 1
+`,
+	})
+	f := extractDir(t, dir)
+	got := routeAuth(f.Apps[0].Routes)
+	if want := map[string]bool{"POST /a": true, "POST /b": true, "POST /c": true, "POST /d": false}; !reflect.DeepEqual(got, want) {
+		t.Errorf("routes = %v, want %v", got, want)
+	}
+}
