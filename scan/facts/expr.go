@@ -158,7 +158,15 @@ func (b *exprBuilder) conv(n *node, depth int) *expr {
 	case "subscript":
 		e.kind = "subscript"
 		e.obj = b.conv(n.child("value"), depth+1)
-		e.sub = b.conv(n.child("subscript"), depth+1)
+		if subs := n.childrenField("subscript"); len(subs) == 1 {
+			e.sub = b.conv(subs[0], depth+1)
+		} else if len(subs) > 1 {
+			// Annotated[User, Depends(get_user)]: the index is a tuple.
+			e.sub = &expr{kind: "tuple", text: e.text, line: e.line}
+			for _, x := range subs {
+				e.sub.items = append(e.sub.items, b.conv(x, depth+1))
+			}
+		}
 	case "binary_operator", "boolean_operator":
 		e.kind = "binary"
 		e.left = b.conv(n.child("left"), depth+1)

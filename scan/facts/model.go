@@ -181,6 +181,69 @@ func (m *model) depAuth(d *depRef) (auth, viaScheme bool, schemes []string) {
 	return ai.auth, false, ai.schemes
 }
 
+// annotatedAliases gives parameters typed with an alias such as
+// `CurrentUser = Annotated[User, Depends(get_current_user)]` the
+// dependency written in the alias, as FastAPI does.
+func (m *model) annotatedAliases() {
+	var visit func(fn *pyFunc)
+	visit = func(fn *pyFunc) {
+		if fn == nil {
+			return
+		}
+		for i := range fn.params {
+			pp := &fn.params[i]
+			if pp.marker != nil || pp.annName == "" {
+				continue
+			}
+			s, ok := m.p.lookup(qualify(fn.file, pp.annName), 0)
+			if !ok || s.kind != "const" || len(s.rest) > 0 || s.as.e == nil {
+				continue
+			}
+			e := s.as.e
+			if e.kind != "subscript" || e.obj == nil || lastSeg(e.obj.dot) != "Annotated" || e.sub == nil {
+				continue
+			}
+			for _, it := range e.sub.items {
+				if it == nil || it.kind != "call" || it.fn == nil {
+					continue
+				}
+				name := lastSeg(it.fn.dot)
+				kind, ok := paramMarkers[name]
+				if !ok {
+					continue
+				}
+				pp.marker, pp.markerName = it, name
+				if kind == "depends" || kind == "security" {
+					ann := ""
+					if len(e.sub.items) > 0 && e.sub.items[0] != nil {
+						ann = e.sub.items[0].dot
+					}
+					d := &depRef{param: pp.name, line: it.line, kind: kind, target: it.arg(0, "dependency"), ann: ann, file: s.f}
+					fn.deps = append(fn.deps, d)
+					fn.file.depTargets = append(fn.file.depTargets, d)
+				}
+				break
+			}
+		}
+		for _, in := range fn.inner {
+			visit(in)
+		}
+	}
+	for _, f := range m.p.files {
+		for _, fn := range f.funcs {
+			visit(fn)
+		}
+		for _, c := range f.classes {
+			if c == nil {
+				continue
+			}
+			for _, fn := range c.methods {
+				visit(fn)
+			}
+		}
+	}
+}
+
 // authLibraries are packages whose dependencies authenticate.
 var authLibraries = []string{"fastapi_users.", "fastapi_jwt_auth.", "async_fastapi_jwt_auth.", "fastapi_azure_auth.",
 	"fastapi_auth0.", "fastapi_keycloak.", "fastapi_cloudauth.", "fief_client.", "propelauth_fastapi.", "fastapi_login."}
@@ -444,6 +507,7 @@ func (m *model) safeBuild() (err error) {
 func (m *model) build() {
 	p := m.p
 	appStart, authStart, schemeStart := len(m.out.Apps), len(m.out.AuthDependencies), len(m.out.SecuritySchemes)
+	m.annotatedAliases()
 	// Security schemes.
 	for _, f := range p.files {
 		for _, sd := range f.schemes {

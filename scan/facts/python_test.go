@@ -597,3 +597,86 @@ def d():
 		t.Errorf("routes = %v, want %v", got, want)
 	}
 }
+
+func TestAnnotatedAliasDependencies(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"app/__init__.py": "",
+		"app/deps.py": `
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, status
+from fastapi.security import OAuth2PasswordBearer
+
+reusable_oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/login/access-token")
+
+
+def get_db():
+    yield None
+
+
+SessionDep = Annotated[object, Depends(get_db)]
+TokenDep = Annotated[str, Depends(reusable_oauth2)]
+
+
+def get_current_user(session: SessionDep, token: TokenDep):
+    return token
+
+
+CurrentUser = Annotated[dict, Depends(get_current_user)]
+
+
+def get_current_active_superuser(current_user: CurrentUser):
+    if not current_user.get("is_superuser"):
+        raise HTTPException(status_code=status.HTTP_403_FORBIDDEN)
+    return current_user
+`,
+		"app/main.py": `
+from fastapi import APIRouter, Depends, FastAPI
+
+from app.deps import CurrentUser, SessionDep, get_current_active_superuser
+
+app = FastAPI()
+router = APIRouter(prefix="/users")
+
+
+@router.patch("/me")
+def update_me(session: SessionDep, current_user: CurrentUser):
+    return current_user
+
+
+@router.post("/", dependencies=[Depends(get_current_active_superuser)])
+def create_user(session: SessionDep):
+    return {}
+
+
+@router.post("/signup")
+def signup(session: SessionDep):
+    return {}
+
+
+app.include_router(router, prefix="/api/v1")
+`,
+	})
+	f := extractDir(t, dir)
+	got := routeAuth(f.Apps[0].Routes)
+	want := map[string]bool{"PATCH /api/v1/users/me": true, "POST /api/v1/users/": true, "POST /api/v1/users/signup": false}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("routes = %v, want %v", got, want)
+	}
+	me := findRoute(t, f.Apps[0].Routes, "PATCH", "/api/v1/users/me")
+	var kinds []string
+	for _, p := range me.Params {
+		kinds = append(kinds, p.Name+":"+p.Kind)
+	}
+	if strings.Join(kinds, " ") != "session:depends current_user:depends" {
+		t.Errorf("params = %v", kinds)
+	}
+	var auth []string
+	for _, d := range f.AuthDependencies {
+		auth = append(auth, d.Function)
+	}
+	sort.Strings(auth)
+	if strings.Join(auth, " ") != "get_current_active_superuser get_current_user" {
+		t.Errorf("auth dependencies = %v", auth)
+	}
+}
