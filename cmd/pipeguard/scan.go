@@ -68,6 +68,7 @@ database failed), 3 usage or configuration error.`,
 	f.StringVar(&o.engine.GoVulnDB, "go-vulndb", "", "Go vulnerability database `URL|PATH` (default https://vuln.go.dev)")
 	f.StringVar(&o.engine.OSVDB, "osv-db", "", "offline OSV database `PATH` (folder of OSV records, or all.zip) for Python")
 	f.BoolVar(&o.engine.Online, "online", true, "query the OSV API for Python advisories when no --osv-db is given")
+	f.BoolVar(&o.engine.Offline, "offline", false, "never use the network: Python needs --osv-db, Go a local --go-vulndb (else Go modules are skipped, with a note)")
 	f.StringArrayVar(&o.engine.PolicyDirs, "policy", nil, "add Rego policies from `DIR` (repeatable)")
 	f.StringVar(&o.engine.ConfigFile, "config", "", "pipeguard configuration `FILE` (default: .pipeguard.yaml files in the repository)")
 	f.StringVar(&o.engine.Baseline, "baseline", "", "baseline `FILE` of known findings: they are reported as existing and do not block")

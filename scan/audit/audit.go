@@ -238,6 +238,11 @@ func Run(ctx context.Context, opts Options) (*Audit, error) {
 	if opts.ScanFunc == nil {
 		opts.ScanFunc = engine.Scan
 	}
+	if opts.Scan.Cache == nil {
+		// Compile the policies and the default gitleaks rules once for all
+		// the repositories, not once for each.
+		opts.Scan.Cache = engine.NewCache()
+	}
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}

@@ -13,7 +13,7 @@ import (
 // decide runs the gate over the report: each finding's decision and the
 // verdict.
 func decide(ctx context.Context, opts Options, set *repoconf.Set, mods []policy.Module, changed scan.Changes, rep *scan.Report) error {
-	g, err := gate.New(ctx, gate.Options{PolicyDirs: opts.PolicyDirs, Modules: mods})
+	g, err := opts.Cache.gate(ctx, gate.Options{PolicyDirs: opts.PolicyDirs, Modules: mods})
 	if err != nil {
 		return err
 	}

@@ -37,6 +37,9 @@ type Options struct {
 	OSVDB string
 	// Online allows the OSV API when no OSVDB is given.
 	Online bool
+	// Offline forbids the network: no OSV API, and the Go audit runs only
+	// against a local database (it is skipped, with a note, otherwise).
+	Offline bool
 	// CacheDir holds cached dependency results; "" disables the cache.
 	CacheDir string
 	// MemoryBudget bounds govulncheck's symbol analysis, in bytes; 0 means none.
@@ -61,6 +64,9 @@ type Options struct {
 	// Event and Branch describe the CI context for the gate (push, pull_request, schedule, pre-push...).
 	Event  string
 	Branch string
+	// Cache, when set, keeps compiled policies and rules between scans (an
+	// audit of many repositories); nil compiles them for this scan.
+	Cache *Cache
 	// Version is pipeguard's version, recorded in the report.
 	Version string
 	// Log receives progress messages; nil discards them. It never receives a secret.

@@ -160,3 +160,68 @@ func TestScanOptionErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestCacheKeepsRepositoriesApart scans repositories with and without their
+// own gitleaks configuration through one cache, in an order that would show
+// one repository's rules leaking into another's scan.
+func TestCacheKeepsRepositoriesApart(t *testing.T) {
+	plain := gittest.New(t)
+	plain.Write("app.py", "TOKEN = \""+gittest.GitHubPAT("cache-plain")+"\"\n")
+	plain.Commit("leak")
+	allowAll := gittest.New(t)
+	allowAll.Write(".gitleaks.toml", "[extend]\nuseDefault = true\n[allowlist]\npaths = ['''app\\.py''']\n")
+	allowAll.Write("app.py", "TOKEN = \""+gittest.GitHubPAT("cache-allowed")+"\"\n")
+	allowAll.Commit("allowed leak")
+	custom := gittest.New(t)
+	custom.Write(".pipeguard.yaml", "disable_rules: [debug-enabled]\n")
+	custom.Write("main.py", "from fastapi import FastAPI\napp = FastAPI(debug=True)\n")
+	custom.Commit("debug app")
+
+	cache := NewCache()
+	count := func(r *gittest.Repo, rule string) int {
+		rep := scanRepo(t, Options{Root: r.Dir, Scanners: []string{"secrets", "config"}, Cache: cache})
+		n := 0
+		for _, f := range rep.Findings {
+			if f.Rule == rule {
+				n++
+			}
+		}
+		return n
+	}
+	for round := range 2 {
+		if n := count(plain, "github-pat"); n != 1 {
+			t.Errorf("round %d: plain repository: %d github-pat findings, want 1", round, n)
+		}
+		if n := count(allowAll, "github-pat"); n != 0 {
+			t.Errorf("round %d: repository allowlisting app.py: %d github-pat findings, want 0", round, n)
+		}
+		if n := count(custom, "debug-enabled"); n != 0 {
+			t.Errorf("round %d: repository disabling debug-enabled: %d findings, want 0", round, n)
+		}
+		if n := count(plain, "debug-enabled"); n != 0 {
+			t.Errorf("round %d: plain repository has no app but %d debug-enabled findings", round, n)
+		}
+	}
+	if len(cache.configs) != 2 {
+		t.Errorf("cache holds %d compiled rule sets, want 2 (default, and one without debug-enabled)", len(cache.configs))
+	}
+}
+
+// TestOffline checks that an offline scan never reaches for the public Go
+// database: without a local one, Go modules are skipped and the report says so.
+func TestOffline(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("go.mod", "module example.com/svc\n\ngo 1.22\n\nrequire golang.org/x/text v0.3.5\n")
+	r.Commit("a Go module")
+	rep := scanRepo(t, Options{Root: r.Dir, Scanners: []string{scan.ScannerDeps}, Offline: true})
+	if len(rep.Errors) != 0 {
+		t.Fatalf("errors: %+v", rep.Errors)
+	}
+	var notes []string
+	for _, s := range rep.Scanners {
+		notes = append(notes, s.Notes...)
+	}
+	if !slices.ContainsFunc(notes, func(n string) bool { return strings.Contains(n, "Go modules not audited: offline") }) {
+		t.Errorf("no note that Go was skipped offline: %q", notes)
+	}
+}

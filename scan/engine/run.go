@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/pipeguard/pipeguard/scan"
 	"github.com/pipeguard/pipeguard/scan/baseline"
 	"github.com/pipeguard/pipeguard/scan/config"
 	"github.com/pipeguard/pipeguard/scan/deps"
-	"github.com/pipeguard/pipeguard/scan/facts"
 	"github.com/pipeguard/pipeguard/scan/policy"
 	"github.com/pipeguard/pipeguard/scan/repoconf"
 	"github.com/pipeguard/pipeguard/scan/secrets"
@@ -201,7 +201,7 @@ func buildScanners(ctx context.Context, names []string, opts Options, rc *repoco
 	for _, n := range names {
 		switch n {
 		case scan.ScannerSecrets:
-			s, err := secrets.New(secrets.Options{
+			s, err := opts.Cache.secretsScanner(secrets.Options{
 				Root: configRoot, ConfigPath: opts.GitleaksConfig,
 				// gitleaks:allow is honoured by the suppression step, which
 				// reports it as such (and, under --trusted-config-from, refuses
@@ -213,26 +213,32 @@ func buildScanners(ctx context.Context, names []string, opts Options, rc *repoco
 			}
 			out = append(out, s)
 		case scan.ScannerDeps:
-			d, err := deps.New(deps.Options{
+			dopts := deps.Options{
 				// Flags are paths as the user typed them; the configuration's
 				// are relative to the repository root.
 				GoVulnDB:     firstOf(opts.GoVulnDB, resolve(opts.Root, rc.GoVulnDB)),
 				OSVDB:        firstOf(opts.OSVDB, resolve(opts.Root, rc.OSVDB)),
-				Online:       opts.Online,
+				Online:       opts.Online && !opts.Offline,
 				CacheDir:     opts.CacheDir,
 				MemoryBudget: opts.MemoryBudget,
 				Exec:         opts.GovulncheckExec,
-			})
+			}
+			var notes []string
+			if opts.Offline && !isLocal(dopts.GoVulnDB) {
+				dopts.SkipGo = true
+				notes = append(notes, "Go modules not audited: offline, and no local Go vulnerability database (--go-vulndb or deps.go_vulndb)")
+			}
+			d, err := deps.New(dopts)
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, d)
+			out = append(out, withNotes{Scanner: d, notes: notes})
 		case scan.ScannerConfig:
-			c, err := config.New(config.Options{
+			// The facts' root and size limit come from the target.
+			c, err := opts.Cache.config(config.Options{
 				PolicyDirs:    opts.PolicyDirs,
 				PolicyModules: mods,
 				Disabled:      rc.DisableRules,
-				Facts:         facts.Options{Root: opts.Root, MaxFileSize: maxFileSize(opts, rc)},
 			})
 			if err != nil {
 				return nil, err
@@ -241,6 +247,27 @@ func buildScanners(ctx context.Context, names []string, opts Options, rc *repoco
 		}
 	}
 	return out, nil
+}
+
+// isLocal reports whether a database location is on this machine.
+func isLocal(db string) bool {
+	return db != "" && !strings.HasPrefix(db, "http://") && !strings.HasPrefix(db, "https://")
+}
+
+// withNotes adds notes to a scanner's result: what the engine decided not
+// to let it do.
+type withNotes struct {
+	scan.Scanner
+	notes []string
+}
+
+func (w withNotes) Scan(ctx context.Context, t *scan.Target) (*scan.Result, error) {
+	res, err := w.Scanner.Scan(ctx, t)
+	if res == nil {
+		res = &scan.Result{}
+	}
+	res.Notes = append(res.Notes, w.notes...)
+	return res, err
 }
 
 func resolve(root, p string) string {

@@ -177,6 +177,7 @@ func Run(ctx context.Context, o Options) *Result {
 		Scanners: names,
 		Changed:  changed,
 		Event:    "pre-push",
+		Offline:  true, // a hook must never hang on the network
 		Branch:   pushedBranch(ups),
 		Version:  o.Version,
 		Log:      o.Log,
