@@ -160,3 +160,25 @@ func HashSecret(secret string) string {
 	sum := sha256.Sum256([]byte(secret))
 	return hex.EncodeToString(sum[:])
 }
+
+// IDs returns the identifiers the finding answers to: its rule and, for a
+// dependency, the advisory's aliases (CVE, GHSA, PYSEC...).
+func (f *Finding) IDs() []string {
+	ids := []string{f.Rule}
+	if f.Dependency != nil {
+		ids = append(ids, f.Dependency.Aliases...)
+	}
+	return ids
+}
+
+// HasID reports whether id (case-insensitively) is the finding's rule or
+// one of its advisory aliases: how suppressions, baselines and disabled
+// rules name a finding.
+func (f *Finding) HasID(id string) bool {
+	for _, x := range f.IDs() {
+		if strings.EqualFold(x, id) {
+			return true
+		}
+	}
+	return false
+}

@@ -191,3 +191,26 @@ func TestParseSeverity(t *testing.T) {
 		t.Error("AtLeast ordering is wrong")
 	}
 }
+
+func TestHasID(t *testing.T) {
+	dep := Finding{Rule: "PYSEC-2021-100", Dependency: &Dependency{Aliases: []string{"CVE-2021-32677", "GHSA-8h2j-cgx8-6xv7"}}}
+	plain := Finding{Rule: "github-pat"}
+	tests := []struct {
+		f    Finding
+		id   string
+		want bool
+	}{
+		{dep, "PYSEC-2021-100", true},
+		{dep, "cve-2021-32677", true},
+		{dep, "GHSA-8h2j-cgx8-6xv7", true},
+		{dep, "CVE-2020-0001", false},
+		{plain, "github-pat", true},
+		{plain, "GitHub-PAT", true},
+		{plain, "generic-api-key", false},
+	}
+	for _, tt := range tests {
+		if got := tt.f.HasID(tt.id); got != tt.want {
+			t.Errorf("%s.HasID(%q) = %v, want %v", tt.f.Rule, tt.id, got, tt.want)
+		}
+	}
+}

@@ -16,7 +16,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/pipeguard/pipeguard/scan"
@@ -182,7 +181,7 @@ func (b *File) sameAdvisory(f *scan.Finding) *Entry {
 	p := pkg(f)
 	for i := range b.Findings {
 		e := &b.Findings[i]
-		if e.Scanner == scan.ScannerDeps && e.Package == p && matchesAdvisory(f, e.Rule) {
+		if e.Scanner == scan.ScannerDeps && e.Package == p && f.HasID(e.Rule) {
 			return e
 		}
 	}
@@ -223,7 +222,7 @@ func MarkNew(head, base *scan.Report, changed scan.Changes) {
 		if f.Scanner == scan.ScannerDeps && f.Dependency != nil {
 			same := false
 			for _, b := range deps[pkg(f)] {
-				same = same || matchesAdvisory(f, b.Rule) || sharesAlias(f, b)
+				same = same || f.HasID(b.Rule) || sharesAlias(f, b)
 			}
 			if same {
 				setNew(f, false, "already present at "+at)
@@ -265,26 +264,12 @@ func pkg(f *scan.Finding) string {
 	return f.Dependency.Ecosystem + "/" + f.Dependency.Name + "@" + f.Dependency.Version
 }
 
-func matchesAdvisory(f *scan.Finding, id string) bool {
-	if strings.EqualFold(f.Rule, id) {
-		return true
-	}
-	if f.Dependency != nil {
-		for _, a := range f.Dependency.Aliases {
-			if strings.EqualFold(a, id) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 func sharesAlias(a, b *scan.Finding) bool {
 	if b.Dependency == nil {
 		return false
 	}
 	for _, x := range b.Dependency.Aliases {
-		if matchesAdvisory(a, x) {
+		if a.HasID(x) {
 			return true
 		}
 	}

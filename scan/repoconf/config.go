@@ -116,14 +116,9 @@ func (c *Config) RuleDisabled(f *scan.Finding) bool {
 	if len(c.disabled) == 0 {
 		return false
 	}
-	if c.disabled[strings.ToLower(f.Rule)] {
-		return true
-	}
-	if f.Dependency != nil {
-		for _, a := range f.Dependency.Aliases {
-			if c.disabled[strings.ToLower(a)] {
-				return true
-			}
+	for _, id := range f.IDs() {
+		if c.disabled[strings.ToLower(id)] {
+			return true
 		}
 	}
 	return false

@@ -158,11 +158,11 @@ func (e *Entry) Matches(f *scan.Finding) bool {
 	case e.Fingerprint != "":
 		return strings.EqualFold(e.Fingerprint, f.Fingerprint)
 	case e.Advisory != "":
-		if f.Scanner != scan.ScannerDeps || !ruleMatches(f, e.Advisory) {
+		if f.Scanner != scan.ScannerDeps || !f.HasID(e.Advisory) {
 			return false
 		}
 	default:
-		if !ruleMatches(f, e.Rule) {
+		if !f.HasID(e.Rule) {
 			return false
 		}
 	}
@@ -196,21 +196,6 @@ func (e *Entry) scanner() string {
 		return scan.ScannerDeps
 	}
 	return ""
-}
-
-// ruleMatches reports whether id is f's rule or, for a dependency, one of its advisory aliases.
-func ruleMatches(f *scan.Finding, id string) bool {
-	if strings.EqualFold(f.Rule, id) {
-		return true
-	}
-	if f.Dependency != nil {
-		for _, a := range f.Dependency.Aliases {
-			if strings.EqualFold(a, id) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 func known(s string) bool { return slices.Contains(scan.AllScanners, s) }

@@ -249,7 +249,7 @@ func (d directive) appliesTo(f *scan.Finding) bool {
 		return true // a malformed comment with no rule: tell the finding why it did not work
 	}
 	for _, r := range d.rules {
-		if ruleMatches(f, r) {
+		if f.HasID(r) {
 			return true
 		}
 	}
