@@ -8,23 +8,27 @@ import (
 // expr is a compact copy of a Python expression, kept after the syntax tree
 // is gone so that values can be resolved across the files of a project.
 type expr struct {
-	kind   string // a Value.Type: str, int, list, name, attribute, call, ...
-	text   string
-	line   int
-	lit    any    // decoded literal for str/bytes/int/float/bool/none
-	dot    string // dotted name for name/attribute chains
-	attr   string // attribute name (attribute)
-	obj    *expr  // attribute object, subscript value
-	sub    *expr  // subscript index
-	items  []*expr
-	keys   []*expr // dict keys (items are the values)
-	fn     *expr   // callee
-	args   []*expr
-	kw     []kwarg
-	left   *expr // binary/comparison operands
-	right  *expr
-	local  bool // a name bound inside the enclosing function (never a module constant)
-	hasEnv bool // the expression reads an environment variable somewhere (set during resolution)
+	kind  string // a Value.Type: str, int, list, name, attribute, call, ...
+	text  string
+	line  int
+	lit   any    // decoded literal for str/bytes/int/float/bool/none
+	dot   string // dotted name for name/attribute chains
+	attr  string // attribute name (attribute)
+	obj   *expr  // attribute object, subscript value
+	sub   *expr  // subscript index
+	items []*expr
+	keys  []*expr // dict keys (items are the values)
+	fn    *expr   // callee
+	args  []*expr
+	kw    []kwarg
+	left  *expr // binary/comparison operands
+	right *expr
+	local bool // a name bound inside the enclosing function (never a module constant)
+	// parts of an f-string: literal text, and nil where items[i] goes;
+	// partsOK is false when a placeholder has a conversion or format spec.
+	parts   []*string
+	partsOK bool
+	hasEnv  bool // the expression reads an environment variable somewhere (set during resolution)
 }
 
 type kwarg struct {
@@ -65,6 +69,7 @@ func (b *exprBuilder) conv(n *node, depth int) *expr {
 			}
 		} else {
 			e.kind = "fstring"
+			e.parts, e.partsOK = b.fstringParts(n)
 			n.walk(func(c *node) bool {
 				if c.kind == "interpolation" {
 					if x := c.child("expression"); x != nil {
@@ -189,6 +194,34 @@ func (b *exprBuilder) conv(n *node, depth int) *expr {
 		}
 	}
 	return e
+}
+
+// fstringParts splits a single f-string into literal text and placeholders.
+func (b *exprBuilder) fstringParts(n *node) ([]*string, bool) {
+	if n.kind != "string" {
+		return nil, false
+	}
+	raw := false
+	var parts []*string
+	for _, c := range n.children {
+		switch c.kind {
+		case "string_start":
+			raw = strings.Contains(strings.ToLower(c.text(b.src)), "r")
+		case "string_content":
+			t := c.text(b.src)
+			if !raw {
+				t = unescape(t)
+			}
+			t = strings.ReplaceAll(strings.ReplaceAll(t, "{{", "{"), "}}", "}")
+			parts = append(parts, &t)
+		case "interpolation":
+			if c.child("type_conversion") != nil || c.child("format_specifier") != nil {
+				return nil, false
+			}
+			parts = append(parts, nil)
+		}
+	}
+	return parts, true
 }
 
 // kwArg returns a keyword argument of a call expr.

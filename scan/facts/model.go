@@ -244,6 +244,20 @@ func (m *model) annotatedAliases() {
 	}
 }
 
+// strValue resolves e to a known string: a literal, a constant, a settings
+// default, or an f-string of those (f"{settings.API_V1_STR}/login").
+func (m *model) strValue(e *expr, f *pyFile) (string, bool) {
+	if e == nil {
+		return "", false
+	}
+	if s, ok := e.strLit(); ok {
+		return s, true
+	}
+	v := m.r.resolve(e, f, 0)
+	s, ok := v.Value.(string)
+	return s, ok && v.Known
+}
+
 // authLibraries are packages whose dependencies authenticate.
 var authLibraries = []string{"fastapi_users.", "fastapi_jwt_auth.", "async_fastapi_jwt_auth.", "fastapi_azure_auth.",
 	"fastapi_auth0.", "fastapi_keycloak.", "fastapi_cloudauth.", "fief_client.", "propelauth_fastapi.", "fastapi_login."}
@@ -418,7 +432,7 @@ func (m *model) route(ri routeInfo, prefix string, router *routerInfo, above []l
 	if fn == nil {
 		return Route{}, false
 	}
-	path, _ := rd.call.arg(0, "path").strLit()
+	path, _ := m.strValue(rd.call.arg(0, "path"), f)
 	url := joinURL(prefix, path)
 	rt := Route{Path: fn.file.path, Line: fn.line, DecoratorLine: rd.line, URL: url, Handler: fn.name, Async: fn.async,
 		Dependencies: []Dependency{}, RequestJSONLines: []int{}, FailureReturns: []FailureReturn{}}
@@ -516,7 +530,7 @@ func (m *model) build() {
 			}
 			ss := SecurityScheme{Path: f.path, Line: sd.line, Var: sd.varName, Class: sd.class, Args: m.args(sd.call, f)}
 			if sd.class == "OAuth2PasswordBearer" || sd.class == "OAuth2" {
-				if tu, ok := sd.call.arg(0, "tokenUrl").strLit(); ok {
+				if tu, ok := m.strValue(sd.call.arg(0, "tokenUrl"), f); ok {
 					ss.TokenURL = tu
 					m.tokenURL = append(m.tokenURL, tu)
 				}
@@ -530,7 +544,7 @@ func (m *model) build() {
 	for _, f := range p.files {
 		for _, rd := range f.routers {
 			ri := &routerInfo{decl: rd, f: f, deps: m.depsFrom(rd.call.kwArg("dependencies"), f)}
-			ri.prefix, _ = rd.call.arg(-1, "prefix").strLit()
+			ri.prefix, _ = m.strValue(rd.call.arg(-1, "prefix"), f)
 			if rd.ident != "" {
 				routers[rd.ident] = ri
 			}
@@ -720,6 +734,8 @@ func (m *model) app(ad *appDecl, f *pyFile, routesBy map[string][]routeInfo, inc
 		}
 		st := DocsState{Path: f.path, Line: v.Line}
 		switch {
+		case !v.Known && v.Type == "fstring":
+			st.State = "set" // an f-string is always a URL string, never None
 		case !v.Known:
 			st.State = "unknown"
 		case v.Value == nil:
@@ -868,7 +884,7 @@ func (m *model) walkRoutes(app *App, ident, prefix string, router *routerInfo, a
 			continue
 		}
 		included[ri] = true
-		incPrefix, _ := ii.inc.call.kwArg("prefix").strLit()
+		incPrefix, _ := m.strValue(ii.inc.call.kwArg("prefix"), ii.f)
 		full := joinURL(joinURL(prefix, incPrefix), ri.prefix)
 		app.Routers = append(app.Routers, AppRouter{Var: ri.decl.varName, Path: ri.f.path, Line: ri.decl.line, Prefix: full,
 			IncludePath: ii.f.path, IncludeLine: ii.inc.line})

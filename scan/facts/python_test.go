@@ -680,3 +680,61 @@ app.include_router(router, prefix="/api/v1")
 		t.Errorf("auth dependencies = %v", auth)
 	}
 }
+
+func TestFStringAndSettingsPrefixes(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"app/__init__.py": "",
+		"app/config.py": `
+from pydantic_settings import BaseSettings
+
+
+class Settings(BaseSettings):
+    API_V1_STR: str = "/api/v1"
+    PROJECT: str = "shop"
+
+
+settings = Settings()
+`,
+		"app/main.py": `
+from fastapi import APIRouter, Depends, FastAPI
+from fastapi.security import OAuth2PasswordBearer
+
+from app.config import settings
+
+oauth2 = OAuth2PasswordBearer(tokenUrl=f"{settings.API_V1_STR}/login/access-token")
+app = FastAPI(openapi_url=f"{settings.API_V1_STR}/openapi.json", docs_url=f"/{unknown_name}")
+router = APIRouter()
+
+
+@router.post("/login/access-token")
+def login():
+    return {}
+
+
+@router.post("/items")
+def create(token=Depends(oauth2)):
+    return {}
+
+
+app.include_router(router, prefix=settings.API_V1_STR)
+`,
+	})
+	f := extractDir(t, dir)
+	a := f.Apps[0]
+	if v := a.Args["openapi_url"]; !v.Known || v.Value != "/api/v1/openapi.json" || v.Type != "str" {
+		t.Errorf("openapi_url = %+v", v)
+	}
+	if a.Docs.OpenAPIURL.State != "set" || a.Docs.DocsURL.State != "set" {
+		t.Errorf("docs = %+v (an f-string is a URL)", a.Docs)
+	}
+	if len(f.SecuritySchemes) != 1 || f.SecuritySchemes[0].TokenURL != "/api/v1/login/access-token" {
+		t.Errorf("schemes = %+v", f.SecuritySchemes)
+	}
+	login := findRoute(t, a.Routes, "POST", "/api/v1/login/access-token")
+	if !login.TokenURL {
+		t.Error("login route is the tokenUrl")
+	}
+	if r := findRoute(t, a.Routes, "POST", "/api/v1/items"); !r.Auth {
+		t.Error("items route has auth")
+	}
+}

@@ -1,6 +1,7 @@
 package facts
 
 import (
+	"strconv"
 	"strings"
 )
 
@@ -352,6 +353,40 @@ func (r *resolver) resolve(e *expr, f *pyFile, depth int) Value {
 		}
 		if known {
 			v.Known, v.Value, v.Source, v.DefLine = true, m, "literal", e.line
+		}
+	case "fstring":
+		if e.partsOK {
+			var b strings.Builder
+			known, i := true, 0
+			for _, part := range e.parts {
+				if part != nil {
+					b.WriteString(*part)
+					continue
+				}
+				if i >= len(e.items) || e.items[i] == nil {
+					known = false
+					break
+				}
+				iv := r.resolve(e.items[i], f, depth+1)
+				i++
+				switch x := iv.Value.(type) {
+				case string:
+					b.WriteString(x)
+				case int64:
+					b.WriteString(strconv.FormatInt(x, 10))
+				default:
+					known = false
+				}
+				if !iv.Known {
+					known = false
+				}
+				if iv.Source == "env" {
+					v.Source = "env"
+				}
+			}
+			if known && i == len(e.items) {
+				v.Known, v.Value, v.Type = true, b.String(), "str"
+			}
 		}
 	case "name", "attribute":
 		r.resolveRef(e, f, depth, &v)
