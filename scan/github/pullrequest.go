@@ -235,9 +235,9 @@ func inlineBody(f scan.Finding) string {
 	if f.Blocking {
 		verb = "blocks"
 	}
-	fmt.Fprintf(&b, "**pipeguard %s** · %s · %s · %s\n\n", verb, mdEscape(string(f.Severity)), code(f.Rule), mdEscape(orDefault(f.Title, f.Rule)))
+	fmt.Fprintf(&b, "**pipeguard %s** · %s · %s · %s\n\n", verb, report.EscapeMarkdown(string(f.Severity)), code(f.Rule), report.EscapeMarkdown(orDefault(f.Title, f.Rule)))
 	if f.Message != "" && f.Message != f.Title {
-		b.WriteString(mdEscape(f.Message) + "\n\n")
+		b.WriteString(report.EscapeMarkdown(f.Message) + "\n\n")
 	}
 	if f.Secret != "" {
 		fmt.Fprintf(&b, "Secret (masked): %s\n\n", code(f.Secret))
@@ -250,32 +250,7 @@ func inlineBody(f scan.Finding) string {
 		b.WriteString("\n\n")
 	}
 	if f.Remediation != "" {
-		fmt.Fprintf(&b, "**Fix:** %s\n", mdEscape(f.Remediation))
-	}
-	return b.String()
-}
-
-// mdEscape makes untrusted text (from the scanned code) one inert line of
-// markdown: no HTML, no links or emphasis, no @mentions. It is the same
-// escaping as scan/report's markdown, which does not export it.
-func mdEscape(s string) string {
-	var b strings.Builder
-	for _, r := range strings.Join(strings.Fields(s), " ") {
-		switch r {
-		case '\\', '`', '*', '_', '[', ']', '|', '~', '#', '!':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case '<':
-			b.WriteString("&lt;")
-		case '>':
-			b.WriteString("&gt;")
-		case '&':
-			b.WriteString("&amp;")
-		case '@':
-			b.WriteString("@\u200b")
-		default:
-			b.WriteRune(r)
-		}
+		fmt.Fprintf(&b, "**Fix:** %s\n", report.EscapeMarkdown(f.Remediation))
 	}
 	return b.String()
 }

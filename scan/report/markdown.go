@@ -281,6 +281,11 @@ func truncate(s string, n int) string {
 	return string([]rune(s)[:n-1]) + "…"
 }
 
+// EscapeMarkdown makes untrusted text (from the scanned code, an advisory)
+// one inert line of GitHub-flavoured markdown, as every markdown pipeguard
+// writes needs it: see mdText.
+func EscapeMarkdown(s string) string { return mdText(s) }
+
 // mdText escapes untrusted text for one line of GitHub-flavoured markdown,
 // table cells included: line breaks become spaces, markdown punctuation is
 // backslash-escaped, HTML is written as entities, and @mentions are broken
