@@ -43,6 +43,15 @@ func addUnique(list []string, s string) []string {
 	return append(list, s)
 }
 
+func appendStatus(list []int, st int) []int {
+	for _, x := range list {
+		if x == st {
+			return list
+		}
+	}
+	return append(list, st)
+}
+
 // funcQual is module.func or module.Class.method.
 func funcQual(fn *pyFunc) string {
 	if fn.class != "" {
@@ -61,6 +70,15 @@ func (m *model) analyzeFunc(fn *pyFunc) *authInfo {
 	}
 	ai := &authInfo{fn: fn, qual: funcQual(fn), computing: true}
 	m.auth[fn] = ai
+	for _, rc := range fn.raisedClasses {
+		// raise NotAuthenticated() where the class passes 401 to HTTPException.
+		if c := m.r.classOf(fn.file, rc); c != nil {
+			if init := c.methods["__init__"]; init != nil && (init.superStatus == 401 || init.superStatus == 403) {
+				fn.raises = appendStatus(fn.raises, init.superStatus)
+			}
+		}
+	}
+	fn.raisedClasses = nil
 	if len(fn.raises) > 0 {
 		ai.auth = true
 		ai.reasons = addUnique(ai.reasons, "raises")

@@ -345,7 +345,12 @@ func (a *fileAnalyzer) doRaise(n *node, c *fctx) {
 	var st int
 	switch v.kind {
 	case "call":
-		st = exceptionStatus(a.b.build(v))
+		e := a.b.build(v)
+		st = exceptionStatus(e)
+		if st == 0 && e.fn != nil && e.fn.dot != "" {
+			// A project exception class may carry the status; phase 2 looks.
+			c.fn.raisedClasses = append(c.fn.raisedClasses, e.fn.dot)
+		}
 	case "identifier":
 		nm := v.text(a.src)
 		if rs := c.fn.localAssigns[nm]; len(rs) > 0 {

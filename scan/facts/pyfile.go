@@ -75,7 +75,9 @@ type pyFunc struct {
 	requestJSON    []int
 	inner          map[string]*pyFunc
 	returnsName    string
-	returnsVar     string // a local variable returned (an app built by a factory)
+	returnsVar     string   // a local variable returned (an app built by a factory)
+	raisedClasses  []string // exception classes raised without a visible status
+	superStatus    int      // status passed to super().__init__ (exception classes)
 	returnsCall    *expr
 	headers        []Header
 	passwordForm   bool
@@ -1040,6 +1042,13 @@ func (a *fileAnalyzer) doCall(n *node, c *fctx) {
 	var objDot string
 	if fnN.kind == "attribute" {
 		objDot = dotted(fnN.child("object"), a.src)
+	}
+	if method == "__init__" && c.fn != nil && fnN.kind == "attribute" {
+		if obj := unparen(fnN.child("object")); obj != nil && obj.kind == "call" && dotted(obj.child("function"), a.src) == "super" {
+			if st := statusOf(a.b.build(n).arg(0, "status_code")); st != 0 {
+				c.fn.superStatus = st
+			}
+		}
 	}
 	switch method {
 	case "include_router":

@@ -738,3 +738,55 @@ app.include_router(router, prefix=settings.API_V1_STR)
 		t.Error("items route has auth")
 	}
 }
+
+func TestCustomAuthException(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"errors.py": `
+from fastapi import HTTPException
+
+
+class NotAuthenticated(HTTPException):
+    def __init__(self, detail="not authenticated"):
+        super().__init__(status_code=401, detail=detail)
+
+
+class NotFound(HTTPException):
+    def __init__(self):
+        super().__init__(status_code=404)
+`,
+		"main.py": `
+from fastapi import Depends, FastAPI, Header
+
+from errors import NotAuthenticated, NotFound
+
+app = FastAPI()
+
+
+def require_key(x_key: str = Header(...)):
+    if x_key != "expected-value-1":
+        raise NotAuthenticated()
+
+
+def load(item_id: int):
+    raise NotFound()
+
+
+@app.post("/a", dependencies=[Depends(require_key)])
+def a():
+    return {}
+
+
+@app.post("/b")
+def b(item=Depends(load)):
+    return item
+`,
+	})
+	f := extractDir(t, dir)
+	got := routeAuth(f.Apps[0].Routes)
+	if want := map[string]bool{"POST /a": true, "POST /b": false}; !reflect.DeepEqual(got, want) {
+		t.Errorf("routes = %v, want %v", got, want)
+	}
+	if len(f.AuthDependencies) != 1 || !reflect.DeepEqual(f.AuthDependencies[0].Raises, []int{401}) {
+		t.Errorf("auth dependencies = %+v", f.AuthDependencies)
+	}
+}
