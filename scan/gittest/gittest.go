@@ -36,38 +36,66 @@ type Repo struct {
 	Dir string
 }
 
-// New makes an empty repository on branch main.
+// New makes an empty repository on branch main in a temporary folder,
+// after Setup.
 func New(t testing.TB) *Repo {
 	t.Helper()
 	Setup(t)
-	r := &Repo{t: t, Dir: t.TempDir()}
+	return Init(t, t.TempDir())
+}
+
+// Init makes an empty repository on branch main at dir, creating the
+// folder; use it when the folder's name or place matters. It does not call
+// Setup: the caller does, once per test.
+func Init(t testing.TB, dir string) *Repo {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r := &Repo{t: t, Dir: dir}
 	r.Git("init", "-q", "-b", "main")
 	r.Git("config", "commit.gpgsign", "false")
 	return r
+}
+
+// Run runs git in dir, which need not be a repository (for clone, say),
+// and returns its trimmed output; it fails the test on error.
+func Run(t testing.TB, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("git", append([]string{"-C", dir}, args...)...)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return strings.TrimSpace(string(out))
 }
 
 // Git runs git in the repository and returns its trimmed output; it fails
 // the test on error.
 func (r *Repo) Git(args ...string) string {
 	r.t.Helper()
-	cmd := exec.Command("git", append([]string{"-C", r.Dir}, args...)...)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		r.t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+	return Run(r.t, r.Dir, args...)
+}
+
+// WriteFiles writes files (slash-separated path -> content) under dir,
+// making their folders; dir need not be a repository.
+func WriteFiles(t testing.TB, dir string, files map[string]string) {
+	t.Helper()
+	for rel, content := range files {
+		p := filepath.Join(dir, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
-	return strings.TrimSpace(string(out))
 }
 
 // Write writes a file, making its folders.
 func (r *Repo) Write(rel, content string) {
 	r.t.Helper()
-	p := filepath.Join(r.Dir, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		r.t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-		r.t.Fatal(err)
-	}
+	WriteFiles(r.t, r.Dir, map[string]string{rel: content})
 }
 
 // Remove deletes a file from the work tree.
@@ -82,6 +110,23 @@ func (r *Repo) Remove(rel string) {
 func (r *Repo) Commit(msg string) string {
 	r.t.Helper()
 	r.Git("add", "-A")
+	r.Git("commit", "-q", "--allow-empty", "-m", msg)
+	return r.Git("rev-parse", "HEAD")
+}
+
+// CommitFiles writes files (path -> content; "" removes the file with git
+// rm), stages those paths only and commits, returning the commit id. Other
+// changes in the work tree stay out of the commit, unless already staged.
+func (r *Repo) CommitFiles(msg string, files map[string]string) string {
+	r.t.Helper()
+	for rel, content := range files {
+		if content == "" {
+			r.Git("rm", "-q", "--", rel)
+			continue
+		}
+		r.Write(rel, content)
+		r.Git("add", "--", rel)
+	}
 	r.Git("commit", "-q", "--allow-empty", "-m", msg)
 	return r.Git("rev-parse", "HEAD")
 }
