@@ -3,48 +3,17 @@ package repoconf
 import (
 	"context"
 	"errors"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/pipeguard/pipeguard/scan"
+	"github.com/pipeguard/pipeguard/scan/gittest"
 )
-
-// writeTree creates files (path -> content) under dir.
-func writeTree(t *testing.T, dir string, files map[string]string) {
-	t.Helper()
-	for name, content := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
-// git runs git in dir with a clean, deterministic environment.
-func git(t *testing.T, dir string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(),
-		"GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null",
-		"GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com",
-		"GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return strings.TrimSpace(string(out))
-}
 
 func TestMonorepoInheritance(t *testing.T) {
 	dir := t.TempDir()
-	writeTree(t, dir, map[string]string{
+	gittest.WriteFiles(t, dir, map[string]string{
 		".pipeguard.yaml": `
 fail_on: high
 thresholds: {config: medium}
@@ -174,14 +143,13 @@ func TestUnknownKeyNamesFileAndLine(t *testing.T) {
 }
 
 func TestLoadRevIgnoresWorkingTree(t *testing.T) {
-	dir := t.TempDir()
-	git(t, dir, "init", "-q", "-b", "main")
-	writeTree(t, dir, map[string]string{".pipeguard.yaml": "fail_on: low\n", "svc/.pipeguard.yaml": "thresholds: {config: low}\n"})
-	git(t, dir, "add", "-A")
-	git(t, dir, "commit", "-q", "-m", "strict")
-	git(t, dir, "checkout", "-q", "-b", "head")
-	writeTree(t, dir, map[string]string{".pipeguard.yaml": "fail_on: critical\ndisable_rules: [github-pat]\nscanners: [deps]\n"})
-	git(t, dir, "commit", "-q", "-am", "relax")
+	r := gittest.New(t)
+	dir := r.Dir
+	gittest.WriteFiles(t, dir, map[string]string{".pipeguard.yaml": "fail_on: low\n", "svc/.pipeguard.yaml": "thresholds: {config: low}\n"})
+	r.Commit("strict")
+	r.Git("checkout", "-q", "-b", "head")
+	gittest.WriteFiles(t, dir, map[string]string{".pipeguard.yaml": "fail_on: critical\ndisable_rules: [github-pat]\nscanners: [deps]\n"})
+	r.Commit("relax")
 
 	head, err := Load(context.Background(), dir)
 	if err != nil {
@@ -216,7 +184,7 @@ func TestLoadRevIgnoresWorkingTree(t *testing.T) {
 
 func TestOverrideWinsOverFiles(t *testing.T) {
 	dir := t.TempDir()
-	writeTree(t, dir, map[string]string{".pipeguard.yaml": "fail_on: low\n", "a/.pipeguard.yaml": "fail_on: medium\n"})
+	gittest.WriteFiles(t, dir, map[string]string{".pipeguard.yaml": "fail_on: low\n", "a/.pipeguard.yaml": "fail_on: medium\n"})
 	set, err := Load(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
@@ -233,9 +201,9 @@ func TestOverrideWinsOverFiles(t *testing.T) {
 
 func TestLoadFileReplacesRoot(t *testing.T) {
 	dir := t.TempDir()
-	writeTree(t, dir, map[string]string{".pipeguard.yaml": "fail_on: low\n", "svc/.pipeguard.yaml": "thresholds: {config: medium}\n"})
+	gittest.WriteFiles(t, dir, map[string]string{".pipeguard.yaml": "fail_on: low\n", "svc/.pipeguard.yaml": "thresholds: {config: medium}\n"})
 	other := filepath.Join(t.TempDir(), "ci.yaml")
-	writeTree(t, filepath.Dir(other), map[string]string{"ci.yaml": "fail_on: critical\n"})
+	gittest.WriteFiles(t, filepath.Dir(other), map[string]string{"ci.yaml": "fail_on: critical\n"})
 	set, err := LoadFile(context.Background(), dir, other)
 	if err != nil {
 		t.Fatal(err)
@@ -251,20 +219,19 @@ func TestLoadFileReplacesRoot(t *testing.T) {
 // TestPolicyModulesFromTrustedRevision: the head rewrites a policy file; the
 // trusted revision's version is the one read.
 func TestPolicyModulesFromTrustedRevision(t *testing.T) {
-	dir := t.TempDir()
-	git(t, dir, "init", "-q", "-b", "main")
-	writeTree(t, dir, map[string]string{
+	r := gittest.New(t)
+	dir := r.Dir
+	gittest.WriteFiles(t, dir, map[string]string{
 		".pipeguard.yaml":            "policies: [ci/policies]\n",
 		"ci/policies/gate.rego":      "package pipeguard.gate.extend\n# base\n",
 		"ci/policies/gate_test.rego": "package pipeguard.gate.extend_test\n",
 		"ci/policies/README.md":      "not rego\n",
 	})
-	git(t, dir, "add", "-A")
-	git(t, dir, "commit", "-q", "-m", "base")
-	writeTree(t, dir, map[string]string{"ci/policies/gate.rego": "package pipeguard.gate.extend\n# head\n"})
-	git(t, dir, "commit", "-q", "-am", "head")
-	git(t, dir, "tag", "head")
-	git(t, dir, "checkout", "-q", "HEAD~1")
+	r.Commit("base")
+	gittest.WriteFiles(t, dir, map[string]string{"ci/policies/gate.rego": "package pipeguard.gate.extend\n# head\n"})
+	r.Commit("head")
+	r.Git("tag", "head")
+	r.Git("checkout", "-q", "HEAD~1")
 
 	for _, tt := range []struct{ rev, want string }{{"main", "# head"}, {"main~1", "# base"}} {
 		set, err := LoadRev(context.Background(), dir, tt.rev)
