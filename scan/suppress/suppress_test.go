@@ -3,46 +3,16 @@ package suppress
 import (
 	"context"
 	"errors"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/pipeguard/pipeguard/scan"
+	"github.com/pipeguard/pipeguard/scan/gittest"
 	"github.com/pipeguard/pipeguard/scan/repoconf"
 )
 
 var today = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
-
-func writeTree(t *testing.T, dir string, files map[string]string) {
-	t.Helper()
-	for name, content := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
-func git(t *testing.T, dir string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(),
-		"GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null",
-		"GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com",
-		"GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return strings.TrimSpace(string(out))
-}
 
 func report(root string, fs ...scan.Finding) *scan.Report {
 	rep := scan.NewReport(root, scan.Tool{}, scan.TargetInfo{Mode: "tree"})
@@ -93,7 +63,7 @@ def f(): pass
 
 func TestInline(t *testing.T) {
 	dir := t.TempDir()
-	writeTree(t, dir, map[string]string{"app.py": appPy, "cmd/main.go": mainGo, "unused.py": unusedPy})
+	gittest.WriteFiles(t, dir, map[string]string{"app.py": appPy, "cmd/main.go": mainGo, "unused.py": unusedPy})
 	f := func(scanner, rule string, path string, line int) scan.Finding {
 		return scan.Finding{Scanner: scanner, Rule: rule, Path: path, Line: line, Severity: scan.High, Fingerprint: rule + path}
 	}
@@ -202,7 +172,7 @@ suppressions:
 
 func TestIgnoreFile(t *testing.T) {
 	dir := t.TempDir()
-	writeTree(t, dir, map[string]string{".pipeguard-ignore.yaml": ignoreYAML})
+	gittest.WriteFiles(t, dir, map[string]string{".pipeguard-ignore.yaml": ignoreYAML})
 	dep := &scan.Dependency{Ecosystem: "Go", Name: "example.com/m", Version: "v1.0.0", Aliases: []string{"CVE-2024-9999", "GHSA-aaaa-bbbb-cccc"}}
 	rep := report(dir,
 		scan.Finding{Scanner: "secrets", Rule: "generic-api-key", Path: "tests/k.txt", Fingerprint: "FP-FIXTURE"},       // 0 by fingerprint
@@ -269,7 +239,7 @@ func TestIgnoreFileErrors(t *testing.T) {
 	}
 	// Apply surfaces it as a ConfigError.
 	dir := t.TempDir()
-	writeTree(t, dir, map[string]string{".pipeguard-ignore.yaml": tests[1].body})
+	gittest.WriteFiles(t, dir, map[string]string{".pipeguard-ignore.yaml": tests[1].body})
 	if err := Apply(context.Background(), report(dir), Options{Root: dir, Now: today}); !scan.IsConfigError(err) {
 		t.Errorf("Apply err = %v, want a ConfigError", err)
 	}
@@ -282,22 +252,20 @@ func TestIgnoreFileErrors(t *testing.T) {
 // inline suppression already present at the base still does.
 func TestTrustedConfigResistsHead(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	git(t, dir, "init", "-q", "-b", "main")
-	writeTree(t, dir, map[string]string{
+	r := gittest.New(t)
+	dir := r.Dir
+	gittest.WriteFiles(t, dir, map[string]string{
 		".pipeguard.yaml": "fail_on: low\nthresholds: {secrets: low}\n",
 		"app/settings.py": "DEBUG = False\nKEY = \"fixture\"  # pipeguard:ignore generic-api-key reason=\"test fixture\"\n",
 	})
-	git(t, dir, "add", "-A")
-	git(t, dir, "commit", "-q", "-m", "base")
-	git(t, dir, "checkout", "-q", "-b", "pr")
-	writeTree(t, dir, map[string]string{
+	r.Commit("base")
+	r.Git("checkout", "-q", "-b", "pr")
+	gittest.WriteFiles(t, dir, map[string]string{
 		".pipeguard.yaml":        "scanners: [deps]\ndisable_rules: [github-pat, generic-api-key]\nfail_on: critical\n",
 		".pipeguard-ignore.yaml": "suppressions:\n  - rule: github-pat\n    reason: trust me\n    owner: \"@attacker\"\n",
 		"app/settings.py":        "DEBUG = False\nKEY = \"fixture\"  # pipeguard:ignore generic-api-key reason=\"test fixture\"\nTOKEN = \"ghp_real\"  # pipeguard:ignore github-pat reason=\"trust me\"\n",
 	})
-	git(t, dir, "add", "-A")
-	git(t, dir, "commit", "-q", "-m", "pr: switch the guard off")
+	r.Commit("pr: switch the guard off")
 
 	findings := func() *scan.Report {
 		return report(dir,
