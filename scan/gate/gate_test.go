@@ -2,8 +2,6 @@ package gate
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -13,6 +11,7 @@ import (
 
 	"github.com/pipeguard/pipeguard/policies"
 	"github.com/pipeguard/pipeguard/scan"
+	"github.com/pipeguard/pipeguard/scan/gittest"
 	"github.com/pipeguard/pipeguard/scan/policy"
 	"github.com/pipeguard/pipeguard/scan/repoconf"
 )
@@ -45,19 +44,6 @@ func TestRegoUnitTests(t *testing.T) {
 	}
 	if tests < 15 {
 		t.Errorf("only %d gate tests ran", tests)
-	}
-}
-
-func writeTree(t *testing.T, dir string, files map[string]string) {
-	t.Helper()
-	for name, content := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
 	}
 }
 
@@ -155,7 +141,7 @@ func TestOnlyNewAndErrors(t *testing.T) {
 // .pipeguard.yaml files decide without any Rego.
 func TestKnobsPerFolder(t *testing.T) {
 	dir := t.TempDir()
-	writeTree(t, dir, map[string]string{
+	gittest.WriteFiles(t, dir, map[string]string{
 		".pipeguard.yaml":          "thresholds: {config: medium}\ndisable_rules: [CVE-2024-1]\n",
 		"legacy/.pipeguard.yaml":   "fail_on: critical\nthresholds: {config: critical}\n",
 		"payments/.pipeguard.yaml": "thresholds: {config: low, secrets: critical}\n",
@@ -189,7 +175,7 @@ func TestKnobsPerFolder(t *testing.T) {
 
 func TestUserGateExtendsAndReplaces(t *testing.T) {
 	ext := t.TempDir()
-	writeTree(t, ext, map[string]string{
+	gittest.WriteFiles(t, ext, map[string]string{
 		"team.rego": `package pipeguard.gate.extend
 
 block contains {"finding": f.id, "reason": "team rule: no open CORS"} if {
@@ -241,7 +227,7 @@ fail contains "main needs a clean scan" if {
 	}
 
 	repl := t.TempDir()
-	writeTree(t, repl, map[string]string{"gate.rego": `package pipeguard.gate
+	gittest.WriteFiles(t, repl, map[string]string{"gate.rego": `package pipeguard.gate
 
 # Everything blocks, except suppressed findings (which pipeguard never lets block).
 decisions[f.id] := {"decision": "block", "reasons": ["strict gate"]} if some f in input.findings
@@ -269,7 +255,7 @@ func TestGateRefusesUnsafeOrBrokenPolicies(t *testing.T) {
 	for name, src := range tests {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
-			writeTree(t, dir, map[string]string{"bad.rego": src})
+			gittest.WriteFiles(t, dir, map[string]string{"bad.rego": src})
 			_, err := New(context.Background(), Options{PolicyDirs: []string{dir}})
 			if !scan.IsConfigError(err) || !strings.Contains(err.Error(), "bad.rego") {
 				t.Errorf("err = %v, want a ConfigError naming bad.rego", err)
@@ -278,7 +264,7 @@ func TestGateRefusesUnsafeOrBrokenPolicies(t *testing.T) {
 	}
 	// A decision that is neither block nor warn is a configuration error.
 	dir := t.TempDir()
-	writeTree(t, dir, map[string]string{"gate.rego": "package pipeguard.gate\n\ndecisions[f.id] := {\"decision\": \"maybe\"} if some f in input.findings\n"})
+	gittest.WriteFiles(t, dir, map[string]string{"gate.rego": "package pipeguard.gate\n\ndecisions[f.id] := {\"decision\": \"maybe\"} if some f in input.findings\n"})
 	rep := scan.NewReport("", scan.Tool{}, scan.TargetInfo{})
 	rep.Findings = []scan.Finding{{Scanner: "config", Rule: "x", Severity: scan.Low}}
 	if err := newGate(t, dir).Decide(context.Background(), rep, Context{}); !scan.IsConfigError(err) {

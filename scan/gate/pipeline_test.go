@@ -3,29 +3,14 @@ package gate
 import (
 	"context"
 	"fmt"
-	"os"
-	"os/exec"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/pipeguard/pipeguard/scan"
+	"github.com/pipeguard/pipeguard/scan/gittest"
 	"github.com/pipeguard/pipeguard/scan/repoconf"
 	"github.com/pipeguard/pipeguard/scan/suppress"
 )
-
-func git(t *testing.T, dir string, args ...string) {
-	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(),
-		"GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null",
-		"GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com",
-		"GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-}
 
 // pipeline runs what the engine runs after the scanners: configuration,
 // suppressions, the gate. trusted is the --trusted-config-from revision.
@@ -68,23 +53,21 @@ func pipeline(t *testing.T, dir, trusted string, findings []scan.Finding) *scan.
 // policy. Read from the head, they let its secret and config finding pass;
 // with --trusted-config-from the base, the scan fails.
 func TestHeadCannotSwitchTheGuardOff(t *testing.T) {
-	dir := t.TempDir()
-	git(t, dir, "init", "-q", "-b", "main")
-	writeTree(t, dir, map[string]string{
+	r := gittest.New(t)
+	dir := r.Dir
+	gittest.WriteFiles(t, dir, map[string]string{
 		".pipeguard.yaml": "fail_on: high\n",
 		"app/main.py":     "from fastapi import FastAPI\napp = FastAPI()\n",
 	})
-	git(t, dir, "add", "-A")
-	git(t, dir, "commit", "-q", "-m", "base: strict")
-	git(t, dir, "checkout", "-q", "-b", "pr")
-	writeTree(t, dir, map[string]string{
+	r.Commit("base: strict")
+	r.Git("checkout", "-q", "-b", "pr")
+	gittest.WriteFiles(t, dir, map[string]string{
 		".pipeguard.yaml":        "fail_on: critical\ndisable_rules: [debug-enabled]\npolicies: [ci/gate]\n",
 		".pipeguard-ignore.yaml": "suppressions:\n  - rule: github-pat\n    reason: not a real token\n    owner: \"@pr-author\"\n",
 		"ci/gate/gate.rego":      "package pipeguard.gate\n\ndecisions[f.id] := {\"decision\": \"warn\", \"reasons\": [\"all good\"]} if some f in input.findings\n",
 		"app/main.py":            "from fastapi import FastAPI\napp = FastAPI(debug=True)  # pipeguard:ignore debug-enabled reason=\"dev\"\nTOKEN = \"ghp_x\"\n",
 	})
-	git(t, dir, "add", "-A")
-	git(t, dir, "commit", "-q", "-m", "pr: switch the guard off")
+	r.Commit("pr: switch the guard off")
 
 	findings := []scan.Finding{
 		{Scanner: "config", Rule: "debug-enabled", Severity: scan.High, Path: "app/main.py", Line: 2, Fingerprint: "c"},
