@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -13,33 +12,8 @@ import (
 	"time"
 
 	"github.com/pipeguard/pipeguard/scan"
+	"github.com/pipeguard/pipeguard/scan/gittest"
 )
-
-func git(t *testing.T, dir string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(),
-		"GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null",
-		"GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com",
-		"GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return strings.TrimSpace(string(out))
-}
-
-func write(t *testing.T, dir, name, content string) {
-	t.Helper()
-	p := filepath.Join(dir, name)
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
 
 // canaryScanner is a tiny secrets scanner: it finds CANARY_ tokens in the
 // working tree and fingerprints them the way the real scanner does (rule,
@@ -96,11 +70,10 @@ const (
 // TestBaselineSurvivesRebase: a baseline made on main keeps recognising a
 // finding after a rebase moved its lines, while a secret the branch adds is new.
 func TestBaselineSurvivesRebase(t *testing.T) {
-	dir := t.TempDir()
-	git(t, dir, "init", "-q", "-b", "main")
-	write(t, dir, "app/settings.py", "import os\nTOKEN = \""+oldSecret[:19]+"\"\n")
-	git(t, dir, "add", "-A")
-	git(t, dir, "commit", "-q", "-m", "settings")
+	r := gittest.New(t)
+	dir := r.Dir
+	r.Write("app/settings.py", "import os\nTOKEN = \""+oldSecret[:19]+"\"\n")
+	r.Commit("settings")
 
 	before := scanTree(t, dir)
 	if len(before.Findings) != 1 || before.Findings[0].Line != 2 {
@@ -117,15 +90,14 @@ func TestBaselineSurvivesRebase(t *testing.T) {
 	}
 
 	// A feature branch adds a secret; meanwhile main moves the old one down.
-	git(t, dir, "checkout", "-q", "-b", "feature")
-	write(t, dir, "app/client.py", "KEY = \""+newSecret[:19]+"\"\n")
-	git(t, dir, "add", "-A")
-	git(t, dir, "commit", "-q", "-m", "client")
-	git(t, dir, "checkout", "-q", "main")
-	write(t, dir, "app/settings.py", "\"\"\"Settings.\"\"\"\n\nimport logging\nimport os\n\nLOG = logging.getLogger(__name__)\nTOKEN = \""+oldSecret[:19]+"\"\n")
-	git(t, dir, "commit", "-q", "-am", "settings: logging")
-	git(t, dir, "checkout", "-q", "feature")
-	git(t, dir, "rebase", "-q", "main")
+	r.Git("checkout", "-q", "-b", "feature")
+	r.Write("app/client.py", "KEY = \""+newSecret[:19]+"\"\n")
+	r.Commit("client")
+	r.Git("checkout", "-q", "main")
+	r.Write("app/settings.py", "\"\"\"Settings.\"\"\"\n\nimport logging\nimport os\n\nLOG = logging.getLogger(__name__)\nTOKEN = \""+oldSecret[:19]+"\"\n")
+	r.Commit("settings: logging")
+	r.Git("checkout", "-q", "feature")
+	r.Git("rebase", "-q", "main")
 
 	after := scanTree(t, dir)
 	loaded, err := ReadFile(path)
