@@ -62,7 +62,9 @@ type ruleSpec struct {
 	// before and after are how many lines around a keyword the rule's
 	// matches reach; before is -1 when the rule must see whole fragments.
 	before, after int
-	err           error
+	// needs are literals every match holds (see requiredLiterals).
+	needs []string
+	err   error
 }
 
 // reach is how many lines before and after an occurrence of one of its
@@ -420,6 +422,7 @@ func (rs *ruleSet) compiled(id string) (config.Rule, error) {
 				if b, a, ok := reach(re, r.Keywords); ok {
 					sp.before, sp.after = b, a
 				}
+				sp.needs = requiredLiterals(re)
 			}
 		}
 	})

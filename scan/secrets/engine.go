@@ -43,6 +43,8 @@ type engine struct {
 	rs *ruleSet
 	// single holds a detector of one rule (and the rules it requires) by id.
 	single map[string]*detect.Detector
+	// needs are the literals a fragment must hold for a rule to match.
+	needs map[string][]string
 	// reach is how many lines before and after a keyword a rule sees;
 	// before is -1 for the whole fragment.
 	reach map[string][2]int
@@ -60,6 +62,7 @@ func (s *Scanner) newEngine(ctx context.Context, rs *ruleSet, cfg config.Config)
 		rs:     rs,
 		single: make(map[string]*detect.Detector, len(cfg.Rules)),
 		reach:  make(map[string][2]int, len(cfg.Rules)),
+		needs:  make(map[string][]string, len(cfg.Rules)),
 		depth:  s.decodeDepth(),
 		exact:  s.opts.Exact,
 	}
@@ -86,6 +89,7 @@ func (s *Scanner) newEngine(ctx context.Context, rs *ruleSet, cfg config.Config)
 		e.single[id] = d
 		b, a := rs.specs[id].reach()
 		e.reach[id] = [2]int{b, a}
+		e.needs[id] = rs.specs[id].needs
 		if len(r.Keywords) == 0 {
 			e.always = append(e.always, id)
 		}
@@ -106,7 +110,9 @@ func (e *engine) detect(ctx context.Context, f sources.Fragment) []report.Findin
 
 	var out []report.Finding
 	for _, id := range e.always {
-		out = append(out, e.single[id].DetectContext(ctx, detect.Fragment(f))...)
+		if holdsAll(low, e.needs[id]) {
+			out = append(out, e.single[id].DetectContext(ctx, detect.Fragment(f))...)
+		}
 	}
 	if len(hits) > 0 {
 		// Occurrences by rule, in text order.
@@ -118,7 +124,13 @@ func (e *engine) detect(ctx context.Context, f sources.Fragment) []report.Findin
 					continue
 				}
 				if _, seen := at[id]; !seen {
+					if !holdsAll(low, e.needs[id]) {
+						at[id] = nil // cannot match here
+						continue
+					}
 					ids = append(ids, id)
+				} else if at[id] == nil {
+					continue
 				}
 				at[id] = append(at[id], int(m.Pos()))
 			}
@@ -175,6 +187,16 @@ func padded(raw string, nl []int, ws [][2]int) string {
 		line = w[1] + 1
 	}
 	return b.String()
+}
+
+// holdsAll reports whether low holds every one of literals.
+func holdsAll(low string, literals []string) bool {
+	for _, l := range literals {
+		if !strings.Contains(low, l) {
+			return false
+		}
+	}
+	return true
 }
 
 // decodedFinding reports whether gitleaks found fd in decoded text.

@@ -88,6 +88,9 @@ func TestWindowsMatchExact(t *testing.T) {
 		},
 		func(i int) string { return "token: " + stripeKey(fmt.Sprint("st", i)) + " # gitleaks:allow" },
 		func(i int) string { return "auth_header = 'Bearer " + fake("", fmt.Sprint("a", i), 30, alnum) + "'" },
+		func(i int) string {
+			return "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n  password: " + fake("", fmt.Sprint("k8", i), 24, alnum)
+		},
 	}
 	seps := []string{" ", " = ", ".", "(", " key ", "_token", " secret: ", "\t"}
 	for f := range 30 {
@@ -176,6 +179,23 @@ func TestMayHoldEncoded(t *testing.T) {
 	for _, s := range []string{"def get_user_by_email(address):", "x = 1\nreturn y", "hello world"} {
 		if mayHoldEncoded(s) {
 			t.Errorf("mayHoldEncoded(%q) = true", s)
+		}
+	}
+}
+
+func TestRequiredLiterals(t *testing.T) {
+	for re, want := range map[string]string{
+		`(?i)\bkind:\s*secret\b(?s:.){0,200}?\bdata:\s+(\w+)|\bdata:(?s:.){0,100}?kind:\s*secret`: "kind:,secret,data:",
+		`(?i)(?:api|token)\s*=\s*"(\w{10,})"`: "",
+		`-----BEGIN[ A-Z]{0,20}PRIVATE KEY-----[\s\S]+?-----END`: "-----begin,private key-----,-----end",
+		`(?:abc|xyz)def`: "def",
+	} {
+		p, err := syntax.Parse(re, syntax.Perl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(requiredLiterals(p), ","); got != want {
+			t.Errorf("requiredLiterals(%s) = %q, want %q", re, got, want)
 		}
 	}
 }

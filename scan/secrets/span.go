@@ -303,3 +303,32 @@ func sumNewlines(nodes []*syntax.Regexp) int {
 	}
 	return total
 }
+
+// requiredLiterals returns lower-cased literal strings (three bytes or
+// more) that every match of re contains: a text without one of them cannot
+// match, whatever its keywords.
+func requiredLiterals(re *syntax.Regexp) []string {
+	var cands []string
+	seen := map[string]bool{}
+	var walk func(*syntax.Regexp)
+	walk = func(n *syntax.Regexp) {
+		if n.Op == syntax.OpLiteral && len(n.Rune) >= 3 {
+			s := strings.ToLower(string(n.Rune))
+			if !seen[s] && len(cands) < 16 {
+				seen[s] = true
+				cands = append(cands, s)
+			}
+		}
+		for _, sub := range n.Sub {
+			walk(sub)
+		}
+	}
+	walk(re)
+	var out []string
+	for _, c := range cands {
+		if mustContain(re, []string{c}) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
