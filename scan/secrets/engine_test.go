@@ -186,8 +186,8 @@ func TestMayHoldEncoded(t *testing.T) {
 func TestRequiredLiterals(t *testing.T) {
 	for re, want := range map[string]string{
 		`(?i)\bkind:\s*secret\b(?s:.){0,200}?\bdata:\s+(\w+)|\bdata:(?s:.){0,100}?kind:\s*secret`: "kind:,secret,data:",
-		`(?i)(?:api|token)\s*=\s*"(\w{10,})"`: "",
-		`-----BEGIN[ A-Z]{0,20}PRIVATE KEY-----[\s\S]+?-----END`: "-----begin,private key-----,-----end",
+		`(?i)(?:api|token)\s*=\s*"(\w{10,})"`:                                                     "",
+		`-----BEGIN[ A-Z]{0,20}PRIVATE KEY-----[\s\S]+?-----END`:                                  "-----begin,private key-----,-----end",
 		`(?:abc|xyz)def`: "def",
 	} {
 		p, err := syntax.Parse(re, syntax.Perl)
