@@ -58,6 +58,12 @@ func Init(t testing.TB, dir string) *Repo {
 	return r
 }
 
+// Open is a Repo for an existing work tree at dir, such as a clone or one a
+// test helper built.
+func Open(t testing.TB, dir string) *Repo {
+	return &Repo{t: t, Dir: dir}
+}
+
 // Run runs git in dir, which need not be a repository (for clone, say),
 // and returns its trimmed output; it fails the test on error.
 func Run(t testing.TB, dir string, args ...string) string {
