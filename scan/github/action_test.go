@@ -15,6 +15,8 @@ import (
 	"testing"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/pipeguard/pipeguard/scan/gittest"
 )
 
 // actionFile is the composite action's metadata, as far as the test reads it.
@@ -225,19 +227,16 @@ func TestActionSteps(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := t.TempDir()
-			git(t, dir, "init", "-q", "-b", "main")
-			writeFile(t, dir, "app/settings.py", "import os\nDEBUG = False\n")
-			git(t, dir, "add", ".")
-			git(t, dir, "commit", "-q", "-m", "base")
-			base := git(t, dir, "rev-parse", "HEAD")
+			r := gittest.New(t)
+			dir := r.Dir
+			r.Write("app/settings.py", "import os\nDEBUG = False\n")
+			base := r.Commit("base")
 			added := "aws_access_key_id = \"" + canary + "\"\n"
 			if tt.clean {
 				added = "aws_region = \"eu-west-1\"\n"
 			}
-			writeFile(t, dir, "app/settings.py", "import os\nDEBUG = False\n"+added)
-			git(t, dir, "commit", "-q", "-am", "add key")
-			head := git(t, dir, "rev-parse", "HEAD")
+			r.Write("app/settings.py", "import os\nDEBUG = False\n"+added)
+			head := r.Commit("add key")
 
 			api := newFakeAPI(t, testToken)
 			if tt.forbid {

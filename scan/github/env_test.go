@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/pipeguard/pipeguard/scan"
+	"github.com/pipeguard/pipeguard/scan/gittest"
 )
 
 func TestContextFromEnv(t *testing.T) {
@@ -109,13 +110,12 @@ diff --git a/only-deleted.py b/only-deleted.py
 
 func TestChangedLines(t *testing.T) {
 	dir, base, head := prRepo(t)
+	r := gittest.Open(t, dir)
 	// A rename with an edit, and a deletion, on top.
-	git(t, dir, "mv", "app/main.py", "app/server.py")
-	writeFile(t, dir, "app/server.py", "from fastapi import FastAPI\napp = FastAPI()\napp.debug = True\n")
-	git(t, dir, "rm", "-q", "app/new.py")
-	git(t, dir, "add", ".")
-	git(t, dir, "commit", "-q", "-m", "rename")
-	head2 := git(t, dir, "rev-parse", "HEAD")
+	r.Git("mv", "app/main.py", "app/server.py")
+	r.Write("app/server.py", "from fastapi import FastAPI\napp = FastAPI()\napp.debug = True\n")
+	r.Git("rm", "-q", "app/new.py")
+	head2 := r.Commit("rename")
 
 	got, err := ChangedLines(context.Background(), dir, base, head)
 	if err != nil {
@@ -136,11 +136,10 @@ func TestChangedLines(t *testing.T) {
 
 	// The base branch moves on after the pull request branched: its new
 	// commits are not the pull request's changes.
-	git(t, dir, "checkout", "-q", "-b", "feature", head2)
-	git(t, dir, "checkout", "-q", "-B", "main", base)
-	writeFile(t, dir, "app/main.py", "from fastapi import FastAPI\napp = FastAPI(docs_url=None)\n")
-	git(t, dir, "commit", "-q", "-am", "main moves on")
-	movedBase := git(t, dir, "rev-parse", "HEAD")
+	r.Git("checkout", "-q", "-b", "feature", head2)
+	r.Git("checkout", "-q", "-B", "main", base)
+	r.Write("app/main.py", "from fastapi import FastAPI\napp = FastAPI(docs_url=None)\n")
+	movedBase := r.Commit("main moves on")
 	got, err = ChangedLines(context.Background(), dir, movedBase, head)
 	if err != nil {
 		t.Fatal(err)

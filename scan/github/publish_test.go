@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -17,6 +16,7 @@ import (
 	"time"
 
 	"github.com/pipeguard/pipeguard/scan"
+	"github.com/pipeguard/pipeguard/scan/gittest"
 )
 
 const (
@@ -25,49 +25,18 @@ const (
 	canary = "AKIAPGCANARY7Q3XK2LM"
 )
 
-// git runs git in dir with a clean, reproducible configuration.
-func git(t *testing.T, dir string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	home := t.TempDir()
-	cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null", "HOME="+home,
-		"GIT_AUTHOR_NAME=Test", "GIT_AUTHOR_EMAIL=test@example.com",
-		"GIT_COMMITTER_NAME=Test", "GIT_COMMITTER_EMAIL=test@example.com")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return strings.TrimSpace(string(out))
-}
-
-func writeFile(t *testing.T, dir, name, content string) {
-	t.Helper()
-	p := filepath.Join(dir, name)
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // prRepo builds a repository with a base commit and a head commit that
 // changes app/config.py lines 3-4 and adds app/new.py.
 func prRepo(t *testing.T) (dir, base, head string) {
 	t.Helper()
-	dir = t.TempDir()
-	git(t, dir, "init", "-q", "-b", "main")
-	writeFile(t, dir, "app/config.py", "import os\nDEBUG = False\nREGION = 'eu'\n")
-	writeFile(t, dir, "app/main.py", "from fastapi import FastAPI\napp = FastAPI()\n")
-	git(t, dir, "add", ".")
-	git(t, dir, "commit", "-q", "-m", "base")
-	base = git(t, dir, "rev-parse", "HEAD")
-	writeFile(t, dir, "app/config.py", "import os\nDEBUG = False\nAWS_KEY = 'x'\nREGION = 'us'\n")
-	writeFile(t, dir, "app/new.py", "print('hi')\n")
-	git(t, dir, "add", ".")
-	git(t, dir, "commit", "-q", "-m", "head")
-	head = git(t, dir, "rev-parse", "HEAD")
+	r := gittest.New(t)
+	dir = r.Dir
+	r.Write("app/config.py", "import os\nDEBUG = False\nREGION = 'eu'\n")
+	r.Write("app/main.py", "from fastapi import FastAPI\napp = FastAPI()\n")
+	base = r.Commit("base")
+	r.Write("app/config.py", "import os\nDEBUG = False\nAWS_KEY = 'x'\nREGION = 'us'\n")
+	r.Write("app/new.py", "print('hi')\n")
+	head = r.Commit("head")
 	return dir, base, head
 }
 
@@ -263,9 +232,9 @@ func TestPublishPullRequestRuns(t *testing.T) {
 	}
 
 	// Run 2, after a new push: the comment is edited, the inline comment not repeated.
-	writeFile(t, dir, "app/new.py", "print('hello')\n")
-	git(t, dir, "commit", "-q", "-am", "more")
-	head2 := git(t, dir, "rev-parse", "HEAD")
+	r := gittest.Open(t, dir)
+	r.Write("app/new.py", "print('hello')\n")
+	head2 := r.Commit("more")
 	env = prEnv(api, eventFile(t, base, head2))
 	out, _, _, _ = publish(t, standardReport(t, dir), env, Options{})
 	assertClean(t, api, out)
@@ -507,12 +476,10 @@ func TestPublishPagination(t *testing.T) {
 }
 
 func TestPublishInlineCap(t *testing.T) {
-	dir := t.TempDir()
-	git(t, dir, "init", "-q", "-b", "main")
-	writeFile(t, dir, "keys.env", "\n")
-	git(t, dir, "add", ".")
-	git(t, dir, "commit", "-q", "-m", "base")
-	base := git(t, dir, "rev-parse", "HEAD")
+	r := gittest.New(t)
+	dir := r.Dir
+	r.Write("keys.env", "\n")
+	base := r.Commit("base")
 	var lines []string
 	var fs []scan.Finding
 	for i := range 35 {
@@ -520,9 +487,8 @@ func TestPublishInlineCap(t *testing.T) {
 		fs = append(fs, scan.Finding{Rule: "generic-api-key", Severity: scan.High, Title: "key", Path: "keys.env",
 			Line: i + 1, Blocking: true, Fingerprint: fmt.Sprintf("fp%02d", i)})
 	}
-	writeFile(t, dir, "keys.env", strings.Join(lines, "\n")+"\n")
-	git(t, dir, "commit", "-q", "-am", "keys")
-	head := git(t, dir, "rev-parse", "HEAD")
+	r.Write("keys.env", strings.Join(lines, "\n")+"\n")
+	head := r.Commit("keys")
 	api := newFakeAPI(t, testToken)
 	rep := buildReport(t, dir, fakeScanner{name: scan.ScannerSecrets, findings: fs})
 	out, _, _, _ := publish(t, rep, prEnv(api, eventFile(t, base, head)), Options{})
