@@ -15,6 +15,7 @@ import (
 
 	"github.com/pipeguard/pipeguard/scan"
 	"github.com/pipeguard/pipeguard/scan/engine"
+	"github.com/pipeguard/pipeguard/scan/gittest"
 )
 
 // recorder wraps engine.Scan and keeps each repository's raw scan report,
@@ -116,33 +117,33 @@ func readOut(t *testing.T, dir string) string {
 // incremental one after new commits, then a force-push that rewrites a
 // leak out of history.
 func TestAuditIncremental(t *testing.T) {
-	setupGit(t)
+	gittest.Setup(t)
 	root := t.TempDir()
-	pat1, pat2 := newPAT(t), newPAT(t)
+	pat1, pat2 := gittest.GitHubPAT(t.Name()+"/1"), gittest.GitHubPAT(t.Name()+"/2")
 
 	// leaky: a token committed, then removed: it is only in old history.
-	leaky := newRepo(t, filepath.Join(root, "src", "leaky"))
-	commit(t, leaky, "readme", map[string]string{"README.md": "# leaky\n"})
-	leakCommit := commit(t, leaky, "add settings", map[string]string{"settings.py": "GITHUB_TOKEN = \"" + pat1 + "\"\n"})
-	commit(t, leaky, "remove the token", map[string]string{"settings.py": "import os\nGITHUB_TOKEN = os.environ[\"GITHUB_TOKEN\"]\n"})
+	leaky := gittest.Init(t, filepath.Join(root, "src", "leaky"))
+	leaky.CommitFiles("readme", map[string]string{"README.md": "# leaky\n"})
+	leakCommit := leaky.CommitFiles("add settings", map[string]string{"settings.py": "GITHUB_TOKEN = \"" + pat1 + "\"\n"})
+	leaky.CommitFiles("remove the token", map[string]string{"settings.py": "import os\nGITHUB_TOKEN = os.environ[\"GITHUB_TOKEN\"]\n"})
 
 	// vulndep: a Go module that requires a vulnerable golang.org/x/text.
-	vulndep := newRepo(t, filepath.Join(root, "src", "vulndep"))
-	copyDir(t, filepath.Join("..", "..", "testdata", "deps", "go", "requires"), vulndep)
-	git(t, vulndep, "add", "-A")
-	commit(t, vulndep, "module", nil)
+	vulndep := gittest.Init(t, filepath.Join(root, "src", "vulndep"))
+	copyDir(t, filepath.Join("..", "..", "testdata", "deps", "go", "requires"), vulndep.Dir)
+	vulndep.Git("add", "-A")
+	vulndep.CommitFiles("module", nil)
 
-	clean := newRepo(t, filepath.Join(root, "src", "clean"))
-	commit(t, clean, "readme", map[string]string{"README.md": "# clean\n", "main.py": "print('hello')\n"})
+	clean := gittest.Init(t, filepath.Join(root, "src", "clean"))
+	clean.CommitFiles("readme", map[string]string{"README.md": "# clean\n", "main.py": "print('hello')\n"})
 
 	fileURL := func(p string) string { return "file://" + p }
 	repos := []map[string]any{
-		{"full_name": "acme/clean", "name": "clean", "clone_url": fileURL(clean), "size": 10, "default_branch": "main"},
-		{"full_name": "acme/leaky", "name": "leaky", "clone_url": fileURL(leaky), "size": 10, "default_branch": "main"},
-		{"full_name": "acme/old", "name": "old", "clone_url": fileURL(clean), "size": 10, "default_branch": "main", "archived": true},
-		{"full_name": "acme/forked", "name": "forked", "clone_url": fileURL(clean), "size": 10, "default_branch": "main", "fork": true},
-		{"full_name": "acme/nothing", "name": "nothing", "clone_url": fileURL(clean), "size": 0, "default_branch": ""},
-		{"full_name": "acme/vulndep", "name": "vulndep", "clone_url": fileURL(vulndep), "size": 10, "default_branch": "main"},
+		{"full_name": "acme/clean", "name": "clean", "clone_url": fileURL(clean.Dir), "size": 10, "default_branch": "main"},
+		{"full_name": "acme/leaky", "name": "leaky", "clone_url": fileURL(leaky.Dir), "size": 10, "default_branch": "main"},
+		{"full_name": "acme/old", "name": "old", "clone_url": fileURL(clean.Dir), "size": 10, "default_branch": "main", "archived": true},
+		{"full_name": "acme/forked", "name": "forked", "clone_url": fileURL(clean.Dir), "size": 10, "default_branch": "main", "fork": true},
+		{"full_name": "acme/nothing", "name": "nothing", "clone_url": fileURL(clean.Dir), "size": 0, "default_branch": ""},
+		{"full_name": "acme/vulndep", "name": "vulndep", "clone_url": fileURL(vulndep.Dir), "size": 10, "default_branch": "main"},
 	}
 	api := newFakeAPI(t, "acme", repos)
 	client, err := NewClient(api.srv.URL, "not-a-real-token", nil)
@@ -227,7 +228,7 @@ func TestAuditIncremental(t *testing.T) {
 	}
 	vd := findRepo(t, a, "acme/vulndep")
 	depsRan := false
-	for _, run := range rec.reps[fileURL(vulndep)].Scanners {
+	for _, run := range rec.reps[fileURL(vulndep.Dir)].Scanners {
 		depsRan = depsRan || run.Name == scan.ScannerDeps && run.Status == "ok"
 	}
 	if depsRan {
@@ -239,7 +240,7 @@ func TestAuditIncremental(t *testing.T) {
 			t.Errorf("vulndep: no golang.org/x/text finding: %+v", vd.Findings)
 		}
 	} else {
-		t.Logf("the engine ran no deps scanner yet: the vulnerable dependency is not checked (scanners: %+v)", rec.reps[fileURL(vulndep)].Scanners)
+		t.Logf("the engine ran no deps scanner yet: the vulnerable dependency is not checked (scanners: %+v)", rec.reps[fileURL(vulndep.Dir)].Scanners)
 	}
 	if a.Totals.Repositories != 4 || a.Totals.Fail < 1 || a.Totals.Errors != 1 || a.ExitCode() != scan.ExitFail {
 		t.Errorf("totals %+v exit %d", a.Totals, a.ExitCode())
@@ -283,11 +284,11 @@ func TestAuditIncremental(t *testing.T) {
 	}
 
 	// Second audit after new commits: only the new history is scanned.
-	commit(t, leaky, "add deploy script", map[string]string{"deploy.sh": "export GH_TOKEN=" + pat2 + "\n"})
-	commit(t, clean, "docs", map[string]string{"docs.md": "more docs\n"})
+	leaky.CommitFiles("add deploy script", map[string]string{"deploy.sh": "export GH_TOKEN=" + pat2 + "\n"})
+	clean.CommitFiles("docs", map[string]string{"docs.md": "more docs\n"})
 	// vulndep moves to a golang.org/x/text without the advisories.
 	depFPs := fingerprints(vd.Findings)
-	commit(t, vulndep, "bump golang.org/x/text", map[string]string{
+	vulndep.CommitFiles("bump golang.org/x/text", map[string]string{
 		"go.mod":             "module example.com/requires\n\ngo 1.22\n\nrequire golang.org/x/text v0.14.0\n",
 		"vendor/modules.txt": "# golang.org/x/text v0.14.0\n## explicit; go 1.18\n",
 		"go.sum":             "golang.org/x/text v0.14.0 h1:ScX5w1eTa3QqT8oi6+ziP7dTV1S2+ALU0bI+0zXKWiQ=\ngolang.org/x/text v0.14.0/go.mod h1:18ZOQIKpY8NJVqYksKHtTdi31H5itFRjB5/qKTNYzSU=\n",
@@ -302,7 +303,7 @@ func TestAuditIncremental(t *testing.T) {
 	if lk.Scan.Mode != "range" || lk.Scan.Commits != 1 || lk.FirstAudit {
 		t.Errorf("leaky second run scanned %+v; want a range of 1 commit", lk.Scan)
 	}
-	raw := rec.reps[fileURL(leaky)]
+	raw := rec.reps[fileURL(leaky.Dir)]
 	if raw.Target.Mode != "range" || !slices.Equal(fingerprints(raw.Findings), []string{secretFP(t, lk, "deploy.sh")}) {
 		t.Errorf("the range scan found %v in mode %s; want only the new secret", fingerprints(raw.Findings), raw.Target.Mode)
 	}
@@ -342,12 +343,12 @@ func TestAuditIncremental(t *testing.T) {
 	}
 
 	// Third audit after a force-push that rewrote both leaks out of history.
-	git(t, leaky, "checkout", "-q", "--orphan", "rewritten")
-	git(t, leaky, "rm", "-rq", "--cached", ".")
-	os.Remove(filepath.Join(leaky, "deploy.sh"))
-	os.WriteFile(filepath.Join(leaky, "settings.py"), []byte("import os\n"), 0o644)
-	commit(t, leaky, "history rewritten", map[string]string{"settings.py": "import os\n", "README.md": "# leaky\n"})
-	git(t, leaky, "branch", "-M", "rewritten", "main")
+	leaky.Git("checkout", "-q", "--orphan", "rewritten")
+	leaky.Git("rm", "-rq", "--cached", ".")
+	os.Remove(filepath.Join(leaky.Dir, "deploy.sh"))
+	os.WriteFile(filepath.Join(leaky.Dir, "settings.py"), []byte("import os\n"), 0o644)
+	leaky.CommitFiles("history rewritten", map[string]string{"settings.py": "import os\n", "README.md": "# leaky\n"})
+	leaky.Git("branch", "-M", "rewritten", "main")
 	now = now.Add(24 * time.Hour)
 	opts.Out = filepath.Join(root, "out3")
 	a3, err := Run(ctx, opts)

@@ -9,18 +9,19 @@ import (
 	"time"
 
 	"github.com/pipeguard/pipeguard/scan/engine"
+	"github.com/pipeguard/pipeguard/scan/gittest"
 )
 
 // benchRepos builds n small repositories: a few commits each, a Python
 // service, a go.mod, and in every fifth one a token committed then removed.
 func benchRepos(b *testing.B, n int) []Target {
 	b.Helper()
-	setupGit(b)
+	gittest.Setup(b)
 	root := b.TempDir()
 	var ts []Target
 	for i := range n {
-		dir := newRepo(b, filepath.Join(root, fmt.Sprintf("svc-%02d", i)))
-		commit(b, dir, "init", map[string]string{
+		repo := gittest.Init(b, filepath.Join(root, fmt.Sprintf("svc-%02d", i)))
+		repo.CommitFiles("init", map[string]string{
 			"README.md":        fmt.Sprintf("# service %d\n", i),
 			"app/main.py":      "from fastapi import FastAPI\n\napp = FastAPI()\n\n@app.get('/health')\ndef health():\n    return {'ok': True}\n",
 			"requirements.txt": "fastapi==0.110.0\nuvicorn==0.29.0\n",
@@ -34,9 +35,9 @@ func benchRepos(b *testing.B, n int) []Target {
 			if i%5 == 0 && c == 2 {
 				files["app/settings.py"] = "import os\nTOKEN = os.environ['TOKEN']\n"
 			}
-			commit(b, dir, fmt.Sprintf("change %d", c), files)
+			repo.CommitFiles(fmt.Sprintf("change %d", c), files)
 		}
-		ts = append(ts, Target{Name: fmt.Sprintf("acme/svc-%02d", i), URL: dir})
+		ts = append(ts, Target{Name: fmt.Sprintf("acme/svc-%02d", i), URL: repo.Dir})
 	}
 	return ts
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/pipeguard/pipeguard/scan"
 	"github.com/pipeguard/pipeguard/scan/engine"
+	"github.com/pipeguard/pipeguard/scan/gittest"
 )
 
 // TestTokenOnlyThroughCredentialEnvironment clones over HTTP from a git
@@ -24,20 +25,20 @@ import (
 // records them), not in the log, the reports or the state; and that a
 // repository on another host does not receive it.
 func TestTokenOnlyThroughCredentialEnvironment(t *testing.T) {
-	setupGit(t)
+	gittest.Setup(t)
 	gitBin, err := exec.LookPath("git")
 	if err != nil {
 		t.Skip("git is not installed")
 	}
 	root := t.TempDir()
-	token := "ghs_" + newPAT(t)[4:]
+	token := "ghs_" + gittest.GitHubPAT(t.Name())[4:]
 
 	// A bare repository served by git http-backend behind Basic auth.
-	src := newRepo(t, filepath.Join(root, "src"))
-	commit(t, src, "init", map[string]string{"README.md": "# api\n"})
+	src := gittest.Init(t, filepath.Join(root, "src"))
+	src.CommitFiles("init", map[string]string{"README.md": "# api\n"})
 	served := filepath.Join(root, "served")
 	os.MkdirAll(filepath.Join(served, "acme"), 0o755)
-	git(t, root, "clone", "-q", "--bare", src, filepath.Join(served, "acme", "api.git"))
+	gittest.Run(t, root, "clone", "-q", "--bare", src.Dir, filepath.Join(served, "acme", "api.git"))
 	backend := &cgi.Handler{Path: gitBin, Args: []string{"http-backend"},
 		Env: []string{"GIT_PROJECT_ROOT=" + served, "GIT_HTTP_EXPORT_ALL=1"}}
 	var mu sync.Mutex

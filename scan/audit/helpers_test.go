@@ -1,100 +1,18 @@
 package audit
 
 import (
-	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"io"
-	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 )
-
-const alnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-
-// newPAT returns a fresh GitHub personal access token shape, random for
-// each test run, so that no realistic secret is stored in the repository.
-func newPAT(t *testing.T) string {
-	t.Helper()
-	var b strings.Builder
-	b.WriteString("ghp_")
-	for range 36 {
-		n, err := rand.Int(rand.Reader, big.NewInt(int64(len(alnum))))
-		if err != nil {
-			t.Fatal(err)
-		}
-		b.WriteByte(alnum[n.Int64()])
-	}
-	return b.String()
-}
-
-// setupGit gives git a predictable configuration for the test.
-func setupGit(t testing.TB) {
-	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git is not installed")
-	}
-	home := t.TempDir()
-	t.Setenv("HOME", home)
-	t.Setenv("XDG_CONFIG_HOME", home)
-	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
-	t.Setenv("GIT_CONFIG_GLOBAL", filepath.Join(home, "gitconfig"))
-	t.Setenv("GIT_AUTHOR_NAME", "Ada Tester")
-	t.Setenv("GIT_AUTHOR_EMAIL", "ada@example.com")
-	t.Setenv("GIT_COMMITTER_NAME", "Ada Tester")
-	t.Setenv("GIT_COMMITTER_EMAIL", "ada@example.com")
-}
-
-// git runs git in dir and returns its trimmed output.
-func git(t testing.TB, dir string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return strings.TrimSpace(string(out))
-}
-
-// newRepo makes a git repository at dir with branch main.
-func newRepo(t testing.TB, dir string) string {
-	t.Helper()
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	git(t, dir, "init", "-q", "-b", "main")
-	return dir
-}
-
-// commit writes files (path -> content; "" deletes) and commits them,
-// returning the commit id.
-func commit(t testing.TB, dir, msg string, files map[string]string) string {
-	t.Helper()
-	for p, content := range files {
-		abs := filepath.Join(dir, filepath.FromSlash(p))
-		if content == "" {
-			git(t, dir, "rm", "-q", "--", p)
-			continue
-		}
-		if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(abs, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		git(t, dir, "add", "--", p)
-	}
-	git(t, dir, "commit", "-q", "--allow-empty", "-m", msg)
-	return git(t, dir, "rev-parse", "HEAD")
-}
 
 // copyDir copies a folder tree.
 func copyDir(t testing.TB, src, dst string) {

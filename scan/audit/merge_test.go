@@ -12,23 +12,24 @@ import (
 
 	"github.com/pipeguard/pipeguard/scan"
 	"github.com/pipeguard/pipeguard/scan/engine"
+	"github.com/pipeguard/pipeguard/scan/gittest"
 )
 
 // TestFailuresAreRecorded: a repository whose scan hangs past the timeout
 // and one whose .pipeguard.yaml is malformed are recorded with their
 // error; the others are audited; the work folder is empty afterwards.
 func TestFailuresAreRecorded(t *testing.T) {
-	setupGit(t)
+	gittest.Setup(t)
 	root := t.TempDir()
 	var ts []Target
 	for _, n := range []string{"fine", "slow", "badconf"} {
-		dir := newRepo(t, filepath.Join(root, n))
+		repo := gittest.Init(t, filepath.Join(root, n))
 		files := map[string]string{"README.md": n + "\n"}
 		if n == "badconf" {
 			files[".pipeguard.yaml"] = "fail_on: [not, a, severity\n"
 		}
-		commit(t, dir, "init", files)
-		ts = append(ts, Target{Name: n, URL: dir})
+		repo.CommitFiles("init", files)
+		ts = append(ts, Target{Name: n, URL: repo.Dir})
 	}
 	work := filepath.Join(root, "work")
 	a, err := Run(context.Background(), Options{
@@ -75,18 +76,18 @@ func mustOrigin(t *testing.T, dir string) string {
 // merges them: every repository is in exactly one shard's report, the
 // merge equals the unsharded audit, and merging a report twice fails.
 func TestShardedRunsMerge(t *testing.T) {
-	setupGit(t)
+	gittest.Setup(t)
 	root := t.TempDir()
-	pat := newPAT(t)
+	pat := gittest.GitHubPAT(t.Name())
 	var ts []Target
 	for i := range 7 {
-		dir := newRepo(t, filepath.Join(root, "src", fmt.Sprintf("r%d", i)))
+		repo := gittest.Init(t, filepath.Join(root, "src", fmt.Sprintf("r%d", i)))
 		files := map[string]string{"README.md": "hello\n"}
 		if i%3 == 0 {
 			files["config.env"] = "TOKEN=" + pat + "\n"
 		}
-		commit(t, dir, "init", files)
-		ts = append(ts, Target{Name: fmt.Sprintf("acme/r%d", i), URL: dir})
+		repo.CommitFiles("init", files)
+		ts = append(ts, Target{Name: fmt.Sprintf("acme/r%d", i), URL: repo.Dir})
 	}
 	so := engine.Options{Scanners: []string{scan.ScannerSecrets}}
 	full, err := Run(context.Background(), Options{Targets: ts, Scan: so, Jobs: 2})
@@ -171,14 +172,14 @@ func TestHTMLEscapes(t *testing.T) {
 // audit's secrets stay open and the state does not move past the commits
 // that were not read, so the next run reads them.
 func TestSecretsFailureKeepsHistory(t *testing.T) {
-	setupGit(t)
+	gittest.Setup(t)
 	root := t.TempDir()
-	pat := newPAT(t)
-	dir := newRepo(t, filepath.Join(root, "leaky"))
-	commit(t, dir, "leak", map[string]string{"a.env": "T=" + pat + "\n"})
-	first := commit(t, dir, "unleak", map[string]string{"a.env": "T=\n"})
+	pat := gittest.GitHubPAT(t.Name())
+	repo := gittest.Init(t, filepath.Join(root, "leaky"))
+	repo.CommitFiles("leak", map[string]string{"a.env": "T=" + pat + "\n"})
+	first := repo.CommitFiles("unleak", map[string]string{"a.env": "T=\n"})
 	state := filepath.Join(root, "state.json")
-	opts := Options{Targets: []Target{{Name: "leaky", URL: dir}}, State: state,
+	opts := Options{Targets: []Target{{Name: "leaky", URL: repo.Dir}}, State: state,
 		Scan: engine.Options{Scanners: []string{scan.ScannerSecrets}}}
 	a, err := Run(context.Background(), opts)
 	if err != nil {
@@ -186,7 +187,7 @@ func TestSecretsFailureKeepsHistory(t *testing.T) {
 	}
 	fp := secretFP(t, &a.Repositories[0], "a.env")
 
-	commit(t, dir, "more", map[string]string{"b.txt": "b\n"})
+	repo.CommitFiles("more", map[string]string{"b.txt": "b\n"})
 	failing := opts
 	failing.ScanFunc = func(ctx context.Context, o engine.Options) (*scan.Report, error) {
 		rep, err := engine.Scan(ctx, o)
@@ -212,7 +213,7 @@ func TestSecretsFailureKeepsHistory(t *testing.T) {
 		t.Fatalf("state head moved past unread commits: %v %+v", err, st.Repositories["leaky"])
 	}
 
-	commit(t, dir, "again", map[string]string{"c.txt": "c\n"})
+	repo.CommitFiles("again", map[string]string{"c.txt": "c\n"})
 	a, err = Run(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
