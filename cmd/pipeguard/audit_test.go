@@ -3,20 +3,19 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/pipeguard/pipeguard/scan"
+	"github.com/pipeguard/pipeguard/scan/gittest"
 )
 
 // runAuditCmd runs the audit command with args and returns its exit code
@@ -45,21 +44,9 @@ func runAuditCmd(t *testing.T, args ...string) (int, string, string) {
 }
 
 func TestAuditCommand(t *testing.T) {
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git is not installed")
-	}
-	home := t.TempDir()
-	for k, v := range map[string]string{"HOME": home, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": filepath.Join(home, "gc"),
-		"GIT_AUTHOR_NAME": "A", "GIT_AUTHOR_EMAIL": "a@example.com", "GIT_COMMITTER_NAME": "A", "GIT_COMMITTER_EMAIL": "a@example.com"} {
-		t.Setenv(k, v)
-	}
+	gittest.Setup(t)
 	root := t.TempDir()
-	repo := filepath.Join(root, "clean")
-	for _, args := range [][]string{{"init", "-q", "-b", "main", repo}, {"-C", repo, "commit", "-q", "--allow-empty", "-m", "init"}} {
-		if out, err := exec.Command("git", args...).CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v %s", args, err, out)
-		}
-	}
+	gittest.Init(t, filepath.Join(root, "clean")).Commit("init")
 	list := filepath.Join(root, "repos.txt")
 	os.WriteFile(list, []byte("# local\n./clean\n"), 0o644)
 	out := filepath.Join(root, "out")
@@ -92,26 +79,13 @@ func TestAuditCommand(t *testing.T) {
 // named by GITHUB_API_URL, audits it, and writes a tracking issue with the
 // token of --issues-token-env.
 func TestAuditCommandOrgAndIssues(t *testing.T) {
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git is not installed")
-	}
-	home := t.TempDir()
-	for k, v := range map[string]string{"HOME": home, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": filepath.Join(home, "gc"),
-		"GIT_AUTHOR_NAME": "A", "GIT_AUTHOR_EMAIL": "a@example.com", "GIT_COMMITTER_NAME": "A", "GIT_COMMITTER_EMAIL": "a@example.com"} {
-		t.Setenv(k, v)
-	}
+	gittest.Setup(t)
 	root := t.TempDir()
-	repo := filepath.Join(root, "api")
-	token := "ghp_" + rand.Text()[:26] + "Q7xk2Ma9Lw"
-	os.MkdirAll(repo, 0o755)
-	os.WriteFile(filepath.Join(repo, "deploy.env"), []byte("GH="+token+"\n"), 0o644)
-	for _, args := range [][]string{{"init", "-q", "-b", "main"}, {"add", "."}, {"commit", "-q", "-m", "init"}} {
-		cmd := exec.Command("git", args...)
-		cmd.Dir = repo
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v %s", args, err, out)
-		}
-	}
+	token := gittest.GitHubPAT(t.Name())
+	r := gittest.Init(t, filepath.Join(root, "api"))
+	r.Write("deploy.env", "GH="+token+"\n")
+	r.Commit("init")
+	repo := r.Dir
 	var mu sync.Mutex
 	var calls []string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
