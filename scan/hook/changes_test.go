@@ -18,7 +18,7 @@ func TestChangedPathsAndLines(t *testing.T) {
 		"gone.txt":    "bye\n",
 		"logo.png":    "\x89PNG\x00\x01",
 	})
-	r.git("push", "-q", "origin", "main")
+	r.Git("push", "-q", "origin", "main")
 	// The first pushed commit adds a line 3 to notes.txt, which the second
 	// commit takes out again; the second also edits app/main.py, deletes
 	// gone.txt, changes the binary logo and inserts lines in keep.txt.
@@ -31,12 +31,12 @@ func TestChangedPathsAndLines(t *testing.T) {
 		"keep.txt":           "0\n1\n2\n3\n4\n5\n",
 		"dir/ünï code\tx.py": "y = 1\n",
 	})
-	p, err := Plan(ctx, r.dir, []RefUpdate{{"refs/heads/main", head, "refs/heads/main", base}})
+	p, err := Plan(ctx, r.Dir, []RefUpdate{{"refs/heads/main", head, "refs/heads/main", base}})
 	if err != nil {
 		t.Fatal(err)
 	}
 
-	paths, err := ChangedPaths(ctx, r.dir, p)
+	paths, err := ChangedPaths(ctx, r.Dir, p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,11 +46,11 @@ func TestChangedPathsAndLines(t *testing.T) {
 	}
 	// The same without the list Plan made on the way.
 	fresh := &Push{Include: p.Include, Exclude: p.Exclude, Commits: p.Commits}
-	if paths, err := ChangedPaths(ctx, r.dir, fresh); err != nil || !slices.Equal(paths, want) {
+	if paths, err := ChangedPaths(ctx, r.Dir, fresh); err != nil || !slices.Equal(paths, want) {
 		t.Errorf("ChangedPaths of a fresh Push = %q, %v; want %q", paths, err, want)
 	}
 
-	ch, err := ChangedLines(ctx, r.dir, p)
+	ch, err := ChangedLines(ctx, r.Dir, p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,23 +84,23 @@ func TestChangedLinesSeveralBases(t *testing.T) {
 	r := newRepo(t)
 	r.withRemote()
 	base := r.commit("base", map[string]string{"app.py": "a = 1\n"})
-	r.git("push", "-q", "origin", "main")
-	r.git("checkout", "-q", "-b", "other")
+	r.Git("push", "-q", "origin", "main")
+	r.Git("checkout", "-q", "-b", "other")
 	r.commit("other", map[string]string{"other.py": "o = 1\n", "app.py": "a = 1\nfrom_other = 2\n"})
-	r.git("push", "-q", "origin", "other")
-	r.git("checkout", "-q", "-b", "feature", base)
+	r.Git("push", "-q", "origin", "other")
+	r.Git("checkout", "-q", "-b", "feature", base)
 	r.commit("feature", map[string]string{"feature.py": "f = 1\n"})
-	r.git("merge", "-q", "--no-edit", "other")
+	r.Git("merge", "-q", "--no-edit", "other")
 	fm := r.commit("more", map[string]string{"app.py": "a = 1\nfrom_other = 2\nmine = 3\n"})
 
-	p, err := Plan(ctx, r.dir, []RefUpdate{{"refs/heads/feature", fm, "refs/heads/feature", zero}})
+	p, err := Plan(ctx, r.Dir, []RefUpdate{{"refs/heads/feature", fm, "refs/heads/feature", zero}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(p.Exclude) != 2 {
 		t.Fatalf("Exclude = %v, want the two remote branches", p.Exclude)
 	}
-	ch, err := ChangedLines(ctx, r.dir, p)
+	ch, err := ChangedLines(ctx, r.Dir, p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +124,7 @@ func TestChangedLinesWholeHistoryIsUnlimited(t *testing.T) {
 	r := newRepo(t)
 	c := r.commit("one", map[string]string{"a.py": "x = 1\n"})
 	p := &Push{Include: []string{c}, Commits: 1}
-	ch, err := ChangedLines(context.Background(), r.dir, p)
+	ch, err := ChangedLines(context.Background(), r.Dir, p)
 	if err != nil || ch != nil {
 		t.Fatalf("ChangedLines = %v, %v; want nil (no limit) for a push the remote has none of", ch, err)
 	}

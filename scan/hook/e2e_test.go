@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/pipeguard/pipeguard/scan/gittest"
 )
 
 var (
@@ -56,9 +58,9 @@ func hookRepo(t *testing.T) *repo {
 	r := newRepo(t)
 	r.withRemote()
 	r.commit("base", map[string]string{"README.md": "# service\n", "app/main.py": "import os\n\nTIMEOUT = 30\n"})
-	r.git("push", "-q", "--no-verify", "origin", "main")
+	r.Git("push", "-q", "--no-verify", "origin", "main")
 	cmd := exec.Command(bin, "hook", "install")
-	cmd.Dir = r.dir
+	cmd.Dir = r.Dir
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("pipeguard hook install: %v\n%s", err, out)
 	}
@@ -92,7 +94,7 @@ func TestE2ECleanPushPasses(t *testing.T) {
 
 func TestE2ESecretBlocksWithPathAndLine(t *testing.T) {
 	r := hookRepo(t)
-	token := fakeToken(t.Name())
+	token := gittest.GitHubPAT(t.Name())
 	before := r.rev("HEAD")
 	r.commit("settings", map[string]string{"app/settings.py": "import os\n\nGITHUB_TOKEN = \"" + token + "\"\n"})
 	out, ok := r.push("origin", "main")
@@ -111,7 +113,7 @@ func TestE2ESecretBlocksWithPathAndLine(t *testing.T) {
 
 func TestE2ESecretAddedAndRemovedStillBlocks(t *testing.T) {
 	r := hookRepo(t)
-	token := fakeToken(t.Name())
+	token := gittest.GitHubPAT(t.Name())
 	r.commit("add key", map[string]string{"deploy/env.txt": "MODE=prod\nTOKEN=" + token + "\n"})
 	r.commit("oops, remove key", map[string]string{"deploy/env.txt": "MODE=prod\n"})
 	out, ok := r.push("origin", "main")
@@ -130,11 +132,11 @@ func TestE2ENewBranchScansOnlyItsCommits(t *testing.T) {
 	r := hookRepo(t)
 	// main on the remote already carries a secret (pushed past the hook):
 	// a new branch from it must not be blamed for it.
-	r.commit("old secret", map[string]string{"legacy.txt": "key " + fakeToken("old") + "\n"})
+	r.commit("old secret", map[string]string{"legacy.txt": "key " + gittest.GitHubPAT("old") + "\n"})
 	if out, ok := r.push("--no-verify", "origin", "main"); !ok {
 		t.Fatalf("push --no-verify: %s", out)
 	}
-	r.git("checkout", "-q", "-b", "feature")
+	r.Git("checkout", "-q", "-b", "feature")
 	c := r.commit("feature", map[string]string{"app/feature.py": "def feature():\n    return 1\n"})
 	out, ok := r.push("-u", "origin", "feature")
 	if !ok || !r.remoteHas("refs/heads/feature", c) {
@@ -145,8 +147,8 @@ func TestE2ENewBranchScansOnlyItsCommits(t *testing.T) {
 	}
 
 	// And a new branch that adds a secret is refused.
-	r.git("checkout", "-q", "-b", "feature2")
-	r.commit("leak", map[string]string{"notes.md": "token: " + fakeToken("new") + "\n"})
+	r.Git("checkout", "-q", "-b", "feature2")
+	r.commit("leak", map[string]string{"notes.md": "token: " + gittest.GitHubPAT("new") + "\n"})
 	out, ok = r.push("origin", "feature2")
 	if ok || !strings.Contains(out, "notes.md:1 github-pat") {
 		t.Fatalf("new branch with a secret: pushed %v\n%s", ok, out)
@@ -155,12 +157,12 @@ func TestE2ENewBranchScansOnlyItsCommits(t *testing.T) {
 
 func TestE2EDeletionPasses(t *testing.T) {
 	r := hookRepo(t)
-	r.git("checkout", "-q", "-b", "old")
-	r.commit("secret", map[string]string{"k.txt": fakeToken("del") + "\n"})
+	r.Git("checkout", "-q", "-b", "old")
+	r.commit("secret", map[string]string{"k.txt": gittest.GitHubPAT("del") + "\n"})
 	if out, ok := r.push("--no-verify", "origin", "old"); !ok {
 		t.Fatalf("push --no-verify: %s", out)
 	}
-	r.git("checkout", "-q", "main")
+	r.Git("checkout", "-q", "main")
 	out, ok := r.push("origin", "--delete", "old")
 	if !ok {
 		t.Fatalf("deleting a branch was refused:\n%s", out)
@@ -172,7 +174,7 @@ func TestE2EDeletionPasses(t *testing.T) {
 
 func TestE2ENoVerifyBypasses(t *testing.T) {
 	r := hookRepo(t)
-	c := r.commit("secret", map[string]string{"k.txt": fakeToken("bypass") + "\n"})
+	c := r.commit("secret", map[string]string{"k.txt": gittest.GitHubPAT("bypass") + "\n"})
 	if out, ok := r.push("origin", "main"); ok {
 		t.Fatalf("the hook let a secret through:\n%s", out)
 	}
@@ -188,7 +190,7 @@ func TestE2ENoVerifyBypasses(t *testing.T) {
 func TestE2EForeignHookLeftAlone(t *testing.T) {
 	bin := pipeguardBinary(t)
 	r := newRepo(t)
-	hooks := filepath.Join(r.dir, ".git", "hooks")
+	hooks := filepath.Join(r.Dir, ".git", "hooks")
 	if err := os.MkdirAll(hooks, 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +201,7 @@ func TestE2EForeignHookLeftAlone(t *testing.T) {
 	}
 	for _, args := range [][]string{{"hook", "install"}, {"hook", "uninstall"}} {
 		cmd := exec.Command(bin, args...)
-		cmd.Dir = r.dir
+		cmd.Dir = r.Dir
 		out, err := cmd.CombinedOutput()
 		if err == nil || !strings.Contains(string(out), "not written by pipeguard") {
 			t.Errorf("pipeguard %s over a foreign hook: err %v\n%s", strings.Join(args, " "), err, out)
@@ -226,7 +228,7 @@ func TestE2EConfigErrorBlocksUnlessFailOpen(t *testing.T) {
 
 func TestE2EInlineSuppressionLetsPushThrough(t *testing.T) {
 	r := hookRepo(t)
-	token := fakeToken(t.Name())
+	token := gittest.GitHubPAT(t.Name())
 	c := r.commit("test fixture", map[string]string{
 		"tests/fixture.py": "# pipeguard:ignore github-pat reason=\"fake token for the client tests\"\nTOKEN = \"" + token + "\"\n",
 	})
@@ -241,7 +243,7 @@ func TestE2EFirstPushToEmptyRemote(t *testing.T) {
 	r := newRepo(t)
 	r.withRemote()
 	cmd := exec.Command(bin, "hook", "install")
-	cmd.Dir = r.dir
+	cmd.Dir = r.Dir
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("pipeguard hook install: %v\n%s", err, out)
 	}
@@ -254,8 +256,8 @@ func TestE2EFirstPushToEmptyRemote(t *testing.T) {
 
 	// A secret deep in a new branch's history, none of which the remote
 	// has, is found too.
-	r.git("checkout", "-q", "--orphan", "other")
-	r.commit("leak", map[string]string{"k.txt": fakeToken(t.Name()) + "\n"})
+	r.Git("checkout", "-q", "--orphan", "other")
+	r.commit("leak", map[string]string{"k.txt": gittest.GitHubPAT(t.Name()) + "\n"})
 	r.commit("clean up", map[string]string{"k.txt": "nothing here\n"})
 	out, ok = r.push("origin", "other")
 	if ok || !strings.Contains(out, "k.txt:1 github-pat") {

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/pipeguard/pipeguard/scan/gittest"
 )
 
 // TestMain gives every git the tests run a clean, known configuration:
@@ -43,17 +45,16 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// repo is a git work tree made for a test.
+// repo is a git work tree made for a test. It runs git in the environment
+// TestMain set (fixed dates, HOME kept for go build), not gittest.Setup's.
 type repo struct {
-	t   *testing.T
-	dir string
+	*gittest.Repo
+	t *testing.T
 }
 
 func newRepo(t *testing.T) *repo {
 	t.Helper()
-	r := &repo{t: t, dir: t.TempDir()}
-	r.git("init", "-q", "-b", "main")
-	return r
+	return &repo{Repo: gittest.Init(t, t.TempDir()), t: t}
 }
 
 // withRemote creates a bare repository and adds it as origin.
@@ -64,21 +65,12 @@ func (r *repo) withRemote() string {
 	if err != nil {
 		r.t.Fatalf("git init --bare: %v\n%s", err, out)
 	}
-	r.git("remote", "add", "origin", bare)
+	r.Git("remote", "add", "origin", bare)
 	return bare
 }
 
-func (r *repo) git(args ...string) string {
-	r.t.Helper()
-	out, err := r.try(args...)
-	if err != nil {
-		r.t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return strings.TrimSpace(out)
-}
-
 func (r *repo) try(args ...string) (string, error) {
-	cmd := exec.Command("git", append([]string{"-C", r.dir}, args...)...)
+	cmd := exec.Command("git", append([]string{"-C", r.Dir}, args...)...)
 	out, err := cmd.CombinedOutput()
 	return string(out), err
 }
@@ -87,19 +79,11 @@ func (r *repo) try(args ...string) (string, error) {
 func (r *repo) write(files map[string]string) {
 	r.t.Helper()
 	for p, content := range files {
-		abs := filepath.Join(r.dir, filepath.FromSlash(p))
 		if content == "" {
-			if err := os.Remove(abs); err != nil {
-				r.t.Fatal(err)
-			}
+			r.Remove(p)
 			continue
 		}
-		if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
-			r.t.Fatal(err)
-		}
-		if err := os.WriteFile(abs, []byte(content), 0o644); err != nil {
-			r.t.Fatal(err)
-		}
+		r.Write(p, content)
 	}
 }
 
@@ -107,20 +91,18 @@ func (r *repo) write(files map[string]string) {
 func (r *repo) commit(msg string, files map[string]string) string {
 	r.t.Helper()
 	r.write(files)
-	r.git("add", "-A")
-	r.git("commit", "-q", "--allow-empty", "-m", msg)
-	return r.git("rev-parse", "HEAD")
+	return r.Commit(msg)
 }
 
 func (r *repo) rev(name string) string {
 	r.t.Helper()
-	return r.git("rev-parse", name)
+	return r.Git("rev-parse", name)
 }
 
 // revList lists the commits of revs, sorted, for comparing sets.
 func (r *repo) revList(revs ...string) []string {
 	r.t.Helper()
-	out := r.git(append([]string{"rev-list"}, revs...)...)
+	out := r.Git(append([]string{"rev-list"}, revs...)...)
 	if out == "" {
 		return nil
 	}
@@ -134,20 +116,4 @@ const zero = "0000000000000000000000000000000000000000"
 // update is one pre-push input line.
 func update(localRef, localSHA, remoteRef, remoteSHA string) string {
 	return fmt.Sprintf("%s %s %s %s\n", localRef, localSHA, remoteRef, remoteSHA)
-}
-
-// fakeToken is a GitHub personal access token that gitleaks' default
-// rules detect, made up per test so that no real token sits in the source.
-func fakeToken(seed string) string {
-	const alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-	b := []byte("ghp_")
-	h := uint32(2166136261)
-	for _, c := range []byte(seed) {
-		h = (h ^ uint32(c)) * 16777619
-	}
-	for i := 0; i < 36; i++ {
-		h = (h ^ uint32(i)) * 16777619
-		b = append(b, alnum[h%uint32(len(alnum))])
-	}
-	return string(b)
 }

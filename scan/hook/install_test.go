@@ -36,18 +36,18 @@ func TestInstallRunsBinaryWithGitsArguments(t *testing.T) {
 	r := newRepo(t)
 	bare := r.withRemote()
 	bin, record := fakeBinary(t, t.TempDir(), "pipeguard", "0")
-	got, err := Install(ctx, InstallOptions{Dir: r.dir, Binary: bin})
+	got, err := Install(ctx, InstallOptions{Dir: r.Dir, Binary: bin})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := filepath.Join(r.dir, ".git", "hooks", "pre-push"); got.Path != want {
+	if want := filepath.Join(r.Dir, ".git", "hooks", "pre-push"); got.Path != want {
 		t.Errorf("Path = %s, want %s", got.Path, want)
 	}
 	if st, err := os.Stat(got.Path); err != nil || st.Mode().Perm()&0o111 == 0 {
 		t.Fatalf("hook not executable: %v %v", st, err)
 	}
 	c := r.commit("one", map[string]string{"a.txt": "a\n"})
-	r.git("push", "-q", "origin", "main")
+	r.Git("push", "-q", "origin", "main")
 	log := readFile(t, record)
 	if !strings.Contains(log, "args: hook run pre-push origin "+bare) {
 		t.Errorf("binary ran with %q, want hook run pre-push origin %s", log, bare)
@@ -62,7 +62,7 @@ func TestInstallBlockingBinaryRefusesPush(t *testing.T) {
 	r := newRepo(t)
 	r.withRemote()
 	bin, _ := fakeBinary(t, t.TempDir(), "pipeguard", "1")
-	if _, err := Install(ctx, InstallOptions{Dir: r.dir, Binary: bin}); err != nil {
+	if _, err := Install(ctx, InstallOptions{Dir: r.Dir, Binary: bin}); err != nil {
 		t.Fatal(err)
 	}
 	r.commit("one", nil)
@@ -82,11 +82,11 @@ func TestInstallFallsBackToPath(t *testing.T) {
 	_, record := fakeBinary(t, pathDir, "pipeguard", "0")
 	t.Setenv("PATH", pathDir+string(os.PathListSeparator)+os.Getenv("PATH"))
 	// The binary recorded at install time has gone since.
-	if _, err := Install(ctx, InstallOptions{Dir: r.dir, Binary: filepath.Join(t.TempDir(), "gone", "pipeguard")}); err != nil {
+	if _, err := Install(ctx, InstallOptions{Dir: r.Dir, Binary: filepath.Join(t.TempDir(), "gone", "pipeguard")}); err != nil {
 		t.Fatal(err)
 	}
 	r.commit("one", nil)
-	r.git("push", "-q", "origin", "main")
+	r.Git("push", "-q", "origin", "main")
 	if log := readFile(t, record); !strings.Contains(log, "args: hook run pre-push origin") {
 		t.Errorf("pipeguard from PATH ran with %q", log)
 	}
@@ -97,7 +97,7 @@ func TestInstallNoBinaryBlocks(t *testing.T) {
 	r := newRepo(t)
 	r.withRemote()
 	t.Setenv("PATH", filepath.Dir(mustLookGit(t)))
-	if _, err := Install(ctx, InstallOptions{Dir: r.dir, Binary: ""}); err != nil {
+	if _, err := Install(ctx, InstallOptions{Dir: r.Dir, Binary: ""}); err != nil {
 		t.Fatal(err)
 	}
 	r.commit("one", nil)
@@ -124,12 +124,12 @@ func mustLookGit(t *testing.T) string {
 func TestInstallHonoursHooksPath(t *testing.T) {
 	ctx := context.Background()
 	r := newRepo(t)
-	r.git("config", "core.hooksPath", "githooks")
-	got, err := Install(ctx, InstallOptions{Dir: r.dir, Binary: "/opt/pipeguard"})
+	r.Git("config", "core.hooksPath", "githooks")
+	got, err := Install(ctx, InstallOptions{Dir: r.Dir, Binary: "/opt/pipeguard"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := filepath.Join(r.dir, "githooks", "pre-push"); got.Path != want {
+	if want := filepath.Join(r.Dir, "githooks", "pre-push"); got.Path != want {
 		t.Errorf("Path = %s, want %s", got.Path, want)
 	}
 	if !strings.Contains(readFile(t, got.Path), "pipeguard='/opt/pipeguard'") {
@@ -142,13 +142,13 @@ func TestInstallInLinkedWorktree(t *testing.T) {
 	r := newRepo(t)
 	r.commit("one", nil)
 	wt := filepath.Join(t.TempDir(), "wt")
-	r.git("worktree", "add", "-q", "-b", "side", wt)
+	r.Git("worktree", "add", "-q", "-b", "side", wt)
 	got, err := Install(ctx, InstallOptions{Dir: wt, Binary: "/opt/pipeguard"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Hooks are shared by all worktrees: they live in the main .git.
-	if want := filepath.Join(r.dir, ".git", "hooks", "pre-push"); got.Path != want {
+	if want := filepath.Join(r.Dir, ".git", "hooks", "pre-push"); got.Path != want {
 		t.Errorf("Path = %s, want %s", got.Path, want)
 	}
 }
@@ -156,7 +156,7 @@ func TestInstallInLinkedWorktree(t *testing.T) {
 func TestInstallLeavesForeignHookAlone(t *testing.T) {
 	ctx := context.Background()
 	r := newRepo(t)
-	hooks, err := HooksDir(ctx, r.dir)
+	hooks, err := HooksDir(ctx, r.Dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,10 +166,10 @@ func TestInstallLeavesForeignHookAlone(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	if _, err := Install(ctx, InstallOptions{Dir: r.dir, Binary: "/opt/pipeguard"}); !errors.Is(err, ErrForeignHook) {
+	if _, err := Install(ctx, InstallOptions{Dir: r.Dir, Binary: "/opt/pipeguard"}); !errors.Is(err, ErrForeignHook) {
 		t.Fatalf("Install over a foreign hook: err = %v, want ErrForeignHook", err)
 	}
-	if _, err := Uninstall(ctx, r.dir); !errors.Is(err, ErrForeignHook) {
+	if _, err := Uninstall(ctx, r.Dir); !errors.Is(err, ErrForeignHook) {
 		t.Fatalf("Uninstall of a foreign hook: err = %v, want ErrForeignHook", err)
 	}
 	if got := readFile(t, path); got != foreign {
@@ -177,7 +177,7 @@ func TestInstallLeavesForeignHookAlone(t *testing.T) {
 	}
 
 	// --force moves it aside; uninstall puts it back.
-	got, err := Install(ctx, InstallOptions{Dir: r.dir, Binary: "/opt/pipeguard", Force: true})
+	got, err := Install(ctx, InstallOptions{Dir: r.Dir, Binary: "/opt/pipeguard", Force: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,11 +188,11 @@ func TestInstallLeavesForeignHookAlone(t *testing.T) {
 		t.Fatal("forced install did not write pipeguard's hook")
 	}
 	// A second forced install must not overwrite the backup with our own hook.
-	again, err := Install(ctx, InstallOptions{Dir: r.dir, Binary: "/opt/pipeguard", Force: true})
+	again, err := Install(ctx, InstallOptions{Dir: r.Dir, Binary: "/opt/pipeguard", Force: true})
 	if err != nil || !again.Updated || again.Backup != "" {
 		t.Fatalf("reinstall: %+v, %v; want an update without a new backup", again, err)
 	}
-	un, err := Uninstall(ctx, r.dir)
+	un, err := Uninstall(ctx, r.Dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,17 +207,17 @@ func TestInstallLeavesForeignHookAlone(t *testing.T) {
 func TestUninstall(t *testing.T) {
 	ctx := context.Background()
 	r := newRepo(t)
-	if _, err := Uninstall(ctx, r.dir); !errors.Is(err, ErrNotInstalled) {
+	if _, err := Uninstall(ctx, r.Dir); !errors.Is(err, ErrNotInstalled) {
 		t.Fatalf("Uninstall with no hook: err = %v, want ErrNotInstalled", err)
 	}
-	got, err := Install(ctx, InstallOptions{Dir: r.dir, Binary: "/opt/pipeguard"})
+	got, err := Install(ctx, InstallOptions{Dir: r.Dir, Binary: "/opt/pipeguard"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got.Updated {
 		t.Error("first install reported as an update")
 	}
-	un, err := Uninstall(ctx, r.dir)
+	un, err := Uninstall(ctx, r.Dir)
 	if err != nil {
 		t.Fatal(err)
 	}

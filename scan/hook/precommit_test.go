@@ -12,7 +12,7 @@ func TestPreCommitUpdates(t *testing.T) {
 	r := newRepo(t)
 	r.withRemote()
 	base := r.commit("base", nil)
-	r.git("push", "-q", "origin", "main")
+	r.Git("push", "-q", "origin", "main")
 	head := r.commit("next", nil)
 	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
@@ -31,7 +31,7 @@ func TestPreCommitUpdates(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := PreCommitUpdates(ctx, r.dir, env(tt.env))
+			got, err := PreCommitUpdates(ctx, r.Dir, env(tt.env))
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err = %v, want %q", err, tt.wantErr)

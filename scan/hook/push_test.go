@@ -72,23 +72,23 @@ func TestPlan(t *testing.T) {
 	r := newRepo(t)
 	r.withRemote()
 	base := r.commit("base", map[string]string{"a.txt": "a\n"})
-	r.git("push", "-q", "origin", "main")
+	r.Git("push", "-q", "origin", "main")
 	// A second remote branch, so that a merge has two boundaries.
-	r.git("checkout", "-q", "-b", "other")
+	r.Git("checkout", "-q", "-b", "other")
 	other := r.commit("other", map[string]string{"o.txt": "o\n"})
-	r.git("push", "-q", "origin", "other")
-	r.git("checkout", "-q", "main")
+	r.Git("push", "-q", "origin", "other")
+	r.Git("checkout", "-q", "main")
 	c1 := r.commit("c1", map[string]string{"a.txt": "a\nb\n"})
 	c2 := r.commit("c2", map[string]string{"b.txt": "b\n"})
 
-	r.git("checkout", "-q", "-b", "feature", base)
+	r.Git("checkout", "-q", "-b", "feature", base)
 	f1 := r.commit("f1", map[string]string{"f.txt": "f\n"})
-	r.git("merge", "-q", "--no-edit", "other")
+	r.Git("merge", "-q", "--no-edit", "other")
 	fm := r.rev("HEAD")
-	r.git("checkout", "-q", "main")
-	r.git("tag", "-a", "-m", "v1", "v1", c2)
+	r.Git("checkout", "-q", "main")
+	r.Git("tag", "-a", "-m", "v1", "v1", c2)
 	tree := r.rev("HEAD^{tree}")
-	r.git("tag", "treetag", tree)
+	r.Git("tag", "treetag", tree)
 
 	tests := []struct {
 		name      string
@@ -121,7 +121,7 @@ func TestPlan(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			p, err := Plan(ctx, r.dir, ups)
+			p, err := Plan(ctx, r.Dir, ups)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -148,7 +148,7 @@ func TestPlanFirstPushScansWholeHistory(t *testing.T) {
 	r.withRemote() // no remote-tracking branch yet
 	c1 := r.commit("one", map[string]string{"a.txt": "1\n"})
 	c2 := r.commit("two", map[string]string{"a.txt": "2\n"})
-	p, err := Plan(context.Background(), r.dir, []RefUpdate{{"refs/heads/main", c2, "refs/heads/main", zero}})
+	p, err := Plan(context.Background(), r.Dir, []RefUpdate{{"refs/heads/main", c2, "refs/heads/main", zero}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +165,7 @@ func TestPlanFirstPushScansWholeHistory(t *testing.T) {
 func TestPlanUnknownLocalObject(t *testing.T) {
 	r := newRepo(t)
 	r.commit("one", nil)
-	p, err := Plan(context.Background(), r.dir, []RefUpdate{{"refs/heads/main", strings.Repeat("d", 40), "refs/heads/main", zero}})
+	p, err := Plan(context.Background(), r.Dir, []RefUpdate{{"refs/heads/main", strings.Repeat("d", 40), "refs/heads/main", zero}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,7 +39,7 @@ func pushRepo(t *testing.T, files map[string]string) (r *repo, in string) {
 	r = newRepo(t)
 	r.withRemote()
 	base := r.commit("base", map[string]string{"README.md": "hello\n"})
-	r.git("push", "-q", "origin", "main")
+	r.Git("push", "-q", "origin", "main")
 	head := r.commit("change", files)
 	return r, update("refs/heads/main", head, "refs/heads/main", base)
 }
@@ -47,7 +47,7 @@ func pushRepo(t *testing.T, files map[string]string) (r *repo, in string) {
 func runHook(t *testing.T, r *repo, in string, fs *fakeScan) (*Result, string) {
 	t.Helper()
 	var out strings.Builder
-	res := Run(context.Background(), Options{Dir: r.dir, Remote: "origin", URL: "/x", In: strings.NewReader(in), Out: &out, Scan: fs.scan})
+	res := Run(context.Background(), Options{Dir: r.Dir, Remote: "origin", URL: "/x", In: strings.NewReader(in), Out: &out, Scan: fs.scan})
 	return res, out.String()
 }
 
@@ -219,11 +219,11 @@ func TestRunBadInputBlocks(t *testing.T) {
 func TestRunFromSubfolder(t *testing.T) {
 	r, in := pushRepo(t, map[string]string{"sub/a.txt": "a\n"})
 	fs := &fakeScan{}
-	res := Run(context.Background(), Options{Dir: filepath.Join(r.dir, "sub"), In: strings.NewReader(in), Scan: fs.scan})
+	res := Run(context.Background(), Options{Dir: filepath.Join(r.Dir, "sub"), In: strings.NewReader(in), Scan: fs.scan})
 	if res.Exit != 0 || len(fs.calls) != 1 {
 		t.Fatalf("exit %d, %d scans", res.Exit, len(fs.calls))
 	}
-	if want, _ := filepath.EvalSymlinks(r.dir); fs.calls[0].Root != want {
+	if want, _ := filepath.EvalSymlinks(r.Dir); fs.calls[0].Root != want {
 		t.Errorf("scanned %s, want the work tree's top %s", fs.calls[0].Root, want)
 	}
 }
@@ -231,9 +231,9 @@ func TestRunFromSubfolder(t *testing.T) {
 func TestRunSkipsTreeChecksForABranchNotCheckedOut(t *testing.T) {
 	r, _ := pushRepo(t, map[string]string{"a.txt": "a\n"})
 	base := r.rev("HEAD")
-	r.git("checkout", "-q", "-b", "feature")
+	r.Git("checkout", "-q", "-b", "feature")
 	c := r.commit("python", map[string]string{"app.py": "x = 1\n"})
-	r.git("checkout", "-q", "main")
+	r.Git("checkout", "-q", "main")
 	fs := &fakeScan{}
 	res, out := runHook(t, r, update("refs/heads/feature", c, "refs/heads/feature", base), fs)
 	if res.Exit != 0 || len(fs.calls) != 1 {
