@@ -14,9 +14,11 @@ import (
 )
 
 // windowLines is how many lines around a keyword a rule's regex is run on,
-// at most, when the rule's matches can span lines (most rules' matches can
-// hold a few newlines between the name and the value; real ones rarely do).
-const windowLines = 2
+// at most. It equals maxReach, the most lines a windowed rule's match can
+// span (rules that can span more see whole fragments), so a window always
+// holds every match the whole fragment would give: windows save time, they
+// never cost a secret.
+const windowLines = maxReach
 
 // smallFragment is the size up to which a fragment (a diff hunk, a small
 // file) is scanned whole by each rule its keywords call for: windows would

@@ -76,6 +76,9 @@ func TestWindowsMatchExact(t *testing.T) {
 		func(i int) string { return "GITHUB_TOKEN = \"" + githubPAT(fmt.Sprint("w", i)) + "\"" },
 		func(i int) string { return "api_key =\n  \"" + fake("", fmt.Sprint("k", i), 32, alnum) + "\"" },
 		func(i int) string { return "password:\n\n  " + fake("", fmt.Sprint("p", i), 24, alnum) },
+		// The value three lines below its name: beyond a small window,
+		// within what generic-api-key's regex can span.
+		func(i int) string { return "api_key\n\n\n= \"" + fake("", fmt.Sprint("far", i), 32, alnum) + "\"" },
 		func(i int) string {
 			return "checksum = \"" + fake("", fmt.Sprint("h", i), 40, "0123456789abcdef") + "\"  # sourcegraph"
 		},

@@ -64,8 +64,8 @@ type Options struct {
 	Workers int
 	// Exact runs every rule over whole files and hunks, as the gitleaks
 	// command does, instead of over the lines around its keywords. It is
-	// slower, and differs only for a secret more than two lines away from
-	// the name its rule looks for.
+	// slower and finds the same secrets: the windows cover every line a
+	// rule's match can reach. It is there to check that claim.
 	Exact bool
 }
 
