@@ -14,6 +14,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -322,10 +323,25 @@ func LoadFile(ctx context.Context, root, file string) (*Set, error) {
 	return loadSource(ctx, WorkTree(root), l, file)
 }
 
+// underTestdata reports whether a repository-relative path lies in a
+// testdata folder.
+func underTestdata(p string) bool {
+	return slices.Contains(strings.Split(path.Dir(p), "/"), "testdata")
+}
+
 func loadSource(ctx context.Context, src Source, rootLayer *Layer, rootName string) (*Set, error) {
-	files, err := src.Find(ctx, FileName, AltFileName)
+	found, err := src.Find(ctx, FileName, AltFileName)
 	if err != nil {
 		return nil, fmt.Errorf("find %s in %s: %w", FileName, src, err)
+	}
+	// Files under a testdata folder configure fixtures, which are scanned as
+	// their own roots (as the go command and the deps scanner treat them),
+	// not the repository that holds them.
+	files := found[:0]
+	for _, f := range found {
+		if !underTestdata(f) {
+			files = append(files, f)
+		}
 	}
 	layers := map[string]*Layer{}
 	names := map[string]string{}

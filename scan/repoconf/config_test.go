@@ -254,3 +254,29 @@ func TestPolicyModulesFromTrustedRevision(t *testing.T) {
 		t.Errorf("working tree modules %+v, %v", mods, err)
 	}
 }
+
+// TestTestdataConfigIgnored checks that a fixture's configuration under a
+// testdata folder does not configure (or break) the repository holding it.
+func TestTestdataConfigIgnored(t *testing.T) {
+	r := gittest.New(t)
+	r.Write(".pipeguard.yaml", "fail_on: high\n")
+	// A repository-wide key, which would be an error in a subfolder file.
+	r.Write("testdata/example/.pipeguard.yaml", "deps:\n  osv_db: ../osv\n")
+	r.Write("svc/testdata/x/.pipeguard.yaml", "disable_rules: [github-pat]\n")
+	r.Commit("fixtures")
+	set, err := Load(context.Background(), r.Dir)
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	if c := set.For("svc/testdata/x/app.py"); c.RuleDisabled(&scan.Finding{Rule: "github-pat"}) {
+		t.Error("a testdata fixture's .pipeguard.yaml disabled a rule for the repository")
+	}
+	// The fixture still loads as its own root.
+	fixture, err := Load(context.Background(), filepath.Join(r.Dir, "testdata", "example"))
+	if err != nil {
+		t.Fatalf("Load fixture root: %v", err)
+	}
+	if fixture.Root().OSVDB != "../osv" {
+		t.Errorf("fixture root osv_db = %q", fixture.Root().OSVDB)
+	}
+}
