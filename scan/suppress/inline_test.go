@@ -66,3 +66,27 @@ func TestParseLine(t *testing.T) {
 		})
 	}
 }
+
+func TestInRealComment(t *testing.T) {
+	tests := []struct {
+		path, line string
+		want       bool
+	}{
+		{"app/main.py", `x = 1  # pipeguard:ignore debug-enabled reason="local only"`, true},
+		{"app/main.py", `msg = "add # pipeguard:ignore debug-enabled to silence it"`, false},
+		{"main.go", `	x := 1 // pipeguard:ignore G101 reason="fixture"`, true},
+		{"main.go", `	src := "x = 1  # pipeguard:ignore debug-enabled reason=\"x\""`, false},
+		{"main.go", "	src := `// pipeguard:ignore github-pat reason=\"x\"`", false},
+		{"main.go", `	# pipeguard:ignore github-pat reason="not Go"`, false},
+		{"docker-compose.yml", `  DEBUG: "1"  # pipeguard:ignore debug-enabled reason="dev"`, true},
+		{"Dockerfile", `ENV DEBUG=1 # pipeguard:ignore debug-enabled reason="dev image"`, true},
+		{".env.local", `DEBUG=1 # pipeguard:ignore debug-enabled reason="dev"`, true},
+		{"README.md", `    x = 1  # pipeguard:ignore debug-enabled reason="example"`, false},
+		{"weird.ext", `foo -- pipeguard:ignore x reason="y"`, true},
+	}
+	for _, tt := range tests {
+		if got := inRealComment(tt.path, tt.line); got != tt.want {
+			t.Errorf("inRealComment(%q, %q) = %v, want %v", tt.path, tt.line, got, tt.want)
+		}
+	}
+}

@@ -14,6 +14,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"path"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -338,6 +340,9 @@ func (a *applier) staleInline(ctx context.Context, rep *scan.Report) {
 			if !strings.Contains(line, "pipeguard:ignore") {
 				continue
 			}
+			if !inRealComment(p, line) {
+				continue // quoted in a string or a document: not a suppression of this file
+			}
 			for _, d := range parseLine(line) {
 				src := fmt.Sprintf("%s:%d", p, i+1)
 				if d.kind == KindInline && !a.used[src] {
@@ -350,6 +355,51 @@ func (a *applier) staleInline(ctx context.Context, rep *scan.Report) {
 	for _, s := range stale {
 		a.note(rep, s)
 	}
+}
+
+// Comment markers by kind of file, for telling a pipeguard:ignore comment
+// from one quoted in a string literal (a test, a help message) or in
+// documentation.
+var (
+	slashComment = regexp.MustCompile(`(?:^|\s)(?://|/\*)\s*pipeguard:ignore\b`)
+	hashComment  = regexp.MustCompile(`(?:^|\s)#\s*pipeguard:ignore\b`)
+	slashLangs   = map[string]bool{".go": true, ".js": true, ".jsx": true, ".ts": true, ".tsx": true, ".java": true,
+		".kt": true, ".c": true, ".h": true, ".cc": true, ".cpp": true, ".rs": true, ".swift": true, ".cs": true, ".scala": true}
+	hashLangs = map[string]bool{".py": true, ".pyi": true, ".yaml": true, ".yml": true, ".toml": true, ".sh": true,
+		".bash": true, ".rb": true, ".conf": true, ".cfg": true, ".ini": true, ".txt": true, ".env": true, ".tf": true}
+	docs = map[string]bool{".md": true, ".markdown": true, ".rst": true, ".adoc": true, ".html": true, ".htm": true}
+)
+
+// inRealComment reports whether the pipeguard:ignore on line, in file p,
+// is written as a comment of p's language rather than inside a string: the
+// comment marker is the language's, and the text before it does not leave
+// a quote open. Documents hold examples, never suppressions. Files of other
+// kinds accept any marker, as suppressions do.
+func inRealComment(p, line string) bool {
+	ext := strings.ToLower(path.Ext(p))
+	base := path.Base(p)
+	var re *regexp.Regexp
+	switch {
+	case docs[ext]:
+		return false
+	case slashLangs[ext]:
+		re = slashComment
+	case hashLangs[ext] || strings.HasPrefix(base, ".env") || strings.HasPrefix(base, "Dockerfile") || base == "Procfile":
+		re = hashComment
+	default:
+		return true
+	}
+	loc := re.FindStringIndex(line)
+	if loc == nil {
+		return false
+	}
+	before := line[:loc[0]]
+	for _, q := range []string{`"`, "'", "`"} {
+		if strings.Count(before, q)%2 == 1 {
+			return false
+		}
+	}
+	return true
 }
 
 // ranScanners returns the scanners that ran in full; "*" is set when all did.
