@@ -92,6 +92,37 @@ func TestExitCodes(t *testing.T) {
 			inStderr: "nosuchrev",
 		},
 		{
+			name:     "a path that does not exist",
+			setup:    func(r *gittest.Repo) { r.Commit("one") },
+			args:     []string{"scan", "no/such/dir"},
+			want:     scan.ExitUsage,
+			inStderr: "cannot scan",
+		},
+		{
+			name:     "a file instead of a folder",
+			setup:    func(r *gittest.Repo) { r.Write("a.py", "x = 1\n"); r.Commit("one") },
+			args:     []string{"scan", "a.py"},
+			want:     scan.ExitUsage,
+			inStderr: "not a directory",
+		},
+		{
+			name: "a report that cannot be written does not hide a blocking finding",
+			setup: func(r *gittest.Repo) {
+				r.Write("app.py", "TOKEN = \""+gittest.GitHubPAT("unwritable")+"\"\n")
+				r.Commit("leak")
+			},
+			args:     []string{"scan", "--scanners", "secrets", "--report", "sarif=/nonexistent/dir/x.sarif"},
+			want:     scan.ExitFail,
+			inStderr: "x.sarif",
+		},
+		{
+			name:     "a report that cannot be written makes a clean scan incomplete",
+			setup:    func(r *gittest.Repo) { r.Write("app.py", "x = 1\n"); r.Commit("clean") },
+			args:     []string{"scan", "--scanners", "secrets", "--report", "json=/nonexistent/dir/x.json"},
+			want:     scan.ExitIncomplete,
+			inStderr: "x.json",
+		},
+		{
 			name:     "history and staged together",
 			setup:    func(r *gittest.Repo) { r.Commit("one") },
 			args:     []string{"scan", "--history", "--staged"},

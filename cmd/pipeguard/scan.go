@@ -1,12 +1,15 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -146,7 +149,12 @@ func runScan(cmd *cobra.Command, s Streams, o *scanOptions) error {
 	if scanErr != nil {
 		// The scan could not start. The reports are still written, valid,
 		// saying why, for the pipelines that parse them.
-		rep = scan.NewReport(opts.Root, scan.Tool{Name: "pipeguard", Version: opts.Version}, scan.TargetInfo{Mode: string(opts.Mode), Range: opts.Range})
+		root, err := filepath.Abs(cmp.Or(opts.Root, "."))
+		if err != nil {
+			root = opts.Root
+		}
+		rep = scan.NewReport(root, scan.Tool{Name: "pipeguard", Version: opts.Version}, scan.TargetInfo{Mode: string(opts.Mode), Range: opts.Range})
+		rep.StartedAt = time.Now().UTC()
 		rep.Errors = append(rep.Errors, scan.Error{Message: scanErr.Error()})
 		rep.Verdict = scan.Incomplete
 	}
@@ -167,9 +175,13 @@ func runScan(cmd *cobra.Command, s Streams, o *scanOptions) error {
 		outs = append([]reportOut{{format: o.format, path: o.output}}, outs...)
 	}
 	sarifPath := ""
+	var writeErr error
 	for _, out := range outs {
 		if err := writeReportFile(out, rep, ropts); err != nil {
-			return &exitError{code: scan.ExitIncomplete, err: err}
+			// Keep writing the others; the failure is reported below.
+			fmt.Fprintf(s.Err, "pipeguard: %v\n", err)
+			writeErr = err
+			continue
 		}
 		if strings.EqualFold(out.format, report.FormatSARIF) {
 			sarifPath = out.path
@@ -184,7 +196,13 @@ func runScan(cmd *cobra.Command, s Streams, o *scanOptions) error {
 	case scanErr != nil:
 		return &exitError{code: scan.ExitIncomplete, err: scanErr}
 	}
-	if code := rep.ExitCode(); code != scan.ExitPass {
+	code := rep.ExitCode()
+	if writeErr != nil && code == scan.ExitPass {
+		// A report that could not be written is an incomplete run; a
+		// blocking finding still wins, as it does over a failed scanner.
+		code = scan.ExitIncomplete
+	}
+	if code != scan.ExitPass {
 		return &exitError{code: code}
 	}
 	return nil

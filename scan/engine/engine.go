@@ -6,9 +6,11 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -88,6 +90,12 @@ func Scan(ctx context.Context, opts Options) (*scan.Report, error) {
 		return nil, fmt.Errorf("resolve root %s: %w", opts.Root, err)
 	}
 	opts.Root = root
+	switch st, err := os.Stat(root); {
+	case err != nil:
+		return nil, &scan.ConfigError{Err: fmt.Errorf("cannot scan %s: %w", root, errors.Unwrap(err))}
+	case !st.IsDir():
+		return nil, &scan.ConfigError{Err: fmt.Errorf("cannot scan %s: not a directory (scan the folder that holds it)", root)}
+	}
 	if opts.Mode == "" {
 		opts.Mode = scan.ModeTree
 	}
