@@ -127,5 +127,26 @@ func isPlaceholder(s string) bool {
 	return false
 }
 
+// formatRe finds printf and str.format directives: a value holding one is a
+// template to fill in ("tokens:%s", "Bearer {token}"), not a secret.
+var formatRe = regexp.MustCompile(`%[-#0 +]*\d*(?:\.\d+)?[sdrifx]|%\([A-Za-z_]\w*\)[sdrifx]|\{[A-Za-z_]?\w*(?:![rsa])?(?::[^{}]*)?\}`)
+
+// isTemplateOrText reports whether a string bound to a secret-like name is
+// evidently not a credential: a format template, or a short word ended like
+// a sentence ("done.", "token:") with no digit in it. Real secrets, however
+// weak ("hunter2", "changeme"), still count.
+func isTemplateOrText(s string) bool {
+	s = strings.TrimSpace(s)
+	if formatRe.MatchString(s) {
+		return true
+	}
+	if s == "" || strings.ContainsAny(s, "0123456789") {
+		return false
+	}
+	last := s[len(s)-1]
+	body := strings.TrimRight(s, ".:!?")
+	return strings.ContainsRune(".:!?", rune(last)) && body != "" && !strings.ContainsAny(body, ".:!?") && identLike(body)
+}
+
 // maskSecret masks a secret the way every pipeguard output does.
 func maskSecret(s string) string { return scan.Mask(s) }

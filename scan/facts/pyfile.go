@@ -1020,7 +1020,7 @@ func envReadQ(e *expr, qual func(string) string) (string, *expr) {
 }
 
 func (a *fileAnalyzer) addSecret(line int, name, kind, value string) {
-	if namesItself(name, value) {
+	if namesItself(name, value) || isTemplateOrText(value) {
 		return
 	}
 	a.f.secrets = append(a.f.secrets, SecretLiteral{Path: a.f.path, Line: line, Name: name, Kind: kind,

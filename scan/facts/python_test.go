@@ -790,3 +790,30 @@ def b(item=Depends(load)):
 		t.Errorf("auth dependencies = %+v", f.AuthDependencies)
 	}
 }
+
+// TestSecretLiteralsNotTemplates checks that strings bound to secret-like
+// names count as secrets unless they evidently are not credentials.
+func TestSecretLiteralsNotTemplates(t *testing.T) {
+	tests := []struct {
+		code string
+		want bool
+	}{
+		{`SECRET_KEY = "s3cr3t-Value-42"`, true},
+		{`DB_PASSWORD = "hunter2"`, true},
+		{`JWT_SECRET = "changeme"`, true},
+		{`API_TOKEN = "tok.en"`, true},
+		{`token_cache_key = "tokens:%s"`, false},
+		{`PASSWORD_RESET_TEMPLATE = "reset {token} now"`, false},
+		{`auth_token = "Bearer {}"`, false},
+		{`SESSION_SECRET = "%(secret)s"`, false},
+		{`DONE_TOKEN = "done."`, false},
+		{`SEP_TOKEN = "token:"`, false},
+	}
+	for _, tt := range tests {
+		dir := writeTree(t, map[string]string{"m.py": tt.code + "\n"})
+		f := extractDir(t, dir)
+		if got := len(f.SecretLiterals) == 1; got != tt.want {
+			t.Errorf("%s: secret recorded %v, want %v (%+v)", tt.code, got, tt.want, f.SecretLiterals)
+		}
+	}
+}
