@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/pipeguard/pipeguard/scan"
 	"github.com/pipeguard/pipeguard/scan/baseline"
@@ -17,9 +18,11 @@ import (
 const defaultBaselineFile = ".pipeguard-baseline.json"
 
 // newBaselineCmd returns `pipeguard baseline` and its `create` subcommand.
-// run scans the repository at root (the scan command's defaults, without
-// --baseline or --new-since) and returns its report, suppressions applied.
-func newBaselineCmd(s Streams, run func(ctx context.Context, root string) (*scan.Report, error)) *cobra.Command {
+// flags registers the scan flags create accepts (scanners, databases,
+// policies, configuration); run scans the repository at root with them
+// (without --baseline or --new-since) and returns its report, suppressions
+// applied.
+func newBaselineCmd(s Streams, flags func(*pflag.FlagSet), run func(ctx context.Context, root string) (*scan.Report, error)) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "baseline",
 		Short: "Record today's findings so that only new ones block",
@@ -49,6 +52,9 @@ day (--fresh starts over).`,
 	}
 	create.Flags().StringVarP(&out, "output", "o", defaultBaselineFile, "write the baseline to `FILE`")
 	create.Flags().BoolVar(&fresh, "fresh", false, "ignore an existing baseline file's first-seen days")
+	if flags != nil {
+		flags(create.Flags())
+	}
 	cmd.AddCommand(create)
 	return cmd
 }

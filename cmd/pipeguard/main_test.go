@@ -253,3 +253,36 @@ func TestVersion(t *testing.T) {
 		t.Errorf("version: exit %d, %q", code, out)
 	}
 }
+
+// TestBaselineCreateThenScan runs baseline create with scan flags, then a
+// scan against that baseline: the known leak warns, a new one blocks.
+func TestBaselineCreateThenScan(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("old.py", "TOKEN = \""+gittest.GitHubPAT("baseline-old")+"\"\n")
+	r.Commit("old leak")
+	file := filepath.Join(t.TempDir(), "baseline.json")
+	if code, _, stderr := runCLI(t, r.Dir, "baseline", "create", "--scanners", "secrets", "--offline", "-o", file); code != 0 {
+		t.Fatalf("baseline create: exit %d\n%s", code, stderr)
+	}
+	if code, out, _ := runCLI(t, r.Dir, "scan", "--scanners", "secrets", "--baseline", file); code != scan.ExitPass {
+		t.Fatalf("scan with the baseline: exit %d, want 0\n%s", code, out)
+	}
+	r.Write("new.py", "KEY = \""+gittest.StripeKey("baseline-new")+"\"\n")
+	r.Commit("new leak")
+	code, out, _ := runCLI(t, r.Dir, "scan", "--scanners", "secrets", "--baseline", file, "--format", "json")
+	if code != scan.ExitFail {
+		t.Fatalf("scan with a new leak: exit %d, want 1", code)
+	}
+	var rep scan.Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range rep.Findings {
+		if f.Blocking != (f.Path == "new.py") {
+			t.Errorf("%s: blocking=%v", f.Location(), f.Blocking)
+		}
+	}
+	if code, _, stderr := runCLI(t, r.Dir, "baseline", "create", "--scanners", "nope", "-o", file); code != scan.ExitUsage {
+		t.Errorf("baseline create --scanners nope: exit %d, want 3\n%s", code, stderr)
+	}
+}

@@ -80,10 +80,17 @@ func newRootCmd(s Streams) *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr(err) })
+	// baseline create scans as scan does, with the same flags.
+	baselineScan := &scanOptions{}
 	root.AddCommand(
 		newScanCmd(s),
-		newBaselineCmd(s, func(ctx context.Context, dir string) (*scan.Report, error) {
-			return engine.Scan(ctx, engine.Options{Root: dir, Version: toolVersion(), Online: true, GovulncheckExec: depsExec()})
+		newBaselineCmd(s, baselineScan.registerEngineFlags, func(ctx context.Context, dir string) (*scan.Report, error) {
+			opts, err := baselineScan.engineOptions(s)
+			if err != nil {
+				return nil, err
+			}
+			opts.Root = dir
+			return engine.Scan(ctx, opts)
 		}),
 		newPolicyCmd(),
 		newDBCmd(),

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/pipeguard/pipeguard/scan"
 	"github.com/pipeguard/pipeguard/scan/deps"
@@ -62,10 +63,24 @@ database failed), 3 usage or configuration error.`,
 	f.StringVarP(&o.format, "format", "f", "text", "output format: "+strings.Join(report.Formats, ", "))
 	f.StringVarP(&o.output, "output", "o", "", "write the output to `FILE` instead of stdout")
 	f.StringArrayVar(&o.reports, "report", nil, "also write a report, as `FORMAT=PATH` (repeatable)")
-	f.StringVar(&o.scanners, "scanners", "", "comma-separated scanners to run: secrets,deps,config (default all)")
+	o.registerEngineFlags(f)
 	f.BoolVar(&o.history, "history", false, "scan all of git history for secrets")
 	f.StringVar(&o.engine.Range, "range", "", "scan only the commits in `A..B`")
 	f.BoolVar(&o.staged, "staged", false, "scan the git index (staged changes)")
+	f.StringVar(&o.engine.Baseline, "baseline", "", "baseline `FILE` of known findings: they are reported as existing and do not block")
+	f.StringVar(&o.engine.NewSince, "new-since", "", "base `REF`: only findings the change introduced since REF block")
+	f.StringVar(&o.engine.FailOn, "fail-on", "", "severity at and above which findings block: critical, high, medium, low, info")
+	f.StringVar(&o.engine.Event, "event", "", "the CI event for the gate (default: $GITHUB_EVENT_NAME, else local)")
+	o.github.register(f, true)
+	cmd.MarkFlagsMutuallyExclusive("history", "range", "staged")
+	return cmd
+}
+
+// registerEngineFlags adds the flags that say how to scan (what scanners,
+// which databases and policies, which configuration): the scan command's,
+// and those of every command that scans the same way (baseline create).
+func (o *scanOptions) registerEngineFlags(f *pflag.FlagSet) {
+	f.StringVar(&o.scanners, "scanners", "", "comma-separated scanners to run: secrets,deps,config (default all)")
 	f.StringVar(&o.maxFileSize, "max-file-size", "", "skip files larger than `SIZE` (bytes, or with KB/MB/GB; default 10MB; 0 for no limit)")
 	f.StringVar(&o.engine.GitleaksConfig, "gitleaks-config", "", "gitleaks configuration `FILE` (default: the repository's .gitleaks.toml)")
 	f.StringVar(&o.engine.GoVulnDB, "go-vulndb", "", "Go vulnerability database `URL|PATH` (default https://vuln.go.dev)")
@@ -74,20 +89,14 @@ database failed), 3 usage or configuration error.`,
 	f.BoolVar(&o.engine.Offline, "offline", false, "never use the network: Python needs --osv-db, Go a local --go-vulndb (else Go modules are skipped, with a note)")
 	f.StringArrayVar(&o.engine.PolicyDirs, "policy", nil, "add Rego policies from `DIR` (repeatable)")
 	f.StringVar(&o.engine.ConfigFile, "config", "", "pipeguard configuration `FILE` (default: .pipeguard.yaml files in the repository)")
-	f.StringVar(&o.engine.Baseline, "baseline", "", "baseline `FILE` of known findings: they are reported as existing and do not block")
-	f.StringVar(&o.engine.NewSince, "new-since", "", "base `REF`: only findings the change introduced since REF block")
 	f.StringVar(&o.engine.TrustedConfigFrom, "trusted-config-from", "", "read config, suppressions and policies from `REF` (e.g. the pull request's base)")
-	f.StringVar(&o.engine.FailOn, "fail-on", "", "severity at and above which findings block: critical, high, medium, low, info")
 	f.StringVar(&o.memBudget, "memory-budget", "3GB", "memory `SIZE` allowed for govulncheck's symbol analysis; past it, package level is kept with a note (0 for no budget)")
 	f.BoolVar(&o.noCache, "no-cache", false, "do not read or write cached dependency results")
-	f.StringVar(&o.engine.Event, "event", "", "the CI event for the gate (default: $GITHUB_EVENT_NAME, else local)")
 	f.BoolVarP(&o.verbose, "verbose", "v", false, "log progress to stderr")
-	o.github.register(f, true)
-	cmd.MarkFlagsMutuallyExclusive("history", "range", "staged")
-	return cmd
 }
 
-func runScan(cmd *cobra.Command, s Streams, o *scanOptions) error {
+// engineOptions turns the flags into engine options.
+func (o *scanOptions) engineOptions(s Streams) (engine.Options, error) {
 	opts := o.engine
 	opts.Version = toolVersion()
 	switch {
@@ -106,7 +115,7 @@ func runScan(cmd *cobra.Command, s Streams, o *scanOptions) error {
 	if o.maxFileSize != "" {
 		n, err := parseSize(o.maxFileSize)
 		if err != nil {
-			return usageErr(fmt.Errorf("--max-file-size: %w", err))
+			return opts, usageErr(fmt.Errorf("--max-file-size: %w", err))
 		}
 		if n == 0 {
 			n = -1
@@ -116,7 +125,7 @@ func runScan(cmd *cobra.Command, s Streams, o *scanOptions) error {
 	if o.memBudget != "" {
 		n, err := parseSize(o.memBudget)
 		if err != nil {
-			return usageErr(fmt.Errorf("--memory-budget: %w", err))
+			return opts, usageErr(fmt.Errorf("--memory-budget: %w", err))
 		}
 		opts.MemoryBudget = n
 	}
@@ -134,15 +143,23 @@ func runScan(cmd *cobra.Command, s Streams, o *scanOptions) error {
 	if opts.Branch == "" {
 		opts.Branch = s.Getenv("GITHUB_REF_NAME")
 	}
+	if o.verbose {
+		opts.Log = slog.New(slog.NewTextHandler(s.Err, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	return opts, nil
+}
+
+func runScan(cmd *cobra.Command, s Streams, o *scanOptions) error {
+	opts, err := o.engineOptions(s)
+	if err != nil {
+		return err
+	}
 	if err := report.CheckFormat(o.format); err != nil {
 		return usageErr(fmt.Errorf("--format: %w", err))
 	}
 	outs, err := parseReports(o.reports)
 	if err != nil {
 		return usageErr(err)
-	}
-	if o.verbose {
-		opts.Log = slog.New(slog.NewTextHandler(s.Err, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 
 	rep, scanErr := engine.Scan(cmd.Context(), opts)
