@@ -40,6 +40,10 @@ const Remediation = "Treat the credential as compromised: revoke or rotate it wi
 	"than the purge, since clones and forks keep the old commits. " +
 	"If it is not a real secret, add a gitleaks:allow comment on its line or its fingerprint to .gitleaksignore."
 
+// KindGitleaksIgnore is the Suppression.Kind of a finding whose gitleaks
+// fingerprint is listed in .gitleaksignore.
+const KindGitleaksIgnore = "gitleaksignore"
+
 // Options configure a Scanner.
 type Options struct {
 	// Root is the repository whose .gitleaks.toml and .gitleaksignore are
@@ -235,11 +239,15 @@ func (s *Scanner) Scan(ctx context.Context, t *scan.Target) (*scan.Result, error
 	res.Skipped = append(res.Skipped, stats.skipped...)
 	ignored := 0
 	for _, f := range found {
+		sf := s.finding(f)
 		if l.ignored(f) {
+			// Kept, marked suppressed, so that reports show what was
+			// dismissed and why (issue: suppressed findings stay in JSON
+			// and SARIF).
 			ignored++
-			continue
+			sf.Suppression = &scan.Suppression{Kind: KindGitleaksIgnore, Reason: "fingerprint listed in .gitleaksignore", Source: ".gitleaksignore"}
 		}
-		res.Findings = append(res.Findings, s.finding(f))
+		res.Findings = append(res.Findings, sf)
 	}
 	if ignored > 0 {
 		res.Notes = append(res.Notes, fmt.Sprintf("%d secret findings suppressed by .gitleaksignore", ignored))

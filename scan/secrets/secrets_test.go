@@ -251,16 +251,31 @@ func TestSuppression(t *testing.T) {
 	write(t, dir, ".gitleaksignore", "a.py:github-pat:1\n"+c+":c.py:github-pat:2\n")
 
 	for _, tt := range []struct {
-		mode scan.Mode
-		want []string
+		mode       scan.Mode
+		want       []string
+		suppressed []string // by .gitleaksignore: kept in the report, marked
 	}{
-		{scan.ModeTree, []string{"github-pat c.py:2"}},
-		{scan.ModeHistory, nil},
+		{scan.ModeTree, []string{"github-pat c.py:2"}, []string{"github-pat a.py:1"}},
+		{scan.ModeHistory, nil, []string{"github-pat a.py:1@" + c, "github-pat c.py:2@" + c}},
 	} {
 		t.Run(string(tt.mode), func(t *testing.T) {
 			res := scanRepo(t, dir, tt.mode, "")
-			if got := where(res.Findings); strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+			var active, ignored []scan.Finding
+			for _, f := range res.Findings {
+				switch {
+				case f.Suppression == nil:
+					active = append(active, f)
+				case f.Suppression.Kind == KindGitleaksIgnore:
+					ignored = append(ignored, f)
+				default:
+					t.Errorf("%s: unexpected suppression %+v", f.Location(), f.Suppression)
+				}
+			}
+			if got := where(active); strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
 				t.Errorf("got %q, want %q", got, tt.want)
+			}
+			if got := where(ignored); strings.Join(got, "\n") != strings.Join(tt.suppressed, "\n") {
+				t.Errorf("suppressed by .gitleaksignore: got %q, want %q", got, tt.suppressed)
 			}
 		})
 	}
