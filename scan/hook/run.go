@@ -173,7 +173,7 @@ func Run(ctx context.Context, o Options) *Result {
 	opts := engine.Options{
 		Root:     dir,
 		Mode:     scan.ModeRange,
-		Range:    engineRange(p),
+		Range:    p.Range(),
 		Scanners: names,
 		Changed:  changed,
 		Event:    "pre-push",
@@ -212,18 +212,6 @@ func workTree(ctx context.Context, dir string) (string, error) {
 		return "", fmt.Errorf("find the repository's work tree from %s: %w", dir, err)
 	}
 	return root[0], nil
-}
-
-// engineRange is p.Range() as engine.Scan takes it today: its range parser
-// (target.ParseRange) reads a single field as "A..B", so a push the remote
-// has none of, a lone revision, is written as a list of that revision
-// twice, which git reads the same.
-func engineRange(p *Push) string {
-	r := p.Range()
-	if r != "" && !strings.ContainsAny(r, ". ") {
-		return r + " " + r
-	}
-	return r
 }
 
 // rootConfig reads the repository's root .pipeguard.yaml, if any.

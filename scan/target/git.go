@@ -124,7 +124,9 @@ func (r *Repo) ParseRange(ctx context.Context, spec string) (Range, error) {
 	if len(fields) == 0 {
 		return bad("want A..B")
 	}
-	if len(fields) > 1 {
+	if len(fields) > 1 || !strings.Contains(spec, "..") {
+		// A revision list; a lone revision is all of its history (a push
+		// to an empty remote).
 		g := Range{Spec: spec}
 		include := 0
 		for _, f := range fields {

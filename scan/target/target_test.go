@@ -223,6 +223,7 @@ func TestRevisions(t *testing.T) {
 		{c2 + ".." + c3, c2, []string{c3}},
 		{"main~1...main", c2, []string{c3}},
 		{c3 + " ^" + c1, "", []string{c3, c2}},
+		{"HEAD", "", []string{c3, c2, c1}}, // a lone revision: all its history
 	} {
 		g, err := repo.ParseRange(ctx, tt.spec)
 		if err != nil {
@@ -238,7 +239,7 @@ func TestRevisions(t *testing.T) {
 		}
 	}
 
-	for _, spec := range []string{"", "HEAD", "nope..HEAD", "HEAD..nope", "..HEAD", "HEAD..", "a..b..c", "--all..HEAD", "^HEAD ^HEAD~1", "HEAD nope", "HEAD HEAD~1..HEAD"} {
+	for _, spec := range []string{"", "nope", "^HEAD", "nope..HEAD", "HEAD..nope", "..HEAD", "HEAD..", "a..b..c", "--all..HEAD", "^HEAD ^HEAD~1", "HEAD nope", "HEAD HEAD~1..HEAD"} {
 		_, err := repo.ParseRange(ctx, spec)
 		if !scan.IsConfigError(err) {
 			t.Errorf("range %q: want a ConfigError, got %v", spec, err)
