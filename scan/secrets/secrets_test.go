@@ -481,7 +481,7 @@ func TestGitErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	missing := strings.Repeat("ab", 20)
-	for _, rng := range []string{"nope..HEAD", c1 + "..nope", "HEAD", "..HEAD", c1 + "..", missing + ".." + c1, c1 + " ^" + missing} {
+	for _, rng := range []string{"nope..HEAD", c1 + "..nope", "nope", "..HEAD", c1 + "..", missing + ".." + c1, c1 + " ^" + missing} {
 		_, err := s.Scan(context.Background(), &scan.Target{Root: dir, Mode: scan.ModeRange, Range: rng})
 		if !scan.IsConfigError(err) {
 			t.Errorf("range %q: want a ConfigError, got %v", rng, err)
