@@ -22,6 +22,7 @@ import (
 
 	"github.com/pipeguard/pipeguard/scan"
 	"github.com/pipeguard/pipeguard/scan/repoconf"
+	"github.com/pipeguard/pipeguard/scan/target"
 )
 
 // Options says where suppressions come from.
@@ -84,6 +85,7 @@ func Apply(ctx context.Context, rep *scan.Report, opts Options) error {
 	if err != nil {
 		return err
 	}
+	a.prefetchHistory(ctx, rep)
 	for i := range rep.Findings {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -272,6 +274,33 @@ func (a *applier) file(rep *scan.Report, f *scan.Finding, entries []*Entry) {
 		}
 		f.Suppression = &scan.Suppression{Kind: KindFile, Reason: e.Reason, Owner: e.Owner, Until: e.Until, Source: e.Source}
 		return
+	}
+}
+
+// prefetchHistory reads, with one git process, the file of every finding
+// found in a commit, at that commit: a history scan has hundreds of such
+// findings, and a git process or three for each made the suppression step
+// slower than the scan. What it cannot read is left to source.
+func (a *applier) prefetchHistory(ctx context.Context, rep *scan.Report) {
+	var specs []string
+	seen := map[string]bool{}
+	for _, f := range rep.Findings {
+		key := f.Commit + ":" + f.Path
+		if f.Commit == "" || f.Suppression != nil || seen[key] {
+			continue
+		}
+		seen[key] = true
+		specs = append(specs, key)
+	}
+	if len(specs) == 0 {
+		return
+	}
+	blobs, err := target.ReadFilesAt(ctx, a.opts.Root, specs)
+	if err != nil {
+		return
+	}
+	for key, data := range blobs {
+		a.lines[key] = splitLines(data)
 	}
 }
 

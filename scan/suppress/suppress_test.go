@@ -311,3 +311,28 @@ func TestTrustedConfigResistsHead(t *testing.T) {
 		t.Errorf("base config = %+v", baseSet.Root())
 	}
 }
+
+// TestInlineAtCommit checks that a history finding is judged by the file
+// as it was at its commit, not as it is now.
+func TestInlineAtCommit(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("svc/app.py", "TOKEN = \"x\"  # pipeguard:ignore github-pat reason=\"revoked in 2024\"\n")
+	r.Write("svc/other.py", "KEY = \"y\"\n")
+	c1 := r.Commit("leak, with a suppression")
+	r.Write("svc/app.py", "TOKEN = None\n")
+	r.Commit("clean up")
+	root := r.Dir + "/svc" // a subfolder scan: paths are relative to it
+	rep := report(root,
+		scan.Finding{Scanner: "secrets", Rule: "github-pat", Path: "app.py", Line: 1, Commit: c1, Fingerprint: "a"},
+		scan.Finding{Scanner: "secrets", Rule: "github-pat", Path: "other.py", Line: 1, Commit: c1, Fingerprint: "b"},
+	)
+	if err := Apply(context.Background(), rep, Options{Root: root, Now: today, Partial: true}); err != nil {
+		t.Fatal(err)
+	}
+	if s := rep.Findings[0].Suppression; s == nil || s.Kind != KindInline || s.Reason != "revoked in 2024" {
+		t.Errorf("app.py at %s: suppression %+v, want the inline comment of that commit", c1[:7], s)
+	}
+	if s := rep.Findings[1].Suppression; s != nil {
+		t.Errorf("other.py: suppressed by %+v", s)
+	}
+}

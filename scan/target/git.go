@@ -1,13 +1,16 @@
 package target
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/gitleaks/go-gitdiff/gitdiff"
@@ -283,4 +286,72 @@ func Command(ctx context.Context, dir string, args ...string) *exec.Cmd {
 	cmd := exec.CommandContext(ctx, "git", full...)
 	cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0", "GIT_OPTIONAL_LOCKS=0", "LC_ALL=C")
 	return cmd
+}
+
+// ReadFilesAt reads many files at many commits with one git process (git
+// cat-file --batch): specs are "commit:path", path relative to dir. Files
+// that do not exist at their commit are absent from the result.
+func ReadFilesAt(ctx context.Context, dir string, specs []string) (map[string][]byte, error) {
+	out := make(map[string][]byte, len(specs))
+	if len(specs) == 0 {
+		return out, nil
+	}
+	cmd := Command(ctx, dir, "cat-file", "--batch")
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, fmt.Errorf("git cat-file: %w", err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, fmt.Errorf("git cat-file: %w", err)
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("git cat-file: %w", err)
+	}
+	go func() {
+		w := bufio.NewWriter(stdin)
+		for _, s := range specs {
+			// "<rev>:./<path>" is relative to the command's folder, which
+			// may be a subfolder of the repository.
+			rev, p, _ := strings.Cut(s, ":")
+			fmt.Fprintf(w, "%s:./%s\n", rev, p)
+		}
+		w.Flush()
+		stdin.Close()
+	}()
+	r := bufio.NewReader(stdout)
+	var readErr error
+	for _, s := range specs {
+		header, err := r.ReadString('\n')
+		if err != nil {
+			readErr = fmt.Errorf("git cat-file: read %s: %w", s, err)
+			break
+		}
+		fields := strings.Fields(header)
+		if len(fields) != 3 {
+			continue // "<spec> missing" or "ambiguous"
+		}
+		size, err := strconv.Atoi(fields[2])
+		if err != nil {
+			readErr = fmt.Errorf("git cat-file: bad header %q", strings.TrimSpace(header))
+			break
+		}
+		buf := make([]byte, size+1) // the contents, then a newline
+		if _, err := io.ReadFull(r, buf); err != nil {
+			readErr = fmt.Errorf("git cat-file: read %s: %w", s, err)
+			break
+		}
+		if fields[1] == "blob" {
+			out[s] = buf[:size]
+		}
+	}
+	if readErr != nil {
+		cmd.Process.Kill()
+		cmd.Wait()
+		return nil, readErr
+	}
+	if err := cmd.Wait(); err != nil {
+		return nil, fmt.Errorf("git cat-file: %w", err)
+	}
+	return out, nil
 }

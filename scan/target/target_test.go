@@ -276,3 +276,29 @@ func TestRevisions(t *testing.T) {
 		t.Errorf("staged %v, want %v", staged, want)
 	}
 }
+
+func TestReadFilesAt(t *testing.T) {
+	dir := newRepo(t)
+	write(t, dir, "svc/a.py", "one\n")
+	write(t, dir, "svc/b.py", "bee\n")
+	c1 := commit(t, dir, "one")
+	write(t, dir, "svc/a.py", "two\n")
+	c2 := commit(t, dir, "two")
+
+	// Paths are relative to the folder given, here a subfolder.
+	got, err := ReadFilesAt(context.Background(), filepath.Join(dir, "svc"), []string{
+		c1 + ":a.py", c2 + ":a.py", c2 + ":b.py", c1 + ":missing.py", strings.Repeat("0", 40) + ":a.py",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{c1 + ":a.py": "one\n", c2 + ":a.py": "two\n", c2 + ":b.py": "bee\n"}
+	if len(got) != len(want) {
+		t.Errorf("got %d files, want %d: %v", len(got), len(want), got)
+	}
+	for k, v := range want {
+		if string(got[k]) != v {
+			t.Errorf("%s = %q, want %q", k, got[k], v)
+		}
+	}
+}
