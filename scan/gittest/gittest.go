@@ -137,11 +137,13 @@ func (r *Repo) CommitFiles(msg string, files map[string]string) string {
 	return r.Git("rev-parse", "HEAD")
 }
 
-const alnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+// Alnum is the alphabet of most tokens: ASCII letters and digits.
+const Alnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
-// fake derives a deterministic pseudo-random secret from seed, so that no
-// secret-looking literal sits in pipeguard's own sources.
-func fake(prefix, seed string, n int, alphabet string) string {
+// Fake derives a deterministic pseudo-random secret from seed: prefix then
+// n characters of alphabet. Building secrets in tests keeps
+// secret-looking literals out of pipeguard's own sources.
+func Fake(prefix, seed string, n int, alphabet string) string {
 	sum := sha256.Sum256([]byte(seed))
 	var b strings.Builder
 	b.WriteString(prefix)
@@ -156,10 +158,10 @@ func fake(prefix, seed string, n int, alphabet string) string {
 }
 
 // GitHubPAT is a fake GitHub personal access token (gitleaks rule github-pat).
-func GitHubPAT(seed string) string { return fake("ghp_", seed, 36, alnum) }
+func GitHubPAT(seed string) string { return Fake("ghp_", seed, 36, Alnum) }
 
 // StripeKey is a fake Stripe live secret key (gitleaks rule stripe-access-token).
-func StripeKey(seed string) string { return fake("sk_live_", seed, 24, alnum) }
+func StripeKey(seed string) string { return Fake("sk_live_", seed, 24, Alnum) }
 
 // AWSKey is a fake AWS access key id (gitleaks rule aws-access-token).
-func AWSKey(seed string) string { return fake("AKIA", seed, 16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") }
+func AWSKey(seed string) string { return Fake("AKIA", seed, 16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") }

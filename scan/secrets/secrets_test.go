@@ -2,96 +2,51 @@ package secrets
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/pipeguard/pipeguard/scan"
+	"github.com/pipeguard/pipeguard/scan/gittest"
 )
 
-// fake returns a fake token: prefix then n characters of alphabet, derived
-// from seed. Building them here keeps realistic-looking secrets out of the
-// repository's files.
+// The helpers below are this package's names for scan/gittest's.
+
 func fake(prefix, seed string, n int, alphabet string) string {
-	var b strings.Builder
-	b.WriteString(prefix)
-	sum := sha256.Sum256([]byte(seed))
-	for i := 0; b.Len() < len(prefix)+n; i++ {
-		if i == len(sum) {
-			sum = sha256.Sum256(sum[:])
-			i = 0
-		}
-		b.WriteByte(alphabet[int(sum[i])%len(alphabet)])
-	}
-	return b.String()
+	return gittest.Fake(prefix, seed, n, alphabet)
 }
 
-const alnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+const alnum = gittest.Alnum
 
-func githubPAT(seed string) string { return fake("ghp_", seed, 36, alnum) }
-func stripeKey(seed string) string { return fake("sk_live_", seed, 24, alnum) }
-func awsKey(seed string) string    { return fake("AKIA", seed, 16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") }
+func githubPAT(seed string) string { return gittest.GitHubPAT(seed) }
+func stripeKey(seed string) string { return gittest.StripeKey(seed) }
+func awsKey(seed string) string    { return gittest.AWSKey(seed) }
 
-// setupGit gives git a predictable configuration for the test.
-func setupGit(t *testing.T) {
-	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git is not installed")
-	}
-	home := t.TempDir()
-	t.Setenv("HOME", home)
-	t.Setenv("XDG_CONFIG_HOME", home)
-	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
-	t.Setenv("GIT_CONFIG_GLOBAL", filepath.Join(home, "gitconfig"))
-	t.Setenv("GIT_AUTHOR_NAME", "Ada Tester")
-	t.Setenv("GIT_AUTHOR_EMAIL", "ada@example.com")
-	t.Setenv("GIT_COMMITTER_NAME", "Ada Tester")
-	t.Setenv("GIT_COMMITTER_EMAIL", "ada@example.com")
-}
-
-// newRepo makes an empty git repository in a temporary folder.
+// newRepo makes an empty git repository, with an isolated git
+// configuration, in a temporary folder.
 func newRepo(t *testing.T) string {
 	t.Helper()
-	setupGit(t)
-	dir := t.TempDir()
-	git(t, dir, "init", "-q", "-b", "main")
-	git(t, dir, "config", "commit.gpgsign", "false")
-	return dir
+	return gittest.New(t).Dir
 }
 
 func git(t *testing.T, dir string, args ...string) string {
 	t.Helper()
-	cmd := exec.Command("git", append([]string{"-C", dir}, args...)...)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return strings.TrimSpace(string(out))
+	return gittest.Run(t, dir, args...)
 }
 
 func write(t *testing.T, dir, rel, content string) {
 	t.Helper()
-	p := filepath.Join(dir, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	gittest.WriteFiles(t, dir, map[string]string{rel: content})
 }
 
 // commit stages everything and commits it, returning the commit id.
 func commit(t *testing.T, dir, msg string) string {
 	t.Helper()
-	git(t, dir, "add", "-A")
-	git(t, dir, "commit", "-q", "-m", msg)
-	return git(t, dir, "rev-parse", "HEAD")
+	return gittest.Open(t, dir).Commit(msg)
 }
 
 func scanRepo(t *testing.T, dir string, mode scan.Mode, rng string) *scan.Result {

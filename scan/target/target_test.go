@@ -4,65 +4,36 @@ import (
 	"context"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/pipeguard/pipeguard/scan"
+	"github.com/pipeguard/pipeguard/scan/gittest"
 )
 
-func setupGit(t *testing.T) {
-	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git is not installed")
-	}
-	home := t.TempDir()
-	t.Setenv("HOME", home)
-	t.Setenv("XDG_CONFIG_HOME", home)
-	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
-	t.Setenv("GIT_CONFIG_GLOBAL", filepath.Join(home, "gitconfig"))
-	t.Setenv("GIT_AUTHOR_NAME", "Ada Tester")
-	t.Setenv("GIT_AUTHOR_EMAIL", "ada@example.com")
-	t.Setenv("GIT_COMMITTER_NAME", "Ada Tester")
-	t.Setenv("GIT_COMMITTER_EMAIL", "ada@example.com")
-}
-
+// newRepo makes an empty git repository, with an isolated git
+// configuration, in a temporary folder.
 func newRepo(t *testing.T) string {
 	t.Helper()
-	setupGit(t)
-	dir := t.TempDir()
-	git(t, dir, "init", "-q", "-b", "main")
-	git(t, dir, "config", "commit.gpgsign", "false")
-	return dir
+	return gittest.New(t).Dir
 }
 
 func git(t *testing.T, dir string, args ...string) string {
 	t.Helper()
-	out, err := exec.Command("git", append([]string{"-C", dir}, args...)...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return strings.TrimSpace(string(out))
+	return gittest.Run(t, dir, args...)
 }
 
 func write(t *testing.T, dir, rel, content string) {
 	t.Helper()
-	p := filepath.Join(dir, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	gittest.WriteFiles(t, dir, map[string]string{rel: content})
 }
 
+// commit stages everything and commits it, returning the commit id.
 func commit(t *testing.T, dir, msg string) string {
 	t.Helper()
-	git(t, dir, "add", "-A")
-	git(t, dir, "commit", "-q", "-m", msg)
-	return git(t, dir, "rev-parse", "HEAD")
+	return gittest.Open(t, dir).Commit(msg)
 }
 
 func paths(files []scan.File) []string {
@@ -161,7 +132,7 @@ func TestTree(t *testing.T) {
 }
 
 func TestOpen(t *testing.T) {
-	setupGit(t)
+	gittest.Setup(t)
 	_, err := Open(context.Background(), t.TempDir())
 	if !errors.Is(err, ErrNotRepository) {
 		t.Errorf("plain folder: %v", err)
