@@ -135,11 +135,11 @@ func (r *Report) ExitCode() int {
 	return ExitPass
 }
 
-// Sort puts findings in a deterministic order: path, line, scanner, rule,
-// fingerprint, commit; and skipped entries by path.
-func (r *Report) Sort() {
-	sort.SliceStable(r.Findings, func(i, j int) bool {
-		a, b := r.Findings[i], r.Findings[j]
+// SortFindings puts findings in pipeguard's one deterministic order: path,
+// line, scanner, rule, fingerprint, commit.
+func SortFindings(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
 		if a.Path != b.Path {
 			return a.Path < b.Path
 		}
@@ -157,6 +157,12 @@ func (r *Report) Sort() {
 		}
 		return a.Commit < b.Commit
 	})
+}
+
+// Sort puts findings in a deterministic order: path, line, scanner, rule,
+// fingerprint, commit; and skipped entries by path.
+func (r *Report) Sort() {
+	SortFindings(r.Findings)
 	sort.SliceStable(r.Skipped, func(i, j int) bool {
 		if r.Skipped[i].Path != r.Skipped[j].Path {
 			return r.Skipped[i].Path < r.Skipped[j].Path

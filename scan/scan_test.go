@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -212,5 +213,24 @@ func TestHasID(t *testing.T) {
 		if got := tt.f.HasID(tt.id); got != tt.want {
 			t.Errorf("%s.HasID(%q) = %v, want %v", tt.f.Rule, tt.id, got, tt.want)
 		}
+	}
+}
+
+func TestSortFindings(t *testing.T) {
+	fs := []Finding{
+		{Path: "b.py", Line: 1, Scanner: "config", Rule: "r"},
+		{Path: "a.py", Line: 9, Scanner: "secrets", Rule: "x", Commit: "2"},
+		{Path: "a.py", Line: 9, Scanner: "secrets", Rule: "x", Commit: "1"},
+		{Path: "a.py", Line: 9, Scanner: "config", Rule: "z"},
+		{Path: "a.py", Line: 2, Scanner: "secrets", Rule: "y"},
+	}
+	SortFindings(fs)
+	var got []string
+	for _, f := range fs {
+		got = append(got, f.Path+":"+strconv.Itoa(f.Line)+":"+f.Scanner+":"+f.Rule+":"+f.Commit)
+	}
+	want := "a.py:2:secrets:y: a.py:9:config:z: a.py:9:secrets:x:1 a.py:9:secrets:x:2 b.py:1:config:r:"
+	if strings.Join(got, " ") != want {
+		t.Errorf("order:\n%s\nwant\n%s", strings.Join(got, " "), want)
 	}
 }

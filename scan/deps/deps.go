@@ -157,16 +157,7 @@ func (s *Scanner) Scan(ctx context.Context, t *scan.Target) (*scan.Result, error
 	if ctx.Err() != nil {
 		return res, ctx.Err()
 	}
-	sort.SliceStable(res.Findings, func(i, j int) bool {
-		a, b := res.Findings[i], res.Findings[j]
-		if a.Path != b.Path {
-			return a.Path < b.Path
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		return a.Rule < b.Rule
-	})
+	scan.SortFindings(res.Findings)
 	return res, nil
 }
 

@@ -317,19 +317,7 @@ feed:
 		}
 		out = append(out, results[i].findings...)
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if a.Path != b.Path {
-			return a.Path < b.Path
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		if a.Rule != b.Rule {
-			return a.Rule < b.Rule
-		}
-		return a.Fingerprint < b.Fingerprint
-	})
+	scan.SortFindings(out)
 	return out, errs, nil
 }
 

@@ -252,16 +252,7 @@ func (s *Scanner) Scan(ctx context.Context, t *scan.Target) (*scan.Result, error
 	if ignored > 0 {
 		res.Notes = append(res.Notes, fmt.Sprintf("%d secret findings suppressed by .gitleaksignore", ignored))
 	}
-	sort.SliceStable(res.Findings, func(i, j int) bool {
-		a, b := res.Findings[i], res.Findings[j]
-		if a.Path != b.Path {
-			return a.Path < b.Path
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		return a.Commit < b.Commit
-	})
+	scan.SortFindings(res.Findings)
 	return res, nil
 }
 
