@@ -11,8 +11,9 @@ import (
 const overlapRule = "hardcoded-secret"
 
 // dropOverlaps removes config hardcoded-secret findings on a line where the
-// secrets scanner already reported a leaked secret in the working tree: one
-// leak, one finding. The secrets finding stays, since it names the kind of
+// secrets scanner reports a leaked secret in the working tree, one that is
+// still reported after configuration and suppressions: one leak, one
+// finding. The secrets finding stays, since it names the kind of
 // credential and is what rotation advice hangs on.
 func dropOverlaps(rep *scan.Report) {
 	type place struct {
@@ -21,7 +22,7 @@ func dropOverlaps(rep *scan.Report) {
 	}
 	leaks := map[place]bool{}
 	for _, f := range rep.Findings {
-		if f.Scanner == scan.ScannerSecrets && f.Commit == "" {
+		if f.Scanner == scan.ScannerSecrets && f.Commit == "" && f.Suppression == nil {
 			for l := f.Line; l <= max(f.Line, f.EndLine); l++ {
 				leaks[place{f.Path, l}] = true
 			}

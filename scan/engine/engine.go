@@ -104,7 +104,7 @@ func Scan(ctx context.Context, opts Options) (*scan.Report, error) {
 		return nil, err
 	}
 	opts.Scanners = names
-	return run(ctx, opts)
+	return run(ctx, opts, nil)
 }
 
 // selectScanners validates --scanners and returns the names in canonical order.

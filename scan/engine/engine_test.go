@@ -225,3 +225,42 @@ func TestOffline(t *testing.T) {
 		t.Errorf("no note that Go was skipped offline: %q", notes)
 	}
 }
+
+// TestSubfolderRoot scans a subfolder of a repository (a monorepo
+// service): changed lines, the base of --new-since and the trusted
+// revision must all be read for the same subfolder as the findings.
+func TestSubfolderRoot(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("svc/main.py", "from fastapi import FastAPI\napp = FastAPI(debug=True)\n")
+	r.Write("other/x.py", "print(1)\n")
+	base := r.Commit("service with debug on")
+	r.Git("checkout", "-q", "-b", "feature")
+	r.Write("svc/pay.py", "KEY = \""+gittest.StripeKey("subfolder")+"\"\n")
+	r.Commit("payments")
+	root := filepath.Join(r.Dir, "svc")
+
+	rep := scanRepo(t, Options{Root: root, Scanners: []string{"secrets", "config"}, NewSince: base, TrustedConfigFrom: base})
+	news := map[string]bool{}
+	for _, f := range rep.Findings {
+		if f.New == nil {
+			t.Fatalf("%s %s: not marked new or existing", f.Rule, f.Location())
+		}
+		news[f.Rule] = *f.New
+	}
+	if news["debug-enabled"] || !news["stripe-access-token"] {
+		t.Errorf("new marks %v: debug-enabled was in the base, the key is new; findings %v", news, summary(rep))
+	}
+
+	r.Write("svc/admin.py", "from fastapi import FastAPI\nadmin = FastAPI(debug=True)\n")
+	r.Git("add", "svc/admin.py")
+	staged := scanRepo(t, Options{Root: root, Scanners: []string{"config"}, Mode: scan.ModeStaged})
+	var got []string
+	for _, f := range staged.Findings {
+		if f.Rule == "debug-enabled" {
+			got = append(got, f.Location())
+		}
+	}
+	if strings.Join(got, ",") != "admin.py:2" {
+		t.Errorf("staged debug-enabled findings %v, want [admin.py:2] (only the staged file)", got)
+	}
+}

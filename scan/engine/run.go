@@ -21,8 +21,10 @@ import (
 )
 
 // run is Scan once the options are checked: configuration, target,
-// scanners, then the post-processing chain in its fixed order.
-func run(ctx context.Context, opts Options) (*scan.Report, error) {
+// scanners, then the post-processing chain in its fixed order. trusted is
+// the trusted revision's checkout when the caller has one already (the
+// base scan of --new-since).
+func run(ctx context.Context, opts Options, trusted *checkout) (*scan.Report, error) {
 	repo, repoErr := target.Open(ctx, opts.Root)
 	if repoErr != nil && !errors.Is(repoErr, target.ErrNotRepository) {
 		// A repository git cannot read: nothing can be scanned reliably.
@@ -33,10 +35,15 @@ func run(ctx context.Context, opts Options) (*scan.Report, error) {
 		return nil, &scan.ConfigError{Path: opts.Root, Err: fmt.Errorf("%s needs a git repository: %w", what(opts), repoErr)}
 	}
 
+	if opts.NewSince != "" {
+		// A wrong base is a usage error, said before a whole scan runs.
+		if _, err := repo.ResolveRev(ctx, opts.NewSince); err != nil {
+			return nil, err
+		}
+	}
 	// The trusted revision, when given, supplies configuration, suppressions
 	// and policies: the change under scan cannot switch its own guard off.
-	var trusted *checkout
-	if opts.TrustedConfigFrom != "" {
+	if opts.TrustedConfigFrom != "" && trusted == nil {
 		c, err := checkoutRev(ctx, repo, opts.TrustedConfigFrom)
 		if err != nil {
 			return nil, err
@@ -73,9 +80,11 @@ func run(ctx context.Context, opts Options) (*scan.Report, error) {
 		}
 	}
 
+	// Files the configuration names (gitleaks files, the baseline, local
+	// databases) are read where the configuration comes from.
 	configRoot := opts.Root
 	if trusted != nil {
-		configRoot = trusted.dir
+		configRoot = trusted.root
 	}
 	// The configuration's policy folders, read from where the configuration
 	// was (the trusted revision under --trusted-config-from).
@@ -109,8 +118,16 @@ func run(ctx context.Context, opts Options) (*scan.Report, error) {
 	}
 
 	// Findings -> configuration (disabled rules, excluded paths) ->
-	// suppressions -> baseline and only-new -> gate.
-	dropOverlaps(rep)
+	// suppressions -> one finding per leak -> baseline and only-new -> gate.
+	// A configuration error stops the scan (exit 3); any other failure of a
+	// step is recorded, and the findings already made still count.
+	step := func(name string, err error) error {
+		if err == nil || scan.IsConfigError(err) {
+			return err
+		}
+		rep.Errors = append(rep.Errors, scan.Error{Message: fmt.Sprintf("%s: %v", name, err)})
+		return nil
+	}
 	set.Apply(rep)
 	sopts := suppress.Options{Root: opts.Root, Config: set, TrustedRev: opts.TrustedConfigFrom,
 		Partial: opts.Mode != scan.ModeTree || t.Changed != nil}
@@ -123,19 +140,30 @@ func run(ctx context.Context, opts Options) (*scan.Report, error) {
 			}
 		}
 	}
-	if err := suppress.Apply(ctx, rep, sopts); err != nil {
+	if err := step("suppressions", suppress.Apply(ctx, rep, sopts)); err != nil {
 		return nil, err
 	}
-	if err := applyBaseline(opts, rc, rep); err != nil {
+	dropOverlaps(rep)
+	if err := step("baseline", applyBaseline(opts, rc, configRoot, rep)); err != nil {
 		return nil, err
 	}
 	if opts.NewSince != "" {
-		if err := markNew(ctx, repo, opts, rep); err != nil {
+		if err := step("only-new", markNew(ctx, repo, opts, trusted, rep)); err != nil {
 			return nil, err
 		}
 	}
 	if err := decide(ctx, opts, set, mods, t.Changed, rep); err != nil {
-		return nil, err
+		if scan.IsConfigError(err) {
+			return nil, err
+		}
+		// Without a gate, fall back to the documented floor: unsuppressed
+		// findings of high severity and above block.
+		rep.Errors = append(rep.Errors, scan.Error{Message: fmt.Sprintf("gate: %v; high and critical findings block", err)})
+		for i := range rep.Findings {
+			f := &rep.Findings[i]
+			f.Blocking = f.Suppression == nil && f.Severity.AtLeast(scan.High)
+		}
+		rep.Decide()
 	}
 	rep.Sort()
 	rep.DurationMS = time.Since(rep.StartedAt).Milliseconds()
@@ -216,8 +244,8 @@ func buildScanners(ctx context.Context, names []string, opts Options, rc *repoco
 			dopts := deps.Options{
 				// Flags are paths as the user typed them; the configuration's
 				// are relative to the repository root.
-				GoVulnDB:     firstOf(opts.GoVulnDB, resolve(opts.Root, rc.GoVulnDB)),
-				OSVDB:        firstOf(opts.OSVDB, resolve(opts.Root, rc.OSVDB)),
+				GoVulnDB:     firstOf(opts.GoVulnDB, resolve(configRoot, rc.GoVulnDB)),
+				OSVDB:        firstOf(opts.OSVDB, resolve(configRoot, rc.OSVDB)),
 				Online:       opts.Online && !opts.Offline,
 				CacheDir:     opts.CacheDir,
 				MemoryBudget: opts.MemoryBudget,
@@ -286,10 +314,10 @@ func firstOf(vals ...string) string {
 	return ""
 }
 
-func applyBaseline(opts Options, rc *repoconf.Config, rep *scan.Report) error {
+func applyBaseline(opts Options, rc *repoconf.Config, configRoot string, rep *scan.Report) error {
 	path := opts.Baseline
 	if path == "" && rc.Baseline != "" {
-		path = filepath.Join(opts.Root, filepath.FromSlash(rc.Baseline))
+		path = filepath.Join(configRoot, filepath.FromSlash(rc.Baseline))
 	}
 	if path == "" {
 		return nil

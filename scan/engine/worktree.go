@@ -17,11 +17,18 @@ import (
 type checkout struct {
 	repo *target.Repo
 	rev  string // full commit id
-	dir  string
+	dir  string // the worktree's top folder
+	// root is the folder of the checkout that matches the scanned root
+	// (the same subfolder of the repository).
+	root string
 }
 
 func checkoutRev(ctx context.Context, repo *target.Repo, rev string) (*checkout, error) {
 	id, err := repo.ResolveRev(ctx, rev)
+	if err != nil {
+		return nil, err
+	}
+	prefix, err := repo.Prefix(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -30,26 +37,31 @@ func checkoutRev(ctx context.Context, repo *target.Repo, rev string) (*checkout,
 		return nil, fmt.Errorf("check out %s: %w", rev, err)
 	}
 	dir := filepath.Join(tmp, "tree")
-	if _, err := repo.Git(ctx, "worktree", "add", "--detach", "--quiet", dir, id); err != nil {
-		os.RemoveAll(tmp)
+	c := &checkout{repo: repo, rev: id, dir: dir, root: filepath.Join(dir, filepath.FromSlash(prefix))}
+	// The repository's own hooks (post-checkout) must not run: they are the
+	// change's code, and a guard runs none of it.
+	if _, err := repo.Git(ctx, "-c", "core.hooksPath=/dev/null", "worktree", "add", "--detach", "--quiet", dir, id); err != nil {
+		c.remove() // a killed "worktree add" leaves a locked entry behind
 		return nil, fmt.Errorf("check out %s: %w", rev, err)
 	}
-	return &checkout{repo: repo, rev: id, dir: dir}, nil
+	return c, nil
 }
 
-// remove deletes the worktree and its folder. It uses a fresh context so
-// that a cancelled scan still cleans up.
+// remove deletes the worktree, its folder and its entry in the repository,
+// locked or not. It uses a fresh context so that a cancelled scan still
+// cleans up.
 func (c *checkout) remove() {
-	_, _ = c.repo.Git(context.Background(), "worktree", "remove", "--force", c.dir)
+	ctx := context.Background()
+	_, _ = c.repo.Git(ctx, "worktree", "remove", "--force", "--force", c.dir)
 	os.RemoveAll(filepath.Dir(c.dir))
-	_, _ = c.repo.Git(context.Background(), "worktree", "prune")
+	_, _ = c.repo.Git(ctx, "worktree", "prune")
 }
 
 // markNew scans the base revision with the same options and marks which of
 // rep's findings the change introduced. The change's own commits are scanned
 // for secrets too, so that a secret added and removed again within the
 // change still counts as new.
-func markNew(ctx context.Context, repo *target.Repo, opts Options, rep *scan.Report) error {
+func markNew(ctx context.Context, repo *target.Repo, opts Options, trusted *checkout, rep *scan.Report) error {
 	base, err := checkoutRev(ctx, repo, opts.NewSince)
 	if err != nil {
 		return err
@@ -57,7 +69,7 @@ func markNew(ctx context.Context, repo *target.Repo, opts Options, rep *scan.Rep
 	defer base.remove()
 
 	bopts := opts
-	bopts.Root = base.dir
+	bopts.Root = base.root
 	bopts.Mode = scan.ModeTree
 	bopts.Range = ""
 	bopts.NewSince = ""
@@ -65,7 +77,7 @@ func markNew(ctx context.Context, repo *target.Repo, opts Options, rep *scan.Rep
 	bopts.Changed = nil
 	// The base is scanned with the head's configuration source: a trusted
 	// revision stays trusted, otherwise the base's own files apply.
-	baseRep, err := run(ctx, bopts)
+	baseRep, err := run(ctx, bopts, trusted)
 	if err != nil {
 		return fmt.Errorf("scan base %s: %w", opts.NewSince, err)
 	}

@@ -203,7 +203,9 @@ func (r *Repo) Commits(ctx context.Context, g Range) ([]string, error) {
 // path in head (renames followed). A file added whole, or a binary file, maps
 // to an empty slice.
 func (r *Repo) Changes(ctx context.Context, base, head string) (scan.Changes, error) {
-	out, err := runGit(ctx, r.Root, "diff", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", "-M",
+	// --relative: paths relative to Root (which may be a subfolder of the
+	// repository), as findings' paths are, and only changes under it.
+	out, err := runGit(ctx, r.Root, "diff", "--relative", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", "-M",
 		base, head, "--")
 	if err != nil {
 		return nil, fmt.Errorf("diff %s..%s: %w", short(base), short(head), err)
@@ -211,10 +213,20 @@ func (r *Repo) Changes(ctx context.Context, base, head string) (scan.Changes, er
 	return parseChanges(out)
 }
 
+// Prefix is Root's path inside its repository, '/'-separated with a
+// trailing slash ("services/api/"), or "" at the top.
+func (r *Repo) Prefix(ctx context.Context) (string, error) {
+	out, err := runGit(ctx, r.Root, "rev-parse", "--show-prefix")
+	if err != nil {
+		return "", fmt.Errorf("find %s in its repository: %w", r.Root, err)
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
 // StagedChanges returns the lines that the index adds or changes relative
 // to HEAD (or to nothing, before the first commit).
 func (r *Repo) StagedChanges(ctx context.Context) (scan.Changes, error) {
-	out, err := runGit(ctx, r.Root, "diff", "--cached", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", "-M", "--")
+	out, err := runGit(ctx, r.Root, "diff", "--cached", "--relative", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", "-M", "--")
 	if err != nil {
 		return nil, fmt.Errorf("diff the index: %w", err)
 	}
