@@ -24,9 +24,18 @@ func Mask(secret string) string {
 // carries a raw secret gets it masked, and every raw secret found anywhere in
 // the scan is scrubbed from every text field of the report (titles,
 // messages, errors, skipped entries), so that no output can quote one.
-func redact(r *Report) {
+//
+// dropped holds the raw secrets of findings Run left out (outside the
+// changed lines): they may still be quoted by another scanner's errors.
+func redact(r *Report, dropped []string) {
 	var raws []string
 	seen := map[string]bool{}
+	for _, raw := range dropped {
+		if !seen[raw] && len(strings.TrimSpace(raw)) >= 4 {
+			seen[raw] = true
+			raws = append(raws, raw)
+		}
+	}
 	for i := range r.Findings {
 		raw := r.Findings[i].raw
 		if raw == "" {
@@ -69,9 +78,25 @@ func redact(r *Report) {
 		for j := range f.Tags {
 			s(&f.Tags[j])
 		}
+		for j := range f.References {
+			s(&f.References[j])
+		}
+		if d := f.Dependency; d != nil {
+			s(&d.Name)
+			s(&d.Version)
+			s(&d.Manifest)
+			for j := range d.CallPath {
+				s(&d.CallPath[j])
+			}
+		}
+		if sp := f.Suppression; sp != nil {
+			s(&sp.Reason)
+			s(&sp.Source)
+		}
 	}
 	for i := range r.Errors {
 		s(&r.Errors[i].Message)
+		s(&r.Errors[i].Path)
 	}
 	for i := range r.Skipped {
 		s(&r.Skipped[i].Reason)

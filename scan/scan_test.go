@@ -234,3 +234,26 @@ func TestSortFindings(t *testing.T) {
 		t.Errorf("order:\n%s\nwant\n%s", strings.Join(got, " "), want)
 	}
 }
+
+// TestRunRedactsLeftOutSecrets checks that a secret whose finding falls
+// outside the changed lines is still scrubbed from what other scanners say.
+func TestRunRedactsLeftOutSecrets(t *testing.T) {
+	const canary = "ghp_LEFTOUTcanary0123456789abcdefghijklm"
+	leak := fakeScanner{name: ScannerSecrets, res: &Result{Findings: []Finding{
+		(Finding{Rule: "github-pat", Path: "old.py", Line: 40}).WithRawSecret(canary),
+	}}}
+	quoting := fakeScanner{name: ScannerDeps, res: &Result{
+		Errors: []Error{{Message: "cannot parse requirements.txt line 3: git+https://" + canary + "@github.com/x/y", Path: "requirements.txt"}},
+		Findings: []Finding{{Rule: "PYSEC-1", Path: "requirements.txt", Line: 3,
+			Dependency: &Dependency{Name: "y", Manifest: "requirements.txt", CallPath: []string{"x " + canary}},
+			References: []string{"https://example.com/?t=" + canary}}},
+	}}
+	rep := Run(context.Background(), &Target{Root: "/r", Changed: Changes{"requirements.txt": nil}}, []Scanner{leak, quoting})
+	b, _ := json.Marshal(rep)
+	if strings.Contains(string(b), canary) {
+		t.Fatalf("the report quotes a secret whose finding was left out:\n%s", b)
+	}
+	if len(rep.Findings) != 1 {
+		t.Errorf("findings %d, want the deps one only", len(rep.Findings))
+	}
+}

@@ -124,6 +124,7 @@ func Run(ctx context.Context, t *Target, scanners []Scanner) *Report {
 	}
 	wg.Wait()
 
+	var dropped []string // raw secrets of findings left out, still to scrub
 	for i, s := range scanners {
 		o := outs[i]
 		run := ScannerRun{Name: s.Name(), Status: "ok", DurationMS: o.took.Milliseconds()}
@@ -133,6 +134,9 @@ func Run(ctx context.Context, t *Target, scanners []Scanner) *Report {
 					f.Scanner = s.Name()
 				}
 				if t.Changed != nil && f.Commit == "" && !t.Changed.Contains(f.Path, f.Line) {
+					if f.raw != "" {
+						dropped = append(dropped, f.raw)
+					}
 					continue
 				}
 				rep.Findings = append(rep.Findings, f)
@@ -158,7 +162,7 @@ func Run(ctx context.Context, t *Target, scanners []Scanner) *Report {
 		}
 		rep.Scanners = append(rep.Scanners, run)
 	}
-	redact(rep)
+	redact(rep, dropped)
 	rep.Sort()
 	sort.SliceStable(rep.Scanners, func(i, j int) bool { return rep.Scanners[i].Name < rep.Scanners[j].Name })
 	rep.DurationMS = time.Since(start).Milliseconds()

@@ -76,7 +76,7 @@ func runBaselineCreate(ctx context.Context, s Streams, run func(context.Context,
 		if scan.IsConfigError(err) {
 			return usageErr(err)
 		}
-		return err
+		return &exitError{code: scan.ExitIncomplete, err: err}
 	}
 	b := baseline.Create(rep, prev, now)
 	if err := b.WriteFile(out); err != nil {

@@ -286,3 +286,16 @@ func TestBaselineCreateThenScan(t *testing.T) {
 		t.Errorf("baseline create --scanners nope: exit %d, want 3\n%s", code, stderr)
 	}
 }
+
+// TestGitleaksConfigFlagIsCwdRelative checks that --gitleaks-config names a
+// file relative to where the command runs, also when a subfolder is scanned.
+func TestGitleaksConfigFlagIsCwdRelative(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("svc/app.py", "TOKEN = \""+gittest.GitHubPAT("cwd-relative")+"\"\n")
+	r.Write("ci/gitleaks.toml", "[extend]\nuseDefault = true\n[allowlist]\npaths = ['''app\\.py''']\n")
+	r.Commit("service and CI config")
+	code, _, stderr := runCLI(t, r.Dir, "scan", "svc", "--scanners", "secrets", "--gitleaks-config", "ci/gitleaks.toml")
+	if code != scan.ExitPass {
+		t.Fatalf("exit %d, want 0 (the allowlist in ci/gitleaks.toml applies)\n%s", code, stderr)
+	}
+}

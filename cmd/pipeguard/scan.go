@@ -112,6 +112,15 @@ func (o *scanOptions) engineOptions(s Streams) (engine.Options, error) {
 	if o.scanners != "" {
 		opts.Scanners = strings.Split(o.scanners, ",")
 	}
+	if opts.GitleaksConfig != "" {
+		// A path on the command line is relative to where the command runs,
+		// not to the scanned folder.
+		abs, err := filepath.Abs(opts.GitleaksConfig)
+		if err != nil {
+			return opts, usageErr(fmt.Errorf("--gitleaks-config: %w", err))
+		}
+		opts.GitleaksConfig = abs
+	}
 	if o.maxFileSize != "" {
 		n, err := parseSize(o.maxFileSize)
 		if err != nil {
@@ -180,19 +189,24 @@ func runScan(cmd *cobra.Command, s Streams, o *scanOptions) error {
 	// when the scanned root is a subfolder of the repository.
 	ropts := report.Options{PathPrefix: github.RepoPrefix(cmd.Context(), rep.Root)}
 	// The main output: stdout or -o.
+	var stdoutErr error
 	switch {
 	case o.output == "" && scanErr != nil && o.format == report.FormatText:
 		// stderr says why; an empty text report would only repeat it.
 	case o.output == "":
 		ropts.Color = report.ColorEnabled(s.Out, s.Getenv)
 		if err := report.Write(o.format, s.Out, rep, ropts); err != nil {
-			return &exitError{code: scan.ExitIncomplete, err: fmt.Errorf("write %s output: %w", o.format, err)}
+			// Like a report file that cannot be written: say so, write the
+			// others, and let a blocking finding still decide the code.
+			fmt.Fprintf(s.Err, "pipeguard: write %s output: %v\n", o.format, err)
+			stdoutErr = err
 		}
+		ropts.Color = false
 	default:
 		outs = append([]reportOut{{format: o.format, path: o.output}}, outs...)
 	}
 	sarifPath := ""
-	var writeErr error
+	writeErr := stdoutErr
 	for _, out := range outs {
 		if err := writeReportFile(out, rep, ropts); err != nil {
 			// Keep writing the others; the failure is reported below.

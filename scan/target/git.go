@@ -94,6 +94,9 @@ func (r *Repo) ResolveRev(ctx context.Context, rev string) (string, error) {
 	}
 	out, err := runGit(ctx, r.Root, "rev-parse", "-q", "--verify", "--end-of-options", rev+"^{commit}")
 	if err != nil {
+		if ctx.Err() != nil {
+			return "", ctx.Err() // interrupted: not the user's mistake
+		}
 		return "", &scan.ConfigError{Err: fmt.Errorf("unknown revision %q: not a commit in %s", rev, r.Root)}
 	}
 	return strings.TrimSpace(string(out)), nil
