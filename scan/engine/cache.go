@@ -21,14 +21,54 @@ import (
 // scans. A nil *Cache builds everything anew for each scan.
 type Cache struct {
 	mu      sync.Mutex
-	configs map[string]*config.Scanner
-	gates   map[string]*gate.Gate
-	secrets *secrets.Scanner // the default rules, for repositories without gitleaks files
+	configs map[string]*entry[*config.Scanner]
+	gates   map[string]*entry[*gate.Gate]
+	secrets entry[*secrets.Scanner] // the default rules, for repositories without gitleaks files
+}
+
+// entry is one cached value, built once; scans that need another entry
+// do not wait for it to be built.
+type entry[T any] struct {
+	once sync.Once
+	v    T
+	err  error
+}
+
+func (e *entry[T]) get(build func() (T, error)) (T, error) {
+	e.once.Do(func() { e.v, e.err = build() })
+	return e.v, e.err
+}
+
+// lookup returns the entry of key in m, adding an empty one.
+func lookup[T any](c *Cache, m map[string]*entry[T], key string) *entry[T] {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := m[key]
+	if !ok {
+		e = &entry[T]{}
+		m[key] = e
+	}
+	return e
+}
+
+// cached builds or finds the value of key in m. A failed build is not kept
+// (it may have been a cancelled scan's): the next scan tries again.
+func cached[T any](c *Cache, m map[string]*entry[T], key string, build func() (T, error)) (T, error) {
+	e := lookup(c, m, key)
+	v, err := e.get(build)
+	if err != nil {
+		c.mu.Lock()
+		if m[key] == e {
+			delete(m, key)
+		}
+		c.mu.Unlock()
+	}
+	return v, err
 }
 
 // NewCache returns an empty cache.
 func NewCache() *Cache {
-	return &Cache{configs: map[string]*config.Scanner{}, gates: map[string]*gate.Gate{}}
+	return &Cache{configs: map[string]*entry[*config.Scanner]{}, gates: map[string]*entry[*gate.Gate]{}}
 }
 
 // policyKey identifies a set of policies by their content, so that two
@@ -57,17 +97,7 @@ func (c *Cache) config(opts config.Options) (*config.Scanner, error) {
 		return config.New(opts)
 	}
 	key := policyKey(nil, opts.PolicyModules, opts.Disabled)
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if s, ok := c.configs[key]; ok {
-		return s, nil
-	}
-	s, err := config.New(opts)
-	if err != nil {
-		return nil, err
-	}
-	c.configs[key] = s
-	return s, nil
+	return cached(c, c.configs, key, func() (*config.Scanner, error) { return config.New(opts) })
 }
 
 func (c *Cache) gate(ctx context.Context, opts gate.Options) (*gate.Gate, error) {
@@ -75,17 +105,7 @@ func (c *Cache) gate(ctx context.Context, opts gate.Options) (*gate.Gate, error)
 		return gate.New(ctx, opts)
 	}
 	key := policyKey(nil, opts.Modules, nil)
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if g, ok := c.gates[key]; ok {
-		return g, nil
-	}
-	g, err := gate.New(ctx, opts)
-	if err != nil {
-		return nil, err
-	}
-	c.gates[key] = g
-	return g, nil
+	return cached(c, c.gates, key, func() (*gate.Gate, error) { return gate.New(ctx, opts) })
 }
 
 // secretsScanner shares one scanner with the default rules among the
@@ -95,18 +115,9 @@ func (c *Cache) secretsScanner(opts secrets.Options) (*secrets.Scanner, error) {
 	if c == nil || opts.ConfigPath != "" || opts.IgnorePath != "" || hasGitleaksFiles(opts.Root) {
 		return secrets.New(opts)
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.secrets == nil {
-		// Root has no gitleaks files (checked above): the scanner reads
-		// none at construction, and holds the default rules only.
-		s, err := secrets.New(opts)
-		if err != nil {
-			return nil, err
-		}
-		c.secrets = s
-	}
-	return c.secrets, nil
+	// Root has no gitleaks files (checked above): the scanner reads none at
+	// construction, and holds the default rules only.
+	return c.secrets.get(func() (*secrets.Scanner, error) { return secrets.New(opts) })
 }
 
 func hasGitleaksFiles(root string) bool {

@@ -264,3 +264,51 @@ func TestSubfolderRoot(t *testing.T) {
 		t.Errorf("staged debug-enabled findings %v, want [admin.py:2] (only the staged file)", got)
 	}
 }
+
+// TestCacheConcurrentScans runs scans of different repositories at once
+// through one cache, as an audit with --jobs does.
+func TestCacheConcurrentScans(t *testing.T) {
+	var repos []*gittest.Repo
+	for i := range 3 {
+		r := gittest.New(t)
+		r.Write("app.py", "TOKEN = \""+gittest.GitHubPAT(fmt.Sprint("concurrent", i))+"\"\n")
+		if i == 1 {
+			r.Write(".pipeguard.yaml", "disable_rules: [github-pat]\n")
+		}
+		r.Commit("leak")
+		repos = append(repos, r)
+	}
+	cache := NewCache()
+	type result struct {
+		repo  int
+		rules string
+		err   error
+	}
+	results := make(chan result, 6)
+	for round := range 2 {
+		for i, r := range repos {
+			go func() {
+				rep, err := Scan(context.Background(), Options{Root: r.Dir, Scanners: []string{"secrets", "config"}, Cache: cache})
+				var rules []string
+				if err == nil {
+					for _, f := range rep.Findings {
+						rules = append(rules, f.Rule)
+					}
+				}
+				results <- result{i, strings.Join(rules, ","), err}
+			}()
+		}
+		for range repos {
+			res := <-results
+			want := "github-pat"
+			if res.repo == 1 {
+				// Its configuration disables the gitleaks rule: the literal is
+				// still reported, by the config rule.
+				want = "hardcoded-secret"
+			}
+			if res.err != nil || res.rules != want {
+				t.Errorf("round %d, repository %d: findings %q, %v; want %q", round, res.repo, res.rules, res.err, want)
+			}
+		}
+	}
+}
