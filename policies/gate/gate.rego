@@ -139,4 +139,10 @@ verdict := {"verdict": "fail", "reasons": sort(fail_reasons)} if {
 	count(fail_reasons) > 0
 } else := {"verdict": "incomplete", "reasons": sort([sprintf("scanner %s failed: %s", [e.scanner, e.message]) | some e in input.errors])} if {
 	count(input.errors) > 0
-} else := {"verdict": "pass", "reasons": [sprintf("no finding blocks (%d warn)", [count(input.findings)])]}
+} else := {"verdict": "pass", "reasons": [pass_reason]}
+
+# pass_reason counts what warns, apart from what was suppressed.
+pass_reason := sprintf("no finding blocks (%d warn, %d suppressed)", [
+	count([f | some f in input.findings; not f.suppressed]),
+	count([f | some f in input.findings; f.suppressed]),
+])

@@ -146,3 +146,16 @@ test_extension_fail if {
 		with data.pipeguard.gate.extend.fail as ["release branches need a review"]
 	v == {"verdict": "fail", "reasons": ["release branches need a review"]}
 }
+
+test_pass_reason_counts_suppressed_apart if {
+	v := data.pipeguard.gate.verdict with input as {
+		"findings": [
+			{"scanner": "config", "rule": "cors-any-origin", "severity": "medium", "suppressed": false},
+			{"scanner": "secrets", "rule": "github-pat", "severity": "high", "suppressed": true},
+		],
+		"errors": [],
+		"context": {},
+	}
+	v.verdict == "pass"
+	v.reasons == ["no finding blocks (1 warn, 1 suppressed)"]
+}
