@@ -201,7 +201,6 @@ func runScan(cmd *cobra.Command, s Streams, o *scanOptions) error {
 			fmt.Fprintf(s.Err, "pipeguard: write %s output: %v\n", o.format, err)
 			stdoutErr = err
 		}
-		ropts.Color = false
 	default:
 		outs = append([]reportOut{{format: o.format, path: o.output}}, outs...)
 	}
