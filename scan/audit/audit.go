@@ -31,6 +31,7 @@
 package audit
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -50,6 +51,10 @@ import (
 
 // Version is the version of the audit.json schema.
 const Version = 1
+
+// errInterrupted is the error of a repository a signal kept from being
+// audited.
+var errInterrupted = errors.New("interrupted before its audit finished")
 
 // Defaults for Options.
 const (
@@ -135,6 +140,9 @@ type Audit struct {
 	// History is the open findings over time, summed over the repositories,
 	// one point per day (the last run of the day), oldest first.
 	History []Point `json:"history"`
+	// Interrupted is set when a signal stopped the audit: the repositories
+	// it did not finish are incomplete.
+	Interrupted bool `json:"interrupted,omitempty"`
 }
 
 // Totals are counts over all repositories.
@@ -209,17 +217,14 @@ func (r *Repository) Blocking() []scan.Finding {
 	return out
 }
 
-// ExitCode is the audit's exit code: scan.ExitFail when some repository
-// has blocking findings, scan.ExitIncomplete when some could not be fully
-// audited, scan.ExitPass otherwise.
+// ExitCode is the audit's exit code, chosen by scan.Decide:
+// scan.ExitInterrupted when a signal stopped it, scan.ExitFail when some
+// repository has blocking findings, scan.ExitIncomplete when some could
+// not be fully audited, scan.ExitPass otherwise.
 func (a *Audit) ExitCode() int {
-	switch {
-	case a.Totals.Fail > 0:
-		return scan.ExitFail
-	case a.Totals.Incomplete > 0:
-		return scan.ExitIncomplete
-	}
-	return scan.ExitPass
+	_, code := scan.Decide(scan.Tally{Blocking: a.Totals.Fail, Errors: a.Totals.Incomplete,
+		Conditions: scan.Conditions{Interrupted: a.Interrupted}})
+	return code
 }
 
 // Run audits the targets and writes the reports and the state. It returns
@@ -315,7 +320,7 @@ feed:
 		case jobs <- i:
 		case <-ctx.Done():
 			for j := i; j < len(targets); j++ {
-				a.Repositories[j] = *failed(targets[j], prevOf(st, targets[j].Name), fmt.Errorf("audit cancelled: %w", ctx.Err()))
+				a.Repositories[j] = *failed(targets[j], prevOf(st, targets[j].Name), errInterrupted)
 			}
 			break feed
 		}
@@ -326,6 +331,7 @@ feed:
 		opts.Progress.Finish()
 	}
 	sort.SliceStable(a.Repositories, func(i, j int) bool { return a.Repositories[i].Name < a.Repositories[j].Name })
+	a.Interrupted = scan.Interrupted(ctx, nil)
 	a.finish()
 	if opts.State != "" {
 		if err := st.Save(opts.State); err != nil {
@@ -431,17 +437,16 @@ func sumHistory(repos []Repository) []Point {
 // failed is the entry of a repository that could not be audited: its
 // findings are those of the last audit, still open as far as anyone knows.
 func failed(t Target, prev *RepoState, err error) *Repository {
-	r := &Repository{Name: t.Name, URL: displayURL(t.URL), Error: err.Error(), Verdict: scan.Incomplete,
+	r := &Repository{Name: t.Name, URL: displayURL(t.URL), Error: err.Error(),
 		Findings: []scan.Finding{}, New: []string{}, Open: []string{}, Fixed: []scan.Finding{}}
 	if prev != nil {
 		r.Head = prev.Head
 		r.Findings = slices.Clone(prev.Findings)
 		_, r.Open, _ = diff(prev.Findings, prev.Findings)
-		if len(r.Blocking()) > 0 {
-			r.Verdict = scan.Fail
-		}
 		r.Notes = append(r.Notes, "not audited this run: the findings are those of the last audit")
 	}
+	// Known blocking findings still fail it; otherwise it is incomplete.
+	r.Verdict, _ = scan.Decide(scan.Tally{Blocking: len(r.Blocking()), Errors: 1})
 	return r
 }
 
@@ -471,8 +476,11 @@ func auditOne(ctx context.Context, opts Options, g *gitRunner, work string, t Ta
 	defer cancel()
 	r, next, err := scanOne(ctx, opts, g, work, t, prev)
 	if err != nil {
-		if errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		switch {
+		case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
 			err = fmt.Errorf("timed out after %v", opts.Timeout)
+		case scan.Interrupted(ctx, err):
+			err = errInterrupted
 		}
 		opts.Log.Warn("audit failed", "repository", t.Name, "error", g.scrub(err.Error()))
 		r = failed(t, prev, errors.New(g.scrub(err.Error())))
@@ -581,8 +589,9 @@ func scanOne(ctx context.Context, opts Options, g *gitRunner, work string, t Tar
 		}
 		return nil, nil, fmt.Errorf("scan: %w", err)
 	}
-	if ctx.Err() != nil {
-		return nil, nil, ctx.Err()
+	if ctx.Err() != nil || rep.Interrupted {
+		// What an unfinished scan found is not the repository's state.
+		return nil, nil, cmp.Or(ctx.Err(), errInterrupted)
 	}
 	for _, e := range rep.Errors {
 		if strings.Contains(e.Message, src) {
@@ -642,12 +651,8 @@ func scanOne(ctx context.Context, opts Options, g *gitRunner, work string, t Tar
 	}
 	sortFindings(r.Findings)
 	r.New, r.Open, r.Fixed = diff(prevFindings, r.Findings)
-	switch {
-	case len(r.Blocking()) > 0 || rep.Verdict == scan.Fail:
-		r.Verdict = scan.Fail
-	case len(r.Errors) > 0:
-		r.Verdict = scan.Incomplete
-	}
+	r.Verdict, _ = scan.Decide(scan.Tally{Blocking: len(r.Blocking()), PolicyFail: rep.PolicyFail || rep.Verdict == scan.Fail,
+		Errors: len(r.Errors), Conditions: scan.Conditions{Interrupted: rep.Interrupted}})
 	next := nextState(t, prev, r, tips, now)
 	if !secretsOK && secrets != "skipped" {
 		// The history the secrets scan should have read is read next time.

@@ -74,6 +74,7 @@ func (s *Scanner) Scan(ctx context.Context, t *scan.Target) (*scan.Result, error
 	if err != nil {
 		return nil, fmt.Errorf("config scanner: list files: %w", err)
 	}
+	t.Enter(ctx, scan.StageParse)
 	fx, err := s.Facts(ctx, t, files)
 	if err != nil {
 		return nil, err
@@ -82,6 +83,7 @@ func (s *Scanner) Scan(ctx context.Context, t *scan.Target) (*scan.Result, error
 	for _, sk := range fx.Skipped {
 		res.Skipped = append(res.Skipped, scan.Skipped{Path: sk.Path, Line: sk.Line, Reason: sk.Reason, Scanner: scan.ScannerConfig})
 	}
+	t.Enter(ctx, scan.StagePolicy)
 	findings, errs, err := s.rules.Evaluate(ctx, scan.ScannerConfig, fx)
 	res.Findings = findings
 	res.Errors = errs

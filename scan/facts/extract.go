@@ -10,12 +10,10 @@
 package facts
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path"
 	"runtime"
 	"sort"
@@ -23,6 +21,7 @@ import (
 	"sync"
 
 	"github.com/pipeguard/pipeguard/scan"
+	pgit "github.com/pipeguard/pipeguard/scan/git" // aliased: the tests have a git helper
 )
 
 // Options tunes Extract.
@@ -151,25 +150,16 @@ func isTemplateEnv(base string) bool {
 
 // TrackedFiles lists the files git tracks under root, relative to root.
 func TrackedFiles(ctx context.Context, root string) (map[string]bool, error) {
-	cmd := exec.CommandContext(ctx, "git", "-C", root, "ls-files", "-z", "--full-name", "--", ".")
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	if err := cmd.Run(); err != nil {
-		return nil, fmt.Errorf("git ls-files in %s: %w: %s", root, err, strings.TrimSpace(errb.String()))
-	}
-	// --full-name gives paths from the top of the work tree; make them relative to root.
-	top := exec.CommandContext(ctx, "git", "-C", root, "rev-parse", "--show-prefix")
-	prefixOut, err := top.Output()
+	// Without --full-name, ls-files names files relative to where it runs.
+	out, err := pgit.Run(ctx, root, "ls-files", "-z", "--", ".")
 	if err != nil {
-		return nil, fmt.Errorf("git rev-parse in %s: %w", root, err)
+		return nil, fmt.Errorf("list tracked files in %s: %w", root, err)
 	}
-	prefix := strings.TrimSpace(string(prefixOut))
 	set := map[string]bool{}
-	for _, p := range strings.Split(out.String(), "\x00") {
-		if p == "" {
-			continue
+	for _, p := range strings.Split(string(out), "\x00") {
+		if p != "" {
+			set[p] = true
 		}
-		set[strings.TrimPrefix(p, prefix)] = true
 	}
 	return set, nil
 }

@@ -18,7 +18,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path"
 	"strings"
 	"time"
@@ -26,6 +25,7 @@ import (
 	gh "github.com/google/go-github/v60/github"
 
 	"github.com/pipeguard/pipeguard/scan"
+	"github.com/pipeguard/pipeguard/scan/git"
 	"github.com/pipeguard/pipeguard/scan/report"
 )
 
@@ -255,13 +255,11 @@ func RepoPrefix(ctx context.Context, root string) string {
 	if root == "" {
 		return ""
 	}
-	cmd := exec.CommandContext(ctx, "git", "rev-parse", "--show-prefix")
-	cmd.Dir = root
-	out, err := cmd.Output()
+	prefix, err := git.Prefix(ctx, root)
 	if err != nil {
 		return ""
 	}
-	return strings.TrimSuffix(strings.TrimSpace(string(out)), "/")
+	return strings.TrimSuffix(prefix, "/")
 }
 
 // repoPath is a finding's path from the repository's top level.

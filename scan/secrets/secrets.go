@@ -26,6 +26,7 @@ import (
 	"github.com/zricethezav/gitleaks/v8/sources"
 
 	"github.com/pipeguard/pipeguard/scan"
+	pgit "github.com/pipeguard/pipeguard/scan/git" // aliased: the tests have a git helper
 	"github.com/pipeguard/pipeguard/scan/target"
 )
 
@@ -193,16 +194,16 @@ func (s *Scanner) Scan(ctx context.Context, t *scan.Target) (*scan.Result, error
 		res.Skipped = append(res.Skipped, skipped...)
 		src = s.treeSource(files, l)
 	case scan.ModeHistory, scan.ModeRange, scan.ModeStaged:
-		repo, err := target.Open(ctx, t.Root)
+		repo, err := pgit.Open(ctx, t.Root)
 		if err != nil {
-			if errors.Is(err, target.ErrNotRepository) {
+			if errors.Is(err, pgit.ErrNotRepository) {
 				return nil, &scan.ConfigError{Err: fmt.Errorf("%s mode needs a git repository: %w", t.Mode, err)}
 			}
 			return nil, err
 		}
 		switch t.Mode {
 		case scan.ModeHistory:
-			src = gitLogSource(repo, "--all")
+			src = logSource(repo, []string{"--all"}, t.MaxFileSize)
 		case scan.ModeRange:
 			// A range of full commit ids was checked by whoever resolved
 			// it (the engine does); anything else is checked here, since
@@ -215,9 +216,9 @@ func (s *Scanner) Scan(ctx context.Context, t *scan.Target) (*scan.Result, error
 				}
 				revs = g.Revs
 			}
-			src = gitLogSource(repo, revs...)
+			src = logSource(repo, revs, t.MaxFileSize)
 		case scan.ModeStaged:
-			src = stagedSource(repo)
+			src = stagedSource(repo, t.MaxFileSize)
 		}
 	default:
 		return nil, &scan.ConfigError{Err: fmt.Errorf("unknown scan mode %q", t.Mode)}
@@ -227,7 +228,7 @@ func (s *Scanner) Scan(ctx context.Context, t *scan.Target) (*scan.Result, error
 	if err != nil {
 		if t.Mode == scan.ModeRange && ctx.Err() == nil {
 			// Say which revision is wrong, when one is.
-			if repo, oerr := target.Open(ctx, t.Root); oerr == nil {
+			if repo, oerr := pgit.Open(ctx, t.Root); oerr == nil {
 				if _, perr := repo.ParseRange(ctx, t.Range); perr != nil {
 					return nil, perr
 				}
