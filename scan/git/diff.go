@@ -329,14 +329,14 @@ func (p *parser) extended(line string) bool {
 	f := p.file
 	switch {
 	case strings.HasPrefix(line, "--- "):
-		name := unquote(strings.TrimPrefix(line, "--- "))
+		name := fileName(strings.TrimPrefix(line, "--- "))
 		if name == "/dev/null" {
 			f.OldPath, f.New = "", true
 		} else {
 			f.OldPath = strings.TrimPrefix(name, "a/")
 		}
 	case strings.HasPrefix(line, "+++ "):
-		name := unquote(strings.TrimPrefix(line, "+++ "))
+		name := fileName(strings.TrimPrefix(line, "+++ "))
 		if name == "/dev/null" {
 			f.NewPath, f.Deleted = "", true
 		} else {
@@ -582,6 +582,13 @@ func cutQuoted(s string) (string, string, error) {
 		}
 	}
 	return "", "", errors.New("unterminated quoted name")
+}
+
+// fileName reads the name of a ---/+++ line: git ends it with a tab when
+// the name holds a space (for patch(1)), and quotes it when it holds a
+// control character, a quote or a backslash.
+func fileName(s string) string {
+	return unquote(strings.TrimSuffix(s, "\t"))
 }
 
 // unquote undoes git's C-style quoting of a name, when it is quoted.
