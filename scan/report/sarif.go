@@ -410,7 +410,7 @@ func sarifInvocation(v *view, name string, first bool, opts Options) *sarif.Invo
 		if s.Name != name {
 			continue
 		}
-		if s.Status == "failed" {
+		if s.Status == "failed" || s.Status == "interrupted" {
 			ok = false
 		}
 		props = sarif.Properties{"status": s.Status, "duration_ms": s.DurationMS, "findings": s.Findings}
