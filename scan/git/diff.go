@@ -303,7 +303,7 @@ func (p *parser) commitHeader(line string) {
 			c.AuthorDate = t
 		}
 	}
-	if !isObjectID(c.ID) {
+	if !IsObjectID(c.ID) {
 		p.fail("commit header without a commit id")
 	}
 	p.commit = c
@@ -651,8 +651,9 @@ func isOctal(c byte) bool { return '0' <= c && c <= '7' }
 
 func isZeroID(s string) bool { return s != "" && strings.Trim(s, "0") == "" }
 
-// isObjectID reports whether s is a full SHA-1 or SHA-256 object id.
-func isObjectID(s string) bool {
+// IsObjectID reports whether s is a full SHA-1 or SHA-256 object id, in
+// lower-case hexadecimal as git prints them.
+func IsObjectID(s string) bool {
 	if len(s) != 40 && len(s) != 64 {
 		return false
 	}

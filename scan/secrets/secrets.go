@@ -275,17 +275,7 @@ func resolved(rng string) []string {
 }
 
 // isCommitID reports whether s is a full SHA-1 or SHA-256 object id.
-func isCommitID(s string) bool {
-	if len(s) != 40 && len(s) != 64 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if !('0' <= s[i] && s[i] <= '9' || 'a' <= s[i] && s[i] <= 'f') {
-			return false
-		}
-	}
-	return true
-}
+func isCommitID(s string) bool { return pgit.IsObjectID(s) }
 
 // finding turns a gitleaks finding into pipeguard's, the secret kept only
 // for redaction.
