@@ -308,25 +308,32 @@ var (
 // repositories the machine trusts is the machine's to say (CI images often
 // set safe.directory there).
 func trustedDirs() []string {
-	trustedOnce.Do(func() {
-		if os.Getenv("GIT_CONFIG_NOSYSTEM") != "" {
-			return
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		cmd := exec.CommandContext(ctx, "git", "config", "--system", "--get-all", "safe.directory")
-		cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0", "LC_ALL=C")
-		out, err := cmd.Output()
-		if err != nil {
-			return // no system file, or no entry
-		}
-		for _, l := range strings.Split(string(out), "\n") {
-			if l = strings.TrimSpace(l); l != "" {
-				trusted = append(trusted, l)
-			}
-		}
-	})
+	trustedOnce.Do(func() { trusted = systemSafeDirs() })
 	return trusted
+}
+
+// systemSafeDirs reads the safe.directory entries of the system
+// configuration (GIT_CONFIG_SYSTEM, or git's own file); none when
+// GIT_CONFIG_NOSYSTEM is set.
+func systemSafeDirs() []string {
+	if os.Getenv("GIT_CONFIG_NOSYSTEM") != "" {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "git", "config", "--system", "--get-all", "safe.directory")
+	cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0", "LC_ALL=C")
+	out, err := cmd.Output()
+	if err != nil {
+		return nil // no system file, or no entry
+	}
+	var dirs []string
+	for _, l := range strings.Split(string(out), "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			dirs = append(dirs, l)
+		}
+	}
+	return dirs
 }
 
 // Run runs git args in dir with the default Runner.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -211,5 +212,24 @@ func TestHostileNamesFromGit(t *testing.T) {
 	}
 	if len(got) != 1 || got[0] != name {
 		t.Errorf("log names %q", got)
+	}
+}
+
+// The system configuration is ignored, except its safe.directory entries:
+// which repositories the machine trusts is the machine's to say.
+func TestHostileSystemSafeDirectory(t *testing.T) {
+	gittest.Setup(t)
+	sys := filepath.Join(t.TempDir(), "gitconfig")
+	if err := os.WriteFile(sys, []byte("[safe]\n\tdirectory = /srv/repo\n\tdirectory = *\n[core]\n\tpager = evil\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("GIT_CONFIG_SYSTEM", sys)
+	t.Setenv("GIT_CONFIG_NOSYSTEM", "")
+	if got := systemSafeDirs(); !reflect.DeepEqual(got, []string{"/srv/repo", "*"}) {
+		t.Errorf("safe directories %q", got)
+	}
+	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+	if got := systemSafeDirs(); got != nil {
+		t.Errorf("with GIT_CONFIG_NOSYSTEM: %q", got)
 	}
 }
