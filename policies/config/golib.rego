@@ -85,8 +85,13 @@ cors_configs contains {"path": c.path, "line": c.line, "what": spec[0], "reason"
 	some t, spec in cors_types
 	some c in composites(t)
 	reason := all_origins_reason(c, spec)
-	creds := lib.known_true(c.fields.AllowCredentials)
+	creds := field_true(c, "AllowCredentials")
 }
+
+# field_true reports whether struct literal c sets field name to a known true.
+field_true(c, name) if lib.known_true(c.fields[name])
+
+default field_true(_, _) := false
 
 all_origins_reason(c, _) := "AllowAllOrigins: true" if {
 	lib.known_true(c.fields.AllowAllOrigins)
