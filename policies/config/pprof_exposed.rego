@@ -9,8 +9,9 @@
 #   data) and start CPU profiles that load the server. Also: pprof
 #   handlers registered on a router (r.HandleFunc("/debug/pprof/",
 #   pprof.Index), gin-contrib/pprof.Register, chi's middleware.Profiler,
-#   fiber's pprof middleware), which pipeguard cannot tell apart from a
-#   router served only on an internal port.
+#   fiber's pprof middleware), unless the same function serves that
+#   router on a loopback address only; pipeguard cannot tell a router
+#   served elsewhere on an internal port from a public one.
 # related_resources:
 #   - ref: https://pkg.go.dev/net/http/pprof
 #   - ref: https://github.com/securego/gosec#available-rules
@@ -70,11 +71,32 @@ deny contains f if {
 	f := lib.report(c.path, c.line, sprintf("%s serves the pprof endpoints on a router: keep them off public listeners", [c.callee]), sprintf("go:%s:%s", [c.function, c.callee]))
 }
 
+# loopback_mux: the router is served, in the same function, only on a
+# loopback address (http.Server{Addr: "127.0.0.1:6060", Handler: mux} or
+# http.ListenAndServe("localhost:6060", mux)).
+loopback_mux(c) if {
+	some s in golib.composites("net/http.Server")
+	s.path == c.path
+	s.function == c.function
+	s.fields.Handler.text == c.recv
+	golib.loopback(golib.server_addr(s))
+}
+
+loopback_mux(c) if {
+	some q in {"net/http.ListenAndServe", "net/http.ListenAndServeTLS"}
+	some l in golib.calls_to(q)
+	l.path == c.path
+	l.function == c.function
+	l.args[count(l.args) - 1].text == c.recv
+	golib.loopback(golib.addr(l.args[0]))
+}
+
 deny contains f if {
 	some c in input.go.calls
 	c.method in {"Handle", "HandleFunc", "GET", "Get", "Any", "Mount"}
 	some a in c.args
 	startswith(a.qualname, "net/http/pprof.")
 	not golib.is_test(c.path)
+	not loopback_mux(c)
 	f := lib.report(c.path, c.line, sprintf("%s.%s registers %s on a router: profiles and heap dumps are served to whoever reaches it", [c.recv, c.method, a.text]), sprintf("go:%s:%s.%s", [c.function, c.recv, c.method]))
 }

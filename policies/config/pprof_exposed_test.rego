@@ -53,3 +53,14 @@ test_tests_do_not_count if {
 	})}
 	count(rule.deny) == 0 with input as i
 }
+
+test_router_served_on_loopback if {
+	reg := object.union(t.go_method("main.go", 40, "mux", "HandleFunc", []), {"args": [
+		t.go_lit("/debug/pprof/", 40),
+		object.union(t.go_name("pprof.Index", 40), {"qualname": "net/http/pprof.Index"}),
+	]})
+	srv := t.go_composite("main.go", 41, "net/http.Server", {"Addr": t.go_lit("127.0.0.1:6060", 41), "Handler": t.go_name("mux", 41)})
+	count(rule.deny) == 0 with input as go_facts([], [reg], [srv])
+	pub := t.go_composite("main.go", 41, "net/http.Server", {"Addr": t.go_lit(":6060", 41), "Handler": t.go_name("mux", 41)})
+	count(rule.deny) == 1 with input as go_facts([], [reg], [pub])
+}

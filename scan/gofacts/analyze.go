@@ -226,7 +226,13 @@ func (f *file) call(fc *fnCtx, c *ast.CallExpr) {
 	}
 	switch {
 	case q != "" && interesting(q[:strings.LastIndex(q, ".")]):
-		f.out.Calls = append(f.out.Calls, Call{Path: f.path, Line: f.line(c), Function: fc.name, Callee: q, Args: f.args(fc, c)})
+		args := f.args(fc, c)
+		if nq == "os.Setenv" && len(args) == 2 {
+			if name, ok := args[0].Value.(string); ok {
+				args[1] = redact(args[1], name)
+			}
+		}
+		f.out.Calls = append(f.out.Calls, Call{Path: f.path, Line: f.line(c), Function: fc.name, Callee: q, Args: args})
 	case method != "":
 		cr := fc.creatorOf(sel.X)
 		if interestMethods[method] || cr.q != "" && !strings.HasPrefix(cr.q, "method:") && interesting(cr.q[:max(strings.LastIndex(cr.q, "."), 0)]) {

@@ -221,8 +221,13 @@ func (f *file) isPackageLevel(id *ast.Ident) bool {
 	if id.Obj == nil {
 		return true
 	}
-	vs, ok := id.Obj.Decl.(*ast.ValueSpec)
-	return ok && f.topSpecs[vs]
+	switch d := id.Obj.Decl.(type) {
+	case *ast.ValueSpec:
+		return f.topSpecs[d]
+	case *ast.FuncDecl, *ast.TypeSpec:
+		return true
+	}
+	return false
 }
 
 // qualify returns the import path and name of a pkg.Name selector, or "".

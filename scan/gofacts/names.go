@@ -27,7 +27,9 @@ func nameWords(s string) []string {
 		switch {
 		case !unicode.IsLetter(r) && !unicode.IsDigit(r):
 			flush()
-		case unicode.IsUpper(r) && i > 0 && unicode.IsLower(runes[i-1]):
+		case unicode.IsUpper(r) && i > 0 && unicode.IsLower(runes[i-1]),
+			// Go initialisms: "APIToken" -> [api token] (not in the Python copy).
+			unicode.IsUpper(r) && i > 0 && unicode.IsUpper(runes[i-1]) && i+1 < len(runes) && unicode.IsLower(runes[i+1]):
 			flush()
 			cur = append(cur, r)
 		default:
