@@ -190,6 +190,15 @@ servers_default_mux contains {"path": c.path, "line": c.line, "addr": ""} if {
 servers_default_mux contains {"path": c.path, "line": c.line, "addr": server_addr(c)} if {
 	some c in composites("net/http.Server")
 	not c.fields.Handler
+	not handler_set_elsewhere(c.path)
+}
+
+# handler_set_elsewhere: the file sets a Handler field through another
+# path (s.server.Handler = h), so a literal without one is not evidence.
+handler_set_elsewhere(path) if {
+	some a in input.go.assignments
+	a.path == path
+	a.field == "Handler"
 }
 
 servers_default_mux contains {"path": c.path, "line": c.line, "addr": server_addr(c)} if {

@@ -7,7 +7,8 @@ import data.pipeguard.testlib as t
 lines(fs) := {f.line | some f in fs}
 
 parse(line, method, keyfunc, options) := {"path": "auth.go", "line": line, "function": sprintf("f%d", [line]), "callee": "github.com/golang-jwt/jwt/v5.Parse",
-	"method": method, "unverified": method == "ParseUnverified", "options": options, "keyfunc": keyfunc, "verified_in_function": false}
+	"method": method, "unverified": method == "ParseUnverified", "options": options, "keyfunc": keyfunc, "verified_in_function": false,
+	"token_passed_on": false}
 
 kf(kind, checks) := {"kind": kind, "path": "auth.go", "line": 5, "checks_method": checks}
 
@@ -25,8 +26,9 @@ test_algorithms_missing if {
 
 test_unverified if {
 	checked := object.union(parse(20, "ParseUnverified", kf("none", false), []), {"verified_in_function": true})
+	handed := object.union(parse(25, "ParseUnverified", kf("none", false), []), {"token_passed_on": true})
 	i := t.go_input({
-		"jwt_parses": [parse(10, "ParseUnverified", kf("none", false), []), checked],
+		"jwt_parses": [parse(10, "ParseUnverified", kf("none", false), []), checked, handed],
 		"refs": [
 			{"path": "auth.go", "line": 30, "function": "f", "qualname": "github.com/golang-jwt/jwt/v5.UnsafeAllowNoneSignatureType"},
 			{"path": "auth.go", "line": 31, "function": "f", "qualname": "github.com/golang-jwt/jwt/v5.SigningMethodNone"},

@@ -1,8 +1,9 @@
 # Go clauses of jwt-verification-disabled (the rule's METADATA is in
 # jwt_verification_disabled.rego): golang-jwt's ParseUnverified in a
-# function that never parses the token with verification (reading the key
-# id before a verifying Parse is fine), UnsafeAllowNoneSignatureType, and
-# tokens issued with SigningMethodNone.
+# function that never parses the token with verification and does not
+# hand the token string to another call (reading the key id before a
+# verifying Parse, or before a verifier elsewhere, is fine),
+# UnsafeAllowNoneSignatureType, and tokens issued with SigningMethodNone.
 package pipeguard.rules.jwt_verification_disabled
 
 import data.pipeguard.golib
@@ -12,6 +13,7 @@ deny contains f if {
 	some p in input.go.jwt_parses
 	p.unverified
 	not p.verified_in_function
+	not p.token_passed_on
 	not golib.is_test(p.path)
 	f := lib.report(p.path, p.line, sprintf("%s reads the token's claims without checking its signature, and %s never verifies it: anyone can forge them", [p.callee, function_name(p.function)]), sprintf("go:%s:ParseUnverified", [p.function]))
 }

@@ -3,7 +3,8 @@
 # description: |
 #   net/http/pprof is imported in a Go program that serves
 #   http.DefaultServeMux (http.ListenAndServe(addr, nil), an http.Server
-#   without Handler) on an address that is not loopback-only: the import
+#   without Handler) on an address that is not loopback-only, in its own
+#   package or in a package that imports it directly: the import
 #   registers /debug/pprof/ on that mux, and anyone who reaches the
 #   service can read heap and goroutine dumps (secrets, tokens, request
 #   data) and start CPU profiles that load the server. Also: pprof
@@ -40,14 +41,24 @@ public_default_mux contains s if {
 }
 
 # The import's own package serves DefaultServeMux publicly; or it serves
-# none, and another package of the tree does (the import registers on the
-# process-wide DefaultServeMux of whatever binary links it).
+# none, and a package that imports it does (the import registers on the
+# process-wide DefaultServeMux of the binary that links it). Imports are
+# matched by folder: a package in folder d is imported as ".../d".
 exposing_server(i) := s if {
 	some s in public_default_mux
 	golib.dir(s.path) == golib.dir(i.path)
 } else := s if {
 	count([s | some s in golib.servers_default_mux; golib.dir(s.path) == golib.dir(i.path)]) == 0
 	some s in public_default_mux
+	imports_folder(golib.dir(s.path), golib.dir(i.path))
+}
+
+imports_folder(from, folder) if {
+	folder != "."
+	some im in input.go.imports
+	golib.dir(im.path) == from
+	contains(split(im.import, "/")[0], ".") # not the standard library (net/http is not folder http)
+	endswith(im.import, concat("/", ["", folder]))
 }
 
 deny contains f if {
@@ -91,12 +102,20 @@ loopback_mux(c) if {
 	golib.loopback(golib.addr(l.args[0]))
 }
 
-deny contains f if {
+# router_registrations are the pprof handlers registered on a router, by
+# file, function and router: one finding for the set, at the first.
+router_registrations contains [c.path, c.function, c.recv, c.line, a.text] if {
 	some c in input.go.calls
 	c.method in {"Handle", "HandleFunc", "GET", "Get", "Any", "Mount"}
 	some a in c.args
 	startswith(a.qualname, "net/http/pprof.")
 	not golib.is_test(c.path)
 	not loopback_mux(c)
-	f := lib.report(c.path, c.line, sprintf("%s.%s registers %s on a router: profiles and heap dumps are served to whoever reaches it", [c.recv, c.method, a.text]), sprintf("go:%s:%s.%s", [c.function, c.recv, c.method]))
+}
+
+deny contains f if {
+	some [path, function, recv, _, _] in router_registrations
+	regs := sort([[line, text] | some [path, function, recv, line, text] in router_registrations])
+	handlers := [text | some [_, text] in regs]
+	f := lib.report(path, regs[0][0], sprintf("%s registers the pprof handlers (%s) on a router: profiles and heap dumps are served to whoever reaches it", [recv, concat(", ", handlers)]), sprintf("go:%s:%s", [function, recv]))
 }

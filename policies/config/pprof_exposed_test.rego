@@ -24,9 +24,21 @@ test_own_mux_is_fine if {
 	count(rule.deny) == 0 with input as i
 }
 
-test_server_in_another_package if {
-	i := go_facts([pprof_import("internal/debug/debug.go", 5)], [listen("cmd/api/main.go", 20, ":8080")], [])
+test_server_in_an_importing_package if {
+	imp := {"path": "cmd/api/main.go", "line": 4, "import": "example.com/svc/internal/debug", "name": ""}
+	i := go_facts([pprof_import("internal/debug/debug.go", 5), imp], [listen("cmd/api/main.go", 20, ":8080")], [])
 	{f.path | some f in rule.deny} == {"internal/debug/debug.go"} with input as i
+	other := {"path": "cmd/api/main.go", "line": 4, "import": "example.com/svc/internal/debug/assets", "name": ""}
+	count(rule.deny) == 0 with input as go_facts([pprof_import("internal/debug/debug.go", 5), other], [listen("cmd/api/main.go", 20, ":8080")], [])
+	std := {"path": "cmd/api/main.go", "line": 4, "import": "net/http", "name": ""}
+	count(rule.deny) == 0 with input as go_facts([pprof_import("http/server.go", 5), std], [listen("cmd/api/main.go", 20, ":8080")], [])
+}
+
+test_handler_set_through_a_field if {
+	srv := t.go_composite("server.go", 30, "net/http.Server", {})
+	set := {"path": "server.go", "line": 40, "function": "NewServer", "target": "s.server.Handler", "field": "Handler", "recv_from": "", "value": t.go_name("h", 40)}
+	i := object.union(go_facts([pprof_import("server.go", 5)], [], [srv]), {"go": object.union(t.go_empty, {"imports": [pprof_import("server.go", 5)], "composites": [srv], "assignments": [set]})})
+	count(rule.deny) == 0 with input as i
 }
 
 test_http_server_without_handler if {

@@ -14,7 +14,7 @@ var trackedFields = map[string]bool{
 	"InsecureSkipVerify": true, "MinVersion": true, "MaxVersion": true, "CipherSuites": true, "Debug": true,
 	"ReadTimeout": true, "ReadHeaderTimeout": true, "WriteTimeout": true, "IdleTimeout": true, "Secure": true,
 	"HttpOnly": true, "SameSite": true, "Options": true, "TLSClientConfig": true, "TLSConfig": true,
-	"PreferServerCipherSuites": true,
+	"PreferServerCipherSuites": true, "Handler": true, "Addr": true,
 }
 
 // analyze emits the facts of the file: package-level declarations, then
@@ -78,7 +78,11 @@ func (f *file) composite(fc *fnCtx, c *ast.CompositeLit) {
 		}
 		switch k := kv.Key.(type) {
 		case *ast.Ident:
-			f.secretBinding(k.Name, kv.Value, "field")
+			// In a map literal an identifier key is a constant, not a field
+			// (map[int]string{ErrorAuthToken: "Token expired"}).
+			if _, isMap := c.Type.(*ast.MapType); !isMap {
+				f.secretBinding(k.Name, kv.Value, "field")
+			}
 		case *ast.BasicLit:
 			if kc := fc.constVal(k, 0); kc.ok {
 				if s, ok := kc.v.(string); ok {

@@ -167,7 +167,7 @@ func extractDir(files []scan.File) (res *Facts) {
 		gf := newFile(f.Path, fset, af, p, src)
 		gf.out = res
 		p.files = append(p.files, gf)
-		res.Files = append(res.Files, File{Path: f.Path, Package: af.Name.Name, Test: strings.HasSuffix(f.Path, "_test.go")})
+		res.Files = append(res.Files, File{Path: f.Path, Package: af.Name.Name, Test: isTestFile(f.Path, af.Name.Name)})
 	}
 	for _, gf := range p.files {
 		gf.collectDecls()
@@ -179,6 +179,20 @@ func extractDir(files []scan.File) (res *Facts) {
 		gf.analyze()
 	}
 	return res
+}
+
+// isTestFile reports whether a Go file is test code: a _test.go file, or
+// a test helper package, named by Go's convention after what it helps
+// test (httptest, dbtest, apitest) or testutil(s)/testhelper(s)/testing.
+func isTestFile(p, pkgName string) bool {
+	if strings.HasSuffix(p, "_test.go") {
+		return true
+	}
+	switch pkgName {
+	case "testutil", "testutils", "testhelper", "testhelpers", "testing", "testdata", "mocks":
+		return true
+	}
+	return strings.HasSuffix(pkgName, "test") && pkgName != "test"
 }
 
 func firstLine(s string) string {

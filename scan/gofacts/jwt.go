@@ -57,6 +57,9 @@ func (f *file) jwtParse(fc *fnCtx, c *ast.CallExpr, q, method string) {
 	}
 	jp := JWTParse{Path: f.path, Line: f.line(c), Function: fc.name, Callee: callee, Method: name, Unverified: name == "ParseUnverified",
 		Options: []string{}, KeyFunc: KeyFunc{Kind: "none", Path: f.path, Line: f.line(c)}}
+	if jp.Unverified && len(c.Args) > 0 && fc.decl != nil {
+		jp.TokenPassedOn = f.passedOn(fc, c, c.Args[0])
+	}
 	if kfIdx >= 0 && kfIdx < len(c.Args) {
 		jp.KeyFunc = f.keyFunc(fc, c.Args[kfIdx])
 		for _, a := range c.Args[kfIdx+1:] {
@@ -156,3 +159,43 @@ func (f *file) jwtPostPass() {
 		}
 	}
 }
+
+// passedOn reports whether the variable at the root of tok is also an
+// argument of another call of the function than c (logging, formatting
+// and strings functions aside).
+func (f *file) passedOn(fc *fnCtx, c *ast.CallExpr, tok ast.Expr) bool {
+	id := rootIdent(tok)
+	if id == nil || id.Obj == nil {
+		return false
+	}
+	found := false
+	ast.Inspect(fc.decl.Body, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || call == c || found {
+			return !found
+		}
+		q := normPkg(f.qualify(call.Fun))
+		if strings.HasPrefix(q, "strings.") || strings.HasPrefix(q, "fmt.") || strings.HasPrefix(q, "log") || strings.HasPrefix(q, "errors.") {
+			return true
+		}
+		if fid, ok := call.Fun.(*ast.Ident); ok && fid.Obj == nil && builtinFuncs[fid.Name] {
+			return true
+		}
+		if sel, ok := call.Fun.(*ast.SelectorExpr); ok && strings.HasPrefix(sel.Sel.Name, "Parse") {
+			return true // another parse: VerifiedInFunction's business
+		}
+		for _, a := range call.Args {
+			ast.Inspect(a, func(m ast.Node) bool {
+				if x, ok := m.(*ast.Ident); ok && x.Obj == id.Obj {
+					found = true
+				}
+				return !found
+			})
+		}
+		return true
+	})
+	return found
+}
+
+var builtinFuncs = map[string]bool{"len": true, "cap": true, "append": true, "string": true, "print": true, "println": true,
+	"panic": true, "copy": true, "min": true, "max": true}

@@ -172,12 +172,18 @@ func namesKey(name, value string) bool {
 	if !identLike(value) || strings.ContainsAny(value, "0123456789") {
 		return false
 	}
+	nws := nameWords(name)
+	// A lookup key (authTokenContextKey, sessionCookieKey, UserTokenHeaderKey):
+	// "key" not qualified as a secret key names where a value is stored.
+	if n := len(nws); n >= 2 && (nws[n-1] == "key" || nws[n-1] == "keys") && !keyQualifiers[nws[n-2]] {
+		return true
+	}
 	vw := nameWords(value)
 	if len(vw) < 2 {
 		return false
 	}
 	nw := map[string]bool{}
-	for _, x := range nameWords(name) {
+	for _, x := range nws {
 		nw[x] = true
 	}
 	for _, x := range vw {

@@ -189,6 +189,9 @@ type JWTParse struct {
 	// VerifiedInFunction is set when the same function also parses with
 	// verification (ParseUnverified to read the kid, then Parse).
 	VerifiedInFunction bool `json:"verified_in_function"`
+	// TokenPassedOn is set when the token string given to ParseUnverified
+	// is also given to another call of the function (a verifier elsewhere).
+	TokenPassedOn bool `json:"token_passed_on"`
 }
 
 // Skipped is a Go file that could not be read or parsed.
