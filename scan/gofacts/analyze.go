@@ -486,7 +486,7 @@ func (f *file) comparison(fc *fnCtx, b *ast.BinaryExpr) {
 		if name == "" || !goSecretName(name, value) {
 			continue
 		}
-		if strings.TrimSpace(value) == "" || len(value) < 4 || namesKey(name, value) || isTemplateOrText(value) || schemeWords[strings.ToLower(value)] {
+		if strings.TrimSpace(value) == "" || len(value) < 4 || namesKey(name, value) || plainWordRe.MatchString(value) || isTemplateOrText(value) || schemeWords[strings.ToLower(value)] {
 			continue
 		}
 		f.out.Comparisons = append(f.out.Comparisons, Comparison{Path: f.path, Line: f.line(b), Function: fc.name, Op: b.Op.String(),

@@ -185,15 +185,24 @@ const APIToken = "tok-CANARY-5f1e2d3c4b5a"
 
 const RefreshTokenKey = "refresh_token"
 
+const envToken = "APP_GIT_TOKEN"
+
+const sessionTokenContextKey = "app-session-token"
+
 var defaults = Config{Password: "CANARY-db-password-77", User: "app"}
 
 type Config struct{ User, Password string }
+
+var secrets string
 
 func init() {
 	os.Setenv("STRIPE_SECRET_KEY", "sk_CANARY_abcdef123456")
 	password := "changeme"
 	_ = password
 	if defaults.Password == "CANARY-compare-9911" {
+		return
+	}
+	if secrets != "skipped" {
 		return
 	}
 }
@@ -213,8 +222,10 @@ func TestSecretsAreMaskedEverywhere(t *testing.T) {
 			t.Errorf("secret %s: kind %q, want %q (all: %v)", k, got[k], v, got)
 		}
 	}
-	if _, ok := got["RefreshTokenKey"]; ok {
-		t.Error("a value that names its key is not a secret")
+	for _, n := range []string{"RefreshTokenKey", "envToken", "sessionTokenContextKey"} {
+		if _, ok := got[n]; ok {
+			t.Errorf("%s: a value that names a key or a variable is not a secret", n)
+		}
 	}
 	if len(fx.Comparisons) != 1 || fx.Comparisons[0].Name != "Password" {
 		t.Errorf("comparisons: %+v", fx.Comparisons)

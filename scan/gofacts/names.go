@@ -162,6 +162,25 @@ func goSecretName(name, value string) bool {
 	return false
 }
 
+// envNameRe is an environment variable name: APP_GIT_TOKEN.
+var envNameRe = regexp.MustCompile(`^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$`)
+
+func sharesWord(a, b []string) bool {
+	for _, x := range a {
+		for _, y := range b {
+			if x == y {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// plainWordRe is a lower-case word: a status or enum value ("skipped",
+// "none", "enabled"), not a credential, when a credential is compared
+// with it.
+var plainWordRe = regexp.MustCompile(`^[a-z]+$`)
+
 // namesKey is namesItself in any word order: a value made only of the
 // name's own words is the name of a configuration key, not a secret
 // (ConfigLearnerTokenAuth = "learner_auth_token_config").
@@ -169,10 +188,13 @@ func namesKey(name, value string) bool {
 	if namesItself(name, value) {
 		return true
 	}
+	nws := nameWords(name)
+	if envNameRe.MatchString(value) && sharesWord(nws, nameWords(value)) {
+		return true
+	}
 	if !identLike(value) || strings.ContainsAny(value, "0123456789") {
 		return false
 	}
-	nws := nameWords(name)
 	// A lookup key (authTokenContextKey, sessionCookieKey, UserTokenHeaderKey):
 	// "key" not qualified as a secret key names where a value is stored.
 	if n := len(nws); n >= 2 && (nws[n-1] == "key" || nws[n-1] == "keys") && !keyQualifiers[nws[n-2]] {
