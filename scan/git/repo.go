@@ -372,8 +372,15 @@ type Submodule struct {
 	CheckedOut bool
 }
 
-// Submodules lists the submodules under Root (gitlinks in the index).
+// Submodules lists the submodules under Root (gitlinks in the index). A
+// work tree without a .gitmodules file at its top has none, and is answered
+// without running git.
 func (r *Repo) Submodules(ctx context.Context) ([]Submodule, error) {
+	if dot := findDotGit(r.Root); dot != "" {
+		if _, err := os.Lstat(filepath.Join(filepath.Dir(dot), ".gitmodules")); errors.Is(err, fs.ErrNotExist) {
+			return nil, nil
+		}
+	}
 	out, err := r.Run(ctx, "ls-files", "-z", "--stage", "--", ".")
 	if err != nil {
 		return nil, fmt.Errorf("list submodules: %w", err)
