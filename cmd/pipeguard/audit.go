@@ -203,7 +203,7 @@ func runAudit(cmd *cobra.Command, s Streams, o *auditOptions) error {
 		}
 		return &exitError{code: scan.ExitIncomplete, err: err}
 	}
-	if o.issues.open {
+	if o.issues.open && !a.Interrupted {
 		if err := auditSyncIssues(s, cmd, apiURL, o.issues.token(s, o.tokenEnv), a, o.issues); err != nil {
 			return err
 		}
