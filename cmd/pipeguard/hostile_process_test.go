@@ -66,7 +66,7 @@ func pipeguardBinary(t *testing.T) string {
 func openDir(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	for d := dir; d != "/" && d != os.TempDir(); d = filepath.Dir(d) {
+	for d, top := dir, filepath.Clean(os.TempDir()); d != "/" && d != top; d = filepath.Dir(d) {
 		if err := os.Chmod(d, 0o777|os.ModeSticky); err != nil {
 			t.Fatal(err)
 		}
