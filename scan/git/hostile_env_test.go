@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -231,5 +232,34 @@ func TestHostileSystemSafeDirectory(t *testing.T) {
 	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
 	if got := systemSafeDirs(); got != nil {
 		t.Errorf("with GIT_CONFIG_NOSYSTEM: %q", got)
+	}
+}
+
+// A pre-commit hook of "git commit -a" gets the index being committed in
+// GIT_INDEX_FILE: the staged diff reads that one, and every other command
+// the repository's own (a worktree add must not write the caller's index).
+func TestHostileIndexFile(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("a.py", "x = 1\n")
+	r.Commit("one")
+	alt := filepath.Join(r.Dir, ".git", "next-index.lock")
+	r.Write("a.py", "x = 1\ny = 2\n")
+	sh := exec.Command("sh", "-c", "cp .git/index "+alt+" && GIT_INDEX_FILE="+alt+" git add a.py")
+	sh.Dir = r.Dir
+	if out, err := sh.CombinedOutput(); err != nil {
+		t.Fatalf("%v %s", err, out)
+	}
+	t.Chdir(r.Dir)
+	t.Setenv("GIT_INDEX_FILE", ".git/next-index.lock")
+	repo, err := Open(context.Background(), r.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := repo.StagedChanges(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c["a.py"]; len(got) != 1 || got[0].Start != 2 {
+		t.Errorf("staged changes %v, want a.py line 2 from the hook's index", c)
 	}
 }
