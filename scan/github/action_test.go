@@ -46,13 +46,18 @@ type actionFile struct {
 
 func readAction(t testing.TB) *actionFile {
 	t.Helper()
-	data, err := os.ReadFile("../../action.yml")
+	return readActionFile(t, "../../action.yml")
+}
+
+func readActionFile(t testing.TB, path string) *actionFile {
+	t.Helper()
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var a actionFile
 	if err := yaml.Unmarshal(data, &a); err != nil {
-		t.Fatalf("action.yml: %v", err)
+		t.Fatalf("%s: %v", path, err)
 	}
 	return &a
 }
@@ -185,15 +190,18 @@ type actionRun struct {
 }
 
 // runOptions says how to run the action: its inputs, the runner's
-// environment, the workspace, the action's own repository and ref, and
-// what to do for a uses: step that runs (nil: fail the test).
+// environment, the workspace, the action's own repository, ref and folder
+// (default: the repository's root), what to do for a uses: step that runs
+// (nil: fail the test), and which steps to run (nil: all).
 type runOptions struct {
 	with       map[string]string
 	env        envMap
 	workspace  string
 	actionRepo string
 	actionRef  string
+	actionPath string
 	uses       func(name, uses string)
+	only       map[string]bool
 }
 
 // runAction runs the action's steps as the runner would: each step's if:
@@ -220,7 +228,10 @@ func runAction(t testing.TB, a *actionFile, o runOptions) *actionRun {
 	if err := json.Unmarshal(data, &c.event); err != nil {
 		t.Fatal(err)
 	}
-	actionPath, err := filepath.Abs("../..")
+	if o.actionPath == "" {
+		o.actionPath = "../.."
+	}
+	actionPath, err := filepath.Abs(o.actionPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -238,7 +249,7 @@ func runAction(t testing.TB, a *actionFile, o runOptions) *actionRun {
 	}
 	var outb, errb bytes.Buffer
 	for i, step := range a.Runs.Steps {
-		if !c.cond(t, step.If) {
+		if (o.only != nil && !o.only[step.Name]) || !c.cond(t, step.If) {
 			continue
 		}
 		run.ran[step.Name] = true

@@ -453,6 +453,66 @@ func TestActionDownload(t *testing.T) {
 	}
 }
 
+// TestAuditActionDownload runs the audit action's install steps: the same
+// verified download for a release, a build from source for a branch.
+func TestAuditActionDownload(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds pipeguard")
+	}
+	a := readActionFile(t, "../../actions/audit/action.yml")
+	srv := newReleaseServer(t)
+	for _, tt := range []struct {
+		ref, tamper string
+		wantBuild   bool
+		wantCode    int
+	}{
+		{ref: "v1", wantBuild: false},
+		{ref: "main", wantBuild: true},
+		{ref: releaseTag, tamper: "replace", wantCode: 1},
+	} {
+		t.Run(tt.ref+tt.tamper, func(t *testing.T) {
+			workspace := t.TempDir()
+			event := filepath.Join(workspace, "event.json")
+			if err := os.WriteFile(event, []byte(`{}`), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			env := envMap{"GITHUB_ACTIONS": "true", "GITHUB_EVENT_PATH": event, "GITHUB_TOKEN": testToken}
+			bin := t.TempDir()
+			runnerEnv(t, env, srv, workspace, bin)
+			fakeGH(t, bin, 0)
+			goLog := fakeGo(t, bin, pipeguardBinary(t))
+			if tt.tamper != "" {
+				srv.tamper(t, releaseAsset(), tt.tamper)
+			}
+			run := runAction(t, a, runOptions{
+				env: env, workspace: workspace, actionRepo: actionRepo, actionRef: tt.ref,
+				actionPath: "../../actions/audit",
+				only:       map[string]bool{"Download pipeguard": true, "Set up Go": true, "Build pipeguard": true},
+				uses:       func(string, string) {},
+			})
+			t.Logf("exit %d\nstdout:\n%s\nstderr:\n%s", run.code, run.stdout, run.stderr)
+			if run.code != tt.wantCode {
+				t.Fatalf("exit %d, want %d", run.code, tt.wantCode)
+			}
+			installed := filepath.Join(env["RUNNER_TEMP"], "pipeguard", "pipeguard")
+			_, err := os.Stat(installed)
+			if tt.wantCode != 0 {
+				if err == nil || !strings.Contains(run.stdout, "::error title=pipeguard::checksum mismatch") {
+					t.Errorf("the tampered download was not refused (installed: %v)", err == nil)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("pipeguard not installed: %v", err)
+			}
+			goBuilds, _ := os.ReadFile(goLog)
+			if run.ran["Build pipeguard"] != tt.wantBuild || (len(goBuilds) > 0) != tt.wantBuild {
+				t.Errorf("built from source: step %v, go build %q; want %v", run.ran["Build pipeguard"], goBuilds, tt.wantBuild)
+			}
+		})
+	}
+}
+
 // TestMain removes what the tests built once for the whole package.
 func TestMain(m *testing.M) {
 	code := m.Run()
