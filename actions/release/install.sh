@@ -66,15 +66,13 @@ cleanup() {
   if [ -n "$work" ]; then rm -rf "$work"; fi
 }
 
-sha256() {
-  if command -v sha256sum >/dev/null; then
-    sha256sum "$1" | cut -d' ' -f1
-  elif command -v shasum >/dev/null; then
-    shasum -a 256 "$1" | cut -d' ' -f1
-  else
-    refuse "neither sha256sum nor shasum is installed: cannot verify the pipeguard download"
-  fi
-}
+if command -v sha256sum >/dev/null; then
+  sha256() { sha256sum "$1" | cut -d' ' -f1; }
+elif command -v shasum >/dev/null; then
+  sha256() { shasum -a 256 "$1" | cut -d' ' -f1; }
+else
+  build "neither sha256sum nor shasum is installed to verify a download"
+fi
 
 # fetch URL FILE: prints the HTTP status (000 when there was no answer).
 # Only https, also after redirects (GitHub redirects release downloads to
@@ -219,7 +217,7 @@ else
 fi
 chmod +x "$work/unpacked/$exe"
 mv -f "$work/unpacked/$exe" "$dest/$exe"
-"$dest/$exe" version
+echo "pipeguard: installed pipeguard ${tag} (${os}/${arch})"
 
 if [ "$os" = windows ] && command -v cygpath >/dev/null; then
   cygpath -w "$dest" >> "$GITHUB_PATH"

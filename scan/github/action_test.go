@@ -187,6 +187,7 @@ type actionRun struct {
 	outputs        map[string]string        // the action's outputs
 	ran            map[string]bool          // step name -> it ran
 	took           map[string]time.Duration // step name -> how long it ran
+	cpu            map[string]time.Duration // step name -> CPU time (user+system) of its processes
 }
 
 // runOptions says how to run the action: its inputs, the runner's
@@ -242,7 +243,7 @@ func runAction(t testing.TB, a *actionFile, o runOptions) *actionRun {
 		"github.action_ref":        o.actionRef,
 		"runner.temp":              o.env["RUNNER_TEMP"],
 	}
-	run := &actionRun{ran: map[string]bool{}, took: map[string]time.Duration{}}
+	run := &actionRun{ran: map[string]bool{}, took: map[string]time.Duration{}, cpu: map[string]time.Duration{}}
 	path := o.env["PATH"]
 	if path == "" {
 		path = os.Getenv("PATH")
@@ -288,6 +289,9 @@ func runAction(t testing.TB, a *actionFile, o runOptions) *actionRun {
 		start := time.Now()
 		err := cmd.Run()
 		run.took[step.Name] = time.Since(start)
+		if cmd.ProcessState != nil {
+			run.cpu[step.Name] = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+		}
 		if data, _ := os.ReadFile(outputFile); step.ID != "" && len(data) > 0 {
 			c.steps[step.ID] = parseOutputs(t, string(data))
 		}

@@ -87,7 +87,8 @@ func releaseAsset() string {
 // HTTPS: the git protocol for the Action's repository (git http-backend),
 // and release downloads, which redirect to object storage as GitHub's do.
 // The Action's repository has release v1.2.3 (annotated tag, with the
-// release's assets) and the moving tag v1 on the same commit, then a later
+// release's assets), its pre-release v1.2.3-rc.1 (no assets) and the moving
+// tag v1 on the same commit, then a later
 // commit tagged v1.3.0 whose release has no assets yet, then an unreleased
 // commit at the head of main.
 type releaseServer struct {
@@ -108,6 +109,7 @@ func newReleaseServer(t testing.TB) *releaseServer {
 	r := gittest.Init(t, filepath.Join(root, actionRepo))
 	s := &releaseServer{commits: map[string]string{}, tampered: map[string]string{}}
 	s.commits["release"] = r.CommitFiles("release 1.2.3", map[string]string{"action.yml": "name: pipeguard\n"})
+	r.Git("tag", releaseTag+"-rc.1") // no release assets: the final release wins
 	r.Git("tag", "-a", releaseTag, "-m", "pipeguard "+releaseTag)
 	r.Git("tag", "v1")
 	s.commits["later"] = r.CommitFiles("later", map[string]string{"README.md": "later\n"})
