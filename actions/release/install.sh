@@ -5,8 +5,10 @@
 #
 # Environment (the runner's, and what the step passes):
 #   ACTION_REPOSITORY, ACTION_REF   the Action's owner/name and ref
-#   RUNNER_OS, RUNNER_ARCH, RUNNER_TEMP, GITHUB_OUTPUT, GITHUB_PATH
-#   GH_TOKEN                        for `gh attestation verify`
+#   RUNNER_OS, RUNNER_ARCH, RUNNER_TEMP, GITHUB_OUTPUT, GITHUB_PATH,
+#   GITHUB_SERVER_URL
+#   GH_TOKEN                        for `gh attestation verify`, when it is
+#                                   a token for the releases' host
 #   PIPEGUARD_RELEASE_BASE_URL      where releases are downloaded from
 #                                   (default https://github.com; tests
 #                                   point it at a local server)
@@ -193,6 +195,10 @@ if ! command -v gh >/dev/null; then
   echo "::notice title=pipeguard::the gh CLI is not installed: the build provenance attestation of ${asset} was not verified (its checksum was)"
 elif [ -z "${GH_TOKEN:-}" ]; then
   echo "::notice title=pipeguard::no token for gh: the build provenance attestation of ${asset} was not verified (its checksum was)"
+elif [ "${GITHUB_SERVER_URL:-https://github.com}" != "$base" ]; then
+  # On GitHub Enterprise Server the token is for another host than the
+  # release's, and gh would be refused.
+  echo "::notice title=pipeguard::the runner's token is for ${GITHUB_SERVER_URL}, not ${base}: the build provenance attestation of ${asset} was not verified (its checksum was)"
 else
   verify=(attestation verify "$work/$asset" --repo "$repo"
     --signer-workflow "$repo/.github/workflows/release.yml" --deny-self-hosted-runners)

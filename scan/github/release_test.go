@@ -232,6 +232,7 @@ func runnerEnv(t testing.TB, env envMap, srv *releaseServer, workspace, bin stri
 		"GITHUB_WORKSPACE":           workspace,
 		"GITHUB_STEP_SUMMARY":        filepath.Join(runnerTemp, "step_summary"),
 		"PIPEGUARD_RELEASE_BASE_URL": srv.URL,
+		"GITHUB_SERVER_URL":          srv.URL,
 		"CURL_CA_BUNDLE":             srv.caFile,
 		"GIT_SSL_CAINFO":             srv.caFile,
 		"PATH":                       bin + string(os.PathListSeparator) + os.Getenv("PATH"),
@@ -303,6 +304,7 @@ func TestActionDownload(t *testing.T) {
 		name       string
 		ref        string
 		baseURL    string // instead of the server's
+		serverURL  string // GITHUB_SERVER_URL, instead of the server's
 		tamper     string // "corrupt" or "replace" the download
 		ghExit     int    // gh attestation verify's exit code
 		noGH       bool   // gh is not installed
@@ -326,6 +328,8 @@ func TestActionDownload(t *testing.T) {
 			wantError: "::error title=pipeguard::the build provenance attestation of " + asset + " does not verify"},
 		{name: "without gh the checksum still counts", ref: releaseTag, noGH: true, wantCode: 1,
 			wantNotice: "::notice title=pipeguard::the gh CLI is not installed"},
+		{name: "enterprise server token is not used for github.com", ref: releaseTag, serverURL: "https://ghes.example", wantCode: 1,
+			wantNotice: "::notice title=pipeguard::the runner's token is for https://ghes.example"},
 		{name: "plain http is refused", ref: releaseTag, baseURL: "http://127.0.0.1:9", wantCode: 1,
 			wantError: "::error title=pipeguard::PIPEGUARD_RELEASE_BASE_URL must be an https URL"},
 	}
@@ -355,6 +359,9 @@ func TestActionDownload(t *testing.T) {
 			runnerEnv(t, env, srv, r.Dir, bin)
 			if tt.baseURL != "" {
 				env["PIPEGUARD_RELEASE_BASE_URL"] = tt.baseURL
+			}
+			if tt.serverURL != "" {
+				env["GITHUB_SERVER_URL"] = tt.serverURL
 			}
 			ghLog := ""
 			if !tt.noGH {
@@ -441,8 +448,9 @@ func TestActionDownload(t *testing.T) {
 			if !strings.Contains(run.stdout, "matches checksums.txt") {
 				t.Error("no checksum verification in the log")
 			}
-			if ghLog != "" {
-				gh, _ := os.ReadFile(ghLog)
+			if gh, _ := os.ReadFile(ghLog); tt.serverURL != "" && bytes.Contains(gh, []byte("attestation verify /")) {
+				t.Errorf("gh ran with another host's token:\n%s", gh)
+			} else if ghLog != "" && tt.serverURL == "" {
 				want := "attestation verify " + filepath.Join(env["RUNNER_TEMP"], "pipeguard")
 				for _, arg := range []string{want, "--repo " + actionRepo, "--signer-workflow " + actionRepo + "/.github/workflows/release.yml",
 					"--source-ref refs/tags/" + releaseTag, "--source-digest " + srv.commits["release"], "--deny-self-hosted-runners"} {
