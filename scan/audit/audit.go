@@ -445,8 +445,8 @@ func failed(t Target, prev *RepoState, err error) *Repository {
 	return r
 }
 
-// displayURL is a URL safe to show: user information dropped.
-func displayURL(s string) string { return redactURL(s) }
+// displayURL is a URL safe to show: credentials masked.
+func displayURL(s string) string { return scan.MaskURL(s) }
 
 // hostOf is the host (with port) of a URL.
 func hostOf(s string) string {
@@ -474,8 +474,9 @@ func auditOne(ctx context.Context, opts Options, g *gitRunner, work string, t Ta
 		if errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			err = fmt.Errorf("timed out after %v", opts.Timeout)
 		}
-		opts.Log.Warn("audit failed", "repository", t.Name, "error", g.scrub(err.Error()))
-		r = failed(t, prev, errors.New(g.scrub(err.Error())))
+		msg := scan.MaskURLs(g.scrub(err.Error()))
+		opts.Log.Warn("audit failed", "repository", t.Name, "error", msg)
+		r = failed(t, prev, errors.New(msg))
 		next = nil
 	}
 	r.DurationMS = time.Since(start).Milliseconds()
@@ -584,6 +585,9 @@ func scanOne(ctx context.Context, opts Options, g *gitRunner, work string, t Tar
 	if ctx.Err() != nil {
 		return nil, nil, ctx.Err()
 	}
+	// The report feeds audit.json, audit.md, audit.html, the state and the
+	// tracking issues: masked before any of them sees it.
+	scan.Redact(rep)
 	for _, e := range rep.Errors {
 		if strings.Contains(e.Message, src) {
 			e.Message = strings.ReplaceAll(e.Message, src, ".")

@@ -103,6 +103,9 @@ func New(opts Options) (*Scanner, error) {
 		return nil, &scan.ConfigError{Err: err}
 	}
 	if opts.OSVDB != "" {
+		if err := CheckLocalDB("OSV database", opts.OSVDB); err != nil {
+			return nil, &scan.ConfigError{Err: err}
+		}
 		abs, err := filepath.Abs(opts.OSVDB)
 		if err != nil {
 			return nil, &scan.ConfigError{Path: opts.OSVDB, Err: err}
@@ -340,7 +343,7 @@ func (s *Scanner) scanGo(ctx context.Context, t *scan.Target, inv *inventory, re
 			if ctx.Err() != nil {
 				return
 			}
-			res.Errors = append(res.Errors, scan.Error{Message: fmt.Sprintf("audit %s with %s: %v", m.Rel, s.dbURL, err), Path: m.Rel})
+			res.Errors = append(res.Errors, scan.Error{Message: scan.MaskURLs(fmt.Sprintf("audit %s with %s: %v", m.Rel, s.dbURL, err)), Path: m.Rel})
 			continue
 		}
 		res.Notes = append(res.Notes, r.Notes...)
@@ -349,7 +352,7 @@ func (s *Scanner) scanGo(ctx context.Context, t *scan.Target, inv *inventory, re
 			how += ", cached"
 		}
 		res.Notes = append(res.Notes, fmt.Sprintf("go: %s audited at %s against %s (%d advisories, %s)",
-			m.Rel, how, s.dbURL, len(r.Vulns), time.Since(begin).Round(time.Millisecond)))
+			m.Rel, how, scan.MaskURL(s.dbURL), len(r.Vulns), time.Since(begin).Round(time.Millisecond)))
 		res.Findings = append(res.Findings, goFindings(m, r)...)
 	}
 }

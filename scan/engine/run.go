@@ -166,6 +166,9 @@ func run(ctx context.Context, opts Options, trusted *checkout) (*scan.Report, er
 		rep.Decide()
 	}
 	rep.Sort()
+	// Notes and errors of the steps after scan.Run may quote a secret's
+	// path or a database URL: masked here, once, for every output.
+	scan.Redact(rep)
 	rep.DurationMS = time.Since(rep.StartedAt).Milliseconds()
 	return rep, nil
 }

@@ -123,6 +123,9 @@ func Publish(ctx context.Context, rep *scan.Report, opts Options) (*Outcome, err
 	if rep == nil {
 		return nil, errors.New("github: publish: no report")
 	}
+	// The comment, the review, the annotations and the step summary all
+	// come from rep: masked once more before any of them is written.
+	scan.Redact(rep)
 	if opts.Env == nil {
 		opts.Env = os.Getenv
 	}
