@@ -250,6 +250,7 @@ func buildScanners(ctx context.Context, names []string, opts Options, rc *repoco
 				GoVulnDB:     firstOf(opts.GoVulnDB, resolve(configRoot, rc.GoVulnDB)),
 				OSVDB:        firstOf(opts.OSVDB, resolve(configRoot, rc.OSVDB)),
 				Online:       opts.Online && !opts.Offline,
+				Offline:      opts.Offline,
 				CacheDir:     opts.CacheDir,
 				MemoryBudget: opts.MemoryBudget,
 				Exec:         opts.GovulncheckExec,
