@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/pipeguard/pipeguard/scan"
+	"github.com/pipeguard/pipeguard/scan/report"
 )
 
 // The report files WriteReports writes.
@@ -147,38 +148,12 @@ func verdictMark(v scan.Verdict) string {
 	return "⚠️ " + string(v)
 }
 
-// md escapes text for a markdown table cell: no markup, no HTML, no pipes,
-// one line.
-func md(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch r {
-		case '\n', '\r', '\t':
-			b.WriteByte(' ')
-		case '<':
-			b.WriteString("&lt;")
-		case '>':
-			b.WriteString("&gt;")
-		case '&':
-			b.WriteString("&amp;")
-		case '\\', '`', '*', '_', '{', '}', '[', ']', '(', ')', '#', '+', '!', '|', '~', '@':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-// mdCode is s in a code span, or empty.
-func mdCode(s string) string {
-	if s == "" {
-		return ""
-	}
-	s = strings.NewReplacer("`", "'", "|", "\\|", "\n", " ", "\r", " ").Replace(s)
-	return "`" + s + "`"
-}
+// md and mdCode are report's escaping, the one used by every markdown
+// pipeguard writes.
+var (
+	md     = report.EscapeMarkdown
+	mdCode = report.MarkdownCode
+)
 
 // cut shortens s to n runes.
 func cut(s string, n int) string {

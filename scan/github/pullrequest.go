@@ -302,27 +302,8 @@ func inlineBody(f scan.Finding) string {
 	return b.String()
 }
 
-// code is s as an inline code span, its fence longer than any backtick run in it.
-func code(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if s == "" {
-		return ""
-	}
-	run, longest := 0, 0
-	for _, r := range s {
-		if r == '`' {
-			run++
-			longest = max(longest, run)
-		} else {
-			run = 0
-		}
-	}
-	fence := strings.Repeat("`", longest+1)
-	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
-		s = " " + s + " "
-	}
-	return fence + s + fence
-}
+// code is s as an inline code span (report's, the one way markdown is escaped).
+func code(s string) string { return report.MarkdownCode(s) }
 
 func plural(n int, one, many string) string {
 	if n == 1 {
