@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/pipeguard/pipeguard/scan"
+	"github.com/pipeguard/pipeguard/scan/repoconf"
 	"github.com/pipeguard/pipeguard/scan/report"
 )
 
@@ -94,11 +95,14 @@ func WriteMarkdown(w io.Writer, a *Audit) error {
 	}
 	for _, r := range a.Repositories {
 		bl := r.Blocking()
-		if len(bl) == 0 {
+		if len(bl) == 0 && r.Config == nil {
 			continue
 		}
 		fmt.Fprintf(&b, "## %s\n\n", md(r.Name))
-		writeFindingTable(&b, bl, newSet(r.New), maxMarkdownRows)
+		if len(bl) > 0 {
+			writeFindingTable(&b, bl, newSet(r.New), maxMarkdownRows)
+		}
+		writeRepoConfig(&b, r.Config)
 	}
 	if len(a.Skipped) > 0 {
 		fmt.Fprintf(&b, "<details><summary>%d repositories left out</summary>\n\n", len(a.Skipped))
@@ -128,6 +132,39 @@ func writeFindingTable(b *strings.Builder, fs []scan.Finding, isNew map[string]b
 			mdCode(f.Location()), mdCode(short(f.Commit)), md(cut(f.Title, 160)), mark)
 	}
 	b.WriteString("\n")
+}
+
+// writeRepoConfig lists what a repository's configuration asked for and
+// was not honoured, and the suppressions that applied.
+func writeRepoConfig(b *strings.Builder, c *RepoConfig) {
+	if c == nil {
+		return
+	}
+	refusals := func(title string, rs []repoconf.Refusal) {
+		if len(rs) == 0 {
+			return
+		}
+		fmt.Fprintf(b, "%s (not honoured: a repository may tighten the audit's configuration, never loosen it):\n\n", title)
+		for _, r := range rs {
+			fmt.Fprintf(b, "- %s in %s: %s\n", mdCode(r.Setting+": "+r.Value), mdCode(r.Source), md(r.Why))
+		}
+		b.WriteString("\n")
+	}
+	refusals("Rules it disables", c.DisabledRules)
+	refusals("Paths it excludes", c.Excludes)
+	refusals("Other settings", c.NotHonoured)
+	if len(c.Suppressions) > 0 {
+		b.WriteString("Suppressions:\n\n| Kind | Where | Rules | Findings | Reason | Owner | Until |\n|---|---|---|---:|---|---|---|\n")
+		for _, s := range c.Suppressions {
+			until := s.Until
+			if until == "" {
+				until = "no expiry"
+			}
+			fmt.Fprintf(b, "| %s | %s | %s | %d | %s | %s | %s |\n", md(s.Kind), mdCode(s.Source), mdCode(strings.Join(s.Rules, ", ")),
+				s.Findings, md(cut(s.Reason, 160)), md(s.Owner), md(until))
+		}
+		b.WriteString("\n")
+	}
 }
 
 func newSet(s []string) map[string]bool {

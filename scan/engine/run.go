@@ -205,6 +205,8 @@ func loadConfig(ctx context.Context, opts Options, trusted *checkout) (*repoconf
 	switch {
 	case trusted != nil:
 		set, err = repoconf.LoadRev(ctx, opts.Root, trusted.rev)
+	case opts.TightenOnly:
+		set, err = repoconf.LoadFloor(ctx, opts.Root, opts.ConfigFile)
 	case opts.ConfigFile != "":
 		set, err = repoconf.LoadFile(ctx, opts.Root, opts.ConfigFile)
 	default:
