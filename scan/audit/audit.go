@@ -299,11 +299,7 @@ func Run(ctx context.Context, opts Options) (*Audit, error) {
 	// anything is cloned.
 	opts.Scan.TightenOnly = true
 	if f := opts.Scan.ConfigFile; f != "" {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			return nil, &scan.ConfigError{Path: f, Err: err}
-		}
-		if _, err := repoconf.Parse(f, data, true); err != nil {
+		if _, err := repoconf.ParseFile(f); err != nil {
 			return nil, err
 		}
 	}

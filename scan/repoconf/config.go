@@ -314,15 +314,21 @@ func LoadSource(ctx context.Context, src Source) (*Set, error) {
 // disk, --config) in place of the root .pipeguard.yaml; subfolders' files
 // still apply under it.
 func LoadFile(ctx context.Context, root, file string) (*Set, error) {
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return nil, &scan.ConfigError{Path: file, Err: err}
-	}
-	l, err := Parse(file, data, true)
+	l, err := ParseFile(file)
 	if err != nil {
 		return nil, err
 	}
 	return loadSource(ctx, WorkTree(root), loadOpts{rootLayer: l, rootName: file})
+}
+
+// ParseFile reads and parses a configuration file on disk given as the
+// root one (--config). Every problem is a *scan.ConfigError naming it.
+func ParseFile(file string) (*Layer, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, &scan.ConfigError{Path: file, Err: err}
+	}
+	return Parse(file, data, true)
 }
 
 // underTestdata reports whether a repository-relative path lies in a

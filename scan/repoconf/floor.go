@@ -3,7 +3,6 @@ package repoconf
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -46,11 +45,7 @@ const defaultMaxFileSize = 10 << 20
 func LoadFloor(ctx context.Context, root, floorFile string) (*Set, error) {
 	o := loadOpts{floor: true}
 	if floorFile != "" {
-		data, err := os.ReadFile(floorFile)
-		if err != nil {
-			return nil, &scan.ConfigError{Path: floorFile, Err: err}
-		}
-		l, err := Parse(floorFile, data, true)
+		l, err := ParseFile(floorFile)
 		if err != nil {
 			return nil, err
 		}

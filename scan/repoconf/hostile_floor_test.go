@@ -2,27 +2,14 @@ package repoconf
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/pipeguard/pipeguard/scan"
+	"github.com/pipeguard/pipeguard/scan/gittest"
 )
-
-func writeTree(t *testing.T, dir string, files map[string]string) {
-	t.Helper()
-	for name, content := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
 
 // A repository's .pipeguard.yaml may tighten an audit's configuration but
 // never loosen it: disabled rules, excludes, raised floors, its own
@@ -30,7 +17,7 @@ func writeTree(t *testing.T, dir string, files map[string]string) {
 // floor is kept (issue 12, item 17).
 func TestHostileFloorRefusesLoosening(t *testing.T) {
 	repo := t.TempDir()
-	writeTree(t, repo, map[string]string{
+	gittest.WriteFiles(t, repo, map[string]string{
 		".pipeguard.yaml": `scanners: [deps]
 fail_on: low
 report: high
@@ -48,7 +35,7 @@ ignore_file: .ignore.yaml
 		"svc/.pipeguard.yaml": "disable_rules: [cors-any-origin]\nthresholds: {deps: critical}\n",
 	})
 	org := filepath.Join(t.TempDir(), "org.yaml")
-	writeTree(t, filepath.Dir(org), map[string]string{"org.yaml": "disable_rules: [generic-api-key]\npolicies: [org-policies]\n"})
+	gittest.WriteFiles(t, filepath.Dir(org), map[string]string{"org.yaml": "disable_rules: [generic-api-key]\npolicies: [org-policies]\n"})
 
 	set, err := LoadFloor(context.Background(), repo, org)
 	if err != nil {
@@ -105,7 +92,7 @@ ignore_file: .ignore.yaml
 
 	// fail_on that would raise the secrets floor is refused, and kept where
 	// it lowers one.
-	writeTree(t, repo, map[string]string{".pipeguard.yaml": "fail_on: medium\n", "svc/.pipeguard.yaml": ""})
+	gittest.WriteFiles(t, repo, map[string]string{".pipeguard.yaml": "fail_on: medium\n", "svc/.pipeguard.yaml": ""})
 	set, err = LoadFloor(context.Background(), repo, "")
 	if err != nil {
 		t.Fatal(err)
@@ -116,7 +103,7 @@ ignore_file: .ignore.yaml
 	if set.Root().Threshold("config") != scan.Medium || set.Root().Threshold("secrets") != "" {
 		t.Errorf("thresholds = %+v", set.Root().Thresholds)
 	}
-	writeTree(t, repo, map[string]string{".pipeguard.yaml": "disable_rules: [github-pat]\n"})
+	gittest.WriteFiles(t, repo, map[string]string{".pipeguard.yaml": "disable_rules: [github-pat]\n"})
 
 	// Without an organization's file, pipeguard's defaults are the floor.
 	set, err = LoadFloor(context.Background(), repo, "")
