@@ -203,18 +203,6 @@ func Redact(r *Report) {
 	})
 }
 
-// RedactText masks in s what Redact masks in a report: the raw secrets r
-// remembers and credentials in URLs. For text that reaches an output
-// without being part of the report (a log line, a message on stderr).
-func (r *Report) RedactText(s string) string {
-	if r != nil {
-		for _, raw := range r.secrets {
-			s = strings.ReplaceAll(s, raw, Mask(raw))
-		}
-	}
-	return MaskURLs(s)
-}
-
 // eachText calls f with every free-text field of the report.
 func (r *Report) eachText(f func(*string)) {
 	f(&r.Root)
