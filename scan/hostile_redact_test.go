@@ -39,6 +39,7 @@ func TestMaskURLsInText(t *testing.T) {
 			`go vulnerability database https://****@mirror.internal unreachable: Get "https://****@mirror.internal/index/db.json.gz": dial tcp: lookup mirror.internal`},
 		{"open app:hunter22@tcp(db:3306)/app failed", "open app:****@tcp(db:3306)/app failed"},
 		{"dsn host=db user=app password=hunter22 dbname=x", "dsn host=db user=app password=**** dbname=x"},
+		{"Server=db;User Id=app;Password=hunter22;PWD='x y'", "Server=db;User Id=app;Password=****;PWD=****"},
 		{"(see https://x.example/?token=abc).", "(see https://x.example/?token=****)."},
 		{"nothing to mask here: a=b, c@d", "nothing to mask here: a=b, c@d"},
 	}

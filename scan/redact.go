@@ -102,8 +102,6 @@ func credentialParam(name string) bool {
 }
 
 var (
-	// urlRe is a URL with a scheme, as it appears in free text.
-	urlRe = regexp.MustCompile("[A-Za-z][A-Za-z0-9+.\\-]*://[^\\s\"'<>`]+")
 	// goDSNRe is the Go SQL driver's user:password@tcp(host)/db form.
 	goDSNRe = regexp.MustCompile(`([^\s:@/"'=(]+):([^\s@"']+)@(tcp|tcp4|tcp6|udp|unix|unixgram)\(`)
 	// kvPasswordRe is a password in a key=value DSN (libpq, ODBC).
@@ -113,23 +111,98 @@ var (
 // MaskURLs masks the credentials of every URL and DSN in free text (an
 // error message, a note, a log line): see MaskURL. It is the one masking
 // function for them: Redact applies it to every text field of a report.
+// Cheap checks come first: most text holds no URL and no password.
 func MaskURLs(s string) string {
 	if !strings.ContainsAny(s, ":=@") {
 		return s
 	}
 	if strings.Contains(s, "://") {
-		s = urlRe.ReplaceAllStringFunc(s, MaskURL)
+		s = maskSchemeURLs(s)
 	}
-	if strings.Contains(s, "@") {
+	if strings.Contains(s, "@") && strings.Contains(s, "(") {
 		s = goDSNRe.ReplaceAllString(s, "$1:"+masked+"@$3(")
 	}
-	if strings.Contains(s, "=") {
+	if strings.Contains(s, "=") && (containsFold(s, "pass") || containsFold(s, "pwd")) {
 		s = kvPasswordRe.ReplaceAllStringFunc(s, func(m string) string {
 			eq := strings.IndexByte(m, '=')
 			return m[:eq+1] + masked
 		})
 	}
 	return s
+}
+
+// maskSchemeURLs applies MaskURL to every scheme://... in s: the scheme
+// (a letter, then letters, digits, +, - or .) and what follows up to a
+// space, a quote or an angle bracket.
+func maskSchemeURLs(s string) string {
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(s); {
+		k := strings.Index(s[i:], "://")
+		if k < 0 {
+			break
+		}
+		k += i
+		start := k
+		for start > 0 && isSchemeByte(s[start-1]) {
+			start--
+		}
+		for start < k && !isLetter(s[start]) {
+			start++
+		}
+		end := k + 3
+		for end < len(s) && !endsURL(s[end]) {
+			end++
+		}
+		i = end
+		if start == k {
+			continue // no scheme before "://"
+		}
+		if u := s[start:end]; strings.ContainsAny(u[k-start+3:], "@?#") {
+			if m := MaskURL(u); m != u {
+				b.WriteString(s[last:start])
+				b.WriteString(m)
+				last = end
+			}
+		}
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// endsURL reports whether c ends a URL in free text.
+func endsURL(c byte) bool {
+	switch c {
+	case ' ', '\t', '\r', '\n', '"', '\'', '<', '>', '`':
+		return true
+	}
+	return false
+}
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+func isSchemeByte(c byte) bool {
+	return isLetter(c) || c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.'
+}
+
+// containsFold reports whether s contains the lower-case ASCII word sub,
+// whatever the case of s.
+func containsFold(s, sub string) bool {
+	first := string([]byte{sub[0], sub[0] - 'a' + 'A'})
+	for i := 0; i+len(sub) <= len(s); i++ {
+		j := strings.IndexAny(s[i:], first)
+		if j < 0 || i+j+len(sub) > len(s) {
+			return false
+		}
+		i += j
+		if strings.EqualFold(s[i:i+len(sub)], sub) {
+			return true
+		}
+	}
+	return false
 }
 
 // redact is the one place where secrets leave a report: every finding that
