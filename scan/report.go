@@ -108,6 +108,10 @@ type Report struct {
 	StartedAt  time.Time `json:"started_at"`
 	// DurationMS is the wall time of the scan.
 	DurationMS int64 `json:"duration_ms"`
+
+	// secrets are the raw secrets of the scan's findings, which Redact
+	// scrubs from every text field; never written anywhere.
+	secrets []string
 }
 
 // NewReport returns an empty report whose slices are non-nil, so that its

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -26,6 +27,8 @@ type auditOptions struct {
 	tokenEnv   string
 	shard      string
 	scanners   string
+	maxSize    string
+	memBudget  string
 	verbose    bool
 	noProgress bool
 	issues     auditIssueFlags
@@ -64,7 +67,15 @@ func newAuditCmd(s Streams) *cobra.Command {
 		Short: "Audit many repositories: full history secrets, dependencies and config, with reports over time",
 		Long: `Audit many repositories: each is cloned with its full history into a work
 folder (removed afterwards) and scanned in full (secrets in all of history,
-dependencies and configuration in the tree) with its own .pipeguard.yaml.
+dependencies and configuration in the tree).
+
+The configuration is the audit's: --config FILE (the organization's policy,
+a .pipeguard.yaml) or pipeguard's defaults. A repository's own
+.pipeguard.yaml files may tighten it (more scanners, lower thresholds) but
+never loosen it: their disable_rules, exclude, policies, databases,
+baseline, only_new and raised thresholds are not honoured, and the reports
+list them per repository with every suppression that applied (reason and
+expiry).
 
 Repositories come from --org (the GitHub API; archived repositories, forks
 and empty ones are left out unless asked), --repo OWNER/NAME and
@@ -114,6 +125,10 @@ repository could not be fully audited, 3 usage or configuration error.`,
 	f.StringVar(&o.audit.Scan.GoVulnDB, "go-vulndb", "", "Go vulnerability database `URL|PATH` (default https://vuln.go.dev)")
 	f.StringVar(&o.audit.Scan.OSVDB, "osv-db", "", "offline OSV database `PATH` for Python")
 	f.BoolVar(&o.audit.Scan.Online, "online", true, "query the OSV API for Python advisories when no --osv-db is given")
+	f.BoolVar(&o.audit.Scan.Offline, "offline", false, "never use the network for scans: Python needs --osv-db, Go a local --go-vulndb (else Go modules are skipped, with a note); cloning still uses it")
+	f.StringVar(&o.maxSize, "max-file-size", "", "skip files larger than `SIZE` (bytes, or with KB/MB/GB; default 10MB; 0 for no limit)")
+	f.StringVar(&o.memBudget, "memory-budget", "3GB", "memory `SIZE` allowed for govulncheck's symbol analysis; past it, package level is kept with a note (0 for no budget)")
+	f.StringVar(&o.audit.Scan.ConfigFile, "config", "", "the audit's configuration `FILE` (a .pipeguard.yaml: the organization's policy), which repositories may tighten but not loosen (default: pipeguard's defaults)")
 	f.StringArrayVar(&o.audit.Scan.PolicyDirs, "policy", nil, "add Rego policies from `DIR` (repeatable)")
 	f.StringVar(&o.audit.Scan.FailOn, "fail-on", "", "severity at and above which findings block: critical, high, medium, low, info")
 	f.BoolVar(&o.noProgress, "no-progress", false, "print one line per repository even on a terminal")
@@ -143,6 +158,9 @@ func runAudit(cmd *cobra.Command, s Streams, o *auditOptions) error {
 	opts.Token = strings.TrimSpace(s.Getenv(o.tokenEnv))
 	if o.scanners != "" {
 		opts.Scan.Scanners = strings.Split(o.scanners, ",")
+	}
+	if err := o.scanLimits(&opts); err != nil {
+		return err
 	}
 	if o.shard != "" {
 		sh, err := audit.ParseShard(o.shard)
@@ -210,6 +228,36 @@ func runAudit(cmd *cobra.Command, s Streams, o *auditOptions) error {
 	}
 	printAuditSummary(s.Out, a, opts.Out)
 	return auditExit(a.ExitCode())
+}
+
+// scanLimits reads the flags that bound each scan, as scan reads them, and
+// makes --config a path that does not depend on the clone's folder.
+func (o *auditOptions) scanLimits(opts *audit.Options) error {
+	if o.maxSize != "" {
+		n, err := parseSize(o.maxSize)
+		if err != nil {
+			return usageErr(fmt.Errorf("--max-file-size: %w", err))
+		}
+		if n == 0 {
+			n = -1
+		}
+		opts.Scan.MaxFileSize = n
+	}
+	if o.memBudget != "" {
+		n, err := parseSize(o.memBudget)
+		if err != nil {
+			return usageErr(fmt.Errorf("--memory-budget: %w", err))
+		}
+		opts.Scan.MemoryBudget = n
+	}
+	if f := opts.Scan.ConfigFile; f != "" {
+		abs, err := filepath.Abs(f)
+		if err != nil {
+			return usageErr(fmt.Errorf("--config: %w", err))
+		}
+		opts.Scan.ConfigFile = abs
+	}
+	return nil
 }
 
 func newAuditMergeCmd(s Streams) *cobra.Command {

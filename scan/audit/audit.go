@@ -1,9 +1,18 @@
 // Package audit scans many repositories on a schedule: it lists them (a
 // GitHub organization, a list, a file), clones each with its full history
 // into a work folder, runs the full scan (secrets in all of history,
-// dependencies and configuration in the tree) with the repository's own
-// .pipeguard.yaml, and writes one report for all of them: audit.json,
-// audit.md and a self-contained audit.html.
+// dependencies and configuration in the tree), and writes one report for
+// all of them: audit.json, audit.md and a self-contained audit.html.
+//
+// # Whose configuration
+//
+// The audit's: Options.Scan.ConfigFile (the organization's .pipeguard.yaml,
+// --config) or pipeguard's defaults. A repository's own files may tighten it
+// but never loosen it (repoconf.LoadFloor): a repository cannot hide its own
+// findings from the auditors with disable_rules or exclude. What its files
+// asked for and was not honoured, and every suppression that applied (with
+// its reason and expiry), are listed in its entry (Repository.Config).
+// Suppressions are honoured: each one is visible there.
 //
 // With a state file the next run scans only the history that is new since
 // the last one and reports what is new, fixed and still open. With a shard
@@ -47,6 +56,7 @@ import (
 
 	"github.com/pipeguard/pipeguard/scan"
 	"github.com/pipeguard/pipeguard/scan/engine"
+	"github.com/pipeguard/pipeguard/scan/repoconf"
 )
 
 // Version is the version of the audit.json schema.
@@ -99,8 +109,10 @@ type Options struct {
 	// "" means DefaultServerURL.
 	ServerURL string
 	// Scan is the template of every repository's scan: database locations,
-	// policies, fail-on, version. Root, Mode and Range are set per
-	// repository; the repository's own .pipeguard.yaml is read by the scan.
+	// policies, fail-on, the audit's configuration file (ConfigFile),
+	// version. Root, Mode and Range are set per repository; TightenOnly is
+	// always set: a repository's own .pipeguard.yaml may tighten the
+	// audit's configuration, not loosen it.
 	Scan engine.Options
 	// ScanFunc runs a scan; nil means engine.Scan.
 	ScanFunc ScanFunc
@@ -192,6 +204,39 @@ type Repository struct {
 	// History is this repository's counts per run, from the state.
 	History    []Point `json:"history,omitempty"`
 	DurationMS int64   `json:"duration_ms"`
+	// Config is what the repository's own configuration does to the
+	// audit: what it asked for and was not honoured, and the suppressions
+	// that applied. Nil when there is nothing to say.
+	Config *RepoConfig `json:"config,omitempty"`
+}
+
+// RepoConfig lists, for one repository, every rule its configuration
+// disables, every path it excludes, the other settings of its
+// .pipeguard.yaml files that would have loosened the audit's configuration
+// (none of them is honoured: a repository may tighten an audit, never
+// loosen it), and every suppression that applied, with its reason and
+// expiry.
+type RepoConfig struct {
+	DisabledRules []repoconf.Refusal `json:"disabled_rules"`
+	Excludes      []repoconf.Refusal `json:"excludes"`
+	NotHonoured   []repoconf.Refusal `json:"not_honoured"`
+	Suppressions  []Suppression      `json:"suppressions"`
+}
+
+// Suppression is one suppression that applied to the repository's findings.
+type Suppression struct {
+	// Kind is inline, file, gitleaks:allow, nosec...
+	Kind string `json:"kind"`
+	// Source is where it is written: path:line.
+	Source string `json:"source"`
+	// Rules are the rules of the findings it suppressed.
+	Rules  []string `json:"rules"`
+	Reason string   `json:"reason"`
+	Owner  string   `json:"owner,omitempty"`
+	// Until is its expiry (YYYY-MM-DD), "" for none.
+	Until string `json:"until"`
+	// Findings is how many findings it suppressed.
+	Findings int `json:"findings"`
 }
 
 // ScanInfo says what part of a repository's history a run scanned.
@@ -253,6 +298,15 @@ func Run(ctx context.Context, opts Options) (*Audit, error) {
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	// The audit's configuration (--config), which each repository's own
+	// files may tighten but not loosen: a bad file stops the audit before
+	// anything is cloned.
+	opts.Scan.TightenOnly = true
+	if f := opts.Scan.ConfigFile; f != "" {
+		if _, err := repoconf.ParseFile(f); err != nil {
+			return nil, err
+		}
 	}
 	st := NewState()
 	if opts.State != "" {
@@ -450,8 +504,8 @@ func failed(t Target, prev *RepoState, err error) *Repository {
 	return r
 }
 
-// displayURL is a URL safe to show: user information dropped.
-func displayURL(s string) string { return redactURL(s) }
+// displayURL is a URL safe to show: credentials masked.
+func displayURL(s string) string { return scan.MaskURL(s) }
 
 // hostOf is the host (with port) of a URL.
 func hostOf(s string) string {
@@ -482,8 +536,9 @@ func auditOne(ctx context.Context, opts Options, g *gitRunner, work string, t Ta
 		case scan.Interrupted(ctx, err):
 			err = errInterrupted
 		}
-		opts.Log.Warn("audit failed", "repository", t.Name, "error", g.scrub(err.Error()))
-		r = failed(t, prev, errors.New(g.scrub(err.Error())))
+		msg := scan.MaskURLs(g.scrub(err.Error()))
+		opts.Log.Warn("audit failed", "repository", t.Name, "error", msg)
+		r = failed(t, prev, errors.New(msg))
 		next = nil
 	}
 	r.DurationMS = time.Since(start).Milliseconds()
@@ -593,6 +648,9 @@ func scanOne(ctx context.Context, opts Options, g *gitRunner, work string, t Tar
 		// What an unfinished scan found is not the repository's state.
 		return nil, nil, cmp.Or(ctx.Err(), errInterrupted)
 	}
+	// The report feeds audit.json, audit.md, audit.html, the state and the
+	// tracking issues: masked before any of them sees it.
+	scan.Redact(rep)
 	for _, e := range rep.Errors {
 		if strings.Contains(e.Message, src) {
 			e.Message = strings.ReplaceAll(e.Message, src, ".")
@@ -600,6 +658,13 @@ func scanOne(ctx context.Context, opts Options, g *gitRunner, work string, t Tar
 		r.Errors = append(r.Errors, e)
 	}
 	r.Notes = append(r.Notes, rep.Notes...)
+	for _, run := range rep.Scanners {
+		for _, n := range run.Notes {
+			// What a scanner could not do (Go modules skipped offline, a
+			// fallback) is part of what the audit says.
+			r.Notes = append(r.Notes, run.Name+": "+n)
+		}
+	}
 	// The secrets scanner's status: "ok", "failed", "skipped" (the
 	// repository's configuration turns it off) or "" (not selected).
 	secrets := ""
@@ -650,6 +715,7 @@ func scanOne(ctx context.Context, opts Options, g *gitRunner, work string, t Tar
 		}
 	}
 	sortFindings(r.Findings)
+	r.Config = repoConfig(ctx, src, opts.Scan.ConfigFile, r.Findings)
 	r.New, r.Open, r.Fixed = diff(prevFindings, r.Findings)
 	r.Verdict, _ = scan.Decide(scan.Tally{Blocking: len(r.Blocking()), PolicyFail: rep.PolicyFail || rep.Verdict == scan.Fail,
 		Errors: len(r.Errors), Conditions: scan.Conditions{Interrupted: rep.Interrupted}})
@@ -662,6 +728,51 @@ func scanOne(ctx context.Context, opts Options, g *gitRunner, work string, t Tar
 		}
 	}
 	return r, next, nil
+}
+
+// repoConfig lists what the repository's configuration files ask for that
+// the audit did not honour (read again as the scan read them), and the
+// suppressions among its findings; nil when there is none of either.
+func repoConfig(ctx context.Context, root, floor string, findings []scan.Finding) *RepoConfig {
+	c := &RepoConfig{DisabledRules: []repoconf.Refusal{}, Excludes: []repoconf.Refusal{}, NotHonoured: []repoconf.Refusal{}, Suppressions: []Suppression{}}
+	if set, err := repoconf.LoadFloor(ctx, root, floor); err == nil {
+		for _, r := range set.Refused() {
+			switch r.Setting {
+			case "disable_rules":
+				c.DisabledRules = append(c.DisabledRules, r)
+			case "exclude":
+				c.Excludes = append(c.Excludes, r)
+			default:
+				c.NotHonoured = append(c.NotHonoured, r)
+			}
+		}
+	}
+	bySource := map[string]*Suppression{}
+	var order []string
+	for _, f := range dedupe(findings) {
+		sp := f.Suppression
+		if sp == nil {
+			continue
+		}
+		key := sp.Kind + "\x00" + sp.Source
+		s := bySource[key]
+		if s == nil {
+			s = &Suppression{Kind: sp.Kind, Source: sp.Source, Reason: sp.Reason, Owner: sp.Owner, Until: sp.Until}
+			bySource[key] = s
+			order = append(order, key)
+		}
+		s.Findings++
+		if !slices.Contains(s.Rules, f.Rule) {
+			s.Rules = append(s.Rules, f.Rule)
+		}
+	}
+	for _, k := range order {
+		c.Suppressions = append(c.Suppressions, *bySource[k])
+	}
+	if len(c.DisabledRules)+len(c.Excludes)+len(c.NotHonoured)+len(c.Suppressions) == 0 {
+		return nil
+	}
+	return c
 }
 
 // nextState is the state a successful audit leaves.

@@ -49,6 +49,7 @@ type File struct {
 // baseline, may be nil) keep their first-seen day. Suppressed findings are
 // recorded too, so that removing a suppression later does not make them new.
 func Create(rep *scan.Report, prev *File, now time.Time) *File {
+	scan.Redact(rep) // paths may name a secret: the baseline is an output like any report
 	day := now.UTC().Format(time.DateOnly)
 	f := &File{Version: Version, CreatedAt: now.UTC().Format(time.RFC3339), Findings: []Entry{}}
 	seen := map[string]bool{}

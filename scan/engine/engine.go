@@ -54,6 +54,10 @@ type Options struct {
 	PolicyDirs []string
 	// ConfigFile overrides the discovered .pipeguard.yaml.
 	ConfigFile string
+	// TightenOnly makes the repository's .pipeguard.yaml files able to
+	// tighten ConfigFile (or pipeguard's defaults) but not loosen it, as an
+	// audit needs (repoconf.LoadFloor).
+	TightenOnly bool
 	// Baseline is a baseline file of known findings.
 	Baseline string
 	// NewSince is a base revision: findings present there are not new.

@@ -181,6 +181,9 @@ func finish(ctx context.Context, opts Options, set *repoconf.Set, mods []policy.
 	}
 	rep.Decide()
 	rep.Sort()
+	// Notes and errors of the steps after scan.Run may quote a secret's
+	// path or a database URL: masked here, once, for every output.
+	scan.Redact(rep)
 	rep.DurationMS = time.Since(rep.StartedAt).Milliseconds()
 	return nil
 }
@@ -383,6 +386,8 @@ func loadConfig(ctx context.Context, opts Options, trusted *checkout) (*repoconf
 	switch {
 	case trusted != nil:
 		set, err = repoconf.LoadRev(ctx, opts.Root, trusted.rev)
+	case opts.TightenOnly:
+		set, err = repoconf.LoadFloor(ctx, opts.Root, opts.ConfigFile)
 	case opts.ConfigFile != "":
 		set, err = repoconf.LoadFile(ctx, opts.Root, opts.ConfigFile)
 	default:
@@ -428,6 +433,7 @@ func buildScanners(ctx context.Context, names []string, opts Options, rc *repoco
 				GoVulnDB:     firstOf(opts.GoVulnDB, resolve(configRoot, rc.GoVulnDB)),
 				OSVDB:        firstOf(opts.OSVDB, resolve(configRoot, rc.OSVDB)),
 				Online:       opts.Online && !opts.Offline,
+				Offline:      opts.Offline,
 				CacheDir:     opts.CacheDir,
 				MemoryBudget: opts.MemoryBudget,
 				Exec:         opts.GovulncheckExec,

@@ -10,8 +10,10 @@
 // function and opa.runtime (which exposes the environment, CI tokens
 // included), and with no host allowed for network access. A policy that
 // calls one of them is refused with a *scan.ConfigError naming its file,
-// line and the built-in; so is a syntax or compile error. print() is erased
-// outside tests; each rule's evaluation is bounded by a timeout.
+// line and the built-in; so is a syntax or compile error. JSON Schema
+// built-ins take inline schemas only (sandbox.go). print() is erased
+// outside tests. Every evaluation is bounded in time and memory, and stops
+// when its context is done (Limits).
 //
 // # Rule contract
 //

@@ -83,8 +83,12 @@ type Options struct {
 	// Workers is how many rules are evaluated at once; 0 means GOMAXPROCS.
 	Workers int
 	// RuleTimeout bounds one rule's evaluation (one test's, in Test); 0
-	// means 30 seconds.
+	// means DefaultTimeout (30 seconds).
 	RuleTimeout time.Duration
+	// MemoryLimit bounds the heap growth of one rule's evaluation (of the
+	// whole test run, in Test), in bytes; 0 means DefaultMemory, negative
+	// none. See Limits.
+	MemoryLimit int64
 	// Run, in Test only, runs just the tests whose name matches this
 	// regular expression.
 	Run string
@@ -97,7 +101,7 @@ type RuleSet struct {
 	engine  *Engine
 	all     []Rule // catalogue, every status
 	active  []Rule
-	timeout time.Duration
+	limits  Limits
 	workers int
 }
 
@@ -117,10 +121,8 @@ func Load(ctx context.Context, opts Options) (*RuleSet, error) {
 	if err != nil {
 		return nil, err
 	}
-	rs := &RuleSet{engine: eng, all: cat, timeout: opts.RuleTimeout, workers: opts.Workers}
-	if rs.timeout <= 0 {
-		rs.timeout = 30 * time.Second
-	}
+	rs := &RuleSet{engine: eng, all: cat, workers: opts.Workers,
+		limits: Limits{Timeout: opts.RuleTimeout, Memory: opts.MemoryLimit}}
 	for _, r := range cat {
 		if r.Status != StatusActive {
 			continue
@@ -332,13 +334,15 @@ feed:
 }
 
 func (rs *RuleSet) evalRule(ctx context.Context, r Rule, input ast.Value, scanner string) ([]scan.Finding, error) {
-	ctx, cancel := context.WithTimeout(ctx, rs.timeout)
-	defer cancel()
 	pq, err := rs.engine.Prepare(ctx, ruleQuery(r))
 	if err != nil {
 		return nil, err
 	}
-	res, err := pq.Eval(ctx, rego.EvalParsedInput(input))
+	var res rego.ResultSet
+	err = bounded(ctx, rs.limits, func(ctx context.Context) error {
+		res, err = pq.Eval(ctx, rego.EvalParsedInput(input))
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -312,8 +312,14 @@ func mdText(s string) string {
 	return b.String()
 }
 
-// mdCode writes s as an inline code span that survives inside a table: a
-// fence longer than any run of backticks in s, pipes escaped, one line.
+// MarkdownCode writes untrusted text as an inline code span that survives
+// inside a table: a fence longer than any run of backticks in s, pipes
+// escaped, control characters escaped, one line. With EscapeMarkdown, the
+// one way pipeguard writes untrusted text into markdown: reports, the audit,
+// pull request comments and tracking issues.
+func MarkdownCode(s string) string { return mdCode(s) }
+
+// mdCode is MarkdownCode.
 func mdCode(s string) string {
 	s = clean(s)
 	if s == "" {

@@ -77,7 +77,7 @@ func parseLine(line string) []directive {
 //	<rule>[,<rule>...] reason="..." [until=YYYY-MM-DD] [owner=...]
 func parseIgnore(s string) directive {
 	d := directive{kind: KindInline}
-	toks, err := tokens(s)
+	toks, quoted, err := tokens(s)
 	if err != nil {
 		d.err = err
 		return d
@@ -105,6 +105,12 @@ func parseIgnore(s string) directive {
 		}
 		switch k {
 		case "reason":
+			if !quoted[i+1] {
+				// The README's form; unquoted, a reason of several words
+				// would be cut at the first space without a word said.
+				d.err = fmt.Errorf(`pipeguard:ignore: the reason must be quoted: reason="..."`)
+				return d
+			}
 			d.reason = v
 		case "owner":
 			d.owner = v
@@ -127,28 +133,30 @@ func parseIgnore(s string) directive {
 
 // tokens splits s on spaces, keeping double-quoted values (Go string
 // syntax) whole: reason="a \"b\" c" is one token whose value is unquoted.
-func tokens(s string) ([]string, error) {
-	var out []string
+// quoted[i] says whether token i held a quoted value.
+func tokens(s string) (out []string, quoted []bool, err error) {
 	for s = strings.TrimSpace(s); s != ""; s = strings.TrimSpace(s) {
 		end := strings.IndexAny(s, " \t")
 		if q := strings.IndexByte(s, '"'); q >= 0 && (end < 0 || q < end) {
 			rest := s[q:]
-			quoted, err := strconv.QuotedPrefix(rest)
+			qs, err := strconv.QuotedPrefix(rest)
 			if err != nil {
-				return nil, fmt.Errorf("pipeguard:ignore: unterminated quote")
+				return nil, nil, fmt.Errorf("pipeguard:ignore: unterminated quote")
 			}
-			val, _ := strconv.Unquote(quoted)
+			val, _ := strconv.Unquote(qs)
 			out = append(out, s[:q]+val)
-			s = rest[len(quoted):]
+			quoted = append(quoted, true)
+			s = rest[len(qs):]
 			continue
 		}
 		if end < 0 {
 			end = len(s)
 		}
 		out = append(out, s[:end])
+		quoted = append(quoted, false)
 		s = s[end:]
 	}
-	return out, nil
+	return out, quoted, nil
 }
 
 func truncate(s string, n int) string {

@@ -18,7 +18,7 @@ func TestParseLine(t *testing.T) {
 	}{
 		{line: `x = 1  # pipeguard:ignore a-rule reason="it is \"fine\"" until=2027-01-02 owner=@bob`,
 			kinds: []string{KindInline}, rules: []string{"a-rule"}, reason: `it is "fine"`, until: "2027-01-02"},
-		{line: `  // pipeguard:ignore r1,r2 reason=short`, kinds: []string{KindInline}, rules: []string{"r1", "r2"}, reason: "short", commentOnly: true},
+		{line: `  // pipeguard:ignore r1,r2 reason="short"`, kinds: []string{KindInline}, rules: []string{"r1", "r2"}, reason: "short", commentOnly: true},
 		{line: `/* pipeguard:ignore r1 reason="c style" */`, kinds: []string{KindInline}, rules: []string{"r1"}, reason: "c style", commentOnly: true},
 		{line: `<!-- pipeguard:ignore r1 reason="html" -->`, kinds: []string{KindInline}, rules: []string{"r1"}, reason: "html", commentOnly: true},
 		{line: `-- pipeguard:ignore sql-string-formatting reason="sql"`, kinds: []string{KindInline}, rules: []string{"sql-string-formatting"}, reason: "sql", commentOnly: true},
@@ -27,7 +27,7 @@ func TestParseLine(t *testing.T) {
 		{line: `x  # pipeguard:ignore r1 because="x"`, kinds: []string{KindInline}, err: `unknown key "because"`},
 		{line: `x  # pipeguard:ignore r1 reason="open`, kinds: []string{KindInline}, err: "unterminated quote"},
 		{line: `x  # pipeguard:ignore r1 reason="x" until=tomorrow`, kinds: []string{KindInline}, err: "not a date"},
-		{line: `x  # pipeguard:ignore r1 reason=x sk_live_SECRETVALUE`, kinds: []string{KindInline}, err: "word 2"},
+		{line: `x  # pipeguard:ignore r1 reason="x" sk_live_SECRETVALUE`, kinds: []string{KindInline}, err: "word 2"},
 		{line: `url = "http://x/#pipeguard:ignore"`, kinds: nil},
 		{line: `k = "a"  # gitleaks:allow`, kinds: []string{KindGitleaksAllow}},
 		{line: `h = "0.0.0.0"  # nosec B104`, kinds: []string{KindNosec}},
