@@ -92,6 +92,19 @@ dev_file(path) if {
 	regex.match(`(?i)(^|[._-])(dev|devel|develop|development|local|override|test|testing)([._-]|$)`, parts[count(parts) - 1])
 }
 
+# A file in a folder for development, tests or examples is one too:
+# docker/dev/compose.yml, e2e/, docker/regtest/, examples/.
+dev_file(path) if {
+	parts := split(lower(path), "/")
+	some dir in array.slice(parts, 0, count(parts) - 1)
+	dev_folders[dir]
+}
+
+dev_folders := {
+	"dev", "devel", "development", "local", "test", "tests", "testing", "e2e", "regtest", "integration",
+	"example", "examples", "sample", "samples", "demo", "demos", "fixtures", "testdata",
+}
+
 # committed_env are the dotenv entries of tracked files that are not
 # templates (.env.example and the like).
 committed_env contains e if {

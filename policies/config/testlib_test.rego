@@ -52,6 +52,7 @@ app(fields) := object.union(
 		"dependencies": [], "middleware": [], "http_middleware": [], "routes": [], "routers": [], "response_headers": [],
 		"has_auth": false, "password_form": false, "rate_limiter": false,
 		"tls": {"https_redirect": false, "hsts": false, "server_tls": false, "proxy_tls": false},
+		"auth_middleware": [], "mounted_in": [],
 	},
 	fields,
 )
@@ -62,7 +63,7 @@ route(fields) := object.union(
 		"path": "app/routers/items.py", "line": 20, "decorator_line": 19, "url": "/items/", "methods": ["POST"],
 		"handler": "create_item", "async": true, "router": "router", "router_path": "app/routers/items.py", "router_line": 5,
 		"dependencies": [], "auth": false, "params": [], "request_json_lines": [], "token_url": false, "password_form": false,
-		"failure_returns": [],
+		"failure_returns": [], "write_lines": [], "verifies_signature": false,
 	},
 	fields,
 )

@@ -88,7 +88,7 @@ func TestScanSmallRepository(t *testing.T) {
 	root := gitRepo(t, map[string]string{
 		"app/main.py":       smallApp,
 		"app/broken.py":     "def oops(:\n    pass\n",
-		".env":              "DEBUG=true\n",
+		".env":              "DEBUG=true\nSECRET_KEY=s3cr3t-value-42\n",
 		".env.example":      "DEBUG=false\nSECRET_KEY=\n",
 		"tests/test_app.py": "SECRET_KEY = \"test-secret-value\"\n",
 	})
@@ -104,7 +104,7 @@ func TestScanSmallRepository(t *testing.T) {
 	want := []string{
 		"cors-credentials-any-origin app/main.py:7",
 		"debug-enabled .env:1",
-		"env-file-committed .env:1",
+		"env-file-committed .env:2",
 		"hardcoded-secret app/main.py:13",
 		"https-not-enforced app/main.py:6",
 		"security-headers-missing app/main.py:6",

@@ -19,19 +19,16 @@ type authInfo struct {
 
 // model builds the FastAPI facts of one project.
 type model struct {
-	p        *pyProject
-	r        *resolver
-	out      *Facts
-	auth     map[*pyFunc]*authInfo
-	authList []*authInfo
-	schemes  map[string]*schemeDecl // canonical ident -> scheme
-	tokenURL []string
-	projTLS  projectTLS
-}
-
-// projectTLS summarises the non-Python TLS hints of a project.
-type projectTLS struct {
-	hsts, serverTLS, proxyTLS bool
+	p          *pyProject
+	r          *resolver
+	out        *Facts
+	auth       map[*pyFunc]*authInfo
+	authList   []*authInfo
+	schemes    map[string]*schemeDecl // canonical ident -> scheme
+	tokenURL   []string
+	projTLS    projectTLS
+	handlers   map[*pyFunc]bool // route handlers
+	returnedBy map[*pyFunc]bool // functions whose result a route handler returns
 }
 
 func addUnique(list []string, s string) []string {
@@ -70,15 +67,7 @@ func (m *model) analyzeFunc(fn *pyFunc) *authInfo {
 	}
 	ai := &authInfo{fn: fn, qual: funcQual(fn), computing: true}
 	m.auth[fn] = ai
-	for _, rc := range fn.raisedClasses {
-		// raise NotAuthenticated() where the class passes 401 to HTTPException.
-		if c := m.r.classOf(fn.file, rc); c != nil {
-			if init := c.methods["__init__"]; init != nil && (init.superStatus == 401 || init.superStatus == 403) {
-				fn.raises = appendStatus(fn.raises, init.superStatus)
-			}
-		}
-	}
-	fn.raisedClasses = nil
+	m.resolveRaises(fn)
 	if len(fn.raises) > 0 {
 		ai.auth = true
 		ai.reasons = addUnique(ai.reasons, "raises")
@@ -119,10 +108,28 @@ func (m *model) analyzeFunc(fn *pyFunc) *authInfo {
 	return ai
 }
 
+// resolveRaises adds to fn.raises the 401/403 statuses of the project
+// exception classes it raises: raise NotAuthenticated() where the class
+// passes 401 to HTTPException.
+func (m *model) resolveRaises(fn *pyFunc) {
+	for _, rc := range fn.raisedClasses {
+		if c := m.r.classOf(fn.file, rc); c != nil {
+			if init := c.methods["__init__"]; init != nil && (init.superStatus == 401 || init.superStatus == 403) {
+				fn.raises = appendStatus(fn.raises, init.superStatus)
+			}
+		}
+	}
+	fn.raisedClasses = nil
+}
+
 // depAuth resolves a Depends/Security target and says whether it
 // authenticates, whether directly through a security scheme, and which
 // scheme classes are involved.
 func (m *model) depAuth(d *depRef) (auth, viaScheme bool, schemes []string) {
+	return m.depAuthDepth(d, 0)
+}
+
+func (m *model) depAuthDepth(d *depRef, depth int) (auth, viaScheme bool, schemes []string) {
 	t := d.target
 	f := d.file
 	if t == nil {
@@ -162,11 +169,16 @@ func (m *model) depAuth(d *depRef) (auth, viaScheme bool, schemes []string) {
 	var fn *pyFunc
 	switch s.kind {
 	case "func":
-		fn = s.fn
-		if t.kind == "call" && fn.returnsName != "" {
-			fn = fn.inner[fn.returnsName]
+		if t.kind == "call" {
+			// A dependency factory: what matters is the dependency it returns.
+			a, sch := m.factoryAuth(s.fn, t, depth)
+			return a, false, sch
 		}
+		fn = s.fn
 	case "class":
+		if sc, ok := m.schemeSubclass(s.cls); ok {
+			return true, true, []string{sc}
+		}
 		if t.kind == "call" {
 			fn = s.cls.methods["__call__"]
 		} else {
@@ -450,10 +462,12 @@ func (m *model) route(ri routeInfo, prefix string, router *routerInfo, above []l
 	if fn == nil {
 		return Route{}, false
 	}
+	m.handlers[fn] = true
 	path, _ := m.strValue(rd.call.arg(0, "path"), f)
 	url := joinURL(prefix, path)
 	rt := Route{Path: fn.file.path, Line: fn.line, DecoratorLine: rd.line, URL: url, Handler: fn.name, Async: fn.async,
-		Dependencies: []Dependency{}, RequestJSONLines: []int{}, FailureReturns: []FailureReturn{}}
+		Dependencies: []Dependency{}, RequestJSONLines: []int{}, FailureReturns: []FailureReturn{},
+		WriteLines: append([]int{}, fn.writeLines...), VerifiesSignature: fn.signature}
 	switch rd.method {
 	case "api_route", "route", "add_api_route":
 		if ms := rd.call.kwArg("methods"); ms != nil {
@@ -477,8 +491,15 @@ func (m *model) route(ri routeInfo, prefix string, router *routerInfo, above []l
 	for _, d := range fn.deps {
 		rt.Dependencies = append(rt.Dependencies, m.dependency(d, "param"))
 	}
+	for _, d := range m.classDeps(fn) {
+		rt.Dependencies = append(rt.Dependencies, m.dependency(d, "class"))
+	}
 	for _, d := range rd.decoDeps {
 		rt.Dependencies = append(rt.Dependencies, m.dependency(d, "decorator"))
+	}
+	if fn.requiresAuth {
+		rt.Dependencies = append(rt.Dependencies, Dependency{Name: "requires", Qualname: "starlette.authentication.requires",
+			Kind: "requires", Path: fn.file.path, Line: fn.line, Level: "decorator", Auth: true})
 	}
 	for _, ld := range above {
 		rt.Dependencies = append(rt.Dependencies, m.dependency(ld.d, ld.level))
@@ -539,6 +560,7 @@ func (m *model) safeBuild() (err error) {
 func (m *model) build() {
 	p := m.p
 	appStart, authStart, schemeStart := len(m.out.Apps), len(m.out.AuthDependencies), len(m.out.SecuritySchemes)
+	unattachedStart := len(m.out.UnattachedRoutes)
 	m.annotatedAliases()
 	// Security schemes.
 	for _, f := range p.files {
@@ -568,6 +590,10 @@ func (m *model) build() {
 			}
 			routerOrder = append(routerOrder, ri)
 		}
+	}
+	for _, ri := range m.subclassRouters() {
+		routers[ri.decl.ident] = ri
+		routerOrder = append(routerOrder, ri)
 	}
 	// `app = create_app()` names the app the factory builds.
 	factoryApps := map[string]string{}
@@ -630,12 +656,17 @@ func (m *model) build() {
 	for _, f := range p.files {
 		limiter = limiter || f.limiter
 	}
+	appIndex := map[string]int{}
 	for _, f := range p.files {
 		for _, ad := range f.apps {
 			app := m.app(ad, f, routesBy, includesBy, routers, included, mwBy, mwFile, httpBy, attrsBy, limiter)
+			if ad.ident != "" {
+				appIndex[ad.ident] = len(m.out.Apps)
+			}
 			m.out.Apps = append(m.out.Apps, app)
 		}
 	}
+	m.mounts(appIndex, canon)
 	// Routers and routes not reachable from any app.
 	for _, ri := range routerOrder {
 		deps := []Dependency{}
@@ -687,10 +718,12 @@ func (m *model) build() {
 			m.depAuth(d)
 		}
 	}
+	consumers := m.consumerAnnotations(appStart, unattachedStart)
 	for _, ai := range m.authList {
 		fn := ai.fn
 		ad := AuthDependency{Function: fn.name, Qualname: ai.qual, Path: fn.file.path, Line: fn.line,
-			Reasons: ai.reasons, Schemes: ai.schemes, Raises: fn.raises, ReturnsOnFailure: fn.noneReturns}
+			Reasons: ai.reasons, Schemes: ai.schemes, Raises: fn.raises, ReturnsOnFailure: fn.noneReturns,
+			Optional: optionalAuth(fn, consumers[ai.qual])}
 		if fn.class != "" {
 			ad.Function = fn.class + "." + fn.name
 		}
@@ -744,7 +777,7 @@ func (m *model) app(ad *appDecl, f *pyFile, routesBy map[string][]routeInfo, inc
 	app := App{Path: f.path, Line: ad.line, Project: f.project, Framework: ad.framework, Var: ad.varName, Module: f.module,
 		Args: m.args(ad.call, f), Positional: m.positional(ad.call.args, f, nil), Attributes: []AttributeAssignment{},
 		Dependencies: []Dependency{}, Middleware: []Middleware{}, HTTPMiddleware: []HTTPMiddleware{}, Routes: []Route{},
-		Routers: []AppRouter{}, ResponseHeaders: []Header{}}
+		Routers: []AppRouter{}, ResponseHeaders: []Header{}, AuthMiddleware: []AuthMiddleware{}, MountedIn: []Mount{}}
 	docs := func(name string) DocsState {
 		v, ok := app.Args[name]
 		if !ok || ad.framework != "fastapi" {
@@ -829,6 +862,8 @@ func (m *model) app(ad *appDecl, f *pyFile, routesBy map[string][]routeInfo, inc
 			limiter = true
 		}
 	}
+	app.AuthMiddleware = m.authMiddleware(&app, httpBy[ad.ident])
+	app.HasAuth = len(app.AuthMiddleware) > 0
 	for _, rt := range app.Routes {
 		app.HasAuth = app.HasAuth || rt.Auth
 		app.PasswordForm = app.PasswordForm || rt.PasswordForm
@@ -957,7 +992,12 @@ func (m *model) fileFacts() {
 		}
 		m.out.SecretLiterals = append(m.out.SecretLiterals, f.secrets...)
 		m.out.Imports = append(m.out.Imports, f.imports...)
-		m.out.ExceptionExposures = append(m.out.ExceptionExposures, f.exposures...)
+		for _, e := range f.exposures {
+			if m.exposed(f, e) {
+				e.CaughtKind = m.caughtKind(f, e.Caught)
+				m.out.ExceptionExposures = append(m.out.ExceptionExposures, e.ExceptionExposure)
+			}
+		}
 		m.out.ResponseHeaders = append(m.out.ResponseHeaders, f.headers...)
 		// Classes: settings fields, and literal secrets in class bodies.
 		names := make([]string, 0, len(f.classes))

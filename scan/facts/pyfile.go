@@ -15,6 +15,7 @@ type pyFile struct {
 	test    bool
 
 	alias   map[string]string // local name -> dotted target
+	stars   []string          // modules imported with `from m import *`
 	consts  map[string]*assign
 	funcs   map[string]*pyFunc
 	classes map[string]*pyClass
@@ -24,6 +25,7 @@ type pyFile struct {
 	routers    []*routerDecl
 	schemes    []*schemeDecl
 	includes   []*includeDecl
+	mounts     []*includeDecl // outer.mount("/api", app=inner)
 	mwAdds     []*mwDecl
 	httpMw     []*httpMwDecl
 	routes     []*routeDecl
@@ -31,7 +33,7 @@ type pyFile struct {
 	calls      []*callDecl
 	compares   []*cmpDecl
 	secrets    []SecretLiteral
-	exposures  []ExceptionExposure
+	exposures  []exposureDecl
 	headers    []Header
 	depTargets []*depRef // every Depends/Security written in the file
 	limiter    bool      // a rate limiter is used (import or decorator)
@@ -83,6 +85,20 @@ type pyFunc struct {
 	passwordForm   bool
 	localAssigns   map[string][]*node
 	locals         map[string]bool
+
+	// What the route and authentication analysis needs besides.
+	returns       []*expr // every returned value (a dependency factory's choice)
+	superInit     *expr   // super().__init__(...) in a method
+	rejectLines   []int   // returns of a 401/403 response
+	requiresAuth  bool    // decorated with Starlette's @requires(...)
+	validator     bool    // a pydantic validator (checks the client's own input)
+	signature     bool    // checks a webhook signature (HMAC, a *signature* header or helper)
+	writeLines    []int   // calls that write or delete stored data
+	optionalAuth  bool    // returns Optional[...] or is named for optional authentication
+	returnAnn     string  // the return annotation, as written
+	paramDefaults map[string]*expr
+	excHandler    bool    // registered with @app.exception_handler(...)
+	returnedCalls []*expr // calls whose result is returned (directly or through a variable)
 }
 
 type classField struct {
@@ -217,7 +233,8 @@ type fctx struct {
 	fn       *pyFunc
 	cls      *pyClass
 	excVars  map[string]bool
-	loopDict map[string]*expr // loop variable -> the dict it iterates (for headers[k] = v)
+	excTypes map[string]string // exception variable -> the classes caught, as written
+	loopDict map[string]*expr  // loop variable -> the dict it iterates (for headers[k] = v)
 	loopVal  map[string]string
 }
 
@@ -357,6 +374,7 @@ func (a *fileAnalyzer) doImport(n *node) {
 				a.f.alias[c.child("alias").text(a.src)] = joinDot(base, nm)
 			case "wildcard_import":
 				imp.Names = append(imp.Names, "*")
+				a.f.stars = append(a.f.stars, base)
 			}
 		}
 		a.addImport(imp)
@@ -462,6 +480,7 @@ func (a *fileAnalyzer) visit(n *node, c *fctx) {
 			nc := *c
 			nc.excVars = copySet(c.excVars)
 			nc.excVars[al.text(a.src)] = true
+			nc.excTypes = withType(c.excTypes, al.text(a.src), a.exceptTypes(n))
 			for _, ch := range n.children {
 				a.visit(ch, &nc)
 			}
@@ -474,6 +493,7 @@ func (a *fileAnalyzer) visit(n *node, c *fctx) {
 					nc := *c
 					nc.excVars = copySet(c.excVars)
 					nc.excVars[strings.TrimSpace(al.text(a.src))] = true
+					nc.excTypes = withType(c.excTypes, strings.TrimSpace(al.text(a.src)), a.exceptTypes(n))
 					for _, ch2 := range n.children {
 						a.visit(ch2, &nc)
 					}
@@ -611,6 +631,9 @@ func (a *fileAnalyzer) doFunc(def *node, decos []*node, c *fctx) {
 	if c.cls != nil && c.fn == nil {
 		fn.class = c.cls.name
 	}
+	if rt := def.child("return_type"); rt != nil {
+		fn.returnAnn = clip(rt.text(a.src), maxTextLen)
+	}
 	// Parameters.
 	if ps := def.child("parameters"); ps != nil {
 		for _, p := range ps.namedChildren() {
@@ -667,6 +690,15 @@ func (a *fileAnalyzer) doParam(fn *pyFunc, p *node) {
 		return
 	}
 	pp := pyParam{name: nameN.text(a.src), line: p.line}
+	if defN != nil {
+		if fn.paramDefaults == nil {
+			fn.paramDefaults = map[string]*expr{}
+		}
+		fn.paramDefaults[pp.name] = a.b.build(defN)
+	}
+	if strings.Contains(strings.ToLower(pp.name), "signature") {
+		fn.signature = true // x_hub_signature_256: str = Header(...)
+	}
 	if typeN != nil {
 		pp.annotation = clip(typeN.text(a.src), maxTextLen)
 		pp.annName, pp.marker = a.annotationInfo(typeN)
@@ -743,6 +775,7 @@ func (a *fileAnalyzer) doDecorator(d *node, fn *pyFunc, outer, inner *fctx) {
 		return
 	}
 	en = unparen(en)
+	a.functionDecorator(en, fn)
 	if en.kind != "call" {
 		return
 	}
@@ -765,11 +798,29 @@ func (a *fileAnalyzer) doDecorator(d *node, fn *pyFunc, outer, inner *fctx) {
 		// The handler's exception parameter is like an except alias.
 		if len(fn.params) >= 2 {
 			inner.excVars = map[string]bool{fn.params[1].name: true}
+			inner.excTypes = map[string]string{fn.params[1].name: a.handledType(en)}
 		}
+		fn.excHandler = true
 	case method == "limit" || method == "shared_limit":
 		a.f.limiter = true
 	}
 	a.visit(en, outer)
+}
+
+// functionDecorator notes what a decorator says about the function it
+// decorates: Starlette's @requires(...) authenticates, a pydantic
+// validator checks the client's own input.
+func (a *fileAnalyzer) functionDecorator(en *node, fn *pyFunc) {
+	target := en
+	if en.kind == "call" {
+		target = en.child("function")
+	}
+	switch lastSeg(a.qual(dotted(target, a.src))) {
+	case "requires":
+		fn.requiresAuth = true
+	case "validator", "field_validator", "model_validator", "root_validator":
+		fn.validator = true
+	}
 }
 
 // depList reads dependencies=[Depends(x), ...].
@@ -1045,14 +1096,21 @@ func (a *fileAnalyzer) doCall(n *node, c *fctx) {
 	}
 	if method == "__init__" && c.fn != nil && fnN.kind == "attribute" {
 		if obj := unparen(fnN.child("object")); obj != nil && obj.kind == "call" && dotted(obj.child("function"), a.src) == "super" {
-			if st := statusOf(a.b.build(n).arg(0, "status_code")); st != 0 {
+			sup := a.b.build(n)
+			c.fn.superInit = sup
+			if st := statusOf(sup.arg(0, "status_code")); st != 0 {
 				c.fn.superStatus = st
 			}
 		}
 	}
+	a.handlerCall(n, c, q, method, objDot)
 	switch method {
 	case "include_router":
 		a.f.includes = append(a.f.includes, &includeDecl{recv: a.ident(objDot), line: n.line, call: a.b.build(n)})
+	case "mount":
+		if objDot != "" {
+			a.f.mounts = append(a.f.mounts, &includeDecl{recv: a.ident(objDot), line: n.line, call: a.b.build(n)})
+		}
 	case "add_middleware":
 		e := a.b.build(n)
 		a.f.mwAdds = append(a.f.mwAdds, &mwDecl{recv: a.ident(objDot), line: n.line, call: e})

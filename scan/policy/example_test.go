@@ -53,7 +53,7 @@ func TestBuiltinRulesOverExample(t *testing.T) {
 		"debug-enabled .env:1",
 		"debug-enabled app/config.py:6",
 		"dependency-unpinned requirements.txt:1",
-		"env-file-committed .env:1",
+		"env-file-committed .env:2",
 		"hardcoded-secret app/main.py:7",
 		"https-not-enforced app/main.py:12",
 		"jwt-algorithms-missing app/main.py:26",
