@@ -58,5 +58,12 @@ deny contains f if {
 	some app in input.apps
 	app.framework == "fastapi"
 	msg := problem(app.project, app.docs)
-	f := lib.report(app.path, app.line, msg, app.var)
+	f := lib.report_range(app.path, problem_line(app), app.end_line, msg, app.var)
 }
+
+# problem_line is where docs_url=None is written when the schema is left
+# served (openapi_url=None goes there too), else the app's line.
+problem_line(app) := app.docs.docs_url.line if {
+	not production(app.project)
+	app.docs.docs_url.state == "disabled"
+} else := app.line

@@ -25,7 +25,7 @@ deny contains f if {
 	some m in lib.cors_middleware
 	not credentials(m)
 	reason := lib.any_origin_reason(m)
-	f := lib.report(m.path, m.line, sprintf("CORSMiddleware allows any origin (%s)", [reason]), reason)
+	f := lib.report_range(m.path, lib.any_origin_line(m), m.end_line, sprintf("CORSMiddleware allows any origin (%s)", [reason]), reason)
 }
 
 nginx_any := {

@@ -32,7 +32,7 @@ hits contains h if {
 	v := app.args.debug
 	lib.known_true(v)
 	loc := lib.at(app.path, v)
-	h := {"path": loc.path, "line": loc.line, "what": sprintf("%s(debug=%s)", [framework[app.framework], v.text]), "confidence": "high"}
+	h := {"path": loc.path, "line": loc.line, "what": sprintf("%s(debug=%s)", [framework[app.framework], v.text]), "confidence": "high", "end": end_of(loc, app)}
 }
 
 hits contains h if {
@@ -41,7 +41,7 @@ hits contains h if {
 	a.attr == "debug"
 	lib.known_true(a.value)
 	loc := lib.at(a.path, a.value)
-	h := {"path": loc.path, "line": loc.line, "what": sprintf("%s = %s", [a.target, a.value.text]), "confidence": "high"}
+	h := {"path": loc.path, "line": loc.line, "what": sprintf("%s = %s", [a.target, a.value.text]), "confidence": "high", "end": loc.line}
 }
 
 hits contains h if {
@@ -52,7 +52,7 @@ hits contains h if {
 	loc := lib.at(s.path, s.value)
 
 	# The environment may override a default.
-	h := {"path": loc.path, "line": loc.line, "what": sprintf("settings field %s.%s defaults to True", [s.class, s.field]), "confidence": "medium"}
+	h := {"path": loc.path, "line": loc.line, "what": sprintf("settings field %s.%s defaults to True", [s.class, s.field]), "confidence": "medium", "end": loc.line}
 }
 
 hits contains h if {
@@ -62,7 +62,7 @@ hits contains h if {
 	not lib.dev_file(e.path)
 
 	# Which environment a deployment file sets up is a guess.
-	h := {"path": e.path, "line": e.line, "what": sprintf("%s=%s", [e.key, e.value]), "confidence": "medium"}
+	h := {"path": e.path, "line": e.line, "what": sprintf("%s=%s", [e.key, e.value]), "confidence": "medium", "end": e.line}
 }
 
 # dev_settings: a settings class for development or tests (DevAppSettings,
@@ -82,8 +82,16 @@ debug_key(k) if {
 
 deny contains f if {
 	some loc in {{"path": h.path, "line": h.line} | some h in hits}
-	here := sort([[h.what, h.confidence] | some h in hits; h.path == loc.path; h.line == loc.line])
-	[what, _] := here[0]
-	conf := {true: "high", false: "medium"}[count([1 | some [_, c] in here; c == "high"]) > 0]
-	f := object.union(lib.report(loc.path, loc.line, sprintf("debug mode is on: %s", [what]), what), {"confidence": conf})
+	here := sort([[h.what, h.confidence, h.end] | some h in hits; h.path == loc.path; h.line == loc.line])
+	[what, _, end] := here[0]
+	conf := {true: "high", false: "medium"}[count([1 | some [_, c, _] in here; c == "high"]) > 0]
+	f := object.union(lib.report_range(loc.path, loc.line, end, sprintf("debug mode is on: %s", [what]), what), {"confidence": conf})
 }
+
+# end_of is the end of the app's construction when the value is written
+# in it, else the value's own line.
+end_of(loc, app) := app.end_line if {
+	loc.path == app.path
+	loc.line >= app.line
+	loc.line <= app.end_line
+} else := loc.line

@@ -25,7 +25,12 @@ import data.pipeguard.lib
 
 what := {"str": "str(exc)", "repr": "repr(exc)", "format": "the exception formatted into a string", "traceback": "a traceback"}
 
-sink := {"http_exception": "an HTTPException detail", "response": "a response body", "return": "a value returned to the client"}
+# where says how the text reaches the client.
+where(e) := "is sent to the client in an HTTPException detail" if e.sink == "http_exception"
+
+where(e) := "is sent to the client in a response body" if e.sink == "response"
+
+where(e) := sprintf("is returned to the client by %s", [e.function]) if e.sink == "return"
 
 # feedback: the message of an exception about the client's input, sent
 # with a 4xx status.
@@ -57,6 +62,6 @@ deny contains f if {
 	some e in input.exception_exposures
 	not lib.is_test(e.path)
 	not feedback(e)
-	msg := sprintf("%s%s is sent to the client in %s%s", [what[e.kind], caught(e), sink[e.sink], status(e)])
-	f := object.union(lib.report(e.path, e.line, msg, concat(":", [e.function, e.kind, e.sink])), {"confidence": confidence(e)})
+	msg := sprintf("%s%s %s%s", [what[e.kind], caught(e), where(e), status(e)])
+	f := object.union(lib.report_range(e.path, e.line, e.end_line, msg, concat(":", [e.function, e.kind, e.sink])), {"confidence": confidence(e)})
 }

@@ -4,7 +4,7 @@ import data.pipeguard.rules.error_details_exposed as rule
 import data.pipeguard.testlib as t
 
 exposure(path, line, kind, sink) := {
-	"path": path, "line": line, "kind": kind, "sink": sink, "function": "get_item",
+	"path": path, "line": line, "end_line": line, "kind": kind, "sink": sink, "function": "get_item",
 	"status": 500, "caught": ["Exception"], "caught_kind": "broad",
 }
 

@@ -102,7 +102,7 @@ func TestScanSmallRepository(t *testing.T) {
 	res := scanDir(t, s, root)
 	got := locations(res.Findings)
 	want := []string{
-		"cors-credentials-any-origin app/main.py:7",
+		"cors-credentials-any-origin app/main.py:9",
 		"debug-enabled .env:1",
 		"env-file-committed .env:2",
 		"hardcoded-secret app/main.py:13",
@@ -156,7 +156,7 @@ deny contains {"path": r.path, "line": r.line, "message": "health route"} if {
 		t.Fatal(err)
 	}
 	got := locations(scanDir(t, s, root).Findings)
-	want := []string{"acme-health-get app/main.py:17", "cors-credentials-any-origin app/main.py:7"}
+	want := []string{"acme-health-get app/main.py:17", "cors-credentials-any-origin app/main.py:9"}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}

@@ -774,7 +774,7 @@ func (m *model) positional(args []*expr, f *pyFile, name func(int) string) []Val
 func (m *model) app(ad *appDecl, f *pyFile, routesBy map[string][]routeInfo, includesBy map[string][]includeInfo,
 	routers map[string]*routerInfo, included map[*routerInfo]bool, mwBy map[string][]*mwDecl, mwFile map[*mwDecl]*pyFile,
 	httpBy map[string][]*httpMwDecl, attrsBy map[string][]AttributeAssignment, limiter bool) App {
-	app := App{Path: f.path, Line: ad.line, Project: f.project, Framework: ad.framework, Var: ad.varName, Module: f.module,
+	app := App{Path: f.path, Line: ad.line, EndLine: f.endOf(ad.line), Project: f.project, Framework: ad.framework, Var: ad.varName, Module: f.module,
 		Args: m.args(ad.call, f), Positional: m.positional(ad.call.args, f, nil), Attributes: []AttributeAssignment{},
 		Dependencies: []Dependency{}, Middleware: []Middleware{}, HTTPMiddleware: []HTTPMiddleware{}, Routes: []Route{},
 		Routers: []AppRouter{}, ResponseHeaders: []Header{}, AuthMiddleware: []AuthMiddleware{}, MountedIn: []Mount{}}
@@ -885,7 +885,7 @@ func (m *model) app(ad *appDecl, f *pyFile, routesBy map[string][]routeInfo, inc
 
 func (m *model) middleware(call *expr, f *pyFile, via string) Middleware {
 	cls := call.arg(0, "middleware_class")
-	mw := Middleware{Path: f.path, Line: call.line, Via: via, Args: map[string]Value{}, Positional: []Value{}, HeadersSet: []Header{}}
+	mw := Middleware{Path: f.path, Line: call.line, EndLine: f.endOf(call.line), Via: via, Args: map[string]Value{}, Positional: []Value{}, HeadersSet: []Header{}}
 	if cls != nil {
 		mw.Class = cls.text
 		mw.Qualname = qualify(f, cls.dot)
@@ -965,7 +965,7 @@ func identOf(f *pyFile, d string) string {
 func (m *model) fileFacts() {
 	for _, f := range m.p.files {
 		for _, cd := range f.calls {
-			c := Call{Path: f.path, Line: cd.line, Callee: cd.callee, Method: cd.method, Function: cd.function,
+			c := Call{Path: f.path, Line: cd.line, EndLine: f.endOf(cd.line), Callee: cd.callee, Written: cd.written, Method: cd.method, Function: cd.function,
 				Args: m.args(cd.e, f), SQLBuiltWith: cd.sqlBuilt, SQLLine: cd.sqlLine, CredentialArg: cd.credential}
 			isJWT := strings.HasSuffix(cd.callee, "jwt.encode") || strings.HasSuffix(cd.callee, "jwt.decode")
 			c.Positional = m.positional(cd.e.args, f, func(i int) string {
@@ -977,7 +977,7 @@ func (m *model) fileFacts() {
 			m.out.Calls = append(m.out.Calls, c)
 		}
 		for _, cd := range f.compares {
-			c := Comparison{Path: f.path, Line: cd.line, Op: cd.op, Left: cd.ltext, Right: cd.rtext, Credential: true,
+			c := Comparison{Path: f.path, Line: cd.line, EndLine: f.endOf(cd.line), Op: cd.op, Left: cd.ltext, Right: cd.rtext, Credential: true,
 				LiteralSide: cd.literalSide, Function: cd.function}
 			for _, side := range []*expr{cd.left, cd.right} {
 				if side == nil || (side.kind != "name" && side.kind != "attribute") {
@@ -995,6 +995,7 @@ func (m *model) fileFacts() {
 		for _, e := range f.exposures {
 			if m.exposed(f, e) {
 				e.CaughtKind = m.caughtKind(f, e.Caught)
+				e.EndLine = f.endOf(e.Line)
 				m.out.ExceptionExposures = append(m.out.ExceptionExposures, e.ExceptionExposure)
 			}
 		}

@@ -37,6 +37,7 @@ type pyFile struct {
 	headers    []Header
 	depTargets []*depRef // every Depends/Security written in the file
 	limiter    bool      // a rate limiter is used (import or decorator)
+	stmts      []span    // lines of the simple statements, for end lines
 }
 
 type assign struct {
@@ -186,6 +187,7 @@ type callDecl struct {
 	sqlBuilt   string
 	sqlLine    int
 	credential bool
+	written    string // the callee as the code writes it
 }
 
 type cmpDecl struct {
@@ -247,6 +249,7 @@ func analyzePython(path, module, project string, isPkg, test bool, root *node, s
 		a.predeclare(st)
 	}
 	a.visit(root, &fctx{})
+	f.stmts = statementSpans(root, src)
 	return f
 }
 
@@ -1159,7 +1162,8 @@ func (a *fileAnalyzer) doCall(n *node, c *fctx) {
 		return
 	}
 	e := a.b.build(n)
-	cd := &callDecl{line: n.line, callee: q, method: method, function: c.funcName(), e: e, sqlBuilt: "none"}
+	cd := &callDecl{line: n.line, callee: q, method: method, function: c.funcName(), e: e, sqlBuilt: "none",
+		written: clip(fnN.text(a.src), maxTextLen)}
 	if sqlMethods[method] || q == "sqlalchemy.text" || q == "sqlalchemy.sql.text" {
 		if args := n.child("arguments"); args != nil {
 			if as := args.namedChildren(); len(as) > 0 && as[0].kind != "keyword_argument" {

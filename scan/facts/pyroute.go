@@ -5,6 +5,7 @@ package facts
 // request with 401/403.
 
 import (
+	"bytes"
 	"regexp"
 	"strconv"
 	"strings"
@@ -457,4 +458,43 @@ func sinkStatus(call *expr, sink string) int {
 		return 200
 	}
 	return 0
+}
+
+// span is the first and last line of a statement.
+type span struct{ start, end int }
+
+// simpleStatements are the statements without a body: a finding inside
+// one ends where the statement ends.
+var simpleStatements = map[string]bool{
+	"expression_statement": true, "return_statement": true, "raise_statement": true, "assert_statement": true,
+	"delete_statement": true, "decorator": true,
+}
+
+// statementSpans lists the simple statements of a tree that span more
+// than one line.
+func statementSpans(root *node, src []byte) []span {
+	var out []span
+	root.walk(func(n *node) bool {
+		if simpleStatements[n.kind] {
+			if end := n.line + bytes.Count(src[n.start:n.end], []byte("\n")); end > n.line {
+				out = append(out, span{n.line, end})
+			}
+			return false
+		}
+		return true
+	})
+	return out
+}
+
+// endOf is the last line of the innermost simple statement holding line,
+// or line itself: where a finding's range ends, so that a review comment
+// covers the whole call.
+func (f *pyFile) endOf(line int) int {
+	best := span{0, line}
+	for _, s := range f.stmts {
+		if s.start <= line && line <= s.end && (best.start == 0 || s.end-s.start < best.end-best.start) {
+			best = s
+		}
+	}
+	return best.end
 }

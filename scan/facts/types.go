@@ -110,6 +110,7 @@ type Middleware struct {
 	Qualname   string           `json:"qualname"`
 	Path       string           `json:"path"`
 	Line       int              `json:"line"`
+	EndLine    int              `json:"end_line"`
 	Via        string           `json:"via"`
 	Args       map[string]Value `json:"args"`
 	Positional []Value          `json:"positional"`
@@ -217,6 +218,7 @@ type TLS struct {
 type App struct {
 	Path            string                `json:"path"`
 	Line            int                   `json:"line"`
+	EndLine         int                   `json:"end_line"`
 	Project         string                `json:"project"`
 	Framework       string                `json:"framework"`
 	Var             string                `json:"var"`
@@ -282,7 +284,9 @@ type AuthDependency struct {
 type Call struct {
 	Path          string           `json:"path"`
 	Line          int              `json:"line"`
+	EndLine       int              `json:"end_line"`
 	Callee        string           `json:"callee"`
+	Written       string           `json:"written"`
 	Method        string           `json:"method"`
 	Function      string           `json:"function"`
 	Args          map[string]Value `json:"args"`
@@ -329,6 +333,7 @@ type SecretLiteral struct {
 type Comparison struct {
 	Path        string `json:"path"`
 	Line        int    `json:"line"`
+	EndLine     int    `json:"end_line"`
 	Op          string `json:"op"`
 	Left        string `json:"left"`
 	Right       string `json:"right"`
@@ -351,6 +356,7 @@ type Import struct {
 type ExceptionExposure struct {
 	Path     string `json:"path"`
 	Line     int    `json:"line"`
+	EndLine  int    `json:"end_line"`
 	Kind     string `json:"kind"`
 	Sink     string `json:"sink"`
 	Function string `json:"function"`

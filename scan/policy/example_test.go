@@ -49,7 +49,7 @@ func TestBuiltinRulesOverExample(t *testing.T) {
 		"api-docs-exposed app/main.py:12",
 		"auth-failure-not-rejected app/main.py:27",
 		"autoreload-enabled Dockerfile:6",
-		"cors-credentials-any-origin app/main.py:14",
+		"cors-credentials-any-origin app/main.py:16",
 		"debug-enabled .env:1",
 		"debug-enabled app/config.py:6",
 		"dependency-unpinned requirements.txt:1",
