@@ -8,27 +8,21 @@ facts(calls, assigns) := {"files": [], "calls": calls, "attribute_assignments": 
 lines(fs) := {f.line | some f in fs}
 
 test_verify_false if {
-	i := facts(
-		[
-			t.call("requests.get", 20, {"verify": t.lit(false, 21)}, []),
-			t.call("httpx.AsyncClient", 30, {"verify": t.lit(false, 30)}, []),
-			t.call("session.get", 40, {"ssl": t.lit(false, 40)}, []),
-		],
-		[],
-	)
+	i := facts([
+		t.call("requests.get", 20, {"verify": t.lit(false, 21)}, []),
+		t.call("httpx.AsyncClient", 30, {"verify": t.lit(false, 30)}, []),
+		t.call("session.get", 40, {"ssl": t.lit(false, 40)}, []),
+	], [])
 	lines(rule.deny) == {21, 30, 40} with input as i
 }
 
 test_verify_true_or_bundle_or_env if {
-	i := facts(
-		[
-			t.call("requests.get", 20, {"verify": t.lit(true, 21)}, []),
-			t.call("httpx.Client", 30, {"verify": t.lit("/etc/ssl/ca.pem", 30)}, []),
-			t.call("requests.post", 35, {"verify": t.from_env("VERIFY_TLS", 35)}, []),
-			t.call("requests.get", 50, {}, []),
-		],
-		[],
-	)
+	i := facts([
+		t.call("requests.get", 20, {"verify": t.lit(true, 21)}, []),
+		t.call("httpx.Client", 30, {"verify": t.lit("/etc/ssl/ca.pem", 30)}, []),
+		t.call("requests.post", 35, {"verify": t.from_env("VERIFY_TLS", 35)}, []),
+		t.call("requests.get", 50, {}, []),
+	], [])
 	count(rule.deny) == 0 with input as i
 }
 
