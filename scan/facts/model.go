@@ -15,6 +15,7 @@ type authInfo struct {
 	reasons   []string
 	schemes   []string
 	computing bool
+	soft      bool // reads credentials through a scheme with auto_error=False, without rejecting
 }
 
 // model builds the FastAPI facts of one project.
@@ -75,6 +76,7 @@ func (m *model) analyzeFunc(fn *pyFunc) *authInfo {
 	for _, d := range fn.deps {
 		auth, viaScheme, schemes := m.depAuth(d)
 		if !auth {
+			ai.soft = ai.soft || viaScheme
 			continue
 		}
 		ai.auth = true
@@ -102,7 +104,12 @@ func (m *model) analyzeFunc(fn *pyFunc) *authInfo {
 		}
 	}
 	ai.computing = false
-	if ai.auth {
+	if ai.auth || ai.soft {
+		// Listed even when it never rejects: that is what
+		// auth-failure-not-rejected looks for.
+		if !ai.auth {
+			ai.reasons = addUnique(ai.reasons, "scheme")
+		}
 		m.authList = append(m.authList, ai)
 	}
 	return ai
@@ -146,7 +153,7 @@ func (m *model) depAuthDepth(d *depRef, depth int) (auth, viaScheme bool, scheme
 		}
 		q = qualify(f, t.fn.dot)
 		if c := lastSeg(q); schemeClasses[c] && strings.HasPrefix(q, "fastapi") {
-			return true, true, []string{c}
+			return !softScheme(t), true, []string{c}
 		}
 	case "name", "attribute":
 		q = qualify(f, t.dot)
@@ -154,7 +161,7 @@ func (m *model) depAuthDepth(d *depRef, depth int) (auth, viaScheme bool, scheme
 			return true, true, []string{c}
 		}
 		if sc := m.schemes[m.p.canonical(q)]; sc != nil {
-			return true, true, []string{sc.class}
+			return !softScheme(sc.call), true, []string{sc.class}
 		}
 	default:
 		return false, false, nil
@@ -177,7 +184,7 @@ func (m *model) depAuthDepth(d *depRef, depth int) (auth, viaScheme bool, scheme
 		fn = s.fn
 	case "class":
 		if sc, ok := m.schemeSubclass(s.cls); ok {
-			return true, true, []string{sc}
+			return !softScheme(t), true, []string{sc}
 		}
 		if t.kind == "call" {
 			fn = s.cls.methods["__call__"]
@@ -194,7 +201,7 @@ func (m *model) depAuthDepth(d *depRef, depth int) (auth, viaScheme bool, scheme
 		if s.as.e != nil && s.as.e.kind == "call" && s.as.e.fn != nil {
 			cq := qualify(s.f, s.as.e.fn.dot)
 			if c := lastSeg(cq); schemeClasses[c] && strings.HasPrefix(cq, "fastapi") {
-				return true, true, []string{c}
+				return !softScheme(s.as.e), true, []string{c}
 			}
 			if authLibrary(cq) || lastSeg(cq) == "current_user" {
 				return true, true, []string{lastSeg(cq)}
@@ -208,7 +215,8 @@ func (m *model) depAuthDepth(d *depRef, depth int) (auth, viaScheme bool, scheme
 	if ai.computing {
 		return false, false, nil
 	}
-	return ai.auth, false, ai.schemes
+	// A dependency for optional authentication lets anonymous users in.
+	return ai.auth && !optionalNameRe.MatchString(fn.name), false, ai.schemes
 }
 
 // annotatedAliases gives parameters typed with an alias such as
@@ -496,6 +504,12 @@ func (m *model) route(ri routeInfo, prefix string, router *routerInfo, above []l
 	}
 	for _, d := range rd.decoDeps {
 		rt.Dependencies = append(rt.Dependencies, m.dependency(d, "decorator"))
+	}
+	if m.rejects(fn) && !fn.passwordForm && !m.isTokenURL(url) {
+		// The handler turns unauthenticated requests away itself (a login
+		// handler rejecting bad credentials is not authenticated).
+		rt.Dependencies = append(rt.Dependencies, Dependency{Name: fn.name, Qualname: funcQual(fn),
+			Kind: "raises", Path: fn.file.path, Line: fn.line, Level: "handler", Auth: true})
 	}
 	if fn.requiresAuth {
 		rt.Dependencies = append(rt.Dependencies, Dependency{Name: "requires", Qualname: "starlette.authentication.requires",
@@ -865,7 +879,11 @@ func (m *model) app(ad *appDecl, f *pyFile, routesBy map[string][]routeInfo, inc
 	app.AuthMiddleware = m.authMiddleware(&app, httpBy[ad.ident])
 	app.HasAuth = len(app.AuthMiddleware) > 0
 	for _, rt := range app.Routes {
-		app.HasAuth = app.HasAuth || rt.Auth
+		for _, d := range rt.Dependencies {
+			// A handler rejecting requests itself does not make the app one
+			// that authenticates (a 403 may be a feature switch).
+			app.HasAuth = app.HasAuth || d.Auth && d.Level != "handler"
+		}
 		app.PasswordForm = app.PasswordForm || rt.PasswordForm
 	}
 	for _, d := range app.Dependencies {

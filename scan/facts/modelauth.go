@@ -504,3 +504,18 @@ func validationException(name string) bool {
 	}
 	return strings.Contains(name, "Validation") || strings.HasPrefix(name, "Invalid")
 }
+
+// softScheme reports whether a security scheme is built with
+// auto_error=False: it lets requests without credentials through (with
+// None), so depending on it does not authenticate by itself.
+func softScheme(call *expr) bool {
+	if call == nil || call.kind != "call" {
+		return false
+	}
+	v := call.kwArg("auto_error")
+	if v == nil || v.kind != "bool" {
+		return false
+	}
+	b, _ := v.lit.(bool)
+	return !b
+}
