@@ -75,10 +75,10 @@ def session():
 // than its parameters.
 func TestInheritedAuthentication(t *testing.T) {
 	dir := writeTree(t, map[string]string{
-		"pyproject.toml":        "[project]\nname = \"x\"\n",
-		"app/__init__.py":       "",
-		"app/core/__init__.py":  "from .deps import *\n",
-		"app/core/deps.py":      inheritedDeps,
+		"pyproject.toml":         "[project]\nname = \"x\"\n",
+		"app/__init__.py":        "",
+		"app/core/__init__.py":   "from .deps import *\n",
+		"app/core/deps.py":       inheritedDeps,
 		"app/routes/__init__.py": "",
 		"app/routes/base.py": `
 from fastapi import APIRouter, Depends
