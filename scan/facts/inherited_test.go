@@ -194,6 +194,62 @@ app.include_router(items.users)
 	}
 }
 
+// TestAuthDecoratorsAndVerifyingDependencies: authentication written as a
+// decorator, or as a dependency that verifies a credential with a call that
+// fails on a bad one.
+func TestAuthDecoratorsAndVerifyingDependencies(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"requirements.txt": "fastapi==0.110.0\n",
+		"main.py": `
+from fastapi import Depends, FastAPI, Header
+from firebase_admin import auth as firebase_auth
+
+from security import login_required, retry
+
+app = FastAPI()
+
+
+def firebase_user(authorization: str = Header(...)):
+    return firebase_auth.verify_id_token(authorization.removeprefix("Bearer "))
+
+
+def tenant(x_tenant: str = Header(...)):
+    return lookup_tenant(x_tenant)
+
+
+@app.post("/decorated")
+@login_required
+async def decorated():
+    return {}
+
+
+@app.post("/retried")
+@retry(3)
+async def retried():
+    return {}
+
+
+@app.post("/firebase")
+async def with_firebase(user=Depends(firebase_user)):
+    return user
+
+
+@app.post("/tenant")
+async def with_tenant(t=Depends(tenant)):
+    return t
+`,
+	})
+	f := extractDir(t, dir)
+	got := map[string]bool{}
+	for _, r := range f.Apps[0].Routes {
+		got[r.URL] = r.Auth
+	}
+	want := map[string]bool{"/decorated": true, "/retried": false, "/firebase": true, "/tenant": false}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("route auth = %v, want %v", got, want)
+	}
+}
+
 // TestAuthMiddleware: middleware that rejects unauthenticated requests
 // covers every route of its app; middleware that does not, does not.
 func TestAuthMiddleware(t *testing.T) {

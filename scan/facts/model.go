@@ -73,6 +73,11 @@ func (m *model) analyzeFunc(fn *pyFunc) *authInfo {
 		ai.auth = true
 		ai.reasons = addUnique(ai.reasons, "raises")
 	}
+	if fn.verifies && credentialParam(fn) {
+		// verify_id_token(authorization) fails on a bad credential.
+		ai.auth = true
+		ai.reasons = addUnique(ai.reasons, "verifies")
+	}
 	for _, d := range fn.deps {
 		auth, viaScheme, schemes := m.depAuth(d)
 		if !auth {
@@ -1149,7 +1154,7 @@ func (m *model) comparisonFacts(f *pyFile) {
 // answer.
 func (m *model) exposureFacts(f *pyFile) {
 	for _, e := range f.exposures {
-		if m.exposed(f, e) {
+		if m.exposed(f, e) && !httpExceptions(e.Caught) {
 			e.CaughtKind = m.caughtKind(f, e.Caught)
 			e.EndLine = f.endOf(e.Line)
 			m.out.ExceptionExposures = append(m.out.ExceptionExposures, e.ExceptionExposure)

@@ -519,3 +519,26 @@ func softScheme(call *expr) bool {
 	b, _ := v.lit.(bool)
 	return !b
 }
+
+// httpExceptions: the exceptions caught are HTTPExceptions, whose text is
+// the detail the app wrote for the client (an exception handler for
+// HTTPException re-sending it).
+func httpExceptions(caught []string) bool {
+	for _, c := range caught {
+		if name := lastSeg(c); !strings.HasSuffix(name, "HTTPException") && name != "WebSocketException" {
+			return false
+		}
+	}
+	return len(caught) > 0
+}
+
+// credentialParam: the function takes a credential (token, api_key,
+// authorization, credentials...).
+func credentialParam(fn *pyFunc) bool {
+	for _, p := range fn.params {
+		if isCredentialName(p.name) || p.name == "credentials" {
+			return true
+		}
+	}
+	return false
+}

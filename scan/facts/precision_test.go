@@ -73,6 +73,10 @@ def check(request, user, x_api_key):
         return True
     if password == "hunter2":
         return True
+    if strength(password) == "weak":
+        return False
+    if hashlib.sha256(api_key.encode()).hexdigest() == user.key_digest:
+        return True
     return False
 `,
 	})
@@ -86,6 +90,8 @@ def check(request, user, x_api_key):
 		`55 request.headers.get("X-Token") == user.token literal=false`,
 		`57 user.password == request.form["password"] literal=false`,
 		`59 password == "****" literal=true`,
+		// strength(password) is not the password; a digest of the key is the key.
+		`63 hashlib.sha256(api_key.encode()).hexdigest() == user.key_digest literal=false`,
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("comparisons:\n got %q\nwant %q", got, want)
@@ -158,6 +164,11 @@ async def on_value_error(request, exc: ValueError):
     return JSONResponse(status_code=400, content={"detail": str(exc)})
 
 
+@app.exception_handler(HTTPException)
+async def on_http_error(request, exc: HTTPException):
+    return JSONResponse(status_code=exc.status_code, content={"detail": str(exc)})
+
+
 @app.post("/orders")
 def create_order(order: dict):
     try:
@@ -192,12 +203,13 @@ def job():
 	sort.Strings(got)
 	want := []string{
 		"main.py:15 str response on_value_error status=400 caught=[ValueError] validation",
-		"main.py:23 str http_exception create_order status=400 caught=[ValueError] validation",
-		"main.py:25 str http_exception create_order status=409 caught=[ShopError] app",
-		"main.py:27 format http_exception create_order status=502 caught=[requests.ConnectionError requests.Timeout] other",
-		"main.py:29 repr response create_order status=500 caught=[Exception] broad",
+		"main.py:28 str http_exception create_order status=400 caught=[ValueError] validation",
+		"main.py:30 str http_exception create_order status=409 caught=[ShopError] app",
+		"main.py:32 format http_exception create_order status=502 caught=[requests.ConnectionError requests.Timeout] other",
+		"main.py:34 repr response create_order status=500 caught=[Exception] broad",
 		// ping's result is what the route returns; run_job's and probe's
-		// are not answers, nor is the CLI's.
+		// are not answers, nor is the CLI's, nor an HTTPException's own
+		// detail sent again by its handler.
 		"services.py:24 str return ping status=0 caught=[OSError] other",
 	}
 	if !reflect.DeepEqual(got, want) {

@@ -290,9 +290,7 @@ func (a *fileAnalyzer) credIn(n *node) bool {
 		}
 		return false
 	case "call":
-		if d := dotted(n.child("function"), a.src); d == "len" {
-			return false
-		}
+		return a.credInCall(n)
 	case "lambda":
 		return false
 	}

@@ -95,7 +95,7 @@ type pyFunc struct {
 	validator     bool    // a pydantic validator (checks the client's own input)
 	signature     bool    // checks a webhook signature (HMAC, a *signature* header or helper)
 	writeLines    []int   // calls that write or delete stored data
-	optionalAuth  bool    // returns Optional[...] or is named for optional authentication
+	verifies      bool    // calls a credential verification (jwt.decode, verify_token, authenticate...)
 	returnAnn     string  // the return annotation, as written
 	paramDefaults map[string]*expr
 	excHandler    bool    // registered with @app.exception_handler(...)
@@ -818,10 +818,10 @@ func (a *fileAnalyzer) functionDecorator(en *node, fn *pyFunc) {
 	if en.kind == "call" {
 		target = en.child("function")
 	}
-	switch lastSeg(a.qual(dotted(target, a.src))) {
-	case "requires":
+	switch name := lastSeg(a.qual(dotted(target, a.src))); {
+	case name == "requires", authDecorator(name):
 		fn.requiresAuth = true
-	case "validator", "field_validator", "model_validator", "root_validator":
+	case name == "validator", name == "field_validator", name == "model_validator", name == "root_validator":
 		fn.validator = true
 	}
 }

@@ -45,6 +45,39 @@ func (a *fileAnalyzer) handlerCall(n *node, c *fctx, q, method, objDot string) {
 	if a.isSignatureCheck(n, q, method) {
 		c.fn.signature = true
 	}
+	if verifiesCredential(q, method) {
+		c.fn.verifies = true
+	}
+}
+
+// verifyRe names the helpers that verify a credential and fail on a bad
+// one: verify_token, authenticate_user, decode_jwt, validate_api_key,
+// firebase's verify_id_token.
+var verifyRe = regexp.MustCompile(`(?i)verify|authenticate|(decode|validate|check|parse)_?(jwt|token|api_?key|credentials?|session)|(jwt|token|api_?key|credentials?)_?(decode|validate|check|verify)`)
+
+// verifiesCredential: jwt.decode and helpers named for verification.
+func verifiesCredential(q, method string) bool {
+	return q == "jwt.decode" || strings.HasSuffix(q, ".jwt.decode") || verifyRe.MatchString(method)
+}
+
+// authDecorator: a decorator named for authentication (@login_required,
+// @auth_required, @jwt_required, @require_role("admin"), @admin_only,
+// @authenticated).
+func authDecorator(name string) bool {
+	switch strings.ToLower(name) {
+	case "authenticated", "authorized", "authorize", "protected", "secured", "login_required":
+		return true
+	}
+	subject, must := false, false
+	for _, w := range nameWords(name) {
+		switch w {
+		case "auth", "login", "jwt", "token", "permission", "permissions", "role", "roles", "admin", "scope", "scopes", "authenticated", "authorized", "user":
+			subject = true
+		case "required", "require", "requires", "only", "needed":
+			must = true
+		}
+	}
+	return subject && must
 }
 
 func (a *fileAnalyzer) isWriteCall(n *node, q, method, objDot string) bool {
@@ -497,4 +530,37 @@ func (f *pyFile) endOf(line int) int {
 		}
 	}
 	return best.end
+}
+
+// credentialTransforms keep a credential what it is: a read of it
+// (data.get("password")), an encoding, a digest of it.
+var credentialTransforms = regexp.MustCompile(`^(get|getattr|pop|encode|decode|strip|rstrip|lstrip|lower|upper|casefold|hexdigest|digest|hash|str|bytes|new|b64encode|b64decode|urlsafe_b64encode|urlsafe_b64decode|sha1|sha224|sha256|sha384|sha512|md5|blake2b|blake2s|hmac|get_secret_value)$`)
+
+// credInCall says whether a call's result is a credential: the call reads,
+// encodes or digests one (token.strip(), hashlib.sha256(key).hexdigest(),
+// headers.get("X-API-Key")). Other calls merely take a credential
+// (strength(password), len(token)): their result is something else.
+func (a *fileAnalyzer) credInCall(n *node) bool {
+	fn := unparen(n.child("function"))
+	if fn == nil {
+		return false
+	}
+	name := fn.text(a.src)
+	if fn.kind == "attribute" {
+		name = fn.child("attribute").text(a.src)
+	}
+	if !credentialTransforms.MatchString(name) {
+		return false
+	}
+	if fn.kind == "attribute" && name != "get" && name != "pop" && a.credIn(fn.child("object")) {
+		return true // token.strip(): the receiver is the credential
+	}
+	if args := n.child("arguments"); args != nil {
+		for _, x := range args.namedChildren() {
+			if a.credIn(x) {
+				return true
+			}
+		}
+	}
+	return fn.kind == "attribute" && (name == "get" || name == "pop") && a.credIn(fn.child("object"))
 }
