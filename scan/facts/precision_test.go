@@ -193,6 +193,14 @@ def ping_route(host: str):
 def job():
     run_job()
     return {"ok": True}
+
+
+@app.get("/report")
+def report():
+    try:
+        return build_report()
+    except Exception as e:
+        raise HTTPException(status_code=500, detail=f"Error building the report: {str(e)}")
 `,
 	})
 	f := extractDir(t, dir)
@@ -207,6 +215,7 @@ def job():
 		"main.py:30 str http_exception create_order status=409 caught=[ShopError] app",
 		"main.py:32 format http_exception create_order status=502 caught=[requests.ConnectionError requests.Timeout] other",
 		"main.py:34 repr response create_order status=500 caught=[Exception] broad",
+		"main.py:54 str http_exception report status=500 caught=[Exception] broad",
 		// ping's result is what the route returns; run_job's and probe's
 		// are not answers, nor is the CLI's, nor an HTTPException's own
 		// detail sent again by its handler.

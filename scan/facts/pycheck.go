@@ -540,8 +540,9 @@ func (a *fileAnalyzer) exposuresIn(n *node, sink string, c *fctx, where sinkInfo
 		case "interpolation":
 			if isExc(x.child("expression")) {
 				add(x.line, "format")
+				return false
 			}
-			return false
+			return true // f"failed: {str(e)}"
 		case "binary_operator":
 			if op := x.child("operator"); op != nil && op.text(a.src) == "%" {
 				r := unparen(x.child("right"))
