@@ -8,7 +8,8 @@
 #   APIRouter, its include_router call or the app, and no middleware of the
 #   app authenticates every request. Anyone can call it. Routes that are
 #   public by design are exempt: issuing tokens and logging in (the OAuth2
-#   token URL, OAuth2PasswordRequestForm handlers, login/signup/register),
+#   token URL, OAuth2PasswordRequestForm handlers, login/signup/register,
+#   the steps of a login flow under /auth/, /oauth/, /sso/),
 #   password recovery and reset, health checks, and webhooks that verify
 #   the sender's signature.
 # related_resources:
@@ -50,6 +51,12 @@ public(r) if public_name(r.handler, r.url)
 
 # A webhook authenticates its sender with a signature instead.
 public(r) if r.verifies_signature
+
+# The steps of a login flow: /auth/..., /oauth/.../callback, /sso/...
+public(r) if {
+	some seg in split(lower(r.url), "/")
+	seg in {"auth", "oauth", "oauth2", "sso", "saml", "oidc", "openid", "login"}
+}
 
 # changes reports how route r changes state: its unsafe methods, or the
 # first write of a GET handler.

@@ -49,6 +49,7 @@ test_public_by_design if {
 		t.route({"url": "/users/forgot-password", "handler": "forgot_password", "line": 60}),
 		t.route({"url": "/health", "handler": "health", "line": 70}),
 		t.route({"url": "/hooks/stripe", "handler": "stripe_events", "verifies_signature": true, "line": 80}),
+		t.route({"url": "/auth/oauth/azure/callback", "handler": "azure_callback", "line": 90}),
 	])
 	count(rule.deny) == 0 with input as i
 }

@@ -1,6 +1,7 @@
 package facts
 
 import (
+	"fmt"
 	"reflect"
 	"sort"
 	"strings"
@@ -201,8 +202,10 @@ func TestAuthDecoratorsAndVerifyingDependencies(t *testing.T) {
 	dir := writeTree(t, map[string]string{
 		"requirements.txt": "fastapi==0.110.0\n",
 		"main.py": `
-from fastapi import Depends, FastAPI, Header
+from fastapi import Depends, FastAPI, Header, Request
 from firebase_admin import auth as firebase_auth
+
+from config import HANDLERS, settings
 
 from security import login_required, retry
 
@@ -215,6 +218,23 @@ def firebase_user(authorization: str = Header(...)):
 
 def tenant(x_tenant: str = Header(...)):
     return lookup_tenant(x_tenant)
+
+
+def get_handler():
+    return HANDLERS[settings.auth_type]
+
+
+async def auth_user(request: Request, handler=Depends(get_handler)):
+    return await handler(request)
+
+
+async def get_current_user(request: Request, handler=Depends(get_handler)):
+    if not settings.AUTH_ENABLED:
+        return None
+    user = await handler(request)
+    if user is None:
+        return None
+    return user
 
 
 @app.post("/decorated")
@@ -237,6 +257,16 @@ async def with_firebase(user=Depends(firebase_user)):
 @app.post("/tenant")
 async def with_tenant(t=Depends(tenant)):
     return t
+
+
+@app.post("/delegated")
+async def delegated(user=Depends(auth_user)):
+    return user
+
+
+@app.post("/me")
+async def me(user=Depends(get_current_user)):
+    return user
 `,
 	})
 	f := extractDir(t, dir)
@@ -244,9 +274,22 @@ async def with_tenant(t=Depends(tenant)):
 	for _, r := range f.Apps[0].Routes {
 		got[r.URL] = r.Auth
 	}
-	want := map[string]bool{"/decorated": true, "/retried": false, "/firebase": true, "/tenant": false}
+	want := map[string]bool{"/decorated": true, "/retried": false, "/firebase": true, "/tenant": false, "/delegated": true, "/me": true}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("route auth = %v, want %v", got, want)
+	}
+	// Named for authentication, its checks out of sight; the return behind
+	// a configuration switch is not a failure let through, the other is.
+	deps := map[string]string{}
+	for _, d := range f.AuthDependencies {
+		var lines []int
+		for _, r := range d.ReturnsOnFailure {
+			lines = append(lines, r.Line)
+		}
+		deps[d.Function] = fmt.Sprintf("%v %v", d.Reasons, lines)
+	}
+	if w := map[string]string{"firebase_user": "[verifies] []", "auth_user": "[name] []", "get_current_user": "[name] [32]"}; !reflect.DeepEqual(deps, w) {
+		t.Errorf("auth dependencies = %v, want %v", deps, w)
 	}
 }
 

@@ -78,6 +78,7 @@ func (m *model) analyzeFunc(fn *pyFunc) *authInfo {
 		ai.auth = true
 		ai.reasons = addUnique(ai.reasons, "verifies")
 	}
+
 	for _, d := range fn.deps {
 		auth, viaScheme, schemes := m.depAuth(d)
 		if !auth {
@@ -107,6 +108,12 @@ func (m *model) analyzeFunc(fn *pyFunc) *authInfo {
 				}
 			}
 		}
+	}
+	if !ai.auth && authNamed(fn) {
+		// A dependency named for authentication whose checks are out of
+		// sight (an injected handler, a library) is taken at its word.
+		ai.auth = true
+		ai.reasons = addUnique(ai.reasons, "name")
 	}
 	ai.computing = false
 	if ai.auth || ai.soft {

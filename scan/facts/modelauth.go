@@ -502,7 +502,10 @@ func validationException(name string) bool {
 		"DecodeError", "ParseError":
 		return true
 	}
-	return strings.Contains(name, "Validation") || strings.HasPrefix(name, "Invalid")
+	// A token's errors (PyJWTError, ExpiredSignatureError, JWTError) are
+	// about the credential the client sent.
+	return strings.Contains(name, "Validation") || strings.HasPrefix(name, "Invalid") || strings.Contains(name, "JWT") ||
+		strings.Contains(name, "Token") || strings.Contains(name, "Signature")
 }
 
 // softScheme reports whether a security scheme is built with
@@ -539,6 +542,35 @@ func credentialParam(fn *pyFunc) bool {
 		if isCredentialName(p.name) || p.name == "credentials" {
 			return true
 		}
+	}
+	return false
+}
+
+// authNamed reports whether a dependency is named for authentication:
+// auth_user, get_current_user, authenticate, require_admin, verify_token,
+// JWTBearer, api_key_auth. Names for optional authentication are not.
+func authNamed(fn *pyFunc) bool {
+	name := fn.name
+	if fn.class != "" && strings.HasPrefix(name, "__") {
+		name = fn.class
+	}
+	if optionalNameRe.MatchString(name) {
+		return false
+	}
+	w := map[string]bool{}
+	for _, x := range nameWords(name) {
+		w[x] = true
+	}
+	switch {
+	case w["auth"], w["authenticate"], w["authenticated"], w["authorize"], w["authorized"], w["authorization"], w["authn"], w["authz"],
+		w["jwt"], w["bearer"]:
+		return true
+	case w["current"] && (w["user"] || w["account"] || w["principal"] || w["member"] || w["admin"] || w["client"]):
+		return true
+	case (w["require"] || w["requires"] || w["required"]) && (w["user"] || w["admin"] || w["login"] || w["role"] || w["roles"] || w["permission"] || w["permissions"] || w["scope"] || w["scopes"]):
+		return true
+	case (w["verify"] || w["validate"] || w["check"]) && (w["token"] || w["key"] || w["credentials"] || w["session"] || w["user"]):
+		return true
 	}
 	return false
 }

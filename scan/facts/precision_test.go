@@ -149,6 +149,7 @@ def cli():
 		"main.py": `
 from http import HTTPStatus
 
+import jwt
 import requests
 from fastapi import FastAPI, HTTPException, status
 from fastapi.responses import JSONResponse
@@ -179,6 +180,8 @@ def create_order(order: dict):
         raise HTTPException(HTTPStatus.CONFLICT, str(exc))
     except (requests.ConnectionError, requests.Timeout) as exc:
         raise HTTPException(502, detail=f"upstream: {exc}")
+    except jwt.ExpiredSignatureError as exc:
+        raise HTTPException(401, detail=str(exc))
     except Exception as exc:
         return JSONResponse({"error": repr(exc)}, status_code=500)
 
@@ -210,12 +213,13 @@ def report():
 	}
 	sort.Strings(got)
 	want := []string{
-		"main.py:15 str response on_value_error status=400 caught=[ValueError] validation",
-		"main.py:28 str http_exception create_order status=400 caught=[ValueError] validation",
-		"main.py:30 str http_exception create_order status=409 caught=[ShopError] app",
-		"main.py:32 format http_exception create_order status=502 caught=[requests.ConnectionError requests.Timeout] other",
-		"main.py:34 repr response create_order status=500 caught=[Exception] broad",
-		"main.py:54 str http_exception report status=500 caught=[Exception] broad",
+		"main.py:16 str response on_value_error status=400 caught=[ValueError] validation",
+		"main.py:29 str http_exception create_order status=400 caught=[ValueError] validation",
+		"main.py:31 str http_exception create_order status=409 caught=[ShopError] app",
+		"main.py:33 format http_exception create_order status=502 caught=[requests.ConnectionError requests.Timeout] other",
+		"main.py:35 str http_exception create_order status=401 caught=[jwt.ExpiredSignatureError] validation",
+		"main.py:37 repr response create_order status=500 caught=[Exception] broad",
+		"main.py:57 str http_exception report status=500 caught=[Exception] broad",
 		// ping's result is what the route returns; run_job's and probe's
 		// are not answers, nor is the CLI's, nor an HTTPException's own
 		// detail sent again by its handler.

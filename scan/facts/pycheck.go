@@ -376,6 +376,8 @@ func (a *fileAnalyzer) doReturn(n *node, c *fctx) {
 	}
 	v := unparen(n.firstNamed(""))
 	switch {
+	case a.configReturn[n]:
+		// if not settings.AUTH_ENABLED: return None: a switch, not a failure.
 	case v == nil:
 		c.fn.noneReturns = append(c.fn.noneReturns, FailureReturn{Line: n.line, Value: ""})
 	case v.kind == "none" || v.kind == "false":
@@ -591,7 +593,8 @@ func (a *fileAnalyzer) doAwait(n *node, c *fctx) {
 }
 
 // credWords mark a condition as checking credentials.
-var credWords = []string{"user", "password", "passwd", "credential", "auth", "verify", "valid", "token", "login", "pwd", "secret", "key", "hash", "account"}
+var credWords = []string{"user", "password", "passwd", "credential", "auth", "verify", "valid", "token", "login", "pwd", "secret", "key", "hash", "account",
+	"payload", "claim", "decoded", "session", "jwt", "principal", "identity"}
 
 func (a *fileAnalyzer) credCond(n *node) bool {
 	n = unparen(n)
@@ -642,6 +645,10 @@ func (a *fileAnalyzer) mentions(n *node, words []string) bool {
 }
 
 func (a *fileAnalyzer) doIf(n *node, c *fctx) {
+	if c.fn != nil && a.configCond(n.child("condition")) {
+		a.markConfigReturns(n.child("consequence"))
+		return
+	}
 	if c.fn == nil || !a.credCond(n.child("condition")) {
 		return
 	}

@@ -228,6 +228,9 @@ type fileAnalyzer struct {
 	src     []byte
 	b       *exprBuilder
 	handled map[*node]bool
+	// configReturn marks returns guarded by a configuration switch
+	// (if not settings.AUTH_ENABLED: return None).
+	configReturn map[*node]bool
 }
 
 // fctx is the walk's context: where we are and what is in scope.
@@ -243,7 +246,7 @@ type fctx struct {
 func analyzePython(path, module, project string, isPkg, test bool, root *node, src []byte) *pyFile {
 	f := &pyFile{path: path, module: module, project: project, isPkg: isPkg, test: test,
 		alias: map[string]string{}, consts: map[string]*assign{}, funcs: map[string]*pyFunc{}, classes: map[string]*pyClass{}}
-	a := &fileAnalyzer{f: f, src: src, b: &exprBuilder{src: src}, handled: map[*node]bool{}}
+	a := &fileAnalyzer{f: f, src: src, b: &exprBuilder{src: src}, handled: map[*node]bool{}, configReturn: map[*node]bool{}}
 	// First pass: imports and top-level definitions, so names can be qualified.
 	for _, st := range root.children {
 		a.predeclare(st)

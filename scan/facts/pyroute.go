@@ -564,3 +564,38 @@ func (a *fileAnalyzer) credInCall(n *node) bool {
 	}
 	return fn.kind == "attribute" && (name == "get" || name == "pop") && a.credIn(fn.child("object"))
 }
+
+// configCondRe finds a configuration switch in a condition: a settings or
+// config object, the environment, a flag named enabled/disabled/required.
+var configCondRe = regexp.MustCompile(`(?i)\b(settings|config|conf|cfg|environ|getenv)\b|enabled|disabled|require_login|login_required|auth_required|is_auth|debug|testing`)
+
+// configCond reports whether an if condition tests configuration rather
+// than a request's credentials: if not settings.AUTH_ENABLED, if not
+// require_login().
+func (a *fileAnalyzer) configCond(n *node) bool {
+	n = unparen(n)
+	if n == nil {
+		return false
+	}
+	if n.kind == "not_operator" {
+		n = unparen(n.child("argument"))
+	}
+	if n == nil || (n.kind != "identifier" && n.kind != "attribute" && n.kind != "call") {
+		return false
+	}
+	return configCondRe.MatchString(n.text(a.src))
+}
+
+// markConfigReturns marks the returns of a block (not those of nested
+// functions) as guarded by a configuration switch.
+func (a *fileAnalyzer) markConfigReturns(body *node) {
+	body.walk(func(x *node) bool {
+		switch x.kind {
+		case "function_definition", "class_definition", "lambda":
+			return false
+		case "return_statement":
+			a.configReturn[x] = true
+		}
+		return true
+	})
+}
