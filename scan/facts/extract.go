@@ -14,10 +14,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -300,12 +302,7 @@ func (l *layout) plan(files []scan.File, maxSize int64, out *Facts) []job {
 // addProjects lists the projects some fact came from (the top folder
 // without a marker too, when files there gave facts).
 func (l *layout) addProjects(out *Facts) {
-	roots := make([]string, 0, len(l.markers))
-	for d := range l.markers {
-		roots = append(roots, d)
-	}
-	sort.Strings(roots)
-	for _, root := range roots {
+	for _, root := range slices.Sorted(maps.Keys(l.markers)) {
 		if l.used[root] {
 			out.Projects = append(out.Projects, Project{Root: root, Markers: l.markers[root]})
 		}
@@ -367,12 +364,7 @@ func addConfig(out *Facts, c configOut) {
 
 // buildModels builds the FastAPI model of each project's Python files.
 func buildModels(out *Facts, pyByProject map[string][]*pyFile, tls map[string]projectTLS) {
-	projNames := make([]string, 0, len(pyByProject))
-	for p := range pyByProject {
-		projNames = append(projNames, p)
-	}
-	sort.Strings(projNames)
-	for _, pn := range projNames {
+	for _, pn := range slices.Sorted(maps.Keys(pyByProject)) {
 		pfiles := pyByProject[pn]
 		sort.Slice(pfiles, func(i, j int) bool { return pfiles[i].path < pfiles[j].path })
 		p := newPyProject(pn, pfiles)

@@ -2,7 +2,9 @@ package facts
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -1172,12 +1174,7 @@ func (m *model) exposureFacts(f *pyFile) {
 // classFacts lists the fields of settings classes, and literal secrets in
 // class bodies.
 func (m *model) classFacts(f *pyFile) {
-	names := make([]string, 0, len(f.classes))
-	for n := range f.classes {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	for _, n := range slices.Sorted(maps.Keys(f.classes)) {
 		c := f.classes[n]
 		if c == nil {
 			continue
