@@ -14,6 +14,7 @@
 #   - ref: https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html
 # custom:
 #   id: env-file-committed
+#   languages: [deployment]
 #   severity: high
 #   confidence: high
 #   remediation: git rm --cached the file, add it to .gitignore, commit a .env.example without values, and rotate any secret it held.

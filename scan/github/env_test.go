@@ -188,7 +188,7 @@ func TestWriteOutputs(t *testing.T) {
 
 // parseOutputs reads a $GITHUB_OUTPUT file as the runner does: name=value
 // lines and name<<DELIMITER blocks; a later value wins.
-func parseOutputs(t *testing.T, s string) map[string]string {
+func parseOutputs(t testing.TB, s string) map[string]string {
 	t.Helper()
 	out := map[string]string{}
 	lines := strings.Split(strings.TrimSuffix(s, "\n"), "\n")

@@ -44,9 +44,19 @@ type Rule struct {
 	// Status is "active", "disabled" (by configuration) or "overridden" (a
 	// user rule with the same id replaces this built-in one).
 	Status string `json:"status"`
+	// Languages are what the rule covers: "go", "python", "deployment"
+	// (see languages.go), derived from the facts its files read, plus
+	// those METADATA custom.languages declares.
+	Languages []string `json:"languages"`
+	// Files are the rule's package files: the one with METADATA first,
+	// then the others of the same package (Go clauses of a rule written
+	// for Python, for instance), by path.
+	Files []string `json:"files"`
 
 	// outputs are the rule names the package defines: "deny" and/or "findings".
 	outputs []string
+	// declaredLangs are METADATA custom.languages.
+	declaredLangs []string
 }
 
 // Rule statuses.
@@ -560,6 +570,8 @@ func catalogue(mods []Module, disabled []string) ([]*parsed, []Rule, error) {
 			switch {
 			case prev.Builtin && !r.Builtin && prev.Status != StatusOverridden:
 				rules[i].Status = StatusOverridden
+			case prev.Package == r.Package && prev.Builtin == r.Builtin:
+				return nil, nil, configError(r.Path, r.Line, "rule %s is already declared in %s:%d: a rule's package may span several files, but only one of them carries the METADATA block", r.ID, prev.Path, prev.Line)
 			default:
 				return nil, nil, configError(r.Path, r.Line, "rule id %q is already declared in %s:%d", r.ID, prev.Path, prev.Line)
 			}
@@ -576,11 +588,17 @@ func catalogue(mods []Module, disabled []string) ([]*parsed, []Rule, error) {
 				"package %s is a rule package (it has a \"rules\" segment) but no file declares it: add a package METADATA block with custom.id and custom.severity", pkg)
 		}
 	}
+	langs := newLangIndex(all)
 	for i := range rules {
+		rules[i].Languages = mergeLangs(langs.languages(rules[i].Package), rules[i].declaredLangs)
 		outs := map[string]bool{}
+		rules[i].Files = []string{rules[i].Path}
 		for _, p := range all {
 			if p.IsTest() || p.ast.Package.Path.String() != rules[i].Package || p.Builtin != rules[i].Builtin {
 				continue
+			}
+			if p.Path != rules[i].Path {
+				rules[i].Files = append(rules[i].Files, p.Path)
 			}
 			for _, r := range p.ast.Rules {
 				if name := r.Head.Ref()[0].String(); name == "deny" || name == "findings" {
@@ -699,6 +717,9 @@ func ruleFromAnnotations(p *parsed) (Rule, bool, error) {
 		r.References = append(r.References, refs...)
 		if r.Tags, err = stringList(a.Custom["tags"]); err != nil {
 			return Rule{}, false, configError(p.Path, line, "rule %s: METADATA custom.tags: %v", id, err)
+		}
+		if r.declaredLangs, err = stringList(a.Custom["languages"]); err != nil {
+			return Rule{}, false, configError(p.Path, line, "rule %s: METADATA custom.languages: %v", id, err)
 		}
 		return r, true, nil
 	}

@@ -37,8 +37,8 @@ var (
 	// language, itself at the start of the line or after a space (so that a
 	// URL fragment such as "/#pipeguard:ignore" is not a comment).
 	ignoreRe = regexp.MustCompile(`(?:^|\s)(?:#|//|/\*|--|;|<!--)\s*pipeguard:ignore\b(.*)$`)
-	// nosecRe is Bandit's "# nosec" and gosec's "//nosec", with optional ids.
-	nosecRe = regexp.MustCompile(`(?:^|\s)(?:#|//)\s*nosec\b([\w\-, :]*)`)
+	// nosecRe is Bandit's "# nosec" and gosec's "//nosec" (or "//gosec:disable"), with optional ids.
+	nosecRe = regexp.MustCompile(`(?:^|\s)(?:#|//)\s*(?:nosec\b|gosec:disable\b)([\w\-, :]*)`)
 	// toolIDRe matches Bandit and gosec check ids, which name no pipeguard rule.
 	toolIDRe = regexp.MustCompile(`^[BG]\d+$`)
 	// commentStartRe is a line that holds only a comment.
@@ -63,6 +63,8 @@ func parseLine(line string) []directive {
 		for _, id := range strings.FieldsFunc(m[1], func(r rune) bool { return r == ',' || r == ' ' || r == ':' }) {
 			if !toolIDRe.MatchString(id) {
 				d.rules = append(d.rules, id)
+			} else {
+				d.rules = append(d.rules, GosecRules(id)...) // gosec.go
 			}
 		}
 		out = append(out, d)

@@ -31,7 +31,7 @@ func TestParseLine(t *testing.T) {
 		{line: `url = "http://x/#pipeguard:ignore"`, kinds: nil},
 		{line: `k = "a"  # gitleaks:allow`, kinds: []string{KindGitleaksAllow}},
 		{line: `h = "0.0.0.0"  # nosec B104`, kinds: []string{KindNosec}},
-		{line: `h = "0.0.0.0"  //nosec G101 cors-any-origin`, kinds: []string{KindNosec}, rules: []string{"cors-any-origin"}},
+		{line: `h = "0.0.0.0"  //nosec G101 cors-any-origin`, kinds: []string{KindNosec}, rules: []string{"hardcoded-secret", "auth-hardcoded-credentials", "cors-any-origin"}},
 		{line: `nosecurity = 1`, kinds: nil},
 	}
 	for _, tt := range tests {
