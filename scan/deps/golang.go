@@ -554,6 +554,7 @@ func goFindings(m *goModule, res *goModResult) []scan.Finding {
 			Scanner:     scan.ScannerDeps,
 			Rule:        v.OSV,
 			Severity:    sev,
+			Confidence:  scan.ConfidenceHigh,
 			Title:       e.title(),
 			Message:     msg,
 			Path:        m.Rel,

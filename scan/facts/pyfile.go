@@ -15,6 +15,7 @@ type pyFile struct {
 	test    bool
 
 	alias   map[string]string // local name -> dotted target
+	stars   []string          // modules imported with `from m import *`
 	consts  map[string]*assign
 	funcs   map[string]*pyFunc
 	classes map[string]*pyClass
@@ -24,6 +25,7 @@ type pyFile struct {
 	routers    []*routerDecl
 	schemes    []*schemeDecl
 	includes   []*includeDecl
+	mounts     []*includeDecl // outer.mount("/api", app=inner)
 	mwAdds     []*mwDecl
 	httpMw     []*httpMwDecl
 	routes     []*routeDecl
@@ -31,10 +33,11 @@ type pyFile struct {
 	calls      []*callDecl
 	compares   []*cmpDecl
 	secrets    []SecretLiteral
-	exposures  []ExceptionExposure
+	exposures  []exposureDecl
 	headers    []Header
 	depTargets []*depRef // every Depends/Security written in the file
 	limiter    bool      // a rate limiter is used (import or decorator)
+	stmts      []span    // lines of the simple statements, for end lines
 }
 
 type assign struct {
@@ -83,6 +86,20 @@ type pyFunc struct {
 	passwordForm   bool
 	localAssigns   map[string][]*node
 	locals         map[string]bool
+
+	// What the route and authentication analysis needs besides.
+	returns       []*expr // every returned value (a dependency factory's choice)
+	superInit     *expr   // super().__init__(...) in a method
+	rejectLines   []int   // returns of a 401/403 response
+	requiresAuth  bool    // decorated with Starlette's @requires(...)
+	validator     bool    // a pydantic validator (checks the client's own input)
+	signature     bool    // checks a webhook signature (HMAC, a *signature* header or helper)
+	writeLines    []int   // calls that write or delete stored data
+	verifies      bool    // calls a credential verification (jwt.decode, verify_token, authenticate...)
+	returnAnn     string  // the return annotation, as written
+	paramDefaults map[string]*expr
+	excHandler    bool    // registered with @app.exception_handler(...)
+	returnedCalls []*expr // calls whose result is returned (directly or through a variable)
 }
 
 type classField struct {
@@ -170,6 +187,7 @@ type callDecl struct {
 	sqlBuilt   string
 	sqlLine    int
 	credential bool
+	written    string // the callee as the code writes it
 }
 
 type cmpDecl struct {
@@ -210,6 +228,9 @@ type fileAnalyzer struct {
 	src     []byte
 	b       *exprBuilder
 	handled map[*node]bool
+	// configReturn marks returns guarded by a configuration switch
+	// (if not settings.AUTH_ENABLED: return None).
+	configReturn map[*node]bool
 }
 
 // fctx is the walk's context: where we are and what is in scope.
@@ -217,19 +238,21 @@ type fctx struct {
 	fn       *pyFunc
 	cls      *pyClass
 	excVars  map[string]bool
-	loopDict map[string]*expr // loop variable -> the dict it iterates (for headers[k] = v)
+	excTypes map[string]string // exception variable -> the classes caught, as written
+	loopDict map[string]*expr  // loop variable -> the dict it iterates (for headers[k] = v)
 	loopVal  map[string]string
 }
 
 func analyzePython(path, module, project string, isPkg, test bool, root *node, src []byte) *pyFile {
 	f := &pyFile{path: path, module: module, project: project, isPkg: isPkg, test: test,
 		alias: map[string]string{}, consts: map[string]*assign{}, funcs: map[string]*pyFunc{}, classes: map[string]*pyClass{}}
-	a := &fileAnalyzer{f: f, src: src, b: &exprBuilder{src: src}, handled: map[*node]bool{}}
+	a := &fileAnalyzer{f: f, src: src, b: &exprBuilder{src: src}, handled: map[*node]bool{}, configReturn: map[*node]bool{}}
 	// First pass: imports and top-level definitions, so names can be qualified.
 	for _, st := range root.children {
 		a.predeclare(st)
 	}
 	a.visit(root, &fctx{})
+	f.stmts = statementSpans(root, src)
 	return f
 }
 
@@ -357,6 +380,7 @@ func (a *fileAnalyzer) doImport(n *node) {
 				a.f.alias[c.child("alias").text(a.src)] = joinDot(base, nm)
 			case "wildcard_import":
 				imp.Names = append(imp.Names, "*")
+				a.f.stars = append(a.f.stars, base)
 			}
 		}
 		a.addImport(imp)
@@ -462,6 +486,7 @@ func (a *fileAnalyzer) visit(n *node, c *fctx) {
 			nc := *c
 			nc.excVars = copySet(c.excVars)
 			nc.excVars[al.text(a.src)] = true
+			nc.excTypes = withType(c.excTypes, al.text(a.src), a.exceptTypes(n))
 			for _, ch := range n.children {
 				a.visit(ch, &nc)
 			}
@@ -474,6 +499,7 @@ func (a *fileAnalyzer) visit(n *node, c *fctx) {
 					nc := *c
 					nc.excVars = copySet(c.excVars)
 					nc.excVars[strings.TrimSpace(al.text(a.src))] = true
+					nc.excTypes = withType(c.excTypes, strings.TrimSpace(al.text(a.src)), a.exceptTypes(n))
 					for _, ch2 := range n.children {
 						a.visit(ch2, &nc)
 					}
@@ -611,6 +637,9 @@ func (a *fileAnalyzer) doFunc(def *node, decos []*node, c *fctx) {
 	if c.cls != nil && c.fn == nil {
 		fn.class = c.cls.name
 	}
+	if rt := def.child("return_type"); rt != nil {
+		fn.returnAnn = clip(rt.text(a.src), maxTextLen)
+	}
 	// Parameters.
 	if ps := def.child("parameters"); ps != nil {
 		for _, p := range ps.namedChildren() {
@@ -667,6 +696,15 @@ func (a *fileAnalyzer) doParam(fn *pyFunc, p *node) {
 		return
 	}
 	pp := pyParam{name: nameN.text(a.src), line: p.line}
+	if defN != nil {
+		if fn.paramDefaults == nil {
+			fn.paramDefaults = map[string]*expr{}
+		}
+		fn.paramDefaults[pp.name] = a.b.build(defN)
+	}
+	if strings.Contains(strings.ToLower(pp.name), "signature") {
+		fn.signature = true // x_hub_signature_256: str = Header(...)
+	}
 	if typeN != nil {
 		pp.annotation = clip(typeN.text(a.src), maxTextLen)
 		pp.annName, pp.marker = a.annotationInfo(typeN)
@@ -743,6 +781,7 @@ func (a *fileAnalyzer) doDecorator(d *node, fn *pyFunc, outer, inner *fctx) {
 		return
 	}
 	en = unparen(en)
+	a.functionDecorator(en, fn)
 	if en.kind != "call" {
 		return
 	}
@@ -765,11 +804,29 @@ func (a *fileAnalyzer) doDecorator(d *node, fn *pyFunc, outer, inner *fctx) {
 		// The handler's exception parameter is like an except alias.
 		if len(fn.params) >= 2 {
 			inner.excVars = map[string]bool{fn.params[1].name: true}
+			inner.excTypes = map[string]string{fn.params[1].name: a.handledType(en)}
 		}
+		fn.excHandler = true
 	case method == "limit" || method == "shared_limit":
 		a.f.limiter = true
 	}
 	a.visit(en, outer)
+}
+
+// functionDecorator notes what a decorator says about the function it
+// decorates: Starlette's @requires(...) authenticates, a pydantic
+// validator checks the client's own input.
+func (a *fileAnalyzer) functionDecorator(en *node, fn *pyFunc) {
+	target := en
+	if en.kind == "call" {
+		target = en.child("function")
+	}
+	switch name := lastSeg(a.qual(dotted(target, a.src))); {
+	case name == "requires", authDecorator(name):
+		fn.requiresAuth = true
+	case name == "validator", name == "field_validator", name == "model_validator", name == "root_validator":
+		fn.validator = true
+	}
 }
 
 // depList reads dependencies=[Depends(x), ...].
@@ -1045,14 +1102,21 @@ func (a *fileAnalyzer) doCall(n *node, c *fctx) {
 	}
 	if method == "__init__" && c.fn != nil && fnN.kind == "attribute" {
 		if obj := unparen(fnN.child("object")); obj != nil && obj.kind == "call" && dotted(obj.child("function"), a.src) == "super" {
-			if st := statusOf(a.b.build(n).arg(0, "status_code")); st != 0 {
+			sup := a.b.build(n)
+			c.fn.superInit = sup
+			if st := statusOf(sup.arg(0, "status_code")); st != 0 {
 				c.fn.superStatus = st
 			}
 		}
 	}
+	a.handlerCall(n, c, q, method, objDot)
 	switch method {
 	case "include_router":
 		a.f.includes = append(a.f.includes, &includeDecl{recv: a.ident(objDot), line: n.line, call: a.b.build(n)})
+	case "mount":
+		if objDot != "" {
+			a.f.mounts = append(a.f.mounts, &includeDecl{recv: a.ident(objDot), line: n.line, call: a.b.build(n)})
+		}
 	case "add_middleware":
 		e := a.b.build(n)
 		a.f.mwAdds = append(a.f.mwAdds, &mwDecl{recv: a.ident(objDot), line: n.line, call: e})
@@ -1101,7 +1165,8 @@ func (a *fileAnalyzer) doCall(n *node, c *fctx) {
 		return
 	}
 	e := a.b.build(n)
-	cd := &callDecl{line: n.line, callee: q, method: method, function: c.funcName(), e: e, sqlBuilt: "none"}
+	cd := &callDecl{line: n.line, callee: q, method: method, function: c.funcName(), e: e, sqlBuilt: "none",
+		written: clip(fnN.text(a.src), maxTextLen)}
 	if sqlMethods[method] || q == "sqlalchemy.text" || q == "sqlalchemy.sql.text" {
 		if args := n.child("arguments"); args != nil {
 			if as := args.namedChildren(); len(as) > 0 && as[0].kind != "keyword_argument" {

@@ -86,6 +86,12 @@ func (p *pyProject) lookup(qual string, depth int) (symbol, bool) {
 		if sub := p.module(f.module + "." + name); sub != nil && len(rest) > 1 {
 			continue
 		}
+		// Re-exported with `from .dependencies import *`.
+		for _, star := range f.stars {
+			if s, ok := p.lookup(joinDot(star, strings.Join(rest, ".")), depth+1); ok && s.kind != "module" {
+				return s, true
+			}
+		}
 		return symbol{}, false
 	}
 	return symbol{}, false

@@ -268,6 +268,7 @@ func Input(rep *scan.Report, c Context) map[string]any {
 			"scanner":     f.Scanner,
 			"rule":        f.Rule,
 			"severity":    string(f.Severity),
+			"confidence":  string(f.Confidence),
 			"title":       f.Title,
 			"path":        f.Path,
 			"line":        f.Line,

@@ -23,13 +23,17 @@ import (
 // Rule is one entry of the rule catalogue, read from a rule package's
 // METADATA.
 type Rule struct {
-	ID          string        `json:"id"`
-	Severity    scan.Severity `json:"severity"`
-	Title       string        `json:"title"`
-	Description string        `json:"description"`
-	Remediation string        `json:"remediation,omitempty"`
-	References  []string      `json:"references,omitempty"`
-	Tags        []string      `json:"tags,omitempty"`
+	ID       string        `json:"id"`
+	Severity scan.Severity `json:"severity"`
+	// Confidence is the rule's default confidence (METADATA
+	// custom.confidence; high when the rule does not say); a finding may
+	// give its own.
+	Confidence  scan.Confidence `json:"confidence"`
+	Title       string          `json:"title"`
+	Description string          `json:"description"`
+	Remediation string          `json:"remediation,omitempty"`
+	References  []string        `json:"references,omitempty"`
+	Tags        []string        `json:"tags,omitempty"`
 	// Package is the rule's Rego package, e.g. "data.pipeguard.rules.debug_enabled".
 	Package string `json:"package"`
 	// Path and Line name the METADATA block that declares the rule.
@@ -411,6 +415,15 @@ func toFinding(r Rule, v any, scanner string) (scan.Finding, error) {
 		}
 		sev = parsed
 	}
+	conf := r.Confidence
+	if c, ok := obj["confidence"]; ok {
+		cs, _ := c.(string)
+		parsed, err := scan.ParseConfidence(cs)
+		if err != nil {
+			return scan.Finding{}, fmt.Errorf("finding confidence: %v", err)
+		}
+		conf = parsed
+	}
 	endLine, _ := num("end_line")
 	if endLine < line {
 		endLine = line
@@ -432,6 +445,7 @@ func toFinding(r Rule, v any, scanner string) (scan.Finding, error) {
 		Scanner:     scanner,
 		Rule:        r.ID,
 		Severity:    sev,
+		Confidence:  conf,
 		Title:       r.Title,
 		Message:     msg,
 		Path:        path,
@@ -674,12 +688,20 @@ func ruleFromAnnotations(p *parsed) (Rule, bool, error) {
 		if err != nil {
 			return Rule{}, false, configError(p.Path, line, "rule %s: METADATA custom.severity: %v", id, err)
 		}
+		conf := scan.ConfidenceHigh
+		if c, has := a.Custom["confidence"]; has {
+			cs, _ := c.(string)
+			if conf, err = scan.ParseConfidence(cs); err != nil {
+				return Rule{}, false, configError(p.Path, line, "rule %s: METADATA custom.confidence: %v", id, err)
+			}
+		}
 		if a.Title == "" {
 			return Rule{}, false, configError(p.Path, line, "rule %s: METADATA needs a title", id)
 		}
 		r := Rule{
 			ID:          id,
 			Severity:    sev,
+			Confidence:  conf,
 			Title:       a.Title,
 			Description: strings.TrimSpace(a.Description),
 			Package:     p.ast.Package.Path.String(),

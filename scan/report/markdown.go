@@ -179,8 +179,8 @@ func (m *mdWriter) counts(v *view) {
 }
 
 func (m *mdWriter) findingTable(fs []scan.Finding) {
-	m.row("Location", "Rule", "Severity", "Message")
-	m.row("---", "---", "---", "---")
+	m.row("Location", "Rule", "Severity", "Confidence", "Message")
+	m.row("---", "---", "---", "---", "---")
 	for i, f := range fs {
 		if m.maxRows >= 0 && i >= m.maxRows {
 			break
@@ -202,7 +202,7 @@ func (m *mdWriter) findingTable(fs []scan.Finding) {
 		if f.New != nil && *f.New {
 			msg += " · **new**"
 		}
-		m.row(m.location(f), mdCode(f.Rule), mdText(string(f.Severity)), msg)
+		m.row(m.location(f), mdCode(f.Rule), mdText(string(f.Severity)), mdText(orDash(string(f.Confidence))), msg)
 	}
 	m.more(len(fs))
 }
@@ -340,4 +340,12 @@ func mdCode(s string) string {
 		s = " " + s + " "
 	}
 	return fence + s + fence
+}
+
+// orDash is s, or a dash for an empty cell.
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }

@@ -268,6 +268,9 @@ func sarifResult(f scan.Finding, opts Options) *sarif.Result {
 		"severity": string(f.Severity),
 		"blocking": f.Blocking,
 	}
+	if f.Confidence != "" {
+		props["confidence"] = string(f.Confidence)
+	}
 	if f.Commit != "" {
 		props["commit"] = f.Commit
 	}

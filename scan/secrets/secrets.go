@@ -296,6 +296,7 @@ func (s *Scanner) finding(f report.Finding) scan.Finding {
 		Scanner:     scan.ScannerSecrets,
 		Rule:        f.RuleID,
 		Severity:    s.opts.Severity,
+		Confidence:  confidence(f.RuleID),
 		Title:       title(desc, f.RuleID),
 		Message:     msg,
 		Path:        f.File,
@@ -313,6 +314,17 @@ func (s *Scanner) finding(f report.Finding) scan.Finding {
 		out.EndLine = out.Line
 	}
 	return out.WithRawSecret(f.Secret)
+}
+
+// confidence is how sure a gitleaks match is to be a live secret: high for
+// rules that recognise one kind of credential by its format (a Stripe key,
+// a GitHub token), medium for the generic rules that guess from a
+// secret-like name and the value's entropy.
+func confidence(rule string) scan.Confidence {
+	if strings.HasPrefix(rule, "generic") {
+		return scan.ConfidenceMedium
+	}
+	return scan.ConfidenceHigh
 }
 
 // title shortens a gitleaks rule description ("Uncovered a GitHub Personal
