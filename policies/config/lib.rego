@@ -114,8 +114,14 @@ dev_folders := {
 # templates (.env.example and the like).
 committed_env contains e if {
 	some e in input.env
+	committed_paths[e.path]
+}
+
+# committed_paths are the paths of tracked files that are not templates
+# (a set, so that committed_env looks each entry up instead of joining
+# every entry with every file).
+committed_paths contains f.path if {
 	some f in input.files
-	f.path == e.path
 	f.tracked
 	not f.template
 }

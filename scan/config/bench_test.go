@@ -6,12 +6,17 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/open-policy-agent/opa/v1/profiler"
+	"github.com/open-policy-agent/opa/v1/rego"
+
 	"github.com/pipeguard/pipeguard/scan"
 	"github.com/pipeguard/pipeguard/scan/facts"
+	"github.com/pipeguard/pipeguard/scan/policy"
 	"github.com/pipeguard/pipeguard/scan/target"
 )
 
@@ -136,8 +141,9 @@ async def get_current_user(token: str = Depends(oauth2_scheme)):
     return {"token": token, "password": "", "id": 1}
 `
 
-// writeBenchTree writes benchFiles Python files: services of 50 modules
-// (an app, its dependencies and 48 routers), the shape of a monorepo.
+// writeBenchTree writes benchFiles ($PIPEGUARD_BENCH_FILES) Python files:
+// services of 50 modules (an app, its dependencies and 48 routers), the
+// shape of a monorepo.
 func writeBenchTree(tb testing.TB, root string) {
 	tb.Helper()
 	write := func(rel, src string) {
@@ -149,14 +155,18 @@ func writeBenchTree(tb testing.TB, root string) {
 			tb.Fatal(err)
 		}
 	}
+	total := benchFiles
+	if v := os.Getenv("PIPEGUARD_BENCH_FILES"); v != "" {
+		fmt.Sscan(v, &total)
+	}
 	n := 0
-	for svc := 0; n < benchFiles; svc++ {
+	for svc := 0; n < total; svc++ {
 		base := fmt.Sprintf("services/svc%d/app", svc)
 		write(fmt.Sprintf("services/svc%d/requirements.txt", svc), "fastapi\nhttpx>=0.27\npyjwt==2.8.0\n")
 		write(base+"/main.py", fmt.Sprintf(mainModule, "items0", svc))
 		write(base+"/deps.py", depsModule)
 		n += 2
-		for i := 0; i < 48 && n < benchFiles; i++ {
+		for i := 0; i < 48 && n < total; i++ {
 			name := fmt.Sprintf("items%d", i)
 			write(fmt.Sprintf("%s/routers/%s.py", base, name), fmt.Sprintf(routerModule, name, i, fmt.Sprintf("Item%d", i)))
 			n++
@@ -164,10 +174,14 @@ func writeBenchTree(tb testing.TB, root string) {
 	}
 }
 
+// benchTarget is $PIPEGUARD_BENCH_TREE, else a generated tree.
 func benchTarget(b *testing.B) (*scan.Target, []scan.File) {
 	b.Helper()
-	root := b.TempDir()
-	writeBenchTree(b, root)
+	root := os.Getenv("PIPEGUARD_BENCH_TREE")
+	if root == "" {
+		root = b.TempDir()
+		writeBenchTree(b, root)
+	}
 	tree := target.NewTree(root, 0)
 	files, _, err := tree.Files(context.Background())
 	if err != nil {
@@ -265,4 +279,78 @@ func BenchmarkConfigScan(b *testing.B) {
 		}
 		b.ReportMetric(float64(py)*float64(b.N)/time.Since(start).Seconds(), "pyfiles/s")
 	})
+}
+
+// BenchmarkConfigRules times each built-in rule alone over the facts of a
+// tree: $PIPEGUARD_BENCH_TREE (e.g. the 2,041-file tree that
+// `FACTS_BENCH_DIR=DIR go test -run '^TestWriteBenchTree$' ./scan/facts`
+// writes), else the generated one. It logs the rules by time, slowest
+// first, so that a rule that is quadratic in the facts stands out;
+// $PIPEGUARD_BENCH_PROFILE=RULE-ID logs that rule's costliest expressions
+// (OPA's profiler):
+//
+//	PIPEGUARD_BENCH_TREE=/tmp/t2k go test -tags gore2regex -run XXX -bench ConfigRules -benchtime 1x -v ./scan/config/
+func BenchmarkConfigRules(b *testing.B) {
+	ctx := context.Background()
+	t, files := benchTarget(b)
+	s, err := New(Options{Facts: facts.Options{IsTracked: func(string) bool { return true }}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	fx, err := s.Facts(ctx, t, files)
+	if err != nil {
+		b.Fatal(err)
+	}
+	input, err := policy.Input(fx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rules := s.rules.Rules()
+	took := make([]time.Duration, len(rules))
+	count := make([]int, len(rules))
+	for b.Loop() {
+		for i, r := range rules {
+			q := fmt.Sprintf("d := [f | some f in %[1]s.deny]; x := [f | some f in %[1]s.findings]", r.Package)
+			pq, err := s.rules.Engine().Prepare(ctx, q)
+			if err != nil {
+				b.Fatal(err)
+			}
+			evalOpts := []rego.EvalOption{rego.EvalParsedInput(input)}
+			var prof *profiler.Profiler
+			if os.Getenv("PIPEGUARD_BENCH_PROFILE") == r.ID {
+				prof = profiler.New()
+				evalOpts = append(evalOpts, rego.EvalQueryTracer(prof))
+			}
+			start := time.Now()
+			rs, err := pq.Eval(ctx, evalOpts...)
+			if err != nil {
+				b.Fatalf("%s: %v", r.ID, err)
+			}
+			took[i] += time.Since(start)
+			if prof != nil {
+				for _, st := range prof.ReportTopNResults(15, []string{"total_time_ns", "num_eval"}) {
+					b.Logf("%s: %8.1f ms %8d evals %s:%d", r.ID, float64(st.ExprTimeNs)/1e6, st.NumEval, st.Location.File, st.Location.Row)
+				}
+			}
+			count[i] = 0
+			for _, row := range rs {
+				for _, v := range row.Bindings {
+					l, _ := v.([]any)
+					count[i] += len(l)
+				}
+			}
+		}
+	}
+	order := make([]int, len(rules))
+	var total time.Duration
+	for i := range order {
+		order[i] = i
+		total += took[i]
+	}
+	sort.Slice(order, func(i, j int) bool { return took[order[i]] > took[order[j]] })
+	for _, i := range order {
+		b.Logf("%-32s %8.1f ms %5d findings", rules[i].ID, float64(took[i].Microseconds())/1000/float64(b.N), count[i])
+	}
+	b.ReportMetric(total.Seconds()/float64(b.N), "rules-s/op")
+	b.ReportMetric(float64(len(fx.Files)), "files")
 }
