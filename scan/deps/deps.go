@@ -344,10 +344,12 @@ func (s *Scanner) scanGo(ctx context.Context, t *scan.Target, inv *inventory, re
 	if s.opts.MemoryBudget > 0 && len(s.opts.Exec) == 0 {
 		res.Notes = append(res.Notes, "go: the memory budget is not enforced: govulncheck runs in process (no isolated child configured)")
 	}
-	for _, m := range mods {
+	defer scan.Tick(ctx, "Go modules audited", len(mods), len(mods))
+	for i, m := range mods {
 		if ctx.Err() != nil {
 			return
 		}
+		scan.Tick(ctx, "Go modules audited", i, len(mods))
 		begin := time.Now()
 		r, err := a.audit(ctx, m, s.opts.MemoryBudget)
 		if err != nil {
