@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/schollz/progressbar/v3"
+
+	"github.com/pipeguard/pipeguard/scan/audit"
 )
 
 // progressDelay is how long a step runs before its bar appears: scans that
@@ -113,15 +115,7 @@ func (b *stepBar) draw() {
 			max = -1 // a spinner: the total is unknown
 		}
 		b.owner = owner
-		b.bar = progressbar.NewOptions(max,
-			progressbar.OptionSetWriter(b.w),
-			progressbar.OptionShowCount(),
-			progressbar.OptionSetElapsedTime(true),
-			progressbar.OptionSetPredictTime(true),
-			progressbar.OptionSetWidth(30),
-			progressbar.OptionThrottle(100*time.Millisecond),
-			progressbar.OptionClearOnFinish(),
-		)
+		b.bar = audit.NewBar(b.w, max, owner)
 	}
 	if st.total > 0 && b.bar.GetMax() != st.total {
 		b.bar.ChangeMax(st.total)
