@@ -27,17 +27,19 @@ import (
 // or why C was compiled.
 
 // cgoPackage is a package of the module's build (not the standard library)
-// with cgo files, and the packages it imports, directly or not.
+// with cgo files, the packages it imports, directly or not, and the
+// modules of those.
 type cgoPackage struct {
-	Path string
-	Deps []string
+	Path    string
+	Deps    []string
+	Modules []string
 }
 
 // cgoPackages lists the packages with cgo files in m's build, from one
 // "go list -deps" (no compilation, no cgo run). An error means the list is
 // unknown: the symbol run then keeps the environment's cgo setting.
 func (a *goAuditor) cgoPackages(ctx context.Context, m *goModule, env []string) ([]cgoPackage, error) {
-	cmd := exec.CommandContext(ctx, a.goBin, "list", "-e", "-deps", "-json=ImportPath,Standard,CgoFiles,Deps", "./...")
+	cmd := exec.CommandContext(ctx, a.goBin, "list", "-e", "-deps", "-json=ImportPath,Standard,CgoFiles,Deps,Module", "./...")
 	cmd.Dir = m.Dir
 	cmd.Env = append(os.Environ(), env...)
 	var stderr strings.Builder
@@ -50,6 +52,7 @@ func (a *goAuditor) cgoPackages(ctx context.Context, m *goModule, env []string) 
 		return nil, fmt.Errorf("go list: %w", err)
 	}
 	var pkgs []cgoPackage
+	modOf := map[string]string{} // package -> module, outside the standard library
 	dec := json.NewDecoder(out)
 	var derr error
 	for {
@@ -58,6 +61,7 @@ func (a *goAuditor) cgoPackages(ctx context.Context, m *goModule, env []string) 
 			Standard   bool
 			CgoFiles   []string
 			Deps       []string
+			Module     *struct{ Path string }
 		}
 		if err := dec.Decode(&p); err != nil {
 			if err != io.EOF {
@@ -65,8 +69,21 @@ func (a *goAuditor) cgoPackages(ctx context.Context, m *goModule, env []string) 
 			}
 			break
 		}
+		if p.Module != nil {
+			modOf[p.ImportPath] = p.Module.Path
+		}
 		if !p.Standard && len(p.CgoFiles) > 0 {
 			pkgs = append(pkgs, cgoPackage{Path: p.ImportPath, Deps: p.Deps})
+		}
+	}
+	// -deps lists dependencies first: every module is known by now.
+	for i, p := range pkgs {
+		seen := map[string]bool{}
+		for _, d := range append([]string{p.Path}, p.Deps...) {
+			if m := modOf[d]; m != "" && !seen[m] {
+				seen[m] = true
+				pkgs[i].Modules = append(pkgs[i].Modules, m)
+			}
 		}
 	}
 	_, _ = io.Copy(io.Discard, out)
@@ -130,7 +147,9 @@ func cgoNames(cgo []cgoPackage) string {
 // cgoNeeded returns the vulnerable packages that a package with cgo files
 // is, or imports: the advisories are those of the module findings of out
 // (the modules at their versions that they affect), each naming its
-// packages, or the whole module when it names none.
+// packages, or the whole module when it names none. A module that only
+// cgo files import is not in out's graph, so its advisories are unknown:
+// it is returned too (as "module M, imported by cgo files only").
 func cgoNeeded(cgo []cgoPackage, out *gvOutput) []string {
 	vulnPkgs := map[string]bool{}
 	var vulnMods []string // modules vulnerable as a whole
@@ -171,6 +190,12 @@ func cgoNeeded(cgo []cgoPackage, out *gvOutput) []string {
 	seen := map[string]bool{}
 	var need []string
 	for _, p := range cgo {
+		for _, m := range p.Modules {
+			if !out.Modules[m] && !seen["module "+m] {
+				seen["module "+m] = true
+				need = append(need, "module "+m+", imported by cgo files only")
+			}
+		}
 		for _, q := range append([]string{p.Path}, p.Deps...) {
 			if vulnerable(q) && !seen[q] {
 				seen[q] = true

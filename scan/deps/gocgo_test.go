@@ -99,11 +99,13 @@ func TestCgoNeeded(t *testing.T) {
 		{"imports the vulnerable package", []cgoPackage{{Path: "example.com/c", Deps: []string{"fmt", "example.com/v/bad"}}}, []*gvFinding{finding("GO-1", "example.com/v")}, "example.com/v/bad"},
 		{"imports another package of the module", []cgoPackage{{Path: "example.com/c", Deps: []string{"example.com/v/good"}}}, []*gvFinding{finding("GO-1", "example.com/v")}, ""},
 		{"is the vulnerable package", []cgoPackage{{Path: "example.com/v/bad"}}, []*gvFinding{finding("GO-1", "example.com/v")}, "example.com/v/bad"},
+		{"a module only cgo files import", []cgoPackage{{Path: "example.com/c", Modules: []string{"example.com/c", "example.com/cgoonly"}}}, nil, "module example.com/cgoonly, imported by cgo files only"},
 		{"module vulnerable as a whole", []cgoPackage{{Path: "example.com/c", Deps: []string{"example.com/whole/x"}}}, []*gvFinding{finding("GO-2", "example.com/whole")}, "example.com/whole/x"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := cgoNeeded(tt.cgo, &gvOutput{OSVs: osvs, Findings: tt.findings})
+			graph := map[string]bool{"example.com/c": true, "example.com/v": true, "example.com/whole": true}
+			got := cgoNeeded(tt.cgo, &gvOutput{OSVs: osvs, Findings: tt.findings, Modules: graph})
 			if strings.Join(got, ",") != tt.want {
 				t.Errorf("cgoNeeded = %q, want %q", got, tt.want)
 			}
