@@ -114,17 +114,13 @@ dev_folders := {
 # templates (.env.example and the like).
 committed_env contains e if {
 	some e in input.env
-	committed_paths[e.path]
+	e.path in committed_paths
 }
 
-# committed_paths are the paths of tracked files that are not templates
-# (a set, so that committed_env looks each entry up instead of joining
-# every entry with every file).
-committed_paths contains f.path if {
-	some f in input.files
-	f.tracked
-	not f.template
-}
+# committed_paths are the paths of tracked files that are not templates:
+# a set built once (a complete rule: a partial set looked up by key would
+# walk every file for each entry), so that committed_env is linear.
+committed_paths := {f.path | some f in input.files; f.tracked; not f.template}
 
 # deploy_env are the environment settings of deployment files: committed
 # dotenv files, Dockerfile ENV, compose environment. Each is

@@ -115,8 +115,7 @@ router_registrations contains [c.path, c.function, c.recv, c.line, a.text] if {
 
 deny contains f if {
 	some [path, function, recv, _, _] in router_registrations
-	group := [[r[3], r[4]] | some r in router_registrations; r[0] == path; r[1] == function; r[2] == recv]
-	regs := sort(group)
+	regs := sort([[line, text] | some [path, function, recv, line, text] in router_registrations])
 	handlers := [text | some [_, text] in regs]
 	f := lib.report(path, regs[0][0], sprintf("%s registers the pprof handlers (%s) on a router: profiles and heap dumps are served to whoever reaches it", [recv, concat(", ", handlers)]), sprintf("go:%s:%s", [function, recv]))
 }

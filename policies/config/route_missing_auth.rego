@@ -86,13 +86,10 @@ message(desc, handler, 0) := sprintf("%s (%s) changes state without any authenti
 message(desc, handler, w) := sprintf("%s (%s) writes or deletes stored data (line %d) without any authentication dependency", [desc, handler, w]) if w > 0
 
 deny contains f if {
-	some [path, line, handler, _, _, _] in unprotected
-
-	# The routes at one place, grouped by an indexed comprehension (a plain
-	# assignment that closes over path, line and handler): OPA builds the
-	# groups in one pass, not once per place.
-	descs := [[sprintf("%s %s", [m, u]), w] | some u_ in unprotected; u_[0] == path; u_[1] == line; u_[2] == handler; [_, _, _, u, m, w] := u_]
-	[desc, writes] := min(descs)
+	some loc in {[p, l, h] | some [p, l, h, _, _, _] in unprotected}
+	[path, line, handler] := loc
+	descs := sort([[sprintf("%s %s", [m, u]), w] | some [p, l, h, u, m, w] in unprotected; p == path; l == line; h == handler])
+	[desc, writes] := descs[0]
 
 	# A GET that writes is a guess about what the handler does.
 	conf := {true: "low", false: "medium"}[writes > 0]

@@ -354,3 +354,98 @@ func BenchmarkConfigRules(b *testing.B) {
 	b.ReportMetric(total.Seconds()/float64(b.N), "rules-s/op")
 	b.ReportMetric(float64(len(fx.Files)), "files")
 }
+
+// BenchmarkRulesLinear checks that rules which group or join facts stay
+// linear in them: with 4x the facts, the time should grow about 4x, not
+// 16x. route-missing-auth groups the unprotected routes of one place;
+// env-file-committed and debug-enabled (through lib.deploy_env) join
+// dotenv entries with the tracked files.
+//
+//	go test -tags gore2regex -run XXX -bench RulesLinear -benchtime 3x ./scan/config/
+func BenchmarkRulesLinear(b *testing.B) {
+	ctx := context.Background()
+	s, err := New(Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	routes := func(n int) map[string]any {
+		var routes []any
+		for i := range n {
+			routes = append(routes, map[string]any{"path": fmt.Sprintf("app/r%d.py", i/10), "line": 10 + i%10,
+				"url": fmt.Sprintf("/items%d", i), "methods": []any{"POST"}, "handler": fmt.Sprintf("create%d", i),
+				"auth": false, "write_lines": []any{}})
+		}
+		app := map[string]any{"path": "app/main.py", "line": 1, "has_auth": true, "auth_middleware": []any{}, "routes": routes}
+		return map[string]any{"apps": []any{app}, "files": []any{}, "unattached_routes": []any{}}
+	}
+	// n/5 committed dotenv files of 5 secret entries each.
+	envs := func(n int) map[string]any {
+		var files, env []any
+		for i := range n / 5 {
+			p := fmt.Sprintf("svc%d/.env", i)
+			files = append(files, map[string]any{"path": p, "kind": "env", "tracked": true})
+			for j := range 5 {
+				env = append(env, map[string]any{"path": p, "project": ".", "line": j + 1, "key": fmt.Sprintf("SECRET_%d", j), "redacted": true, "placeholder": false})
+			}
+		}
+		return map[string]any{"files": files, "env": env}
+	}
+	// n/5 committed dotenv files of 5 debug switches each.
+	debug := func(n int) map[string]any {
+		in := envs(n)
+		for _, e := range in["env"].([]any) {
+			m := e.(map[string]any)
+			m["key"], m["value"] = fmt.Sprintf("SVC%d_DEBUG", m["line"]), "true"
+		}
+		return in
+	}
+	cases := []struct {
+		rule  string
+		input func(n int) map[string]any
+		want  func(n int) int
+	}{
+		{"route-missing-auth", routes, func(n int) int { return n }},
+		{"env-file-committed", envs, func(n int) int { return n / 5 }},
+		{"debug-enabled", debug, func(n int) int { return n }},
+	}
+	for _, c := range cases {
+		var pkg string
+		for _, r := range s.rules.Rules() {
+			if r.ID == c.rule {
+				pkg = r.Package
+			}
+		}
+		pq, err := s.rules.Engine().Prepare(ctx, fmt.Sprintf("d := [f | some f in %s.deny]", pkg))
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, n := range []int{1000, 4000} {
+			b.Run(fmt.Sprintf("%s/%d", c.rule, n), func(b *testing.B) {
+				input, err := policy.Input(c.input(n))
+				if err != nil {
+					b.Fatal(err)
+				}
+				for b.Loop() {
+					evalOpts := []rego.EvalOption{rego.EvalParsedInput(input)}
+					var prof *profiler.Profiler
+					if os.Getenv("PIPEGUARD_BENCH_PROFILE") == c.rule {
+						prof = profiler.New()
+						evalOpts = append(evalOpts, rego.EvalQueryTracer(prof))
+					}
+					rs, err := pq.Eval(ctx, evalOpts...)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if prof != nil {
+						for _, st := range prof.ReportTopNResults(8, []string{"total_time_ns", "num_eval"}) {
+							b.Logf("%8.1f ms %8d evals %s:%d", float64(st.ExprTimeNs)/1e6, st.NumEval, st.Location.File, st.Location.Row)
+						}
+					}
+					if got := len(rs[0].Bindings["d"].([]any)); got != c.want(n) {
+						b.Fatalf("%d findings, want %d", got, c.want(n))
+					}
+				}
+			})
+		}
+	}
+}
