@@ -292,6 +292,7 @@ func Extract(ctx context.Context, files []scan.File, opts Options) (*Facts, erro
 			Test: IsTestPath(j.file.Path), Template: r.kind == KindEnv && isTemplateEnv(base)})
 		if r.py != nil {
 			pyByProject[j.project] = append(pyByProject[j.project], r.py)
+			out.Skipped = append(out.Skipped, r.py.skipped...)
 			continue
 		}
 		c := r.cfg
@@ -515,11 +516,14 @@ func runJob(ctx context.Context, j job, pp *pyParser) (res result) {
 	r := result{kind: j.kind}
 	switch j.kind {
 	case KindPython:
-		root, err := pp.parse(ctx, src)
+		root, bad, err := pp.parse(ctx, src)
 		if err != nil {
 			return skip(err)
 		}
 		r.py = analyzePython(p, j.module, j.project, j.isPkg, IsTestPath(p), root, src)
+		for _, se := range bad {
+			r.py.skipped = append(r.py.skipped, Skipped{Path: p, Line: se.line, Reason: se.Error()})
+		}
 	case KindEnv:
 		r.cfg = parseDotenv(p, j.project, src)
 	case KindDockerfile:

@@ -35,6 +35,7 @@ type pyFile struct {
 	headers    []Header
 	depTargets []*depRef // every Depends/Security written in the file
 	limiter    bool      // a rate limiter is used (import or decorator)
+	skipped    []Skipped // parts of the file that did not parse
 }
 
 type assign struct {
@@ -251,7 +252,7 @@ func (a *fileAnalyzer) predeclare(st *node) {
 				a.f.classes[nm.text(a.src)] = nil
 			}
 		}
-	case "if_statement", "try_statement", "block", "else_clause", "except_clause", "finally_clause", "elif_clause":
+	case "if_statement", "try_statement", "block", "else_clause", "except_clause", "finally_clause", "elif_clause", "ERROR":
 		for _, c := range st.children {
 			a.predeclare(c)
 		}
