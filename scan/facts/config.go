@@ -138,6 +138,7 @@ func parseDockerfile(path, project string, src []byte) (configOut, error) {
 				v, red := maskIfSecret(key, val)
 				ee := e
 				ee.Key, ee.Value, ee.Redacted = key, v, red
+				ee.WeakSecret = weakSecret(key, val)
 				ee.Args = []string{key + "=" + v}
 				out.dockerfile = append(out.dockerfile, ee)
 			}
@@ -230,7 +231,7 @@ func composeEnv(path, project, service string, val *yaml.Node) []ComposeEntry {
 	add := func(line int, k, v string) {
 		vv, red := maskIfSecret(k, v)
 		out = append(out, ComposeEntry{Path: path, Line: line, Project: project, Service: service, Key: "environment",
-			Name: k, Value: vv, Args: []string{}, Redacted: red})
+			Name: k, Value: vv, Args: []string{}, Redacted: red, WeakSecret: weakSecret(k, v)})
 	}
 	switch val.Kind {
 	case yaml.SequenceNode:

@@ -619,7 +619,7 @@ func (m *model) build() {
 			httpBy[k] = append(httpBy[k], h)
 		}
 		for _, at := range f.attrs {
-			aa := AttributeAssignment{Path: f.path, Line: at.line, Target: at.target, Attr: at.attr, Value: m.r.value(at.value, f, at.attr), Function: at.function}
+			aa := AttributeAssignment{Path: f.path, Line: at.line, EndLine: at.endLine, Target: at.target, Attr: at.attr, Value: m.r.value(at.value, f, at.attr), Function: at.function}
 			m.out.AttributeAssignments = append(m.out.AttributeAssignments, aa)
 			k := canon(at.recv)
 			attrsBy[k] = append(attrsBy[k], aa)
@@ -928,10 +928,14 @@ func identOf(f *pyFile, d string) string {
 
 // fileFacts emits the per-file Python facts that need resolution.
 func (m *model) fileFacts() {
+	flow := newSQLFlow(m)
 	for _, f := range m.p.files {
 		for _, cd := range f.calls {
-			c := Call{Path: f.path, Line: cd.line, Callee: cd.callee, Method: cd.method, Function: cd.function,
-				Args: m.args(cd.e, f), SQLBuiltWith: cd.sqlBuilt, SQLLine: cd.sqlLine, CredentialArg: cd.credential}
+			c := Call{Path: f.path, Line: cd.line, EndLine: cd.endLine, Callee: cd.callee, Written: cd.written, Method: cd.method, Function: cd.function,
+				Args: m.args(cd.e, f), SQLBuiltWith: cd.sqlBuilt, SQLLine: cd.sqlLine, SQLEndLine: cd.sqlEnd, CredentialArg: cd.credential}
+			if cd.sqlBuilt != "none" {
+				c.SQLValues, c.SQLOrigin = flow.sqlValues(cd.sqlHoles)
+			}
 			isJWT := strings.HasSuffix(cd.callee, "jwt.encode") || strings.HasSuffix(cd.callee, "jwt.decode")
 			c.Positional = m.positional(cd.e.args, f, func(i int) string {
 				if isJWT && i == 1 {
@@ -956,6 +960,9 @@ func (m *model) fileFacts() {
 			m.out.Comparisons = append(m.out.Comparisons, c)
 		}
 		m.out.SecretLiterals = append(m.out.SecretLiterals, f.secrets...)
+		for _, d := range f.defaults {
+			m.out.ParamDefaults = append(m.out.ParamDefaults, ParamDefault{Path: f.path, Line: d.line, EndLine: d.endLine, Function: d.function, Param: d.param, Value: m.r.value(d.e, f, d.param)})
+		}
 		m.out.Imports = append(m.out.Imports, f.imports...)
 		m.out.ExceptionExposures = append(m.out.ExceptionExposures, f.exposures...)
 		m.out.ResponseHeaders = append(m.out.ResponseHeaders, f.headers...)
@@ -985,22 +992,8 @@ func (m *model) fileFacts() {
 					}
 					m.out.Settings = append(m.out.Settings, sf)
 				}
-				if !isSecretName(fl.name) {
-					continue
-				}
-				d := fl.value
-				if settings {
-					d = fieldDefault(d)
-				}
-				if s, ok := d.strLit(); ok && !namesItself(fl.name, s) {
-					kind := "const"
-					if settings {
-						kind = "settings_default"
-					}
-					m.out.SecretLiterals = append(m.out.SecretLiterals, SecretLiteral{Path: f.path, Line: d.line, Name: fl.name, Kind: kind,
-						Masked: maskSecret(s), Length: len(s), Placeholder: isPlaceholder(s), Empty: strings.TrimSpace(s) == ""})
-				}
 			}
+			m.out.SecretLiterals = append(m.out.SecretLiterals, m.classSecrets(f, c, settings)...)
 		}
 	}
 }
