@@ -410,7 +410,6 @@ func normName(s string) string {
 	return b.String()
 }
 
-
 var pinnedRe = regexp.MustCompile(`^(===?)\s*[^\s,*;<>=!~]+$`)
 
 func isPinned(spec string) bool { return pinnedRe.MatchString(strings.TrimSpace(spec)) }
