@@ -15,7 +15,7 @@
 #   runs when the environment forgets to set the real value. Empty strings,
 #   values that cannot be secrets (enum members, identifiers, key and event
 #   names, URLs, "****", "<...>", "${...}"), test files and folders of
-#   documentation, examples and fixtures do not.
+#   documentation, examples, fixtures, scripts and benchmarks do not.
 # related_resources:
 #   - ref: https://fastapi.tiangolo.com/advanced/settings/
 #   - ref: https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html
@@ -85,9 +85,10 @@ deny contains f if {
 	f := lib.report(c.path, c.line, sprintf("compose environment %s of service %s is set to a guessable literal (%s)", [c.name, c.service, c.value]), concat(":", ["compose", c.service, c.name]))
 }
 
-# outside_app: code in a folder of documentation, examples or test
-# fixtures, which the deployed service does not run.
-outside_app(path) if in_folder(path, `(?i)^(docs?|examples?|samples?|demos?|fixtures?|tests?|testing|\w*test|e2e)$`)
+# outside_app: code in a folder of documentation, examples, test fixtures,
+# developers' scripts (seeding, previews) or benchmarks, which the
+# deployed service does not run.
+outside_app(path) if in_folder(path, `(?i)^(docs?|examples?|samples?|demos?|fixtures?|tests?|testing|\w*test|e2e|scripts?|bench|benches|benchmarks?)$`)
 
 # nonproduction: a deployment file meant for development or tests only,
 # by its name or its folder.

@@ -2,6 +2,7 @@ package facts
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -55,5 +56,22 @@ def get(url):
 	}
 	if v := c.Args["headers"]; !reflect.DeepEqual(v.Value, map[string]any{"X-Key": "k"}) {
 		t.Errorf("headers = %+v", v)
+	}
+}
+
+// A file that parses in part gives one skipped entry at its first bad
+// line, naming every part not understood.
+func TestSyntaxErrorsNamedOnce(t *testing.T) {
+	dir := writeTree(t, map[string]string{"tpl.py": "import os\nx = t\"{value}\"\ny = 1\n\n\nz = t\"{a}\"\nSECRET_KEY = 'dev-Secret-42'\n"})
+	f := extractDir(t, dir)
+	if len(f.Skipped) != 1 {
+		t.Fatalf("skipped = %+v, want one entry", f.Skipped)
+	}
+	s := f.Skipped[0]
+	if s.Line != 2 || !strings.Contains(s.Reason, "at lines 2, 6") || !strings.Contains(s.Reason, "the rest of the file was analysed") {
+		t.Errorf("skipped = %+v", s)
+	}
+	if len(f.SecretLiterals) != 1 || f.SecretLiterals[0].Line != 7 {
+		t.Errorf("secrets = %+v, want the constant of line 7", f.SecretLiterals)
 	}
 }

@@ -521,8 +521,8 @@ func runJob(ctx context.Context, j job, pp *pyParser) (res result) {
 			return skip(err)
 		}
 		r.py = analyzePython(p, j.module, j.project, j.isPkg, IsTestPath(p), root, src)
-		for _, se := range bad {
-			r.py.skipped = append(r.py.skipped, Skipped{Path: p, Line: se.line, Reason: se.Error()})
+		if len(bad) > 0 {
+			r.py.skipped = append(r.py.skipped, syntaxSkipped(p, bad))
 		}
 	case KindEnv:
 		r.cfg = parseDotenv(p, j.project, src)

@@ -69,23 +69,37 @@ var notSecretSuffix = map[string]bool{
 	"audience": true, "aud": true, "issuer": true, "iss": true, "event": true, "events": true, "action": true,
 	"actions": true, "scope": true, "scopes": true, "claim": true, "claims": true, "status": true, "state": true,
 	"topic": true, "channel": true, "note": true, "notes": true, "hint": true, "question": true, "purpose": true,
+	"alg": true, "algs": true, "comment": true, "comments": true, "samesite": true, "httponly": true, "domain": true,
+	"supported": true, "method": true, "methods": true, "endpoint_auth": true, "display": true, "placeholder": true,
 }
 
-// isSecretName reports whether an identifier names a secret value.
+// isSecretName reports whether an identifier names a secret value: a
+// secret word (or "<qualifier> key") with no describing word after it
+// (TOKEN_URL, ID_TOKEN_SIGNING_ALG_VALUES_SUPPORTED, PASSWORD_MIN_LENGTH
+// describe a secret, they do not hold one).
 func isSecretName(name string) bool {
 	w := nameWords(name)
-	if len(w) == 0 || notSecretSuffix[w[len(w)-1]] {
+	if len(w) == 0 {
 		return false
 	}
+	found := -1
 	for i, x := range w {
 		if secretWords[x] || x == "secrets" || x == "passwords" {
-			return true
+			found = i
 		}
 		if (x == "key" || x == "keys") && i > 0 && keyQualifiers[w[i-1]] {
-			return true
+			found = i
 		}
 	}
-	return false
+	if found < 0 {
+		return false
+	}
+	for _, x := range w[found+1:] {
+		if notSecretSuffix[x] {
+			return false
+		}
+	}
+	return true
 }
 
 // isCredentialName is isSecretName plus the Authorization header, for

@@ -80,6 +80,36 @@ func (e *syntaxError) Error() string {
 // maxSyntaxErrors bounds how many unparsed parts of one file are named.
 const maxSyntaxErrors = 10
 
+// syntaxSkipped is the one skipped entry of a Python file that parses only
+// in part: at its first bad line, naming the other parts.
+func syntaxSkipped(path string, bad []syntaxError) Skipped {
+	first := bad[0]
+	reason := first.Error()
+	if len(bad) > 1 {
+		var more []string
+		for _, b := range bad[1:] {
+			if b.endLine > b.line {
+				more = append(more, fmt.Sprintf("%d-%d", b.line, b.endLine))
+			} else {
+				more = append(more, strconv.Itoa(b.line))
+			}
+		}
+		what := strings.Join(more, ", ")
+		if len(bad) >= maxSyntaxErrors {
+			what += " and maybe more"
+		}
+		reason = fmt.Sprintf("python syntax error at line %d: parts not understood at lines %s, %s; the rest of the file was analysed", first.line, spanText(first), what)
+	}
+	return Skipped{Path: path, Line: first.line, Reason: reason}
+}
+
+func spanText(s syntaxError) string {
+	if s.endLine > s.line {
+		return fmt.Sprintf("%d-%d", s.line, s.endLine)
+	}
+	return strconv.Itoa(s.line)
+}
+
 // parse returns the Go copy of src's syntax tree. tree-sitter recovers
 // around syntax it does not know (newer Python, typos), so a tree comes back
 // for any file: bad names the parts it could not parse, for the report, and

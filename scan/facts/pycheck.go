@@ -692,5 +692,9 @@ func namesItself(name, value string) bool {
 	}
 	v := strings.Join(nameWords(value), "_")
 	n := strings.Join(nameWords(name), "_")
-	return v != "" && strings.Contains(n, v)
+	if v == "" {
+		return false
+	}
+	// Also without separators: CSRF_TOKEN_KEY = "csrftoken".
+	return strings.Contains(n, v) || strings.Contains(strings.ReplaceAll(n, "_", ""), strings.ReplaceAll(v, "_", ""))
 }

@@ -95,6 +95,7 @@ type pyFunc struct {
 	localAssigns   map[string][]*node
 	locals         map[string]bool
 	isRoute        bool               // a path operation (any framework's route decorator)
+	isCommand      bool               // a command-line command (click, typer)
 	flow           map[string][]*node // where locals get values beyond assignments (sqlflow.go)
 	originMemo     map[string]origin  // origins of names, once computed
 }
@@ -786,6 +787,14 @@ func (a *fileAnalyzer) doDecorator(d *node, fn *pyFunc, outer, inner *fctx) {
 		return
 	}
 	en = unparen(en)
+	callee := en
+	if en.kind == "call" {
+		callee = en.child("function")
+	}
+	switch lastSeg(dotted(callee, a.src)) {
+	case "command", "group", "callback":
+		fn.isCommand = true // @cli.command(), @click.group, @app.callback() (click, typer)
+	}
 	if en.kind != "call" {
 		return
 	}

@@ -234,8 +234,11 @@ func isRequestGlobal(q string) bool {
 // object.
 func (a *fileAnalyzer) attrOrigin(n *node, fn *pyFunc, depth int) origin {
 	at := n.child("attribute").text(a.src)
-	if strings.HasPrefix(at, "__") || at == "state" || at == "app" {
+	switch {
+	case strings.HasPrefix(at, "__"), at == "state", at == "app":
 		return origin{} // Model.__tablename__, request.app.state.db
+	case at == "id" || at == "uuid" || at == "pk":
+		return origin{} // a record's key: a number or UUID the database assigned
 	}
 	obj := unparen(n.child("object"))
 	if obj != nil && obj.kind == "identifier" && fn != nil && a.isRequestParam(fn, obj.text(a.src)) {
@@ -285,6 +288,9 @@ func (a *fileAnalyzer) callOrigin(n *node, fn *pyFunc, depth int) origin {
 	if sanitizers[name] || strings.Contains(strings.ToLower(name), "escape") || strings.HasPrefix(name, "quote") {
 		return o
 	}
+	if name == "replace" && a.quoteEscape(n) {
+		return o // s.replace("'", "''"): quotes doubled for a SQL string literal
+	}
 	if fnN != nil && fnN.kind == "attribute" {
 		o.add(a.originOf(fnN.child("object"), fn, depth+1))
 		if obj := unparen(fnN.child("object")); obj != nil && obj.kind == "identifier" && fn != nil && a.isRequestParam(fn, obj.text(a.src)) {
@@ -297,6 +303,22 @@ func (a *fileAnalyzer) callOrigin(n *node, fn *pyFunc, depth int) origin {
 		}
 	}
 	return o
+}
+
+// quoteEscape: x.replace("'", "”") (or the double-quote form), the SQL
+// escape of a string literal.
+func (a *fileAnalyzer) quoteEscape(call *node) bool {
+	args := call.child("arguments")
+	if args == nil {
+		return false
+	}
+	as := args.namedChildren()
+	if len(as) != 2 {
+		return false
+	}
+	from, _, ok1 := stringLit(as[0], a.src)
+	to, _, ok2 := stringLit(as[1], a.src)
+	return ok1 && ok2 && (from == "'" && to == "''" || from == `"` && to == `""`)
 }
 
 // sqlHoles returns the values formatted into the SQL text built by n.
@@ -534,6 +556,9 @@ func (s *sqlFlow) settle(p paramRef, depth int) paramOrigin {
 	}
 	if fn.isRoute || s.deps[fn] {
 		return paramOrigin{originRequest, "parameter " + p.name + " of route " + fn.name}
+	}
+	if fn.isCommand {
+		return paramOrigin{level: originInternal} // the operator's command line, not a request
 	}
 	if depth > 6 {
 		return paramOrigin{originParam, "parameter " + p.name + " of " + fn.name}
