@@ -69,6 +69,9 @@ type callSite struct {
 	qual    string  // callee resolved through imports ("" for an unnamed receiver)
 	method  string  // last segment of the callee
 	recv    string  // receiver as written: "self", "cls", "Model", "" ...
+	// recvType is the receiver's declared class, when it is a parameter
+	// annotated with one (repo: Repo), resolved through imports.
+	recvType string
 	args    []origin
 	kw      map[string]origin
 	outside bool // some argument is not internal
@@ -271,8 +274,24 @@ var sanitizers = map[string]bool{
 	"bindparam": true, "isoformat": true, "hexdigest": true, "uuid4": true, "count": true, "isdigit": true,
 }
 
-// callOrigin: a sanitizer gives internal; a method call is made of its
-// receiver and arguments, a call of its arguments.
+// passThrough are the calls whose result carries their receiver's and
+// arguments' text: string and collection operations, conversions to text,
+// reads of a mapping. Any other call (a query builder's get_sql, a
+// project helper) computes its result: it is taken as internal.
+var passThrough = map[string]bool{
+	"str": true, "repr": true, "format": true, "join": true, "lower": true, "upper": true, "strip": true, "lstrip": true,
+	"rstrip": true, "replace": true, "title": true, "capitalize": true, "casefold": true, "split": true, "rsplit": true,
+	"get": true, "pop": true, "getlist": true, "getattr": true, "dict": true, "list": true, "tuple": true, "set": true,
+	"sorted": true, "reversed": true, "keys": true, "values": true, "items": true, "copy": true, "model_dump": true,
+	"to_dict": true, "decode": true, "encode": true, "removeprefix": true, "removesuffix": true, "ljust": true,
+	"rjust": true, "center": true, "zfill": true, "swapcase": true, "expandtabs": true, "splitlines": true,
+	"partition": true, "rpartition": true, "format_map": true, "json": true, "form": true, "body": true,
+	"query_params": true, "path_params": true, "get_json": true, "first": true, "filter": true, "map": true,
+}
+
+// callOrigin: a sanitizer gives internal; a string or collection operation
+// is made of its receiver and arguments; the request's reads are request
+// data; other calls compute their result.
 func (a *fileAnalyzer) callOrigin(n *node, fn *pyFunc, depth int) origin {
 	var o origin
 	fnN := unparen(n.child("function"))
@@ -290,6 +309,14 @@ func (a *fileAnalyzer) callOrigin(n *node, fn *pyFunc, depth int) origin {
 	}
 	if name == "replace" && a.quoteEscape(n) {
 		return o // s.replace("'", "''"): quotes doubled for a SQL string literal
+	}
+	if !passThrough[name] {
+		if fnN != nil && fnN.kind == "attribute" {
+			if obj := unparen(fnN.child("object")); obj != nil && obj.kind == "identifier" && fn != nil && a.isRequestParam(fn, obj.text(a.src)) {
+				o.request = true // request.json(), request.form(), ...
+			}
+		}
+		return o
 	}
 	if fnN != nil && fnN.kind == "attribute" {
 		o.add(a.originOf(fnN.child("object"), fn, depth+1))
@@ -408,6 +435,13 @@ func (a *fileAnalyzer) recordCallSite(n *node, c *fctx) {
 		if d := dotted(obj, a.src); d != "" {
 			cs.recv = d
 			cs.qual = a.qual(d + "." + cs.method)
+			if c.fn != nil && obj.kind == "identifier" {
+				for _, p := range c.fn.params {
+					if p.name == d && p.annName != "" {
+						cs.recvType = a.qual(p.annName)
+					}
+				}
+			}
 		} else if obj != nil && obj.kind == "call" {
 			cs.recv = dotted(obj.child("function"), a.src) + "()" // Model(...).method(...)
 			cs.qual = a.qual(strings.TrimSuffix(cs.recv, "()")) + "()." + cs.method
@@ -652,8 +686,14 @@ func (s *sqlFlow) sitesOf(fn *pyFunc) []*callSite {
 	return out
 }
 
-// isClass: the call's receiver names cls (Model.m(...), Model(...).m(...)).
+// isClass: the call's receiver names cls (Model.m(...), Model(...).m(...)),
+// or is a parameter declared of that class (repo: Repo; repo.m(...)).
 func (s *sqlFlow) isClass(cs *callSite, cls *pyClass) bool {
+	if cs.recvType != "" {
+		if sym, ok := s.m.p.lookup(cs.recvType, 0); ok && sym.kind == "class" && sym.cls == cls && len(sym.rest) == 0 {
+			return true
+		}
+	}
 	recv := strings.TrimSuffix(cs.recv, "()")
 	if recv == "" || recv == "self" || recv == "cls" {
 		return false
