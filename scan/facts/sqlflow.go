@@ -63,18 +63,18 @@ type sqlHole struct {
 // keep their origins; the others are recorded so that the function is
 // known to be called.
 type callSite struct {
-	file    *pyFile
-	caller  *pyFunc // nil at module level
-	class   string  // class of the caller, for self.m(...)
-	qual    string  // callee resolved through imports ("" for an unnamed receiver)
-	method  string  // last segment of the callee
-	recv    string  // receiver as written: "self", "cls", "Model", "" ...
+	file   *pyFile
+	caller *pyFunc // nil at module level
+	class  string  // class of the caller, for self.m(...)
+	qual   string  // callee resolved through imports ("" for an unnamed receiver)
+	method string  // last segment of the callee
+	recv   string  // receiver as written: "self", "cls", "Model", "" ...
 	// recvType is the receiver's declared class, when it is a parameter
 	// annotated with one (repo: Repo), resolved through imports.
 	recvType string
-	args    []origin
-	kw      map[string]origin
-	outside bool // some argument is not internal
+	args     []origin
+	kw       map[string]origin
+	outside  bool // some argument is not internal
 }
 
 // maxOriginDepth bounds the syntax walked for one value.
