@@ -162,6 +162,18 @@ func (a *fileAnalyzer) mappingSecrets(d *node, context string) {
 // "super-secret"), config("API_TOKEN", default="..."). target is the name
 // the read is assigned to, which names the secret when the key does not.
 func (a *fileAnalyzer) fallbackSecret(call *node, q, target string) {
+	switch q {
+	case "os.getenv", "os.environ.get", "os.environ.setdefault", "decouple.config":
+	default:
+		switch m := lastSeg(q); m {
+		case "get", "getenv", "get_secret", "config", "setdefault":
+			if recv := strings.TrimSuffix(q, "."+m); recv == q || !configReceiver(recv) {
+				return
+			}
+		default:
+			return // not a read with a fallback: no expression to build
+		}
+	}
 	e := a.b.build(call)
 	if e == nil || e.fn == nil {
 		return
