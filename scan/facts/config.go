@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -483,13 +482,4 @@ func parsePyproject(path, project string, src []byte) (configOut, error) {
 			Section: d.Section, Name: normName(d.Name), Spec: d.Spec, Pinned: d.Version != ""})
 	}
 	return out, nil
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -397,30 +397,21 @@ func obviousPlaceholder(v string) bool {
 }
 
 // isEnumClass: an enum (its members are names with values, never secrets).
-func (r *resolver) isEnumClass(c *pyClass, depth int) bool {
-	if c == nil || depth > 6 {
-		return false
-	}
-	for _, b := range c.bases {
-		if b == nil || b.dot == "" {
-			continue
-		}
-		switch lastSeg(qualify(c.file, b.dot)) {
+func (r *resolver) isEnumClass(c *pyClass) bool {
+	return r.inherits(c, func(base string) bool {
+		switch base {
 		case "Enum", "StrEnum", "IntEnum", "Flag", "IntFlag", "TextChoices", "IntegerChoices", "Choices":
 			return true
 		}
-		if bc := r.classOf(c.file, b.dot); bc != nil && bc != c && r.isEnumClass(bc, depth+1) {
-			return true
-		}
-	}
-	return false
+		return false
+	}, 0)
 }
 
 // classSecrets returns the secret literals of a class body: settings
 // defaults and class constants bound to secret-like names, but no enum
 // member.
 func (m *model) classSecrets(f *pyFile, c *pyClass, settings bool) []SecretLiteral {
-	if m.r.isEnumClass(c, 0) {
+	if m.r.isEnumClass(c) {
 		return nil
 	}
 	var out []SecretLiteral

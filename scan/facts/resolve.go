@@ -129,6 +129,12 @@ func newResolver(p *pyProject) *resolver {
 }
 
 func (r *resolver) isSettings(c *pyClass, depth int) bool {
+	return r.inherits(c, func(base string) bool { return base == "BaseSettings" }, depth)
+}
+
+// inherits reports whether class c, or one of its project bases, has a base
+// whose last name segment (resolved through imports) matches.
+func (r *resolver) inherits(c *pyClass, match func(base string) bool, depth int) bool {
 	if c == nil || depth > 6 {
 		return false
 	}
@@ -137,10 +143,10 @@ func (r *resolver) isSettings(c *pyClass, depth int) bool {
 			continue
 		}
 		q := qualify(c.file, b.dot)
-		if lastSeg(q) == "BaseSettings" {
+		if match(lastSeg(q)) {
 			return true
 		}
-		if s, ok := r.p.lookup(q, 0); ok && s.kind == "class" && s.cls != c && r.isSettings(s.cls, depth+1) {
+		if s, ok := r.p.lookup(q, 0); ok && s.kind == "class" && s.cls != c && r.inherits(s.cls, match, depth+1) {
 			return true
 		}
 	}

@@ -775,28 +775,23 @@ func (s *sqlFlow) textType(f *pyFile, name string) bool {
 	return c != nil && s.dataClass(c, 0)
 }
 
-// dataClass: a project class that carries data in, as opposed to an
-// object (a session, a connection wrapper, an enum).
+// dataClass: a project class that carries data in (a pydantic model, a
+// dataclass, a typed dict), as opposed to an object (a session, a
+// connection wrapper, an enum).
 func (s *sqlFlow) dataClass(c *pyClass, depth int) bool {
-	if c == nil || depth > 6 {
+	if c == nil {
 		return false
 	}
 	if c.dataclass {
 		return true
 	}
-	for _, b := range c.bases {
-		if b == nil || b.dot == "" {
-			continue
-		}
-		switch lastSeg(b.dot) {
+	return s.m.r.inherits(c, func(base string) bool {
+		switch base {
 		case "BaseModel", "SQLModel", "TypedDict", "NamedTuple", "Schema", "BaseSettings", "RootModel", "GenericModel":
 			return true
 		}
-		if bc := s.m.r.classOf(c.file, b.dot); bc != nil && bc != c && s.dataClass(bc, depth+1) {
-			return true
-		}
-	}
-	return false
+		return false
+	}, depth)
 }
 
 // sqlValues settles the holes of one SQL call: the values and the
