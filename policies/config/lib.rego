@@ -15,6 +15,11 @@ finding_key(loc, msg, key) := report(loc.path, loc.line, msg, key)
 # finding_key with a large fact as loc: OPA walks function arguments.
 report(path, line, msg, key) := {"path": path, "line": line, "message": msg, "fingerprint_key": key}
 
+# report_range is report with the last line of the statement to fix:
+# line is where to change the code (an argument, a value), end_line where
+# the statement ends, so that a review comment covers it.
+report_range(path, line, end, msg, key) := object.union(report(path, line, msg, key), {"end_line": max([line, end])})
+
 # at is the place (path, line) of a value written in file path: where the
 # resolved value is written when it comes from elsewhere (a settings field,
 # a constant), else where the expression is.
@@ -90,6 +95,19 @@ routes := array.concat([r | some app in input.apps; some r in app.routes], input
 dev_file(path) if {
 	parts := split(path, "/")
 	regex.match(`(?i)(^|[._-])(dev|devel|develop|development|local|override|test|testing)([._-]|$)`, parts[count(parts) - 1])
+}
+
+# A file in a folder for development, tests or examples is one too:
+# docker/dev/compose.yml, e2e/, docker/regtest/, examples/.
+dev_file(path) if {
+	parts := split(lower(path), "/")
+	some dir in array.slice(parts, 0, count(parts) - 1)
+	dev_folders[dir]
+}
+
+dev_folders := {
+	"dev", "devel", "development", "local", "test", "tests", "testing", "e2e", "regtest", "integration",
+	"example", "examples", "sample", "samples", "demo", "demos", "fixtures", "testdata",
 }
 
 # committed_env are the dotenv entries of tracked files that are not
@@ -170,6 +188,12 @@ regex_matches_any(re) if {
 	regex.match(full, "https://attacker.invalid")
 	regex.match(full, "http://pipeguard-probe.example.org")
 }
+
+# any_origin_line is the line of the argument that makes CORS middleware m
+# accept every origin (see any_origin_reason).
+any_origin_line(m) := item_line(m.args.allow_origins, "*") if {
+	"*" in known_strings(m.args.allow_origins)
+} else := m.args.allow_origin_regex.line
 
 # any_origin_reason says how CORS middleware m accepts every origin: "*"
 # among allow_origins, or an allow_origin_regex that matches anything.

@@ -388,6 +388,7 @@ func pyFinding(p pyPkg, g group, imported map[string]bool) scan.Finding {
 		Scanner:     scan.ScannerDeps,
 		Rule:        g.id,
 		Severity:    sev,
+		Confidence:  scan.ConfidenceHigh,
 		Title:       e.title(),
 		Message:     msg,
 		Path:        p.File,

@@ -40,6 +40,8 @@ type configOut struct {
 	pyproject    []PyprojectDependency
 	lockfile     *Lockfile
 	skipped      []Skipped
+	proxies      []TLSProxy // TLS-terminating proxy configuration
+	hsts         bool       // proxy configuration sends Strict-Transport-Security
 }
 
 // noEnv is an empty environment for shell word splitting.
@@ -107,7 +109,8 @@ func parseDotenv(path, project string, src []byte) configOut {
 			}
 		}
 		v, red := maskIfSecret(key, val)
-		out.env = append(out.env, EnvEntry{Path: path, Line: i + 1, Project: project, Key: key, Value: v, Redacted: red})
+		out.env = append(out.env, EnvEntry{Path: path, Line: i + 1, Project: project, Key: key, Value: v, Redacted: red,
+			Placeholder: isPlaceholder(val) || isReference(val)})
 	}
 	return out
 }
@@ -200,6 +203,9 @@ func parseCompose(path, project string, src []byte) (configOut, error) {
 		if svc.Kind != yaml.MappingNode {
 			continue
 		}
+		proxies, hsts := composeProxies(path, project, name, mapGet(svc, "labels"), mapGet(svc, "command"))
+		out.proxies = append(out.proxies, proxies...)
+		out.hsts = out.hsts || hsts
 		for j := 0; j+1 < len(svc.Content); j += 2 {
 			key, val := svc.Content[j].Value, svc.Content[j+1]
 			switch key {
@@ -380,6 +386,8 @@ func parseNginx(path, project string, src []byte) (configOut, error) {
 	if len(stack) > 0 {
 		return out, &parseError{line: line, msg: fmt.Sprintf("block %q not closed", stack[len(stack)-1])}
 	}
+	out.proxies = nginxProxies(out.nginx)
+	out.hsts = nginxHSTS(out.nginx)
 	return out, nil
 }
 
@@ -483,3 +491,11 @@ func parsePyproject(path, project string, src []byte) (configOut, error) {
 	}
 	return out, nil
 }
+
+// referenceRe matches a value that only refers to another variable: ${X},
+// $X, ${X:-default} is not one (it has a value).
+var referenceRe = regexp.MustCompile(`^\$(\{[A-Za-z_][A-Za-z0-9_]*(:?\?[^}]*)?\}|[A-Za-z_][A-Za-z0-9_]*)$`)
+
+// isReference reports whether a configuration value refers to another
+// variable instead of holding a value.
+func isReference(v string) bool { return referenceRe.MatchString(strings.TrimSpace(v)) }

@@ -53,8 +53,7 @@ type exprBuilder struct {
 	assigns map[string][]*node // their assigned values, in order
 	// vals caches the exprs of assigned values, so that a chain of locals
 	// is built once.
-	vals       map[*node]*expr
-	lineStarts []uint32 // byte offset of each line, for end lines
+	vals map[*node]*expr
 }
 
 func (b *exprBuilder) build(n *node) *expr { return b.conv(n, 0) }
@@ -93,36 +92,6 @@ func (b *exprBuilder) localValue(name string, at uint32, depth int) *expr {
 	e := b.conv(last, depth+1)
 	b.vals[last] = e
 	return e
-}
-
-// endLine returns the line where n ends.
-func (b *exprBuilder) endLine(n *node) int {
-	if n == nil {
-		return 0
-	}
-	if b.lineStarts == nil {
-		b.lineStarts = []uint32{0}
-		for i, c := range b.src {
-			if c == '\n' {
-				b.lineStarts = append(b.lineStarts, uint32(i+1))
-			}
-		}
-	}
-	end := n.end
-	if end > n.start {
-		end-- // the last byte of the node
-	}
-	// The number of lines starting at or before end.
-	lo, hi := 0, len(b.lineStarts)
-	for lo < hi {
-		m := (lo + hi) / 2
-		if b.lineStarts[m] <= end {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	return max(lo, n.line)
 }
 
 func (b *exprBuilder) conv(n *node, depth int) *expr {

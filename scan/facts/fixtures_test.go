@@ -212,7 +212,8 @@ func TestVulnerableApp(t *testing.T) {
 	if !reflect.DeepEqual(cmps, wantCmps) {
 		t.Errorf("comparisons:\n got %q\nwant %q", cmps, wantCmps)
 	}
-	if want := []ExceptionExposure{{Path: "app/main.py", Line: 54, Kind: "str", Sink: "http_exception", Function: "create_report"}}; !reflect.DeepEqual(f.ExceptionExposures, want) {
+	if want := []ExceptionExposure{{Path: "app/main.py", Line: 54, EndLine: 54, Kind: "str", Sink: "http_exception", Function: "create_report",
+		Status: 500, Caught: []string{"Exception"}, CaughtKind: CaughtBroad}}; !reflect.DeepEqual(f.ExceptionExposures, want) {
 		t.Errorf("exception exposures = %+v", f.ExceptionExposures)
 	}
 

@@ -3,8 +3,10 @@ package facts
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"unicode/utf8"
 
 	sitter "github.com/tree-sitter/go-tree-sitter"
@@ -52,6 +54,14 @@ func newPyLang() *pyLang {
 type pyParser struct {
 	lang   *pyLang
 	parser *sitter.Parser
+	// cancel is the parser's cancellation flag: tree-sitter reads it while
+	// it parses and stops when it is not zero. It is pinned, since the C
+	// parser keeps its address. (ParseCtx, which would set it, stores
+	// through the flag pointer of a parser that has none: a nil pointer
+	// panic in its own goroutine, which kills the process, whenever the
+	// context is cancelled during a parse.)
+	cancel *uintptr
+	pin    runtime.Pinner
 }
 
 func (pl *pyLang) newParser() (*pyParser, error) {
@@ -60,10 +70,17 @@ func (pl *pyLang) newParser() (*pyParser, error) {
 		p.Close()
 		return nil, fmt.Errorf("set python grammar: %w", err)
 	}
-	return &pyParser{lang: pl, parser: p}, nil
+	pp := &pyParser{lang: pl, parser: p, cancel: new(uintptr)}
+	pp.pin.Pin(pp.cancel)
+	p.SetCancellationFlag(pp.cancel) //nolint:staticcheck // the replacement, ParseWithOptions, leaks its options on every call
+	return pp, nil
 }
 
-func (p *pyParser) Close() { p.parser.Close() }
+func (p *pyParser) Close() {
+	p.parser.SetCancellationFlag(nil) //nolint:staticcheck // see newParser
+	p.parser.Close()
+	p.pin.Unpin()
+}
 
 // syntaxError is a part of a file that does not parse: lines line to
 // endLine. tree-sitter recovers around it, so the rest of the file is still
@@ -115,8 +132,22 @@ func spanText(s syntaxError) string {
 // for any file: bad names the parts it could not parse, for the report, and
 // the analysis keeps the facts of the rest.
 func (p *pyParser) parse(ctx context.Context, src []byte) (root *node, bad []syntaxError, err error) {
-	tree := p.parser.ParseCtx(ctx, src, nil)
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	atomic.StoreUintptr(p.cancel, 0)
+	cancelled := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() {
+		atomic.StoreUintptr(p.cancel, 1)
+		close(cancelled)
+	})
+	tree := p.parser.Parse(src, nil)
+	if !stop() {
+		<-cancelled // the flag is set before the next parse clears it
+	}
 	if tree == nil {
+		// Cancelled half-way: the parser would resume this text next time.
+		p.parser.Reset()
 		if err := ctx.Err(); err != nil {
 			return nil, nil, err
 		}

@@ -49,10 +49,6 @@ func (a *fileAnalyzer) sqlCall(cd *callDecl, n *node, c *fctx) {
 		return
 	}
 	cd.sqlBuilt, cd.sqlLine = kind, build.line
-	cd.sqlEnd = cd.endLine
-	if build.start < n.start || build.end > n.end {
-		cd.sqlEnd = a.b.endLine(build) // built in its own statement
-	}
 	cd.sqlHoles = a.sqlHoles(build, kind, c.fn)
 }
 
@@ -189,6 +185,9 @@ func (a *fileAnalyzer) allLiteralArgs(args *node) bool {
 }
 
 func (a *fileAnalyzer) doCompare(n *node, c *fctx) {
+	if a.handled[n] || !credentialCheckContext(c) {
+		return
+	}
 	var operands []*node
 	var ops []string
 	for _, ch := range n.children {
@@ -213,7 +212,7 @@ func (a *fileAnalyzer) doCompare(n *node, c *fctx) {
 		if lLit && rLit || a.classLike(l) || a.classLike(r) || a.punctLit(l) || a.punctLit(r) {
 			continue
 		}
-		if !(a.mentionsCredential(l) || a.mentionsCredential(r)) {
+		if !(a.mentionsCredential(l) || a.mentionsCredential(r)) || a.notCredentialCheck(l, r, c) {
 			continue
 		}
 		cd := &cmpDecl{line: n.line, op: op, ltext: a.sideText(l), rtext: a.sideText(r), literalSide: lLit || rLit,
@@ -336,9 +335,7 @@ func (a *fileAnalyzer) credIn(n *node) bool {
 		}
 		return false
 	case "call":
-		if d := dotted(n.child("function"), a.src); d == "len" {
-			return false
-		}
+		return a.credInCall(n)
 	case "lambda":
 		return false
 	}
@@ -424,6 +421,8 @@ func (a *fileAnalyzer) doReturn(n *node, c *fctx) {
 	}
 	v := unparen(n.firstNamed(""))
 	switch {
+	case a.configReturn[n]:
+		// if not settings.AUTH_ENABLED: return None: a switch, not a failure.
 	case v == nil:
 		c.fn.noneReturns = append(c.fn.noneReturns, FailureReturn{Line: n.line, Value: ""})
 	case v.kind == "none" || v.kind == "false":
@@ -434,8 +433,24 @@ func (a *fileAnalyzer) doReturn(n *node, c *fctx) {
 		} else {
 			c.fn.returnsVar = v.text(a.src)
 		}
+		// result = helper(...); return result
+		if rs := c.fn.localAssigns[v.text(a.src)]; len(rs) > 0 {
+			if r := unparen(rs[len(rs)-1]); r != nil && r.kind == "await" {
+				rs = []*node{r.firstNamed("")}
+			}
+			if r := unparen(rs[len(rs)-1]); r != nil && r.kind == "call" {
+				c.fn.returnedCalls = append(c.fn.returnedCalls, a.b.build(r))
+			}
+		}
 	case v.kind == "call":
 		c.fn.returnsCall = a.b.build(v)
+		c.fn.returnedCalls = append(c.fn.returnedCalls, c.fn.returnsCall)
+		if st := statusOf(c.fn.returnsCall.kwArg("status_code")); st == 401 || st == 403 {
+			c.fn.rejectLines = append(c.fn.rejectLines, n.line)
+		}
+	}
+	if v != nil {
+		c.fn.returns = append(c.fn.returns, a.returned(v))
 	}
 	if v != nil && (len(c.excVars) > 0 || a.hasTraceback(v)) {
 		a.exposures(v, "return", c, true)
@@ -471,6 +486,15 @@ func (a *fileAnalyzer) sinkOf(n *node) string {
 	return ""
 }
 
+// exposureDecl is exception detail put into a possible HTTP response, kept
+// until the project is known: whether the sink really answers a client is
+// settled by the model (exposed).
+type exposureDecl struct {
+	ExceptionExposure
+	fn     *pyFunc // the function it is written in
+	callee string  // the response class called, as written
+}
+
 // exposures records exception details inside the expression n. With
 // skipSinks, sink calls inside n are left to their own visit.
 func (a *fileAnalyzer) exposures(n *node, sink string, c *fctx, skipSinks bool) {
@@ -480,17 +504,19 @@ func (a *fileAnalyzer) exposures(n *node, sink string, c *fctx, skipSinks bool) 
 		if args == nil {
 			return
 		}
+		call := a.b.build(n)
+		where := sinkInfo{status: sinkStatus(call, sink), callee: dotted(n.child("function"), a.src)}
 		pos := 0
 		for _, x := range args.namedChildren() {
 			if x.kind == "keyword_argument" {
 				switch x.child("name").text(a.src) {
 				case "detail", "content", "body", "reason":
-					a.exposuresIn(x.child("value"), sink, c)
+					a.exposuresIn(x.child("value"), sink, c, where)
 				}
 				continue
 			}
 			if (sink == "http_exception" && pos == 1) || (sink == "response" && pos == 0) {
-				a.exposuresIn(x, sink, c)
+				a.exposuresIn(x, sink, c, where)
 			}
 			pos++
 		}
@@ -499,24 +525,38 @@ func (a *fileAnalyzer) exposures(n *node, sink string, c *fctx, skipSinks bool) 
 	if skipSinks && a.sinkOf(unparen(n)) != "" {
 		return
 	}
-	a.exposuresIn(n, sink, c)
+	a.exposuresIn(n, sink, c, sinkInfo{})
 }
 
-func (a *fileAnalyzer) exposuresIn(n *node, sink string, c *fctx) {
+// sinkInfo is what a sink call says about the answer: its status (0 when
+// not known) and the class called.
+type sinkInfo struct {
+	status int
+	callee string
+}
+
+func (a *fileAnalyzer) exposuresIn(n *node, sink string, c *fctx, where sinkInfo) {
 	if n == nil {
 		return
 	}
+	var caught []string
 	add := func(line int, kind string) {
 		for _, x := range a.f.exposures {
 			if x.Line == line && x.Kind == kind {
 				return
 			}
 		}
-		a.f.exposures = append(a.f.exposures, ExceptionExposure{Path: a.f.path, Line: line, Kind: kind, Sink: sink, Function: c.funcName()})
+		e := ExceptionExposure{Path: a.f.path, Line: line, Kind: kind, Sink: sink, Function: c.funcName(),
+			Status: where.status, Caught: append([]string{}, caught...)}
+		a.f.exposures = append(a.f.exposures, exposureDecl{ExceptionExposure: e, fn: c.fn, callee: where.callee})
 	}
 	isExc := func(x *node) bool {
 		x = unparen(x)
-		return x != nil && x.kind == "identifier" && c.excVars[x.text(a.src)]
+		if x == nil || x.kind != "identifier" || !c.excVars[x.text(a.src)] {
+			return false
+		}
+		caught = splitTypes(c.excTypes[x.text(a.src)])
+		return true
 	}
 	n.walk(func(x *node) bool {
 		switch x.kind {
@@ -547,8 +587,9 @@ func (a *fileAnalyzer) exposuresIn(n *node, sink string, c *fctx) {
 		case "interpolation":
 			if isExc(x.child("expression")) {
 				add(x.line, "format")
+				return false
 			}
-			return false
+			return true // f"failed: {str(e)}"
 		case "binary_operator":
 			if op := x.child("operator"); op != nil && op.text(a.src) == "%" {
 				r := unparen(x.child("right"))
@@ -597,7 +638,8 @@ func (a *fileAnalyzer) doAwait(n *node, c *fctx) {
 }
 
 // credWords mark a condition as checking credentials.
-var credWords = []string{"user", "password", "passwd", "credential", "auth", "verify", "valid", "token", "login", "pwd", "secret", "key", "hash", "account"}
+var credWords = []string{"user", "password", "passwd", "credential", "auth", "verify", "valid", "token", "login", "pwd", "secret", "key", "hash", "account",
+	"payload", "claim", "decoded", "session", "jwt", "principal", "identity"}
 
 func (a *fileAnalyzer) credCond(n *node) bool {
 	n = unparen(n)
@@ -648,6 +690,10 @@ func (a *fileAnalyzer) mentions(n *node, words []string) bool {
 }
 
 func (a *fileAnalyzer) doIf(n *node, c *fctx) {
+	if c.fn != nil && a.configCond(n.child("condition")) {
+		a.markConfigReturns(n.child("consequence"))
+		return
+	}
 	if c.fn == nil || !a.credCond(n.child("condition")) {
 		return
 	}

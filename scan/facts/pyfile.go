@@ -16,6 +16,7 @@ type pyFile struct {
 	test    bool
 
 	alias   map[string]string // local name -> dotted target
+	stars   []string          // modules imported with `from m import *`
 	consts  map[string]*assign
 	funcs   map[string]*pyFunc
 	classes map[string]*pyClass
@@ -25,6 +26,7 @@ type pyFile struct {
 	routers    []*routerDecl
 	schemes    []*schemeDecl
 	includes   []*includeDecl
+	mounts     []*includeDecl // outer.mount("/api", app=inner)
 	mwAdds     []*mwDecl
 	httpMw     []*httpMwDecl
 	routes     []*routeDecl
@@ -32,10 +34,11 @@ type pyFile struct {
 	calls      []*callDecl
 	compares   []*cmpDecl
 	secrets    []SecretLiteral
-	exposures  []ExceptionExposure
+	exposures  []exposureDecl
 	headers    []Header
 	depTargets []*depRef // every Depends/Security written in the file
 	limiter    bool      // a rate limiter is used (import or decorator)
+	stmts      []span    // lines of the simple statements, for end lines
 	skipped    []Skipped // parts of the file that did not parse
 	callSites  []*callSite
 	defaults   []*paramDefault
@@ -43,7 +46,7 @@ type pyFile struct {
 
 // paramDefault is a parameter whose default is a dotted name.
 type paramDefault struct {
-	line, endLine   int
+	line            int
 	function, param string
 	e               *expr
 }
@@ -98,12 +101,25 @@ type pyFunc struct {
 	isCommand      bool               // a command-line command (click, typer)
 	flow           map[string][]*node // where locals get values beyond assignments (sqlflow.go)
 	originMemo     map[string]origin  // origins of names, once computed
+
+	// What the route and authentication analysis needs besides.
+	returns       []*expr // every returned value (a dependency factory's choice)
+	superInit     *expr   // super().__init__(...) in a method
+	rejectLines   []int   // returns of a 401/403 response
+	requiresAuth  bool    // decorated with Starlette's @requires(...)
+	validator     bool    // a pydantic validator (checks the client's own input)
+	signature     bool    // checks a webhook signature (HMAC, a *signature* header or helper)
+	writeLines    []int   // calls that write or delete stored data
+	verifies      bool    // calls a credential verification (jwt.decode, verify_token, authenticate...)
+	returnAnn     string  // the return annotation, as written
+	paramDefaults map[string]*expr
+	excHandler    bool    // registered with @app.exception_handler(...)
+	returnedCalls []*expr // calls whose result is returned (directly or through a variable)
 }
 
 type classField struct {
 	name       string
 	line       int
-	endLine    int
 	annotation string
 	value      *expr
 	hasDefault bool
@@ -174,7 +190,6 @@ type routeDecl struct {
 type attrDecl struct {
 	recv     string
 	line     int
-	endLine  int
 	target   string
 	attr     string
 	value    *expr
@@ -183,7 +198,6 @@ type attrDecl struct {
 
 type callDecl struct {
 	line       int
-	endLine    int
 	callee     string
 	written    string // the callee as the code writes it
 	method     string
@@ -191,7 +205,6 @@ type callDecl struct {
 	e          *expr
 	sqlBuilt   string
 	sqlLine    int
-	sqlEnd     int
 	sqlHoles   []sqlHole
 	credential bool
 }
@@ -239,9 +252,9 @@ type fileAnalyzer struct {
 	src     []byte
 	b       *exprBuilder
 	handled map[*node]bool
-	// stmtEnd is the last line of the simple statement being visited (0
-	// in a compound statement's header): where a finding's range ends.
-	stmtEnd int
+	// configReturn marks returns guarded by a configuration switch
+	// (if not settings.AUTH_ENABLED: return None).
+	configReturn map[*node]bool
 }
 
 // fctx is the walk's context: where we are and what is in scope.
@@ -249,19 +262,21 @@ type fctx struct {
 	fn       *pyFunc
 	cls      *pyClass
 	excVars  map[string]bool
-	loopDict map[string]*expr // loop variable -> the dict it iterates (for headers[k] = v)
+	excTypes map[string]string // exception variable -> the classes caught, as written
+	loopDict map[string]*expr  // loop variable -> the dict it iterates (for headers[k] = v)
 	loopVal  map[string]string
 }
 
 func analyzePython(path, module, project string, isPkg, test bool, root *node, src []byte) *pyFile {
 	f := &pyFile{path: path, module: module, project: project, isPkg: isPkg, test: test,
 		alias: map[string]string{}, consts: map[string]*assign{}, funcs: map[string]*pyFunc{}, classes: map[string]*pyClass{}}
-	a := &fileAnalyzer{f: f, src: src, b: &exprBuilder{src: src}, handled: map[*node]bool{}}
+	a := &fileAnalyzer{f: f, src: src, b: &exprBuilder{src: src}, handled: map[*node]bool{}, configReturn: map[*node]bool{}}
 	// First pass: imports and top-level definitions, so names can be qualified.
 	for _, st := range root.children {
 		a.predeclare(st)
 	}
 	a.visit(root, &fctx{})
+	f.stmts = statementSpans(root, src)
 	return f
 }
 
@@ -389,6 +404,7 @@ func (a *fileAnalyzer) doImport(n *node) {
 				a.f.alias[c.child("alias").text(a.src)] = joinDot(base, nm)
 			case "wildcard_import":
 				imp.Names = append(imp.Names, "*")
+				a.f.stars = append(a.f.stars, base)
 			}
 		}
 		a.addImport(imp)
@@ -450,11 +466,6 @@ func (c *fctx) funcName() string {
 }
 
 func (a *fileAnalyzer) visit(n *node, c *fctx) {
-	if end, ok := a.statementEnd(n); ok {
-		old := a.stmtEnd
-		a.stmtEnd = end
-		defer func() { a.stmtEnd = old }()
-	}
 	switch n.kind {
 	case "import_statement", "import_from_statement":
 		a.doImport(n)
@@ -501,6 +512,7 @@ func (a *fileAnalyzer) visit(n *node, c *fctx) {
 			nc := *c
 			nc.excVars = copySet(c.excVars)
 			nc.excVars[al.text(a.src)] = true
+			nc.excTypes = withType(c.excTypes, al.text(a.src), a.exceptTypes(n))
 			for _, ch := range n.children {
 				a.visit(ch, &nc)
 			}
@@ -513,6 +525,7 @@ func (a *fileAnalyzer) visit(n *node, c *fctx) {
 					nc := *c
 					nc.excVars = copySet(c.excVars)
 					nc.excVars[strings.TrimSpace(al.text(a.src))] = true
+					nc.excTypes = withType(c.excTypes, strings.TrimSpace(al.text(a.src)), a.exceptTypes(n))
 					for _, ch2 := range n.children {
 						a.visit(ch2, &nc)
 					}
@@ -650,6 +663,9 @@ func (a *fileAnalyzer) doFunc(def *node, decos []*node, c *fctx) {
 	if c.cls != nil && c.fn == nil {
 		fn.class = c.cls.name
 	}
+	if rt := def.child("return_type"); rt != nil {
+		fn.returnAnn = clip(rt.text(a.src), maxTextLen)
+	}
 	// Parameters.
 	if ps := def.child("parameters"); ps != nil {
 		for _, p := range ps.namedChildren() {
@@ -703,6 +719,15 @@ func (a *fileAnalyzer) doParam(fn *pyFunc, p *node) {
 		return
 	}
 	pp := pyParam{name: nameN.text(a.src), line: p.line}
+	if defN != nil {
+		if fn.paramDefaults == nil {
+			fn.paramDefaults = map[string]*expr{}
+		}
+		fn.paramDefaults[pp.name] = a.b.build(defN)
+	}
+	if strings.Contains(strings.ToLower(pp.name), "signature") {
+		fn.signature = true // x_hub_signature_256: str = Header(...)
+	}
 	if typeN != nil {
 		pp.annotation = clip(typeN.text(a.src), maxTextLen)
 		pp.annName, pp.marker = a.annotationInfo(typeN)
@@ -717,7 +742,7 @@ func (a *fileAnalyzer) doParam(fn *pyFunc, p *node) {
 			if fn.class != "" {
 				fname = fn.class + "." + fn.name
 			}
-			a.f.defaults = append(a.f.defaults, &paramDefault{line: d.line, endLine: a.b.endLine(d), function: fname, param: pp.name, e: a.b.build(d)})
+			a.f.defaults = append(a.f.defaults, &paramDefault{line: d.line, function: fname, param: pp.name, e: a.b.build(d)})
 		}
 	}
 	if pp.marker != nil {
@@ -787,6 +812,7 @@ func (a *fileAnalyzer) doDecorator(d *node, fn *pyFunc, outer, inner *fctx) {
 		return
 	}
 	en = unparen(en)
+	a.functionDecorator(en, fn)
 	callee := en
 	if en.kind == "call" {
 		callee = en.child("function")
@@ -818,11 +844,29 @@ func (a *fileAnalyzer) doDecorator(d *node, fn *pyFunc, outer, inner *fctx) {
 		// The handler's exception parameter is like an except alias.
 		if len(fn.params) >= 2 {
 			inner.excVars = map[string]bool{fn.params[1].name: true}
+			inner.excTypes = map[string]string{fn.params[1].name: a.handledType(en)}
 		}
+		fn.excHandler = true
 	case method == "limit" || method == "shared_limit":
 		a.f.limiter = true
 	}
 	a.visit(en, outer)
+}
+
+// functionDecorator notes what a decorator says about the function it
+// decorates: Starlette's @requires(...) authenticates, a pydantic
+// validator checks the client's own input.
+func (a *fileAnalyzer) functionDecorator(en *node, fn *pyFunc) {
+	target := en
+	if en.kind == "call" {
+		target = en.child("function")
+	}
+	switch name := lastSeg(a.qual(dotted(target, a.src))); {
+	case name == "requires", authDecorator(name):
+		fn.requiresAuth = true
+	case name == "validator", name == "field_validator", name == "model_validator", name == "root_validator":
+		fn.validator = true
+	}
 }
 
 // depList reads dependencies=[Depends(x), ...].
@@ -910,7 +954,7 @@ func (a *fileAnalyzer) doAssign(n *node, c *fctx) {
 				}
 			}
 		case c.cls != nil && c.fn == nil && name != "model_config" && !strings.HasPrefix(name, "__"):
-			fld := classField{name: name, line: n.line, endLine: a.stmtEndOf(n), value: e, hasDefault: right != nil}
+			fld := classField{name: name, line: n.line, value: e, hasDefault: right != nil}
 			if typ != nil {
 				fld.annotation = clip(typ.text(a.src), maxTextLen)
 			}
@@ -940,7 +984,7 @@ func (a *fileAnalyzer) doAssign(n *node, c *fctx) {
 				return
 			}
 		}
-		a.f.attrs = append(a.f.attrs, &attrDecl{recv: a.ident(obj), line: n.line, endLine: a.stmtEndOf(n), target: target, attr: attr,
+		a.f.attrs = append(a.f.attrs, &attrDecl{recv: a.ident(obj), line: n.line, target: target, attr: attr,
 			value: a.b.build(right), function: c.funcName()})
 	case "subscript":
 		if right == nil {
@@ -1073,14 +1117,21 @@ func (a *fileAnalyzer) doCall(n *node, c *fctx) {
 	}
 	if method == "__init__" && c.fn != nil && fnN.kind == "attribute" {
 		if obj := unparen(fnN.child("object")); obj != nil && obj.kind == "call" && dotted(obj.child("function"), a.src) == "super" {
-			if st := statusOf(a.b.build(n).arg(0, "status_code")); st != 0 {
+			sup := a.b.build(n)
+			c.fn.superInit = sup
+			if st := statusOf(sup.arg(0, "status_code")); st != 0 {
 				c.fn.superStatus = st
 			}
 		}
 	}
+	a.handlerCall(n, c, q, method, objDot)
 	switch method {
 	case "include_router":
 		a.f.includes = append(a.f.includes, &includeDecl{recv: a.ident(objDot), line: n.line, call: a.b.build(n)})
+	case "mount":
+		if objDot != "" {
+			a.f.mounts = append(a.f.mounts, &includeDecl{recv: a.ident(objDot), line: n.line, call: a.b.build(n)})
+		}
 	case "add_middleware":
 		e := a.b.build(n)
 		a.f.mwAdds = append(a.f.mwAdds, &mwDecl{recv: a.ident(objDot), line: n.line, call: e})
@@ -1118,10 +1169,7 @@ func (a *fileAnalyzer) doCall(n *node, c *fctx) {
 	if sink := a.sinkOf(n); sink != "" && (len(c.excVars) > 0 || a.hasTraceback(n)) {
 		a.exposures(n, sink, c, false)
 	}
-	written := d
-	if written == "" {
-		written = clip(fnN.text(a.src), maxTextLen)
-	}
+	written := clip(fnN.text(a.src), maxTextLen)
 	// Secrets given to any call, and read from the environment or a
 	// mapping with a literal fallback.
 	a.callSecrets(n, written, q, c)
@@ -1129,7 +1177,7 @@ func (a *fileAnalyzer) doCall(n *node, c *fctx) {
 		return
 	}
 	e := a.b.build(n)
-	cd := &callDecl{line: n.line, endLine: a.stmtEndOf(n), callee: q, written: written, method: method, function: c.funcName(), e: e, sqlBuilt: "none"}
+	cd := &callDecl{line: n.line, callee: q, written: written, method: method, function: c.funcName(), e: e, sqlBuilt: "none"}
 	a.sqlCall(cd, n, c)
 	if args := n.child("arguments"); args != nil {
 		args.walk(func(x *node) bool {
@@ -1141,30 +1189,6 @@ func (a *fileAnalyzer) doCall(n *node, c *fctx) {
 	}
 	a.jwtKey(cd, c)
 	a.f.calls = append(a.f.calls, cd)
-}
-
-// statementEnd returns the last line of a simple statement; for a
-// compound statement (if, with, def, ...) it returns 0, so that a call in
-// its header ends where the call ends.
-func (a *fileAnalyzer) statementEnd(n *node) (int, bool) {
-	switch n.kind {
-	case "expression_statement", "return_statement", "raise_statement", "assert_statement", "delete_statement",
-		"global_statement", "nonlocal_statement", "print_statement", "exec_statement", "type_alias_statement", "decorator":
-		return a.b.endLine(n), true
-	case "if_statement", "for_statement", "while_statement", "with_statement", "try_statement", "match_statement",
-		"function_definition", "class_definition", "decorated_definition", "elif_clause", "except_clause", "case_clause":
-		return 0, true
-	}
-	return 0, false
-}
-
-// stmtEndOf is where a finding on n ends: the end of its statement, or of
-// n itself in a compound statement's header.
-func (a *fileAnalyzer) stmtEndOf(n *node) int {
-	if a.stmtEnd > 0 {
-		return max(a.stmtEnd, n.line)
-	}
-	return a.b.endLine(n)
 }
 
 func (a *fileAnalyzer) interesting(q string, isDotted bool, method string, n *node) bool {

@@ -14,11 +14,11 @@ import (
 
 // secretSite is where a secret literal is bound.
 type secretSite struct {
-	line, endLine int
-	name          string // the secret-like name: variable, argument, key
-	kind          string // const, settings_default, getenv_default, fallback, argument, default_arg, config, session_secret, jwt_key
-	context       string // the call or mapping as written, when there is one
-	inList        bool   // one element of a list bound to the name
+	line    int
+	name    string // the secret-like name: variable, argument, key
+	kind    string // const, settings_default, getenv_default, fallback, argument, default_arg, config, session_secret, jwt_key
+	context string // the call or mapping as written, when there is one
+	inList  bool   // one element of a list bound to the name
 }
 
 // addSecret records a literal bound to a secret-like name, unless the value
@@ -43,14 +43,11 @@ func (a *fileAnalyzer) addSecretSite(s secretSite, value string) {
 			return // one literal, one finding (getenv read inside an assignment, ...)
 		}
 	}
-	if s.endLine < s.line {
-		s.endLine = max(a.stmtEnd, s.line)
-	}
 	a.f.secrets = append(a.f.secrets, newSecretLiteral(a.f.path, s, value))
 }
 
 func newSecretLiteral(path string, s secretSite, value string) SecretLiteral {
-	return SecretLiteral{Path: path, Line: s.line, EndLine: max(s.endLine, s.line), Name: s.name, Kind: s.kind, Context: s.context,
+	return SecretLiteral{Path: path, Line: s.line, Name: s.name, Kind: s.kind, Context: s.context,
 		Masked: maskSecret(value), Length: len(value), Placeholder: isPlaceholder(value), Empty: strings.TrimSpace(value) == ""}
 }
 
@@ -269,7 +266,7 @@ func (a *fileAnalyzer) paramSecret(fn *pyFunc, name string, def *node) {
 		return
 	}
 	if v, _, ok := stringLit(def, a.src); ok {
-		a.addSecretSite(secretSite{line: unparen(def).line, endLine: unparen(def).line, name: name, kind: "default_arg", context: fn.name}, v)
+		a.addSecretSite(secretSite{line: unparen(def).line, name: name, kind: "default_arg", context: fn.name}, v)
 	}
 }
 
@@ -305,7 +302,7 @@ func (a *fileAnalyzer) jwtKey(cd *callDecl, c *fctx) {
 	if how != "literal" {
 		name = k.dot
 	}
-	a.addSecretSite(secretSite{line: k.line, endLine: cd.endLine, name: name, kind: "jwt_key", context: cd.written}, s)
+	a.addSecretSite(secretSite{line: k.line, name: name, kind: "jwt_key", context: cd.written}, s)
 }
 
 // Values that are no secret, whatever name holds them.
@@ -407,6 +404,15 @@ func (r *resolver) isEnumClass(c *pyClass) bool {
 	}, 0)
 }
 
+// secretFacts lists the secret literals of a file, each ending where its
+// statement ends.
+func (m *model) secretFacts(f *pyFile) {
+	for _, s := range f.secrets {
+		s.EndLine = f.endOf(s.Line)
+		m.out.SecretLiterals = append(m.out.SecretLiterals, s)
+	}
+}
+
 // classSecrets returns the secret literals of a class body: settings
 // defaults and class constants bound to secret-like names, but no enum
 // member.
@@ -431,7 +437,9 @@ func (m *model) classSecrets(f *pyFile, c *pyClass, settings bool) []SecretLiter
 		if settings {
 			kind = "settings_default"
 		}
-		out = append(out, newSecretLiteral(f.path, secretSite{line: d.line, endLine: fl.endLine, name: fl.name, kind: kind, context: c.name}, s))
+		sl := newSecretLiteral(f.path, secretSite{line: d.line, name: fl.name, kind: kind, context: c.name}, s)
+		sl.EndLine = f.endOf(sl.Line)
+		out = append(out, sl)
 	}
 	return out
 }

@@ -91,6 +91,12 @@ func (p *pyProject) lookup(qual string, depth int) (symbol, bool) {
 		if sub := p.module(f.module + "." + name); sub != nil && len(rest) > 1 {
 			continue
 		}
+		// Re-exported with `from .dependencies import *`.
+		for _, star := range f.stars {
+			if s, ok := p.lookup(joinDot(star, strings.Join(rest, ".")), depth+1); ok && s.kind != "module" {
+				return s, true
+			}
+		}
 		return symbol{}, false
 	}
 	return symbol{}, false
@@ -621,5 +627,13 @@ func (r *resolver) resolveRef(e *expr, f *pyFile, depth int, v *Value) {
 	}
 	if dv.Known && len(dv.Items) > 0 {
 		v.Items = dv.Items
+	}
+}
+
+// defaultFacts lists the parameters of a file whose default is a dotted name.
+func (m *model) defaultFacts(f *pyFile) {
+	for _, d := range f.defaults {
+		m.out.ParamDefaults = append(m.out.ParamDefaults, ParamDefault{Path: f.path, Line: d.line, EndLine: f.endOf(d.line),
+			Function: d.function, Param: d.param, Value: m.r.value(d.e, f, d.param)})
 	}
 }

@@ -170,6 +170,9 @@ func (p *textPrinter) findings(fs []scan.Finding) {
 		rule := pad(clean(f.Rule), ruleW)
 		line := "  " + mark + " " + loc + "  " + sev + "  " + rule + "  " + clean(findingText(f))
 		var tags []string
+		if f.Confidence != "" && f.Confidence != scan.ConfidenceHigh {
+			tags = append(tags, string(f.Confidence)+" confidence")
+		}
 		if f.Secret != "" {
 			tags = append(tags, "secret "+f.Secret)
 		}

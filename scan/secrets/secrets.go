@@ -26,6 +26,7 @@ import (
 	"github.com/zricethezav/gitleaks/v8/sources"
 
 	"github.com/pipeguard/pipeguard/scan"
+	pgit "github.com/pipeguard/pipeguard/scan/git" // aliased: the tests have a git helper
 	"github.com/pipeguard/pipeguard/scan/target"
 )
 
@@ -193,16 +194,16 @@ func (s *Scanner) Scan(ctx context.Context, t *scan.Target) (*scan.Result, error
 		res.Skipped = append(res.Skipped, skipped...)
 		src = s.treeSource(files, l)
 	case scan.ModeHistory, scan.ModeRange, scan.ModeStaged:
-		repo, err := target.Open(ctx, t.Root)
+		repo, err := pgit.Open(ctx, t.Root)
 		if err != nil {
-			if errors.Is(err, target.ErrNotRepository) {
+			if errors.Is(err, pgit.ErrNotRepository) {
 				return nil, &scan.ConfigError{Err: fmt.Errorf("%s mode needs a git repository: %w", t.Mode, err)}
 			}
 			return nil, err
 		}
 		switch t.Mode {
 		case scan.ModeHistory:
-			src = gitLogSource(repo, "--all")
+			src = logSource(repo, []string{"--all"}, t.MaxFileSize)
 		case scan.ModeRange:
 			// A range of full commit ids was checked by whoever resolved
 			// it (the engine does); anything else is checked here, since
@@ -215,9 +216,9 @@ func (s *Scanner) Scan(ctx context.Context, t *scan.Target) (*scan.Result, error
 				}
 				revs = g.Revs
 			}
-			src = gitLogSource(repo, revs...)
+			src = logSource(repo, revs, t.MaxFileSize)
 		case scan.ModeStaged:
-			src = stagedSource(repo)
+			src = stagedSource(repo, t.MaxFileSize)
 		}
 	default:
 		return nil, &scan.ConfigError{Err: fmt.Errorf("unknown scan mode %q", t.Mode)}
@@ -227,7 +228,7 @@ func (s *Scanner) Scan(ctx context.Context, t *scan.Target) (*scan.Result, error
 	if err != nil {
 		if t.Mode == scan.ModeRange && ctx.Err() == nil {
 			// Say which revision is wrong, when one is.
-			if repo, oerr := target.Open(ctx, t.Root); oerr == nil {
+			if repo, oerr := pgit.Open(ctx, t.Root); oerr == nil {
 				if _, perr := repo.ParseRange(ctx, t.Range); perr != nil {
 					return nil, perr
 				}
@@ -274,17 +275,7 @@ func resolved(rng string) []string {
 }
 
 // isCommitID reports whether s is a full SHA-1 or SHA-256 object id.
-func isCommitID(s string) bool {
-	if len(s) != 40 && len(s) != 64 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if !('0' <= s[i] && s[i] <= '9' || 'a' <= s[i] && s[i] <= 'f') {
-			return false
-		}
-	}
-	return true
-}
+func isCommitID(s string) bool { return pgit.IsObjectID(s) }
 
 // finding turns a gitleaks finding into pipeguard's, the secret kept only
 // for redaction.
@@ -305,6 +296,7 @@ func (s *Scanner) finding(f report.Finding) scan.Finding {
 		Scanner:     scan.ScannerSecrets,
 		Rule:        f.RuleID,
 		Severity:    s.opts.Severity,
+		Confidence:  confidence(f.RuleID),
 		Title:       title(desc, f.RuleID),
 		Message:     msg,
 		Path:        f.File,
@@ -322,6 +314,17 @@ func (s *Scanner) finding(f report.Finding) scan.Finding {
 		out.EndLine = out.Line
 	}
 	return out.WithRawSecret(f.Secret)
+}
+
+// confidence is how sure a gitleaks match is to be a live secret: high for
+// rules that recognise one kind of credential by its format (a Stripe key,
+// a GitHub token), medium for the generic rules that guess from a
+// secret-like name and the value's entropy.
+func confidence(rule string) scan.Confidence {
+	if strings.HasPrefix(rule, "generic") {
+		return scan.ConfidenceMedium
+	}
+	return scan.ConfidenceHigh
 }
 
 // title shortens a gitleaks rule description ("Uncovered a GitHub Personal

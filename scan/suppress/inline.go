@@ -44,8 +44,8 @@ var (
 	// language, itself at the start of the line or after a space (so that a
 	// URL fragment such as "/#pipeguard:ignore" is not a comment).
 	ignoreRe = regexp.MustCompile(`(?:^|\s)(?:#|//|/\*|--|;|<!--)\s*pipeguard:ignore\b(.*)$`)
-	// nosecRe is Bandit's "# nosec" and gosec's "//nosec", with optional ids.
-	nosecRe = regexp.MustCompile(`(?:^|\s)(?:#|//)\s*nosec\b([\w\-, :]*)`)
+	// nosecRe is Bandit's "# nosec" and gosec's "//nosec" (or "//gosec:disable"), with optional ids.
+	nosecRe = regexp.MustCompile(`(?:^|\s)(?:#|//)\s*(?:nosec\b|gosec:disable\b)([\w\-, :]*)`)
 	// noqaRe is flake8's and Ruff's "# noqa", with optional codes.
 	noqaRe = regexp.MustCompile(`(?i)(?:^|\s)#\s*noqa\b(?:\s*:\s*([A-Za-z]+[0-9]+(?:[\s,]+[A-Za-z]+[0-9]+)*))?`)
 	// ruleIDRe is a pipeguard rule id (or a secrets rule's), as a nosec comment may name it.
@@ -90,6 +90,8 @@ func toolDirective(kind, text, ids string, bareIsNone bool) directive {
 	for _, id := range strings.FieldsFunc(ids, func(r rune) bool { return r == ',' || r == ' ' || r == ':' || r == '\t' }) {
 		n++
 		switch {
+		case len(GosecRules(id)) > 0:
+			d.rules = appendNew(d.rules, GosecRules(id)...) // gosec.go
 		case toolRules[strings.ToUpper(id)] != nil:
 			d.rules = appendNew(d.rules, toolRules[strings.ToUpper(id)]...)
 		case toolRules[strings.ToLower(id)] != nil:
@@ -116,16 +118,16 @@ func appendNew(list []string, items ...string) []string {
 	return list
 }
 
-// toolRules maps the checks of Bandit (ids and test names), Ruff's
-// flake8-bandit codes and gosec to the pipeguard rules that report the
-// same weakness, so that the suppressions a project already wrote for
-// them count.
+// toolRules maps the checks of Bandit (ids and test names) and Ruff's
+// flake8-bandit codes to the pipeguard rules that report the same
+// weakness, so that the suppressions a project already wrote for them
+// count (gosec's ids are in gosec.go).
 var toolRules = map[string][]string{
 	// Hard-coded passwords: strings, function arguments, defaults.
 	"B105": {"hardcoded-secret"}, "B106": {"hardcoded-secret"}, "B107": {"hardcoded-secret"},
 	"S105": {"hardcoded-secret"}, "S106": {"hardcoded-secret"}, "S107": {"hardcoded-secret"},
 	"hardcoded_password_string": {"hardcoded-secret"}, "hardcoded_password_funcarg": {"hardcoded-secret"},
-	"hardcoded_password_default": {"hardcoded-secret"}, "G101": {"hardcoded-secret"},
+	"hardcoded_password_default": {"hardcoded-secret"},
 	// Flask (or any app) with debug on.
 	"B201": {"debug-enabled"}, "S201": {"debug-enabled"}, "flask_debug_true": {"debug-enabled"},
 	// Certificate checks off.
@@ -135,13 +137,11 @@ var toolRules = map[string][]string{
 	"B502": {"tls-weak-version"}, "B503": {"tls-weak-version"}, "B504": {"tls-weak-version"},
 	"S502": {"tls-weak-version"}, "S503": {"tls-weak-version"}, "S504": {"tls-weak-version"},
 	"ssl_with_bad_version": {"tls-weak-version"}, "ssl_with_bad_defaults": {"tls-weak-version"}, "ssl_with_no_version": {"tls-weak-version"},
-	"G402": {"tls-verify-disabled", "tls-weak-version"},
 	// SQL built from strings.
 	"B608": {"sql-string-formatting"}, "S608": {"sql-string-formatting"}, "hardcoded_sql_expressions": {"sql-string-formatting"},
-	"G201": {"sql-string-formatting"}, "G202": {"sql-string-formatting"},
 	// Weak hashes (passwords hashed with md5/sha1).
 	"B303": {"password-hash-weak"}, "B324": {"password-hash-weak"}, "S303": {"password-hash-weak"}, "S324": {"password-hash-weak"},
-	"hashlib": {"password-hash-weak"}, "G401": {"password-hash-weak"},
+	"hashlib": {"password-hash-weak"},
 }
 
 // parseIgnore reads what follows "pipeguard:ignore":
@@ -149,7 +149,7 @@ var toolRules = map[string][]string{
 //	<rule>[,<rule>...] reason="..." [until=YYYY-MM-DD] [owner=...]
 func parseIgnore(s string) directive {
 	d := directive{kind: KindInline}
-	toks, err := tokens(s)
+	toks, quoted, err := tokens(s)
 	if err != nil {
 		d.err = err
 		return d
@@ -177,6 +177,12 @@ func parseIgnore(s string) directive {
 		}
 		switch k {
 		case "reason":
+			if !quoted[i+1] {
+				// The README's form; unquoted, a reason of several words
+				// would be cut at the first space without a word said.
+				d.err = fmt.Errorf(`pipeguard:ignore: the reason must be quoted: reason="..."`)
+				return d
+			}
 			d.reason = v
 		case "owner":
 			d.owner = v
@@ -199,28 +205,30 @@ func parseIgnore(s string) directive {
 
 // tokens splits s on spaces, keeping double-quoted values (Go string
 // syntax) whole: reason="a \"b\" c" is one token whose value is unquoted.
-func tokens(s string) ([]string, error) {
-	var out []string
+// quoted[i] says whether token i held a quoted value.
+func tokens(s string) (out []string, quoted []bool, err error) {
 	for s = strings.TrimSpace(s); s != ""; s = strings.TrimSpace(s) {
 		end := strings.IndexAny(s, " \t")
 		if q := strings.IndexByte(s, '"'); q >= 0 && (end < 0 || q < end) {
 			rest := s[q:]
-			quoted, err := strconv.QuotedPrefix(rest)
+			qs, err := strconv.QuotedPrefix(rest)
 			if err != nil {
-				return nil, fmt.Errorf("pipeguard:ignore: unterminated quote")
+				return nil, nil, fmt.Errorf("pipeguard:ignore: unterminated quote")
 			}
-			val, _ := strconv.Unquote(quoted)
+			val, _ := strconv.Unquote(qs)
 			out = append(out, s[:q]+val)
-			s = rest[len(quoted):]
+			quoted = append(quoted, true)
+			s = rest[len(qs):]
 			continue
 		}
 		if end < 0 {
 			end = len(s)
 		}
 		out = append(out, s[:end])
+		quoted = append(quoted, false)
 		s = s[end:]
 	}
-	return out, nil
+	return out, quoted, nil
 }
 
 func truncate(s string, n int) string {
