@@ -63,18 +63,26 @@ deny contains f if {
 	not s.empty
 	not lib.is_test(s.path)
 	not outside_app(s.path)
-	f := lib.report_span(s.path, s.line, object.get(s, "end_line", s.line), message(s), concat(":", [s.kind, s.name]))
+	f := confidence(lib.report_span(s.path, s.line, lib.end_of(s), message(s), concat(":", [s.kind, s.name])), s.kind)
 }
+
+# A default (of a settings field, an environment or config read, a
+# parameter) is what runs when the deployment does not set the value:
+# whether it does is a guess. A literal used as the secret is certain.
+confidence(f, kind) := lib.with_confidence(f, "medium") if {
+	kind in {"settings_default", "getenv_default", "fallback", "default_arg"}
+} else := f
 
 # Guessable secrets in deployment environments: Dockerfile ENV and compose
 # environment (not files meant for development or tests only, by their
-# name or their folder).
+# name or their folder). Whether the file deploys to production is a
+# guess: medium confidence.
 deny contains f if {
 	some d in input.dockerfile
 	d.instruction == "ENV"
 	d.weak_secret
 	not nonproduction(d.path)
-	f := lib.report(d.path, d.line, sprintf("Dockerfile ENV %s is set to a guessable literal (%s)", [d.key, d.value]), concat(":", ["dockerfile", d.key]))
+	f := lib.with_confidence(lib.report(d.path, d.line, sprintf("Dockerfile ENV %s is set to a guessable literal (%s)", [d.key, d.value]), concat(":", ["dockerfile", d.key])), "medium")
 }
 
 deny contains f if {
@@ -82,7 +90,7 @@ deny contains f if {
 	c.key == "environment"
 	c.weak_secret
 	not nonproduction(c.path)
-	f := lib.report(c.path, c.line, sprintf("compose environment %s of service %s is set to a guessable literal (%s)", [c.name, c.service, c.value]), concat(":", ["compose", c.service, c.name]))
+	f := lib.with_confidence(lib.report(c.path, c.line, sprintf("compose environment %s of service %s is set to a guessable literal (%s)", [c.name, c.service, c.value]), concat(":", ["compose", c.service, c.name])), "medium")
 }
 
 # outside_app: code in a folder of documentation, examples, test fixtures,

@@ -60,3 +60,14 @@ test_weak_secrets_in_deployment_environments if {
 	]}
 	{[f.path, f.line] | some f in rule.deny} == {["Dockerfile", 5], ["docker-compose.yml", 9]} with input as i
 }
+
+test_defaults_are_a_guess if {
+	fs := rule.deny with input as {"files": [], "secret_literals": [
+		secret("settings_default", "SECRET_KEY", "Settings"),
+		secret("const", "SECRET_KEY", ""),
+	]}
+	{[f.message, object.get(f, "confidence", "rule")] | some f in fs} == {
+		["settings default SECRET_KEY is hard-coded (dev-****)", "medium"],
+		["constant SECRET_KEY is hard-coded (dev-****)", "rule"],
+	}
+}
