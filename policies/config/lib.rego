@@ -209,7 +209,7 @@ any_origin_reason(m) := `allow_origins contains "*"` if {
 # jwt_decodes are the calls that decode a JWT with PyJWT or python-jose.
 jwt_decodes := [c |
 	some c in input.calls
-	c.method == "decode"
+	c.method in {"decode", "decode_complete"}
 	jwt_module(c.callee)
 ]
 
@@ -217,11 +217,14 @@ jwt_module(callee) if startswith(callee, "jwt.")
 
 jwt_module(callee) if startswith(callee, "jose.")
 
+jwt_module(callee) if contains(callee, ".jwt.")
+
 # jwt_verification_off lists how the keyword arguments of a jwt.decode call
-# turn verification off, each as [line, what].
+# turn verification off, each as [line, what]: the line where the value
+# is written (options={...} assigned to a variable the call passes).
 jwt_verification_off(args) := array.concat(
-	[[v.line, "options disable verify_signature"] | v := args.options; signature_off(v)],
-	[[v.line, "verify=False"] | v := args.verify; known_false(v)],
+	[[object.get(v, "def_line", v.line), "options disable verify_signature"] | v := args.options; signature_off(v)],
+	[[object.get(v, "def_line", v.line), "verify=False"] | v := args.verify; known_false(v)],
 )
 
 signature_off(v) if {
@@ -229,4 +232,30 @@ signature_off(v) if {
 	v.value.verify_signature == false
 }
 
-signature_off(v) if regex.match(`verify_signature['"]\s*:\s*False`, v.text)
+signature_off(v) if regex.match(`verify_signature['"]?\s*[:=]\s*False`, v.text)
+
+# report_span is report with end_line, the last line of the statement to
+# fix (line is where the value to change is written).
+report_span(path, line, end_line, msg, key) := {"path": path, "line": line, "end_line": max([line, end_line]), "message": msg, "fingerprint_key": key}
+
+# with_confidence sets a finding's confidence (high, medium, low) where it
+# differs from its rule's METADATA custom.confidence.
+with_confidence(f, c) := object.union(f, {"confidence": c})
+
+# maybe_false reports whether a value is False, or a conditional value
+# (x if c else y, possibly through a local variable) one of whose values is.
+maybe_false(v) if known_false(v)
+
+maybe_false(v) if {
+	v.type == "conditional"
+	some it in v.items
+	known_false(it)
+}
+
+# end_of is the last line of an entry's statement (its line in facts
+# written before end_line existed).
+end_of(x) := object.get(x, "end_line", x.line)
+
+# written is a call's callee as the code writes it (the resolved callee in
+# facts written before that field existed).
+written(c) := object.get(c, "written", c.callee)

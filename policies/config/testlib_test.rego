@@ -86,3 +86,10 @@ method_of(callee) := m if {
 
 # header is a response header set in code.
 header(name, value) := {"name": name, "value": value, "known": true, "path": "app/main.py", "line": 30, "function": "add_headers", "class": ""}
+
+# conditional is `a if cond else b` written on line.
+conditional(a, b, line) := {"text": "a if c else b", "line": line, "known": false, "value": null, "type": "conditional", "source": "expr", "items": [lit(a, line), lit(b, line)]}
+
+# local is a local variable read on line whose last assignment, on
+# def_line, is the literal v.
+local(v, line, def_line) := {"text": "x", "line": line, "known": true, "value": v, "type": type_of(v), "source": "local", "def_line": def_line}

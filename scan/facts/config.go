@@ -5,14 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 
-	"github.com/BurntSushi/toml"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
 	"gopkg.in/yaml.v3"
+
+	"github.com/pipeguard/pipeguard/scan/pyreq"
 )
 
 // parseError is a malformed configuration file, with the line of the problem
@@ -141,6 +141,7 @@ func parseDockerfile(path, project string, src []byte) (configOut, error) {
 				v, red := maskIfSecret(key, val)
 				ee := e
 				ee.Key, ee.Value, ee.Redacted = key, v, red
+				ee.WeakSecret = weakSecret(key, val)
 				ee.Args = []string{key + "=" + v}
 				out.dockerfile = append(out.dockerfile, ee)
 			}
@@ -236,7 +237,7 @@ func composeEnv(path, project, service string, val *yaml.Node) []ComposeEntry {
 	add := func(line int, k, v string) {
 		vv, red := maskIfSecret(k, v)
 		out = append(out, ComposeEntry{Path: path, Line: line, Project: project, Service: service, Key: "environment",
-			Name: k, Value: vv, Args: []string{}, Redacted: red})
+			Name: k, Value: vv, Args: []string{}, Redacted: red, WeakSecret: weakSecret(k, v)})
 	}
 	switch val.Kind {
 	case yaml.SequenceNode:
@@ -416,8 +417,6 @@ func normName(s string) string {
 	return b.String()
 }
 
-var poetryExactRe = regexp.MustCompile(`^\d+(\.\d+)*([a-z]+\d*)?$`)
-
 var pinnedRe = regexp.MustCompile(`^(===?)\s*[^\s,*;<>=!~]+$`)
 
 func isPinned(spec string) bool { return pinnedRe.MatchString(strings.TrimSpace(spec)) }
@@ -473,121 +472,24 @@ func parseRequirements(path, project string, src []byte) configOut {
 	return out
 }
 
-// parsePyproject reads PEP 621 and Poetry dependencies. TOML carries no
-// positions, so each dependency's line is found in the text of its section.
+// parsePyproject reads the dependencies of a pyproject.toml (PEP 621,
+// PEP 735 groups, Poetry), as pyreq reads them for the dependency audit.
 func parsePyproject(path, project string, src []byte) (configOut, error) {
 	var out configOut
-	var doc map[string]any
-	if _, err := toml.Decode(string(src), &doc); err != nil {
-		var pe toml.ParseError
+	deps, err := pyreq.Pyproject(src)
+	if err != nil {
+		var pe *pyreq.ParseError
 		line := 0
 		if errors.As(err, &pe) {
-			line = pe.Position.Line
+			line = pe.Line
 		}
 		return out, &parseError{line: line, msg: err.Error()}
 	}
-	lines := strings.Split(string(src), "\n")
-	sectionLine := func(header string) int {
-		for i, l := range lines {
-			if strings.TrimSpace(l) == "["+header+"]" {
-				return i + 1
-			}
-		}
-		return 1
-	}
-	findLine := func(from int, needle string, key bool) int {
-		for i := from - 1; i < len(lines); i++ {
-			if i < 0 {
-				continue
-			}
-			l := strings.TrimSpace(lines[i])
-			if key {
-				if strings.HasPrefix(l, needle) && strings.HasPrefix(strings.TrimSpace(strings.TrimPrefix(l, needle)), "=") {
-					return i + 1
-				}
-				continue
-			}
-			if strings.Contains(l, needle) {
-				return i + 1
-			}
-		}
-		return from
-	}
-	addPEP508 := func(section, header string, deps []any) {
-		from := sectionLine(header)
-		for _, d := range deps {
-			s, ok := d.(string)
-			if !ok {
-				continue
-			}
-			req := s
-			if k := strings.IndexByte(req, ';'); k >= 0 {
-				req = req[:k]
-			}
-			m := reqNameRe.FindStringSubmatch(strings.TrimSpace(req))
-			if m == nil {
-				continue
-			}
-			spec := strings.TrimSpace(m[3])
-			out.pyproject = append(out.pyproject, PyprojectDependency{Path: path, Line: findLine(from, s, false), Project: project,
-				Section: section, Name: normName(m[1]), Spec: spec, Pinned: isPinned(spec)})
-		}
-	}
-	if p, ok := doc["project"].(map[string]any); ok {
-		if deps, ok := p["dependencies"].([]any); ok {
-			addPEP508("project.dependencies", "project", deps)
-		}
-		if opt, ok := p["optional-dependencies"].(map[string]any); ok {
-			for _, g := range sortedKeys(opt) {
-				if deps, ok := opt[g].([]any); ok {
-					addPEP508("project.optional-dependencies."+g, "project.optional-dependencies", deps)
-				}
-			}
-		}
-	}
-	addPoetry := func(section, header string, deps map[string]any) {
-		from := sectionLine(header)
-		for _, name := range sortedKeys(deps) {
-			if name == "python" {
-				continue
-			}
-			var spec string
-			switch v := deps[name].(type) {
-			case string:
-				spec = v
-			case map[string]any:
-				spec, _ = v["version"].(string)
-			}
-			pinned := isPinned(spec) || poetryExactRe.MatchString(spec)
-			out.pyproject = append(out.pyproject, PyprojectDependency{Path: path, Line: findLine(from, name, true), Project: project,
-				Section: section, Name: normName(name), Spec: spec, Pinned: pinned})
-		}
-	}
-	if tool, ok := doc["tool"].(map[string]any); ok {
-		if poetry, ok := tool["poetry"].(map[string]any); ok {
-			if deps, ok := poetry["dependencies"].(map[string]any); ok {
-				addPoetry("tool.poetry.dependencies", "tool.poetry.dependencies", deps)
-			}
-			if groups, ok := poetry["group"].(map[string]any); ok {
-				for _, g := range sortedKeys(groups) {
-					gm, _ := groups[g].(map[string]any)
-					if deps, ok := gm["dependencies"].(map[string]any); ok {
-						addPoetry("tool.poetry.group."+g+".dependencies", "tool.poetry.group."+g+".dependencies", deps)
-					}
-				}
-			}
-		}
+	for _, d := range deps {
+		out.pyproject = append(out.pyproject, PyprojectDependency{Path: path, Line: d.Line, Project: project,
+			Section: d.Section, Name: normName(d.Name), Spec: d.Spec, Pinned: d.Version != ""})
 	}
 	return out, nil
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // referenceRe matches a value that only refers to another variable: ${X},

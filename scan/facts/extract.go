@@ -321,6 +321,7 @@ func collect(out *Facts, jobs []job, results []result, isTracked func(string) bo
 			Test: IsTestPath(j.file.Path), Template: r.kind == KindEnv && isTemplateEnv(base)})
 		if r.py != nil {
 			pyByProject[j.project] = append(pyByProject[j.project], r.py)
+			out.Skipped = append(out.Skipped, r.py.skipped...)
 			continue
 		}
 		addConfig(out, r.cfg)
@@ -503,11 +504,14 @@ func runJob(ctx context.Context, j job, pp *pyParser) (res result) {
 	r := result{kind: j.kind}
 	switch j.kind {
 	case KindPython:
-		root, err := pp.parse(ctx, src)
+		root, bad, err := pp.parse(ctx, src)
 		if err != nil {
 			return skip(err)
 		}
 		r.py = analyzePython(p, j.module, j.project, j.isPkg, IsTestPath(p), root, src)
+		if len(bad) > 0 {
+			r.py.skipped = append(r.py.skipped, syntaxSkipped(p, bad))
+		}
 	case KindEnv:
 		r.cfg = parseDotenv(p, j.project, src)
 	case KindDockerfile:

@@ -36,7 +36,7 @@ func TestHostileParseCancelled(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := p.parse(ctx, []byte("x = 1\n")); !errors.Is(err, context.Canceled) {
+	if _, _, err := p.parse(ctx, []byte("x = 1\n")); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled before: %v, want context.Canceled", err)
 	}
 
@@ -46,7 +46,7 @@ func TestHostileParseCancelled(t *testing.T) {
 	for _, after := range []time.Duration{0, time.Millisecond, 5 * time.Millisecond, 20 * time.Millisecond} {
 		ctx, cancel := context.WithCancel(context.Background())
 		go func() { time.Sleep(after); cancel() }()
-		n, err := p.parse(ctx, src)
+		n, _, err := p.parse(ctx, src)
 		switch {
 		case err == nil && n == nil:
 			t.Errorf("cancel after %v: no tree and no error", after)
@@ -54,7 +54,7 @@ func TestHostileParseCancelled(t *testing.T) {
 			t.Errorf("cancel after %v: %v, want context.Canceled", after, err)
 		}
 		cancel()
-		n, err = p.parse(context.Background(), []byte("def f():\n    return 1\n"))
+		n, _, err = p.parse(context.Background(), []byte("def f():\n    return 1\n"))
 		if err != nil || n == nil || len(n.children) == 0 {
 			t.Fatalf("parse after a cancelled one: %v %v", n, err)
 		}

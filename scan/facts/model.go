@@ -721,7 +721,7 @@ func (m *model) receivers() *receivers {
 			rv.http[k] = append(rv.http[k], h)
 		}
 		for _, at := range f.attrs {
-			aa := AttributeAssignment{Path: f.path, Line: at.line, Target: at.target, Attr: at.attr, Value: m.r.value(at.value, f, at.attr), Function: at.function}
+			aa := AttributeAssignment{Path: f.path, Line: at.line, EndLine: f.endOf(at.line), Target: at.target, Attr: at.attr, Value: m.r.value(at.value, f, at.attr), Function: at.function}
 			m.out.AttributeAssignments = append(m.out.AttributeAssignments, aa)
 			k := rv.canon(at.recv)
 			rv.attrs[k] = append(rv.attrs[k], aa)
@@ -1113,10 +1113,12 @@ func identOf(f *pyFile, d string) string {
 
 // fileFacts emits the per-file Python facts that need resolution.
 func (m *model) fileFacts() {
+	flow := newSQLFlow(m)
 	for _, f := range m.p.files {
-		m.callFacts(f)
+		m.callFacts(f, flow)
 		m.comparisonFacts(f)
-		m.out.SecretLiterals = append(m.out.SecretLiterals, f.secrets...)
+		m.secretFacts(f)
+		m.defaultFacts(f)
 		m.out.Imports = append(m.out.Imports, f.imports...)
 		m.exposureFacts(f)
 		m.out.ResponseHeaders = append(m.out.ResponseHeaders, f.headers...)
@@ -1125,10 +1127,14 @@ func (m *model) fileFacts() {
 }
 
 // callFacts lists the calls of interest of a file, arguments resolved.
-func (m *model) callFacts(f *pyFile) {
+func (m *model) callFacts(f *pyFile, flow *sqlFlow) {
 	for _, cd := range f.calls {
 		c := Call{Path: f.path, Line: cd.line, EndLine: f.endOf(cd.line), Callee: cd.callee, Written: cd.written, Method: cd.method, Function: cd.function,
 			Args: m.args(cd.e, f), SQLBuiltWith: cd.sqlBuilt, SQLLine: cd.sqlLine, CredentialArg: cd.credential}
+		if cd.sqlBuilt != "none" {
+			c.SQLEndLine = f.endOf(cd.sqlLine)
+			c.SQLValues, c.SQLOrigin = flow.sqlValues(cd.sqlHoles)
+		}
 		isJWT := strings.HasSuffix(cd.callee, "jwt.encode") || strings.HasSuffix(cd.callee, "jwt.decode")
 		c.Positional = m.positional(cd.e.args, f, func(i int) string {
 			if isJWT && i == 1 {
@@ -1194,21 +1200,7 @@ func (m *model) classFacts(f *pyFile) {
 				}
 				m.out.Settings = append(m.out.Settings, sf)
 			}
-			if !isSecretName(fl.name) {
-				continue
-			}
-			d := fl.value
-			if settings {
-				d = fieldDefault(d)
-			}
-			if s, ok := d.strLit(); ok && !namesItself(fl.name, s) {
-				kind := "const"
-				if settings {
-					kind = "settings_default"
-				}
-				m.out.SecretLiterals = append(m.out.SecretLiterals, SecretLiteral{Path: f.path, Line: d.line, Name: fl.name, Kind: kind,
-					Masked: maskSecret(s), Length: len(s), Placeholder: isPlaceholder(s), Empty: strings.TrimSpace(s) == ""})
-			}
 		}
+		m.out.SecretLiterals = append(m.out.SecretLiterals, m.classSecrets(f, c, settings)...)
 	}
 }

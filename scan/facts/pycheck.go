@@ -9,14 +9,59 @@ import (
 	"unicode"
 )
 
-// sqlBuild says how a SQL argument is built from variables.
-func (a *fileAnalyzer) sqlBuild(n *node, c *fctx, callLine int) (string, int) {
+// sqlSink says whether a call runs SQL text: a SQL method on any object,
+// or SQLAlchemy's text() (an HTML builder's text() is no SQL).
+func sqlSink(q, method string) bool {
+	switch q {
+	case "sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text", "sqlmodel.text":
+		return true
+	}
+	return sqlMethods[method]
+}
+
+// sqlArgNames are the keyword names of the SQL text argument.
+var sqlArgNames = map[string]bool{"sql": true, "query": true, "statement": true, "stmt": true, "operation": true, "sql_query": true}
+
+// sqlCall reads how the SQL text of a SQL call is built, and the values
+// formatted into it.
+func (a *fileAnalyzer) sqlCall(cd *callDecl, n *node, c *fctx) {
+	if !sqlSink(cd.callee, cd.method) {
+		return
+	}
+	args := n.child("arguments")
+	if args == nil {
+		return
+	}
+	var sqlArg *node
+	for i, x := range args.namedChildren() {
+		if x.kind == "keyword_argument" {
+			if sqlArgNames[x.child("name").text(a.src)] && sqlArg == nil {
+				sqlArg = x.child("value")
+			}
+			continue
+		}
+		if i == 0 {
+			sqlArg = x
+		}
+	}
+	kind, build := a.sqlBuild(sqlArg, c, n.line)
+	if build == nil {
+		return
+	}
+	cd.sqlBuilt, cd.sqlLine = kind, build.line
+	cd.sqlHoles = a.sqlHoles(build, kind, c.fn)
+}
+
+// sqlBuild says how a SQL argument is built from variables: the kind of
+// building, the node that builds it (the argument, or the value a local
+// variable was assigned) and that node's statement's last line.
+func (a *fileAnalyzer) sqlBuild(n *node, c *fctx, callLine int) (string, *node) {
 	n = unparen(n)
 	if n == nil {
-		return "none", 0
+		return "none", nil
 	}
 	if k := a.stringBuild(n); k != "none" {
-		return k, n.line
+		return k, n
 	}
 	if n.kind == "identifier" && c.fn != nil {
 		rs := c.fn.localAssigns[n.text(a.src)]
@@ -27,20 +72,20 @@ func (a *fileAnalyzer) sqlBuild(n *node, c *fctx, callLine int) (string, int) {
 			}
 			if r.kind == "augmented_assignment" {
 				if k := a.stringBuild(r.child("right")); k != "none" {
-					return k, r.line
+					return k, unparen(r.child("right"))
 				}
 				if op := r.child("operator"); op != nil && op.text(a.src) == "+=" && !a.isLiteralNode(r.child("right")) {
-					return "concat", r.line
+					return "concat", r
 				}
 				continue
 			}
 			if k := a.stringBuild(unparen(r)); k != "none" {
-				return k, r.line
+				return k, unparen(r)
 			}
 			break
 		}
 	}
-	return "none", 0
+	return "none", nil
 }
 
 func (a *fileAnalyzer) isLiteralNode(n *node) bool {
@@ -693,5 +738,9 @@ func namesItself(name, value string) bool {
 	}
 	v := strings.Join(nameWords(value), "_")
 	n := strings.Join(nameWords(name), "_")
-	return v != "" && strings.Contains(n, v)
+	if v == "" {
+		return false
+	}
+	// Also without separators: CSRF_TOKEN_KEY = "csrftoken".
+	return strings.Contains(n, v) || strings.Contains(strings.ReplaceAll(n, "_", ""), strings.ReplaceAll(v, "_", ""))
 }

@@ -1,6 +1,7 @@
 package facts
 
 import (
+	"regexp"
 	"strings"
 )
 
@@ -38,6 +39,16 @@ type pyFile struct {
 	depTargets []*depRef // every Depends/Security written in the file
 	limiter    bool      // a rate limiter is used (import or decorator)
 	stmts      []span    // lines of the simple statements, for end lines
+	skipped    []Skipped // parts of the file that did not parse
+	callSites  []*callSite
+	defaults   []*paramDefault
+}
+
+// paramDefault is a parameter whose default is a dotted name.
+type paramDefault struct {
+	line            int
+	function, param string
+	e               *expr
 }
 
 type assign struct {
@@ -86,6 +97,10 @@ type pyFunc struct {
 	passwordForm   bool
 	localAssigns   map[string][]*node
 	locals         map[string]bool
+	isRoute        bool               // a path operation (any framework's route decorator)
+	isCommand      bool               // a command-line command (click, typer)
+	flow           map[string][]*node // where locals get values beyond assignments (sqlflow.go)
+	originMemo     map[string]origin  // origins of names, once computed
 
 	// What the route and authentication analysis needs besides.
 	returns       []*expr // every returned value (a dependency factory's choice)
@@ -117,6 +132,9 @@ type pyClass struct {
 	fields  []classField
 	methods map[string]*pyFunc
 	file    *pyFile
+	// dataclass is set for @dataclass classes: they carry data, like
+	// pydantic models.
+	dataclass bool
 }
 
 type appDecl struct {
@@ -181,13 +199,14 @@ type attrDecl struct {
 type callDecl struct {
 	line       int
 	callee     string
+	written    string // the callee as the code writes it
 	method     string
 	function   string
 	e          *expr
 	sqlBuilt   string
 	sqlLine    int
+	sqlHoles   []sqlHole
 	credential bool
-	written    string // the callee as the code writes it
 }
 
 type cmpDecl struct {
@@ -218,9 +237,14 @@ var schemeClasses = map[string]bool{
 }
 
 var interestingPrefixes = []string{"jwt.", "jose.", "requests.", "httpx.", "aiohttp.", "urllib3.", "ssl.", "uvicorn.",
-	"hashlib.", "passlib.", "sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.create_engine", "sqlalchemy.ext.asyncio.create_async_engine"}
+	"hashlib.", "passlib.", "sqlalchemy.text", "sqlalchemy.sql.text", "sqlmodel.text", "OpenSSL.", "pyOpenSSL.", "sqlalchemy.create_engine", "sqlalchemy.ext.asyncio.create_async_engine"}
 
-var sqlMethods = map[string]bool{"execute": true, "executemany": true, "executescript": true, "exec_driver_sql": true, "text": true, "raw": true}
+// sqlMethods run the SQL text given as first argument: DB-API and
+// SQLAlchemy execute, asyncpg and databases' fetch*, Django's raw, pandas'
+// read_sql. text() is SQLAlchemy's only (see sqlSink).
+var sqlMethods = map[string]bool{"execute": true, "executemany": true, "executescript": true, "exec_driver_sql": true, "raw": true,
+	"fetch": true, "fetchrow": true, "fetchval": true, "fetch_all": true, "fetch_one": true, "fetch_val": true,
+	"fetchall": true, "fetchone": true, "read_sql": true, "read_sql_query": true, "mogrify": true}
 
 // fileAnalyzer walks one syntax tree and fills a pyFile.
 type fileAnalyzer struct {
@@ -274,7 +298,7 @@ func (a *fileAnalyzer) predeclare(st *node) {
 				a.f.classes[nm.text(a.src)] = nil
 			}
 		}
-	case "if_statement", "try_statement", "block", "else_clause", "except_clause", "finally_clause", "elif_clause":
+	case "if_statement", "try_statement", "block", "else_clause", "except_clause", "finally_clause", "elif_clause", "ERROR":
 		for _, c := range st.children {
 			a.predeclare(c)
 		}
@@ -458,14 +482,14 @@ func (a *fileAnalyzer) visit(n *node, c *fctx) {
 		case "function_definition":
 			a.doFunc(def, decos, c)
 		case "class_definition":
-			a.doClass(def, c)
+			a.doClass(def, decos, c)
 		}
 		return
 	case "function_definition":
 		a.doFunc(n, nil, c)
 		return
 	case "class_definition":
-		a.doClass(n, c)
+		a.doClass(n, nil, c)
 		return
 	case "assignment":
 		a.doAssign(n, c)
@@ -473,6 +497,8 @@ func (a *fileAnalyzer) visit(n *node, c *fctx) {
 		a.doCall(n, c)
 	case "comparison_operator":
 		a.doCompare(n, c)
+	case "boolean_operator":
+		a.orFallback(n)
 	case "raise_statement":
 		a.doRaise(n, c)
 	case "return_statement":
@@ -651,6 +677,7 @@ func (a *fileAnalyzer) doFunc(def *node, decos []*node, c *fctx) {
 	}
 	body := def.child("body")
 	a.scanLocals(fn, body)
+	a.flowSources(fn, body)
 
 	switch {
 	case c.fn != nil:
@@ -662,19 +689,15 @@ func (a *fileAnalyzer) doFunc(def *node, decos []*node, c *fctx) {
 	}
 
 	nc := &fctx{fn: fn, cls: c.cls}
-	oldLocals := a.b.locals
-	a.b.locals = nil // decorators are evaluated in the enclosing scope
-	if c.fn != nil {
-		a.b.locals = c.fn.locals
-	}
+	restore := a.b.scope(c.fn) // decorators are evaluated in the enclosing scope
 	for _, d := range decos {
 		a.doDecorator(d, fn, c, nc)
 	}
-	a.b.locals = fn.locals
+	a.b.scope(fn)
 	if body != nil {
 		a.visit(body, nc)
 	}
-	a.b.locals = oldLocals
+	restore()
 }
 
 func (a *fileAnalyzer) doParam(fn *pyFunc, p *node) {
@@ -712,6 +735,14 @@ func (a *fileAnalyzer) doParam(fn *pyFunc, p *node) {
 	if defN != nil {
 		if m := a.markerCall(defN); m != nil {
 			pp.marker = m
+		}
+		a.paramSecret(fn, pp.name, defN)
+		if d := unparen(defN); d.kind == "attribute" {
+			fname := fn.name
+			if fn.class != "" {
+				fname = fn.class + "." + fn.name
+			}
+			a.f.defaults = append(a.f.defaults, &paramDefault{line: d.line, function: fname, param: pp.name, e: a.b.build(d)})
 		}
 	}
 	if pp.marker != nil {
@@ -782,6 +813,14 @@ func (a *fileAnalyzer) doDecorator(d *node, fn *pyFunc, outer, inner *fctx) {
 	}
 	en = unparen(en)
 	a.functionDecorator(en, fn)
+	callee := en
+	if en.kind == "call" {
+		callee = en.child("function")
+	}
+	switch lastSeg(dotted(callee, a.src)) {
+	case "command", "group", "callback":
+		fn.isCommand = true // @cli.command(), @click.group, @app.callback() (click, typer)
+	}
 	if en.kind != "call" {
 		return
 	}
@@ -794,6 +833,7 @@ func (a *fileAnalyzer) doDecorator(d *node, fn *pyFunc, outer, inner *fctx) {
 	recv := a.ident(dotted(fnN.child("object"), a.src))
 	switch {
 	case routeMethods[method]:
+		fn.isRoute = true
 		call := a.b.build(en)
 		rd := &routeDecl{recv: recv, line: d.line, method: method, call: call, fn: fn}
 		rd.decoDeps = a.depList(call.kwArg("dependencies"))
@@ -850,12 +890,20 @@ func (a *fileAnalyzer) depList(e *expr) []*depRef {
 	return out
 }
 
-func (a *fileAnalyzer) doClass(def *node, c *fctx) {
+func (a *fileAnalyzer) doClass(def *node, decos []*node, c *fctx) {
 	nameNode := def.child("name")
 	if nameNode == nil {
 		return
 	}
 	cls := &pyClass{name: nameNode.text(a.src), line: def.line, methods: map[string]*pyFunc{}, file: a.f}
+	for _, d := range decos {
+		if x := unparen(d.firstNamed("")); x != nil {
+			if x.kind == "call" {
+				x = x.child("function")
+			}
+			cls.dataclass = cls.dataclass || lastSeg(dotted(x, a.src)) == "dataclass"
+		}
+	}
 	if sc := def.child("superclasses"); sc != nil {
 		for _, b := range sc.namedChildren() {
 			if b.kind == "keyword_argument" {
@@ -871,10 +919,9 @@ func (a *fileAnalyzer) doClass(def *node, c *fctx) {
 	if body == nil {
 		return
 	}
-	oldLocals := a.b.locals
-	a.b.locals = nil
+	restore := a.b.scope(nil)
 	a.visit(body, &fctx{cls: cls})
-	a.b.locals = oldLocals
+	restore()
 }
 
 func (a *fileAnalyzer) doAssign(n *node, c *fctx) {
@@ -900,7 +947,7 @@ func (a *fileAnalyzer) doAssign(n *node, c *fctx) {
 					if e.kind == "list" || e.kind == "tuple" || e.kind == "set" {
 						for _, it := range e.items {
 							if s, ok := it.strLit(); ok {
-								a.addSecret(it.line, name, "const", s)
+								a.addSecretSite(secretSite{line: it.line, name: name, kind: "const", inList: true}, s)
 							}
 						}
 					}
@@ -917,7 +964,7 @@ func (a *fileAnalyzer) doAssign(n *node, c *fctx) {
 			r := unparen(right)
 			if r.kind == "call" {
 				a.construction(r, name, c)
-				a.getenvSecret(r, name)
+				a.fallbackSecret(r, a.qual(dotted(r.child("function"), a.src)), name)
 			}
 		}
 	case "attribute":
@@ -947,6 +994,7 @@ func (a *fileAnalyzer) doAssign(n *node, c *fctx) {
 		if obj == "headers" || strings.HasSuffix(obj, ".headers") {
 			a.headerSet(left.child("subscript"), right, n.line, c)
 		}
+		a.subscriptSecret(left, right)
 	}
 }
 
@@ -1030,32 +1078,6 @@ func (a *fileAnalyzer) identVar(v string) string {
 	return a.f.module + "." + v
 }
 
-// getenvSecret records a literal default of os.getenv for a secret-like name.
-func (a *fileAnalyzer) getenvSecret(call *node, target string) {
-	e := a.b.build(call)
-	name, def := a.envRead(e)
-	if def == nil {
-		return
-	}
-	s, ok := def.strLit()
-	if !ok {
-		return
-	}
-	switch {
-	case isSecretName(name):
-	case isSecretName(target):
-		name = target
-	default:
-		return
-	}
-	for _, x := range a.f.secrets {
-		if x.Line == def.line && x.Kind == "getenv_default" {
-			return
-		}
-	}
-	a.addSecret(def.line, name, "getenv_default", s)
-}
-
 // envRead recognises os.getenv(name, default), os.environ.get(name, default),
 // os.environ[name], starlette/decouple config(name, default=...). It returns
 // the variable name ("" when not literal) and the default expr.
@@ -1076,19 +1098,12 @@ func envReadQ(e *expr, qual func(string) string) (string, *expr) {
 	return "", nil
 }
 
-func (a *fileAnalyzer) addSecret(line int, name, kind, value string) {
-	if namesItself(name, value) || isTemplateOrText(value) {
-		return
-	}
-	a.f.secrets = append(a.f.secrets, SecretLiteral{Path: a.f.path, Line: line, Name: name, Kind: kind,
-		Masked: maskSecret(value), Length: len(value), Placeholder: isPlaceholder(value), Empty: strings.TrimSpace(value) == ""})
-}
-
 func (a *fileAnalyzer) doCall(n *node, c *fctx) {
 	fnN := n.child("function")
 	if fnN == nil {
 		return
 	}
+	a.recordCallSite(n, c)
 	d := dotted(fnN, a.src)
 	q := a.qual(d)
 	method := lastSeg(q)
@@ -1120,7 +1135,6 @@ func (a *fileAnalyzer) doCall(n *node, c *fctx) {
 	case "add_middleware":
 		e := a.b.build(n)
 		a.f.mwAdds = append(a.f.mwAdds, &mwDecl{recv: a.ident(objDot), line: n.line, call: e})
-		a.sessionSecret(e)
 	case "add_api_route", "add_api_websocket_route":
 		if fnN.kind == "attribute" {
 			e := a.b.build(n)
@@ -1132,8 +1146,6 @@ func (a *fileAnalyzer) doCall(n *node, c *fctx) {
 			rd.decoDeps = a.depList(e.kwArg("dependencies"))
 			a.f.routes = append(a.f.routes, rd)
 		}
-	case "Middleware":
-		a.sessionSecret(a.b.build(n))
 	case "update", "setdefault", "append":
 		if objDot == "headers" || strings.HasSuffix(objDot, ".headers") {
 			args := n.child("arguments")
@@ -1157,23 +1169,16 @@ func (a *fileAnalyzer) doCall(n *node, c *fctx) {
 	if sink := a.sinkOf(n); sink != "" && (len(c.excVars) > 0 || a.hasTraceback(n)) {
 		a.exposures(n, sink, c, false)
 	}
-	// Secret defaults read from the environment outside an assignment.
-	if q == "os.getenv" || q == "os.environ.get" || q == "decouple.config" {
-		a.getenvSecret(n, "")
-	}
+	written := clip(fnN.text(a.src), maxTextLen)
+	// Secrets given to any call, and read from the environment or a
+	// mapping with a literal fallback.
+	a.callSecrets(n, written, q, c)
 	if !a.interesting(q, d != "", method, n) {
 		return
 	}
 	e := a.b.build(n)
-	cd := &callDecl{line: n.line, callee: q, method: method, function: c.funcName(), e: e, sqlBuilt: "none",
-		written: clip(fnN.text(a.src), maxTextLen)}
-	if sqlMethods[method] || q == "sqlalchemy.text" || q == "sqlalchemy.sql.text" {
-		if args := n.child("arguments"); args != nil {
-			if as := args.namedChildren(); len(as) > 0 && as[0].kind != "keyword_argument" {
-				cd.sqlBuilt, cd.sqlLine = a.sqlBuild(as[0], c, n.line)
-			}
-		}
-	}
+	cd := &callDecl{line: n.line, callee: q, written: written, method: method, function: c.funcName(), e: e, sqlBuilt: "none"}
+	a.sqlCall(cd, n, c)
 	if args := n.child("arguments"); args != nil {
 		args.walk(func(x *node) bool {
 			if x.kind == "identifier" && isPasswordName(x.text(a.src)) {
@@ -1182,13 +1187,7 @@ func (a *fileAnalyzer) doCall(n *node, c *fctx) {
 			return !cd.credential
 		})
 	}
-	if (q == "jwt.encode" || q == "jwt.decode" || strings.HasSuffix(q, ".jwt.encode") || strings.HasSuffix(q, ".jwt.decode")) && len(e.args)+len(e.kw) > 0 {
-		if k := e.arg(1, "key"); k != nil {
-			if s, ok := k.strLit(); ok {
-				a.addSecret(k.line, "key", "jwt_key", s)
-			}
-		}
-	}
+	a.jwtKey(cd, c)
 	a.f.calls = append(a.f.calls, cd)
 }
 
@@ -1203,25 +1202,24 @@ func (a *fileAnalyzer) interesting(q string, isDotted bool, method string, n *no
 	}
 	if args := n.child("arguments"); args != nil {
 		for _, k := range args.namedChildren() {
+			v := k
 			if k.kind == "keyword_argument" {
 				switch k.child("name").text(a.src) {
-				case "verify", "ssl", "ssl_context", "verify_ssl", "cert_reqs":
+				case "verify", "ssl", "ssl_context", "verify_ssl", "cert_reqs", "ssl_version", "ssl_cert_reqs", "minimum_version":
 					return true
 				}
+				v = k.child("value")
+			}
+			// A TLS protocol or verification constant given to any call:
+			// herp_derp(method=SSL.SSLv2_METHOD), wrap(ssl.PROTOCOL_TLSv1).
+			if v = unparen(v); v != nil && v.kind == "attribute" && tlsConstRe.MatchString(v.child("attribute").text(a.src)) {
+				return true
 			}
 		}
 	}
 	return false
 }
 
-// sessionSecret records SessionMiddleware(secret_key="...") in either form.
-func (a *fileAnalyzer) sessionSecret(e *expr) {
-	if len(e.args) == 0 || e.args[0] == nil || lastSeg(e.args[0].dot) != "SessionMiddleware" {
-		return
-	}
-	if k := e.kwArg("secret_key"); k != nil {
-		if s, ok := k.strLit(); ok {
-			a.addSecret(k.line, "secret_key", "session_secret", s)
-		}
-	}
-}
+// tlsConstRe matches the names of TLS protocol versions and certificate
+// requirements of ssl and pyOpenSSL.
+var tlsConstRe = regexp.MustCompile(`^(PROTOCOL_\w+|\w+_METHOD|CERT_\w+|TLSv1\w*|SSLv\w+)$`)

@@ -142,7 +142,7 @@ func (p *pyParser) copyTreeFast(t *sitter.Tree) *node {
 				continue
 			}
 			parent := stack[depth-1]
-			if parent.kind == "comment" || !nd.named && !isKeptToken(nd.kind) {
+			if !keepNode(nd.kind, nd.named) {
 				skipBelow = depth
 				continue
 			}

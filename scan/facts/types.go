@@ -18,6 +18,7 @@ type Facts struct {
 	AuthDependencies      []AuthDependency      `json:"auth_dependencies"`
 	Calls                 []Call                `json:"calls"`
 	AttributeAssignments  []AttributeAssignment `json:"attribute_assignments"`
+	ParamDefaults         []ParamDefault        `json:"parameter_defaults"`
 	Settings              []SettingsField       `json:"settings"`
 	SecretLiterals        []SecretLiteral       `json:"secret_literals"`
 	Comparisons           []Comparison          `json:"comparisons"`
@@ -293,17 +294,39 @@ type Call struct {
 	Positional    []Value          `json:"positional"`
 	SQLBuiltWith  string           `json:"sql_built_with"`
 	SQLLine       int              `json:"sql_line,omitempty"`
+	SQLEndLine    int              `json:"sql_end_line,omitempty"`
+	SQLValues     []SQLValue       `json:"sql_values,omitempty"`
+	SQLOrigin     string           `json:"sql_origin,omitempty"`
 	CredentialArg bool             `json:"credential_arg"`
+}
+
+// SQLValue is a value formatted into SQL text, and where it comes from.
+type SQLValue struct {
+	Text   string `json:"text"`
+	Line   int    `json:"line"`
+	Origin string `json:"origin"`
+	Via    string `json:"via,omitempty"`
 }
 
 // AttributeAssignment is `x.attr = value`.
 type AttributeAssignment struct {
 	Path     string `json:"path"`
 	Line     int    `json:"line"`
+	EndLine  int    `json:"end_line"`
 	Target   string `json:"target"`
 	Attr     string `json:"attr"`
 	Value    Value  `json:"value"`
 	Function string `json:"function"`
+}
+
+// ParamDefault is a function parameter whose default is a dotted name.
+type ParamDefault struct {
+	Path     string `json:"path"`
+	Line     int    `json:"line"`
+	EndLine  int    `json:"end_line"`
+	Function string `json:"function"`
+	Param    string `json:"param"`
+	Value    Value  `json:"value"`
 }
 
 // SettingsField is a field of a pydantic settings class.
@@ -321,8 +344,10 @@ type SettingsField struct {
 type SecretLiteral struct {
 	Path        string `json:"path"`
 	Line        int    `json:"line"`
+	EndLine     int    `json:"end_line"`
 	Name        string `json:"name"`
 	Kind        string `json:"kind"`
+	Context     string `json:"context,omitempty"`
 	Masked      string `json:"masked"`
 	Length      int    `json:"length"`
 	Placeholder bool   `json:"placeholder"`
@@ -392,6 +417,7 @@ type DockerfileEntry struct {
 	Key         string   `json:"key"`
 	Value       string   `json:"value"`
 	Redacted    bool     `json:"redacted"`
+	WeakSecret  bool     `json:"weak_secret,omitempty"`
 }
 
 // ComposeEntry is an environment variable or command of a compose service.
@@ -405,6 +431,9 @@ type ComposeEntry struct {
 	Value    string   `json:"value"`
 	Args     []string `json:"args"`
 	Redacted bool     `json:"redacted"`
+	// WeakSecret is set when the key names a secret and the value is a
+	// guessable literal (secret, password, changeme, the service's name...).
+	WeakSecret bool `json:"weak_secret,omitempty"`
 }
 
 // ProcfileEntry is a Procfile process line.
@@ -476,6 +505,7 @@ func newFacts() *Facts {
 		AuthDependencies:      []AuthDependency{},
 		Calls:                 []Call{},
 		AttributeAssignments:  []AttributeAssignment{},
+		ParamDefaults:         []ParamDefault{},
 		Settings:              []SettingsField{},
 		SecretLiterals:        []SecretLiteral{},
 		Comparisons:           []Comparison{},

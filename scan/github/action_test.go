@@ -319,6 +319,22 @@ func runAction(t testing.TB, a *actionFile, o runOptions) *actionRun {
 	return run
 }
 
+// shallowClone makes a depth-1 clone of the repository at dir, whose
+// origin is a bare copy of it (git fetch works, offline), and returns the
+// clone's folder.
+func shallowClone(t *testing.T, dir string) string {
+	t.Helper()
+	tmp := t.TempDir()
+	origin := filepath.Join(tmp, "origin.git")
+	gittest.Run(t, tmp, "clone", "-q", "--bare", dir, origin)
+	clone := filepath.Join(tmp, "work")
+	gittest.Run(t, tmp, "clone", "-q", "--depth=1", "file://"+origin, clone)
+	if got := strings.TrimSpace(gittest.Run(t, clone, "rev-parse", "--is-shallow-repository")); got != "true" {
+		t.Fatalf("the clone is not shallow: %s", got)
+	}
+	return clone
+}
+
 func TestActionSteps(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds pipeguard")
@@ -338,6 +354,7 @@ func TestActionSteps(t *testing.T) {
 		name     string
 		forbid   bool // the token cannot write comments (a fork's token)
 		clean    bool // the pull request adds no secret
+		shallow  bool // the workspace is a depth-1 clone, as actions/checkout makes by default
 		with     map[string]string
 		wantCode int
 	}{
@@ -346,6 +363,10 @@ func TestActionSteps(t *testing.T) {
 		{name: "comment off", with: map[string]string{"scanners": "secrets", "comment": "false", "sarif-file": "out/pg.sarif"}, wantCode: 1},
 		{name: "SARIF upload", with: map[string]string{"scanners": "secrets", "upload-sarif": "true"}, wantCode: 1},
 		{name: "clean pull request", clean: true, with: map[string]string{"scanners": "secrets"}, wantCode: 0},
+		// The base is not in a depth-1 clone and the commits between base
+		// and head are past its boundary: the action fetches what the range
+		// needs instead of failing the scan as incomplete (exit 2).
+		{name: "shallow checkout", shallow: true, clean: true, with: map[string]string{"scanners": "secrets"}, wantCode: 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -359,6 +380,9 @@ func TestActionSteps(t *testing.T) {
 			}
 			r.Write("app/settings.py", "import os\nDEBUG = False\n"+added)
 			head := r.Commit("add key")
+			if tt.shallow {
+				dir = shallowClone(t, dir)
+			}
 
 			api := newFakeAPI(t, testToken)
 			if tt.forbid {

@@ -32,6 +32,15 @@ func TestParseLine(t *testing.T) {
 		{line: `k = "a"  # gitleaks:allow`, kinds: []string{KindGitleaksAllow}},
 		{line: `h = "0.0.0.0"  # nosec B104`, kinds: []string{KindNosec}},
 		{line: `h = "0.0.0.0"  //nosec G101 cors-any-origin`, kinds: []string{KindNosec}, rules: []string{"hardcoded-secret", "auth-hardcoded-credentials", "cors-any-origin"}},
+		{line: `q = f"SELECT {x}"  # nosec: B608, B105`, kinds: []string{KindNosec}, rules: []string{"sql-string-formatting", "hardcoded-secret"}},
+		{line: `q = f"SELECT {x}"  # nosec hardcoded_sql_expressions`, kinds: []string{KindNosec}, rules: []string{"sql-string-formatting"}},
+		{line: `q = f"SELECT {x}"  # noqa: S608`, kinds: []string{KindNoqa}, rules: []string{"sql-string-formatting"}},
+		{line: `r = get(u, verify=False)  # NOQA:E501,S501`, kinds: []string{KindNoqa}, rules: []string{"tls-verify-disabled"}},
+		{line: `ctx = wrap(ssl_version=v)  # noqa: S502 S503, S504`, kinds: []string{KindNoqa}, rules: []string{"tls-weak-version"}},
+		{line: `P = "x"  # noqa: S105 S106 S107`, kinds: []string{KindNoqa}, rules: []string{"hardcoded-secret"}},
+		{line: `import os  # noqa`, kinds: []string{KindNoqa}},
+		{line: `x = 1  # noqa: E501`, kinds: []string{KindNoqa}},
+		{line: `noqa = 1`, kinds: nil},
 		{line: `nosecurity = 1`, kinds: nil},
 	}
 	for _, tt := range tests {

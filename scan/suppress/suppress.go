@@ -206,9 +206,24 @@ func (a *applier) inline(ctx context.Context, rep *scan.Report, f *scan.Finding)
 			}
 		}
 	}
+	// nosec and noqa also count on the other lines of the finding's
+	// statement: Ruff wants noqa at the end of a multi-line string, Bandit
+	// reads nosec on any line of the statement.
+	for l := f.Line + 1; l <= min(f.EndLine, f.Line+maxToolSpan, len(lines)); l++ {
+		for _, d := range parseLine(lines[l-1]) {
+			if d.kind == KindNosec || d.kind == KindNoqa {
+				cands = append(cands, cand{d, l})
+			}
+		}
+	}
 	for _, c := range cands {
 		d := c.d
 		src := fmt.Sprintf("%s:%d", f.Path, c.line)
+		if d.foreign && (d.kind == KindNosec || d.bare) && (f.Scanner == scan.ScannerConfig || f.Scanner == scan.ScannerSecrets) {
+			// Say why a comment meant to silence checks leaves this one.
+			f.Reasons = append(f.Reasons, fmt.Sprintf("# %s at %s does not suppress %s: it names no check that maps to this rule (name one, e.g. # %s %s)", d.kind, src, f.Rule, toolHint(d.kind), f.Rule))
+			continue
+		}
 		if !d.appliesTo(f) {
 			continue
 		}
@@ -251,8 +266,8 @@ func (d directive) appliesTo(f *scan.Finding) bool {
 	switch d.kind {
 	case KindGitleaksAllow:
 		return f.Scanner == scan.ScannerSecrets
-	case KindNosec:
-		if f.Scanner != scan.ScannerSecrets && f.Scanner != scan.ScannerConfig {
+	case KindNosec, KindNoqa:
+		if f.Scanner != scan.ScannerSecrets && f.Scanner != scan.ScannerConfig || d.foreign {
 			return false
 		}
 		if len(d.rules) == 0 {
@@ -268,6 +283,17 @@ func (d directive) appliesTo(f *scan.Finding) bool {
 		}
 	}
 	return false
+}
+
+// maxToolSpan bounds how many lines below a finding's line a nosec or
+// noqa comment is looked for.
+const maxToolSpan = 30
+
+func toolHint(kind string) string {
+	if kind == KindNoqa {
+		return "noqa:"
+	}
+	return "nosec"
 }
 
 // file applies the first matching entry of the ignore files.
