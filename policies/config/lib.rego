@@ -30,11 +30,10 @@ at(path, v) := {"path": v.def_path, "line": v.def_line} if {
 	v.def_line
 } else := {"path": path, "line": v.line}
 
-# testfile_paths are the paths of test files (tests/, test_*.py, conftest.py...).
-testfile_paths contains f.path if {
-	some f in input.files
-	f.test
-}
+# testfile_paths are the paths of test files (tests/, test_*.py, conftest.py...):
+# a set built once (a complete rule: a partial set looked up by key would
+# walk every file for each lookup), so that is_test is a hash lookup.
+testfile_paths := {f.path | some f in input.files; f.test}
 
 # is_test reports whether path is a test file.
 is_test(path) if path in testfile_paths

@@ -141,10 +141,12 @@ async def get_current_user(token: str = Depends(oauth2_scheme)):
     return {"token": token, "password": "", "id": 1}
 `
 
-// writeBenchTree writes benchFiles ($PIPEGUARD_BENCH_FILES) Python files:
-// services of 50 modules (an app, its dependencies and 48 routers), the
-// shape of a monorepo.
-func writeBenchTree(tb testing.TB, root string) {
+// writeBenchTree writes a tree of total files ($PIPEGUARD_BENCH_FILES
+// when total is 0, else benchFiles): services of 50 files, the shape of a
+// monorepo. Each service has an app, its dependencies, requirements, a
+// committed .env with a debug switch and secrets, a Dockerfile and a
+// compose file, and routers for the rest.
+func writeBenchTree(tb testing.TB, root string, total int) {
 	tb.Helper()
 	write := func(rel, src string) {
 		p := filepath.Join(root, filepath.FromSlash(rel))
@@ -155,18 +157,24 @@ func writeBenchTree(tb testing.TB, root string) {
 			tb.Fatal(err)
 		}
 	}
-	total := benchFiles
-	if v := os.Getenv("PIPEGUARD_BENCH_FILES"); v != "" {
-		fmt.Sscan(v, &total)
+	if total == 0 {
+		total = benchFiles
+		if v := os.Getenv("PIPEGUARD_BENCH_FILES"); v != "" {
+			fmt.Sscan(v, &total)
+		}
 	}
 	n := 0
 	for svc := 0; n < total; svc++ {
-		base := fmt.Sprintf("services/svc%d/app", svc)
-		write(fmt.Sprintf("services/svc%d/requirements.txt", svc), "fastapi\nhttpx>=0.27\npyjwt==2.8.0\n")
+		dir := fmt.Sprintf("services/svc%d", svc)
+		base := dir + "/app"
+		write(dir+"/requirements.txt", "fastapi\nhttpx>=0.27\npyjwt==2.8.0\n")
 		write(base+"/main.py", fmt.Sprintf(mainModule, "items0", svc))
 		write(base+"/deps.py", depsModule)
-		n += 2
-		for i := 0; i < 48 && n < total; i++ {
+		write(dir+"/.env", fmt.Sprintf(envFile, svc))
+		write(dir+"/Dockerfile", dockerfile)
+		write(dir+"/docker-compose.yml", fmt.Sprintf(composeFile, svc))
+		n += 6
+		for i := 0; i < 44 && n < total; i++ {
 			name := fmt.Sprintf("items%d", i)
 			write(fmt.Sprintf("%s/routers/%s.py", base, name), fmt.Sprintf(routerModule, name, i, fmt.Sprintf("Item%d", i)))
 			n++
@@ -174,13 +182,40 @@ func writeBenchTree(tb testing.TB, root string) {
 	}
 }
 
+const envFile = `DEBUG=true
+APP_ENV=production
+DATABASE_URL=postgres://app:s3cr3t-%[1]d@db:5432/app
+SECRET_KEY=k-%[1]d-0123456789abcdef
+SESSION_KEY=s-%[1]d-fedcba9876543210
+`
+
+const dockerfile = `FROM python:3.12-slim
+WORKDIR /app
+COPY . .
+RUN pip install -r requirements.txt
+ENV PYTHONUNBUFFERED=1 DEBUG=1
+EXPOSE 8000
+CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--reload", "--proxy-headers", "--forwarded-allow-ips", "*"]
+`
+
+const composeFile = `services:
+  api%[1]d:
+    build: .
+    command: uvicorn app.main:app --host 0.0.0.0 --port 8000
+    environment:
+      DEBUG: "true"
+      SECRET_KEY: compose-secret-%[1]d
+    ports:
+      - "8000:8000"
+`
+
 // benchTarget is $PIPEGUARD_BENCH_TREE, else a generated tree.
 func benchTarget(b *testing.B) (*scan.Target, []scan.File) {
 	b.Helper()
 	root := os.Getenv("PIPEGUARD_BENCH_TREE")
 	if root == "" {
 		root = b.TempDir()
-		writeBenchTree(b, root)
+		writeBenchTree(b, root, 0)
 	}
 	tree := target.NewTree(root, 0)
 	files, _, err := tree.Files(context.Background())
@@ -448,4 +483,117 @@ func BenchmarkRulesLinear(b *testing.B) {
 			})
 		}
 	}
+}
+
+// BenchmarkConfigScale checks that the config scanner stays linear in the
+// size of the tree: generated trees of 2,000 and 5,000 files (services of
+// Python modules, dotenv, Dockerfile and compose files), the whole scan
+// and the rules alone on each, and the growth of the rules' time from one
+// to the other divided by the growth of the tree (1 is linear; a quadratic
+// rule or helper makes it 2.5). Each rule's own growth is logged when it
+// is more than 1.5, with its time:
+//
+//	go test -tags gore2regex -run XXX -bench ConfigScale -benchtime 1x -v ./scan/config/
+func BenchmarkConfigScale(b *testing.B) {
+	ctx := context.Background()
+	sizes := []int{2000, 5000}
+	type sized struct {
+		t     *scan.Target
+		files []scan.File
+		fx    *Input
+	}
+	s, err := New(Options{Facts: facts.Options{IsTracked: func(string) bool { return true }}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	trees := map[int]*sized{}
+	for _, n := range sizes {
+		root := b.TempDir()
+		writeBenchTree(b, root, n)
+		tree := target.NewTree(root, 0)
+		files, _, err := tree.Files(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		t := &scan.Target{Root: root, Mode: scan.ModeTree, Tree: tree}
+		fx, err := s.Facts(ctx, t, files)
+		if err != nil {
+			b.Fatal(err)
+		}
+		trees[n] = &sized{t: t, files: files, fx: fx}
+	}
+	rulesTook := map[int]time.Duration{}
+	perRule := map[int][]time.Duration{}
+	for _, n := range sizes {
+		tr := trees[n]
+		b.Run(fmt.Sprintf("scan/%d", n), func(b *testing.B) {
+			for b.Loop() {
+				res, err := s.Scan(ctx, tr.t)
+				if err != nil || len(res.Errors) > 0 {
+					b.Fatalf("scan: %v %v", err, res.Errors)
+				}
+			}
+			b.ReportMetric(float64(len(tr.files)), "files")
+		})
+		b.Run(fmt.Sprintf("rules/%d", n), func(b *testing.B) {
+			for b.Loop() {
+				cpu0 := cpuTime(syscall.RUSAGE_SELF)
+				if _, errs, err := s.rules.Evaluate(ctx, scan.ScannerConfig, tr.fx); err != nil || len(errs) > 0 {
+					b.Fatal(err, errs)
+				}
+				rulesTook[n] += cpuTime(syscall.RUSAGE_SELF) - cpu0
+			}
+			rulesTook[n] /= time.Duration(b.N)
+			b.ReportMetric(rulesTook[n].Seconds(), "cpu-s/op")
+			b.ReportMetric(float64(rulesTook[n].Microseconds())/float64(len(tr.files)), "cpu-us/file")
+		})
+		perRule[n] = ruleTimes(b, s, tr.fx)
+	}
+	small, large := sizes[0], sizes[len(sizes)-1]
+	files := func(n int) float64 { return float64(len(trees[n].files)) }
+	if rulesTook[small] > 0 {
+		growth := (float64(rulesTook[large]) / float64(rulesTook[small])) / (files(large) / files(small))
+		b.Logf("rules: %v on %.0f files, %v on %.0f files: growth %.2f (1 is linear)", rulesTook[small].Round(time.Millisecond), files(small), rulesTook[large].Round(time.Millisecond), files(large), growth)
+		b.ReportMetric(growth, "rules-growth")
+	}
+	for i, r := range s.rules.Rules() {
+		a, z := perRule[small][i], perRule[large][i]
+		if a < 10*time.Millisecond || z < 25*time.Millisecond {
+			continue // too small to tell
+		}
+		if g := (float64(z) / float64(a)) / (files(large) / files(small)); g > 1.5 {
+			b.Logf("%-32s %8v -> %8v: growth %.2f", r.ID, a.Round(time.Millisecond), z.Round(time.Millisecond), g)
+		}
+	}
+}
+
+// ruleTimes evaluates each rule alone over fx and returns its CPU time,
+// in the order of s.rules.Rules().
+func ruleTimes(b *testing.B, s *Scanner, fx *Input) []time.Duration {
+	b.Helper()
+	ctx := context.Background()
+	input, err := policy.Input(fx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rules := s.rules.Rules()
+	took := make([]time.Duration, len(rules))
+	for i, r := range rules {
+		pq, err := s.rules.Engine().Prepare(ctx, fmt.Sprintf("d := [f | some f in %[1]s.deny]; x := [f | some f in %[1]s.findings]", r.Package))
+		if err != nil {
+			b.Fatal(err)
+		}
+		// The least CPU time of three runs: the steadiest figure on a
+		// shared machine.
+		for range 3 {
+			cpu0 := cpuTime(syscall.RUSAGE_SELF)
+			if _, err := pq.Eval(ctx, rego.EvalParsedInput(input)); err != nil {
+				b.Fatalf("%s: %v", r.ID, err)
+			}
+			if d := cpuTime(syscall.RUSAGE_SELF) - cpu0; took[i] == 0 || d < took[i] {
+				took[i] = d
+			}
+		}
+	}
+	return took
 }
