@@ -53,7 +53,7 @@ measure() {
 	printf "%s %.2f %.2f %d %d\n" "$name" "$(echo "$t1 - $t0" | bc)" "$(echo "$user + $sys" | bc)" $((maxkb / 1024)) \
 		"$(cat "$work/cc.calls" 2>/dev/null | wc -l)" | tee -a "$work/results"
 }
-pgcmd=("$pg" scan --scanners deps --go-vulndb "$db" --format json "$mod")
+pgcmd=("$pg" scan --scanners deps --go-vulndb "$db" --format json ${PG_FLAGS:-} "$mod")
 for i in $(seq "$runs"); do
 	echo "load: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 	if [ $((i % 2)) -eq 1 ]; then order="gv pg"; else order="pg gv"; fi
