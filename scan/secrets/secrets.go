@@ -26,6 +26,7 @@ import (
 	"github.com/zricethezav/gitleaks/v8/sources"
 
 	"github.com/pipeguard/pipeguard/scan"
+	"github.com/pipeguard/pipeguard/scan/secrets/cred"
 	"github.com/pipeguard/pipeguard/scan/target"
 )
 
@@ -71,6 +72,9 @@ type Options struct {
 	// slower and finds the same secrets: the windows cover every line a
 	// rule's match can reach. It is there to check that claim.
 	Exact bool
+	// GitleaksOnly turns the structure-aware detector off: only the
+	// gitleaks rules run.
+	GitleaksOnly bool
 }
 
 // Scanner is the "secrets" scanner. One Scanner may run many scans, at the
@@ -80,6 +84,9 @@ type Scanner struct {
 
 	mu    sync.Mutex
 	rules map[string]*loaded // by root
+
+	// cred is the structure-aware detector; nil with GitleaksOnly.
+	cred *cred.Detector
 }
 
 // loaded is the configuration of one root.
@@ -109,6 +116,9 @@ func New(opts Options) (*Scanner, error) {
 		return nil, &scan.ConfigError{Err: fmt.Errorf("unknown severity %q", opts.Severity)}
 	}
 	s := &Scanner{opts: opts, rules: map[string]*loaded{}}
+	if !opts.GitleaksOnly {
+		s.cred = cred.New()
+	}
 	if opts.Root != "" {
 		if _, err := s.load(opts.Root); err != nil {
 			return nil, err
@@ -358,6 +368,12 @@ func (st *scanStats) skip(sk scan.Skipped) {
 	st.mu.Unlock()
 }
 
+func (st *scanStats) fail(e scan.Error) {
+	st.mu.Lock()
+	st.errors = append(st.errors, e)
+	st.mu.Unlock()
+}
+
 // source yields the fragments of a scan to emit, in one goroutine; emit
 // returns an error when the scan is cancelled.
 type source func(ctx context.Context, rs *ruleSet, st *scanStats, emit func(sources.Fragment) error) error
@@ -441,7 +457,7 @@ func (s *Scanner) run(ctx context.Context, rs *ruleSet, src source) ([]report.Fi
 		go func() {
 			defer wg.Done()
 			for f := range work {
-				fs := eng.detect(ctx, f)
+				fs := s.structure(rs, st, f, eng.detect(ctx, f))
 				if len(fs) == 0 {
 					continue
 				}

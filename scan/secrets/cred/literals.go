@@ -1,0 +1,327 @@
+package cred
+
+import (
+	"encoding/base64"
+	"strings"
+)
+
+// literals finds credentials by their own shape on one line, whatever key
+// they are under: scheme://user:password@host, Password=...; in connection
+// strings, HTTP Basic and Bearer values, curl -u user:password, mysql
+// -pPASSWORD and PowerShell's ConvertTo-SecureString "..." -AsPlainText.
+// low is the lower-cased line.
+//
+// In a programming language (code), connection strings count only inside
+// string literals: dict(user=u, password=p) is code.
+func literals(line, low string, lineNo int, code bool, emit func(Match)) {
+	if strings.Contains(line, "://") {
+		urlCredentials(line, lineNo, emit)
+	}
+	if strings.Contains(low, "password") || strings.Contains(low, "pwd") {
+		connectionString(line, low, lineNo, code, emit)
+	}
+	if strings.Contains(low, "identified by") || strings.Contains(low, "password '") || strings.Contains(low, "password \"") {
+		sqlPassword(line, low, lineNo, emit)
+	}
+	if strings.Contains(low, "basic") {
+		httpBasic(line, low, lineNo, emit)
+	}
+	if strings.Contains(low, "bearer") {
+		httpBearer(line, low, lineNo, emit)
+	}
+	if strings.Contains(low, "-u") || strings.Contains(low, "--user") {
+		curlUser(line, low, lineNo, emit)
+	}
+	if strings.Contains(low, " -p") && (strings.Contains(low, "mysql") || strings.Contains(low, "mariadb")) {
+		mysqlPassword(line, lineNo, emit)
+	}
+	if strings.Contains(low, "convertto-securestring") && strings.Contains(low, "-asplaintext") {
+		secureString(line, low, lineNo, emit)
+	}
+}
+
+// urlCredentials finds scheme://user:password@host.
+func urlCredentials(line string, lineNo int, emit func(Match)) {
+	for from := 0; ; {
+		i := strings.Index(line[from:], "://")
+		if i < 0 {
+			return
+		}
+		i += from
+		from = i + 3
+		s := i
+		for s > 0 && (isAlnum(line[s-1]) || line[s-1] == '+' || line[s-1] == '.' || line[s-1] == '-') {
+			s--
+		}
+		if i-s < 2 {
+			continue
+		}
+		rest := line[i+3:]
+		end := strings.IndexAny(rest, " \t\"'`<>()[]{}\\,")
+		if end < 0 {
+			end = len(rest)
+		}
+		seg := rest[:end]
+		if p := strings.IndexAny(seg, "/?#"); p >= 0 {
+			seg = seg[:p]
+		}
+		at := strings.LastIndexByte(seg, '@')
+		if at <= 0 || at == len(seg)-1 {
+			continue
+		}
+		user, pass, ok := strings.Cut(seg[:at], ":")
+		host := seg[at+1:]
+		if !ok || pass == "" || !hostLike(host) {
+			continue
+		}
+		if basic(pass) != fine || strings.EqualFold(user, pass) || credWords[strings.ToLower(pass)] {
+			continue // a placeholder, or a default where the password repeats the user
+		}
+		emit(Match{Rule: RuleURLCredentials, Line: lineNo, Column: i + 4 + len(user) + 1, Secret: pass, Key: scheme(line[s:i])})
+	}
+}
+
+func scheme(s string) string { return strings.ToLower(s) + " URL" }
+
+// hostLike reports whether s can be a URL's host (and port).
+func hostLike(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(isAlnum(c) || c == '.' || c == '-' || c == ':' || c == '_' || c == '%' || c == '[' || c == ']' || c == '$' || c == '{' || c == '}') {
+			return false
+		}
+	}
+	return true
+}
+
+// dsnKeys are the keys beside a password that make a line a connection
+// string (ADO.NET, ODBC, JDBC, libpq).
+var dsnKeys = []string{"server=", "data source=", "datasource=", "host=", "hostname=", "hostaddr=", "user id=",
+	"userid=", "uid=", "user=", "username=", "database=", "dbname=", "initial catalog=", "port=", "sslmode=",
+	"address=", "addr=", "jdbc:", "odbc", "driver="}
+
+// connectionString finds Password=...; and password=... in connection
+// strings and DSNs.
+func connectionString(line, low string, lineNo int, code bool, emit func(Match)) {
+	dsn := false
+	for _, k := range dsnKeys {
+		if strings.Contains(low, k) {
+			dsn = true
+			break
+		}
+	}
+	if !dsn {
+		return
+	}
+	for _, k := range []string{"password", "pwd"} {
+		for from := 0; ; {
+			i := strings.Index(low[from:], k)
+			if i < 0 {
+				break
+			}
+			i += from
+			from = i + len(k)
+			if i > 0 && strings.IndexByte(" ;\"'?&{(,:\t", low[i-1]) < 0 {
+				continue
+			}
+			if code && stringState(line)[i] == 0 {
+				continue // code: dict(user=u, password=p)
+			}
+			j := skipSpace(low, i+len(k))
+			if j >= len(low) || low[j] != '=' {
+				continue
+			}
+			j = skipSpace(low, j+1)
+			end := j
+			for end < len(line) && strings.IndexByte("; \t\"'&)}`,", line[end]) < 0 {
+				end++
+			}
+			pass := line[j:end]
+			if pass == "" || basic(pass) != fine || keywords[strings.ToLower(pass)] {
+				continue
+			}
+			emit(Match{Rule: RuleConnectionString, Line: lineNo, Column: j + 1, Secret: pass, Key: line[i : i+len(k)]})
+		}
+	}
+}
+
+// httpBasic finds "Basic <base64 of user:password>".
+func httpBasic(line, low string, lineNo int, emit func(Match)) {
+	for from := 0; ; {
+		i := strings.Index(low[from:], "basic ")
+		if i < 0 {
+			return
+		}
+		i += from
+		from = i + 6
+		if i > 0 && isLetter(low[i-1]) {
+			continue
+		}
+		j := skipSpace(line, i+6)
+		end := j
+		for end < len(line) && (isAlnum(line[end]) || line[end] == '+' || line[end] == '/' || line[end] == '=') {
+			end++
+		}
+		tok := line[j:end]
+		if len(tok) < 8 {
+			continue
+		}
+		dec, err := base64.StdEncoding.DecodeString(tok)
+		if err != nil {
+			dec, err = base64.RawStdEncoding.DecodeString(strings.TrimRight(tok, "="))
+		}
+		if err != nil || !printable(dec) {
+			continue
+		}
+		user, pass, ok := strings.Cut(string(dec), ":")
+		if !ok || user == "" || pass == "" || basic(pass) != fine {
+			continue
+		}
+		emit(Match{Rule: RuleHTTPBasic, Line: lineNo, Column: j + 1, Secret: tok, Key: "Authorization: Basic"})
+	}
+}
+
+func printable(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 || c > 0x7e {
+			return false
+		}
+	}
+	return len(b) > 0
+}
+
+// httpBearer finds "Bearer <token>" written as a literal.
+func httpBearer(line, low string, lineNo int, emit func(Match)) {
+	for from := 0; ; {
+		i := strings.Index(low[from:], "bearer ")
+		if i < 0 {
+			return
+		}
+		i += from
+		from = i + 7
+		if i > 0 && isLetter(low[i-1]) {
+			continue
+		}
+		j := skipSpace(line, i+7)
+		end := j
+		for end < len(line) && (isAlnum(line[end]) || strings.IndexByte("-._~+/=", line[end]) >= 0) {
+			end++
+		}
+		tok := line[j:end]
+		if len(tok) < 16 || basic(tok) != fine || identifier(tok) {
+			continue
+		}
+		if !strings.HasPrefix(tok, "eyJ") && !random(tok, false) {
+			continue
+		}
+		emit(Match{Rule: RuleHTTPBearer, Line: lineNo, Column: j + 1, Secret: tok, Key: "Authorization: Bearer"})
+	}
+}
+
+// curlUser finds curl's -u user:password and --user user:password.
+func curlUser(line, low string, lineNo int, emit func(Match)) {
+	trimmed := strings.TrimSpace(low)
+	if !strings.Contains(low, "curl") && !strings.HasPrefix(trimmed, "-u") && !strings.HasPrefix(trimmed, "--user") {
+		return
+	}
+	for _, opt := range []string{"--user", "-u"} {
+		for from := 0; ; {
+			i := strings.Index(low[from:], opt)
+			if i < 0 {
+				break
+			}
+			i += from
+			from = i + len(opt)
+			if i > 0 && low[i-1] != ' ' && low[i-1] != '\t' {
+				continue
+			}
+			j := i + len(opt)
+			if j < len(line) && (line[j] == ' ' || line[j] == '=') {
+				j = skipSpace(line, j+1)
+			} else if opt == "--user" {
+				continue
+			}
+			v, col, _, ok := readValue(line, j, 0, false)
+			if !ok {
+				continue
+			}
+			user, pass, found := strings.Cut(v.text, ":")
+			if !found || user == "" || pass == "" || basic(pass) != fine || reference(user) {
+				continue
+			}
+			emit(Match{Rule: RuleCurlUserPassword, Line: lineNo, Column: col + len(user) + 1, Secret: pass, Key: "curl " + opt})
+		}
+	}
+}
+
+// mysqlPassword finds mysql's -pPASSWORD (no space: -p alone prompts).
+func mysqlPassword(line string, lineNo int, emit func(Match)) {
+	for from := 0; ; {
+		i := strings.Index(line[from:], " -p")
+		if i < 0 {
+			return
+		}
+		i += from
+		from = i + 3
+		j := i + 3
+		if j >= len(line) || line[j] == ' ' || line[j] == '-' {
+			continue
+		}
+		v, col, _, ok := readValue(line, j, 0, false)
+		if !ok || basic(v.text) != fine || len(v.text) < 3 {
+			continue
+		}
+		emit(Match{Rule: RulePassword, Line: lineNo, Column: col, Secret: v.text, Key: "mysql -p"})
+	}
+}
+
+// secureString finds ConvertTo-SecureString "literal" -AsPlainText.
+func secureString(line, low string, lineNo int, emit func(Match)) {
+	i := strings.Index(low, "convertto-securestring") + len("convertto-securestring")
+	i = skipSpace(line, i)
+	if strings.HasPrefix(low[i:], "-string") {
+		i = skipSpace(line, i+len("-string"))
+	}
+	if i >= len(line) || !isQuote(line[i]) {
+		return
+	}
+	v, col, _, ok := readValue(line, i, 0, false)
+	if !ok || basic(v.text) != fine || len(v.text) < 4 {
+		return
+	}
+	emit(Match{Rule: RulePassword, Line: lineNo, Column: col, Secret: v.text, Key: "ConvertTo-SecureString"})
+}
+
+// sqlPassword finds passwords in SQL: CREATE USER x IDENTIFIED BY 'pw',
+// CREATE ROLE x PASSWORD 'pw', ALTER USER x WITH PASSWORD 'pw'.
+func sqlPassword(line, low string, lineNo int, emit func(Match)) {
+	for _, k := range []string{"identified by", "password"} {
+		for from := 0; ; {
+			i := strings.Index(low[from:], k)
+			if i < 0 {
+				break
+			}
+			i += from
+			from = i + len(k)
+			if i > 0 && isAlnum(low[i-1]) || k == "password" && !strings.Contains(low, "user") && !strings.Contains(low, "role") && !strings.Contains(low, "login") {
+				continue
+			}
+			j := i + len(k)
+			if j >= len(line) || line[j] != ' ' {
+				continue
+			}
+			j = skipSpace(line, j)
+			if j >= len(line) || (k == "password" && line[j] != '\'' && line[j] != '"') {
+				continue
+			}
+			v, col, _, ok := readValue(line, j, 0, false)
+			if !ok || basic(v.text) != fine || len(v.text) < 3 || credWords[strings.ToLower(v.text)] {
+				continue
+			}
+			emit(Match{Rule: RulePassword, Line: lineNo, Column: col, Secret: v.text, Key: "SQL " + strings.ToUpper(k), Context: "SQL statement"})
+		}
+	}
+}
