@@ -202,9 +202,9 @@ func mapLabels(dir string, ls []label) (map[string][]label, error) {
 
 // hit is one reported line.
 type hit struct {
-	path       string
-	line, end  int
-	rule       string
+	path      string
+	line, end int
+	rule      string
 }
 
 // scanDir runs the secrets scanner over dir as a working tree.
