@@ -189,7 +189,10 @@ func (s *Scanner) Scan(ctx context.Context, t *scan.Target) (*scan.Result, error
 		return nil, err
 	}
 	res := &scan.Result{Notes: append([]string(nil), l.notes...)}
-	var src source
+	var (
+		src   source
+		names []string // file names to look at for secrets, in tree mode
+	)
 	switch t.Mode {
 	case scan.ModeTree, "":
 		tree := t.Tree
@@ -202,6 +205,12 @@ func (s *Scanner) Scan(ctx context.Context, t *scan.Target) (*scan.Result, error
 		}
 		res.Skipped = append(res.Skipped, skipped...)
 		src = s.treeSource(files, l)
+		for _, f := range files {
+			names = append(names, f.Path)
+		}
+		for _, sk := range skipped {
+			names = append(names, sk.Path)
+		}
 	case scan.ModeHistory, scan.ModeRange, scan.ModeStaged:
 		repo, err := target.Open(ctx, t.Root)
 		if err != nil {
@@ -233,7 +242,7 @@ func (s *Scanner) Scan(ctx context.Context, t *scan.Target) (*scan.Result, error
 		return nil, &scan.ConfigError{Err: fmt.Errorf("unknown scan mode %q", t.Mode)}
 	}
 
-	found, stats, err := s.run(ctx, l.rules, src)
+	found, stats, err := s.run(ctx, l.rules, src, names)
 	if err != nil {
 		if t.Mode == scan.ModeRange && ctx.Err() == nil {
 			// Say which revision is wrong, when one is.
@@ -296,8 +305,9 @@ func isCommitID(s string) bool {
 	return true
 }
 
-// finding turns a gitleaks finding into pipeguard's, the secret kept only
-// for redaction.
+// finding turns a gitleaks finding (or one of the structure detector's,
+// made in gitleaks' shape) into pipeguard's, the secret kept only for
+// redaction.
 func (s *Scanner) finding(f report.Finding) scan.Finding {
 	where := f.File
 	if f.StartLine > 0 {
@@ -307,15 +317,36 @@ func (s *Scanner) finding(f report.Finding) scan.Finding {
 		where += " in commit " + shortSHA(f.Commit)
 	}
 	desc := strings.TrimSpace(f.Description)
-	msg := fmt.Sprintf("gitleaks rule %s matched a secret at %s.", f.RuleID, where)
-	if desc != "" {
+	structure := hasTag(f.Tags, TagStructure)
+	inName := hasTag(f.Tags, TagFileName)
+	var msg, ttl string
+	switch {
+	case structure:
+		ttl = cred.Title(f.RuleID)
+		msg = fmt.Sprintf("%s (rule %s) at %s.", strings.TrimSuffix(desc, "."), f.RuleID, where)
+	case desc != "":
+		ttl = title(desc, f.RuleID)
 		msg = fmt.Sprintf("%s (gitleaks rule %s) at %s.", strings.TrimSuffix(desc, "."), f.RuleID, where)
+	default:
+		ttl = title(desc, f.RuleID)
+		msg = fmt.Sprintf("gitleaks rule %s matched a secret at %s.", f.RuleID, where)
+	}
+	if inName {
+		msg = strings.TrimSuffix(msg, ".") + ", in the file's name: the name itself holds the secret."
+	}
+	tags := append([]string{"secret"}, f.Tags...)
+	if (structure || isGeneric(f.RuleID)) && isTestPath(f.File) {
+		// A value judged by its shape, in test or example code: still
+		// reported (test credentials leak too), but the default gate
+		// only warns on it.
+		tags = append(tags, TagTestPath)
+		msg += " It is in a test or example path: reported, but the default gate only warns on it."
 	}
 	out := scan.Finding{
 		Scanner:     scan.ScannerSecrets,
 		Rule:        f.RuleID,
 		Severity:    s.opts.Severity,
-		Title:       title(desc, f.RuleID),
+		Title:       ttl,
 		Message:     msg,
 		Path:        f.File,
 		Line:        f.StartLine,
@@ -326,12 +357,21 @@ func (s *Scanner) finding(f report.Finding) scan.Finding {
 		Date:        f.Date,
 		Fingerprint: scan.Fingerprint(f.RuleID, f.File, scan.HashSecret(f.Secret)),
 		Remediation: Remediation,
-		Tags:        append([]string{"secret"}, f.Tags...),
+		Tags:        tags,
 	}
 	if out.EndLine < out.Line {
 		out.EndLine = out.Line
 	}
 	return out.WithRawSecret(f.Secret)
+}
+
+func hasTag(tags []string, tag string) bool {
+	for _, t := range tags {
+		if t == tag {
+			return true
+		}
+	}
+	return false
 }
 
 // title shortens a gitleaks rule description ("Uncovered a GitHub Personal
@@ -382,8 +422,10 @@ type source func(ctx context.Context, rs *ruleSet, st *scanStats, emit func(sour
 // rules whose keywords occur in it; above it, every rule is compiled.
 const smallScan = 512 << 10
 
-// run scans the fragments of src and returns the findings.
-func (s *Scanner) run(ctx context.Context, rs *ruleSet, src source) ([]report.Finding, *scanStats, error) {
+// run scans the fragments of src and returns the findings. The names of
+// files are scanned too: those of names, and, in diffs, those of the
+// files each commit touches.
+func (s *Scanner) run(ctx context.Context, rs *ruleSet, src source, names []string) ([]report.Finding, *scanStats, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	st := &scanStats{}
@@ -432,6 +474,10 @@ func (s *Scanner) run(ctx context.Context, rs *ruleSet, src source) ([]report.Fi
 		ids = rs.selectRules(func(yield func(string)) {
 			for _, f := range buf {
 				s.decoded(f.Raw, yield)
+				yield(f.FilePath)
+			}
+			for _, n := range names {
+				yield(n)
 			}
 		})
 	}
@@ -452,12 +498,18 @@ func (s *Scanner) run(ctx context.Context, rs *ruleSet, src source) ([]report.Fi
 		workers = runtime.GOMAXPROCS(0)
 	}
 	eng := s.newEngine(ctx, rs, cfg)
+	seen := newNameSet(names)
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for f := range work {
 				fs := s.structure(rs, st, f, eng.detect(ctx, f))
+				if f.CommitSHA != "" || len(names) == 0 {
+					if seen.add(f.CommitSHA, f.FilePath) {
+						fs = append(fs, s.nameFindings(ctx, eng, rs, f.FilePath, f.CommitSHA, f.CommitInfo)...)
+					}
+				}
 				if len(fs) == 0 {
 					continue
 				}
@@ -479,6 +531,9 @@ func (s *Scanner) run(ctx context.Context, rs *ruleSet, src source) ([]report.Fi
 	}
 	close(work)
 	wg.Wait()
+	for _, name := range names {
+		found = append(found, s.nameFindings(ctx, eng, rs, name, "", nil)...)
+	}
 	st.fragments = n
 	if err := <-srcErr; err != nil {
 		return nil, nil, err

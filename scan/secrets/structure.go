@@ -1,9 +1,11 @@
 package secrets
 
 import (
+	"context"
 	"fmt"
 	"path"
 	"strings"
+	"sync"
 
 	"github.com/zricethezav/gitleaks/v8/config"
 	"github.com/zricethezav/gitleaks/v8/report"
@@ -265,4 +267,53 @@ func isTestPath(p string) bool {
 		}
 	}
 	return false
+}
+
+// nameSet remembers the (commit, file) pairs whose names were scanned.
+type nameSet struct {
+	mu   sync.Mutex
+	seen map[string]bool
+}
+
+// newNameSet returns a set that already holds names, scanned on their own.
+func newNameSet(names []string) *nameSet {
+	ns := &nameSet{seen: make(map[string]bool, len(names))}
+	for _, n := range names {
+		ns.seen["\x00"+n] = true
+	}
+	return ns
+}
+
+// add reports whether the name of file at commit is new.
+func (ns *nameSet) add(commit, file string) bool {
+	k := commit + "\x00" + file
+	ns.mu.Lock()
+	defer ns.mu.Unlock()
+	if ns.seen[k] {
+		return false
+	}
+	ns.seen[k] = true
+	return true
+}
+
+// nameFindings runs the gitleaks rules over a file's path: a token in a
+// file's name is as leaked as one in its content. The findings carry the
+// secret like any other, so that it is masked wherever the path is shown.
+func (s *Scanner) nameFindings(ctx context.Context, eng *engine, rs *ruleSet, name, commit string, info *sources.CommitInfo) []report.Finding {
+	if name == "" || pathAllowed(rs, name) {
+		return nil
+	}
+	var out []report.Finding
+	for _, fd := range eng.detect(ctx, sources.Fragment{Raw: name}) {
+		fd.File = name
+		fd.StartLine, fd.EndLine, fd.StartColumn, fd.EndColumn = 0, 0, 0, 0
+		fd.Line, fd.Match = "", ""
+		fd.Commit = commit
+		if info != nil {
+			fd.Author, fd.Email, fd.Date, fd.Message = info.AuthorName, info.AuthorEmail, info.Date, info.Message
+		}
+		fd.Tags = append(fd.Tags, TagFileName)
+		out = append(out, fd)
+	}
+	return out
 }

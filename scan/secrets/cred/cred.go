@@ -404,3 +404,13 @@ func inComment(prefix string) bool {
 	t := strings.TrimSpace(prefix)
 	return strings.HasPrefix(t, "*")
 }
+
+// Title returns the title of a rule of the detector, or "" for another id.
+func Title(rule string) string {
+	for _, r := range Rules() {
+		if r.ID == rule {
+			return r.Title
+		}
+	}
+	return ""
+}

@@ -244,6 +244,9 @@ func (ls *lineScanner) pairAt(line string, lineNo, s, e int, inStr []byte, emit 
 	if op == " " {
 		i = e + 1
 		i = skipSpace(line, i)
+		if i < len(line) && line[i] >= 0x80 {
+			return // --keypasswd 更改条目的密钥口令: a description
+		}
 	}
 	v, col, end, ok := readValue(line, i, enclosing, op == "(")
 	if !ok {

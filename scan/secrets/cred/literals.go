@@ -40,6 +40,12 @@ func literals(line, low string, lineNo int, code bool, emit func(Match)) {
 	}
 }
 
+// passwordOK reports whether a password found by a literal rule passes the
+// filters a password-named key's value does.
+func passwordOK(pass string) bool {
+	return judge(keyPassword, "password", value{text: pass, quoted: true}) == fine
+}
+
 // urlCredentials finds scheme://user:password@host.
 func urlCredentials(line string, lineNo int, emit func(Match)) {
 	for from := 0; ; {
@@ -74,7 +80,7 @@ func urlCredentials(line string, lineNo int, emit func(Match)) {
 		if !ok || pass == "" || !hostLike(host) {
 			continue
 		}
-		if basic(pass) != fine || strings.EqualFold(user, pass) || credWords[strings.ToLower(pass)] {
+		if strings.EqualFold(user, pass) || !passwordOK(pass) {
 			continue // a placeholder, or a default where the password repeats the user
 		}
 		emit(Match{Rule: RuleURLCredentials, Line: lineNo, Column: i + 4 + len(user) + 1, Secret: pass, Key: scheme(line[s:i])})
@@ -140,7 +146,7 @@ func connectionString(line, low string, lineNo int, code bool, emit func(Match))
 				end++
 			}
 			pass := line[j:end]
-			if pass == "" || basic(pass) != fine || keywords[strings.ToLower(pass)] {
+			if pass == "" || !passwordOK(pass) {
 				continue
 			}
 			emit(Match{Rule: RuleConnectionString, Line: lineNo, Column: j + 1, Secret: pass, Key: line[i : i+len(k)]})
@@ -177,7 +183,7 @@ func httpBasic(line, low string, lineNo int, emit func(Match)) {
 			continue
 		}
 		user, pass, ok := strings.Cut(string(dec), ":")
-		if !ok || user == "" || pass == "" || basic(pass) != fine {
+		if !ok || user == "" || pass == "" || strings.EqualFold(user, pass) || !passwordOK(pass) {
 			continue
 		}
 		emit(Match{Rule: RuleHTTPBasic, Line: lineNo, Column: j + 1, Secret: tok, Key: "Authorization: Basic"})
@@ -223,8 +229,7 @@ func httpBearer(line, low string, lineNo int, emit func(Match)) {
 
 // curlUser finds curl's -u user:password and --user user:password.
 func curlUser(line, low string, lineNo int, emit func(Match)) {
-	trimmed := strings.TrimSpace(low)
-	if !strings.Contains(low, "curl") && !strings.HasPrefix(trimmed, "-u") && !strings.HasPrefix(trimmed, "--user") {
+	if !strings.Contains(low, "curl") {
 		return
 	}
 	for _, opt := range []string{"--user", "-u"} {
@@ -249,7 +254,7 @@ func curlUser(line, low string, lineNo int, emit func(Match)) {
 				continue
 			}
 			user, pass, found := strings.Cut(v.text, ":")
-			if !found || user == "" || pass == "" || basic(pass) != fine || reference(user) {
+			if !found || user == "" || pass == "" || reference(user) || strings.EqualFold(user, pass) || !passwordOK(pass) {
 				continue
 			}
 			emit(Match{Rule: RuleCurlUserPassword, Line: lineNo, Column: col + len(user) + 1, Secret: pass, Key: "curl " + opt})
@@ -271,7 +276,7 @@ func mysqlPassword(line string, lineNo int, emit func(Match)) {
 			continue
 		}
 		v, col, _, ok := readValue(line, j, 0, false)
-		if !ok || basic(v.text) != fine || len(v.text) < 3 {
+		if !ok || !passwordOK(v.text) || v.text == mysqlUser(line) {
 			continue
 		}
 		emit(Match{Rule: RulePassword, Line: lineNo, Column: col, Secret: v.text, Key: "mysql -p"})
@@ -289,7 +294,7 @@ func secureString(line, low string, lineNo int, emit func(Match)) {
 		return
 	}
 	v, col, _, ok := readValue(line, i, 0, false)
-	if !ok || basic(v.text) != fine || len(v.text) < 4 {
+	if !ok || !passwordOK(v.text) {
 		return
 	}
 	emit(Match{Rule: RulePassword, Line: lineNo, Column: col, Secret: v.text, Key: "ConvertTo-SecureString"})
@@ -314,14 +319,52 @@ func sqlPassword(line, low string, lineNo int, emit func(Match)) {
 				continue
 			}
 			j = skipSpace(line, j)
-			if j >= len(line) || (k == "password" && line[j] != '\'' && line[j] != '"') {
+			quoted := j < len(line) && (line[j] == '\'' || line[j] == '"')
+			if j >= len(line) || !quoted && (k == "password" || !sqlStatement(low)) {
 				continue
 			}
 			v, col, _, ok := readValue(line, j, 0, false)
-			if !ok || basic(v.text) != fine || len(v.text) < 3 || credWords[strings.ToLower(v.text)] {
+			if !ok || !passwordOK(v.text) || strings.EqualFold(v.text, sqlUser(line, low)) {
 				continue
 			}
 			emit(Match{Rule: RulePassword, Line: lineNo, Column: col, Secret: v.text, Key: "SQL " + strings.ToUpper(k), Context: "SQL statement"})
 		}
 	}
+}
+
+// sqlStatement reports whether a lower-cased line creates or changes a
+// database user: "identified by" in prose is not SQL.
+func sqlStatement(low string) bool {
+	return strings.Contains(low, "create user") || strings.Contains(low, "alter user") ||
+		strings.Contains(low, "grant ") || strings.Contains(low, "create role") || strings.Contains(low, "alter role")
+}
+
+// sqlUser returns the name a SQL statement creates or changes: CREATE USER
+// name, ALTER ROLE 'name'@'host'.
+func sqlUser(line, low string) string {
+	for _, k := range []string{"user ", "role ", "login ", " to "} {
+		if i := strings.Index(low, k); i >= 0 {
+			rest := strings.TrimLeft(line[i+len(k):], " '\"`")
+			end := strings.IndexAny(rest, " '\"`@;")
+			if end < 0 {
+				end = len(rest)
+			}
+			return rest[:end]
+		}
+	}
+	return ""
+}
+
+// mysqlUser returns the value of mysql's -u option on a line.
+func mysqlUser(line string) string {
+	i := strings.Index(line, " -u")
+	if i < 0 {
+		return ""
+	}
+	rest := strings.TrimLeft(line[i+3:], " ")
+	end := strings.IndexAny(rest, " '\"")
+	if end < 0 {
+		end = len(rest)
+	}
+	return rest[:end]
 }

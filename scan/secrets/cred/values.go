@@ -258,7 +258,12 @@ func pathLike(s string) bool {
 		return true
 	}
 	if i := strings.LastIndexByte(s, '.'); i > 0 && i < len(s)-1 {
-		if fileExts[strings.ToLower(s[i+1:])] && identLike(strings.Trim(s[:i], "/._-")) {
+		ext := strings.ToLower(s[i+1:])
+		if fileExts[ext] && identLike(strings.Trim(s[:i], "/._-")) {
+			return true
+		}
+		// dir/name.ext
+		if strings.Contains(s[:i], "/") && len(ext) >= 2 && len(ext) <= 5 && identLike(ext) && !hasDigit(ext) {
 			return true
 		}
 	}
@@ -288,15 +293,23 @@ func placeholder(s string) bool {
 	}
 	// "your_password", "enter-api-key", "some-token", "insert_secret_here"
 	ws := words(s)
-	if len(ws) < 2 {
+	if len(ws) == 0 {
 		return false
 	}
 	cred, here := false, false
+	if len(ws) == 1 {
+		// somepassword, yourtoken, enterapikey: filler and credential run together.
+		for _, f := range []string{"some", "your", "enter", "insert", "example", "dummy", "fake", "sample"} {
+			if strings.HasPrefix(low, f) && wordClass(strings.TrimPrefix(low, f), ws, 1) != keyNone {
+				return true
+			}
+		}
+	}
 	for i, w := range ws {
 		cred = cred || (i > 0 && wordClass(w, ws, i) != keyNone)
 		here = here || w == "here" || w == "value"
 	}
-	return cred && (here || fillerWords[ws[0]])
+	return len(ws) >= 2 && cred && (here || fillerWords[ws[0]])
 }
 
 var placeholders = set("changeme", "change_me", "change-me", "changethis", "change_this", "change-this",
