@@ -37,7 +37,18 @@ func (s *Scanner) structure(rs *ruleSet, st *scanStats, f sources.Fragment, gl [
 	if s.opts.GitleaksOnly || s.cred == nil {
 		return gl
 	}
-	ms, err := detectSafely(s.cred, f)
+	// Secrets a specific gitleaks rule found stay that rule's: the
+	// detector need not report them, nor parse a file for them.
+	known := func(line int, secret string) bool {
+		abs := f.StartLine + line - 1
+		for _, g := range gl {
+			if !isGeneric(g.RuleID) && g.StartLine <= abs && abs <= g.EndLine && overlaps(g.Secret, secret) {
+				return true
+			}
+		}
+		return false
+	}
+	ms, err := detectSafely(s.cred, f, known)
 	if err != nil {
 		// A bug in the detector costs its findings in this file, never
 		// the scan, and it is said.
@@ -89,13 +100,13 @@ func (s *Scanner) structure(rs *ruleSet, st *scanStats, f sources.Fragment, gl [
 }
 
 // detectSafely runs the detector, turning a panic into an error.
-func detectSafely(d *cred.Detector, f sources.Fragment) (ms []cred.Match, err error) {
+func detectSafely(d *cred.Detector, f sources.Fragment, known func(int, string) bool) (ms []cred.Match, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("structure detector failed on %s: %v", f.FilePath, p)
 		}
 	}()
-	return d.Detect(f.FilePath, f.Raw), nil
+	return d.DetectExcept(f.FilePath, f.Raw, known), nil
 }
 
 // describe says what a detector match is, without its value.

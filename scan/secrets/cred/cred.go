@@ -169,8 +169,17 @@ func (f format) lineMode() mode {
 // (a whole file, or the added lines of a diff hunk: structured formats
 // that do not parse are read line by line).
 func (d *Detector) Detect(p, text string) []Match {
+	return d.DetectExcept(p, text, nil)
+}
+
+// DetectExcept is Detect for a caller that already knows some secrets:
+// known(line, secret) reports whether another rule found the secret on
+// that line. Such candidates are left out, and do not make a file worth
+// parsing.
+func (d *Detector) DetectExcept(p, text string, known func(line int, secret string) bool) []Match {
 	f := formatOf(p)
 	lines := splitLines(text)
+	lows := splitLines(asciiLower(text))
 	var out []Match
 	emit := func(m Match) { out = append(out, m) }
 	ls := &lineScanner{m: f.lineMode()}
@@ -180,22 +189,26 @@ func (d *Detector) Detect(p, text string) []Match {
 		if len(line) > maxLine {
 			continue // minified code or data: no key/value structure to read
 		}
-		low := ls.lower(line)
-		literals(line, low, i+1, f == fmtCode || f == fmtPython, emit)
-		if !keys || !hasTrigger(low) {
+		low := lows[i]
+		flags := lineFlags(low)
+		if flags == 0 {
+			continue
+		}
+		literals(line, low, flags, i+1, f == fmtCode || f == fmtPython, emit)
+		if !keys || flags&hasKey == 0 {
 			continue
 		}
 		if f == fmtShell && strings.HasPrefix(strings.TrimSpace(low), "env ") {
-			line = dockerEnv(line)
+			line, low = dockerEnv(line), asciiLower(dockerEnv(line))
 		}
-		ls.scan(line, i+1, func(p pair) {
+		ls.scanLower(line, low, i+1, func(p pair) {
 			pairs = append(pairs, p)
 			if p.inString {
 				inStrings = append(inStrings, p)
 			}
 		})
 	}
-	if ls.sawKey {
+	if d.worthParsing(f, ls, pairs, known) {
 		if parsed, ok := d.structured(f, p, text, lines); ok {
 			// The parser's pairs replace the line reader's, but for keys
 			// inside string literals (a DSN, a JSON body in a Python
@@ -211,7 +224,17 @@ func (d *Detector) Detect(p, text string) []Match {
 			out = append(out, m)
 		}
 	}
-	return dedupe(out)
+	out = dedupe(out)
+	if known != nil {
+		kept := out[:0]
+		for _, m := range out {
+			if !known(m.Line, m.Secret) {
+				kept = append(kept, m)
+			}
+		}
+		out = kept
+	}
+	return out
 }
 
 // commented reads the comment lines of a YAML or TOML file: a
@@ -222,7 +245,7 @@ func commented(out []pair, lines []string, ls *lineScanner) []pair {
 		if !strings.HasPrefix(t, "#") || len(t) > maxLine {
 			continue
 		}
-		if !hasTrigger(ls.lower(t)) {
+		if lineFlags(ls.lower(t))&hasKey == 0 {
 			continue
 		}
 		ls.scan(strings.TrimLeft(t, "# "), i+1, func(p pair) {
@@ -250,19 +273,30 @@ func translations(p string) bool {
 		strings.HasSuffix(base, ".strings") || strings.HasSuffix(base, ".xlf")
 }
 
-// maxLine is the longest line read for key/value pairs.
-const maxLine = 4096
-
-// hasTrigger reports whether a lower-cased line may hold a credential key
-// or construct.
-func hasTrigger(low string) bool {
-	for _, t := range triggers {
-		if strings.Contains(low, t) {
+// worthParsing says whether to parse the file: a configuration format
+// when a line names a credential key (its parser is cheap, and finds what
+// lines hide: a Kubernetes env entry's name and value); Python only when
+// the line reader found a candidate that passes the filters, which the
+// syntax tree then confirms or rejects (a docstring's example, code in a
+// string). Parsing every Python file would cost more than the gitleaks
+// rules do.
+func (d *Detector) worthParsing(f format, ls *lineScanner, pairs []pair, known func(int, string) bool) bool {
+	if !ls.sawKey {
+		return false
+	}
+	if f != fmtPython {
+		return true
+	}
+	for _, p := range pairs {
+		if m, ok := judgePair(p); ok && (known == nil || !known(m.Line, m.Secret)) {
 			return true
 		}
 	}
-	return strings.Contains(low, "basic ")
+	return false
 }
+
+// maxLine is the longest line read for key/value pairs.
+const maxLine = 4096
 
 // structured reads the pairs of a file with its format's parser. ok is
 // false when the format has none or the text does not parse: the line

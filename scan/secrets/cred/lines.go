@@ -44,7 +44,11 @@ var triggers = []string{"pass", "pwd", "pw", "secret", "token", "key", "auth", "
 
 // scan calls emit for every candidate pair on line.
 func (ls *lineScanner) scan(line string, lineNo int, emit func(pair)) {
-	low := ls.lower(line)
+	ls.scanLower(line, ls.lower(line), lineNo, emit)
+}
+
+// scanLower is scan with the lower-cased line given.
+func (ls *lineScanner) scanLower(line, low string, lineNo int, emit func(pair)) {
 	var spans [][2]int
 	for _, t := range triggers {
 		from := 0

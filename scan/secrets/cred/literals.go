@@ -13,31 +13,127 @@ import (
 //
 // In a programming language (code), connection strings count only inside
 // string literals: dict(user=u, password=p) is code.
-func literals(line, low string, lineNo int, code bool, emit func(Match)) {
-	if strings.Contains(line, "://") {
+func literals(line, low string, flags uint16, lineNo int, code bool, emit func(Match)) {
+	if flags&hasURL != 0 {
 		urlCredentials(line, lineNo, emit)
 	}
-	if strings.Contains(low, "password") || strings.Contains(low, "pwd") {
+	if flags&hasPwd != 0 {
 		connectionString(line, low, lineNo, code, emit)
 	}
-	if strings.Contains(low, "identified by") || strings.Contains(low, "password '") || strings.Contains(low, "password \"") {
+	if flags&(hasPwd|hasIdentified) != 0 && (strings.Contains(low, "identified by") || strings.Contains(low, "password '") || strings.Contains(low, "password \"")) {
 		sqlPassword(line, low, lineNo, emit)
 	}
-	if strings.Contains(low, "basic") {
+	if flags&hasBasic != 0 {
 		httpBasic(line, low, lineNo, emit)
 	}
-	if strings.Contains(low, "bearer") {
+	if flags&hasBearer != 0 {
 		httpBearer(line, low, lineNo, emit)
 	}
-	if strings.Contains(low, "-u") || strings.Contains(low, "--user") {
+	if flags&hasCurl != 0 && (strings.Contains(low, "-u") || strings.Contains(low, "--user")) {
 		curlUser(line, low, lineNo, emit)
 	}
-	if strings.Contains(low, " -p") && (strings.Contains(low, "mysql") || strings.Contains(low, "mariadb")) {
+	if flags&hasMysql != 0 && strings.Contains(low, " -p") {
 		mysqlPassword(line, lineNo, emit)
 	}
-	if strings.Contains(low, "convertto-securestring") && strings.Contains(low, "-asplaintext") {
+	if flags&hasConvert != 0 && strings.Contains(low, "-asplaintext") {
 		secureString(line, low, lineNo, emit)
 	}
+}
+
+// What a lower-cased line holds, as lineFlags finds it in one pass.
+const (
+	hasKey        uint16 = 1 << iota // a fragment of a credential key
+	hasURL                           // ://
+	hasPwd                           // password, pwd
+	hasIdentified                    // identified by
+	hasBasic                         // basic
+	hasBearer                        // bearer
+	hasCurl                          // curl
+	hasMysql                         // mysql, mariadb
+	hasConvert                       // convertto-securestring
+)
+
+// lineFlags reads a lower-cased line once and says which rules may find
+// something on it.
+func lineFlags(low string) uint16 {
+	var f uint16
+	for i := 0; i < len(low); i++ {
+		rest := low[i:]
+		switch low[i] {
+		case 'p':
+			switch {
+			case strings.HasPrefix(rest, "password"):
+				f |= hasKey | hasPwd
+			case strings.HasPrefix(rest, "pwd"):
+				f |= hasKey | hasPwd
+			case strings.HasPrefix(rest, "pass"), strings.HasPrefix(rest, "pw"), strings.HasPrefix(rest, "parola"):
+				f |= hasKey
+			}
+		case 's':
+			if strings.HasPrefix(rest, "secret") || strings.HasPrefix(rest, "senha") {
+				f |= hasKey
+			}
+		case 't':
+			if strings.HasPrefix(rest, "token") {
+				f |= hasKey
+			}
+		case 'k':
+			if strings.HasPrefix(rest, "key") {
+				f |= hasKey
+			}
+		case 'a':
+			if strings.HasPrefix(rest, "auth") {
+				f |= hasKey
+			}
+		case 'c':
+			switch {
+			case strings.HasPrefix(rest, "cred"):
+				f |= hasKey
+			case strings.HasPrefix(rest, "curl"):
+				f |= hasCurl
+			case strings.HasPrefix(rest, "convertto-securestring"):
+				f |= hasConvert
+			}
+		case 'j':
+			if strings.HasPrefix(rest, "jwt") {
+				f |= hasKey
+			}
+		case 'b':
+			switch {
+			case strings.HasPrefix(rest, "bearer"):
+				f |= hasKey | hasBearer
+			case strings.HasPrefix(rest, "basic"):
+				f |= hasBasic
+			}
+		case 'm':
+			switch {
+			case strings.HasPrefix(rest, "mdp"):
+				f |= hasKey
+			case strings.HasPrefix(rest, "mysql"), strings.HasPrefix(rest, "mariadb"):
+				f |= hasMysql
+			}
+		case 'i':
+			if strings.HasPrefix(rest, "identified by") {
+				f |= hasIdentified
+			}
+		case ':':
+			if strings.HasPrefix(rest, "://") {
+				f |= hasURL
+			}
+		}
+	}
+	return f
+}
+
+// asciiLower lower-cases the ASCII letters of s, keeping every offset.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 // passwordOK reports whether a password found by a literal rule passes the

@@ -42,6 +42,7 @@ func newPyParsers() *pyParsers { return &pyParsers{} }
 
 func (pp *pyParsers) init() error {
 	pp.once.Do(func() {
+		useLibcAllocator()
 		pp.lang = sitter.NewLanguage(python.Language())
 		q, qerr := sitter.NewQuery(pp.lang, pyQuery)
 		if qerr != nil {

@@ -39,6 +39,20 @@ var commonPasswords = set("123456", "123456789", "12345678", "1234567", "12345",
 	"superman", "trustno1", "freedom", "whatever", "starwars", "login", "admin", "admin123", "administrator",
 	"root", "toor", "test", "test123", "testing", "guest", "user", "demo", "default")
 
+// enumLike reports whether s is a short upper-case word, a marker such as
+// "LDAP" or "OIDC" stored in a password field, not a password.
+func enumLike(s string) bool {
+	if len(s) > 8 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !(s[i] >= 'A' && s[i] <= 'Z' || s[i] == '_') {
+			return false
+		}
+	}
+	return true
+}
+
 // numberLiteral reports whether s is a number written in code: 0x1F,
 // 3221225580, 1.5.
 func numberLiteral(s string) bool {
@@ -152,6 +166,9 @@ func shape(c keyClass, key, s string) reason {
 		}
 		if commonPasswords[strings.ToLower(s)] {
 			return isCommon
+		}
+		if enumLike(s) {
+			return isKeyword
 		}
 		if dottedName(s) || callLike(s) {
 			return isCode
