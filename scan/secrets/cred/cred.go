@@ -296,7 +296,7 @@ func (d *Detector) worthParsing(f format, ls *lineScanner, pairs []pair, known f
 }
 
 // maxLine is the longest line read for key/value pairs.
-const maxLine = 4096
+const maxLine = 16384
 
 // structured reads the pairs of a file with its format's parser. ok is
 // false when the format has none or the text does not parse: the line

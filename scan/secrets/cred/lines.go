@@ -277,7 +277,7 @@ func (ls *lineScanner) pairAt(line string, lineNo, s, e int, inStr []byte, emit 
 		if j < len(line) && line[j] != ')' && line[j] != '}' {
 			return
 		}
-	case (!v.quoted || enclosing != 0) && !statementEnd(line, end):
+	case (!v.quoted || enclosing != 0) && !statementEnd(line, end) && !(op == " " && !wordy(v.text)):
 		// password: the user's password, PASS: TestFoo (0.00s): prose or
 		// code follows the word, which is not a value of its own.
 		return
@@ -286,6 +286,7 @@ func (ls *lineScanner) pairAt(line string, lineNo, s, e int, inStr []byte, emit 
 		return
 	}
 	v.code = ls.m == modeCode && enclosing == 0
+	v.prose = ls.m == modeText
 	inString := enclosing != 0
 	tag := "assignment"
 	switch op {

@@ -164,7 +164,7 @@ func urlCredentials(line string, lineNo int, emit func(Match)) {
 			end = len(rest)
 		}
 		seg := rest[:end]
-		if p := strings.IndexAny(seg, "/?#"); p >= 0 {
+		if p := strings.IndexByte(seg, '/'); p >= 0 {
 			seg = seg[:p]
 		}
 		at := strings.LastIndexByte(seg, '@')
@@ -313,8 +313,8 @@ func httpBearer(line, low string, lineNo int, emit func(Match)) {
 			end++
 		}
 		tok := line[j:end]
-		if len(tok) < 16 || basic(tok) != fine || identifier(tok) {
-			continue
+		if len(tok) < 16 || basic(tok) != fine || identifier(tok) && wordish(tok) {
+			continue // Bearer accessToken: a variable's name
 		}
 		if !strings.HasPrefix(tok, "eyJ") && !random(tok, false) {
 			continue

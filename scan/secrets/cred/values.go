@@ -96,6 +96,8 @@ type value struct {
 	// code is set when the value sits in a programming language, where an
 	// unquoted value is an expression, not a literal.
 	code bool
+	// prose is set when the value was read off documentation or text.
+	prose bool
 }
 
 // judge returns why v is not a credential for a key of class c, or fine.
@@ -110,7 +112,7 @@ func judge(c keyClass, key string, v value) reason {
 	if v.code && !v.quoted {
 		return isCode
 	}
-	if r := shape(c, key, s); r != fine {
+	if r := shape(c, key, v); r != fine {
 		return r
 	}
 	return fine
@@ -146,7 +148,8 @@ func basic(s string) reason {
 }
 
 // shape holds the filters that depend on the kind of credential.
-func shape(c keyClass, key, s string) reason {
+func shape(c keyClass, key string, v value) reason {
+	s := v.text
 	if ownName(key, s) {
 		return isOwnName
 	}
@@ -175,11 +178,25 @@ func shape(c keyClass, key, s string) reason {
 		}
 		return fine
 	case keySecret:
+		if selfNamed(s) || namesCredential(s) || testWord(s) {
+			return isPlacehold
+		}
+		if humanSecret(key) {
+			// A secret a person chooses (a session or JWT secret, an
+			// OAuth consumer secret) is judged like a password, but for
+			// what only secrets' placeholders look like.
+			switch {
+			case len(s) < 6, commonPasswords[strings.ToLower(s)], enumLike(s), dottedName(s), callLike(s):
+				return tooShort
+			case numberish(s), credPrefixed(s), sequence(s), len(words(s)) >= 3 && wordy(s):
+				return notRandom
+			case !v.quoted && v.prose && wordy(s):
+				return notRandom
+			}
+			return fine
+		}
 		if len(s) < 8 {
 			return tooShort
-		}
-		if selfNamed(s) {
-			return isPlacehold
 		}
 		if !tokenChars(s) || !random(s, false) || sequence(s) || credPrefixed(s) {
 			return notRandom
@@ -569,6 +586,59 @@ func random(s string, weak bool) bool {
 	}
 }
 
+// namesCredential reports whether s spells out a credential word inside
+// it: secret123, webhooksecret123, this_is_a_secret, 1234token.
+func namesCredential(s string) bool {
+	low := strings.ToLower(s)
+	for _, w := range []string{"secret", "token", "passw", "apikey", "api_key", "api-key", "credential"} {
+		if strings.Contains(low, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// testWord reports whether s has a word saying it is a test or example
+// value: sk_test_123, demo-key-1.
+func testWord(s string) bool {
+	for _, w := range words(s) {
+		switch w {
+		case "test", "testing", "demo", "example", "sample", "dummy", "fake", "mock", "foo", "bar", "baz":
+			return true
+		}
+	}
+	return false
+}
+
+// numberish reports whether s is a number: 123123123, 0.1693.
+func numberish(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !(s[i] >= '0' && s[i] <= '9' || s[i] == '.' || s[i] == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// humanSecret reports whether a key names a secret a person may choose:
+// a "secret" (client_secret, jwt_secret, SECRET_KEY), not a token or an
+// API or access key, which services generate.
+func humanSecret(key string) bool {
+	if i := strings.LastIndexByte(key, '.'); i >= 0 {
+		key = key[i+1:]
+	}
+	secret := false
+	for _, w := range words(key) {
+		switch {
+		case strings.Contains(w, "token"), w == "access", w == "api", strings.HasPrefix(w, "apikey"), w == "private":
+			return false
+		case strings.Contains(w, "secret"):
+			secret = true
+		}
+	}
+	return secret
+}
+
 // tokenChars reports whether s is made of the characters generated
 // tokens use: letters, digits and +/=_-.~ (base64, hex, base32, URL-safe).
 func tokenChars(s string) bool {
@@ -607,7 +677,7 @@ func sequence(s string) bool {
 // number or a short tag: token1234, secret-01, key_abc.
 func credPrefixed(s string) bool {
 	low := strings.ToLower(s)
-	for _, w := range []string{"password", "passwd", "pass", "secret", "token", "apikey", "key", "auth", "test", "demo", "example", "sample", "dummy", "fake", "mock", "my", "your", "some"} {
+	for _, w := range []string{"password", "passwd", "pass", "secret", "token", "apikey", "key", "auth", "test", "demo", "example", "sample", "dummy", "fake", "mock", "my", "your", "some", "foo", "bar", "baz", "abc", "xyz"} {
 		if strings.HasPrefix(low, w) {
 			rest := strings.TrimLeft(low[len(w):], "-_.")
 			return len(rest) <= 8
@@ -698,7 +768,10 @@ func wordy(s string) bool {
 		// ambiguous: low entropy words stay names.
 		return entropy(s) < 3.3 || len(s) < 10
 	}
-	return true
+	// Several: words joined (admin-token, HelixApiAccessToken), unless the
+	// pieces are not words at all (kQwIOrYvnXmSDkwEiFngrKid, split at
+	// every case change).
+	return wordish(s)
 }
 
 func uuidLike(s string) bool {
