@@ -220,9 +220,14 @@ func (d *Detector) DetectExcept(p, text string, known func(line int, secret stri
 		}
 	}
 	for _, p := range pairs {
-		if m, ok := judgePair(p); ok {
-			out = append(out, m)
+		m, ok := judgePair(p)
+		if !ok {
+			continue
 		}
+		if m.Rule == RulePassword && p.line-1 < len(lines) && defaultCredential(lines[p.line-1], lows[p.line-1], m.Secret) {
+			continue
+		}
+		out = append(out, m)
 	}
 	out = dedupe(out)
 	if known != nil {
@@ -235,6 +240,34 @@ func (d *Detector) DetectExcept(p, text string, known func(line int, secret stri
 		out = kept
 	}
 	return out
+}
+
+// defaultCredential reports whether a password repeats the user or
+// database name written beside it on its line (user: beth, password:
+// beth; FIREBIRD_USER=booktest FIREBIRD_PASSWORD=booktest): a default,
+// not a leak.
+func defaultCredential(line, low, pass string) bool {
+	if len(pass) < 2 {
+		return false
+	}
+	lp := strings.ToLower(pass)
+	for from := 0; ; {
+		i := strings.Index(low[from:], lp)
+		if i < 0 {
+			return false
+		}
+		i += from
+		from = i + len(lp)
+		before := low[max(0, i-24):i]
+		if (i > 0 && isAlnum(low[i-1])) || (from < len(low) && isAlnum(low[from])) {
+			continue // a part of a longer word
+		}
+		for _, k := range []string{"user", "login", "name", "database", "db", "account"} {
+			if j := strings.LastIndex(before, k); j >= 0 && !strings.Contains(before[j:], "pass") && !strings.Contains(before[j:], "pwd") {
+				return true
+			}
+		}
+	}
 }
 
 // commented reads the comment lines of a YAML or TOML file: a

@@ -80,6 +80,8 @@ func TestDetect(t *testing.T) {
 		{"js bearer variable", "api.js", "headers: {Authorization: 'Bearer ' + token}\n", nil},
 		{"basic auth", "api.js", "headers: {Authorization: 'Basic YWRtaW46UXo4IWtMbTJ4'}\n", []found{{RuleHTTPBasic, "YWRtaW46UXo4IWtMbTJ4", 1}}},
 		{"connection string", "App.cs", "var cs = \"Server=db;Database=app;User Id=sa;Password=Zq8!Lm2k;\";\n", []found{{RuleConnectionString, "Zq8!Lm2k", 1}}},
+		{"password repeats the user", "docker-config", "ENV=\"FIREBIRD_USER=booktest FIREBIRD_PASSWORD=booktest\"\n", nil},
+		{"password and its confirmation", "t.rb", "User.create!(email: 'a@b.c', password: 'Zq8!Lm2kx', password_confirmation: 'Zq8!Lm2kx')\n", []found{{RulePassword, "Zq8!Lm2kx", 1}}},
 		{"url default credentials", "app.js", "const url = 'amqp://guest:guest@localhost:5672'\n", nil},
 		{"url placeholder", "app.js", "const url = 'postgres://user:<password>@localhost/db'\n", nil},
 

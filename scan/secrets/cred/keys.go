@@ -88,7 +88,8 @@ var keyQualifiers = set("api", "access", "secret", "private", "app", "applicatio
 var notSecretWords = set("public", "publishable", "pub", "hash", "hashed", "checksum", "fingerprint", "digest",
 	"no", "without", "disable", "skip", "forgot", "forgotten", "reset", "change", "verify", "check", "validate",
 	"prompt", "ask", "show", "hide", "toggle", "remember", "require", "generate", "encrypted", "crypted", "is",
-	"has", "use", "uses", "allow", "with", "mock", "dummy", "fake", "example", "sample", "placeholder", "pull", "from", "username",
+	"has", "use", "uses", "allow", "with", "mock", "dummy", "fake", "example", "sample", "placeholder", "pull", "from", "username", "update", "scheme", "schemes", "encryption",
+	"attrs", "attributes", "attribute",
 	// Conditions and error codes about a password: NERR_PasswordTooShort,
 	// STATUS_PWD_HISTORY_CONFLICT, ERROR_PASSWORD_RESTRICTION.
 	"too", "short", "invalid", "incorrect", "wrong", "mismatch", "history", "restriction", "restrictions",

@@ -170,8 +170,8 @@ func shape(c keyClass, key string, v value) reason {
 		if commonPasswords[strings.ToLower(s)] {
 			return isCommon
 		}
-		if enumLike(s) {
-			return isKeyword
+		if enumLike(s) || !hasASCIIAlnum(s) || strings.Count(s, ".") >= 2 && numberish(s) {
+			return isKeyword // LDAP, 你的密码, 1.2.840.113549
 		}
 		if dottedName(s) || callLike(s) {
 			return isCode
@@ -488,10 +488,20 @@ func dottedName(s string) bool {
 	return true
 }
 
-// callLike reports whether s is a call: name(...) .
+// callLike reports whether s is a call: name(...), @word(6), $fn(x).
 func callLike(s string) bool {
 	i := strings.IndexByte(s, '(')
-	return i > 0 && strings.HasSuffix(s, ")") && identLike(strings.ReplaceAll(s[:i], ".", "_"))
+	return i > 0 && strings.HasSuffix(s, ")") && identLike(strings.TrimLeft(strings.ReplaceAll(s[:i], ".", "_"), "@$"))
+}
+
+// hasASCIIAlnum reports whether s holds an ASCII letter or digit.
+func hasASCIIAlnum(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if isAlnum(s[i]) {
+			return true
+		}
+	}
+	return false
 }
 
 // identifier reports whether s is an identifier, an attribute access or a
