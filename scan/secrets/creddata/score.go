@@ -73,9 +73,9 @@ type result struct {
 	// marks every random-looking UUID true ("id": "361708ee-..."), which
 	// no secret scanner that blocks builds should report.
 	noUUID tally
-	byCat   map[string]*tally
-	took    time.Duration
-	detail  []string
+	byCat  map[string]*tally
+	took   time.Duration
+	detail []string
 }
 
 func (r *result) cat(c string) *tally {
