@@ -224,7 +224,7 @@ func (d *Detector) DetectExcept(p, text string, known func(line int, secret stri
 		if !ok {
 			continue
 		}
-		if m.Rule == RulePassword && p.line-1 < len(lines) && defaultCredential(lines[p.line-1], lows[p.line-1], m.Secret) {
+		if m.Rule == RulePassword && p.line-1 < len(lines) && defaultCredential(lows[p.line-1], m.Secret) {
 			continue
 		}
 		out = append(out, m)
@@ -246,20 +246,15 @@ func (d *Detector) DetectExcept(p, text string, known func(line int, secret stri
 // database name written beside it on its line (user: beth, password:
 // beth; FIREBIRD_USER=booktest FIREBIRD_PASSWORD=booktest): a default,
 // not a leak.
-func defaultCredential(line, low, pass string) bool {
+func defaultCredential(low, pass string) bool {
 	if len(pass) < 2 {
 		return false
 	}
 	lp := strings.ToLower(pass)
-	for from := 0; ; {
-		i := strings.Index(low[from:], lp)
-		if i < 0 {
-			return false
-		}
-		i += from
-		from = i + len(lp)
+	for i := range occurrences(low, lp) {
 		before := low[max(0, i-24):i]
-		if (i > 0 && isAlnum(low[i-1])) || (from < len(low) && isAlnum(low[from])) {
+		end := i + len(lp)
+		if (i > 0 && isAlnum(low[i-1])) || (end < len(low) && isAlnum(low[end])) {
 			continue // a part of a longer word
 		}
 		for _, k := range []string{"user", "login", "name", "database", "db", "account"} {
@@ -268,6 +263,7 @@ func defaultCredential(line, low, pass string) bool {
 			}
 		}
 	}
+	return false
 }
 
 // commented reads the comment lines of a YAML or TOML file: a

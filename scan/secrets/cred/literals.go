@@ -2,6 +2,7 @@ package cred
 
 import (
 	"encoding/base64"
+	"iter"
 	"strings"
 )
 
@@ -144,13 +145,7 @@ func passwordOK(pass string) bool {
 
 // urlCredentials finds scheme://user:password@host.
 func urlCredentials(line string, lineNo int, emit func(Match)) {
-	for from := 0; ; {
-		i := strings.Index(line[from:], "://")
-		if i < 0 {
-			return
-		}
-		i += from
-		from = i + 3
+	for i := range occurrences(line, "://") {
 		s := i
 		for s > 0 && (isAlnum(line[s-1]) || line[s-1] == '+' || line[s-1] == '.' || line[s-1] == '-') {
 			s--
@@ -219,13 +214,7 @@ func connectionString(line, low string, lineNo int, code bool, emit func(Match))
 		return
 	}
 	for _, k := range []string{"password", "pwd"} {
-		for from := 0; ; {
-			i := strings.Index(low[from:], k)
-			if i < 0 {
-				break
-			}
-			i += from
-			from = i + len(k)
+		for i := range occurrences(low, k) {
 			if i > 0 && strings.IndexByte(" ;\"'?&{(,:\t", low[i-1]) < 0 {
 				continue
 			}
@@ -252,13 +241,7 @@ func connectionString(line, low string, lineNo int, code bool, emit func(Match))
 
 // httpBasic finds "Basic <base64 of user:password>".
 func httpBasic(line, low string, lineNo int, emit func(Match)) {
-	for from := 0; ; {
-		i := strings.Index(low[from:], "basic ")
-		if i < 0 {
-			return
-		}
-		i += from
-		from = i + 6
+	for i := range occurrences(low, "basic ") {
 		if i > 0 && isLetter(low[i-1]) {
 			continue
 		}
@@ -297,13 +280,7 @@ func printable(b []byte) bool {
 
 // httpBearer finds "Bearer <token>" written as a literal.
 func httpBearer(line, low string, lineNo int, emit func(Match)) {
-	for from := 0; ; {
-		i := strings.Index(low[from:], "bearer ")
-		if i < 0 {
-			return
-		}
-		i += from
-		from = i + 7
+	for i := range occurrences(low, "bearer ") {
 		if i > 0 && isLetter(low[i-1]) {
 			continue
 		}
@@ -329,13 +306,7 @@ func curlUser(line, low string, lineNo int, emit func(Match)) {
 		return
 	}
 	for _, opt := range []string{"--user", "-u"} {
-		for from := 0; ; {
-			i := strings.Index(low[from:], opt)
-			if i < 0 {
-				break
-			}
-			i += from
-			from = i + len(opt)
+		for i := range occurrences(low, opt) {
 			if i > 0 && low[i-1] != ' ' && low[i-1] != '\t' {
 				continue
 			}
@@ -360,13 +331,7 @@ func curlUser(line, low string, lineNo int, emit func(Match)) {
 
 // mysqlPassword finds mysql's -pPASSWORD (no space: -p alone prompts).
 func mysqlPassword(line string, lineNo int, emit func(Match)) {
-	for from := 0; ; {
-		i := strings.Index(line[from:], " -p")
-		if i < 0 {
-			return
-		}
-		i += from
-		from = i + 3
+	for i := range occurrences(line, " -p") {
 		j := i + 3
 		if j >= len(line) || line[j] == ' ' || line[j] == '-' {
 			continue
@@ -400,13 +365,7 @@ func secureString(line, low string, lineNo int, emit func(Match)) {
 // CREATE ROLE x PASSWORD 'pw', ALTER USER x WITH PASSWORD 'pw'.
 func sqlPassword(line, low string, lineNo int, emit func(Match)) {
 	for _, k := range []string{"identified by", "password"} {
-		for from := 0; ; {
-			i := strings.Index(low[from:], k)
-			if i < 0 {
-				break
-			}
-			i += from
-			from = i + len(k)
+		for i := range occurrences(low, k) {
 			if i > 0 && isAlnum(low[i-1]) || k == "password" && !strings.Contains(low, "user") && !strings.Contains(low, "role") && !strings.Contains(low, "login") {
 				continue
 			}
@@ -463,4 +422,18 @@ func mysqlUser(line string) string {
 		end = len(rest)
 	}
 	return rest[:end]
+}
+
+// occurrences yields the offsets where sub occurs in s, left to right,
+// without overlaps.
+func occurrences(s, sub string) iter.Seq[int] {
+	return func(yield func(int) bool) {
+		for from := 0; from <= len(s); {
+			i := strings.Index(s[from:], sub)
+			if i < 0 || !yield(from+i) {
+				return
+			}
+			from += i + max(len(sub), 1)
+		}
+	}
 }
