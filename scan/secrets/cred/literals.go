@@ -54,72 +54,37 @@ const (
 	hasConvert                       // convertto-securestring
 )
 
+// flagWord is a word lineFlags looks for, and what finding it means.
+type flagWord struct {
+	word  string
+	flags uint16
+}
+
+// flagWords are the words lineFlags looks for, by first byte; the first
+// that matches at a place counts.
+var flagWords = [256][]flagWord{
+	'p': {{"password", hasKey | hasPwd}, {"pwd", hasKey | hasPwd}, {"pass", hasKey}, {"pw", hasKey}, {"parola", hasKey}},
+	's': {{"secret", hasKey}, {"senha", hasKey}},
+	't': {{"token", hasKey}},
+	'k': {{"key", hasKey}},
+	'a': {{"auth", hasKey}},
+	'c': {{"cred", hasKey}, {"curl", hasCurl}, {"convertto-securestring", hasConvert}},
+	'j': {{"jwt", hasKey}},
+	'b': {{"bearer", hasKey | hasBearer}, {"basic", hasBasic}},
+	'm': {{"mdp", hasKey}, {"mysql", hasMysql}, {"mariadb", hasMysql}},
+	'i': {{"identified by", hasIdentified}},
+	':': {{"://", hasURL}},
+}
+
 // lineFlags reads a lower-cased line once and says which rules may find
 // something on it.
 func lineFlags(low string) uint16 {
 	var f uint16
 	for i := 0; i < len(low); i++ {
-		rest := low[i:]
-		switch low[i] {
-		case 'p':
-			switch {
-			case strings.HasPrefix(rest, "password"):
-				f |= hasKey | hasPwd
-			case strings.HasPrefix(rest, "pwd"):
-				f |= hasKey | hasPwd
-			case strings.HasPrefix(rest, "pass"), strings.HasPrefix(rest, "pw"), strings.HasPrefix(rest, "parola"):
-				f |= hasKey
-			}
-		case 's':
-			if strings.HasPrefix(rest, "secret") || strings.HasPrefix(rest, "senha") {
-				f |= hasKey
-			}
-		case 't':
-			if strings.HasPrefix(rest, "token") {
-				f |= hasKey
-			}
-		case 'k':
-			if strings.HasPrefix(rest, "key") {
-				f |= hasKey
-			}
-		case 'a':
-			if strings.HasPrefix(rest, "auth") {
-				f |= hasKey
-			}
-		case 'c':
-			switch {
-			case strings.HasPrefix(rest, "cred"):
-				f |= hasKey
-			case strings.HasPrefix(rest, "curl"):
-				f |= hasCurl
-			case strings.HasPrefix(rest, "convertto-securestring"):
-				f |= hasConvert
-			}
-		case 'j':
-			if strings.HasPrefix(rest, "jwt") {
-				f |= hasKey
-			}
-		case 'b':
-			switch {
-			case strings.HasPrefix(rest, "bearer"):
-				f |= hasKey | hasBearer
-			case strings.HasPrefix(rest, "basic"):
-				f |= hasBasic
-			}
-		case 'm':
-			switch {
-			case strings.HasPrefix(rest, "mdp"):
-				f |= hasKey
-			case strings.HasPrefix(rest, "mysql"), strings.HasPrefix(rest, "mariadb"):
-				f |= hasMysql
-			}
-		case 'i':
-			if strings.HasPrefix(rest, "identified by") {
-				f |= hasIdentified
-			}
-		case ':':
-			if strings.HasPrefix(rest, "://") {
-				f |= hasURL
+		for _, fw := range flagWords[low[i]] {
+			if strings.HasPrefix(low[i:], fw.word) {
+				f |= fw.flags
+				break
 			}
 		}
 	}
