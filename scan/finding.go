@@ -58,25 +58,65 @@ func ParseSeverity(s string) (Severity, error) {
 	return sev, nil
 }
 
+// Confidence says how sure a scanner is that a finding is true: high where
+// the weakness is certain from what was read (verify=False on a request, a
+// pinned version an advisory names), lower where the analysis guesses (a
+// value that may come from outside, an inferred authentication gap).
+// Config findings take it from their rule; secrets are high but for
+// gitleaks' generic (name and entropy) rules; dependency findings are high,
+// as advisories are matched on exact versions (their reachability says
+// whether the vulnerable code is used).
+type Confidence string
+
+// The confidence levels, from surest to least sure.
+const (
+	ConfidenceHigh   Confidence = "high"
+	ConfidenceMedium Confidence = "medium"
+	ConfidenceLow    Confidence = "low"
+)
+
+// Rank orders confidence levels: high is 3, low is 1, an unknown level 0.
+func (c Confidence) Rank() int {
+	switch c {
+	case ConfidenceHigh:
+		return 3
+	case ConfidenceMedium:
+		return 2
+	case ConfidenceLow:
+		return 1
+	}
+	return 0
+}
+
+// ParseConfidence reads a confidence level, case-insensitively.
+func ParseConfidence(s string) (Confidence, error) {
+	c := Confidence(strings.ToLower(strings.TrimSpace(s)))
+	if c.Rank() == 0 {
+		return "", fmt.Errorf("unknown confidence %q (want high, medium or low)", s)
+	}
+	return c, nil
+}
+
 // Finding is one problem found by any scanner. It is the single currency of
 // pipeguard: suppressions, the gate and every reporter work on Findings.
 //
 // A Finding never holds a secret in clear once Run has returned: Secret is
 // the masked form, and Run scrubs the raw value from every text field.
 type Finding struct {
-	Scanner     string   `json:"scanner"`
-	Rule        string   `json:"rule"`
-	Severity    Severity `json:"severity"`
-	Title       string   `json:"title"`
-	Message     string   `json:"message"`
-	Path        string   `json:"path"`
-	Line        int      `json:"line"`
-	EndLine     int      `json:"end_line"`
-	Column      int      `json:"column,omitempty"`
-	Commit      string   `json:"commit"`
-	Fingerprint string   `json:"fingerprint"`
-	Blocking    bool     `json:"blocking"`
-	Remediation string   `json:"remediation"`
+	Scanner     string     `json:"scanner"`
+	Rule        string     `json:"rule"`
+	Severity    Severity   `json:"severity"`
+	Confidence  Confidence `json:"confidence"`
+	Title       string     `json:"title"`
+	Message     string     `json:"message"`
+	Path        string     `json:"path"`
+	Line        int        `json:"line"`
+	EndLine     int        `json:"end_line"`
+	Column      int        `json:"column,omitempty"`
+	Commit      string     `json:"commit"`
+	Fingerprint string     `json:"fingerprint"`
+	Blocking    bool       `json:"blocking"`
+	Remediation string     `json:"remediation"`
 
 	// Secret is the masked secret (first characters then ****) for secret findings.
 	Secret string `json:"secret,omitempty"`

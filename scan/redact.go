@@ -1,7 +1,8 @@
 package scan
 
 import (
-	"sort"
+	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -9,105 +10,327 @@ import (
 // maskKeep is how many leading characters of a secret stay visible.
 const maskKeep = 4
 
+// masked is what replaces a credential that shows nothing of itself: the
+// user information of a URL, a token in a query string, a password.
+const masked = "****"
+
 // Mask returns the short form of a secret that outputs show: its first four
 // characters then ****. Secrets of eight characters or fewer are masked
 // whole, so that what is shown never exceeds half of the secret.
 func Mask(secret string) string {
 	if utf8.RuneCountInString(secret) <= 2*maskKeep {
-		return "****"
+		return masked
 	}
 	r := []rune(secret)
-	return string(r[:maskKeep]) + "****"
+	return string(r[:maskKeep]) + masked
+}
+
+// MaskURL returns the URL or DSN u with its credentials masked: the user
+// information (user:password@ becomes ****@, a token alone as the user
+// too) and the values of the query and fragment parameters that carry
+// credentials (token, access_token, key, sig, password, X-Amz-Signature...).
+// Everything else is kept as written, so that the URL still says where it
+// points. It is idempotent.
+func MaskURL(u string) string {
+	i := strings.Index(u, "://")
+	if i < 0 {
+		return maskParams(u)
+	}
+	head, rest := u[:i+3], u[i+3:]
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	auth, tail := rest[:end], rest[end:]
+	if at := strings.LastIndexByte(auth, '@'); at >= 0 {
+		auth = masked + auth[at:]
+	}
+	return head + auth + maskParams(tail)
+}
+
+// maskParams masks the credential values among the parameters after the
+// first '?' and after the first '#' of s.
+func maskParams(s string) string {
+	q := strings.IndexAny(s, "?#")
+	if q < 0 {
+		return s
+	}
+	var b strings.Builder
+	b.WriteString(s[:q+1])
+	rest := s[q+1:]
+	for rest != "" {
+		end := strings.IndexAny(rest, "&;#")
+		part, sep := rest, ""
+		if end >= 0 {
+			part, sep, rest = rest[:end], rest[end:end+1], rest[end+1:]
+		} else {
+			rest = ""
+		}
+		if k, v, ok := strings.Cut(part, "="); ok && v != "" && credentialParam(k) {
+			// Punctuation that ends a sentence around the URL stays.
+			trail := v[len(strings.TrimRight(v, ".,:!?)]}'\"")):]
+			part = k + "=" + masked + trail
+		}
+		b.WriteString(part)
+		b.WriteString(sep)
+	}
+	return b.String()
+}
+
+// credentialParam reports whether a query parameter (or DSN key) carries a
+// credential by its name: token, access_token, key, api-key, sig,
+// X-Amz-Signature, password, client_secret, code...
+func credentialParam(name string) bool {
+	var b strings.Builder
+	for _, r := range strings.ToLower(name) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	n := b.String()
+	switch n {
+	case "key", "sig", "sas", "code", "pass", "pw", "pwd", "jwt", "hmac", "sid", "ticket", "auth":
+		return true
+	}
+	for _, part := range []string{"token", "secret", "passw", "apikey", "accesskey", "privatekey",
+		"credential", "signature", "session", "authorization", "oauth"} {
+		if strings.Contains(n, part) {
+			return true
+		}
+	}
+	return strings.HasSuffix(n, "key") || strings.HasSuffix(n, "sig")
+}
+
+var (
+	// goDSNRe is the Go SQL driver's user:password@tcp(host)/db form.
+	goDSNRe = regexp.MustCompile(`([^\s:@/"'=(]+):([^\s@"']+)@(tcp|tcp4|tcp6|udp|unix|unixgram)\(`)
+	// kvPasswordRe is a password in a key=value DSN (libpq, ODBC).
+	kvPasswordRe = regexp.MustCompile(`(?i)\b(password|passwd|pwd)\s*=\s*('[^']*'|"[^"]*"|[^\s&;,'"]+)`)
+)
+
+// MaskURLs masks the credentials of every URL and DSN in free text (an
+// error message, a note, a log line): see MaskURL. It is the one masking
+// function for them: Redact applies it to every text field of a report.
+// Cheap checks come first: most text holds no URL and no password.
+func MaskURLs(s string) string {
+	if !strings.ContainsAny(s, ":=@") {
+		return s
+	}
+	if strings.Contains(s, "://") {
+		s = maskSchemeURLs(s)
+	}
+	if strings.Contains(s, "@") && strings.Contains(s, "(") {
+		s = goDSNRe.ReplaceAllString(s, "$1:"+masked+"@$3(")
+	}
+	if strings.Contains(s, "=") && (containsFold(s, "pass") || containsFold(s, "pwd")) {
+		s = kvPasswordRe.ReplaceAllStringFunc(s, func(m string) string {
+			eq := strings.IndexByte(m, '=')
+			return m[:eq+1] + masked
+		})
+	}
+	return s
+}
+
+// maskSchemeURLs applies MaskURL to every scheme://... in s: the scheme
+// (a letter, then letters, digits, +, - or .) and what follows up to a
+// space, a quote or an angle bracket.
+func maskSchemeURLs(s string) string {
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(s); {
+		k := strings.Index(s[i:], "://")
+		if k < 0 {
+			break
+		}
+		k += i
+		start := k
+		for start > 0 && isSchemeByte(s[start-1]) {
+			start--
+		}
+		for start < k && !isLetter(s[start]) {
+			start++
+		}
+		end := k + 3
+		for end < len(s) && !endsURL(s[end]) {
+			end++
+		}
+		i = end
+		if start == k {
+			continue // no scheme before "://"
+		}
+		if u := s[start:end]; strings.ContainsAny(u[k-start+3:], "@?#") {
+			if m := MaskURL(u); m != u {
+				b.WriteString(s[last:start])
+				b.WriteString(m)
+				last = end
+			}
+		}
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// endsURL reports whether c ends a URL in free text.
+func endsURL(c byte) bool {
+	switch c {
+	case ' ', '\t', '\r', '\n', '"', '\'', '<', '>', '`':
+		return true
+	}
+	return false
+}
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+func isSchemeByte(c byte) bool {
+	return isLetter(c) || c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.'
+}
+
+// containsFold reports whether s contains the lower-case ASCII word sub,
+// whatever the case of s.
+func containsFold(s, sub string) bool {
+	first := string([]byte{sub[0], sub[0] - 'a' + 'A'})
+	for i := 0; i+len(sub) <= len(s); i++ {
+		j := strings.IndexAny(s[i:], first)
+		if j < 0 || i+j+len(sub) > len(s) {
+			return false
+		}
+		i += j
+		if strings.EqualFold(s[i:i+len(sub)], sub) {
+			return true
+		}
+	}
+	return false
 }
 
 // redact is the one place where secrets leave a report: every finding that
 // carries a raw secret gets it masked, and every raw secret found anywhere in
-// the scan is scrubbed from every text field of the report (titles,
-// messages, errors, skipped entries), so that no output can quote one.
+// the scan is remembered by the report and scrubbed from every text field
+// (titles, messages, paths, errors, skipped entries, notes), so that no
+// output can quote one. Credentials in URLs are masked too: see Redact.
 //
 // dropped holds the raw secrets of findings Run left out (outside the
 // changed lines): they may still be quoted by another scanner's errors.
 func redact(r *Report, dropped []string) {
-	var raws []string
-	seen := map[string]bool{}
 	for _, raw := range dropped {
-		if !seen[raw] && len(strings.TrimSpace(raw)) >= 4 {
-			seen[raw] = true
-			raws = append(raws, raw)
-		}
+		r.remember(raw)
 	}
-	for i := range r.Findings {
-		raw := r.Findings[i].raw
-		if raw == "" {
-			continue
-		}
-		if r.Findings[i].Secret == "" {
-			r.Findings[i].Secret = Mask(raw)
-		}
-		r.Findings[i].raw = ""
-		if !seen[raw] && len(strings.TrimSpace(raw)) >= 4 {
-			seen[raw] = true
-			raws = append(raws, raw)
-		}
+	Redact(r)
+}
+
+// remember adds a raw secret to those Redact scrubs.
+func (r *Report) remember(raw string) {
+	if len(strings.TrimSpace(raw)) >= 4 {
+		r.secrets = append(r.secrets, raw)
 	}
-	if len(raws) == 0 {
+}
+
+// Redact scrubs r once more before it is written anywhere: the raw secrets
+// its findings carried (remembered by Run) and credentials in URLs and DSNs
+// (MaskURLs) are masked in every text field, those added after Run
+// included: notes and errors of the suppression and gate steps, paths of
+// stale suppressions. Every output (reports, the pull request comment, the
+// step summary, baselines, audit state) calls it, or works on a report that
+// went through it; it is idempotent and cheap when there is nothing to do.
+func Redact(r *Report) {
+	if r == nil {
 		return
-	}
-	// Longest first, so a secret that contains another is scrubbed whole.
-	sort.Slice(raws, func(i, j int) bool { return len(raws[i]) > len(raws[j]) })
-	pairs := make([]string, 0, 2*len(raws))
-	for _, raw := range raws {
-		pairs = append(pairs, raw, Mask(raw))
-	}
-	rep := strings.NewReplacer(pairs...)
-	s := func(p *string) {
-		if *p != "" {
-			*p = rep.Replace(*p)
-		}
 	}
 	for i := range r.Findings {
 		f := &r.Findings[i]
-		s(&f.Title)
-		s(&f.Message)
-		s(&f.Remediation)
-		s(&f.Path)
-		s(&f.Secret)
-		for j := range f.Reasons {
-			s(&f.Reasons[j])
+		if f.raw == "" {
+			continue
 		}
-		for j := range f.Tags {
-			s(&f.Tags[j])
+		if f.Secret == "" {
+			f.Secret = Mask(f.raw)
 		}
-		for j := range f.References {
-			s(&f.References[j])
+		r.remember(f.raw)
+		f.raw = ""
+	}
+	// Longest first, so a secret that contains another is scrubbed whole.
+	slices.SortFunc(r.secrets, func(a, b string) int {
+		if len(a) != len(b) {
+			return len(b) - len(a)
 		}
-		if d := f.Dependency; d != nil {
-			s(&d.Name)
-			s(&d.Version)
-			s(&d.Manifest)
-			for j := range d.CallPath {
-				s(&d.CallPath[j])
-			}
+		return strings.Compare(a, b)
+	})
+	r.secrets = slices.Compact(r.secrets)
+	var secrets *strings.Replacer
+	if len(r.secrets) > 0 {
+		pairs := make([]string, 0, 2*len(r.secrets))
+		for _, raw := range r.secrets {
+			pairs = append(pairs, raw, Mask(raw))
 		}
-		if sp := f.Suppression; sp != nil {
-			s(&sp.Reason)
-			s(&sp.Source)
+		secrets = strings.NewReplacer(pairs...)
+	}
+	r.eachText(func(p *string) {
+		if *p == "" {
+			return
 		}
+		if secrets != nil {
+			*p = secrets.Replace(*p)
+		}
+		*p = MaskURLs(*p)
+	})
+}
+
+// eachText calls f with every free-text field of the report.
+func (r *Report) eachText(f func(*string)) {
+	f(&r.Root)
+	f(&r.Target.Range)
+	f(&r.Target.Base)
+	f(&r.Target.Head)
+	for i := range r.Findings {
+		r.Findings[i].eachText(f)
 	}
 	for i := range r.Errors {
-		s(&r.Errors[i].Message)
-		s(&r.Errors[i].Path)
+		f(&r.Errors[i].Message)
+		f(&r.Errors[i].Path)
 	}
 	for i := range r.Skipped {
-		s(&r.Skipped[i].Reason)
-		s(&r.Skipped[i].Path)
+		f(&r.Skipped[i].Reason)
+		f(&r.Skipped[i].Path)
 	}
 	for i := range r.Scanners {
 		for j := range r.Scanners[i].Notes {
-			s(&r.Scanners[i].Notes[j])
+			f(&r.Scanners[i].Notes[j])
 		}
 	}
 	for i := range r.Notes {
-		s(&r.Notes[i])
+		f(&r.Notes[i])
+	}
+}
+
+// eachText calls f with every free-text field of the finding.
+func (fd *Finding) eachText(f func(*string)) {
+	f(&fd.Title)
+	f(&fd.Message)
+	f(&fd.Remediation)
+	f(&fd.Path)
+	f(&fd.Secret)
+	f(&fd.Author)
+	for j := range fd.Reasons {
+		f(&fd.Reasons[j])
+	}
+	for j := range fd.Tags {
+		f(&fd.Tags[j])
+	}
+	for j := range fd.References {
+		f(&fd.References[j])
+	}
+	if d := fd.Dependency; d != nil {
+		f(&d.Name)
+		f(&d.Version)
+		f(&d.Manifest)
+		for j := range d.CallPath {
+			f(&d.CallPath[j])
+		}
+	}
+	if sp := fd.Suppression; sp != nil {
+		f(&sp.Reason)
+		f(&sp.Owner)
+		f(&sp.Source)
 	}
 }

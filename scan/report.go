@@ -19,12 +19,17 @@ const (
 	Incomplete Verdict = "incomplete"
 )
 
-// Exit codes are a contract with the pipelines that run pipeguard.
+// Exit codes are a contract with the pipelines that run pipeguard. Decide
+// is the one function that chooses among them.
 const (
 	ExitPass       = 0 // nothing blocks
 	ExitFail       = 1 // at least one blocking finding
 	ExitIncomplete = 2 // a scanner or database failed, and nothing else blocks
 	ExitUsage      = 3 // usage or configuration error
+	// ExitInterrupted is a run stopped by SIGINT or SIGTERM, whatever it
+	// had found: 128 + SIGINT, as shells report a process the signal
+	// killed. The reports asked for are still written, marked incomplete.
+	ExitInterrupted = 130
 )
 
 // Tool names the program that wrote a report.
@@ -47,12 +52,26 @@ type Skipped struct {
 	Reason  string `json:"reason"`
 	Line    int    `json:"line,omitempty"`
 	Scanner string `json:"scanner,omitempty"`
+	// Commit is the commit of a file skipped in a history or range scan.
+	Commit string `json:"commit,omitempty"`
+	// Kind classifies the reason (SkipUnreadable, SkipTooLarge...), for
+	// scripts; "" for others (a malformed line, say).
+	Kind string `json:"kind,omitempty"`
 }
+
+// Kinds of skipped inputs. An unreadable file makes the scan incomplete
+// unless a configured exclude covers it; the others are said and pass.
+const (
+	SkipUnreadable = "unreadable"
+	SkipTooLarge   = "too_large"
+	SkipSymlink    = "symlink"
+	SkipSubmodule  = "submodule"
+)
 
 // ScannerRun says how one scanner went.
 type ScannerRun struct {
 	Name string `json:"name"`
-	// Status is "ok", "failed" or "skipped".
+	// Status is "ok", "failed", "skipped" or "interrupted".
 	Status     string   `json:"status"`
 	DurationMS int64    `json:"duration_ms"`
 	Findings   int      `json:"findings"`
@@ -79,10 +98,20 @@ type Report struct {
 	Skipped  []Skipped    `json:"skipped"`
 	Scanners []ScannerRun `json:"scanners"`
 	// Notes are report-level remarks: fallbacks, stale suppressions, gate reasons.
-	Notes     []string  `json:"notes,omitempty"`
-	StartedAt time.Time `json:"started_at"`
+	Notes []string `json:"notes,omitempty"`
+	// Interrupted is set when a signal stopped the run: the report holds
+	// what was found until then, and the verdict is incomplete.
+	Interrupted bool `json:"interrupted,omitempty"`
+	// PolicyFail is set when the gate policy failed the report as a whole
+	// (not through one finding).
+	PolicyFail bool      `json:"-"`
+	StartedAt  time.Time `json:"started_at"`
 	// DurationMS is the wall time of the scan.
 	DurationMS int64 `json:"duration_ms"`
+
+	// secrets are the raw secrets of the scan's findings, which Redact
+	// scrubs from every text field; never written anywhere.
+	secrets []string
 }
 
 // NewReport returns an empty report whose slices are non-nil, so that its
@@ -110,29 +139,6 @@ func (r *Report) Blocking() []Finding {
 		}
 	}
 	return out
-}
-
-// Decide sets the verdict from the findings' Blocking flags and the errors.
-func (r *Report) Decide() {
-	switch {
-	case len(r.Blocking()) > 0:
-		r.Verdict = Fail
-	case len(r.Errors) > 0:
-		r.Verdict = Incomplete
-	default:
-		r.Verdict = Pass
-	}
-}
-
-// ExitCode maps the verdict to the process exit code.
-func (r *Report) ExitCode() int {
-	switch r.Verdict {
-	case Fail:
-		return ExitFail
-	case Incomplete:
-		return ExitIncomplete
-	}
-	return ExitPass
 }
 
 // SortFindings puts findings in pipeguard's one deterministic order: path,

@@ -50,8 +50,32 @@ type Target struct {
 	// already limited to the commits scanned, and are kept even when a later
 	// commit of the change removed their line.
 	Changed Changes
-	// MaxFileSize is the largest file, in bytes, a scanner reads; 0 means no limit.
+	// MaxFileSize is the largest file, in bytes, a scanner reads (a
+	// working-tree file, or a blob of a commit or of the index); 0 means no
+	// limit.
 	MaxFileSize int64
+	// Progress, when not nil, is told as the scan enters each stage (the
+	// Stage constants). It may block: tests use it to interrupt a scan at
+	// a chosen point.
+	Progress func(ctx context.Context, stage string)
+}
+
+// The stages of a scan, in the order a scan enters them (the scanners run
+// concurrently, so parse and policy may come before another scanner's
+// work is done).
+const (
+	StageWalk   = "walk"   // listing the files
+	StageParse  = "parse"  // reading files into facts
+	StagePolicy = "policy" // evaluating the config rules
+	StageGate   = "gate"   // deciding with the gate
+	StageReport = "report" // writing the reports
+)
+
+// Enter tells t.Progress that the scan enters stage.
+func (t *Target) Enter(ctx context.Context, stage string) {
+	if t != nil && t.Progress != nil {
+		t.Progress(ctx, stage)
+	}
 }
 
 // LineRange is an inclusive range of 1-based lines.
@@ -156,7 +180,12 @@ func Run(ctx context.Context, t *Target, scanners []Scanner) *Report {
 			}
 			run.Notes = append(run.Notes, o.res.Notes...)
 		}
-		if o.err != nil {
+		switch {
+		case o.err != nil && Interrupted(ctx, o.err):
+			// Not a failure of the scanner: the run was stopped, and the
+			// report says so once (Report.Interrupted).
+			run.Status = "interrupted"
+		case o.err != nil:
 			run.Status = "failed"
 			rep.Errors = append(rep.Errors, Error{Scanner: s.Name(), Message: o.err.Error()})
 		}
@@ -166,6 +195,7 @@ func Run(ctx context.Context, t *Target, scanners []Scanner) *Report {
 	rep.Sort()
 	sort.SliceStable(rep.Scanners, func(i, j int) bool { return rep.Scanners[i].Name < rep.Scanners[j].Name })
 	rep.DurationMS = time.Since(start).Milliseconds()
+	rep.Interrupted = Interrupted(ctx, nil)
 	rep.Decide()
 	return rep
 }

@@ -4,15 +4,15 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
+	"path/filepath"
 	"strings"
 
-	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
 
 	"github.com/pipeguard/pipeguard/scan"
 	"github.com/pipeguard/pipeguard/scan/audit"
 	"github.com/pipeguard/pipeguard/scan/deps"
+	"github.com/pipeguard/pipeguard/scan/report"
 )
 
 // auditOptions are the audit command's flags.
@@ -27,6 +27,8 @@ type auditOptions struct {
 	tokenEnv   string
 	shard      string
 	scanners   string
+	maxSize    string
+	memBudget  string
 	verbose    bool
 	noProgress bool
 	issues     auditIssueFlags
@@ -50,22 +52,30 @@ func (f *auditIssueFlags) register(cmd *cobra.Command) {
 
 // token is the token for tracking issues: from --issues-token-env, or from
 // the command's own token variable.
-func (f *auditIssueFlags) token(fallbackEnv string) string {
+func (f *auditIssueFlags) token(s Streams, fallbackEnv string) string {
 	name := f.tokenEnv
 	if name == "" {
 		name = fallbackEnv
 	}
-	return strings.TrimSpace(os.Getenv(name))
+	return strings.TrimSpace(s.Getenv(name))
 }
 
-func newAuditCmd() *cobra.Command {
+func newAuditCmd(s Streams) *cobra.Command {
 	o := &auditOptions{}
 	cmd := &cobra.Command{
 		Use:   "audit",
 		Short: "Audit many repositories: full history secrets, dependencies and config, with reports over time",
 		Long: `Audit many repositories: each is cloned with its full history into a work
 folder (removed afterwards) and scanned in full (secrets in all of history,
-dependencies and configuration in the tree) with its own .pipeguard.yaml.
+dependencies and configuration in the tree).
+
+The configuration is the audit's: --config FILE (the organization's policy,
+a .pipeguard.yaml) or pipeguard's defaults. A repository's own
+.pipeguard.yaml files may tighten it (more scanners, lower thresholds) but
+never loosen it: their disable_rules, exclude, policies, databases,
+baseline, only_new and raised thresholds are not honoured, and the reports
+list them per repository with every suppression that applied (reason and
+expiry).
 
 Repositories come from --org (the GitHub API; archived repositories, forks
 and empty ones are left out unless asked), --repo OWNER/NAME and
@@ -89,7 +99,7 @@ Reports go to --out: audit.json, audit.md and audit.html.
 Exit codes: 0 pass, 1 some repository has blocking findings, 2 some
 repository could not be fully audited, 3 usage or configuration error.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runAudit(cmd, o) },
+		RunE: func(cmd *cobra.Command, _ []string) error { return runAudit(cmd, s, o) },
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.org, "org", "", "audit the repositories of GitHub organization `ORG`")
@@ -115,18 +125,22 @@ repository could not be fully audited, 3 usage or configuration error.`,
 	f.StringVar(&o.audit.Scan.GoVulnDB, "go-vulndb", "", "Go vulnerability database `URL|PATH` (default https://vuln.go.dev)")
 	f.StringVar(&o.audit.Scan.OSVDB, "osv-db", "", "offline OSV database `PATH` for Python")
 	f.BoolVar(&o.audit.Scan.Online, "online", true, "query the OSV API for Python advisories when no --osv-db is given")
+	f.BoolVar(&o.audit.Scan.Offline, "offline", false, "never use the network for scans: Python needs --osv-db, Go a local --go-vulndb (else Go modules are skipped, with a note); cloning still uses it")
+	f.StringVar(&o.maxSize, "max-file-size", "", "skip files larger than `SIZE` (bytes, or with KB/MB/GB; default 10MB; 0 for no limit)")
+	f.StringVar(&o.memBudget, "memory-budget", "3GB", "memory `SIZE` allowed for govulncheck's symbol analysis; past it, package level is kept with a note (0 for no budget)")
+	f.StringVar(&o.audit.Scan.ConfigFile, "config", "", "the audit's configuration `FILE` (a .pipeguard.yaml: the organization's policy), which repositories may tighten but not loosen (default: pipeguard's defaults)")
 	f.StringArrayVar(&o.audit.Scan.PolicyDirs, "policy", nil, "add Rego policies from `DIR` (repeatable)")
 	f.StringVar(&o.audit.Scan.FailOn, "fail-on", "", "severity at and above which findings block: critical, high, medium, low, info")
 	f.BoolVar(&o.noProgress, "no-progress", false, "print one line per repository even on a terminal")
 	f.BoolVarP(&o.verbose, "verbose", "v", false, "log progress to stderr")
 	o.issues.register(cmd)
-	cmd.AddCommand(newAuditMergeCmd())
+	cmd.AddCommand(newAuditMergeCmd(s))
 	return cmd
 }
 
-func runAudit(cmd *cobra.Command, o *auditOptions) error {
+func runAudit(cmd *cobra.Command, s Streams, o *auditOptions) error {
 	ctx := cmd.Context()
-	stderr := cmd.ErrOrStderr()
+	stderr := s.Err
 	opts := o.audit
 	opts.Scan.Version = toolVersion()
 	// govulncheck runs in a child process, as for scan, so that one large
@@ -135,15 +149,18 @@ func runAudit(cmd *cobra.Command, o *auditOptions) error {
 	opts.Scan.GovulncheckExec = depsExec()
 	opts.Scan.CacheDir = deps.DefaultCacheDir()
 	if opts.ServerURL == "" {
-		opts.ServerURL = auditEnv("GITHUB_SERVER_URL", audit.DefaultServerURL)
+		opts.ServerURL = auditEnv(s, "GITHUB_SERVER_URL", audit.DefaultServerURL)
 	}
 	apiURL := o.apiURL
 	if apiURL == "" {
-		apiURL = auditEnv("GITHUB_API_URL", audit.DefaultAPIURL)
+		apiURL = auditEnv(s, "GITHUB_API_URL", audit.DefaultAPIURL)
 	}
-	opts.Token = strings.TrimSpace(os.Getenv(o.tokenEnv))
+	opts.Token = strings.TrimSpace(s.Getenv(o.tokenEnv))
 	if o.scanners != "" {
 		opts.Scan.Scanners = strings.Split(o.scanners, ",")
+	}
+	if err := o.scanLimits(&opts); err != nil {
+		return err
 	}
 	if o.shard != "" {
 		sh, err := audit.ParseShard(o.shard)
@@ -194,7 +211,7 @@ func runAudit(cmd *cobra.Command, o *auditOptions) error {
 		}
 	}
 	if !o.noProgress && !o.verbose {
-		opts.Progress = audit.NewProgress(stderr, auditIsTerminal(stderr))
+		opts.Progress = audit.NewProgress(stderr, s.isTerminal(stderr))
 	}
 
 	a, err := audit.Run(ctx, opts)
@@ -204,16 +221,46 @@ func runAudit(cmd *cobra.Command, o *auditOptions) error {
 		}
 		return &exitError{code: scan.ExitIncomplete, err: err}
 	}
-	if o.issues.open {
-		if err := auditSyncIssues(cmd, apiURL, o.issues.token(o.tokenEnv), a, o.issues); err != nil {
+	if o.issues.open && !a.Interrupted {
+		if err := auditSyncIssues(s, cmd, apiURL, o.issues.token(s, o.tokenEnv), a, o.issues); err != nil {
 			return err
 		}
 	}
-	printAuditSummary(cmd.OutOrStdout(), a, opts.Out)
+	printAuditSummary(s.Out, a, opts.Out)
 	return auditExit(a.ExitCode())
 }
 
-func newAuditMergeCmd() *cobra.Command {
+// scanLimits reads the flags that bound each scan, as scan reads them, and
+// makes --config a path that does not depend on the clone's folder.
+func (o *auditOptions) scanLimits(opts *audit.Options) error {
+	if o.maxSize != "" {
+		n, err := parseSize(o.maxSize)
+		if err != nil {
+			return usageErr(fmt.Errorf("--max-file-size: %w", err))
+		}
+		if n == 0 {
+			n = -1
+		}
+		opts.Scan.MaxFileSize = n
+	}
+	if o.memBudget != "" {
+		n, err := parseSize(o.memBudget)
+		if err != nil {
+			return usageErr(fmt.Errorf("--memory-budget: %w", err))
+		}
+		opts.Scan.MemoryBudget = n
+	}
+	if f := opts.Scan.ConfigFile; f != "" {
+		abs, err := filepath.Abs(f)
+		if err != nil {
+			return usageErr(fmt.Errorf("--config: %w", err))
+		}
+		opts.Scan.ConfigFile = abs
+	}
+	return nil
+}
+
+func newAuditMergeCmd(s Streams) *cobra.Command {
 	var (
 		state    string
 		apiURL   string
@@ -240,13 +287,13 @@ Exit codes as for audit: 0 pass, 1 blocking findings, 2 incomplete, 3 usage.`,
 			}
 			if issues.open {
 				if apiURL == "" {
-					apiURL = auditEnv("GITHUB_API_URL", audit.DefaultAPIURL)
+					apiURL = auditEnv(s, "GITHUB_API_URL", audit.DefaultAPIURL)
 				}
-				if err := auditSyncIssues(cmd, apiURL, issues.token(tokenEnv), a, issues); err != nil {
+				if err := auditSyncIssues(s, cmd, apiURL, issues.token(s, tokenEnv), a, issues); err != nil {
 					return err
 				}
 			}
-			printAuditSummary(cmd.OutOrStdout(), a, args[0])
+			printAuditSummary(s.Out, a, args[0])
 			return auditExit(a.ExitCode())
 		},
 	}
@@ -258,9 +305,9 @@ Exit codes as for audit: 0 pass, 1 blocking findings, 2 incomplete, 3 usage.`,
 }
 
 // auditSyncIssues updates the tracking issues; failures are warnings.
-func auditSyncIssues(cmd *cobra.Command, apiURL, token string, a *audit.Audit, f auditIssueFlags) error {
+func auditSyncIssues(s Streams, cmd *cobra.Command, apiURL, token string, a *audit.Audit, f auditIssueFlags) error {
 	if token == "" {
-		fmt.Fprintln(cmd.ErrOrStderr(), "pipeguard audit: --open-issues needs a token: no tracking issue written")
+		fmt.Fprintln(s.Err, "pipeguard audit: --open-issues needs a token: no tracking issue written")
 		return nil
 	}
 	client, err := audit.NewClient(apiURL, token, nil)
@@ -268,11 +315,11 @@ func auditSyncIssues(cmd *cobra.Command, apiURL, token string, a *audit.Audit, f
 		return usageErr(err)
 	}
 	out := audit.SyncIssues(cmd.Context(), client, a, audit.IssueOptions{Repo: f.repo, ReportURL: f.reportURL})
-	w := cmd.ErrOrStderr()
+	w := s.Err
 	fmt.Fprintf(w, "pipeguard audit: tracking issues: %d created, %d updated, %d reopened, %d closed, %d unchanged\n",
 		len(out.Created), len(out.Updated), len(out.Reopened), len(out.Closed), len(out.Unchanged))
 	for _, warn := range out.Warnings {
-		fmt.Fprintf(w, "pipeguard audit: warning: %s\n", strings.ReplaceAll(warn, token, "***"))
+		fmt.Fprintf(w, "pipeguard audit: warning: %s\n", report.Clean(strings.ReplaceAll(warn, token, "***")))
 	}
 	return nil
 }
@@ -301,15 +348,9 @@ func auditScrub(err error, token string) error {
 	return fmt.Errorf("%s", strings.ReplaceAll(err.Error(), token, "***"))
 }
 
-func auditEnv(name, def string) string {
-	if v := strings.TrimSpace(os.Getenv(name)); v != "" {
+func auditEnv(s Streams, name, def string) string {
+	if v := strings.TrimSpace(s.Getenv(name)); v != "" {
 		return v
 	}
 	return def
-}
-
-// auditIsTerminal reports whether w is a terminal.
-func auditIsTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
 }

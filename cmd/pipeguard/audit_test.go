@@ -22,8 +22,8 @@ import (
 // and outputs.
 func runAuditCmd(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
-	cmd := newAuditCmd()
 	var out, errb bytes.Buffer
+	cmd := newAuditCmd(Streams{In: strings.NewReader(""), Out: &out, Err: &errb, Getenv: os.Getenv})
 	cmd.SetOut(&out)
 	cmd.SetErr(&errb)
 	cmd.SetArgs(args)

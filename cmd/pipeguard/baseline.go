@@ -12,6 +12,7 @@ import (
 
 	"github.com/pipeguard/pipeguard/scan"
 	"github.com/pipeguard/pipeguard/scan/baseline"
+	"github.com/pipeguard/pipeguard/scan/report"
 )
 
 // defaultBaselineFile is where `baseline create` writes when -o is not given.
@@ -78,14 +79,18 @@ func runBaselineCreate(ctx context.Context, s Streams, run func(context.Context,
 		}
 		return &exitError{code: scan.ExitIncomplete, err: err}
 	}
+	if rep.Interrupted {
+		// Half a baseline would make the findings it misses "new" later.
+		return &exitError{code: rep.Outcome(scan.Conditions{}), err: errors.New("interrupted: the baseline was not written")}
+	}
 	b := baseline.Create(rep, prev, now)
 	if err := b.WriteFile(out); err != nil {
 		return err
 	}
-	fmt.Fprintf(s.Out, "baseline: %d finding(s) written to %s\n", len(b.Findings), out)
+	fmt.Fprintf(s.Out, "baseline: %d finding(s) written to %s\n", len(b.Findings), report.Clean(out))
 	if len(rep.Errors) > 0 {
 		for _, e := range rep.Errors {
-			fmt.Fprintf(s.Err, "pipeguard: warning: %s scanner: %s\n", e.Scanner, e.Message)
+			fmt.Fprintf(s.Err, "pipeguard: warning: %s scanner: %s\n", e.Scanner, report.Clean(e.Message))
 		}
 		return &exitError{code: scan.ExitIncomplete, err: errors.New("the scan was incomplete: the baseline may miss findings (they will count as new)")}
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/pipeguard/pipeguard/scan"
 	"github.com/pipeguard/pipeguard/scan/github"
+	"github.com/pipeguard/pipeguard/scan/report"
 )
 
 // githubFlags are the flags that publish a report to GitHub, shared by
@@ -67,7 +68,7 @@ func (g *githubFlags) publish(ctx context.Context, stdout, stderr io.Writer, get
 			}
 		}
 		if err := github.WriteOutputs(g.output, rep, outSARIF); err != nil {
-			fmt.Fprintf(stderr, "pipeguard: warning: %v\n", err)
+			fmt.Fprintf(stderr, "pipeguard: warning: %s\n", report.Clean(err.Error()))
 		}
 	}
 }
@@ -90,17 +91,17 @@ func (g *githubFlags) post(ctx context.Context, stdout, stderr io.Writer, getenv
 	if g.uploadSARIF && sarifFile != "" {
 		data, err := os.ReadFile(sarifFile)
 		if err != nil {
-			fmt.Fprintf(stderr, "pipeguard: warning: read SARIF for upload: %v; uploading SARIF rendered from the report\n", err)
+			fmt.Fprintf(stderr, "pipeguard: warning: read SARIF for upload: %s; uploading SARIF rendered from the report\n", report.Clean(err.Error()))
 		} else {
 			opts.SARIF = data
 		}
 	}
 	out, err := github.Publish(ctx, rep, opts)
 	if err != nil {
-		fmt.Fprintf(stderr, "pipeguard: warning: %v\n", err)
+		fmt.Fprintf(stderr, "pipeguard: warning: %s\n", report.Clean(err.Error()))
 	} else {
 		for _, w := range out.Warnings {
-			fmt.Fprintf(stderr, "pipeguard: warning: %s\n", w)
+			fmt.Fprintf(stderr, "pipeguard: warning: %s\n", report.Clean(w))
 		}
 		if out.CommentURL != "" {
 			fmt.Fprintf(stderr, "pipeguard: summary comment %s: %s\n", out.Comment, out.CommentURL)
@@ -116,7 +117,7 @@ func (g *githubFlags) post(ctx context.Context, stdout, stderr io.Writer, getenv
 
 // newGitHubCmd is `pipeguard github`, whose `publish` subcommand reports a
 // saved JSON report to GitHub.
-func newGitHubCmd() *cobra.Command {
+func newGitHubCmd(s Streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "github",
 		Short: "Report to GitHub: pull request comments, annotations, step summary, SARIF upload",
@@ -149,7 +150,7 @@ which is 0 unless the report cannot be read (3).`,
 				root = rep.Root
 			}
 			g.enabled = true
-			g.publish(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), os.Getenv, rep, root, g.sarifFile)
+			g.publish(cmd.Context(), s.Out, s.Err, s.Getenv, rep, root, g.sarifFile)
 			return nil
 		},
 	}

@@ -11,9 +11,10 @@ import (
 
 	"github.com/pipeguard/pipeguard/scan"
 	"github.com/pipeguard/pipeguard/scan/hook"
+	"github.com/pipeguard/pipeguard/scan/report"
 )
 
-func newHookCmd() *cobra.Command {
+func newHookCmd(s Streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "hook",
 		Short: "Run pipeguard as a git pre-push check",
@@ -29,11 +30,11 @@ configuration, suppressions and gate, the same as CI.
 A push that would leak a secret is refused; git push --no-verify bypasses
 the check once.`,
 	}
-	cmd.AddCommand(newHookInstallCmd(), newHookUninstallCmd(), newHookRunCmd())
+	cmd.AddCommand(newHookInstallCmd(s), newHookUninstallCmd(s), newHookRunCmd(s))
 	return cmd
 }
 
-func newHookInstallCmd() *cobra.Command {
+func newHookInstallCmd(s Streams) *cobra.Command {
 	var force bool
 	cmd := &cobra.Command{
 		Use:   "install",
@@ -51,17 +52,17 @@ and 'pipeguard hook uninstall' puts it back.`,
 			if err != nil {
 				return usageErr(err)
 			}
-			out := cmd.OutOrStdout()
+			out := s.Out
 			if res.Backup != "" {
-				fmt.Fprintf(out, "pipeguard: moved the existing pre-push hook to %s\n", res.Backup)
+				fmt.Fprintf(out, "pipeguard: moved the existing pre-push hook to %s\n", report.Clean(res.Backup))
 			}
 			verb := "installed"
 			if res.Updated {
 				verb = "updated"
 			}
-			fmt.Fprintf(out, "pipeguard: %s the pre-push hook %s\n", verb, res.Path)
+			fmt.Fprintf(out, "pipeguard: %s the pre-push hook %s\n", verb, report.Clean(res.Path))
 			if note != "" {
-				fmt.Fprintf(out, "pipeguard: %s\n", note)
+				fmt.Fprintf(out, "pipeguard: %s\n", report.Clean(note))
 			}
 			return nil
 		},
@@ -87,7 +88,7 @@ func hookBinary() (bin, note string) {
 	return exe, fmt.Sprintf("the hook runs %s (or pipeguard from PATH if that file goes away)", exe)
 }
 
-func newHookUninstallCmd() *cobra.Command {
+func newHookUninstallCmd(s Streams) *cobra.Command {
 	return &cobra.Command{
 		Use:   "uninstall",
 		Short: "Remove pipeguard's pre-push hook from this repository",
@@ -98,22 +99,22 @@ moved aside. A pre-push hook pipeguard did not write is left alone.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			res, err := hook.Uninstall(cmd.Context(), ".")
 			if errors.Is(err, hook.ErrNotInstalled) {
-				fmt.Fprintf(cmd.OutOrStdout(), "pipeguard: %v\n", err)
+				fmt.Fprintf(s.Out, "pipeguard: %s\n", report.Clean(err.Error()))
 				return nil
 			}
 			if err != nil {
 				return usageErr(err)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "pipeguard: removed the pre-push hook %s\n", res.Path)
+			fmt.Fprintf(s.Out, "pipeguard: removed the pre-push hook %s\n", report.Clean(res.Path))
 			if res.Restored {
-				fmt.Fprintf(cmd.OutOrStdout(), "pipeguard: restored the hook it had replaced, %s\n", res.Path)
+				fmt.Fprintf(s.Out, "pipeguard: restored the hook it had replaced, %s\n", report.Clean(res.Path))
 			}
 			return nil
 		},
 	}
 }
 
-func newHookRunCmd() *cobra.Command {
+func newHookRunCmd(s Streams) *cobra.Command {
 	var (
 		o       hook.Options
 		timings bool
@@ -143,14 +144,14 @@ configuration error.`,
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Dir = "."
-			o.In = cmd.InOrStdin()
+			o.In = s.In
 			if len(args) == 3 {
 				o.Remote, o.URL = args[1], args[2]
 			} else {
 				// Run by the pre-commit framework, which keeps git's
 				// standard input to itself.
-				o.Remote, o.URL = os.Getenv("PRE_COMMIT_REMOTE_NAME"), os.Getenv("PRE_COMMIT_REMOTE_URL")
-				ups, err := hook.PreCommitUpdates(cmd.Context(), ".", os.Getenv)
+				o.Remote, o.URL = s.Getenv("PRE_COMMIT_REMOTE_NAME"), s.Getenv("PRE_COMMIT_REMOTE_URL")
+				ups, err := hook.PreCommitUpdates(cmd.Context(), ".", s.Getenv)
 				if err != nil {
 					return &exitError{code: scan.ExitIncomplete, err: err}
 				}
@@ -159,11 +160,12 @@ configuration error.`,
 				}
 				o.Updates = ups
 			}
-			o.Out = cmd.OutOrStdout()
+			o.Out = s.Out
 			o.Version = toolVersion()
+			o.Progress = s.Progress
 			res := hook.Run(cmd.Context(), o)
 			if timings {
-				printTimings(cmd, res)
+				printTimings(s, res)
 			}
 			if res.Exit != scan.ExitPass {
 				return &exitError{code: res.Exit}
@@ -178,8 +180,8 @@ configuration error.`,
 	return cmd
 }
 
-func printTimings(cmd *cobra.Command, res *hook.Result) {
-	w := cmd.ErrOrStderr()
+func printTimings(s Streams, res *hook.Result) {
+	w := s.Err
 	for _, t := range res.Timings {
 		fmt.Fprintf(w, "timing %-8s %7.1f ms\n", t.Part, float64(t.Took.Microseconds())/1000)
 	}

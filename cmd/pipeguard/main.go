@@ -4,7 +4,8 @@
 // reports to terminals, files and GitHub.
 //
 // Exit codes: 0 pass, 1 blocking findings, 2 scan incomplete, 3 usage or
-// configuration error.
+// configuration error, 130 interrupted (SIGINT or SIGTERM; the reports
+// asked for are still written, marked incomplete).
 package main
 
 import (
@@ -15,8 +16,18 @@ import (
 )
 
 func main() {
+	os.Exit(run(Streams{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, Getenv: os.Getenv}))
+}
+
+// run is the process: Main under a context that SIGINT and SIGTERM
+// cancel. After the first signal the default handling comes back, so a
+// second one stops pipeguard at once.
+func run(s Streams) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := Main(ctx, os.Args[1:], Streams{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, Getenv: os.Getenv})
-	stop()
-	os.Exit(code)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
+	return Main(ctx, os.Args[1:], s)
 }

@@ -63,8 +63,8 @@ func newPolicyCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "policy",
 		Short: "Test and list the Rego rules of the config checks",
-		Long: `The config scanner turns FastAPI sources and deployment files into facts
-(policies/facts.schema.json) and evaluates Rego rules over them: the
+		Long: `The config scanner turns FastAPI and Go sources and deployment files into
+facts (policies/facts.schema.json) and evaluates Rego rules over them: the
 built-in ones and those of --policy folders and the repository
 configuration. See policies/README.md for writing rules.`,
 	}
@@ -156,13 +156,17 @@ func writeRulesJSON(w io.Writer, rules []policy.Rule) error {
 
 func writeRulesText(w io.Writer, rules []policy.Rule) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSEVERITY\tSOURCE\tSTATUS\tTITLE")
+	fmt.Fprintln(tw, "ID\tSEVERITY\tLANGUAGES\tSOURCE\tSTATUS\tTITLE")
 	for _, r := range rules {
 		src := "built-in"
 		if !r.Builtin {
 			src = r.Path
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.Severity, src, r.Status, strings.TrimSpace(r.Title))
+		langs := strings.Join(r.Languages, ",")
+		if langs == "" {
+			langs = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Severity, langs, src, r.Status, strings.TrimSpace(r.Title))
 	}
 	return tw.Flush()
 }

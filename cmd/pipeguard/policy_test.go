@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -70,27 +71,36 @@ func TestPolicyListCommand(t *testing.T) {
 	}
 	var doc struct {
 		Rules []struct {
-			ID       string `json:"id"`
-			Severity string `json:"severity"`
-			Builtin  bool   `json:"builtin"`
-			Status   string `json:"status"`
-			Path     string `json:"path"`
+			ID        string   `json:"id"`
+			Severity  string   `json:"severity"`
+			Builtin   bool     `json:"builtin"`
+			Status    string   `json:"status"`
+			Path      string   `json:"path"`
+			Languages []string `json:"languages"`
 		} `json:"rules"`
 	}
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
 	byID := map[string]string{}
+	langs := map[string]string{}
 	for _, r := range doc.Rules {
 		byID[r.ID] = r.Severity + "/" + r.Status
+		langs[r.ID] = strings.Join(r.Languages, ",")
 	}
-	if len(doc.Rules) != 30 || byID["jwt-verification-disabled"] != "critical/active" || byID["rate-limit-missing"] != "low/disabled" {
+	if langs["tls-verify-disabled"] != "go,python" || langs["pprof-exposed"] != "go" || langs["cors-null-origin"] != "python" {
+		t.Errorf("languages: %v", langs)
+	}
+	if len(doc.Rules) != 32 || byID["jwt-verification-disabled"] != "critical/active" || byID["rate-limit-missing"] != "low/disabled" {
 		t.Errorf("catalogue: %d rules, %v", len(doc.Rules), byID)
 	}
 
 	out, code = runPolicy(t, "list", "--no-config")
 	if code != 0 || !strings.Contains(out, "cors-credentials-any-origin") || !strings.Contains(out, "SEVERITY") {
 		t.Errorf("text list: exit %d\n%s", code, out)
+	}
+	if !regexp.MustCompile(`(?m)^tls-verify-disabled\s+high\s+go,python\s+built-in\s+active\s`).MatchString(out) {
+		t.Errorf("text list has no LANGUAGES column for tls-verify-disabled:\n%s", out)
 	}
 	if _, code = runPolicy(t, "list", "--no-config", "--format", "xml"); code != 3 {
 		t.Errorf("--format xml: exit %d, want 3", code)

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -18,6 +20,7 @@ import (
 	"github.com/pipeguard/pipeguard/scan/deps"
 	"github.com/pipeguard/pipeguard/scan/engine"
 	"github.com/pipeguard/pipeguard/scan/github"
+	"github.com/pipeguard/pipeguard/scan/outfile"
 	"github.com/pipeguard/pipeguard/scan/report"
 )
 
@@ -35,6 +38,7 @@ type scanOptions struct {
 	memBudget   string
 	noCache     bool
 	verbose     bool
+	submodules  bool
 	github      githubFlags
 }
 
@@ -46,12 +50,24 @@ func newScanCmd(s Streams) *cobra.Command {
 		Long: `Scan a repository (default: the current directory).
 
 By default the working tree is scanned by every scanner (secrets, deps,
-config). --history scans all of git history for secrets, --range A..B only
-the commits in a range, --staged the git index.
+config), checked-out submodules included. --history scans all of git
+history for secrets, --range A..B only the commits in a range, --staged the
+git index. In a shallow clone, commits past the shallow boundary make the
+scan incomplete unless --unshallow fetches them first.
+
+The reports asked for with -o and --report are written in every case, even
+when the command line is wrong (when their paths and formats can be read)
+or the scan is interrupted, and then say why the verdict is incomplete.
 
 Exit codes: 0 pass, 1 blocking findings, 2 scan incomplete (a scanner or
-database failed), 3 usage or configuration error.`,
-		Args: cobra.MaximumNArgs(1),
+database failed, a file could not be read, history is missing), 3 usage or
+configuration error, 130 interrupted (SIGINT or SIGTERM).`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if err := cobra.MaximumNArgs(1)(cmd, args); err != nil {
+				return o.usageFailure(cmd, s, usageErr(err))
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				o.engine.Root = args[0]
@@ -67,6 +83,7 @@ database failed), 3 usage or configuration error.`,
 	f.BoolVar(&o.history, "history", false, "scan all of git history for secrets")
 	f.StringVar(&o.engine.Range, "range", "", "scan only the commits in `A..B`")
 	f.BoolVar(&o.staged, "staged", false, "scan the git index (staged changes)")
+	f.BoolVar(&o.engine.Unshallow, "unshallow", false, "in a shallow clone, fetch the missing history (git fetch --unshallow) before scanning commits")
 	f.StringVar(&o.engine.Baseline, "baseline", "", "baseline `FILE` of known findings: they are reported as existing and do not block")
 	f.StringVar(&o.engine.NewSince, "new-since", "", "base `REF`: only findings the change introduced since REF block")
 	f.StringVar(&o.engine.FailOn, "fail-on", "", "severity at and above which findings block: critical, high, medium, low, info")
@@ -93,12 +110,15 @@ func (o *scanOptions) registerEngineFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.memBudget, "memory-budget", "3GB", "memory `SIZE` allowed for govulncheck's symbol analysis; past it, package level is kept with a note (0 for no budget)")
 	f.BoolVar(&o.noCache, "no-cache", false, "do not read or write cached dependency results")
 	f.BoolVarP(&o.verbose, "verbose", "v", false, "log progress to stderr")
+	f.BoolVar(&o.submodules, "submodules", true, "scan the files of checked-out submodules in a working-tree scan (--submodules=false lists them as skipped)")
 }
 
 // engineOptions turns the flags into engine options.
 func (o *scanOptions) engineOptions(s Streams) (engine.Options, error) {
 	opts := o.engine
 	opts.Version = toolVersion()
+	opts.NoSubmodules = !o.submodules
+	opts.Progress = s.Progress
 	switch {
 	case o.history:
 		opts.Mode = scan.ModeHistory
@@ -159,57 +179,94 @@ func (o *scanOptions) engineOptions(s Streams) (engine.Options, error) {
 }
 
 func runScan(cmd *cobra.Command, s Streams, o *scanOptions) error {
+	ctx := cmd.Context()
 	opts, err := o.engineOptions(s)
-	if err != nil {
-		return err
+	if err == nil {
+		if ferr := report.CheckFormat(o.format); ferr != nil {
+			err = usageErr(fmt.Errorf("--format: %w", ferr))
+		}
 	}
-	if err := report.CheckFormat(o.format); err != nil {
-		return usageErr(fmt.Errorf("--format: %w", err))
+	outs, rerr := parseReports(o.reports)
+	if err == nil && rerr != nil {
+		err = usageErr(rerr)
 	}
-	outs, err := parseReports(o.reports)
 	if err != nil {
-		return usageErr(err)
+		return o.usageFailure(cmd, s, err)
 	}
 
-	rep, scanErr := engine.Scan(cmd.Context(), opts)
+	rep, scanErr := engine.Scan(ctx, opts)
+	usage := scanErr != nil && scan.IsConfigError(scanErr)
 	if scanErr != nil {
 		// The scan could not start. The reports are still written, valid,
 		// saying why, for the pipelines that parse them.
-		root, err := filepath.Abs(cmp.Or(opts.Root, "."))
-		if err != nil {
-			root = opts.Root
-		}
-		rep = scan.NewReport(root, scan.Tool{Name: "pipeguard", Version: opts.Version}, scan.TargetInfo{Mode: string(opts.Mode), Range: opts.Range})
-		rep.StartedAt = time.Now().UTC()
-		rep.Errors = append(rep.Errors, scan.Error{Message: scanErr.Error()})
-		rep.Verdict = scan.Incomplete
+		rep = failureReport(opts, scanErr)
 	}
+	s.enter(ctx, scan.StageReport)
+	interrupted := scan.Interrupted(ctx, scanErr) || rep.Interrupted
+	if interrupted && !rep.Interrupted {
+		rep = engine.Interrupt(ctx, rep, opts.Root, opts.Version, scan.TargetInfo{Mode: string(opts.Mode), Range: opts.Range})
+	}
+	code := rep.Outcome(scan.Conditions{Interrupted: interrupted, Usage: usage})
 
+	sarifPath, writeErr := o.writeReports(ctx, s, rep, outs, scanErr != nil)
+	if interrupted {
+		fmt.Fprintln(s.Err, "pipeguard: interrupted: the reports hold what was found until then, marked incomplete")
+	} else {
+		// Publishing never changes the verdict or the exit code: failures
+		// are warnings on stderr.
+		o.github.publish(ctx, s.Out, s.Err, s.Getenv, rep, rep.Root, sarifPath)
+	}
+	if writeErr != nil {
+		// A report that could not be written is an incomplete run; a
+		// blocking finding still wins, as it does over a failed scanner.
+		code = rep.Outcome(scan.Conditions{Interrupted: interrupted, Usage: usage, OutputFailed: true})
+	}
+	if scanErr != nil && !interrupted {
+		return &exitError{code: code, err: scanErr}
+	}
+	if code != scan.ExitPass {
+		return &exitError{code: code}
+	}
+	return nil
+}
+
+// failureReport is the report of a scan that could not start: no
+// findings, the reason in its errors.
+func failureReport(opts engine.Options, err error) *scan.Report {
+	root, aerr := filepath.Abs(cmp.Or(opts.Root, "."))
+	if aerr != nil {
+		root = opts.Root
+	}
+	rep := scan.NewReport(root, scan.Tool{Name: "pipeguard", Version: toolVersion()}, scan.TargetInfo{Mode: string(opts.Mode), Range: opts.Range})
+	rep.StartedAt = time.Now().UTC()
+	rep.Errors = append(rep.Errors, scan.Error{Message: err.Error()})
+	return rep
+}
+
+// writeReports writes the main output (stdout or -o) and the --report
+// files, each one even when another fails. It returns the SARIF file
+// written, if any, and the last failure.
+func (o *scanOptions) writeReports(ctx context.Context, s Streams, rep *scan.Report, outs []reportOut, failed bool) (sarifPath string, writeErr error) {
 	// SARIF locations, annotations and links name repository paths, also
 	// when the scanned root is a subfolder of the repository.
-	ropts := report.Options{PathPrefix: github.RepoPrefix(cmd.Context(), rep.Root)}
-	// The main output: stdout or -o.
-	var stdoutErr error
+	ropts := report.Options{PathPrefix: github.RepoPrefix(context.WithoutCancel(ctx), rep.Root)}
 	switch {
-	case o.output == "" && scanErr != nil && o.format == report.FormatText:
+	case o.output == "" && failed && o.format == report.FormatText:
 		// stderr says why; an empty text report would only repeat it.
 	case o.output == "":
 		ropts.Color = report.ColorEnabled(s.Out, s.Getenv)
 		if err := report.Write(o.format, s.Out, rep, ropts); err != nil {
 			// Like a report file that cannot be written: say so, write the
 			// others, and let a blocking finding still decide the code.
-			fmt.Fprintf(s.Err, "pipeguard: write %s output: %v\n", o.format, err)
-			stdoutErr = err
+			fmt.Fprintf(s.Err, "pipeguard: write %s output: %s\n", o.format, report.Clean(err.Error()))
+			writeErr = err
 		}
 	default:
 		outs = append([]reportOut{{format: o.format, path: o.output}}, outs...)
 	}
-	sarifPath := ""
-	writeErr := stdoutErr
 	for _, out := range outs {
 		if err := writeReportFile(out, rep, ropts); err != nil {
-			// Keep writing the others; the failure is reported below.
-			fmt.Fprintf(s.Err, "pipeguard: %v\n", err)
+			fmt.Fprintf(s.Err, "pipeguard: %s\n", report.Clean(err.Error()))
 			writeErr = err
 			continue
 		}
@@ -217,25 +274,92 @@ func runScan(cmd *cobra.Command, s Streams, o *scanOptions) error {
 			sarifPath = out.path
 		}
 	}
-	// Publishing never changes the verdict or the exit code: failures are
-	// warnings on stderr.
-	o.github.publish(cmd.Context(), s.Out, s.Err, s.Getenv, rep, rep.Root, sarifPath)
+	return sarifPath, writeErr
+}
+
+// usageFailure handles a command line that cannot run: it writes the
+// reports the command line names readably (see writeUsageReports) and
+// returns err, a usage error.
+func (o *scanOptions) usageFailure(cmd *cobra.Command, s Streams, err error) error {
+	writeUsageReports(cmd.Context(), s, reportFlags{format: o.format, output: o.output, reports: o.reports}, err)
+	return err
+}
+
+// reportFlags are the flags that say which reports to write.
+type reportFlags struct {
+	format, output string
+	reports        []string
+}
+
+// writeUsageReports writes, for a command line that could not run, the
+// reports it asks for whose format and path can be read: verdict
+// incomplete, the usage error in errors. A report with an unknown format
+// is left out; so is the main output on stdout in the text format (stderr
+// says why).
+func writeUsageReports(ctx context.Context, s Streams, f reportFlags, usage error) {
+	var outs []reportOut
+	for _, spec := range f.reports {
+		if format, path, err := report.ParseSpec(spec); err == nil {
+			outs = append(outs, reportOut{format: format, path: path})
+		}
+	}
+	format := cmp.Or(f.format, report.FormatText)
+	known := report.CheckFormat(format) == nil
+	rep := failureReport(engine.Options{}, usage)
+	rep.Outcome(scan.Conditions{Usage: true})
 	switch {
-	case scanErr != nil && scan.IsConfigError(scanErr):
-		return usageErr(scanErr)
-	case scanErr != nil:
-		return &exitError{code: scan.ExitIncomplete, err: scanErr}
+	case !known:
+		// The main output's format cannot be read: it is left out.
+	case f.output != "":
+		outs = append([]reportOut{{format: format, path: f.output}}, outs...)
+	case format != report.FormatText:
+		if err := report.Write(format, s.Out, rep, report.Options{}); err != nil {
+			fmt.Fprintf(s.Err, "pipeguard: write %s output: %s\n", format, report.Clean(err.Error()))
+		}
 	}
-	code := rep.ExitCode()
-	if writeErr != nil && code == scan.ExitPass {
-		// A report that could not be written is an incomplete run; a
-		// blocking finding still wins, as it does over a failed scanner.
-		code = scan.ExitIncomplete
+	for _, out := range outs {
+		if err := writeReportFile(out, rep, report.Options{}); err != nil {
+			fmt.Fprintf(s.Err, "pipeguard: %s\n", report.Clean(err.Error()))
+		}
 	}
-	if code != scan.ExitPass {
-		return &exitError{code: code}
+}
+
+// lenientReportFlags reads --format, -o/--output and --report from a scan
+// command line that cobra rejected (an unknown flag stops its parsing), so
+// that the reports it names can still be written.
+func lenientReportFlags(args []string) reportFlags {
+	var f reportFlags
+	i := slices.Index(args, "scan")
+	if i < 0 {
+		return f
 	}
-	return nil
+	value := func(j int, long, short string) (string, int, bool) {
+		a := args[j]
+		switch {
+		case a == long || (short != "" && a == short):
+			if j+1 < len(args) {
+				return args[j+1], j + 1, true
+			}
+		case strings.HasPrefix(a, long+"="):
+			return strings.TrimPrefix(a, long+"="), j, true
+		case short != "" && strings.HasPrefix(a, short) && len(a) > len(short) && !strings.HasPrefix(a, "--"):
+			return strings.TrimPrefix(strings.TrimPrefix(a, short), "="), j, true
+		}
+		return "", j, false
+	}
+	for j := i + 1; j < len(args); j++ {
+		if args[j] == "--" {
+			break
+		}
+		if v, next, ok := value(j, "--format", "-f"); ok {
+			f.format, j = v, next
+		} else if v, next, ok := value(j, "--output", "-o"); ok {
+			f.output, j = v, next
+		} else if v, next, ok := value(j, "--report", ""); ok {
+			f.reports, j = append(f.reports, v), next
+		}
+	}
+	return f
 }
 
 // reportOut is one --report FORMAT=PATH.
@@ -253,19 +377,16 @@ func parseReports(specs []string) ([]reportOut, error) {
 	return outs, nil
 }
 
-func writeReportFile(out reportOut, rep *scan.Report, opts report.Options) (err error) {
-	f, err := os.Create(out.path)
-	if err != nil {
-		return fmt.Errorf("write %s report: %w", out.format, err)
-	}
-	defer func() {
-		if cerr := f.Close(); cerr != nil && err == nil {
-			err = fmt.Errorf("write %s report %s: %w", out.format, out.path, cerr)
-		}
-	}()
+// writeReportFile renders a report and writes it: atomically to a regular
+// file, in place to a device such as /dev/null (scan/outfile).
+func writeReportFile(out reportOut, rep *scan.Report, opts report.Options) error {
 	opts.Color = false
-	if err := report.Write(out.format, f, rep, opts); err != nil {
+	var buf bytes.Buffer
+	if err := report.Write(out.format, &buf, rep, opts); err != nil {
 		return fmt.Errorf("write %s report %s: %w", out.format, out.path, err)
+	}
+	if err := outfile.Write(out.path, buf.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("write %s report: %w", out.format, err)
 	}
 	return nil
 }

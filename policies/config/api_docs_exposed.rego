@@ -6,8 +6,10 @@
 #   project shows it runs in production: a committed .env, Dockerfile ENV
 #   or compose environment sets ENV, APP_ENV or ENVIRONMENT to prod or
 #   production. They map every endpoint and parameter for an attacker.
-#   Also reported: docs_url=None while openapi_url still serves the schema,
-#   which hides the page but not what it shows.
+#   Also reported: docs_url=None while openapi_url still serves the schema
+#   (and redoc_url, unless set, the ReDoc page), which hides the page but
+#   not what it shows. An app that disables /docs but sets redoc_url to
+#   serve ReDoc instead publishes its docs on purpose.
 # related_resources:
 #   - ref: https://fastapi.tiangolo.com/how-to/conditional-openapi/
 #   - ref: https://fastapi.tiangolo.com/tutorial/metadata/#docs-urls
@@ -15,6 +17,7 @@
 # custom:
 #   id: api-docs-exposed
 #   severity: low
+#   confidence: medium
 #   remediation: In production pass docs_url=None, redoc_url=None and openapi_url=None (e.g. from a setting), or protect them with authentication.
 #   tags: [fastapi]
 package pipeguard.rules.api_docs_exposed
@@ -42,13 +45,25 @@ problem(project, docs) := msg if {
 	msg := sprintf("API docs are served in production (%s on; %s)", [concat(", ", on), hint])
 } else := msg if {
 	docs.docs_url.state == "disabled"
+	docs.redoc_url.state != "set"
 	served(docs.openapi_url)
-	msg := "docs_url=None hides the docs page, but openapi_url still serves the whole API schema"
+	msg := hidden_message(docs.redoc_url.state)
 }
+
+hidden_message("disabled") := "docs_url=None and redoc_url=None hide the docs pages, but openapi_url still serves the whole API schema"
+
+hidden_message("default") := "docs_url=None hides the docs page, but ReDoc (/redoc) and openapi_url still serve the whole API schema"
 
 deny contains f if {
 	some app in input.apps
 	app.framework == "fastapi"
 	msg := problem(app.project, app.docs)
-	f := lib.report(app.path, app.line, msg, app.var)
+	f := lib.report_range(app.path, problem_line(app), app.end_line, msg, app.var)
 }
+
+# problem_line is where docs_url=None is written when the schema is left
+# served (openapi_url=None goes there too), else the app's line.
+problem_line(app) := app.docs.docs_url.line if {
+	not production(app.project)
+	app.docs.docs_url.state == "disabled"
+} else := app.line

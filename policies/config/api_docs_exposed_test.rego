@@ -42,6 +42,16 @@ test_docs_off_but_schema_served if {
 	contains(f.message, "openapi_url")
 }
 
+test_docs_off_redoc_forgotten if {
+	fs := rule.deny with input as facts(t.app({"docs": docs("disabled", "default", "default")}), [])
+	[f] := [f | some f in fs]
+	contains(f.message, "ReDoc (/redoc)")
+}
+
+test_redoc_served_on_purpose if {
+	count(rule.deny) == 0 with input as facts(t.app({"docs": docs("disabled", "set", "set")}), [])
+}
+
 test_starlette_has_no_docs if {
 	count(rule.deny) == 0 with input as facts(t.app({"framework": "starlette"}), [prod_env])
 }

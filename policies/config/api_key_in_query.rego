@@ -12,6 +12,7 @@
 # custom:
 #   id: api-key-in-query
 #   severity: medium
+#   confidence: high
 #   remediation: Take the key in a header (APIKeyHeader, or Authorization with HTTPBearer) instead of the query string.
 #   tags: [fastapi, auth]
 package pipeguard.rules.api_key_in_query

@@ -6,6 +6,7 @@ import data.pipeguard.testlib as t
 dep(returns) := {
 	"function": "get_current_user", "qualname": "app.deps.get_current_user", "path": "app/deps.py", "line": 10,
 	"reasons": ["scheme"], "schemes": ["OAuth2PasswordBearer"], "raises": [], "returns_on_failure": returns,
+	"optional": false,
 }
 
 test_dependency_returns_none if {
@@ -27,4 +28,9 @@ test_login_handler_answers_failure if {
 test_login_handler_raises if {
 	r := t.route({"handler": "login", "url": "/login", "line": 30})
 	count(rule.deny) == 0 with input as {"files": [], "apps": [t.app({"routes": [r]})], "unattached_routes": [], "auth_dependencies": []}
+}
+
+test_optional_dependency_serves_anonymous_users if {
+	d := object.union(dep([{"line": 14, "value": "None"}]), {"function": "get_optional_user", "optional": true})
+	count(rule.deny) == 0 with input as {"files": [], "apps": [], "unattached_routes": [], "auth_dependencies": [d]}
 }

@@ -13,6 +13,7 @@
 # custom:
 #   id: auth-hardcoded-credentials
 #   severity: high
+#   confidence: high
 #   remediation: Store a hash of the credential (or the credential itself) outside the code, in settings read from the environment or a secret manager, and compare with secrets.compare_digest.
 #   tags: [auth, secrets]
 package pipeguard.rules.auth_hardcoded_credentials
@@ -24,5 +25,5 @@ deny contains f if {
 	c.credential
 	c.literal_side
 	not lib.is_test(c.path)
-	f := lib.report(c.path, c.line, sprintf("credential checked against a hard-coded value (%s %s %s)", [c.left, c.op, c.right]), concat(" ", [c.left, c.op, c.right]))
+	f := lib.report_range(c.path, c.line, c.end_line, sprintf("credential checked against a hard-coded value (%s %s %s)", [c.left, c.op, c.right]), concat(" ", [c.left, c.op, c.right]))
 }

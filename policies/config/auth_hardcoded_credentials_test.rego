@@ -3,7 +3,7 @@ package pipeguard.rules.auth_hardcoded_credentials_test
 import data.pipeguard.rules.auth_hardcoded_credentials as rule
 import data.pipeguard.testlib as t
 
-cmp(path, line, literal, const) := {"path": path, "line": line, "op": "!=", "left": "password", "right": "\"hunt****\"", "credential": true, "literal_side": literal, "const_side": const, "function": "login"}
+cmp(path, line, literal, const) := {"path": path, "line": line, "end_line": line, "op": "!=", "left": "password", "right": "\"hunt****\"", "credential": true, "literal_side": literal, "const_side": const, "function": "login"}
 
 test_literal if {
 	i := {"files": [], "comparisons": [cmp("app/auth.py", 12, true, false)]}

@@ -13,6 +13,7 @@
 # custom:
 #   id: auth-timing-unsafe-compare
 #   severity: medium
+#   confidence: medium
 #   remediation: Compare with secrets.compare_digest(a.encode(), b.encode()) (or hmac.compare_digest); for passwords, verify a hash with passlib/argon2.
 #   tags: [auth]
 package pipeguard.rules.auth_timing_unsafe_compare
@@ -23,5 +24,5 @@ deny contains f if {
 	some c in input.comparisons
 	c.credential
 	not lib.is_test(c.path)
-	f := lib.report(c.path, c.line, sprintf("credential compared with %s (%s %s %s): not constant-time", [c.op, c.left, c.op, c.right]), concat(" ", [c.left, c.op, c.right]))
+	f := lib.report_range(c.path, c.line, c.end_line, sprintf("credential compared with %s (%s %s %s): not constant-time", [c.op, c.left, c.op, c.right]), concat(" ", [c.left, c.op, c.right]))
 }

@@ -3,7 +3,7 @@ package pipeguard.rules.auth_timing_unsafe_compare_test
 import data.pipeguard.rules.auth_timing_unsafe_compare as rule
 import data.pipeguard.testlib as t
 
-cmp(path, line, left, right, literal, const) := {"path": path, "line": line, "op": "==", "left": left, "right": right, "credential": true, "literal_side": literal, "const_side": const, "function": "check"}
+cmp(path, line, left, right, literal, const) := {"path": path, "line": line, "end_line": line, "op": "==", "left": left, "right": right, "credential": true, "literal_side": literal, "const_side": const, "function": "check"}
 
 test_variable_compare if {
 	i := {"files": [], "comparisons": [cmp("app/auth.py", 12, "api_key", "settings.api_key", false, false)]}

@@ -14,6 +14,7 @@
 # custom:
 #   id: autoreload-enabled
 #   severity: medium
+#   confidence: high
 #   remediation: Drop --reload from deployment commands; use it only in a local development command.
 #   tags: [deployment, uvicorn]
 package pipeguard.rules.autoreload_enabled

@@ -14,6 +14,7 @@
 # custom:
 #   id: cors-any-origin
 #   severity: medium
+#   confidence: high
 #   remediation: List the origins that need access in allow_origins (from settings), or remove the CORS middleware if browsers do not call the API cross-origin.
 #   tags: [fastapi, cors, nginx]
 package pipeguard.rules.cors_any_origin
@@ -24,7 +25,7 @@ deny contains f if {
 	some m in lib.cors_middleware
 	not credentials(m)
 	reason := lib.any_origin_reason(m)
-	f := lib.report(m.path, m.line, sprintf("CORSMiddleware allows any origin (%s)", [reason]), reason)
+	f := lib.report_range(m.path, lib.any_origin_line(m), m.end_line, sprintf("CORSMiddleware allows any origin (%s)", [reason]), reason)
 }
 
 nginx_any := {
@@ -41,5 +42,6 @@ deny contains f if {
 	d.directive == "add_header"
 	lower(d.args[0]) == "access-control-allow-origin"
 	what := nginx_any[d.args[1]]
+	not lib.dev_file(d.path)
 	f := lib.report(d.path, d.line, sprintf("nginx answers every origin: %s", [what]), concat(":", ["nginx", d.args[1]]))
 }

@@ -11,7 +11,14 @@ test_star if {
 	fs := rule.deny with input as facts({"allow_origins": t.lits(["*"], 15)})
 	count(fs) == 1
 	some f in fs
-	f.line == 14
+	f.line == 15 # the argument to change
+	f.end_line == 15
+}
+
+test_points_at_the_regex if {
+	m := object.union(t.middleware("CORSMiddleware", 14, {"allow_origin_regex": t.lit(".*", 16)}), {"end_line": 18})
+	[f] := [f | some f in rule.deny] with input as {"apps": [t.app({"middleware": [m]})], "nginx": []}
+	[f.line, f.end_line] == [16, 18]
 }
 
 test_star_credentials_false if {

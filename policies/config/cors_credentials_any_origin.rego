@@ -13,6 +13,7 @@
 # custom:
 #   id: cors-credentials-any-origin
 #   severity: high
+#   confidence: high
 #   remediation: List the trusted origins explicitly in allow_origins (read them from settings), or drop allow_credentials.
 #   tags: [fastapi, cors]
 package pipeguard.rules.cors_credentials_any_origin
@@ -23,5 +24,5 @@ deny contains f if {
 	some m in lib.cors_middleware
 	lib.known_true(m.args.allow_credentials)
 	reason := lib.any_origin_reason(m)
-	f := lib.report(m.path, m.line, sprintf("CORSMiddleware allows credentials from any origin (%s): Starlette reflects the caller's Origin, so any site can make authenticated requests", [reason]), reason)
+	f := lib.report_range(m.path, lib.any_origin_line(m), m.end_line, sprintf("CORSMiddleware allows credentials from any origin (%s): Starlette reflects the caller's Origin, so any site can make authenticated requests", [reason]), reason)
 }

@@ -10,7 +10,7 @@ test_star_with_credentials if {
 	count(fs) == 1
 	some f in fs
 	f.path == "app/main.py"
-	f.line == 14
+	f.line == 15
 }
 
 test_list_form_with_credentials if {

@@ -12,6 +12,7 @@
 # custom:
 #   id: cors-null-origin
 #   severity: medium
+#   confidence: high
 #   remediation: Remove "null" from allow_origins; serve local tools from a real origin.
 #   tags: [fastapi, cors]
 package pipeguard.rules.cors_null_origin
@@ -22,5 +23,5 @@ deny contains f if {
 	some m in lib.cors_middleware
 	some o in lib.known_strings(m.args.allow_origins)
 	lower(o) == "null"
-	f := lib.report(m.path, m.line, `CORSMiddleware allows the "null" origin, which sandboxed iframes and local files send`, "null")
+	f := lib.report_range(m.path, lib.item_line(m.args.allow_origins, o), m.end_line, `CORSMiddleware allows the "null" origin, which sandboxed iframes and local files send`, "null")
 }

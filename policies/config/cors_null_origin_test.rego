@@ -9,7 +9,7 @@ test_null if {
 	fs := rule.deny with input as facts(t.lits(["https://app.example.com", "null"], 15))
 	count(fs) == 1
 	some f in fs
-	f.line == 14
+	f.line == 15
 }
 
 test_no_null if {

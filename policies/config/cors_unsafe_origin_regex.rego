@@ -14,6 +14,7 @@
 # custom:
 #   id: cors-unsafe-origin-regex
 #   severity: medium
+#   confidence: high
 #   remediation: Escape every dot (\.) and anchor subdomain wildcards on a dot, e.g. https://([a-z0-9-]+\.)?example\.com; better, list the origins in allow_origins.
 #   tags: [fastapi, cors]
 package pipeguard.rules.cors_unsafe_origin_regex
@@ -26,7 +27,7 @@ deny contains f if {
 	re := lib.known_string(v)
 	not lib.regex_matches_any(re) # reported by the any-origin rules
 	some why in weaknesses(re)
-	f := lib.report(m.path, v.line, sprintf("allow_origin_regex %q %s", [re, why]), re)
+	f := lib.report_range(m.path, v.line, m.end_line, sprintf("allow_origin_regex %q %s", [re, why]), re)
 }
 
 # weaknesses are the ways an attacker's domain can satisfy re. Only the

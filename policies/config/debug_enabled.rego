@@ -5,7 +5,9 @@
 #   app.debug = True, a settings field debug defaulting to True, or
 #   DEBUG=true in a committed .env file, a Dockerfile ENV or a compose
 #   environment (files named for development, such as
-#   docker-compose.override.yml or .env.local, excepted). Starlette's debug
+#   docker-compose.override.yml or .env.local, or in development, test and
+#   example folders, excepted; so are settings classes for development or
+#   tests, such as DevAppSettings in settings/development.py). Starlette's debug
 #   mode answers every unhandled error with the traceback and local source
 #   code.
 # related_resources:
@@ -15,6 +17,7 @@
 # custom:
 #   id: debug-enabled
 #   severity: high
+#   confidence: high
 #   remediation: Leave debug off (the default); if it must be switchable, read it from the environment with a False default.
 #   tags: [fastapi, starlette, deployment]
 package pipeguard.rules.debug_enabled
@@ -29,7 +32,7 @@ hits contains h if {
 	v := app.args.debug
 	lib.known_true(v)
 	loc := lib.at(app.path, v)
-	h := {"path": loc.path, "line": loc.line, "what": sprintf("%s(debug=%s)", [framework[app.framework], v.text])}
+	h := {"path": loc.path, "line": loc.line, "what": sprintf("%s(debug=%s)", [framework[app.framework], v.text]), "confidence": "high", "end": end_of(loc, app)}
 }
 
 hits contains h if {
@@ -38,15 +41,18 @@ hits contains h if {
 	a.attr == "debug"
 	lib.known_true(a.value)
 	loc := lib.at(a.path, a.value)
-	h := {"path": loc.path, "line": loc.line, "what": sprintf("%s = %s", [a.target, a.value.text])}
+	h := {"path": loc.path, "line": loc.line, "what": sprintf("%s = %s", [a.target, a.value.text]), "confidence": "high", "end": loc.line}
 }
 
 hits contains h if {
 	some s in input.settings
 	lower(s.field) == "debug"
 	lib.known_true(s.value)
+	not dev_settings(s)
 	loc := lib.at(s.path, s.value)
-	h := {"path": loc.path, "line": loc.line, "what": sprintf("settings field %s.%s defaults to True", [s.class, s.field])}
+
+	# The environment may override a default.
+	h := {"path": loc.path, "line": loc.line, "what": sprintf("settings field %s.%s defaults to True", [s.class, s.field]), "confidence": "medium", "end": loc.line}
 }
 
 hits contains h if {
@@ -54,8 +60,16 @@ hits contains h if {
 	debug_key(e.key)
 	lib.truthy(e.value)
 	not lib.dev_file(e.path)
-	h := {"path": e.path, "line": e.line, "what": sprintf("%s=%s", [e.key, e.value])}
+
+	# Which environment a deployment file sets up is a guess.
+	h := {"path": e.path, "line": e.line, "what": sprintf("%s=%s", [e.key, e.value]), "confidence": "medium", "end": e.line}
 }
+
+# dev_settings: a settings class for development or tests (DevAppSettings,
+# TestSettings, LocalConfig), or one in a file named so (settings/dev.py).
+dev_settings(s) if lib.dev_file(s.path)
+
+dev_settings(s) if regex.match(`^(Dev|Devel|Development|Local|Test|Testing)[A-Z_]|(Dev|Development|Local|Test|Testing)(App)?(Settings|Config)$`, s.class)
 
 debug_key(k) if upper(k) == "DEBUG"
 
@@ -68,6 +82,16 @@ debug_key(k) if {
 
 deny contains f if {
 	some loc in {{"path": h.path, "line": h.line} | some h in hits}
-	whats := sort([h.what | some h in hits; h.path == loc.path; h.line == loc.line])
-	f := lib.report(loc.path, loc.line, sprintf("debug mode is on: %s", [whats[0]]), whats[0])
+	here := sort([[h.what, h.confidence, h.end] | some h in hits; h.path == loc.path; h.line == loc.line])
+	[what, _, end] := here[0]
+	conf := {true: "high", false: "medium"}[count([1 | some [_, c, _] in here; c == "high"]) > 0]
+	f := object.union(lib.report_range(loc.path, loc.line, end, sprintf("debug mode is on: %s", [what]), what), {"confidence": conf})
 }
+
+# end_of is the end of the app's construction when the value is written
+# in it, else the value's own line.
+end_of(loc, app) := app.end_line if {
+	loc.path == app.path
+	loc.line >= app.line
+	loc.line <= app.end_line
+} else := loc.line

@@ -12,6 +12,7 @@
 # custom:
 #   id: dependency-unpinned
 #   severity: low
+#   confidence: high
 #   remediation: Pin exact versions (package==1.2.3), or generate a lock file (pip-compile --generate-hashes, poetry lock, uv lock).
 #   tags: [dependencies]
 package pipeguard.rules.dependency_unpinned

@@ -1,27 +1,45 @@
 # METADATA
-# title: .env file committed
+# title: .env file with secrets committed
 # description: |
-#   A dotenv file is tracked by git. Such files hold the real
-#   configuration of an environment, passwords and keys included, and
-#   every clone, fork and CI log of the repository then has them.
-#   Templates (.env.example, .env.sample, .env.template, .env.dist) are
-#   meant to be committed and are not reported.
+#   A dotenv file that holds secrets (values of secret-like keys such as
+#   SECRET_KEY, DATABASE_PASSWORD, API_TOKEN) is tracked by git. Every
+#   clone, fork and CI log of the repository then has them. Templates
+#   (.env.example, .env.sample, .env.template, .env.dist) are meant to be
+#   committed and are not reported, nor are dotenv files without any
+#   secret value (public URLs, ports). When every secret is a placeholder
+#   (changeme) or a reference (${SECRET}), the file may only be a template
+#   not named as one, and the finding is of medium confidence.
 # related_resources:
 #   - ref: https://fastapi.tiangolo.com/advanced/settings/#reading-a-env-file
 #   - ref: https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html
 # custom:
 #   id: env-file-committed
+#   languages: [deployment]
 #   severity: high
+#   confidence: high
 #   remediation: git rm --cached the file, add it to .gitignore, commit a .env.example without values, and rotate any secret it held.
 #   tags: [secrets, deployment]
 package pipeguard.rules.env_file_committed
 
 import data.pipeguard.lib
 
+# secrets are the secret values of a committed dotenv file: [line, key,
+# placeholder], in line order.
+secrets(path) := sort([[e.line, e.key, e.placeholder] | some e in input.env; e.path == path; e.redacted])
+
 deny contains f if {
 	some file in input.files
 	file.kind == "env"
 	file.tracked
 	not file.template
-	f := lib.report(file.path, 1, sprintf("%s is tracked by git", [file.path]), file.path)
+	all := secrets(file.path)
+	count(all) > 0
+	real := [s | some s in all; s[2] == false]
+
+	# Point at the first real secret (the line to remove), else the first placeholder.
+	[line, key, _] := array.concat(real, all)[0]
+	more := {true: "", false: sprintf(" and %d more secret value(s)", [count(all) - 1])}[count(all) == 1]
+	conf := {true: "high", false: "medium"}[count(real) > 0]
+	msg := sprintf("%s is tracked by git and holds %s%s", [file.path, key, more])
+	f := object.union(lib.report(file.path, line, msg, file.path), {"confidence": conf})
 }

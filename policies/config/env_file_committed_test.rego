@@ -3,16 +3,38 @@ package pipeguard.rules.env_file_committed_test
 import data.pipeguard.rules.env_file_committed as rule
 import data.pipeguard.testlib as t
 
-test_tracked_env if {
-	fs := rule.deny with input as {"files": [t.file(".env", "env"), t.file("app/main.py", "python")]}
-	{[f.path, f.line] | some f in fs} == {[".env", 1]}
+entry(path, line, key, redacted, placeholder) := {"path": path, "line": line, "project": ".", "key": key, "value": "x", "redacted": redacted, "placeholder": placeholder}
+
+test_tracked_env_with_secrets if {
+	i := {"files": [t.file(".env", "env"), t.file("app/main.py", "python")], "env": [
+		entry(".env", 1, "DEBUG", false, false),
+		entry(".env", 2, "SESSION_SECRET", true, true),
+		entry(".env", 4, "DATABASE_PASSWORD", true, false),
+	]}
+	[f] := [f | some f in rule.deny] with input as i
+	[f.path, f.line, f.confidence] == [".env", 4, "high"]
+	f.message == ".env is tracked by git and holds DATABASE_PASSWORD and 1 more secret value(s)"
+}
+
+test_only_placeholders if {
+	i := {"files": [t.file(".env", "env")], "env": [entry(".env", 3, "SECRET_KEY", true, true)]}
+	[f] := [f | some f in rule.deny] with input as i
+	[f.line, f.confidence, f.message] == [3, "medium", ".env is tracked by git and holds SECRET_KEY"]
+}
+
+test_no_secret_in_the_file if {
+	i := {"files": [t.file("frontend/.env", "env")], "env": [entry("frontend/.env", 1, "VITE_API_URL", false, false)]}
+	count(rule.deny) == 0 with input as i
 }
 
 test_template_untracked_and_other_files if {
-	i := {"files": [
-		object.union(t.file(".env.example", "env"), {"template": true}),
-		object.union(t.file(".env", "env"), {"tracked": false}),
-		t.file("requirements.txt", "requirements"),
-	]}
+	i := {
+		"files": [
+			object.union(t.file(".env.example", "env"), {"template": true}),
+			object.union(t.file(".env", "env"), {"tracked": false}),
+			t.file("requirements.txt", "requirements"),
+		],
+		"env": [entry(".env.example", 1, "SECRET_KEY", true, false), entry(".env", 1, "SECRET_KEY", true, false)],
+	}
 	count(rule.deny) == 0 with input as i
 }

@@ -26,3 +26,48 @@ test_empty_and_tests_do_not_count if {
 	i := {"files": [t.testfile("tests/conftest.py")], "secret_literals": [lit("app/main.py", 7, "const", false, true), lit("tests/conftest.py", 3, "const", false, false)]}
 	count(rule.deny) == 0 with input as i
 }
+
+secret(kind, name, context) := {"path": "app/main.py", "line": 7, "end_line": 8, "name": name, "kind": kind, "context": context, "masked": "dev-****", "length": 10, "placeholder": false, "empty": false}
+
+test_messages_name_things_as_written if {
+	msgs := {f.message | some f in rule.deny} with input as {"files": [], "secret_literals": [
+		secret("jwt_key", "key", "jwt.encode"),
+		secret("jwt_key", "signing", "jwt.encode"),
+		secret("argument", "aws_secret_access_key", "boto3.client"),
+		secret("config", "SECRET_KEY", "app.config[...]"),
+		secret("default_arg", "password", "login"),
+		secret("getenv_default", "SECRET_KEY", "os.getenv"),
+		secret("fallback", "jwt_secret_key", "settings.get"),
+	]}
+	msgs == {
+		"jwt.encode key is hard-coded (dev-****)",
+		"jwt.encode key signing is hard-coded (dev-****)",
+		"argument aws_secret_access_key= of boto3.client is hard-coded (dev-****)",
+		"app.config[...] SECRET_KEY is hard-coded (dev-****)",
+		"default of parameter password of login is hard-coded (dev-****)",
+		"SECRET_KEY falls back to a hard-coded literal when the environment does not set it (dev-****)",
+		`settings.get("jwt_secret_key") falls back to a hard-coded literal (dev-****)`,
+	}
+}
+
+test_weak_secrets_in_deployment_environments if {
+	i := {"files": [], "secret_literals": [], "dockerfile": [
+		{"path": "Dockerfile", "line": 5, "project": ".", "instruction": "ENV", "args": ["SECRET_KEY=****"], "form": "", "key": "SECRET_KEY", "value": "****", "redacted": true, "weak_secret": true},
+		{"path": "Dockerfile", "line": 6, "project": ".", "instruction": "ENV", "args": ["API_KEY=k3Y****"], "form": "", "key": "API_KEY", "value": "k3Y****", "redacted": true},
+	], "compose": [
+		{"path": "docker-compose.yml", "line": 9, "project": ".", "service": "api", "key": "environment", "name": "ADMIN_PASSWORD", "value": "pass****", "args": [], "redacted": true, "weak_secret": true},
+		{"path": "docker-compose.dev.yml", "line": 9, "project": ".", "service": "api", "key": "environment", "name": "ADMIN_PASSWORD", "value": "pass****", "args": [], "redacted": true, "weak_secret": true},
+	]}
+	{[f.path, f.line] | some f in rule.deny} == {["Dockerfile", 5], ["docker-compose.yml", 9]} with input as i
+}
+
+test_defaults_are_a_guess if {
+	fs := rule.deny with input as {"files": [], "secret_literals": [
+		secret("settings_default", "SECRET_KEY", "Settings"),
+		secret("const", "SECRET_KEY", ""),
+	]}
+	{[f.message, object.get(f, "confidence", "rule")] | some f in fs} == {
+		["settings default SECRET_KEY is hard-coded (dev-****)", "medium"],
+		["constant SECRET_KEY is hard-coded (dev-****)", "rule"],
+	}
+}

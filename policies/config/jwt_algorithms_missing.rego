@@ -5,7 +5,8 @@
 #   be fixed by the server, not read from the token's header: otherwise
 #   alg-confusion attacks (a token signed with HS256 using the public RSA
 #   key as secret, or alg "none" in older libraries) can forge tokens.
-#   PyJWT 2 refuses such calls at run time; python-jose accepts them.
+#   PyJWT 2 refuses such calls at run time; python-jose and PyJWT 1 accept
+#   them (high confidence for python-jose).
 # related_resources:
 #   - ref: https://pyjwt.readthedocs.io/en/stable/api.html#jwt.decode
 #   - ref: https://fastapi.tiangolo.com/tutorial/security/oauth2-jwt/
@@ -13,6 +14,7 @@
 # custom:
 #   id: jwt-algorithms-missing
 #   severity: high
+#   confidence: medium
 #   remediation: 'Pass the algorithms you issue, e.g. jwt.decode(token, key, algorithms=["HS256"]).'
 #   tags: [jwt, auth]
 package pipeguard.rules.jwt_algorithms_missing
@@ -28,5 +30,12 @@ deny contains f if {
 	not has_algorithms(c.args, c.positional)
 	count(lib.jwt_verification_off(c.args)) == 0 # reported by jwt-verification-disabled
 	not lib.is_test(c.path)
-	f := lib.report(c.path, c.line, sprintf("%s is called without algorithms=: the token chooses its own algorithm", [c.callee]), sprintf("%s:%s", [c.function, c.callee]))
+	f := with_library_confidence(lib.report_span(c.path, c.line, lib.end_of(c), sprintf("%s is called without algorithms=: the token chooses its own algorithm", [lib.written(c)]), sprintf("%s:%s", [c.function, c.callee])), c.callee)
 }
+
+# python-jose then accepts whatever algorithm the token names: the weakness
+# is certain. PyJWT 2 refuses such a call at run time (it fails rather than
+# accepts), PyJWT 1 accepts it: which one runs is a guess.
+with_library_confidence(f, callee) := lib.with_confidence(f, "high") if {
+	startswith(callee, "jose.")
+} else := f

@@ -12,6 +12,7 @@
 # custom:
 #   id: jwt-unmaintained-library
 #   severity: low
+#   confidence: high
 #   remediation: Replace python-jose with PyJWT (import jwt; jwt.encode/jwt.decode with algorithms=[...]).
 #   tags: [jwt, dependencies]
 package pipeguard.rules.jwt_unmaintained_library
@@ -22,10 +23,17 @@ jose(m) if m == "jose"
 
 jose(m) if startswith(m, "jose.")
 
-deny contains f if {
+# jose_imports are the imports of python-jose, by file.
+jose_imports[i.path] contains [i.line, i.module] if {
 	some i in input.imports
 	i.level == 0
 	jose(i.module)
 	not lib.is_test(i.path)
-	f := lib.report(i.path, i.line, sprintf("imports %s (python-jose, unmaintained): use PyJWT", [i.module]), i.module)
+}
+
+# One finding per file, at its first import of jose.
+deny contains f if {
+	some path, imports in jose_imports
+	[line, module] := sort(imports)[0]
+	f := lib.report(path, line, sprintf("imports %s (python-jose, unmaintained): use PyJWT", [module]), "jose")
 }

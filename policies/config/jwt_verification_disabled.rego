@@ -2,9 +2,10 @@
 # title: JWT signature verification disabled
 # description: |
 #   jwt.decode is told not to verify the token: options={"verify_signature":
-#   False}, verify=False (PyJWT 1.x), or "none" among the accepted
-#   algorithms. Anyone can then forge a token with any claims (any user,
-#   any role) and the API accepts it.
+#   False} (written in the call, held in a variable or built with dict()),
+#   verify=False (PyJWT 1.x), or "none" among the accepted algorithms; or
+#   jwt.encode issues unsigned tokens with algorithm="none". Anyone can then
+#   forge a token with any claims (any user, any role) and the API accepts it.
 # related_resources:
 #   - ref: https://pyjwt.readthedocs.io/en/stable/api.html#jwt.decode
 #   - ref: https://fastapi.tiangolo.com/tutorial/security/oauth2-jwt/
@@ -13,7 +14,8 @@
 # custom:
 #   id: jwt-verification-disabled
 #   severity: critical
-#   remediation: 'Decode with the verification key and an explicit algorithm list: jwt.decode(token, key, algorithms=["HS256"]).'
+#   confidence: high
+#   remediation: 'Decode with the verification key and an explicit algorithm list: jwt.decode(token, key, algorithms=["HS256"]); sign with a real algorithm: jwt.encode(claims, key, algorithm="HS256").'
 #   tags: [jwt, auth]
 package pipeguard.rules.jwt_verification_disabled
 
@@ -23,7 +25,7 @@ deny contains f if {
 	some c in lib.jwt_decodes
 	some [line, what] in lib.jwt_verification_off(c.args)
 	not lib.is_test(c.path)
-	f := lib.report(c.path, line, sprintf("%s(%s): tokens are accepted without checking their signature", [c.callee, what]), sprintf("%s:%s:%s", [c.function, c.callee, what]))
+	f := lib.report_span(c.path, line, lib.end_of(c), sprintf("%s(%s): tokens are accepted without checking their signature", [lib.written(c), what]), sprintf("%s:%s:%s", [c.function, c.callee, what]))
 }
 
 algorithms(args, _) := args.algorithms
@@ -36,5 +38,21 @@ deny contains f if {
 	some a in lib.known_strings(v)
 	lower(a) == "none"
 	not lib.is_test(c.path)
-	f := lib.report(c.path, v.line, sprintf(`%s accepts the "none" algorithm: unsigned tokens pass`, [c.callee]), sprintf("%s:%s:none", [c.function, c.callee]))
+	f := lib.report_span(c.path, lib.item_line(v, a), lib.end_of(c), sprintf(`%s accepts the "none" algorithm: unsigned tokens pass`, [lib.written(c)]), sprintf("%s:%s:none", [c.function, c.callee]))
 }
+
+# jwt.encode(claims, key, algorithm="none"): unsigned tokens, which any
+# verifier accepting "none" takes from anyone.
+deny contains f if {
+	some c in input.calls
+	c.method == "encode"
+	lib.jwt_module(c.callee)
+	v := encode_algorithm(c)
+	lower(lib.known_string(v)) == "none"
+	not lib.is_test(c.path)
+	f := lib.report_span(c.path, v.line, lib.end_of(c), sprintf(`%s(algorithm="none") issues unsigned tokens: anyone can forge them`, [lib.written(c)]), sprintf("%s:%s:none", [c.function, c.callee]))
+}
+
+encode_algorithm(c) := c.args.algorithm
+
+encode_algorithm(c) := c.positional[2] if not c.args.algorithm

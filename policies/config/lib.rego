@@ -15,6 +15,11 @@ finding_key(loc, msg, key) := report(loc.path, loc.line, msg, key)
 # finding_key with a large fact as loc: OPA walks function arguments.
 report(path, line, msg, key) := {"path": path, "line": line, "message": msg, "fingerprint_key": key}
 
+# report_range is report with the last line of the statement to fix:
+# line is where to change the code (an argument, a value), end_line where
+# the statement ends, so that a review comment covers it.
+report_range(path, line, end, msg, key) := object.union(report(path, line, msg, key), {"end_line": max([line, end])})
+
 # at is the place (path, line) of a value written in file path: where the
 # resolved value is written when it comes from elsewhere (a settings field,
 # a constant), else where the expression is.
@@ -90,6 +95,19 @@ routes := array.concat([r | some app in input.apps; some r in app.routes], input
 dev_file(path) if {
 	parts := split(path, "/")
 	regex.match(`(?i)(^|[._-])(dev|devel|develop|development|local|override|test|testing)([._-]|$)`, parts[count(parts) - 1])
+}
+
+# A file in a folder for development, tests or examples is one too:
+# docker/dev/compose.yml, e2e/, docker/regtest/, examples/.
+dev_file(path) if {
+	parts := split(lower(path), "/")
+	some dir in array.slice(parts, 0, count(parts) - 1)
+	dev_folders[dir]
+}
+
+dev_folders := {
+	"dev", "devel", "development", "local", "test", "tests", "testing", "e2e", "regtest", "integration",
+	"example", "examples", "sample", "samples", "demo", "demos", "fixtures", "testdata",
 }
 
 # committed_env are the dotenv entries of tracked files that are not
@@ -171,6 +189,12 @@ regex_matches_any(re) if {
 	regex.match(full, "http://pipeguard-probe.example.org")
 }
 
+# any_origin_line is the line of the argument that makes CORS middleware m
+# accept every origin (see any_origin_reason).
+any_origin_line(m) := item_line(m.args.allow_origins, "*") if {
+	"*" in known_strings(m.args.allow_origins)
+} else := m.args.allow_origin_regex.line
+
 # any_origin_reason says how CORS middleware m accepts every origin: "*"
 # among allow_origins, or an allow_origin_regex that matches anything.
 any_origin_reason(m) := `allow_origins contains "*"` if {
@@ -183,7 +207,7 @@ any_origin_reason(m) := `allow_origins contains "*"` if {
 # jwt_decodes are the calls that decode a JWT with PyJWT or python-jose.
 jwt_decodes := [c |
 	some c in input.calls
-	c.method == "decode"
+	c.method in {"decode", "decode_complete"}
 	jwt_module(c.callee)
 ]
 
@@ -191,11 +215,14 @@ jwt_module(callee) if startswith(callee, "jwt.")
 
 jwt_module(callee) if startswith(callee, "jose.")
 
+jwt_module(callee) if contains(callee, ".jwt.")
+
 # jwt_verification_off lists how the keyword arguments of a jwt.decode call
-# turn verification off, each as [line, what].
+# turn verification off, each as [line, what]: the line where the value
+# is written (options={...} assigned to a variable the call passes).
 jwt_verification_off(args) := array.concat(
-	[[v.line, "options disable verify_signature"] | v := args.options; signature_off(v)],
-	[[v.line, "verify=False"] | v := args.verify; known_false(v)],
+	[[object.get(v, "def_line", v.line), "options disable verify_signature"] | v := args.options; signature_off(v)],
+	[[object.get(v, "def_line", v.line), "verify=False"] | v := args.verify; known_false(v)],
 )
 
 signature_off(v) if {
@@ -203,4 +230,30 @@ signature_off(v) if {
 	v.value.verify_signature == false
 }
 
-signature_off(v) if regex.match(`verify_signature['"]\s*:\s*False`, v.text)
+signature_off(v) if regex.match(`verify_signature['"]?\s*[:=]\s*False`, v.text)
+
+# report_span is report with end_line, the last line of the statement to
+# fix (line is where the value to change is written).
+report_span(path, line, end_line, msg, key) := {"path": path, "line": line, "end_line": max([line, end_line]), "message": msg, "fingerprint_key": key}
+
+# with_confidence sets a finding's confidence (high, medium, low) where it
+# differs from its rule's METADATA custom.confidence.
+with_confidence(f, c) := object.union(f, {"confidence": c})
+
+# maybe_false reports whether a value is False, or a conditional value
+# (x if c else y, possibly through a local variable) one of whose values is.
+maybe_false(v) if known_false(v)
+
+maybe_false(v) if {
+	v.type == "conditional"
+	some it in v.items
+	known_false(it)
+}
+
+# end_of is the last line of an entry's statement (its line in facts
+# written before end_line existed).
+end_of(x) := object.get(x, "end_line", x.line)
+
+# written is a call's callee as the code writes it (the resolved callee in
+# facts written before that field existed).
+written(c) := object.get(c, "written", c.callee)

@@ -13,6 +13,7 @@
 # custom:
 #   id: password-hash-weak
 #   severity: high
+#   confidence: high
 #   remediation: Use a slow, salted password hash (argon2 via pwdlib/argon2-cffi, or bcrypt), e.g. CryptContext(schemes=["argon2", "bcrypt"], deprecated="auto").
 #   tags: [auth, crypto]
 package pipeguard.rules.password_hash_weak
@@ -42,7 +43,7 @@ deny contains f if {
 	weak := [s | some i, s in v.value; s in weak_schemes; not tolerated(object.get(c.args, "deprecated", null), i, s)]
 	count(weak) > 0
 	not lib.is_test(c.path)
-	f := lib.report(c.path, v.line, sprintf("CryptContext hashes passwords with %s", [concat(", ", weak)]), concat(",", weak))
+	f := lib.report_span(c.path, v.line, lib.end_of(c), sprintf("%s hashes passwords with %s", [lib.written(c), concat(", ", weak)]), concat(",", weak))
 }
 
 # A weak scheme after the first one, deprecated, is a migration path.
@@ -56,7 +57,7 @@ deny contains f if {
 	c.callee in {"hashlib.md5", "hashlib.sha1"}
 	c.credential_arg
 	not lib.is_test(c.path)
-	f := lib.report(c.path, c.line, sprintf("%s over a password: a fast, unsalted hash", [c.callee]), sprintf("%s:%s", [c.function, c.callee]))
+	f := lib.with_confidence(lib.report_span(c.path, c.line, lib.end_of(c), sprintf("%s over a password: a fast, unsalted hash", [lib.written(c)]), sprintf("%s:%s", [c.function, c.callee])), "medium")
 }
 
 deny contains f if {
@@ -66,5 +67,5 @@ deny contains f if {
 	algo := lower(lib.known_string(c.positional[0]))
 	algo in {"md5", "sha1"}
 	not lib.is_test(c.path)
-	f := lib.report(c.path, c.line, sprintf("hashlib.new(%q) over a password: a fast, unsalted hash", [algo]), sprintf("%s:hashlib.new:%s", [c.function, algo]))
+	f := lib.with_confidence(lib.report_span(c.path, c.line, lib.end_of(c), sprintf("%s(%q) over a password: a fast, unsalted hash", [lib.written(c), algo]), sprintf("%s:hashlib.new:%s", [c.function, algo])), "medium")
 }

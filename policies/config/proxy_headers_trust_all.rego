@@ -13,6 +13,7 @@
 # custom:
 #   id: proxy-headers-trust-all
 #   severity: medium
+#   confidence: high
 #   remediation: Set forwarded_allow_ips to the address of the proxy in front of the app (uvicorn trusts only 127.0.0.1 by default).
 #   tags: [deployment, uvicorn]
 package pipeguard.rules.proxy_headers_trust_all
@@ -26,7 +27,7 @@ deny contains f if {
 	startswith(c.callee, "uvicorn.")
 	v := c.args.forwarded_allow_ips
 	star(lib.known_string(v))
-	f := lib.report(c.path, v.line, sprintf(`%s(forwarded_allow_ips="*") trusts proxy headers from any client`, [c.callee]), c.callee)
+	f := lib.report_range(c.path, v.line, c.end_line, sprintf(`%s(forwarded_allow_ips="*") trusts proxy headers from any client`, [c.written]), c.callee)
 }
 
 deny contains f if {

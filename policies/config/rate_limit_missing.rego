@@ -12,6 +12,7 @@
 # custom:
 #   id: rate-limit-missing
 #   severity: low
+#   confidence: medium
 #   remediation: Limit the login route per client and per account (slowapi's @limiter.limit("5/minute"), fastapi-limiter, or the proxy's limit_req).
 #   tags: [fastapi, auth]
 package pipeguard.rules.rate_limit_missing
@@ -31,5 +32,5 @@ deny contains f if {
 	not app.rate_limiter
 	not proxy_limit(app)
 	not lib.is_test(app.path)
-	f := lib.report(app.path, app.line, "the app has a password login endpoint but no rate limiter (slowapi, fastapi-limiter)", app.var)
+	f := lib.report_range(app.path, app.line, app.end_line, "the app has a password login endpoint but no rate limiter (slowapi, fastapi-limiter)", app.var)
 }

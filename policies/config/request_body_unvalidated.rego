@@ -5,6 +5,9 @@
 #   instead of declaring a Pydantic model parameter. FastAPI then checks
 #   neither types, nor required fields, nor sizes, and the OpenAPI schema
 #   does not describe the input: mass assignment and type confusion follow.
+#   Webhook handlers that verify the sender's signature are not reported:
+#   they must read the raw body to check it, and the payload is the
+#   sender's, authenticated.
 # related_resources:
 #   - ref: https://fastapi.tiangolo.com/tutorial/body/
 #   - ref: https://fastapi.tiangolo.com/advanced/using-request-directly/
@@ -12,6 +15,7 @@
 # custom:
 #   id: request-body-unvalidated
 #   severity: low
+#   confidence: medium
 #   remediation: 'Declare the body as a Pydantic model parameter (def create(item: ItemIn)), with field constraints.'
 #   tags: [fastapi, validation]
 package pipeguard.rules.request_body_unvalidated
@@ -21,6 +25,7 @@ import data.pipeguard.lib
 deny contains f if {
 	some r in lib.routes
 	some line in r.request_json_lines
+	not r.verifies_signature
 	not lib.is_test(r.path)
 	f := lib.report(r.path, line, sprintf("%s parses the request body by hand instead of declaring a Pydantic model", [r.handler]), r.handler)
 }

@@ -2,11 +2,16 @@
 # title: State-changing route without authentication
 # description: |
 #   The app authenticates somewhere, but this POST, PUT, PATCH or DELETE
-#   route has no authentication dependency at any level: not as a
-#   parameter, not in the decorator's dependencies, not on its APIRouter,
-#   its include_router call or the app. Anyone can call it. Routes that
-#   issue tokens or log users in (the OAuth2 token URL, handlers taking
-#   OAuth2PasswordRequestForm, login/signup/register handlers) are exempt.
+#   route (or a GET route whose handler writes or deletes stored data) has
+#   no authentication at any level: not as a parameter, not in the
+#   decorator's dependencies, not on the class of a class-based view, its
+#   APIRouter, its include_router call or the app, and no middleware of the
+#   app authenticates every request. Anyone can call it. Routes that are
+#   public by design are exempt: issuing tokens and logging in (the OAuth2
+#   token URL, OAuth2PasswordRequestForm handlers, login/signup/register,
+#   the steps of a login flow under /auth/, /oauth/, /sso/),
+#   password recovery and reset, health checks, and webhooks that verify
+#   the sender's signature.
 # related_resources:
 #   - ref: https://fastapi.tiangolo.com/tutorial/security/
 #   - ref: https://fastapi.tiangolo.com/tutorial/bigger-applications/#include-an-apirouter-with-a-custom-prefix-tags-responses-and-dependencies
@@ -14,6 +19,7 @@
 # custom:
 #   id: route-missing-auth
 #   severity: medium
+#   confidence: medium
 #   remediation: Add the authentication dependency (Depends(get_current_user), Security(...)) to the route, or to its router with APIRouter(dependencies=[...]).
 #   tags: [fastapi, auth]
 package pipeguard.rules.route_missing_auth
@@ -22,31 +28,70 @@ import data.pipeguard.lib
 
 unsafe_methods := {"POST", "PUT", "PATCH", "DELETE"}
 
-# Routes that let users in (the token URL, a password form, a login-like
-# name) cannot require being in.
-login_name(handler, _) if regex.match(`(?i)(^|_)(login|log_in|signin|sign_in|signup|sign_up|register|token|refresh)(_|$)`, handler)
+# Routes public by design: they let users in (the token URL, a password
+# form, a login-like name), recover access, or report health.
+public_words := `login|log_in|logout|log_out|signin|sign_in|signup|sign_up|register|registration|token|refresh|forgot_password|recover_password|password_recovery|password_reset|reset_password|forgot|recover|verify_email|confirm_email|health|healthz|healthcheck|ping|readiness|liveness`
 
-login_name(_, url) if regex.match(`(?i)/(login|signin|sign-in|signup|sign-up|register|token|refresh)/?$`, url)
+public_name(handler, _) if regex.match(sprintf(`(?i)(^|_)(%s)(_|$)`, [public_words]), handler)
+
+# The URL's last segment that is not a path parameter names the action:
+# /api/v1/password-recovery/{email}, /auth/token.
+public_name(_, url) if {
+	segs := [s | some s in split(lower(url), "/"); s != ""; not startswith(s, "{")]
+	count(segs) > 0
+	regex.match(sprintf(`^(%s)$`, [public_words]), replace(segs[count(segs) - 1], "-", "_"))
+}
+
+# public is why a route needs no authentication, if it is public by design.
+public(r) if r.token_url
+
+public(r) if r.password_form
+
+public(r) if public_name(r.handler, r.url)
+
+# A webhook authenticates its sender with a signature instead.
+public(r) if r.verifies_signature
+
+# The steps of a login flow: /auth/..., /oauth/.../callback, /sso/...
+public(r) if {
+	some seg in split(lower(r.url), "/")
+	seg in {"auth", "oauth", "oauth2", "sso", "saml", "oidc", "openid", "login"}
+}
+
+# changes reports how route r changes state: its unsafe methods, or the
+# first write of a GET handler.
+changes(r) := {"what": concat("/", sort(ms)), "writes": 0} if {
+	ms := {x | some x in r.methods; x in unsafe_methods}
+	count(ms) > 0
+} else := {"what": "GET", "writes": min(r.write_lines)} if {
+	"GET" in r.methods
+	count(r.write_lines) > 0
+}
 
 # unprotected are the unauthenticated state-changing routes, once per
 # handler (a router included by two apps gives one finding).
-unprotected contains [r.path, r.line, r.handler, r.url, m] if {
+unprotected contains [r.path, r.line, r.handler, r.url, c.what, c.writes] if {
 	some app in input.apps
 	app.has_auth
+	count(app.auth_middleware) == 0
 	not lib.is_test(app.path)
 	some r in app.routes
 	not r.auth
-	not r.token_url
-	not r.password_form
-	not login_name(r.handler, r.url)
-	methods := {x | some x in r.methods; x in unsafe_methods}
-	count(methods) > 0
-	m := concat("/", sort(methods))
+	not public(r)
+	c := changes(r)
 }
 
+message(desc, handler, 0) := sprintf("%s (%s) changes state without any authentication dependency", [desc, handler])
+
+message(desc, handler, w) := sprintf("%s (%s) writes or deletes stored data (line %d) without any authentication dependency", [desc, handler, w]) if w > 0
+
 deny contains f if {
-	some loc in {[p, l, h] | some [p, l, h, _, _] in unprotected}
+	some loc in {[p, l, h] | some [p, l, h, _, _, _] in unprotected}
 	[path, line, handler] := loc
-	desc := sort([sprintf("%s %s", [m, u]) | some [p, l, h, u, m] in unprotected; p == path; l == line; h == handler])
-	f := lib.report(path, line, sprintf("%s (%s) changes state without any authentication dependency", [desc[0], handler]), handler)
+	descs := sort([[sprintf("%s %s", [m, u]), w] | some [p, l, h, u, m, w] in unprotected; p == path; l == line; h == handler])
+	[desc, writes] := descs[0]
+
+	# A GET that writes is a guess about what the handler does.
+	conf := {true: "low", false: "medium"}[writes > 0]
+	f := object.union(lib.report(path, line, message(desc, handler, writes), handler), {"confidence": conf})
 }

@@ -21,7 +21,7 @@ test_app_without_any_auth if {
 }
 
 test_auth_at_any_level if {
-	every level in ["param", "decorator", "router", "include", "app"] {
+	every level in ["param", "decorator", "class", "router", "include", "app"] {
 		count(rule.deny) == 0 with input as facts(true, [t.route({"auth": true, "dependencies": [auth_dep(level)]})])
 	}
 }
@@ -40,4 +40,48 @@ test_one_finding_per_handler if {
 	r := t.route({"methods": ["PUT", "PATCH"]})
 	i := {"files": [], "apps": [t.app({"has_auth": true, "routes": [r]}), t.app({"line": 50, "has_auth": true, "routes": [object.union(r, {"url": "/v2/items/"})]})]}
 	count(rule.deny) == 1 with input as i
+}
+
+test_public_by_design if {
+	i := facts(true, [
+		t.route({"url": "/api/v1/password-recovery/{email}", "handler": "recover", "line": 40}),
+		t.route({"url": "/reset-password/", "handler": "do_reset", "line": 50}),
+		t.route({"url": "/users/forgot-password", "handler": "forgot_password", "line": 60}),
+		t.route({"url": "/health", "handler": "health", "line": 70}),
+		t.route({"url": "/hooks/stripe", "handler": "stripe_events", "verifies_signature": true, "line": 80}),
+		t.route({"url": "/auth/oauth/azure/callback", "handler": "azure_callback", "line": 90}),
+	])
+	count(rule.deny) == 0 with input as i
+}
+
+test_webhook_without_signature_check if {
+	fs := rule.deny with input as facts(true, [t.route({"url": "/callback", "handler": "payment_callback"})])
+	count(fs) == 1
+}
+
+test_token_word_inside_url_is_not_public if {
+	fs := rule.deny with input as facts(true, [t.route({"url": "/token/{id}/revoke", "handler": "revoke"})])
+	count(fs) == 1
+}
+
+test_auth_middleware_covers_every_route if {
+	a := t.app({"has_auth": true, "routes": [t.route({})], "auth_middleware": [{"name": "AuthenticationMiddleware", "path": "app/main.py", "line": 12}]})
+	count(rule.deny) == 0 with input as {"files": [], "apps": [a]}
+}
+
+test_get_that_writes if {
+	fs := rule.deny with input as facts(true, [
+		t.route({"methods": ["GET"], "url": "/items/purge", "handler": "purge", "write_lines": [23, 22]}),
+		t.route({"methods": ["GET"], "url": "/items/", "handler": "list_items", "line": 30}),
+	])
+	[f] := [f | some f in fs]
+	f.line == 20
+	f.confidence == "low"
+	contains(f.message, "GET /items/purge (purge) writes or deletes stored data (line 22)")
+}
+
+test_confidence_is_medium if {
+	fs := rule.deny with input as facts(true, [t.route({})])
+	[f] := [f | some f in fs]
+	f.confidence == "medium"
 }

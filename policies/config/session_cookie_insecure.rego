@@ -11,6 +11,7 @@
 # custom:
 #   id: session-cookie-insecure
 #   severity: medium
+#   confidence: high
 #   remediation: Pass https_only=True and keep same_site="lax" (the default) or "strict".
 #   tags: [starlette, cookies]
 package pipeguard.rules.session_cookie_insecure
@@ -41,5 +42,15 @@ deny contains f if {
 	lib.named(m, "SessionMiddleware")
 	ps := problems(m)
 	count(ps) > 0
-	f := lib.report(m.path, m.line, sprintf("SessionMiddleware: %s", [concat("; ", ps)]), concat(";", ps))
+	f := lib.report_range(m.path, problem_line(m), m.end_line, sprintf("SessionMiddleware: %s", [concat("; ", ps)]), concat(";", ps))
 }
+
+# problem_line is the line of the argument to change: https_only when it is
+# written (False), same_site="none", else the middleware's line (where
+# https_only=True goes).
+problem_line(m) := m.args.https_only.line if {
+	not https_only(m)
+	m.args.https_only
+} else := m.args.same_site.line if {
+	same_site_none(m)
+} else := m.line

@@ -13,11 +13,13 @@ test_default_https_only if {
 }
 
 test_https_only_false if {
-	count(rule.deny) == 1 with input as facts({"https_only": t.lit(false, 15)})
+	fs := rule.deny with input as facts({"https_only": t.lit(false, 15)})
+	{f.line | some f in fs} == {15} # the argument to change
 }
 
 test_same_site_none if {
 	fs := rule.deny with input as facts({"https_only": t.lit(true, 15), "same_site": t.lit("None", 16)})
+	{f.line | some f in fs} == {16}
 	some f in fs
 	contains(f.message, "same_site")
 	not contains(f.message, "https_only")

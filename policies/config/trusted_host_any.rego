@@ -12,6 +12,7 @@
 # custom:
 #   id: trusted-host-any
 #   severity: low
+#   confidence: high
 #   remediation: List the service's host names in allowed_hosts (wildcard subdomains like "*.example.com" are fine).
 #   tags: [fastapi, starlette]
 package pipeguard.rules.trusted_host_any
@@ -23,8 +24,13 @@ deny contains f if {
 	some m in app.middleware
 	lib.named(m, "TrustedHostMiddleware")
 	why := any_host(m)
-	f := lib.report(m.path, m.line, sprintf("TrustedHostMiddleware accepts any Host header (%s)", [why]), why)
+	f := lib.report_range(m.path, hosts_line(m), m.end_line, sprintf("TrustedHostMiddleware accepts any Host header (%s)", [why]), why)
 }
+
+# hosts_line is where "*" is written in allowed_hosts, or the middleware's line.
+hosts_line(m) := lib.item_line(m.args.allowed_hosts, "*") if {
+	m.args.allowed_hosts
+} else := m.line
 
 any_host(m) := `allowed_hosts contains "*"` if {
 	"*" in lib.known_strings(m.args.allowed_hosts)

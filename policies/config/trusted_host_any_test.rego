@@ -6,7 +6,7 @@ import data.pipeguard.testlib as t
 facts(args) := {"apps": [t.app({"middleware": [t.middleware("TrustedHostMiddleware", 14, args)]})]}
 
 test_star if {
-	{f.line | some f in rule.deny} == {14} with input as facts({"allowed_hosts": t.lits(["*"], 15)})
+	{f.line | some f in rule.deny} == {15} with input as facts({"allowed_hosts": t.lits(["*"], 15)})
 }
 
 test_default if {

@@ -6,8 +6,8 @@
 #   and verdict = {"verdict", "reasons"}.
 #   Defaults: any secret blocks (but one judged by its shape, in a test or example path, warns); a Go
 #   vulnerability blocks when its vulnerable symbol is called; a Python vulnerability blocks when it is
-#   high or critical and the package is imported; config findings block at
-#   high and above; everything else warns. A suppressed finding never blocks; in only-new mode only new
+#   high or critical and the package is imported; config findings block at high and above when their
+#   confidence is high; everything else warns. A suppressed finding never blocks; in only-new mode only new
 #   findings block. fail_on and thresholds (per finding, from .pipeguard.yaml and flags) move the severity
 #   floors. Extend it with rules in package pipeguard.gate.extend (block, warn, fail); replace it with a
 #   module of your own in package pipeguard.gate.
@@ -82,8 +82,16 @@ builtin_block(f) := msg if {
 } else := msg if {
 	f.scanner == "config"
 	at_least(f.severity, floor(f))
-	msg := sprintf("config finding %s is %s, at or above the floor %s, so it blocks", [f.rule, f.severity, floor(f)])
+	confidence(f) == "high"
+	msg := sprintf("config finding %s is %s, at or above the floor %s, and of high confidence, so it blocks", [f.rule, f.severity, floor(f)])
 }
+
+# confidence is how sure the scanner is that f is true: high, medium or low.
+# A finding that does not say (a scanner or rule from before confidence
+# existed) is trusted as before.
+confidence(f) := f.confidence if f.confidence != ""
+
+else := "high"
 
 # builtin_warn says why the default rules let f pass.
 builtin_warn(f) := sprintf("%s is in a test or example path: reported, but it warns by default", [what(f)]) if {
@@ -99,6 +107,10 @@ builtin_warn(f) := sprintf("%s is in a test or example path: reported, but it wa
 } else := sprintf("%s: no default rule blocks this ecosystem, so it warns", [what(f)]) if {
 	f.scanner == "deps"
 	not ecosystem(f) in {"Go", "PyPI"}
+} else := sprintf("%s is %s but of %s confidence: only high-confidence config findings block, so it warns", [what(f), f.severity, confidence(f)]) if {
+	f.scanner == "config"
+	at_least(f.severity, floor(f))
+	confidence(f) != "high"
 } else := sprintf("%s is %s, below the floor %s, so it warns", [what(f), f.severity, floor(f)])
 
 reach(f) := f.reachability if f.reachability != ""

@@ -61,6 +61,23 @@ test_config_blocks_at_high if {
 	decide(config("low")).decision == "warn"
 }
 
+test_config_blocks_only_with_high_confidence if {
+	decide(object.union(config("high"), {"confidence": "high"})).decision == "block"
+	decide(object.union(config("critical"), {"confidence": "medium"})).decision == "warn"
+	decide(object.union(config("high"), {"confidence": "low"})).decision == "warn"
+	contains(decide(object.union(config("high"), {"confidence": "medium"})).reasons[0], "medium confidence")
+
+	# A lowered floor does not lower the confidence bar.
+	c := object.union(ctx, {"fail_on": "low"})
+	decide_ctx(object.union(config("medium"), {"confidence": "high"}), c).decision == "block"
+	decide_ctx(object.union(config("medium"), {"confidence": "medium"}), c).decision == "warn"
+}
+
+test_confidence_does_not_change_secrets_and_deps if {
+	decide(object.union(secret, {"confidence": "medium"})).decision == "block"
+	decide(object.union(py_vuln("high", "imported"), {"confidence": "medium"})).decision == "block"
+}
+
 test_other_ecosystems_warn if {
 	f := object.union(py_vuln("critical", "imported"), {"dependency": {"ecosystem": "npm", "name": "x", "version": "1"}})
 	decide(f).decision == "warn"

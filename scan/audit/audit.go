@@ -1,9 +1,18 @@
 // Package audit scans many repositories on a schedule: it lists them (a
 // GitHub organization, a list, a file), clones each with its full history
 // into a work folder, runs the full scan (secrets in all of history,
-// dependencies and configuration in the tree) with the repository's own
-// .pipeguard.yaml, and writes one report for all of them: audit.json,
-// audit.md and a self-contained audit.html.
+// dependencies and configuration in the tree), and writes one report for
+// all of them: audit.json, audit.md and a self-contained audit.html.
+//
+// # Whose configuration
+//
+// The audit's: Options.Scan.ConfigFile (the organization's .pipeguard.yaml,
+// --config) or pipeguard's defaults. A repository's own files may tighten it
+// but never loosen it (repoconf.LoadFloor): a repository cannot hide its own
+// findings from the auditors with disable_rules or exclude. What its files
+// asked for and was not honoured, and every suppression that applied (with
+// its reason and expiry), are listed in its entry (Repository.Config).
+// Suppressions are honoured: each one is visible there.
 //
 // With a state file the next run scans only the history that is new since
 // the last one and reports what is new, fixed and still open. With a shard
@@ -31,6 +40,7 @@
 package audit
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -46,10 +56,15 @@ import (
 
 	"github.com/pipeguard/pipeguard/scan"
 	"github.com/pipeguard/pipeguard/scan/engine"
+	"github.com/pipeguard/pipeguard/scan/repoconf"
 )
 
 // Version is the version of the audit.json schema.
 const Version = 1
+
+// errInterrupted is the error of a repository a signal kept from being
+// audited.
+var errInterrupted = errors.New("interrupted before its audit finished")
 
 // Defaults for Options.
 const (
@@ -94,8 +109,10 @@ type Options struct {
 	// "" means DefaultServerURL.
 	ServerURL string
 	// Scan is the template of every repository's scan: database locations,
-	// policies, fail-on, version. Root, Mode and Range are set per
-	// repository; the repository's own .pipeguard.yaml is read by the scan.
+	// policies, fail-on, the audit's configuration file (ConfigFile),
+	// version. Root, Mode and Range are set per repository; TightenOnly is
+	// always set: a repository's own .pipeguard.yaml may tighten the
+	// audit's configuration, not loosen it.
 	Scan engine.Options
 	// ScanFunc runs a scan; nil means engine.Scan.
 	ScanFunc ScanFunc
@@ -135,6 +152,9 @@ type Audit struct {
 	// History is the open findings over time, summed over the repositories,
 	// one point per day (the last run of the day), oldest first.
 	History []Point `json:"history"`
+	// Interrupted is set when a signal stopped the audit: the repositories
+	// it did not finish are incomplete.
+	Interrupted bool `json:"interrupted,omitempty"`
 }
 
 // Totals are counts over all repositories.
@@ -184,6 +204,39 @@ type Repository struct {
 	// History is this repository's counts per run, from the state.
 	History    []Point `json:"history,omitempty"`
 	DurationMS int64   `json:"duration_ms"`
+	// Config is what the repository's own configuration does to the
+	// audit: what it asked for and was not honoured, and the suppressions
+	// that applied. Nil when there is nothing to say.
+	Config *RepoConfig `json:"config,omitempty"`
+}
+
+// RepoConfig lists, for one repository, every rule its configuration
+// disables, every path it excludes, the other settings of its
+// .pipeguard.yaml files that would have loosened the audit's configuration
+// (none of them is honoured: a repository may tighten an audit, never
+// loosen it), and every suppression that applied, with its reason and
+// expiry.
+type RepoConfig struct {
+	DisabledRules []repoconf.Refusal `json:"disabled_rules"`
+	Excludes      []repoconf.Refusal `json:"excludes"`
+	NotHonoured   []repoconf.Refusal `json:"not_honoured"`
+	Suppressions  []Suppression      `json:"suppressions"`
+}
+
+// Suppression is one suppression that applied to the repository's findings.
+type Suppression struct {
+	// Kind is inline, file, gitleaks:allow, nosec...
+	Kind string `json:"kind"`
+	// Source is where it is written: path:line.
+	Source string `json:"source"`
+	// Rules are the rules of the findings it suppressed.
+	Rules  []string `json:"rules"`
+	Reason string   `json:"reason"`
+	Owner  string   `json:"owner,omitempty"`
+	// Until is its expiry (YYYY-MM-DD), "" for none.
+	Until string `json:"until"`
+	// Findings is how many findings it suppressed.
+	Findings int `json:"findings"`
 }
 
 // ScanInfo says what part of a repository's history a run scanned.
@@ -209,17 +262,14 @@ func (r *Repository) Blocking() []scan.Finding {
 	return out
 }
 
-// ExitCode is the audit's exit code: scan.ExitFail when some repository
-// has blocking findings, scan.ExitIncomplete when some could not be fully
-// audited, scan.ExitPass otherwise.
+// ExitCode is the audit's exit code, chosen by scan.Decide:
+// scan.ExitInterrupted when a signal stopped it, scan.ExitFail when some
+// repository has blocking findings, scan.ExitIncomplete when some could
+// not be fully audited, scan.ExitPass otherwise.
 func (a *Audit) ExitCode() int {
-	switch {
-	case a.Totals.Fail > 0:
-		return scan.ExitFail
-	case a.Totals.Incomplete > 0:
-		return scan.ExitIncomplete
-	}
-	return scan.ExitPass
+	_, code := scan.Decide(scan.Tally{Blocking: a.Totals.Fail, Errors: a.Totals.Incomplete,
+		Conditions: scan.Conditions{Interrupted: a.Interrupted}})
+	return code
 }
 
 // Run audits the targets and writes the reports and the state. It returns
@@ -248,6 +298,15 @@ func Run(ctx context.Context, opts Options) (*Audit, error) {
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	// The audit's configuration (--config), which each repository's own
+	// files may tighten but not loosen: a bad file stops the audit before
+	// anything is cloned.
+	opts.Scan.TightenOnly = true
+	if f := opts.Scan.ConfigFile; f != "" {
+		if _, err := repoconf.ParseFile(f); err != nil {
+			return nil, err
+		}
 	}
 	st := NewState()
 	if opts.State != "" {
@@ -315,7 +374,7 @@ feed:
 		case jobs <- i:
 		case <-ctx.Done():
 			for j := i; j < len(targets); j++ {
-				a.Repositories[j] = *failed(targets[j], prevOf(st, targets[j].Name), fmt.Errorf("audit cancelled: %w", ctx.Err()))
+				a.Repositories[j] = *failed(targets[j], prevOf(st, targets[j].Name), errInterrupted)
 			}
 			break feed
 		}
@@ -326,6 +385,7 @@ feed:
 		opts.Progress.Finish()
 	}
 	sort.SliceStable(a.Repositories, func(i, j int) bool { return a.Repositories[i].Name < a.Repositories[j].Name })
+	a.Interrupted = scan.Interrupted(ctx, nil)
 	a.finish()
 	if opts.State != "" {
 		if err := st.Save(opts.State); err != nil {
@@ -431,22 +491,21 @@ func sumHistory(repos []Repository) []Point {
 // failed is the entry of a repository that could not be audited: its
 // findings are those of the last audit, still open as far as anyone knows.
 func failed(t Target, prev *RepoState, err error) *Repository {
-	r := &Repository{Name: t.Name, URL: displayURL(t.URL), Error: err.Error(), Verdict: scan.Incomplete,
+	r := &Repository{Name: t.Name, URL: displayURL(t.URL), Error: err.Error(),
 		Findings: []scan.Finding{}, New: []string{}, Open: []string{}, Fixed: []scan.Finding{}}
 	if prev != nil {
 		r.Head = prev.Head
 		r.Findings = slices.Clone(prev.Findings)
 		_, r.Open, _ = diff(prev.Findings, prev.Findings)
-		if len(r.Blocking()) > 0 {
-			r.Verdict = scan.Fail
-		}
 		r.Notes = append(r.Notes, "not audited this run: the findings are those of the last audit")
 	}
+	// Known blocking findings still fail it; otherwise it is incomplete.
+	r.Verdict, _ = scan.Decide(scan.Tally{Blocking: len(r.Blocking()), Errors: 1})
 	return r
 }
 
-// displayURL is a URL safe to show: user information dropped.
-func displayURL(s string) string { return redactURL(s) }
+// displayURL is a URL safe to show: credentials masked.
+func displayURL(s string) string { return scan.MaskURL(s) }
 
 // hostOf is the host (with port) of a URL.
 func hostOf(s string) string {
@@ -471,11 +530,15 @@ func auditOne(ctx context.Context, opts Options, g *gitRunner, work string, t Ta
 	defer cancel()
 	r, next, err := scanOne(ctx, opts, g, work, t, prev)
 	if err != nil {
-		if errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		switch {
+		case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
 			err = fmt.Errorf("timed out after %v", opts.Timeout)
+		case scan.Interrupted(ctx, err):
+			err = errInterrupted
 		}
-		opts.Log.Warn("audit failed", "repository", t.Name, "error", g.scrub(err.Error()))
-		r = failed(t, prev, errors.New(g.scrub(err.Error())))
+		msg := scan.MaskURLs(g.scrub(err.Error()))
+		opts.Log.Warn("audit failed", "repository", t.Name, "error", msg)
+		r = failed(t, prev, errors.New(msg))
 		next = nil
 	}
 	r.DurationMS = time.Since(start).Milliseconds()
@@ -581,9 +644,13 @@ func scanOne(ctx context.Context, opts Options, g *gitRunner, work string, t Tar
 		}
 		return nil, nil, fmt.Errorf("scan: %w", err)
 	}
-	if ctx.Err() != nil {
-		return nil, nil, ctx.Err()
+	if ctx.Err() != nil || rep.Interrupted {
+		// What an unfinished scan found is not the repository's state.
+		return nil, nil, cmp.Or(ctx.Err(), errInterrupted)
 	}
+	// The report feeds audit.json, audit.md, audit.html, the state and the
+	// tracking issues: masked before any of them sees it.
+	scan.Redact(rep)
 	for _, e := range rep.Errors {
 		if strings.Contains(e.Message, src) {
 			e.Message = strings.ReplaceAll(e.Message, src, ".")
@@ -591,6 +658,13 @@ func scanOne(ctx context.Context, opts Options, g *gitRunner, work string, t Tar
 		r.Errors = append(r.Errors, e)
 	}
 	r.Notes = append(r.Notes, rep.Notes...)
+	for _, run := range rep.Scanners {
+		for _, n := range run.Notes {
+			// What a scanner could not do (Go modules skipped offline, a
+			// fallback) is part of what the audit says.
+			r.Notes = append(r.Notes, run.Name+": "+n)
+		}
+	}
 	// The secrets scanner's status: "ok", "failed", "skipped" (the
 	// repository's configuration turns it off) or "" (not selected).
 	secrets := ""
@@ -641,13 +715,10 @@ func scanOne(ctx context.Context, opts Options, g *gitRunner, work string, t Tar
 		}
 	}
 	sortFindings(r.Findings)
+	r.Config = repoConfig(ctx, src, opts.Scan.ConfigFile, r.Findings)
 	r.New, r.Open, r.Fixed = diff(prevFindings, r.Findings)
-	switch {
-	case len(r.Blocking()) > 0 || rep.Verdict == scan.Fail:
-		r.Verdict = scan.Fail
-	case len(r.Errors) > 0:
-		r.Verdict = scan.Incomplete
-	}
+	r.Verdict, _ = scan.Decide(scan.Tally{Blocking: len(r.Blocking()), PolicyFail: rep.PolicyFail || rep.Verdict == scan.Fail,
+		Errors: len(r.Errors), Conditions: scan.Conditions{Interrupted: rep.Interrupted}})
 	next := nextState(t, prev, r, tips, now)
 	if !secretsOK && secrets != "skipped" {
 		// The history the secrets scan should have read is read next time.
@@ -657,6 +728,51 @@ func scanOne(ctx context.Context, opts Options, g *gitRunner, work string, t Tar
 		}
 	}
 	return r, next, nil
+}
+
+// repoConfig lists what the repository's configuration files ask for that
+// the audit did not honour (read again as the scan read them), and the
+// suppressions among its findings; nil when there is none of either.
+func repoConfig(ctx context.Context, root, floor string, findings []scan.Finding) *RepoConfig {
+	c := &RepoConfig{DisabledRules: []repoconf.Refusal{}, Excludes: []repoconf.Refusal{}, NotHonoured: []repoconf.Refusal{}, Suppressions: []Suppression{}}
+	if set, err := repoconf.LoadFloor(ctx, root, floor); err == nil {
+		for _, r := range set.Refused() {
+			switch r.Setting {
+			case "disable_rules":
+				c.DisabledRules = append(c.DisabledRules, r)
+			case "exclude":
+				c.Excludes = append(c.Excludes, r)
+			default:
+				c.NotHonoured = append(c.NotHonoured, r)
+			}
+		}
+	}
+	bySource := map[string]*Suppression{}
+	var order []string
+	for _, f := range dedupe(findings) {
+		sp := f.Suppression
+		if sp == nil {
+			continue
+		}
+		key := sp.Kind + "\x00" + sp.Source
+		s := bySource[key]
+		if s == nil {
+			s = &Suppression{Kind: sp.Kind, Source: sp.Source, Reason: sp.Reason, Owner: sp.Owner, Until: sp.Until}
+			bySource[key] = s
+			order = append(order, key)
+		}
+		s.Findings++
+		if !slices.Contains(s.Rules, f.Rule) {
+			s.Rules = append(s.Rules, f.Rule)
+		}
+	}
+	for _, k := range order {
+		c.Suppressions = append(c.Suppressions, *bySource[k])
+	}
+	if len(c.DisabledRules)+len(c.Excludes)+len(c.NotHonoured)+len(c.Suppressions) == 0 {
+		return nil
+	}
+	return c
 }
 
 // nextState is the state a successful audit leaves.

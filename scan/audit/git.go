@@ -1,18 +1,16 @@
 package audit
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net/url"
-	"os"
-	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
-	"time"
+
+	"github.com/pipeguard/pipeguard/scan/git"
 )
 
 // Environment variables that carry the credential to git's credential
@@ -28,33 +26,22 @@ const (
 // host cannot collect the token.
 const credentialHelper = `!f() { test "$1" = get || exit 0; h=; while IFS= read -r l; do case "$l" in host=*) h="${l#host=}";; esac; done; test -n "$` + envToken + `" && test "$h" = "$` + envHost + `" || exit 0; echo username=x-access-token; echo "password=$` + envToken + `"; }; f`
 
-// gitRunner runs git for the audit, with the credential environment.
+// gitRunner runs git for the audit (through scan/git, with its one
+// environment), adding the credential environment.
 type gitRunner struct {
 	token string
 	host  string // the host the token is for
 }
 
-// env is the environment of every git command the audit runs.
-func (g *gitRunner) env() []string {
-	env := os.Environ()
-	out := env[:0:0]
-	for _, kv := range env {
-		k, _, _ := strings.Cut(kv, "=")
-		switch k {
-		case envToken, envHost, "GIT_ASKPASS", "SSH_ASKPASS", "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE":
-			continue
-		}
-		out = append(out, kv)
-	}
-	out = append(out,
-		"GIT_TERMINAL_PROMPT=0",
-		"GIT_LFS_SKIP_SMUDGE=1",
-		"GCM_INTERACTIVE=never",
-	)
+// runner is the git.Runner for dir: the credential helper replaces any
+// other (so that a helper of the machine's cannot answer for another
+// host), and the token and its host are in its environment only.
+func (g *gitRunner) runner(dir string) git.Runner {
+	r := git.Runner{Dir: dir, Config: []string{"credential.helper=", "credential.helper=" + credentialHelper}}
 	if g.token != "" {
-		out = append(out, envToken+"="+g.token, envHost+"="+g.host)
+		r.Env = []string{envToken + "=" + g.token, envHost + "=" + g.host}
 	}
-	return out
+	return r
 }
 
 // run runs git args in dir and returns its standard output; an error
@@ -65,27 +52,22 @@ func (g *gitRunner) run(ctx context.Context, dir string, args ...string) ([]byte
 
 // runInput is run with stdin.
 func (g *gitRunner) runInput(ctx context.Context, dir string, stdin io.Reader, args ...string) ([]byte, error) {
-	full := append([]string{"-c", "credential.helper=", "-c", "credential.helper=" + credentialHelper,
-		"-c", "core.hooksPath=/dev/null", "-c", "protocol.ext.allow=never"}, args...)
-	cmd := exec.CommandContext(ctx, "git", full...)
-	cmd.Dir = dir
-	cmd.Env = g.env()
-	cmd.Stdin = stdin
-	cmd.WaitDelay = 5 * time.Second
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout = &stdout
-	cmd.Stderr = &stderr
-	if err := cmd.Run(); err != nil {
+	out, err := g.runner(dir).RunInput(ctx, stdin, args...)
+	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		msg := strings.TrimSpace(stderr.String())
-		if msg == "" {
-			msg = err.Error()
+		var ge *git.Error
+		if errors.As(err, &ge) {
+			msg := ge.Stderr
+			if msg == "" {
+				msg = ge.Err.Error()
+			}
+			return nil, errors.New(g.scrub(fmt.Sprintf("git %s: %s", args[0], lastLines(msg, 5))))
 		}
-		return nil, errors.New(g.scrub(fmt.Sprintf("git %s: %s", args[0], lastLines(msg, 5))))
+		return nil, errors.New(g.scrub(err.Error()))
 	}
-	return stdout.Bytes(), nil
+	return out, nil
 }
 
 // scrub removes the token from s, in case git or a server echoed it.

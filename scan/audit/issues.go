@@ -246,8 +246,8 @@ func issueBody(r *Repository, marker, reportURL string) string {
 	var b strings.Builder
 	b.WriteString(marker + "\n")
 	blocking := dedupe(r.Blocking())
-	fmt.Fprintf(&b, "pipeguard's scheduled audit found **%d blocking %s** in `%s` at commit `%s`.\n\n",
-		len(blocking), plural(len(blocking), "finding", "findings"), strings.ReplaceAll(r.Name, "`", "'"), short(r.Head))
+	fmt.Fprintf(&b, "pipeguard's scheduled audit found **%d blocking %s** in %s at commit %s.\n\n",
+		len(blocking), plural(len(blocking), "finding", "findings"), mdCode(r.Name), mdCode(short(r.Head)))
 	if len(r.New) > 0 || len(r.Fixed) > 0 {
 		fmt.Fprintf(&b, "Since the last audit: %d new, %d fixed.\n\n", len(r.New), len(r.Fixed))
 	}

@@ -87,7 +87,7 @@ func TestLineProgress(t *testing.T) {
 	p.Done(&Repository{Name: "acme/a\x1b[31m", Verdict: scan.Fail, Findings: []scan.Finding{{Fingerprint: "x"}}, New: []string{"x"}, DurationMS: 1500})
 	p.Done(&Repository{Name: "acme/b", Verdict: scan.Incomplete, Error: "clone: repository not found"})
 	p.Finish()
-	want := "pipeguard audit: 2 repositories\n[1/2] acme/a?[31m: fail, 1 finding (1 new, 0 fixed), 1.5s\n[2/2] acme/b: incomplete: clone: repository not found\n"
+	want := "pipeguard audit: 2 repositories\n[1/2] acme/a\\u001b[31m: fail, 1 finding (1 new, 0 fixed), 1.5s\n[2/2] acme/b: incomplete: clone: repository not found\n"
 	if b.String() != want {
 		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
 	}

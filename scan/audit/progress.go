@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/schollz/progressbar/v3"
+
+	"github.com/pipeguard/pipeguard/scan/report"
 )
 
 // NewProgress reports an audit's progress to w: a progress bar when w is a
@@ -46,16 +48,9 @@ func summaryLine(r *Repository) string {
 		len(r.New), len(r.Fixed), (time.Duration(r.DurationMS) * time.Millisecond).Round(100*time.Millisecond))
 }
 
-// printable replaces control characters.
-func printable(s string) string {
-	b := []rune(s)
-	for i, r := range b {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			b[i] = '?'
-		}
-	}
-	return string(b)
-}
+// printable shows control characters escaped, as every text output of
+// pipeguard does (report.Clean).
+func printable(s string) string { return report.Clean(s) }
 
 // barProgress draws a progress bar, and prints failing repositories above it.
 type barProgress struct {

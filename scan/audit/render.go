@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/pipeguard/pipeguard/scan"
+	"github.com/pipeguard/pipeguard/scan/repoconf"
+	"github.com/pipeguard/pipeguard/scan/report"
 )
 
 // The report files WriteReports writes.
@@ -93,11 +95,14 @@ func WriteMarkdown(w io.Writer, a *Audit) error {
 	}
 	for _, r := range a.Repositories {
 		bl := r.Blocking()
-		if len(bl) == 0 {
+		if len(bl) == 0 && r.Config == nil {
 			continue
 		}
 		fmt.Fprintf(&b, "## %s\n\n", md(r.Name))
-		writeFindingTable(&b, bl, newSet(r.New), maxMarkdownRows)
+		if len(bl) > 0 {
+			writeFindingTable(&b, bl, newSet(r.New), maxMarkdownRows)
+		}
+		writeRepoConfig(&b, r.Config)
 	}
 	if len(a.Skipped) > 0 {
 		fmt.Fprintf(&b, "<details><summary>%d repositories left out</summary>\n\n", len(a.Skipped))
@@ -129,6 +134,39 @@ func writeFindingTable(b *strings.Builder, fs []scan.Finding, isNew map[string]b
 	b.WriteString("\n")
 }
 
+// writeRepoConfig lists what a repository's configuration asked for and
+// was not honoured, and the suppressions that applied.
+func writeRepoConfig(b *strings.Builder, c *RepoConfig) {
+	if c == nil {
+		return
+	}
+	refusals := func(title string, rs []repoconf.Refusal) {
+		if len(rs) == 0 {
+			return
+		}
+		fmt.Fprintf(b, "%s (not honoured: a repository may tighten the audit's configuration, never loosen it):\n\n", title)
+		for _, r := range rs {
+			fmt.Fprintf(b, "- %s in %s: %s\n", mdCode(r.Setting+": "+r.Value), mdCode(r.Source), md(r.Why))
+		}
+		b.WriteString("\n")
+	}
+	refusals("Rules it disables", c.DisabledRules)
+	refusals("Paths it excludes", c.Excludes)
+	refusals("Other settings", c.NotHonoured)
+	if len(c.Suppressions) > 0 {
+		b.WriteString("Suppressions:\n\n| Kind | Where | Rules | Findings | Reason | Owner | Until |\n|---|---|---|---:|---|---|---|\n")
+		for _, s := range c.Suppressions {
+			until := s.Until
+			if until == "" {
+				until = "no expiry"
+			}
+			fmt.Fprintf(b, "| %s | %s | %s | %d | %s | %s | %s |\n", md(s.Kind), mdCode(s.Source), mdCode(strings.Join(s.Rules, ", ")),
+				s.Findings, md(cut(s.Reason, 160)), md(s.Owner), md(until))
+		}
+		b.WriteString("\n")
+	}
+}
+
 func newSet(s []string) map[string]bool {
 	m := make(map[string]bool, len(s))
 	for _, x := range s {
@@ -147,38 +185,12 @@ func verdictMark(v scan.Verdict) string {
 	return "⚠️ " + string(v)
 }
 
-// md escapes text for a markdown table cell: no markup, no HTML, no pipes,
-// one line.
-func md(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch r {
-		case '\n', '\r', '\t':
-			b.WriteByte(' ')
-		case '<':
-			b.WriteString("&lt;")
-		case '>':
-			b.WriteString("&gt;")
-		case '&':
-			b.WriteString("&amp;")
-		case '\\', '`', '*', '_', '{', '}', '[', ']', '(', ')', '#', '+', '!', '|', '~', '@':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-// mdCode is s in a code span, or empty.
-func mdCode(s string) string {
-	if s == "" {
-		return ""
-	}
-	s = strings.NewReplacer("`", "'", "|", "\\|", "\n", " ", "\r", " ").Replace(s)
-	return "`" + s + "`"
-}
+// md and mdCode are report's escaping, the one used by every markdown
+// pipeguard writes.
+var (
+	md     = report.EscapeMarkdown
+	mdCode = report.MarkdownCode
+)
 
 // cut shortens s to n runes.
 func cut(s string, n int) string {

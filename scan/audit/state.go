@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/pipeguard/pipeguard/scan"
+	"github.com/pipeguard/pipeguard/scan/outfile"
 )
 
 // StateVersion is the version of the state file's schema.
@@ -102,32 +103,14 @@ func MergeStates(states ...*State) *State {
 	return out
 }
 
-// writeFileAtomic writes data to a temporary file next to name and renames
-// it over name, so that a reader never sees half a file.
+// writeFileAtomic writes data to name, creating its folder: atomically
+// for a regular file, so that a reader never sees half a file, and in
+// place for anything else, such as /dev/null (scan/outfile).
 func writeFileAtomic(name string, data []byte) error {
-	dir := filepath.Dir(name)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 		return fmt.Errorf("write %s: %w", name, err)
 	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(name)+".*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", name, err)
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return fmt.Errorf("write %s: %w", name, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", name, err)
-	}
-	if err := os.Chmod(f.Name(), 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", name, err)
-	}
-	if err := os.Rename(f.Name(), name); err != nil {
-		return fmt.Errorf("write %s: %w", name, err)
-	}
-	return nil
+	return outfile.Write(name, data, 0o644)
 }
 
 // isHistorySecret reports whether f is a secret found in a commit. Such a

@@ -56,10 +56,10 @@ func ParseSpec(spec, serverURL, base string) (Target, error) {
 	case strings.Contains(spec, "://"):
 		u, err := url.Parse(spec)
 		if err != nil {
-			return Target{}, fmt.Errorf("repository %s: not a URL", redactURL(spec))
+			return Target{}, fmt.Errorf("repository %s: not a URL", scan.MaskURL(spec))
 		}
 		if u.User != nil {
-			return Target{}, fmt.Errorf("repository %s: a URL must not carry credentials; give the token in the environment", redactURL(spec))
+			return Target{}, fmt.Errorf("repository %s: a URL must not carry credentials; give the token in the environment", scan.MaskURL(spec))
 		}
 		return Target{Name: urlName(u, serverURL), URL: spec}, nil
 	case scpLike.MatchString(spec):
@@ -89,19 +89,6 @@ func urlName(u *url.URL, serverURL string) string {
 		}
 	}
 	return u.Host + "/" + p
-}
-
-// redactURL drops the user information of a URL for messages.
-func redactURL(s string) string {
-	u, err := url.Parse(s)
-	if err != nil || u.User == nil {
-		if i := strings.Index(s, "@"); i >= 0 && strings.Contains(s[:i], "://") {
-			return s[:strings.Index(s, "://")+3] + "***@" + s[i+1:]
-		}
-		return s
-	}
-	u.User = url.User("***")
-	return u.String()
 }
 
 // CloneURL is the https clone URL of OWNER/NAME on serverURL

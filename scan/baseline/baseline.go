@@ -14,11 +14,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"sort"
 	"time"
 
 	"github.com/pipeguard/pipeguard/scan"
+	"github.com/pipeguard/pipeguard/scan/outfile"
 )
 
 // Version is the version of the baseline file format.
@@ -49,6 +49,7 @@ type File struct {
 // baseline, may be nil) keep their first-seen day. Suppressed findings are
 // recorded too, so that removing a suppression later does not make them new.
 func Create(rep *scan.Report, prev *File, now time.Time) *File {
+	scan.Redact(rep) // paths may name a secret: the baseline is an output like any report
 	day := now.UTC().Format(time.DateOnly)
 	f := &File{Version: Version, CreatedAt: now.UTC().Format(time.RFC3339), Findings: []Entry{}}
 	seen := map[string]bool{}
@@ -101,26 +102,15 @@ func (f *File) Write(w io.Writer) error {
 	return enc.Encode(f)
 }
 
-// WriteFile writes the baseline to path, atomically.
+// WriteFile writes the baseline to path: atomically for a regular file,
+// in place for a device such as /dev/null (scan/outfile).
 func (f *File) WriteFile(path string) error {
 	var buf bytes.Buffer
 	if err := f.Write(&buf); err != nil {
 		return fmt.Errorf("encode baseline: %w", err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".baseline-*.json")
-	if err != nil {
-		return fmt.Errorf("write baseline %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(buf.Bytes()); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write baseline %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write baseline %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write baseline %s: %w", path, err)
+	if err := outfile.Write(path, buf.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("baseline: %w", err)
 	}
 	return nil
 }

@@ -1,8 +1,9 @@
 // Package config is pipeguard's "config" scanner: it extracts facts from
 // the Python sources and deployment files of the tree (package facts) and
-// evaluates the Rego rules (built-in ones from package policies, plus the
-// user's) over them with package policy. Each rule's findings become
-// scan.Findings with Scanner "config".
+// from its Go sources (package gofacts), and evaluates the Rego rules
+// (built-in ones from package policies, plus the user's) over them with
+// package policy. Each rule's findings become scan.Findings with Scanner
+// "config".
 package config
 
 import (
@@ -12,6 +13,7 @@ import (
 
 	"github.com/pipeguard/pipeguard/scan"
 	"github.com/pipeguard/pipeguard/scan/facts"
+	"github.com/pipeguard/pipeguard/scan/gofacts"
 	"github.com/pipeguard/pipeguard/scan/policy"
 )
 
@@ -26,6 +28,8 @@ type Options struct {
 	Disabled []string
 	// Facts tunes fact extraction.
 	Facts facts.Options
+	// GoFacts tunes the extraction of Go facts.
+	GoFacts gofacts.Options
 	// Builtin replaces the built-in policies (nil: policies.FS); NoBuiltin
 	// leaves them out. For tests and for users who bring every rule.
 	Builtin   fs.FS
@@ -74,6 +78,7 @@ func (s *Scanner) Scan(ctx context.Context, t *scan.Target) (*scan.Result, error
 	if err != nil {
 		return nil, fmt.Errorf("config scanner: list files: %w", err)
 	}
+	t.Enter(ctx, scan.StageParse)
 	fx, err := s.Facts(ctx, t, files)
 	if err != nil {
 		return nil, err
@@ -82,19 +87,31 @@ func (s *Scanner) Scan(ctx context.Context, t *scan.Target) (*scan.Result, error
 	for _, sk := range fx.Skipped {
 		res.Skipped = append(res.Skipped, scan.Skipped{Path: sk.Path, Line: sk.Line, Reason: sk.Reason, Scanner: scan.ScannerConfig})
 	}
+	for _, sk := range fx.Go.Skipped {
+		res.Skipped = append(res.Skipped, scan.Skipped{Path: sk.Path, Line: sk.Line, Reason: sk.Reason, Scanner: scan.ScannerConfig})
+	}
+	t.Enter(ctx, scan.StagePolicy)
 	findings, errs, err := s.rules.Evaluate(ctx, scan.ScannerConfig, fx)
 	res.Findings = findings
 	res.Errors = errs
 	if err != nil {
 		return res, fmt.Errorf("config scanner: evaluate rules: %w", err)
 	}
-	res.Notes = append(res.Notes, fmt.Sprintf("config: %d rules over %d apps, %d files", len(s.rules.Rules()), len(fx.Apps), len(fx.Files)))
+	res.Notes = append(res.Notes, fmt.Sprintf("config: %d rules over %d apps, %d files, %d Go files", len(s.rules.Rules()), len(fx.Apps), len(fx.Files), len(fx.Go.Files)))
 	return res, nil
+}
+
+// Input is the facts document the rules receive as input
+// (policies/facts.schema.json): the Python and deployment facts at the
+// top level, the Go facts under "go".
+type Input struct {
+	*facts.Facts
+	Go *gofacts.Facts `json:"go"`
 }
 
 // Facts extracts the facts of files, as the rules see them. It is exposed
 // for `pipeguard facts`-like debugging and for tests.
-func (s *Scanner) Facts(ctx context.Context, t *scan.Target, files []scan.File) (*facts.Facts, error) {
+func (s *Scanner) Facts(ctx context.Context, t *scan.Target, files []scan.File) (*Input, error) {
 	opts := s.opts.Facts
 	if opts.Root == "" {
 		opts.Root = t.Root
@@ -106,5 +123,13 @@ func (s *Scanner) Facts(ctx context.Context, t *scan.Target, files []scan.File) 
 	if err != nil {
 		return nil, fmt.Errorf("config scanner: extract facts: %w", err)
 	}
-	return fx, nil
+	gopts := s.opts.GoFacts
+	if gopts.MaxFileSize == 0 {
+		gopts.MaxFileSize = opts.MaxFileSize
+	}
+	gx, err := gofacts.Extract(ctx, files, gopts)
+	if err != nil {
+		return nil, fmt.Errorf("config scanner: extract Go facts: %w", err)
+	}
+	return &Input{Facts: fx, Go: gx}, nil
 }

@@ -88,7 +88,7 @@ func TestScanSmallRepository(t *testing.T) {
 	root := gitRepo(t, map[string]string{
 		"app/main.py":       smallApp,
 		"app/broken.py":     "def oops(:\n    pass\n",
-		".env":              "DEBUG=true\n",
+		".env":              "DEBUG=true\nSECRET_KEY=s3cr3t-value-42\n",
 		".env.example":      "DEBUG=false\nSECRET_KEY=\n",
 		"tests/test_app.py": "SECRET_KEY = \"test-secret-value\"\n",
 	})
@@ -102,9 +102,9 @@ func TestScanSmallRepository(t *testing.T) {
 	res := scanDir(t, s, root)
 	got := locations(res.Findings)
 	want := []string{
-		"cors-credentials-any-origin app/main.py:7",
+		"cors-credentials-any-origin app/main.py:9",
 		"debug-enabled .env:1",
-		"env-file-committed .env:1",
+		"env-file-committed .env:2",
 		"hardcoded-secret app/main.py:13",
 		"https-not-enforced app/main.py:6",
 		"security-headers-missing app/main.py:6",
@@ -156,7 +156,7 @@ deny contains {"path": r.path, "line": r.line, "message": "health route"} if {
 		t.Fatal(err)
 	}
 	got := locations(scanDir(t, s, root).Findings)
-	want := []string{"acme-health-get app/main.py:17", "cors-credentials-any-origin app/main.py:7"}
+	want := []string{"acme-health-get app/main.py:17", "cors-credentials-any-origin app/main.py:9"}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}

@@ -11,14 +11,14 @@ import (
 	"testing"
 )
 
-// fixtureDir holds the FastAPI fixture projects; their README lists the
-// exact findings each must give.
-const fixtureDir = "../../testdata/fastapi"
+// fixtureDirs hold the fixture projects (FastAPI and Go services); their
+// README lists the exact findings each must give.
+var fixtureDirs = []string{"../../testdata/fastapi", "../../testdata/go"}
 
-// expectations reads testdata/fastapi/README.md: for each "## name/"
-// section, the lines of its fenced blocks ("rule path:line", or "skipped
-// path:line").
-func expectations(t *testing.T) map[string][]string {
+// expectations reads the README.md of a fixture folder: for each "##
+// name/" section, the lines of its fenced blocks ("rule path:line", or
+// "skipped path:line").
+func expectations(t *testing.T, fixtureDir string) map[string][]string {
 	t.Helper()
 	f, err := os.Open(filepath.Join(fixtureDir, "README.md"))
 	if err != nil {
@@ -50,7 +50,7 @@ func expectations(t *testing.T) map[string][]string {
 
 // copyProject copies a fixture project into a new git repository (so that
 // its .env is tracked, as in a real repository) and commits it.
-func copyProject(t *testing.T, name string) string {
+func copyProject(t *testing.T, fixtureDir, name string) string {
 	t.Helper()
 	files := map[string]string{}
 	src := filepath.Join(fixtureDir, name)
@@ -75,33 +75,35 @@ func copyProject(t *testing.T, name string) string {
 // TestFixtureProjects scans each fixture project and compares the findings
 // (rule path:line) and skipped files with its README list, exactly.
 func TestFixtureProjects(t *testing.T) {
-	want := expectations(t)
-	if len(want) == 0 {
-		t.Fatal("testdata/fastapi/README.md lists no project")
-	}
 	s, err := New(Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, lines := range want {
-		t.Run(name, func(t *testing.T) {
-			root := copyProject(t, name)
-			res := scanDir(t, s, root)
-			got := locations(res.Findings)
-			for _, sk := range res.Skipped {
-				got = append(got, fmt.Sprintf("skipped %s:%d", sk.Path, sk.Line))
-			}
-			sort.Strings(got)
-			exp := append([]string(nil), lines...)
-			sort.Strings(exp)
-			missing, extra := diff(exp, got)
-			for _, m := range missing {
-				t.Errorf("missing: %s", m)
-			}
-			for _, x := range extra {
-				t.Errorf("unexpected: %s", x)
-			}
-		})
+	for _, dir := range fixtureDirs {
+		want := expectations(t, dir)
+		if len(want) == 0 {
+			t.Fatalf("%s/README.md lists no project", dir)
+		}
+		for name, lines := range want {
+			t.Run(filepath.Base(dir)+"/"+name, func(t *testing.T) {
+				root := copyProject(t, dir, name)
+				res := scanDir(t, s, root)
+				got := locations(res.Findings)
+				for _, sk := range res.Skipped {
+					got = append(got, fmt.Sprintf("skipped %s:%d", sk.Path, sk.Line))
+				}
+				sort.Strings(got)
+				exp := append([]string(nil), lines...)
+				sort.Strings(exp)
+				missing, extra := diff(exp, got)
+				for _, m := range missing {
+					t.Errorf("missing: %s", m)
+				}
+				for _, x := range extra {
+					t.Errorf("unexpected: %s", x)
+				}
+			})
+		}
 	}
 }
 

@@ -92,7 +92,7 @@ func BenchmarkGoAudit(b *testing.B) {
 	cache := b.TempDir()
 	newAuditor := func(cacheDir string) *goAuditor {
 		return &goAuditor{dbURL: dbURL, dbMod: dbMod, run: &runner{exec: selfExec(b)}, goBin: goBin,
-			goVersion: goVersion(context.Background(), goBin), cacheDir: cacheDir}
+			goVersion: goVersion(context.Background(), goBin, nil), cacheDir: cacheDir}
 	}
 
 	var oursT, refT, cachedT time.Duration

@@ -75,6 +75,12 @@ type Options struct {
 	Exec []string
 	// SkipGo and SkipPython turn off one half of the audit.
 	SkipGo, SkipPython bool
+	// Offline keeps every go command off the network (no module proxy,
+	// checksum database or toolchain download): modules missing from the
+	// module cache make the audit fall back to module level, with a note.
+	// Isolated children (Exec) get it whole; in process, govulncheck's own
+	// "go env" calls still see this process's environment.
+	Offline bool
 }
 
 // DefaultMemoryBudget is a budget that fits CI runners with 7 GB of memory.
@@ -103,6 +109,9 @@ func New(opts Options) (*Scanner, error) {
 		return nil, &scan.ConfigError{Err: err}
 	}
 	if opts.OSVDB != "" {
+		if err := CheckLocalDB("OSV database", opts.OSVDB); err != nil {
+			return nil, &scan.ConfigError{Err: err}
+		}
 		abs, err := filepath.Abs(opts.OSVDB)
 		if err != nil {
 			return nil, &scan.ConfigError{Path: opts.OSVDB, Err: err}
@@ -320,13 +329,16 @@ func (s *Scanner) scanGo(ctx context.Context, t *scan.Target, inv *inventory, re
 	}
 	goBin, _ := exec.LookPath("go")
 	a := &goAuditor{
-		dbURL:     s.dbURL,
-		dbMod:     dbMod,
-		run:       &runner{exec: s.opts.Exec},
-		goBin:     goBin,
-		goVersion: goVersion(ctx, goBin),
-		cacheDir:  s.opts.CacheDir,
+		dbURL:    s.dbURL,
+		dbMod:    dbMod,
+		run:      &runner{exec: s.opts.Exec},
+		goBin:    goBin,
+		cacheDir: s.opts.CacheDir,
 	}
+	if s.opts.Offline {
+		a.env = offlineEnv
+	}
+	a.goVersion = goVersion(ctx, goBin, a.env)
 	if s.opts.MemoryBudget > 0 && len(s.opts.Exec) == 0 {
 		res.Notes = append(res.Notes, "go: the memory budget is not enforced: govulncheck runs in process (no isolated child configured)")
 	}
@@ -340,16 +352,19 @@ func (s *Scanner) scanGo(ctx context.Context, t *scan.Target, inv *inventory, re
 			if ctx.Err() != nil {
 				return
 			}
-			res.Errors = append(res.Errors, scan.Error{Message: fmt.Sprintf("audit %s with %s: %v", m.Rel, s.dbURL, err), Path: m.Rel})
+			res.Errors = append(res.Errors, scan.Error{Message: scan.MaskURLs(fmt.Sprintf("audit %s with %s: %v", m.Rel, s.dbURL, err)), Path: m.Rel})
 			continue
 		}
 		res.Notes = append(res.Notes, r.Notes...)
+		for _, msg := range r.Incomplete {
+			res.Errors = append(res.Errors, scan.Error{Message: "go: " + msg, Path: m.Rel})
+		}
 		how := r.Level + " level"
 		if r.Cached {
 			how += ", cached"
 		}
 		res.Notes = append(res.Notes, fmt.Sprintf("go: %s audited at %s against %s (%d advisories, %s)",
-			m.Rel, how, s.dbURL, len(r.Vulns), time.Since(begin).Round(time.Millisecond)))
+			m.Rel, how, scan.MaskURL(s.dbURL), len(r.Vulns), time.Since(begin).Round(time.Millisecond)))
 		res.Findings = append(res.Findings, goFindings(m, r)...)
 	}
 }

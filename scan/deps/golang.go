@@ -63,6 +63,11 @@ type goModResult struct {
 	Vulns []goVuln             `json:"vulns"`
 	OSVs  map[string]*osvEntry `json:"osvs"`
 	Notes []string             `json:"notes,omitempty"`
+	// Incomplete says why the audit could not tell what it had to: symbol
+	// analysis was needed (advisories apply to the module's requirements)
+	// and could not run. Each one is an error of the report: the scan is
+	// incomplete, not a pass.
+	Incomplete []string `json:"-"`
 	// Degraded is set when a fallback was taken; such results are not cached.
 	Degraded bool  `json:"-"`
 	PeakRSS  int64 `json:"-"`
@@ -77,7 +82,18 @@ type goAuditor struct {
 	goBin     string // "" when the go command is not in PATH
 	goVersion string
 	cacheDir  string // "" disables the cache
+	// env is laid over the environment of every go command and govulncheck
+	// run: offlineEnv under Options.Offline.
+	env []string
 }
+
+// offlineEnv keeps every go command pipeguard runs off the network: no
+// module proxy (modules missing from the module cache are not downloaded),
+// no checksum database, no toolchain download for a go.mod that asks for a
+// newer Go. GOFLAGS is left alone: -mod=vendor (the default with a vendor
+// folder) already works offline, and -mod=mod would let the go command
+// rewrite the scanned repository's go.mod and go.sum.
+var offlineEnv = []string{"GOPROXY=off", "GOSUMDB=off", "GOTOOLCHAIN=local"}
 
 // rank orders reachabilities so the most precise wins.
 func rank(reach string) int {
@@ -184,9 +200,9 @@ func (a *goAuditor) audit(ctx context.Context, m *goModule, budget int64) (*goMo
 			return res, nil
 		}
 	}
-	env := []string{"GOWORK=off"}
+	env := append(append([]string{}, a.env...), "GOWORK=off")
 	if m.Work != "" {
-		env = []string{"GOWORK=" + m.Work}
+		env[len(env)-1] = "GOWORK=" + m.Work
 	}
 	rn := &runner{exec: a.run.exec, env: env}
 	base := []string{"-format", "json", "-db", a.dbURL, "-C", m.Dir}
@@ -198,6 +214,7 @@ func (a *goAuditor) audit(ctx context.Context, m *goModule, budget int64) (*goMo
 		}
 		res.Notes = append(res.Notes, fmt.Sprintf("%s: the go command is not in PATH: audited the requirements of go.mod only, without package or symbol reachability", m.Rel))
 		res.Degraded = true
+		res.needSymbols(m, "the go command is not in PATH")
 		return res, nil
 	}
 
@@ -207,19 +224,27 @@ func (a *goAuditor) audit(ctx context.Context, m *goModule, budget int64) (*goMo
 			return nil, ctx.Err()
 		}
 		why := oneLine(err)
+		offline := a.offlineHint(err)
 		modOut, merr := rn.run(ctx, append(append([]string{}, base...), "-scan", levelModule))
 		if merr == nil {
 			res := collect(modOut, levelModule)
-			res.Notes = append(res.Notes, fmt.Sprintf("%s: packages failed to load (%s): fell back to module level, without package or symbol reachability", m.Rel, why))
+			// The package graph is unknown: "required only" would be a claim
+			// the audit cannot make.
+			for i := range res.Vulns {
+				res.Vulns[i].Reach = ReachUnknown
+			}
+			res.Notes = append(res.Notes, fmt.Sprintf("%s: packages failed to load (%s): fell back to module level, without package or symbol reachability%s", m.Rel, why, offline))
 			res.Degraded = true
+			res.needSymbols(m, "packages failed to load")
 			return res, nil
 		}
 		res, qerr := a.queryGoMod(ctx, m, rn, goModVersions(m), ReachUnknown)
 		if qerr != nil {
 			return nil, fmt.Errorf("govulncheck %s: %w", m.Rel, err)
 		}
-		res.Notes = append(res.Notes, fmt.Sprintf("%s: packages failed to load (%s) and so did the module graph (%s): audited the requirements of go.mod only", m.Rel, why, oneLine(merr)))
+		res.Notes = append(res.Notes, fmt.Sprintf("%s: packages failed to load (%s) and so did the module graph (%s): audited the requirements of go.mod only%s", m.Rel, why, oneLine(merr), offline))
 		res.Degraded = true
+		res.needSymbols(m, "packages failed to load")
 		return res, nil
 	}
 	res := collect(pkgOut, levelPackage)
@@ -242,6 +267,7 @@ func (a *goAuditor) audit(ctx context.Context, m *goModule, budget int64) (*goMo
 		default:
 			res.Notes = append(res.Notes, fmt.Sprintf("%s: symbol analysis failed (%s): kept package level", m.Rel, oneLine(serr)))
 			res.Degraded = true
+			res.needSymbols(m, "symbol analysis failed")
 		}
 	}
 	if err := a.addRequiredOnly(ctx, m, rn, graph, res); err != nil {
@@ -255,6 +281,39 @@ func (a *goAuditor) audit(ctx context.Context, m *goModule, budget int64) (*goMo
 		a.cachePut(key, res)
 	}
 	return res, nil
+}
+
+// needSymbols records that the audit is incomplete when advisories apply
+// to m's requirements but whether a vulnerable symbol is called is unknown:
+// symbol analysis was needed and could not run (why).
+func (res *goModResult) needSymbols(m *goModule, why string) {
+	n := 0
+	for _, v := range res.Vulns {
+		if v.Reach != ReachCalled && v.Reach != ReachRequired {
+			n++
+		}
+	}
+	if n == 0 {
+		return
+	}
+	res.Incomplete = append(res.Incomplete, fmt.Sprintf("%s: incomplete: %s, so %d %s against its dependencies could not be checked for reachability (symbol analysis did not run); see the notes",
+		m.Rel, why, n, pluralWord(n, "advisory", "advisories")))
+}
+
+func pluralWord(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// offlineHint explains a package loading failure under Options.Offline:
+// modules missing from the module cache are not downloaded.
+func (a *goAuditor) offlineHint(err error) string {
+	if len(a.env) == 0 || !strings.Contains(err.Error(), "GOPROXY=off") {
+		return ""
+	}
+	return " (offline: modules missing from the module cache are not downloaded; run go mod download beforehand, or scan online)"
 }
 
 // goModVersions are the requirements written in m's go.mod, after replacements.
@@ -414,12 +473,15 @@ func (a *goAuditor) cachePut(key string, res *goModResult) {
 	}
 }
 
-// goVersion asks the go command for its version ("" when it cannot).
-func goVersion(ctx context.Context, goBin string) string {
+// goVersion asks the go command for its version ("" when it cannot), with
+// env laid over the environment.
+func goVersion(ctx context.Context, goBin string, env []string) string {
 	if goBin == "" {
 		return ""
 	}
-	out, err := exec.CommandContext(ctx, goBin, "env", "GOVERSION").Output()
+	cmd := exec.CommandContext(ctx, goBin, "env", "GOVERSION")
+	cmd.Env = append(os.Environ(), env...)
+	out, err := cmd.Output()
 	if err != nil {
 		return ""
 	}
@@ -492,6 +554,7 @@ func goFindings(m *goModule, res *goModResult) []scan.Finding {
 			Scanner:     scan.ScannerDeps,
 			Rule:        v.OSV,
 			Severity:    sev,
+			Confidence:  scan.ConfidenceHigh,
 			Title:       e.title(),
 			Message:     msg,
 			Path:        m.Rel,

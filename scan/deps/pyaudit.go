@@ -3,6 +3,7 @@ package deps
 import (
 	"context"
 	"fmt"
+	"path"
 	"sort"
 	"strings"
 
@@ -15,14 +16,29 @@ import (
 
 // scanPython audits the Python requirement and lock files found.
 func (s *Scanner) scanPython(ctx context.Context, t *scan.Target, inv *inventory, res *scan.Result) {
+	unknown := unknownVersions(inv)
 	if len(inv.pyFiles) == 0 {
+		if len(unknown) > 0 {
+			res.Notes = append(res.Notes, unknown...)
+		} else if n := len(inv.pySrc); n > 0 {
+			res.Notes = append(res.Notes, fmt.Sprintf("python: %d Python files but no requirements file, pyproject.toml, Pipfile or lock file: their dependencies were not audited", n))
+		}
 		return
 	}
+	locked := lockedDirs(inv.pyFiles)
 	// Read every manifest; files pulled in by -r are audited once, as
 	// declared in the included file.
 	var pkgs []pyPkg
 	seen := map[string]bool{}
 	for _, rel := range inv.pyFiles {
+		base := path.Base(rel)
+		if lock := locked[path.Dir(rel)]; lock != "" && (base == "pyproject.toml" || base == "Pipfile" || base == "setup.cfg") {
+			res.Notes = append(res.Notes, fmt.Sprintf("python: %s: versions read from %s", rel, lock))
+			continue
+		}
+		if base == "setup.cfg" {
+			continue // a project marker only: see unknown
+		}
 		got, unpinned, err := parseManifest(t.Root, rel)
 		if err != nil {
 			res.Errors = append(res.Errors, scan.Error{Message: fmt.Sprintf("read %s: %v", rel, err), Path: rel})
@@ -50,6 +66,7 @@ func (s *Scanner) scanPython(ctx context.Context, t *scan.Target, inv *inventory
 		}
 		res.Notes = append(res.Notes, note)
 	}
+	res.Notes = append(res.Notes, unknown...)
 	if len(pkgs) == 0 {
 		return
 	}
@@ -109,6 +126,53 @@ func (s *Scanner) scanPython(ctx context.Context, t *scan.Target, inv *inventory
 			res.Findings = append(res.Findings, pyFinding(p, g, imported))
 		}
 	}
+}
+
+// lockedDirs maps each folder holding a Python lock file to that file: a
+// pyproject.toml or Pipfile there is audited through its lock.
+func lockedDirs(files []string) map[string]string {
+	out := map[string]string{}
+	for _, rel := range files {
+		switch base := path.Base(rel); {
+		case base == "poetry.lock", base == "uv.lock", base == "pdm.lock", base == "Pipfile.lock",
+			strings.HasPrefix(base, "pylock.") && strings.HasSuffix(base, ".toml"):
+			if out[path.Dir(rel)] == "" {
+				out[path.Dir(rel)] = rel
+			}
+		}
+	}
+	return out
+}
+
+// unknownVersions notes the Python projects whose dependency versions
+// cannot be determined: a setup.py or setup.cfg (install_requires ranges)
+// with no lock file, requirements file, pyproject.toml or Pipfile beside
+// it. Never silence: what was not audited is said.
+func unknownVersions(inv *inventory) []string {
+	declared := map[string]bool{}
+	for _, rel := range inv.pyFiles {
+		if path.Base(rel) != "setup.cfg" {
+			declared[path.Dir(rel)] = true
+		}
+	}
+	var out []string
+	seen := map[string]bool{}
+	markers := append([]string{}, inv.pyFiles...)
+	for _, rel := range inv.pySrc {
+		if path.Base(rel) == "setup.py" {
+			markers = append(markers, rel)
+		}
+	}
+	sort.Strings(markers)
+	for _, rel := range markers {
+		base, dir := path.Base(rel), path.Dir(rel)
+		if (base != "setup.py" && base != "setup.cfg") || declared[dir] || seen[dir] {
+			continue
+		}
+		seen[dir] = true
+		out = append(out, fmt.Sprintf("python: %s: dependencies not audited: their versions cannot be determined (no lock file, requirements file or exact pins beside it)", rel))
+	}
+	return out
 }
 
 // group is one vulnerability as several databases name it (PYSEC, GHSA, CVE).
@@ -324,6 +388,7 @@ func pyFinding(p pyPkg, g group, imported map[string]bool) scan.Finding {
 		Scanner:     scan.ScannerDeps,
 		Rule:        g.id,
 		Severity:    sev,
+		Confidence:  scan.ConfidenceHigh,
 		Title:       e.title(),
 		Message:     msg,
 		Path:        p.File,

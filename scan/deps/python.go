@@ -9,9 +9,12 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/pipeguard/pipeguard/scan/pyreq"
 )
 
 // pyPkg is one pinned Python distribution and where it is declared.
@@ -41,7 +44,7 @@ func normalize(name string) string {
 func isPythonManifest(rel string) bool {
 	base := path.Base(rel)
 	switch base {
-	case "poetry.lock", "uv.lock", "Pipfile.lock", "pdm.lock", "pylock.toml":
+	case "poetry.lock", "uv.lock", "Pipfile.lock", "pdm.lock", "pylock.toml", "pyproject.toml", "Pipfile", "setup.cfg":
 		return true
 	}
 	if strings.HasPrefix(base, "pylock.") && strings.HasSuffix(base, ".toml") {
@@ -73,6 +76,12 @@ func parseManifest(root, rel string) ([]pyPkg, []pyUnpinned, error) {
 		return nil, nil, err
 	}
 	switch {
+	case base == "pyproject.toml":
+		return parsePyproject(rel, b)
+	case base == "Pipfile":
+		return parsePipfile(rel, b)
+	case base == "setup.cfg":
+		return nil, nil, nil // install_requires ranges: see scanPython's notes
 	case base == "Pipfile.lock":
 		pkgs, err := parsePipfileLock(rel, b)
 		return pkgs, nil, err
@@ -212,33 +221,79 @@ func (p *reqParser) line(rel string, lineNo int, text string, depth int) error {
 	return nil
 }
 
-// exactPin returns the version of "==1.2.3" or "===1.2.3" (alone in the
-// specifier set), and false for ranges and wildcards.
-func exactPin(spec string) (string, bool) {
-	spec = strings.TrimSpace(spec)
-	if strings.Contains(spec, ",") {
-		// "==1.2.3,<2" still pins; take the == clause.
-		for _, part := range strings.Split(spec, ",") {
-			if v, ok := exactPin(part); ok {
-				return v, true
+// exactPin returns the version of "==1.2.3" or "===1.2.3" (also "==1.2.3,<2"),
+// and false for ranges and wildcards.
+func exactPin(spec string) (string, bool) { return pyreq.ExactPin(spec) }
+
+// parsePyproject reads the dependencies a pyproject.toml pins exactly
+// ([project] and its optional dependencies, dependency groups, Poetry's
+// dependencies and groups); the others cannot be audited.
+func parsePyproject(rel string, b []byte) ([]pyPkg, []pyUnpinned, error) {
+	deps, err := pyreq.Pyproject(b)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", rel, err)
+	}
+	var pkgs []pyPkg
+	var unpinned []pyUnpinned
+	for _, d := range deps {
+		if d.Version == "" {
+			unpinned = append(unpinned, pyUnpinned{File: rel, Line: d.Line, Req: strings.TrimSpace(d.Name + " " + d.Spec)})
+			continue
+		}
+		pkgs = append(pkgs, pyPkg{Name: normalize(d.Name), Display: d.Name, Version: d.Version, File: rel, Line: d.Line})
+	}
+	return pkgs, unpinned, nil
+}
+
+// parsePipfile reads the exact pins of a Pipfile's [packages] and
+// [dev-packages] ("==1.2.3", or {version = "==1.2.3"}).
+func parsePipfile(rel string, b []byte) ([]pyPkg, []pyUnpinned, error) {
+	var doc map[string]map[string]any
+	if _, err := toml.Decode(string(b), &doc); err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", rel, err)
+	}
+	lines := strings.Split(string(b), "\n")
+	var pkgs []pyPkg
+	var unpinned []pyUnpinned
+	for _, section := range []string{"packages", "dev-packages"} {
+		names := make([]string, 0, len(doc[section]))
+		for n := range doc[section] {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			spec := ""
+			switch v := doc[section][name].(type) {
+			case string:
+				spec = v
+			case map[string]any:
+				spec, _ = v["version"].(string)
+			}
+			line := keyLine(lines, section, name)
+			if v, ok := exactPin(spec); ok {
+				pkgs = append(pkgs, pyPkg{Name: normalize(name), Display: name, Version: v, File: rel, Line: line})
+			} else {
+				unpinned = append(unpinned, pyUnpinned{File: rel, Line: line, Req: strings.TrimSpace(name + " " + spec)})
 			}
 		}
-		return "", false
 	}
-	var v string
-	switch {
-	case strings.HasPrefix(spec, "==="):
-		v = spec[3:]
-	case strings.HasPrefix(spec, "=="):
-		v = spec[2:]
-	default:
-		return "", false
+	return pkgs, unpinned, nil
+}
+
+// keyLine is the line of key = ... in the [section] of a TOML file's lines.
+func keyLine(lines []string, section, key string) int {
+	in := false
+	for i, l := range lines {
+		t := strings.TrimSpace(l)
+		if strings.HasPrefix(t, "[") {
+			in = t == "["+section+"]"
+			continue
+		}
+		if in && (strings.HasPrefix(t, key+" ") || strings.HasPrefix(t, key+"=") || strings.HasPrefix(t, `"`+key+`"`)) {
+			return i + 1
+		}
 	}
-	v = strings.TrimSpace(v)
-	if v == "" || strings.Contains(v, "*") {
-		return "", false
-	}
-	return v, true
+	return 0
 }
 
 // parseTOMLLock reads the array of tables key ("package" in poetry.lock,

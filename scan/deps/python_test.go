@@ -62,6 +62,30 @@ var pyWant = map[string][]brief{
 		pyb("PYSEC-2023-48", "starlette", "0.14.2", "0.25.0", "required", "pdm.lock", 11, scan.Medium, false),
 		pyb("PYSEC-2023-83", "starlette", "0.14.2", "0.27.0", "required", "pdm.lock", 11, scan.Medium, false),
 	},
+	// pyproject.toml without a lock: the exact pins of [project] and its
+	// optional dependencies (a marker after the pin) are audited.
+	"pyproject": {
+		pyb("PYSEC-2024-38", "fastapi", "0.82.0", "0.109.1", "imported", "pyproject.toml", 6, scan.High, true),
+		pyb("PYSEC-2020-176", "pyyaml", "5.1.2", "5.2b1", "required", "pyproject.toml", 11, scan.Medium, false),
+		pyb("PYSEC-2020-96", "pyyaml", "5.1.2", "5.3.1", "required", "pyproject.toml", 11, scan.Medium, false),
+		pyb("PYSEC-2021-142", "pyyaml", "5.1.2", "5.4", "required", "pyproject.toml", 11, scan.Medium, false),
+	},
+	// Poetry without a lock: "==2.25.1" in a table, and a bare version
+	// (exact in Poetry) in a group; "^0.14" is a range.
+	"poetry-pyproject": {
+		pyb("PYSEC-2023-74", "requests", "2.25.1", "2.31.0", "required", "pyproject.toml", 8, scan.Medium, false),
+		pyb("PYSEC-2021-66", "jinja2", "2.11.2", "2.11.3", "required", "pyproject.toml", 11, scan.Medium, false),
+	},
+	// A Pipfile without its lock: the exact pins only.
+	"pipfile-nolock": {
+		pyb("PYSEC-2023-74", "requests", "2.25.1", "2.31.0", "required", "Pipfile", 7, scan.Medium, false),
+		pyb("PYSEC-2021-66", "jinja2", "2.11.2", "2.11.3", "required", "Pipfile", 11, scan.Medium, false),
+	},
+	// A pyproject.toml beside a lock file is audited through the lock only.
+	"locked": {
+		pyb("PYSEC-2021-100", "fastapi", "0.65.1", "0.65.2", "required", "uv.lock", 13, scan.Medium, false),
+		pyb("PYSEC-2024-38", "fastapi", "0.65.1", "0.109.1", "required", "uv.lock", 13, scan.High, false),
+	},
 	// pylock.toml (PEP 751): PyJWT is imported as jwt.
 	"pylock": {
 		pyb("PYSEC-2017-24", "pyjwt", "1.5.0", "1.5.1", "imported", "pylock.toml", 6, scan.Medium, false),
@@ -514,4 +538,29 @@ func TestPythonOSVCache(t *testing.T) {
 		t.Fatalf("stale cache used: %q", third.Notes)
 	}
 	sameBriefs(t, third.Findings, pyWant["poetry"][:1])
+}
+
+// What cannot be audited is said: ranges, a lock read instead, a setup.py
+// without pins, Python files without any manifest.
+func TestPythonNotAuditedIsNoted(t *testing.T) {
+	s := pyScanner(t, Options{OSVDB: testdata(t, "python", "osv")})
+	for _, tt := range []struct{ dir, note string }{
+		{"pyproject", "python: pyproject.toml: 2 pinned packages; 1 requirements without an exact pin not audited (pyproject.toml:7)"},
+		{"poetry-pyproject", "1 requirements without an exact pin not audited (pyproject.toml:7)"},
+		{"locked", "python: pyproject.toml: versions read from uv.lock"},
+		{"setup-only", "python: setup.py: dependencies not audited: their versions cannot be determined"},
+	} {
+		res := runScan(t, s, testdata(t, "python", tt.dir))
+		if !hasNote(res.Notes, tt.note) {
+			t.Errorf("%s: no note %q in %q", tt.dir, tt.note, res.Notes)
+		}
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "tool.py"), []byte("import requests\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res := runScan(t, s, dir)
+	if !hasNote(res.Notes, "python: 1 Python files but no requirements file, pyproject.toml, Pipfile or lock file: their dependencies were not audited") {
+		t.Errorf("no note for sources without a manifest: %q", res.Notes)
+	}
 }

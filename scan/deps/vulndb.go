@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"golang.org/x/mod/semver"
+
+	"github.com/pipeguard/pipeguard/scan"
 )
 
 // DefaultGoVulnDB is the public Go vulnerability database.
@@ -33,12 +35,17 @@ const (
 // GoVulnDBURL turns what a user gave for --go-vulndb into the URL govulncheck
 // reads: "" is the public database, http(s) and file URLs are kept, and
 // anything else is a local folder, made absolute.
+//
+// Messages show the location through scan.MaskURL: a mirror's password or
+// token never reaches an error.
 func GoVulnDBURL(db string) (string, error) {
 	switch {
 	case db == "":
 		return DefaultGoVulnDB, nil
 	case strings.HasPrefix(db, "http://"), strings.HasPrefix(db, "https://"), strings.HasPrefix(db, "file://"):
 		return strings.TrimRight(db, "/"), nil
+	case strings.Contains(db, "://"):
+		return "", fmt.Errorf("go vulnerability database %s: want an http(s) or file URL, or a local folder", scan.MaskURL(db))
 	}
 	abs, err := filepath.Abs(db)
 	if err != nil {
@@ -49,6 +56,16 @@ func GoVulnDBURL(db string) (string, error) {
 		u.Path = "/" + u.Path
 	}
 	return u.String(), nil
+}
+
+// CheckLocalDB refuses a URL where a local database is wanted (--osv-db,
+// deps.osv_db): it would otherwise be taken for a relative path, and the
+// errors of opening it would quote its credentials. The message masks them.
+func CheckLocalDB(what, db string) error {
+	if strings.Contains(db, "://") {
+		return fmt.Errorf("%s %s: want a local folder or all.zip, not a URL (pipeguard db pull downloads one)", what, scan.MaskURL(db))
+	}
+	return nil
 }
 
 // goDBModified reads index/db.json of the database at dbURL: it checks that
@@ -81,11 +98,11 @@ func goDBModified(ctx context.Context, dbURL string, client *http.Client) (time.
 			b, err = httpGet(ctx, client, dbURL+"/index/db.json", false)
 		}
 		if err != nil {
-			return time.Time{}, fmt.Errorf("go vulnerability database %s unreachable: %w", dbURL, err)
+			return time.Time{}, fmt.Errorf("go vulnerability database %s unreachable: %s", scan.MaskURL(dbURL), scan.MaskURLs(err.Error()))
 		}
 	}
 	if err := json.Unmarshal(b, &meta); err != nil {
-		return time.Time{}, fmt.Errorf("go vulnerability database %s: index/db.json: %w", dbURL, err)
+		return time.Time{}, fmt.Errorf("go vulnerability database %s: index/db.json: %w", scan.MaskURL(dbURL), err)
 	}
 	return meta.Modified, nil
 }

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/pipeguard/pipeguard/scan"
 )
@@ -53,6 +54,10 @@ type Options struct {
 	PolicyDirs []string
 	// ConfigFile overrides the discovered .pipeguard.yaml.
 	ConfigFile string
+	// TightenOnly makes the repository's .pipeguard.yaml files able to
+	// tighten ConfigFile (or pipeguard's defaults) but not loosen it, as an
+	// audit needs (repoconf.LoadFloor).
+	TightenOnly bool
 	// Baseline is a baseline file of known findings.
 	Baseline string
 	// NewSince is a base revision: findings present there are not new.
@@ -69,6 +74,16 @@ type Options struct {
 	// Cache, when set, keeps compiled policies and rules between scans (an
 	// audit of many repositories); nil compiles them for this scan.
 	Cache *Cache
+	// Unshallow deepens a shallow clone (git fetch --unshallow) before a
+	// scan of commits; without it, commits past the shallow boundary make
+	// the scan incomplete.
+	Unshallow bool
+	// NoSubmodules leaves checked-out submodules out of a working-tree
+	// scan (they are listed as skipped); by default their files are scanned.
+	NoSubmodules bool
+	// Progress, when set, is told as the scan enters each stage
+	// (scan.StageWalk...); see scan.Target.Progress.
+	Progress func(ctx context.Context, stage string)
 	// Version is pipeguard's version, recorded in the report.
 	Version string
 	// Log receives progress messages; nil discards them. It never receives a secret.
@@ -80,8 +95,60 @@ const DefaultMaxFileSize = 10 << 20
 
 // Scan runs one scan. It returns an error only when the scan could not
 // start (a *scan.ConfigError for bad options or configuration); a scanner
-// that fails is recorded in the report, which is then incomplete.
+// that fails is recorded in the report, which is then incomplete. A scan
+// an interrupt stops (ctx cancelled) returns a report, never an error:
+// what was found until then, marked Interrupted, with one error that says
+// so (see Interrupt).
 func Scan(ctx context.Context, opts Options) (*scan.Report, error) {
+	rep, err := scanOnce(ctx, opts)
+	if scan.Interrupted(ctx, err) {
+		return Interrupt(ctx, rep, opts.Root, opts.Version, scan.TargetInfo{Mode: string(opts.Mode), Range: opts.Range}), nil
+	}
+	return rep, err
+}
+
+// Interrupt marks rep (or a new empty report when the scan had none yet)
+// as interrupted: the errors that only echo the cancellation are replaced
+// by one that says what happened, and the verdict is incomplete.
+func Interrupt(ctx context.Context, rep *scan.Report, root, version string, target scan.TargetInfo) *scan.Report {
+	if rep == nil {
+		if abs, err := filepath.Abs(orDefault(root, ".")); err == nil {
+			root = abs
+		}
+		rep = scan.NewReport(root, scan.Tool{Name: "pipeguard", Version: version}, target)
+		rep.StartedAt = time.Now().UTC()
+	}
+	kept := rep.Errors[:0]
+	for _, e := range rep.Errors {
+		if !echoesCancel(e.Message) {
+			kept = append(kept, e)
+		}
+	}
+	rep.Errors = kept
+	why := "interrupted"
+	if ctx != nil {
+		if cause := context.Cause(ctx); cause != nil && cause != context.Canceled {
+			why = fmt.Sprintf("interrupted (%v)", cause)
+		}
+	}
+	rep.Errors = append(rep.Errors, scan.Error{Message: why + " before the scan finished: the report holds what was found until then"})
+	rep.Interrupted = true
+	rep.Decide()
+	return rep
+}
+
+// echoesCancel reports whether an error message only says that the work
+// was cancelled.
+func echoesCancel(msg string) bool {
+	for _, s := range []string{context.Canceled.Error(), "signal: interrupt", "signal: terminated"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return strings.HasSuffix(msg, ": "+scan.ErrInterrupted.Error())
+}
+
+func scanOnce(ctx context.Context, opts Options) (*scan.Report, error) {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}

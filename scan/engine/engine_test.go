@@ -45,7 +45,7 @@ func TestExampleProject(t *testing.T) {
 		"config debug-enabled app/main.py:8 block",
 		"config https-not-enforced app/main.py:8 warn",
 		"config security-headers-missing app/main.py:8 warn",
-		"config cors-credentials-any-origin app/main.py:10 block",
+		"config cors-credentials-any-origin app/main.py:12 block",
 		"config route-missing-auth app/main.py:43 warn",
 		"secrets stripe-access-token app/settings.py:6 block",
 		"deps PYSEC-2021-100 requirements.txt:1 warn",

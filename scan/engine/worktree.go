@@ -8,14 +8,14 @@ import (
 
 	"github.com/pipeguard/pipeguard/scan"
 	"github.com/pipeguard/pipeguard/scan/baseline"
-	"github.com/pipeguard/pipeguard/scan/target"
+	"github.com/pipeguard/pipeguard/scan/git"
 )
 
 // checkout is a detached git worktree of one revision, in a temporary
 // folder: the base of --new-since, or the trusted revision's config and
 // policies.
 type checkout struct {
-	repo *target.Repo
+	repo *git.Repo
 	rev  string // full commit id
 	dir  string // the worktree's top folder
 	// root is the folder of the checkout that matches the scanned root
@@ -23,7 +23,7 @@ type checkout struct {
 	root string
 }
 
-func checkoutRev(ctx context.Context, repo *target.Repo, rev string) (*checkout, error) {
+func checkoutRev(ctx context.Context, repo *git.Repo, rev string) (*checkout, error) {
 	id, err := repo.ResolveRev(ctx, rev)
 	if err != nil {
 		return nil, err
@@ -39,8 +39,9 @@ func checkoutRev(ctx context.Context, repo *target.Repo, rev string) (*checkout,
 	dir := filepath.Join(tmp, "tree")
 	c := &checkout{repo: repo, rev: id, dir: dir, root: filepath.Join(dir, filepath.FromSlash(prefix))}
 	// The repository's own hooks (post-checkout) must not run: they are the
-	// change's code, and a guard runs none of it.
-	if _, err := repo.Git(ctx, "-c", "core.hooksPath=/dev/null", "worktree", "add", "--detach", "--quiet", dir, id); err != nil {
+	// change's code, and a guard runs none of it (scan/git runs every
+	// command without hooks).
+	if _, err := repo.Run(ctx, "worktree", "add", "--detach", "--quiet", dir, id); err != nil {
 		c.remove() // a killed "worktree add" leaves a locked entry behind
 		return nil, fmt.Errorf("check out %s: %w", rev, err)
 	}
@@ -52,16 +53,16 @@ func checkoutRev(ctx context.Context, repo *target.Repo, rev string) (*checkout,
 // cleans up.
 func (c *checkout) remove() {
 	ctx := context.Background()
-	_, _ = c.repo.Git(ctx, "worktree", "remove", "--force", "--force", c.dir)
+	_, _ = c.repo.Run(ctx, "worktree", "remove", "--force", "--force", c.dir)
 	os.RemoveAll(filepath.Dir(c.dir))
-	_, _ = c.repo.Git(ctx, "worktree", "prune")
+	_, _ = c.repo.Run(ctx, "worktree", "prune")
 }
 
 // markNew scans the base revision with the same options and marks which of
 // rep's findings the change introduced. The change's own commits are scanned
 // for secrets too, so that a secret added and removed again within the
 // change still counts as new.
-func markNew(ctx context.Context, repo *target.Repo, opts Options, trusted *checkout, rep *scan.Report) error {
+func markNew(ctx context.Context, repo *git.Repo, opts Options, trusted *checkout, rep *scan.Report) error {
 	base, err := checkoutRev(ctx, repo, opts.NewSince)
 	if err != nil {
 		return err

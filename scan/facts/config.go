@@ -5,14 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 
-	"github.com/BurntSushi/toml"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
 	"gopkg.in/yaml.v3"
+
+	"github.com/pipeguard/pipeguard/scan/pyreq"
 )
 
 // parseError is a malformed configuration file, with the line of the problem
@@ -40,6 +40,8 @@ type configOut struct {
 	pyproject    []PyprojectDependency
 	lockfile     *Lockfile
 	skipped      []Skipped
+	proxies      []TLSProxy // TLS-terminating proxy configuration
+	hsts         bool       // proxy configuration sends Strict-Transport-Security
 }
 
 // noEnv is an empty environment for shell word splitting.
@@ -107,7 +109,8 @@ func parseDotenv(path, project string, src []byte) configOut {
 			}
 		}
 		v, red := maskIfSecret(key, val)
-		out.env = append(out.env, EnvEntry{Path: path, Line: i + 1, Project: project, Key: key, Value: v, Redacted: red})
+		out.env = append(out.env, EnvEntry{Path: path, Line: i + 1, Project: project, Key: key, Value: v, Redacted: red,
+			Placeholder: isPlaceholder(val) || isReference(val)})
 	}
 	return out
 }
@@ -138,6 +141,7 @@ func parseDockerfile(path, project string, src []byte) (configOut, error) {
 				v, red := maskIfSecret(key, val)
 				ee := e
 				ee.Key, ee.Value, ee.Redacted = key, v, red
+				ee.WeakSecret = weakSecret(key, val)
 				ee.Args = []string{key + "=" + v}
 				out.dockerfile = append(out.dockerfile, ee)
 			}
@@ -199,6 +203,9 @@ func parseCompose(path, project string, src []byte) (configOut, error) {
 		if svc.Kind != yaml.MappingNode {
 			continue
 		}
+		proxies, hsts := composeProxies(path, project, name, mapGet(svc, "labels"), mapGet(svc, "command"))
+		out.proxies = append(out.proxies, proxies...)
+		out.hsts = out.hsts || hsts
 		for j := 0; j+1 < len(svc.Content); j += 2 {
 			key, val := svc.Content[j].Value, svc.Content[j+1]
 			switch key {
@@ -230,7 +237,7 @@ func composeEnv(path, project, service string, val *yaml.Node) []ComposeEntry {
 	add := func(line int, k, v string) {
 		vv, red := maskIfSecret(k, v)
 		out = append(out, ComposeEntry{Path: path, Line: line, Project: project, Service: service, Key: "environment",
-			Name: k, Value: vv, Args: []string{}, Redacted: red})
+			Name: k, Value: vv, Args: []string{}, Redacted: red, WeakSecret: weakSecret(k, v)})
 	}
 	switch val.Kind {
 	case yaml.SequenceNode:
@@ -379,6 +386,8 @@ func parseNginx(path, project string, src []byte) (configOut, error) {
 	if len(stack) > 0 {
 		return out, &parseError{line: line, msg: fmt.Sprintf("block %q not closed", stack[len(stack)-1])}
 	}
+	out.proxies = nginxProxies(out.nginx)
+	out.hsts = nginxHSTS(out.nginx)
 	return out, nil
 }
 
@@ -407,8 +416,6 @@ func normName(s string) string {
 	}
 	return b.String()
 }
-
-var poetryExactRe = regexp.MustCompile(`^\d+(\.\d+)*([a-z]+\d*)?$`)
 
 var pinnedRe = regexp.MustCompile(`^(===?)\s*[^\s,*;<>=!~]+$`)
 
@@ -465,119 +472,30 @@ func parseRequirements(path, project string, src []byte) configOut {
 	return out
 }
 
-// parsePyproject reads PEP 621 and Poetry dependencies. TOML carries no
-// positions, so each dependency's line is found in the text of its section.
+// parsePyproject reads the dependencies of a pyproject.toml (PEP 621,
+// PEP 735 groups, Poetry), as pyreq reads them for the dependency audit.
 func parsePyproject(path, project string, src []byte) (configOut, error) {
 	var out configOut
-	var doc map[string]any
-	if _, err := toml.Decode(string(src), &doc); err != nil {
-		var pe toml.ParseError
+	deps, err := pyreq.Pyproject(src)
+	if err != nil {
+		var pe *pyreq.ParseError
 		line := 0
 		if errors.As(err, &pe) {
-			line = pe.Position.Line
+			line = pe.Line
 		}
 		return out, &parseError{line: line, msg: err.Error()}
 	}
-	lines := strings.Split(string(src), "\n")
-	sectionLine := func(header string) int {
-		for i, l := range lines {
-			if strings.TrimSpace(l) == "["+header+"]" {
-				return i + 1
-			}
-		}
-		return 1
-	}
-	findLine := func(from int, needle string, key bool) int {
-		for i := from - 1; i < len(lines); i++ {
-			if i < 0 {
-				continue
-			}
-			l := strings.TrimSpace(lines[i])
-			if key {
-				if strings.HasPrefix(l, needle) && strings.HasPrefix(strings.TrimSpace(strings.TrimPrefix(l, needle)), "=") {
-					return i + 1
-				}
-				continue
-			}
-			if strings.Contains(l, needle) {
-				return i + 1
-			}
-		}
-		return from
-	}
-	addPEP508 := func(section, header string, deps []any) {
-		from := sectionLine(header)
-		for _, d := range deps {
-			s, ok := d.(string)
-			if !ok {
-				continue
-			}
-			req := s
-			if k := strings.IndexByte(req, ';'); k >= 0 {
-				req = req[:k]
-			}
-			m := reqNameRe.FindStringSubmatch(strings.TrimSpace(req))
-			if m == nil {
-				continue
-			}
-			spec := strings.TrimSpace(m[3])
-			out.pyproject = append(out.pyproject, PyprojectDependency{Path: path, Line: findLine(from, s, false), Project: project,
-				Section: section, Name: normName(m[1]), Spec: spec, Pinned: isPinned(spec)})
-		}
-	}
-	if p, ok := doc["project"].(map[string]any); ok {
-		if deps, ok := p["dependencies"].([]any); ok {
-			addPEP508("project.dependencies", "project", deps)
-		}
-		if opt, ok := p["optional-dependencies"].(map[string]any); ok {
-			for _, g := range sortedKeys(opt) {
-				if deps, ok := opt[g].([]any); ok {
-					addPEP508("project.optional-dependencies."+g, "project.optional-dependencies", deps)
-				}
-			}
-		}
-	}
-	addPoetry := func(section, header string, deps map[string]any) {
-		from := sectionLine(header)
-		for _, name := range sortedKeys(deps) {
-			if name == "python" {
-				continue
-			}
-			var spec string
-			switch v := deps[name].(type) {
-			case string:
-				spec = v
-			case map[string]any:
-				spec, _ = v["version"].(string)
-			}
-			pinned := isPinned(spec) || poetryExactRe.MatchString(spec)
-			out.pyproject = append(out.pyproject, PyprojectDependency{Path: path, Line: findLine(from, name, true), Project: project,
-				Section: section, Name: normName(name), Spec: spec, Pinned: pinned})
-		}
-	}
-	if tool, ok := doc["tool"].(map[string]any); ok {
-		if poetry, ok := tool["poetry"].(map[string]any); ok {
-			if deps, ok := poetry["dependencies"].(map[string]any); ok {
-				addPoetry("tool.poetry.dependencies", "tool.poetry.dependencies", deps)
-			}
-			if groups, ok := poetry["group"].(map[string]any); ok {
-				for _, g := range sortedKeys(groups) {
-					gm, _ := groups[g].(map[string]any)
-					if deps, ok := gm["dependencies"].(map[string]any); ok {
-						addPoetry("tool.poetry.group."+g+".dependencies", "tool.poetry.group."+g+".dependencies", deps)
-					}
-				}
-			}
-		}
+	for _, d := range deps {
+		out.pyproject = append(out.pyproject, PyprojectDependency{Path: path, Line: d.Line, Project: project,
+			Section: d.Section, Name: normName(d.Name), Spec: d.Spec, Pinned: d.Version != ""})
 	}
 	return out, nil
 }
 
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
+// referenceRe matches a value that only refers to another variable: ${X},
+// $X, ${X:-default} is not one (it has a value).
+var referenceRe = regexp.MustCompile(`^\$(\{[A-Za-z_][A-Za-z0-9_]*(:?\?[^}]*)?\}|[A-Za-z_][A-Za-z0-9_]*)$`)
+
+// isReference reports whether a configuration value refers to another
+// variable instead of holding a value.
+func isReference(v string) bool { return referenceRe.MatchString(strings.TrimSpace(v)) }

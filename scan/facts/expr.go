@@ -24,6 +24,9 @@ type expr struct {
 	left  *expr // binary/comparison operands
 	right *expr
 	local bool // a name bound inside the enclosing function (never a module constant)
+	// val is what a local name was last assigned before it is read (in
+	// the same function), when that is a plain assignment.
+	val *expr
 	// parts of an f-string: literal text, and nil where items[i] goes;
 	// partsOK is false when a placeholder has a conversion or format spec.
 	parts   []*string
@@ -45,11 +48,51 @@ const (
 
 // exprBuilder converts syntax nodes to exprs for one file.
 type exprBuilder struct {
-	src    []byte
-	locals map[string]bool // names bound in the current function
+	src     []byte
+	locals  map[string]bool    // names bound in the current function
+	assigns map[string][]*node // their assigned values, in order
+	// vals caches the exprs of assigned values, so that a chain of locals
+	// is built once.
+	vals map[*node]*expr
 }
 
 func (b *exprBuilder) build(n *node) *expr { return b.conv(n, 0) }
+
+// scope makes fn's names the local ones (nil: module or class level) and
+// returns a func that restores the previous scope.
+func (b *exprBuilder) scope(fn *pyFunc) func() {
+	oldL, oldA := b.locals, b.assigns
+	b.locals, b.assigns = nil, nil
+	if fn != nil {
+		b.locals, b.assigns = fn.locals, fn.localAssigns
+	}
+	return func() { b.locals, b.assigns = oldL, oldA }
+}
+
+// localValue returns the value last assigned to a local name before the
+// read at byte offset at: the assignment must end before it (x = f(x)
+// reads the x of before). An augmented assignment gives no value.
+func (b *exprBuilder) localValue(name string, at uint32, depth int) *expr {
+	var last *node
+	for _, r := range b.assigns[name] {
+		if r.end <= at && (last == nil || r.start > last.start) {
+			last = r
+		}
+	}
+	if last == nil || last.kind == "augmented_assignment" {
+		return nil
+	}
+	if e, ok := b.vals[last]; ok {
+		return e
+	}
+	if b.vals == nil {
+		b.vals = map[*node]*expr{}
+	}
+	b.vals[last] = nil // a cycle reads nothing
+	e := b.conv(last, depth+1)
+	b.vals[last] = e
+	return e
+}
 
 func (b *exprBuilder) conv(n *node, depth int) *expr {
 	n = unparen(n)
@@ -134,6 +177,9 @@ func (b *exprBuilder) conv(n *node, depth int) *expr {
 	case "identifier":
 		e.kind, e.dot = "name", n.text(b.src)
 		e.local = b.locals[e.dot]
+		if e.local {
+			e.val = b.localValue(e.dot, n.start, depth)
+		}
 	case "attribute":
 		e.kind = "attribute"
 		e.obj = b.conv(n.child("object"), depth+1)
@@ -188,7 +234,13 @@ func (b *exprBuilder) conv(n *node, depth int) *expr {
 		if x := n.firstNamed(""); x != nil {
 			return b.conv(x, depth)
 		}
-	case "conditional_expression", "not_operator", "lambda", "list_comprehension", "dictionary_comprehension", "generator_expression", "set_comprehension":
+	case "conditional_expression":
+		// x if cond else y: items are x, cond, y.
+		e.kind = "conditional"
+		for _, c := range n.namedChildren() {
+			e.items = append(e.items, b.conv(c, depth+1))
+		}
+	case "not_operator", "lambda", "list_comprehension", "dictionary_comprehension", "generator_expression", "set_comprehension":
 		for _, c := range n.namedChildren() {
 			e.items = append(e.items, b.conv(c, depth+1))
 		}
@@ -270,6 +322,7 @@ func (e *expr) walk(f func(*expr) bool) {
 	e.fn.walk(f)
 	e.left.walk(f)
 	e.right.walk(f)
+	e.val.walk(f)
 	for _, x := range e.items {
 		x.walk(f)
 	}

@@ -10,19 +10,20 @@
 package facts
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
-	"os/exec"
 	"path"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 
 	"github.com/pipeguard/pipeguard/scan"
+	pgit "github.com/pipeguard/pipeguard/scan/git" // aliased: the tests have a git helper
 )
 
 // Options tunes Extract.
@@ -58,7 +59,7 @@ const (
 // reports such files as nginx when their name or folder does.
 func Classify(p string) string {
 	k := classify(p)
-	if k == kindMaybeNginx {
+	if k == kindMaybeNginx || k == kindMaybeKube {
 		return ""
 	}
 	return k
@@ -92,7 +93,7 @@ func classify(p string) string {
 	case lower == "poetry.lock" || lower == "pipfile.lock" || lower == "pdm.lock" || lower == "uv.lock" || strings.HasPrefix(lower, "pylock") && strings.HasSuffix(lower, ".toml"):
 		return KindLockfile
 	}
-	return ""
+	return classifyProxy(p)
 }
 
 func lockKind(base string) string {
@@ -151,25 +152,16 @@ func isTemplateEnv(base string) bool {
 
 // TrackedFiles lists the files git tracks under root, relative to root.
 func TrackedFiles(ctx context.Context, root string) (map[string]bool, error) {
-	cmd := exec.CommandContext(ctx, "git", "-C", root, "ls-files", "-z", "--full-name", "--", ".")
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	if err := cmd.Run(); err != nil {
-		return nil, fmt.Errorf("git ls-files in %s: %w: %s", root, err, strings.TrimSpace(errb.String()))
-	}
-	// --full-name gives paths from the top of the work tree; make them relative to root.
-	top := exec.CommandContext(ctx, "git", "-C", root, "rev-parse", "--show-prefix")
-	prefixOut, err := top.Output()
+	// Without --full-name, ls-files names files relative to where it runs.
+	out, err := pgit.Run(ctx, root, "ls-files", "-z", "--", ".")
 	if err != nil {
-		return nil, fmt.Errorf("git rev-parse in %s: %w", root, err)
+		return nil, fmt.Errorf("list tracked files in %s: %w", root, err)
 	}
-	prefix := strings.TrimSpace(string(prefixOut))
 	set := map[string]bool{}
-	for _, p := range strings.Split(out.String(), "\x00") {
-		if p == "" {
-			continue
+	for _, p := range strings.Split(string(out), "\x00") {
+		if p != "" {
+			set[p] = true
 		}
-		set[strings.TrimPrefix(p, prefix)] = true
 	}
 	return set, nil
 }
@@ -196,18 +188,39 @@ type result struct {
 // site-packages, node_modules and tool caches.
 func Extract(ctx context.Context, files []scan.File, opts Options) (*Facts, error) {
 	out := newFacts()
-	isTracked := opts.IsTracked
-	if isTracked == nil && opts.Root != "" {
+	isTracked := trackedFunc(ctx, opts)
+	files = dropVendored(files)
+	lay := newLayout(files)
+	jobs := lay.plan(files, opts.MaxFileSize, out)
+	results, err := runJobs(ctx, jobs, opts.Workers)
+	if err != nil {
+		return nil, err
+	}
+	pyByProject := collect(out, jobs, results, isTracked, lay)
+	tls := deploymentTLS(out, pyByProject)
+	buildModels(out, pyByProject, tls)
+	lay.addProjects(out)
+	sortFacts(out)
+	return out, ctx.Err()
+}
+
+// trackedFunc says which files git tracks: opts.IsTracked, else git's
+// answer for opts.Root, else none.
+func trackedFunc(ctx context.Context, opts Options) func(string) bool {
+	if opts.IsTracked != nil {
+		return opts.IsTracked
+	}
+	if opts.Root != "" {
 		if set, err := TrackedFiles(ctx, opts.Root); err == nil {
-			isTracked = func(p string) bool { return set[p] }
+			return func(p string) bool { return set[p] }
 		}
 	}
-	if isTracked == nil {
-		isTracked = func(string) bool { return false }
-	}
+	return func(string) bool { return false }
+}
 
-	// Virtual environments and vendored trees hold third-party code, not the
-	// project's: leave them out.
+// dropVendored leaves out third-party code: virtual environments (folders
+// holding pyvenv.cfg) and vendored trees.
+func dropVendored(files []scan.File) []scan.File {
 	venvs := map[string]bool{}
 	for _, f := range files {
 		if path.Base(f.Path) == "pyvenv.cfg" {
@@ -220,176 +233,152 @@ func Extract(ctx context.Context, files []scan.File, opts Options) (*Facts, erro
 			kept = append(kept, f)
 		}
 	}
-	files = kept
+	return kept
+}
 
-	// Projects.
-	markers := map[string][]string{}
+// layout is how the files divide into projects: folders holding a project
+// marker (pyproject.toml, requirements.txt, Dockerfile...), each file
+// belonging to the nearest one above it.
+type layout struct {
+	markers map[string][]string // project root -> its marker files
+	used    map[string]bool     // roots some fact came from
+}
+
+func newLayout(files []scan.File) *layout {
+	l := &layout{markers: map[string][]string{}, used: map[string]bool{}}
 	for _, f := range files {
 		if isMarker(f.Path) {
 			d := path.Dir(f.Path)
-			markers[d] = append(markers[d], f.Path)
+			l.markers[d] = append(l.markers[d], f.Path)
 		}
 	}
-	projectOf := func(p string) string {
-		for d := path.Dir(p); ; d = path.Dir(d) {
-			if _, ok := markers[d]; ok {
-				return d
-			}
-			if d == "." || d == "/" || d == "" {
-				return "."
-			}
-		}
-	}
-	roots := make([]string, 0, len(markers))
-	for d := range markers {
-		roots = append(roots, d)
-	}
-	sort.Strings(roots)
-	usedRoot := map[string]bool{}
+	return l
+}
 
+// projectOf is the root of the project a file belongs to ("." at the top).
+func (l *layout) projectOf(p string) string {
+	for d := path.Dir(p); ; d = path.Dir(d) {
+		if _, ok := l.markers[d]; ok {
+			return d
+		}
+		if d == "." || d == "/" || d == "" {
+			return "."
+		}
+	}
+}
+
+// plan makes a job of every file facts are read from; files over the size
+// limit are reported in out.Skipped.
+func (l *layout) plan(files []scan.File, maxSize int64, out *Facts) []job {
 	var jobs []job
 	for _, f := range files {
 		k := classify(f.Path)
 		if k == "" {
 			continue
 		}
-		if opts.MaxFileSize > 0 && f.Size > opts.MaxFileSize {
-			out.Skipped = append(out.Skipped, Skipped{Path: f.Path, Reason: fmt.Sprintf("file larger than %d bytes", opts.MaxFileSize)})
+		if maxSize > 0 && f.Size > maxSize {
+			out.Skipped = append(out.Skipped, Skipped{Path: f.Path, Reason: fmt.Sprintf("file larger than %d bytes", maxSize)})
 			continue
 		}
-		j := job{file: f, kind: k, project: projectOf(f.Path)}
+		j := job{file: f, kind: k, project: l.projectOf(f.Path)}
 		if k == KindPython {
 			j.module, j.isPkg = moduleName(f.Path, j.project)
 		}
 		jobs = append(jobs, j)
 	}
+	return jobs
+}
 
-	results, err := runJobs(ctx, jobs, opts.Workers)
-	if err != nil {
-		return nil, err
-	}
-
-	pyByProject := map[string][]*pyFile{}
-	tls := map[string]*projectTLS{}
-	getTLS := func(p string) *projectTLS {
-		if tls[p] == nil {
-			tls[p] = &projectTLS{}
+// addProjects lists the projects some fact came from (the top folder
+// without a marker too, when files there gave facts).
+func (l *layout) addProjects(out *Facts) {
+	for _, root := range slices.Sorted(maps.Keys(l.markers)) {
+		if l.used[root] {
+			out.Projects = append(out.Projects, Project{Root: root, Markers: l.markers[root]})
 		}
-		return tls[p]
 	}
+	if l.used["."] && l.markers["."] == nil {
+		out.Projects = append([]Project{{Root: ".", Markers: []string{}}}, out.Projects...)
+	}
+}
+
+// collect adds each file and the facts of each configuration file to out,
+// and returns the parsed Python files by project.
+func collect(out *Facts, jobs []job, results []result, isTracked func(string) bool, lay *layout) map[string][]*pyFile {
+	pyByProject := map[string][]*pyFile{}
 	for i, j := range jobs {
 		r := results[i]
 		if r.skipped != nil {
 			out.Skipped = append(out.Skipped, *r.skipped)
 			continue
 		}
-		if r.kind == "" || r.kind == kindMaybeNginx {
+		if r.kind == "" || r.kind == kindMaybeNginx || r.kind == kindMaybeKube {
 			continue
 		}
-		usedRoot[j.project] = true
+		lay.used[j.project] = true
 		base := path.Base(j.file.Path)
 		out.Files = append(out.Files, FileInfo{Path: j.file.Path, Kind: r.kind, Project: j.project, Tracked: isTracked(j.file.Path),
 			Test: IsTestPath(j.file.Path), Template: r.kind == KindEnv && isTemplateEnv(base)})
 		if r.py != nil {
 			pyByProject[j.project] = append(pyByProject[j.project], r.py)
+			out.Skipped = append(out.Skipped, r.py.skipped...)
 			continue
 		}
-		c := r.cfg
-		out.Env = append(out.Env, c.env...)
-		out.Dockerfile = append(out.Dockerfile, c.dockerfile...)
-		out.Compose = append(out.Compose, c.compose...)
-		out.Procfile = append(out.Procfile, c.procfile...)
-		out.Nginx = append(out.Nginx, c.nginx...)
-		out.Requirements = append(out.Requirements, c.requirements...)
-		out.PyprojectDependencies = append(out.PyprojectDependencies, c.pyproject...)
-		out.Skipped = append(out.Skipped, c.skipped...)
-		if c.lockfile != nil {
-			out.Lockfiles = append(out.Lockfiles, *c.lockfile)
-		}
+		addConfig(out, r.cfg)
 		if r.kind == KindLockfile {
 			out.Lockfiles = append(out.Lockfiles, Lockfile{Path: j.file.Path, Project: j.project, Kind: lockKind(base)})
 		}
-		t := getTLS(j.project)
-		for _, n := range c.nginx {
-			switch n.Directive {
-			case "add_header":
-				if len(n.Args) > 0 && strings.EqualFold(n.Args[0], "Strict-Transport-Security") {
-					t.hsts = true
-				}
-			case "listen":
-				for _, a := range n.Args {
-					if a == "ssl" {
-						t.proxyTLS = true
-					}
-				}
-			case "ssl_certificate":
-				t.proxyTLS = true
-			case "return":
-				if len(n.Args) > 1 && strings.HasPrefix(n.Args[1], "https://") {
-					t.proxyTLS = true
-				}
-			}
-		}
-		cmds := [][]string{}
-		for _, d := range c.dockerfile {
-			if d.Instruction == "CMD" || d.Instruction == "ENTRYPOINT" {
-				cmds = append(cmds, d.Args)
-			}
-		}
-		for _, d := range c.compose {
-			if d.Key != "environment" {
-				cmds = append(cmds, d.Args)
-			}
-		}
-		for _, d := range c.procfile {
-			cmds = append(cmds, d.Args)
-		}
-		for _, args := range cmds {
-			for _, a := range args {
-				flag, _, _ := strings.Cut(a, "=")
-				switch flag {
-				case "--ssl-keyfile", "--ssl-certfile", "--certfile", "--keyfile":
-					t.serverTLS = true
-				}
-			}
-		}
 	}
+	return pyByProject
+}
 
-	// Python: one model per project.
-	projNames := make([]string, 0, len(pyByProject))
-	for p := range pyByProject {
-		projNames = append(projNames, p)
+// addConfig adds the facts of one configuration file.
+func addConfig(out *Facts, c configOut) {
+	out.Env = append(out.Env, c.env...)
+	out.Dockerfile = append(out.Dockerfile, c.dockerfile...)
+	out.Compose = append(out.Compose, c.compose...)
+	out.Procfile = append(out.Procfile, c.procfile...)
+	out.Nginx = append(out.Nginx, c.nginx...)
+	out.Requirements = append(out.Requirements, c.requirements...)
+	out.PyprojectDependencies = append(out.PyprojectDependencies, c.pyproject...)
+	out.Skipped = append(out.Skipped, c.skipped...)
+	out.TLSProxies = append(out.TLSProxies, c.proxies...)
+	if c.lockfile != nil {
+		out.Lockfiles = append(out.Lockfiles, *c.lockfile)
 	}
-	sort.Strings(projNames)
-	for _, pn := range projNames {
+	if c.hsts {
+		for i := len(out.TLSProxies) - len(c.proxies); i < len(out.TLSProxies); i++ {
+			out.TLSProxies[i].HSTS = true
+		}
+	}
+}
+
+// buildModels builds the FastAPI model of each project's Python files.
+func buildModels(out *Facts, pyByProject map[string][]*pyFile, tls map[string]projectTLS) {
+	for _, pn := range slices.Sorted(maps.Keys(pyByProject)) {
 		pfiles := pyByProject[pn]
 		sort.Slice(pfiles, func(i, j int) bool { return pfiles[i].path < pfiles[j].path })
 		p := newPyProject(pn, pfiles)
-		r := newResolver(p)
-		t := getTLS(pn)
-		for _, f := range pfiles {
-			for _, c := range f.calls {
-				if c.callee == "uvicorn.run" && (c.e.kwArg("ssl_keyfile") != nil || c.e.kwArg("ssl_certfile") != nil) {
-					t.serverTLS = true
-				}
-			}
-		}
-		m := &model{p: p, r: r, out: out, auth: map[*pyFunc]*authInfo{}, schemes: map[string]*schemeDecl{}, projTLS: *t}
+		t := tls[pn]
+		t.serverTLS = t.serverTLS || uvicornTLS(pfiles)
+		m := &model{p: p, r: newResolver(p), out: out, auth: map[*pyFunc]*authInfo{}, schemes: map[string]*schemeDecl{}, projTLS: t,
+			handlers: map[*pyFunc]bool{}}
 		if err := m.safeBuild(); err != nil {
 			out.Skipped = append(out.Skipped, Skipped{Path: pn, Reason: err.Error()})
 		}
 	}
+}
 
-	for _, root := range roots {
-		if usedRoot[root] {
-			out.Projects = append(out.Projects, Project{Root: root, Markers: markers[root]})
+// uvicornTLS reports whether Python code starts uvicorn with TLS.
+func uvicornTLS(files []*pyFile) bool {
+	for _, f := range files {
+		for _, c := range f.calls {
+			if c.callee == "uvicorn.run" && (c.e.kwArg("ssl_keyfile") != nil || c.e.kwArg("ssl_certfile") != nil) {
+				return true
+			}
 		}
 	}
-	if usedRoot["."] && markers["."] == nil {
-		out.Projects = append([]Project{{Root: ".", Markers: []string{}}}, out.Projects...)
-	}
-	sortFacts(out)
-	return out, ctx.Err()
+	return false
 }
 
 // vendored reports whether a path lies in a virtual environment (a folder
@@ -515,11 +504,14 @@ func runJob(ctx context.Context, j job, pp *pyParser) (res result) {
 	r := result{kind: j.kind}
 	switch j.kind {
 	case KindPython:
-		root, err := pp.parse(ctx, src)
+		root, bad, err := pp.parse(ctx, src)
 		if err != nil {
 			return skip(err)
 		}
 		r.py = analyzePython(p, j.module, j.project, j.isPkg, IsTestPath(p), root, src)
+		if len(bad) > 0 {
+			r.py.skipped = append(r.py.skipped, syntaxSkipped(p, bad))
+		}
 	case KindEnv:
 		r.cfg = parseDotenv(p, j.project, src)
 	case KindDockerfile:
@@ -549,6 +541,16 @@ func runJob(ctx context.Context, j job, pp *pyParser) (res result) {
 			return skip(err)
 		}
 	case KindLockfile:
+	case KindCaddyfile:
+		r.cfg = parseCaddyfile(p, j.project, src)
+	case KindTraefik:
+		r.cfg = parseTraefik(p, j.project, src)
+	case kindMaybeKube:
+		if !looksLikeKubernetes(src) {
+			return result{kind: ""}
+		}
+		r.kind = KindKubernetes
+		r.cfg = parseKubernetes(p, j.project, src)
 	}
 	return r
 }

@@ -212,7 +212,8 @@ func TestVulnerableApp(t *testing.T) {
 	if !reflect.DeepEqual(cmps, wantCmps) {
 		t.Errorf("comparisons:\n got %q\nwant %q", cmps, wantCmps)
 	}
-	if want := []ExceptionExposure{{Path: "app/main.py", Line: 54, Kind: "str", Sink: "http_exception", Function: "create_report"}}; !reflect.DeepEqual(f.ExceptionExposures, want) {
+	if want := []ExceptionExposure{{Path: "app/main.py", Line: 54, EndLine: 54, Kind: "str", Sink: "http_exception", Function: "create_report",
+		Status: 500, Caught: []string{"Exception"}, CaughtKind: CaughtBroad}}; !reflect.DeepEqual(f.ExceptionExposures, want) {
 		t.Errorf("exception exposures = %+v", f.ExceptionExposures)
 	}
 
@@ -414,9 +415,11 @@ func TestBrokenFilesAreSkipped(t *testing.T) {
 	for _, s := range f.Skipped {
 		got = append(got, fmt.Sprintf("%s:%d", s.Path, s.Line))
 	}
-	if want := []string{"docker-compose.yml:3", "main.py:5", "nginx.conf:5"}; !reflect.DeepEqual(got, want) {
+	if want := []string{"docker-compose.yml:3", "main.py:3", "nginx.conf:5", "py314.py:8"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("skipped = %v, want %v", got, want)
 	}
+	// The rest of a Python file that does not parse is still read.
+	findCall(t, f.Calls, "py314.py", 12, "requests.get")
 	if len(f.SecretLiterals) != 1 || f.SecretLiterals[0].Path != "settings.py" || f.SecretLiterals[0].Line != 1 {
 		t.Errorf("the good file was not scanned: %+v", f.SecretLiterals)
 	}

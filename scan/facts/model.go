@@ -2,7 +2,9 @@ package facts
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -15,23 +17,21 @@ type authInfo struct {
 	reasons   []string
 	schemes   []string
 	computing bool
+	soft      bool // reads credentials through a scheme with auto_error=False, without rejecting
 }
 
 // model builds the FastAPI facts of one project.
 type model struct {
-	p        *pyProject
-	r        *resolver
-	out      *Facts
-	auth     map[*pyFunc]*authInfo
-	authList []*authInfo
-	schemes  map[string]*schemeDecl // canonical ident -> scheme
-	tokenURL []string
-	projTLS  projectTLS
-}
-
-// projectTLS summarises the non-Python TLS hints of a project.
-type projectTLS struct {
-	hsts, serverTLS, proxyTLS bool
+	p          *pyProject
+	r          *resolver
+	out        *Facts
+	auth       map[*pyFunc]*authInfo
+	authList   []*authInfo
+	schemes    map[string]*schemeDecl // canonical ident -> scheme
+	tokenURL   []string
+	projTLS    projectTLS
+	handlers   map[*pyFunc]bool // route handlers
+	returnedBy map[*pyFunc]bool // functions whose result a route handler returns
 }
 
 func addUnique(list []string, s string) []string {
@@ -70,22 +70,21 @@ func (m *model) analyzeFunc(fn *pyFunc) *authInfo {
 	}
 	ai := &authInfo{fn: fn, qual: funcQual(fn), computing: true}
 	m.auth[fn] = ai
-	for _, rc := range fn.raisedClasses {
-		// raise NotAuthenticated() where the class passes 401 to HTTPException.
-		if c := m.r.classOf(fn.file, rc); c != nil {
-			if init := c.methods["__init__"]; init != nil && (init.superStatus == 401 || init.superStatus == 403) {
-				fn.raises = appendStatus(fn.raises, init.superStatus)
-			}
-		}
-	}
-	fn.raisedClasses = nil
+	m.resolveRaises(fn)
 	if len(fn.raises) > 0 {
 		ai.auth = true
 		ai.reasons = addUnique(ai.reasons, "raises")
 	}
+	if fn.verifies && credentialParam(fn) {
+		// verify_id_token(authorization) fails on a bad credential.
+		ai.auth = true
+		ai.reasons = addUnique(ai.reasons, "verifies")
+	}
+
 	for _, d := range fn.deps {
 		auth, viaScheme, schemes := m.depAuth(d)
 		if !auth {
+			ai.soft = ai.soft || viaScheme
 			continue
 		}
 		ai.auth = true
@@ -112,17 +111,46 @@ func (m *model) analyzeFunc(fn *pyFunc) *authInfo {
 			}
 		}
 	}
+	if !ai.auth && authNamed(fn) {
+		// A dependency named for authentication whose checks are out of
+		// sight (an injected handler, a library) is taken at its word.
+		ai.auth = true
+		ai.reasons = addUnique(ai.reasons, "name")
+	}
 	ai.computing = false
-	if ai.auth {
+	if ai.auth || ai.soft {
+		// Listed even when it never rejects: that is what
+		// auth-failure-not-rejected looks for.
+		if !ai.auth {
+			ai.reasons = addUnique(ai.reasons, "scheme")
+		}
 		m.authList = append(m.authList, ai)
 	}
 	return ai
+}
+
+// resolveRaises adds to fn.raises the 401/403 statuses of the project
+// exception classes it raises: raise NotAuthenticated() where the class
+// passes 401 to HTTPException.
+func (m *model) resolveRaises(fn *pyFunc) {
+	for _, rc := range fn.raisedClasses {
+		if c := m.r.classOf(fn.file, rc); c != nil {
+			if init := c.methods["__init__"]; init != nil && (init.superStatus == 401 || init.superStatus == 403) {
+				fn.raises = appendStatus(fn.raises, init.superStatus)
+			}
+		}
+	}
+	fn.raisedClasses = nil
 }
 
 // depAuth resolves a Depends/Security target and says whether it
 // authenticates, whether directly through a security scheme, and which
 // scheme classes are involved.
 func (m *model) depAuth(d *depRef) (auth, viaScheme bool, schemes []string) {
+	return m.depAuthDepth(d, 0)
+}
+
+func (m *model) depAuthDepth(d *depRef, depth int) (auth, viaScheme bool, schemes []string) {
 	t := d.target
 	f := d.file
 	if t == nil {
@@ -139,7 +167,7 @@ func (m *model) depAuth(d *depRef) (auth, viaScheme bool, schemes []string) {
 		}
 		q = qualify(f, t.fn.dot)
 		if c := lastSeg(q); schemeClasses[c] && strings.HasPrefix(q, "fastapi") {
-			return true, true, []string{c}
+			return !softScheme(t), true, []string{c}
 		}
 	case "name", "attribute":
 		q = qualify(f, t.dot)
@@ -147,7 +175,7 @@ func (m *model) depAuth(d *depRef) (auth, viaScheme bool, schemes []string) {
 			return true, true, []string{c}
 		}
 		if sc := m.schemes[m.p.canonical(q)]; sc != nil {
-			return true, true, []string{sc.class}
+			return !softScheme(sc.call), true, []string{sc.class}
 		}
 	default:
 		return false, false, nil
@@ -159,14 +187,27 @@ func (m *model) depAuth(d *depRef) (auth, viaScheme bool, schemes []string) {
 	if !ok {
 		return false, false, nil
 	}
+	return m.symbolAuth(s, t, depth)
+}
+
+// symbolAuth says whether the project symbol a Depends/Security target t
+// names authenticates: a function (or the dependency a factory returns),
+// a class's __call__ or __init__, a scheme subclass, a module constant
+// bound to a scheme or an auth library's dependency.
+func (m *model) symbolAuth(s symbol, t *expr, depth int) (auth, viaScheme bool, schemes []string) {
 	var fn *pyFunc
 	switch s.kind {
 	case "func":
-		fn = s.fn
-		if t.kind == "call" && fn.returnsName != "" {
-			fn = fn.inner[fn.returnsName]
+		if t.kind == "call" {
+			// A dependency factory: what matters is the dependency it returns.
+			a, sch := m.factoryAuth(s.fn, t, depth)
+			return a, false, sch
 		}
+		fn = s.fn
 	case "class":
+		if sc, ok := m.schemeSubclass(s.cls); ok {
+			return !softScheme(t), true, []string{sc}
+		}
 		if t.kind == "call" {
 			fn = s.cls.methods["__call__"]
 		} else {
@@ -182,7 +223,7 @@ func (m *model) depAuth(d *depRef) (auth, viaScheme bool, schemes []string) {
 		if s.as.e != nil && s.as.e.kind == "call" && s.as.e.fn != nil {
 			cq := qualify(s.f, s.as.e.fn.dot)
 			if c := lastSeg(cq); schemeClasses[c] && strings.HasPrefix(cq, "fastapi") {
-				return true, true, []string{c}
+				return !softScheme(s.as.e), true, []string{c}
 			}
 			if authLibrary(cq) || lastSeg(cq) == "current_user" {
 				return true, true, []string{lastSeg(cq)}
@@ -196,7 +237,8 @@ func (m *model) depAuth(d *depRef) (auth, viaScheme bool, schemes []string) {
 	if ai.computing {
 		return false, false, nil
 	}
-	return ai.auth, false, ai.schemes
+	// A dependency for optional authentication lets anonymous users in.
+	return ai.auth && !optionalNameRe.MatchString(fn.name), false, ai.schemes
 }
 
 // annotatedAliases gives parameters typed with an alias such as
@@ -450,39 +492,17 @@ func (m *model) route(ri routeInfo, prefix string, router *routerInfo, above []l
 	if fn == nil {
 		return Route{}, false
 	}
+	m.handlers[fn] = true
 	path, _ := m.strValue(rd.call.arg(0, "path"), f)
 	url := joinURL(prefix, path)
 	rt := Route{Path: fn.file.path, Line: fn.line, DecoratorLine: rd.line, URL: url, Handler: fn.name, Async: fn.async,
-		Dependencies: []Dependency{}, RequestJSONLines: []int{}, FailureReturns: []FailureReturn{}}
-	switch rd.method {
-	case "api_route", "route", "add_api_route":
-		if ms := rd.call.kwArg("methods"); ms != nil {
-			for _, it := range ms.items {
-				if s, ok := it.strLit(); ok {
-					rt.Methods = append(rt.Methods, strings.ToUpper(s))
-				}
-			}
-		}
-		if len(rt.Methods) == 0 {
-			rt.Methods = []string{"GET"}
-		}
-	case "websocket":
-		rt.Methods = []string{"WEBSOCKET"}
-	default:
-		rt.Methods = []string{strings.ToUpper(rd.method)}
-	}
+		RequestJSONLines: []int{}, FailureReturns: []FailureReturn{},
+		WriteLines: append([]int{}, fn.writeLines...), VerifiesSignature: fn.signature}
+	rt.Methods = routeMethodsOf(rd)
 	if router != nil {
 		rt.Router, rt.RouterPath, rt.RouterLine = router.decl.varName, router.f.path, router.decl.line
 	}
-	for _, d := range fn.deps {
-		rt.Dependencies = append(rt.Dependencies, m.dependency(d, "param"))
-	}
-	for _, d := range rd.decoDeps {
-		rt.Dependencies = append(rt.Dependencies, m.dependency(d, "decorator"))
-	}
-	for _, ld := range above {
-		rt.Dependencies = append(rt.Dependencies, m.dependency(ld.d, ld.level))
-	}
+	rt.Dependencies = m.routeDependencies(fn, rd, url, above)
 	for _, d := range rt.Dependencies {
 		rt.Auth = rt.Auth || d.Auth
 	}
@@ -494,6 +514,59 @@ func (m *model) route(ri routeInfo, prefix string, router *routerInfo, above []l
 		rt.FailureReturns = append(rt.FailureReturns, fn.failureReturns...)
 	}
 	return rt, true
+}
+
+// routeMethodsOf is the HTTP methods of a route declaration.
+func routeMethodsOf(rd *routeDecl) []string {
+	switch rd.method {
+	case "api_route", "route", "add_api_route":
+		var out []string
+		if ms := rd.call.kwArg("methods"); ms != nil {
+			for _, it := range ms.items {
+				if s, ok := it.strLit(); ok {
+					out = append(out, strings.ToUpper(s))
+				}
+			}
+		}
+		if len(out) == 0 {
+			return []string{"GET"}
+		}
+		return out
+	case "websocket":
+		return []string{"WEBSOCKET"}
+	}
+	return []string{strings.ToUpper(rd.method)}
+}
+
+// routeDependencies are the dependencies of a route at every level: its
+// parameters, the class of a class-based view, its decorator, the handler
+// itself when it rejects requests, then the levels above it (router,
+// include_router, app).
+func (m *model) routeDependencies(fn *pyFunc, rd *routeDecl, url string, above []levelDep) []Dependency {
+	deps := []Dependency{}
+	for _, d := range fn.deps {
+		deps = append(deps, m.dependency(d, "param"))
+	}
+	for _, d := range m.classDeps(fn) {
+		deps = append(deps, m.dependency(d, "class"))
+	}
+	for _, d := range rd.decoDeps {
+		deps = append(deps, m.dependency(d, "decorator"))
+	}
+	if m.rejects(fn) && !fn.passwordForm && !m.isTokenURL(url) {
+		// The handler turns unauthenticated requests away itself (a login
+		// handler rejecting bad credentials is not authenticated).
+		deps = append(deps, Dependency{Name: fn.name, Qualname: funcQual(fn),
+			Kind: "raises", Path: fn.file.path, Line: fn.line, Level: "handler", Auth: true})
+	}
+	if fn.requiresAuth {
+		deps = append(deps, Dependency{Name: "requires", Qualname: "starlette.authentication.requires",
+			Kind: "requires", Path: fn.file.path, Line: fn.line, Level: "decorator", Auth: true})
+	}
+	for _, ld := range above {
+		deps = append(deps, m.dependency(ld.d, ld.level))
+	}
+	return deps
 }
 
 func joinURL(prefix, path string) string {
@@ -535,13 +608,34 @@ func (m *model) safeBuild() (err error) {
 	return nil
 }
 
-// build assembles apps, routers, routes and the other Python facts of the project.
+// build assembles apps, routers, routes and the other Python facts of the
+// project, stage by stage.
 func (m *model) build() {
-	p := m.p
-	appStart, authStart, schemeStart := len(m.out.Apps), len(m.out.AuthDependencies), len(m.out.SecuritySchemes)
+	start := m.marks()
 	m.annotatedAliases()
-	// Security schemes.
-	for _, f := range p.files {
+	m.securitySchemes()
+	routers, order := m.routers()
+	rv := m.receivers()
+	included := map[*routerInfo]bool{}
+	appIndex := m.apps(rv, routers, included)
+	m.mounts(appIndex, rv.canon)
+	m.unattachedRoutes(rv, routers, order, included)
+	m.authDependencies(start)
+	m.settleHasAuth(start)
+	m.fileFacts()
+}
+
+// marks are where this project's facts start in the shared lists.
+type marks struct{ apps, auth, schemes, unattached int }
+
+func (m *model) marks() marks {
+	return marks{len(m.out.Apps), len(m.out.AuthDependencies), len(m.out.SecuritySchemes), len(m.out.UnattachedRoutes)}
+}
+
+// securitySchemes lists the security schemes and remembers the OAuth2
+// token URLs.
+func (m *model) securitySchemes() {
+	for _, f := range m.p.files {
 		for _, sd := range f.schemes {
 			if sd.ident != "" {
 				m.schemes[sd.ident] = sd
@@ -556,88 +650,129 @@ func (m *model) build() {
 			m.out.SecuritySchemes = append(m.out.SecuritySchemes, ss)
 		}
 	}
-	// Routers.
-	routers := map[string]*routerInfo{}
-	var routerOrder []*routerInfo
-	for _, f := range p.files {
+}
+
+// routers are the project's APIRouters, by identity and in order, those
+// built from APIRouter subclasses included.
+func (m *model) routers() (map[string]*routerInfo, []*routerInfo) {
+	byID := map[string]*routerInfo{}
+	var order []*routerInfo
+	for _, f := range m.p.files {
 		for _, rd := range f.routers {
 			ri := &routerInfo{decl: rd, f: f, deps: m.depsFrom(rd.call.kwArg("dependencies"), f)}
 			ri.prefix, _ = m.strValue(rd.call.arg(-1, "prefix"), f)
 			if rd.ident != "" {
-				routers[rd.ident] = ri
+				byID[rd.ident] = ri
 			}
-			routerOrder = append(routerOrder, ri)
+			order = append(order, ri)
 		}
 	}
-	// `app = create_app()` names the app the factory builds.
-	factoryApps := map[string]string{}
-	for _, f := range p.files {
+	for _, ri := range m.subclassRouters() {
+		byID[ri.decl.ident] = ri
+		order = append(order, ri)
+	}
+	return byID, order
+}
+
+// receivers groups what the project attaches to apps and routers (routes,
+// included routers, middleware, attributes) by the identity of the object
+// it is attached to.
+type receivers struct {
+	canon    func(recv string) string
+	routes   map[string][]routeInfo
+	includes map[string][]includeInfo
+	mw       map[string][]*mwDecl
+	mwFile   map[*mwDecl]*pyFile
+	http     map[string][]*httpMwDecl
+	attrs    map[string][]AttributeAssignment
+	limiter  bool // the project uses a rate limiter
+}
+
+func (m *model) receivers() *receivers {
+	factoryApps := m.factoryApps()
+	rv := &receivers{
+		canon: func(recv string) string {
+			k := m.p.canonical(recv)
+			if a, ok := factoryApps[k]; ok {
+				return a
+			}
+			return k
+		},
+		routes: map[string][]routeInfo{}, includes: map[string][]includeInfo{}, mw: map[string][]*mwDecl{},
+		mwFile: map[*mwDecl]*pyFile{}, http: map[string][]*httpMwDecl{}, attrs: map[string][]AttributeAssignment{},
+	}
+	for _, f := range m.p.files {
+		rv.limiter = rv.limiter || f.limiter
+		for _, rd := range f.routes {
+			k := rv.canon(rd.recv)
+			rv.routes[k] = append(rv.routes[k], routeInfo{rd: rd, f: f})
+		}
+		for _, inc := range f.includes {
+			k := rv.canon(inc.recv)
+			rv.includes[k] = append(rv.includes[k], includeInfo{inc: inc, f: f})
+		}
+		for _, mw := range f.mwAdds {
+			k := rv.canon(mw.recv)
+			rv.mw[k] = append(rv.mw[k], mw)
+			rv.mwFile[mw] = f
+		}
+		for _, h := range f.httpMw {
+			k := rv.canon(h.recv)
+			rv.http[k] = append(rv.http[k], h)
+		}
+		for _, at := range f.attrs {
+			aa := AttributeAssignment{Path: f.path, Line: at.line, EndLine: f.endOf(at.line), Target: at.target, Attr: at.attr, Value: m.r.value(at.value, f, at.attr), Function: at.function}
+			m.out.AttributeAssignments = append(m.out.AttributeAssignments, aa)
+			k := rv.canon(at.recv)
+			rv.attrs[k] = append(rv.attrs[k], aa)
+		}
+	}
+	return rv
+}
+
+// factoryApps maps `app = create_app()` to the app the factory builds.
+func (m *model) factoryApps() map[string]string {
+	out := map[string]string{}
+	for _, f := range m.p.files {
 		for name, as := range f.consts {
 			if as == nil || as.e == nil || as.e.kind != "call" || as.e.fn == nil {
 				continue
 			}
-			s, ok := p.lookup(qualify(f, as.e.fn.dot), 0)
+			s, ok := m.p.lookup(qualify(f, as.e.fn.dot), 0)
 			if !ok || s.kind != "func" || s.fn.returnsVar == "" {
 				continue
 			}
 			for _, ad := range s.f.apps {
 				if ad.fnName == s.fn.name && ad.varName == s.fn.returnsVar {
-					factoryApps[f.module+"."+name] = ad.ident
+					out[f.module+"."+name] = ad.ident
 				}
 			}
 		}
 	}
-	canon := func(recv string) string {
-		k := p.canonical(recv)
-		if a, ok := factoryApps[k]; ok {
-			return a
-		}
-		return k
-	}
-	routesBy := map[string][]routeInfo{}
-	includesBy := map[string][]includeInfo{}
-	mwBy := map[string][]*mwDecl{}
-	mwFile := map[*mwDecl]*pyFile{}
-	httpBy := map[string][]*httpMwDecl{}
-	attrsBy := map[string][]AttributeAssignment{}
-	for _, f := range p.files {
-		for _, rd := range f.routes {
-			k := canon(rd.recv)
-			routesBy[k] = append(routesBy[k], routeInfo{rd: rd, f: f})
-		}
-		for _, inc := range f.includes {
-			k := canon(inc.recv)
-			includesBy[k] = append(includesBy[k], includeInfo{inc: inc, f: f})
-		}
-		for _, mw := range f.mwAdds {
-			k := canon(mw.recv)
-			mwBy[k] = append(mwBy[k], mw)
-			mwFile[mw] = f
-		}
-		for _, h := range f.httpMw {
-			k := canon(h.recv)
-			httpBy[k] = append(httpBy[k], h)
-		}
-		for _, at := range f.attrs {
-			aa := AttributeAssignment{Path: f.path, Line: at.line, Target: at.target, Attr: at.attr, Value: m.r.value(at.value, f, at.attr), Function: at.function}
-			m.out.AttributeAssignments = append(m.out.AttributeAssignments, aa)
-			k := canon(at.recv)
-			attrsBy[k] = append(attrsBy[k], aa)
-		}
-	}
-	included := map[*routerInfo]bool{}
-	limiter := false
-	for _, f := range p.files {
-		limiter = limiter || f.limiter
-	}
-	for _, f := range p.files {
+	return out
+}
+
+// apps builds every app of the project with its routes; it returns the
+// index in m.out.Apps of each app by identity.
+func (m *model) apps(rv *receivers, routers map[string]*routerInfo, included map[*routerInfo]bool) map[string]int {
+	index := map[string]int{}
+	for _, f := range m.p.files {
 		for _, ad := range f.apps {
-			app := m.app(ad, f, routesBy, includesBy, routers, included, mwBy, mwFile, httpBy, attrsBy, limiter)
+			app := m.app(ad, f, rv, routers, included)
+			if ad.ident != "" {
+				index[ad.ident] = len(m.out.Apps)
+			}
 			m.out.Apps = append(m.out.Apps, app)
 		}
 	}
-	// Routers and routes not reachable from any app.
-	for _, ri := range routerOrder {
+	return index
+}
+
+// unattachedRoutes lists the routers and the routes no app reaches: those
+// of routers no app includes, and those declared on receivers that are
+// neither a known app nor a router.
+func (m *model) unattachedRoutes(rv *receivers, routers map[string]*routerInfo, order []*routerInfo, included map[*routerInfo]bool) {
+	for _, ri := range order {
 		deps := []Dependency{}
 		for _, d := range ri.deps {
 			deps = append(deps, m.dependency(d, "router"))
@@ -651,15 +786,14 @@ func (m *model) build() {
 		for _, d := range ri.deps {
 			above = append(above, levelDep{d, "router"})
 		}
-		for _, rr := range routesBy[ri.decl.ident] {
+		for _, rr := range rv.routes[ri.decl.ident] {
 			if rt, ok := m.route(rr, ri.prefix, ri, above); ok {
 				m.out.UnattachedRoutes = append(m.out.UnattachedRoutes, rt)
 			}
 		}
 	}
-	// Routes on receivers that are neither a known app nor a router.
 	known := map[string]bool{}
-	for _, f := range p.files {
+	for _, f := range m.p.files {
 		for _, ad := range f.apps {
 			known[ad.ident] = true
 		}
@@ -667,35 +801,38 @@ func (m *model) build() {
 	for id := range routers {
 		known[id] = true
 	}
-	var orphanKeys []string
-	for k := range routesBy {
+	var orphans []string
+	for k := range rv.routes {
 		if !known[k] {
-			orphanKeys = append(orphanKeys, k)
+			orphans = append(orphans, k)
 		}
 	}
-	sort.Strings(orphanKeys)
-	for _, k := range orphanKeys {
-		for _, rr := range routesBy[k] {
+	sort.Strings(orphans)
+	for _, k := range orphans {
+		for _, rr := range rv.routes[k] {
 			if rt, ok := m.route(rr, "", nil, nil); ok {
 				m.out.UnattachedRoutes = append(m.out.UnattachedRoutes, rt)
 			}
 		}
 	}
-	// Functions used as dependencies anywhere, so that every auth dependency is listed.
-	for _, f := range p.files {
+}
+
+// authDependencies lists every authentication dependency of the project:
+// those routes use, and every other function used as a dependency.
+func (m *model) authDependencies(start marks) {
+	for _, f := range m.p.files {
 		for _, d := range f.depTargets {
 			m.depAuth(d)
 		}
 	}
+	consumers := m.consumerAnnotations(start.apps, start.unattached)
 	for _, ai := range m.authList {
 		fn := ai.fn
 		ad := AuthDependency{Function: fn.name, Qualname: ai.qual, Path: fn.file.path, Line: fn.line,
-			Reasons: ai.reasons, Schemes: ai.schemes, Raises: fn.raises, ReturnsOnFailure: fn.noneReturns}
+			Reasons: ai.reasons, Schemes: orEmpty(ai.schemes), Raises: fn.raises, ReturnsOnFailure: fn.noneReturns,
+			Optional: optionalAuth(fn, consumers[ai.qual])}
 		if fn.class != "" {
 			ad.Function = fn.class + "." + fn.name
-		}
-		if ad.Schemes == nil {
-			ad.Schemes = []string{}
 		}
 		if ad.Raises == nil {
 			ad.Raises = []int{}
@@ -705,13 +842,24 @@ func (m *model) build() {
 		}
 		m.out.AuthDependencies = append(m.out.AuthDependencies, ad)
 	}
-	// Has-auth needs the auth dependency list, so it is settled last.
-	if len(m.out.AuthDependencies) > authStart || len(m.out.SecuritySchemes) > schemeStart {
-		for i := appStart; i < len(m.out.Apps); i++ {
+}
+
+// settleHasAuth marks every app of a project that authenticates anywhere
+// (an authentication dependency or a security scheme): it needs the whole
+// list, so it comes last.
+func (m *model) settleHasAuth(start marks) {
+	if len(m.out.AuthDependencies) > start.auth || len(m.out.SecuritySchemes) > start.schemes {
+		for i := start.apps; i < len(m.out.Apps); i++ {
 			m.out.Apps[i].HasAuth = true
 		}
 	}
-	m.fileFacts()
+}
+
+func orEmpty(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }
 
 // args resolves the keyword arguments of a call.
@@ -738,13 +886,24 @@ func (m *model) positional(args []*expr, f *pyFile, name func(int) string) []Val
 	return out
 }
 
-func (m *model) app(ad *appDecl, f *pyFile, routesBy map[string][]routeInfo, includesBy map[string][]includeInfo,
-	routers map[string]*routerInfo, included map[*routerInfo]bool, mwBy map[string][]*mwDecl, mwFile map[*mwDecl]*pyFile,
-	httpBy map[string][]*httpMwDecl, attrsBy map[string][]AttributeAssignment, limiter bool) App {
-	app := App{Path: f.path, Line: ad.line, Project: f.project, Framework: ad.framework, Var: ad.varName, Module: f.module,
+// app builds one app: its arguments and docs, its routes at every level,
+// its middleware, and what they say about authentication, rate limiting
+// and TLS.
+func (m *model) app(ad *appDecl, f *pyFile, rv *receivers, routers map[string]*routerInfo, included map[*routerInfo]bool) App {
+	app := App{Path: f.path, Line: ad.line, EndLine: f.endOf(ad.line), Project: f.project, Framework: ad.framework, Var: ad.varName, Module: f.module,
 		Args: m.args(ad.call, f), Positional: m.positional(ad.call.args, f, nil), Attributes: []AttributeAssignment{},
 		Dependencies: []Dependency{}, Middleware: []Middleware{}, HTTPMiddleware: []HTTPMiddleware{}, Routes: []Route{},
-		Routers: []AppRouter{}, ResponseHeaders: []Header{}}
+		Routers: []AppRouter{}, ResponseHeaders: []Header{}, AuthMiddleware: []AuthMiddleware{}, MountedIn: []Mount{}}
+	app.Docs = appDocs(&app, ad, f)
+	above := m.appRoutes(&app, ad, f, rv, routers, included)
+	m.starletteRoutes(&app, ad, f, above)
+	m.appMiddleware(&app, ad, f, rv)
+	m.appSummary(&app, ad, rv)
+	return app
+}
+
+// appDocs says whether the docs URLs of an app are served.
+func appDocs(app *App, ad *appDecl, f *pyFile) Docs {
 	docs := func(name string) DocsState {
 		v, ok := app.Args[name]
 		if !ok || ad.framework != "fastapi" {
@@ -763,42 +922,56 @@ func (m *model) app(ad *appDecl, f *pyFile, routesBy map[string][]routeInfo, inc
 		}
 		return st
 	}
-	app.Docs = Docs{DocsURL: docs("docs_url"), RedocURL: docs("redoc_url"), OpenAPIURL: docs("openapi_url")}
+	return Docs{DocsURL: docs("docs_url"), RedocURL: docs("redoc_url"), OpenAPIURL: docs("openapi_url")}
+}
+
+// appRoutes attaches the routes declared on the app and on the routers it
+// includes; it returns the app-level dependencies, which apply to every
+// route.
+func (m *model) appRoutes(app *App, ad *appDecl, f *pyFile, rv *receivers, routers map[string]*routerInfo, included map[*routerInfo]bool) []levelDep {
 	appDeps := m.depsFrom(ad.call.kwArg("dependencies"), f)
-	for _, d := range appDeps {
-		app.Dependencies = append(app.Dependencies, m.dependency(d, "app"))
-	}
 	var above []levelDep
 	for _, d := range appDeps {
+		app.Dependencies = append(app.Dependencies, m.dependency(d, "app"))
 		above = append(above, levelDep{d, "app"})
 	}
 	if ad.ident != "" {
-		app.Attributes = append(app.Attributes, attrsBy[ad.ident]...)
-		visited := map[string]bool{}
-		m.walkRoutes(&app, ad.ident, "", nil, above, routesBy, includesBy, routers, included, visited)
+		app.Attributes = append(app.Attributes, rv.attrs[ad.ident]...)
+		m.walkRoutes(app, ad.ident, "", nil, above, rv, routers, included, map[string]bool{})
 	}
-	// Starlette-style routes=[Route("/x", endpoint, methods=[...]), ...].
-	if rl, rf := m.constExpr(ad.call.kwArg("routes"), f); rl != nil {
-		for _, it := range rl.items {
-			if it == nil || it.kind != "call" || it.fn == nil {
-				continue
-			}
-			method := ""
-			switch lastSeg(it.fn.dot) {
-			case "Route", "APIRoute":
-				method = "add_api_route"
-			case "WebSocketRoute", "APIWebSocketRoute":
-				method = "websocket"
-			default:
-				continue
-			}
-			rd := &routeDecl{line: it.line, method: method, call: it, decoDeps: m.depsFrom(it.kwArg("dependencies"), rf)}
-			if rt, ok := m.route(routeInfo{rd: rd, f: rf}, "", nil, above); ok {
-				app.Routes = append(app.Routes, rt)
-			}
+	return above
+}
+
+// starletteRoutes attaches Starlette-style routes=[Route("/x", endpoint,
+// methods=[...]), ...].
+func (m *model) starletteRoutes(app *App, ad *appDecl, f *pyFile, above []levelDep) {
+	rl, rf := m.constExpr(ad.call.kwArg("routes"), f)
+	if rl == nil {
+		return
+	}
+	for _, it := range rl.items {
+		if it == nil || it.kind != "call" || it.fn == nil {
+			continue
+		}
+		method := ""
+		switch lastSeg(it.fn.dot) {
+		case "Route", "APIRoute":
+			method = "add_api_route"
+		case "WebSocketRoute", "APIWebSocketRoute":
+			method = "websocket"
+		default:
+			continue
+		}
+		rd := &routeDecl{line: it.line, method: method, call: it, decoDeps: m.depsFrom(it.kwArg("dependencies"), rf)}
+		if rt, ok := m.route(routeInfo{rd: rd, f: rf}, "", nil, above); ok {
+			app.Routes = append(app.Routes, rt)
 		}
 	}
-	// Middleware: middleware=[Middleware(X, ...)] then add_middleware calls.
+}
+
+// appMiddleware reads middleware=[Middleware(X, ...)], then add_middleware
+// calls and @app.middleware("http") functions.
+func (m *model) appMiddleware(app *App, ad *appDecl, f *pyFile, rv *receivers) {
 	if ml, mf := m.constExpr(ad.call.kwArg("middleware"), f); ml != nil {
 		for _, it := range ml.items {
 			if it == nil || it.kind != "call" || len(it.args) == 0 {
@@ -807,19 +980,26 @@ func (m *model) app(ad *appDecl, f *pyFile, routesBy map[string][]routeInfo, inc
 			app.Middleware = append(app.Middleware, m.middleware(it, mf, "middleware_list"))
 		}
 	}
-	if ad.ident != "" {
-		for _, mw := range mwBy[ad.ident] {
-			if len(mw.call.args) == 0 && mw.call.kwArg("middleware_class") == nil {
-				continue
-			}
-			app.Middleware = append(app.Middleware, m.middleware(mw.call, mwFile[mw], "add_middleware"))
-		}
-		for _, h := range httpBy[ad.ident] {
-			hm := HTTPMiddleware{Function: h.fn.name, Path: h.fn.file.path, Line: h.fn.line, HeadersSet: append([]Header{}, h.fn.headers...)}
-			app.HTTPMiddleware = append(app.HTTPMiddleware, hm)
-			app.ResponseHeaders = append(app.ResponseHeaders, hm.HeadersSet...)
-		}
+	if ad.ident == "" {
+		return
 	}
+	for _, mw := range rv.mw[ad.ident] {
+		if len(mw.call.args) == 0 && mw.call.kwArg("middleware_class") == nil {
+			continue
+		}
+		app.Middleware = append(app.Middleware, m.middleware(mw.call, rv.mwFile[mw], "add_middleware"))
+	}
+	for _, h := range rv.http[ad.ident] {
+		hm := HTTPMiddleware{Function: h.fn.name, Path: h.fn.file.path, Line: h.fn.line, HeadersSet: append([]Header{}, h.fn.headers...)}
+		app.HTTPMiddleware = append(app.HTTPMiddleware, hm)
+		app.ResponseHeaders = append(app.ResponseHeaders, hm.HeadersSet...)
+	}
+}
+
+// appSummary settles what the app's routes and middleware say:
+// authentication, password login, rate limiting, response headers, TLS.
+func (m *model) appSummary(app *App, ad *appDecl, rv *receivers) {
+	limiter := rv.limiter
 	for _, mw := range app.Middleware {
 		app.ResponseHeaders = append(app.ResponseHeaders, mw.HeadersSet...)
 		if strings.HasSuffix(mw.Class, "HTTPSRedirectMiddleware") {
@@ -829,14 +1009,20 @@ func (m *model) app(ad *appDecl, f *pyFile, routesBy map[string][]routeInfo, inc
 			limiter = true
 		}
 	}
+	app.RateLimiter = limiter
+	app.AuthMiddleware = m.authMiddleware(app, rv.http[ad.ident])
+	app.HasAuth = len(app.AuthMiddleware) > 0
 	for _, rt := range app.Routes {
-		app.HasAuth = app.HasAuth || rt.Auth
+		for _, d := range rt.Dependencies {
+			// A handler rejecting requests itself does not make the app one
+			// that authenticates (a 403 may be a feature switch).
+			app.HasAuth = app.HasAuth || d.Auth && d.Level != "handler"
+		}
 		app.PasswordForm = app.PasswordForm || rt.PasswordForm
 	}
 	for _, d := range app.Dependencies {
 		app.HasAuth = app.HasAuth || d.Auth
 	}
-	app.RateLimiter = limiter
 	for _, h := range app.ResponseHeaders {
 		if strings.EqualFold(h.Name, "Strict-Transport-Security") {
 			app.TLS.HSTS = true
@@ -845,12 +1031,11 @@ func (m *model) app(ad *appDecl, f *pyFile, routesBy map[string][]routeInfo, inc
 	app.TLS.HSTS = app.TLS.HSTS || m.projTLS.hsts
 	app.TLS.ServerTLS = m.projTLS.serverTLS
 	app.TLS.ProxyTLS = m.projTLS.proxyTLS
-	return app
 }
 
 func (m *model) middleware(call *expr, f *pyFile, via string) Middleware {
 	cls := call.arg(0, "middleware_class")
-	mw := Middleware{Path: f.path, Line: call.line, Via: via, Args: map[string]Value{}, Positional: []Value{}, HeadersSet: []Header{}}
+	mw := Middleware{Path: f.path, Line: call.line, EndLine: f.endOf(call.line), Via: via, Args: map[string]Value{}, Positional: []Value{}, HeadersSet: []Header{}}
 	if cls != nil {
 		mw.Class = cls.text
 		mw.Qualname = qualify(f, cls.dot)
@@ -880,18 +1065,18 @@ func (m *model) middleware(call *expr, f *pyFile, via string) Middleware {
 
 // walkRoutes attaches the routes declared on ident (the app or a router it
 // includes) with the given URL prefix and upper-level dependencies.
-func (m *model) walkRoutes(app *App, ident, prefix string, router *routerInfo, above []levelDep, routesBy map[string][]routeInfo,
-	includesBy map[string][]includeInfo, routers map[string]*routerInfo, included map[*routerInfo]bool, visited map[string]bool) {
+func (m *model) walkRoutes(app *App, ident, prefix string, router *routerInfo, above []levelDep, rv *receivers,
+	routers map[string]*routerInfo, included map[*routerInfo]bool, visited map[string]bool) {
 	if visited[ident] {
 		return
 	}
 	visited[ident] = true
-	for _, ri := range routesBy[ident] {
+	for _, ri := range rv.routes[ident] {
 		if rt, ok := m.route(ri, prefix, router, above); ok {
 			app.Routes = append(app.Routes, rt)
 		}
 	}
-	for _, ii := range includesBy[ident] {
+	for _, ii := range rv.includes[ident] {
 		rexp := ii.inc.call.arg(0, "router")
 		if rexp == nil || rexp.dot == "" {
 			continue
@@ -913,7 +1098,7 @@ func (m *model) walkRoutes(app *App, ident, prefix string, router *routerInfo, a
 		for _, d := range ri.deps {
 			next = append(next, levelDep{d, "router"})
 		}
-		m.walkRoutes(app, rid, full, ri, next, routesBy, includesBy, routers, included, visited)
+		m.walkRoutes(app, rid, full, ri, next, rv, routers, included, visited)
 	}
 }
 
@@ -928,79 +1113,94 @@ func identOf(f *pyFile, d string) string {
 
 // fileFacts emits the per-file Python facts that need resolution.
 func (m *model) fileFacts() {
+	flow := newSQLFlow(m)
 	for _, f := range m.p.files {
-		for _, cd := range f.calls {
-			c := Call{Path: f.path, Line: cd.line, Callee: cd.callee, Method: cd.method, Function: cd.function,
-				Args: m.args(cd.e, f), SQLBuiltWith: cd.sqlBuilt, SQLLine: cd.sqlLine, CredentialArg: cd.credential}
-			isJWT := strings.HasSuffix(cd.callee, "jwt.encode") || strings.HasSuffix(cd.callee, "jwt.decode")
-			c.Positional = m.positional(cd.e.args, f, func(i int) string {
-				if isJWT && i == 1 {
-					return "secret"
-				}
-				return ""
-			})
-			m.out.Calls = append(m.out.Calls, c)
-		}
-		for _, cd := range f.compares {
-			c := Comparison{Path: f.path, Line: cd.line, Op: cd.op, Left: cd.ltext, Right: cd.rtext, Credential: true,
-				LiteralSide: cd.literalSide, Function: cd.function}
-			for _, side := range []*expr{cd.left, cd.right} {
-				if side == nil || (side.kind != "name" && side.kind != "attribute") {
-					continue
-				}
-				v := m.r.resolve(side, f, 0)
-				if s, ok := v.Value.(string); ok && v.Known && strings.TrimSpace(s) != "" && (v.Source == "const" || v.Source == "import") {
-					c.ConstSide = true
-				}
-			}
-			m.out.Comparisons = append(m.out.Comparisons, c)
-		}
-		m.out.SecretLiterals = append(m.out.SecretLiterals, f.secrets...)
+		m.callFacts(f, flow)
+		m.comparisonFacts(f)
+		m.secretFacts(f)
+		m.defaultFacts(f)
 		m.out.Imports = append(m.out.Imports, f.imports...)
-		m.out.ExceptionExposures = append(m.out.ExceptionExposures, f.exposures...)
+		m.exposureFacts(f)
 		m.out.ResponseHeaders = append(m.out.ResponseHeaders, f.headers...)
-		// Classes: settings fields, and literal secrets in class bodies.
-		names := make([]string, 0, len(f.classes))
-		for n := range f.classes {
-			names = append(names, n)
+		m.classFacts(f)
+	}
+}
+
+// callFacts lists the calls of interest of a file, arguments resolved.
+func (m *model) callFacts(f *pyFile, flow *sqlFlow) {
+	for _, cd := range f.calls {
+		c := Call{Path: f.path, Line: cd.line, EndLine: f.endOf(cd.line), Callee: cd.callee, Written: cd.written, Method: cd.method, Function: cd.function,
+			Args: m.args(cd.e, f), SQLBuiltWith: cd.sqlBuilt, SQLLine: cd.sqlLine, CredentialArg: cd.credential}
+		if cd.sqlBuilt != "none" {
+			c.SQLEndLine = f.endOf(cd.sqlLine)
+			c.SQLValues, c.SQLOrigin = flow.sqlValues(cd.sqlHoles)
 		}
-		sort.Strings(names)
-		for _, n := range names {
-			c := f.classes[n]
-			if c == nil {
+		isJWT := strings.HasSuffix(cd.callee, "jwt.encode") || strings.HasSuffix(cd.callee, "jwt.decode")
+		c.Positional = m.positional(cd.e.args, f, func(i int) string {
+			if isJWT && i == 1 {
+				return "secret"
+			}
+			return ""
+		})
+		m.out.Calls = append(m.out.Calls, c)
+	}
+}
+
+// comparisonFacts lists the credential comparisons of a file, saying
+// whether a side is a constant.
+func (m *model) comparisonFacts(f *pyFile) {
+	for _, cd := range f.compares {
+		c := Comparison{Path: f.path, Line: cd.line, EndLine: f.endOf(cd.line), Op: cd.op, Left: cd.ltext, Right: cd.rtext, Credential: true,
+			LiteralSide: cd.literalSide, Function: cd.function}
+		for _, side := range []*expr{cd.left, cd.right} {
+			if side == nil || (side.kind != "name" && side.kind != "attribute") {
 				continue
 			}
-			settings := m.r.settings[c]
-			for _, fl := range c.fields {
-				if settings {
-					sf := SettingsField{Path: f.path, Line: fl.line, Class: c.name, Field: fl.name, Annotation: fl.annotation, HasDefault: fl.hasDefault}
-					d := fieldDefault(fl.value)
-					if d != nil {
-						sf.Value = m.r.value(d, f, fl.name)
-					} else {
-						sf.Value = Value{Text: "", Line: fl.line, Type: "other", Source: "expr"}
-						if fl.value != nil {
-							sf.Value = m.r.value(fl.value, f, fl.name)
-						}
-					}
-					m.out.Settings = append(m.out.Settings, sf)
-				}
-				if !isSecretName(fl.name) {
-					continue
-				}
-				d := fl.value
-				if settings {
-					d = fieldDefault(d)
-				}
-				if s, ok := d.strLit(); ok && !namesItself(fl.name, s) {
-					kind := "const"
-					if settings {
-						kind = "settings_default"
-					}
-					m.out.SecretLiterals = append(m.out.SecretLiterals, SecretLiteral{Path: f.path, Line: d.line, Name: fl.name, Kind: kind,
-						Masked: maskSecret(s), Length: len(s), Placeholder: isPlaceholder(s), Empty: strings.TrimSpace(s) == ""})
-				}
+			v := m.r.resolve(side, f, 0)
+			if s, ok := v.Value.(string); ok && v.Known && strings.TrimSpace(s) != "" && (v.Source == "const" || v.Source == "import") {
+				c.ConstSide = true
 			}
 		}
+		m.out.Comparisons = append(m.out.Comparisons, c)
+	}
+}
+
+// exposureFacts lists the exception details of a file that reach an HTTP
+// answer.
+func (m *model) exposureFacts(f *pyFile) {
+	for _, e := range f.exposures {
+		if m.exposed(f, e) && !httpExceptions(e.Caught) {
+			e.CaughtKind = m.caughtKind(f, e.Caught)
+			e.EndLine = f.endOf(e.Line)
+			m.out.ExceptionExposures = append(m.out.ExceptionExposures, e.ExceptionExposure)
+		}
+	}
+}
+
+// classFacts lists the fields of settings classes, and literal secrets in
+// class bodies.
+func (m *model) classFacts(f *pyFile) {
+	for _, n := range slices.Sorted(maps.Keys(f.classes)) {
+		c := f.classes[n]
+		if c == nil {
+			continue
+		}
+		settings := m.r.settings[c]
+		for _, fl := range c.fields {
+			if settings {
+				sf := SettingsField{Path: f.path, Line: fl.line, Class: c.name, Field: fl.name, Annotation: fl.annotation, HasDefault: fl.hasDefault}
+				d := fieldDefault(fl.value)
+				if d != nil {
+					sf.Value = m.r.value(d, f, fl.name)
+				} else {
+					sf.Value = Value{Text: "", Line: fl.line, Type: "other", Source: "expr"}
+					if fl.value != nil {
+						sf.Value = m.r.value(fl.value, f, fl.name)
+					}
+				}
+				m.out.Settings = append(m.out.Settings, sf)
+			}
+		}
+		m.out.SecretLiterals = append(m.out.SecretLiterals, m.classSecrets(f, c, settings)...)
 	}
 }

@@ -64,23 +64,42 @@ var notSecretSuffix = map[string]bool{
 	"param": true, "params": true, "attr": true, "attribute": true, "label": true, "title": true, "text": true,
 	"message": true, "msg": true, "description": true, "help": true, "prompt": true, "mode": true, "source": true,
 	"provider": true, "backend": true, "store": true, "storage": true, "manager": true, "service": true,
+	// What a token or key is for, not the token: JWT audiences and issuers,
+	// audit event and action names, scopes, claims, notes.
+	"audience": true, "aud": true, "issuer": true, "iss": true, "event": true, "events": true, "action": true,
+	"actions": true, "scope": true, "scopes": true, "claim": true, "claims": true, "status": true, "state": true,
+	"topic": true, "channel": true, "note": true, "notes": true, "hint": true, "question": true, "purpose": true,
+	"alg": true, "algs": true, "comment": true, "comments": true, "samesite": true, "httponly": true, "domain": true,
+	"supported": true, "method": true, "methods": true, "endpoint_auth": true, "display": true, "placeholder": true,
 }
 
-// isSecretName reports whether an identifier names a secret value.
+// isSecretName reports whether an identifier names a secret value: a
+// secret word (or "<qualifier> key") with no describing word after it
+// (TOKEN_URL, ID_TOKEN_SIGNING_ALG_VALUES_SUPPORTED, PASSWORD_MIN_LENGTH
+// describe a secret, they do not hold one).
 func isSecretName(name string) bool {
 	w := nameWords(name)
-	if len(w) == 0 || notSecretSuffix[w[len(w)-1]] {
+	if len(w) == 0 {
 		return false
 	}
+	found := -1
 	for i, x := range w {
 		if secretWords[x] || x == "secrets" || x == "passwords" {
-			return true
+			found = i
 		}
 		if (x == "key" || x == "keys") && i > 0 && keyQualifiers[w[i-1]] {
-			return true
+			found = i
 		}
 	}
-	return false
+	if found < 0 {
+		return false
+	}
+	for _, x := range w[found+1:] {
+		if notSecretSuffix[x] {
+			return false
+		}
+	}
+	return true
 }
 
 // isCredentialName is isSecretName plus the Authorization header, for
@@ -146,6 +165,39 @@ func isTemplateOrText(s string) bool {
 	last := s[len(s)-1]
 	body := strings.TrimRight(s, ".:!?")
 	return strings.ContainsRune(".:!?", rune(last)) && body != "" && !strings.ContainsAny(body, ".:!?") && identLike(body)
+}
+
+// weakWords are guessable secret values: dictionary passwords, service
+// defaults, placeholders.
+var weakWords = map[string]bool{
+	"secret": true, "password": true, "passwd": true, "pass": true, "admin": true, "root": true, "changeme": true,
+	"test": true, "testing": true, "default": true, "postgres": true, "postgresql": true, "mysql": true, "redis": true,
+	"mongo": true, "mongodb": true, "rabbitmq": true, "guest": true, "user": true, "example": true, "dev": true,
+	"development": true, "local": true, "qwerty": true, "letmein": true, "welcome": true, "token": true, "key": true,
+	"secretkey": true, "supersecret": true, "mysecret": true, "dummy": true, "demo": true, "app": true, "django": true,
+	"fastapi": true, "insecure": true, "toor": true, "abc123": true, "123456": true, "12345678": true, "password1": true,
+}
+
+// weakSecret reports whether value, given to the secret-like key in a
+// deployment file's environment, is a guessable literal: a common word or
+// placeholder, the key's own words, a short letters-only word. References
+// to other variables ($X, ${X}) are not literals.
+func weakSecret(key, value string) bool {
+	v := strings.TrimSpace(value)
+	if v == "" || strings.Contains(v, "$") || !isSecretName(key) {
+		return false
+	}
+	l := strings.ToLower(v)
+	norm := strings.NewReplacer("-", "", "_", "", ".", "", " ", "").Replace(l)
+	switch {
+	case weakWords[l], weakWords[norm], isPlaceholder(v):
+		return true
+	case strings.Contains(strings.Join(nameWords(key), ""), norm) && len(norm) >= 3:
+		return true // SECRET_KEY=secret_key, POSTGRES_PASSWORD=postgres
+	case len(v) < 10 && !strings.ContainsFunc(v, func(r rune) bool { return !unicode.IsLetter(r) }):
+		return true // a short word
+	}
+	return false
 }
 
 // maskSecret masks a secret the way every pipeguard output does.

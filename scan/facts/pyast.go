@@ -3,8 +3,10 @@ package facts
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"unicode/utf8"
 
 	sitter "github.com/tree-sitter/go-tree-sitter"
@@ -52,6 +54,14 @@ func newPyLang() *pyLang {
 type pyParser struct {
 	lang   *pyLang
 	parser *sitter.Parser
+	// cancel is the parser's cancellation flag: tree-sitter reads it while
+	// it parses and stops when it is not zero. It is pinned, since the C
+	// parser keeps its address. (ParseCtx, which would set it, stores
+	// through the flag pointer of a parser that has none: a nil pointer
+	// panic in its own goroutine, which kills the process, whenever the
+	// context is cancelled during a parse.)
+	cancel *uintptr
+	pin    runtime.Pinner
 }
 
 func (pl *pyLang) newParser() (*pyParser, error) {
@@ -60,32 +70,104 @@ func (pl *pyLang) newParser() (*pyParser, error) {
 		p.Close()
 		return nil, fmt.Errorf("set python grammar: %w", err)
 	}
-	return &pyParser{lang: pl, parser: p}, nil
+	pp := &pyParser{lang: pl, parser: p, cancel: new(uintptr)}
+	pp.pin.Pin(pp.cancel)
+	p.SetCancellationFlag(pp.cancel) //nolint:staticcheck // the replacement, ParseWithOptions, leaks its options on every call
+	return pp, nil
 }
 
-func (p *pyParser) Close() { p.parser.Close() }
+func (p *pyParser) Close() {
+	p.parser.SetCancellationFlag(nil) //nolint:staticcheck // see newParser
+	p.parser.Close()
+	p.pin.Unpin()
+}
 
-// syntaxError is a file that does not parse.
-type syntaxError struct{ line int }
+// syntaxError is a part of a file that does not parse: lines line to
+// endLine. tree-sitter recovers around it, so the rest of the file is still
+// analysed.
+type syntaxError struct{ line, endLine int }
 
-func (e *syntaxError) Error() string { return fmt.Sprintf("python syntax error at line %d", e.line) }
+func (e *syntaxError) Error() string {
+	if e.endLine > e.line {
+		return fmt.Sprintf("python syntax error at line %d: lines %d-%d were not understood, the rest of the file was analysed", e.line, e.line, e.endLine)
+	}
+	return fmt.Sprintf("python syntax error at line %d: that line was not understood, the rest of the file was analysed", e.line)
+}
 
-// parse returns the Go copy of src's syntax tree, or a *syntaxError naming
-// the line of the first error.
-func (p *pyParser) parse(ctx context.Context, src []byte) (*node, error) {
-	tree := p.parser.ParseCtx(ctx, src, nil)
-	if tree == nil {
-		if err := ctx.Err(); err != nil {
-			return nil, err
+// maxSyntaxErrors bounds how many unparsed parts of one file are named.
+const maxSyntaxErrors = 10
+
+// syntaxSkipped is the one skipped entry of a Python file that parses only
+// in part: at its first bad line, naming the other parts.
+func syntaxSkipped(path string, bad []syntaxError) Skipped {
+	first := bad[0]
+	reason := first.Error()
+	if len(bad) > 1 {
+		var more []string
+		for _, b := range bad[1:] {
+			if b.endLine > b.line {
+				more = append(more, fmt.Sprintf("%d-%d", b.line, b.endLine))
+			} else {
+				more = append(more, strconv.Itoa(b.line))
+			}
 		}
-		return nil, fmt.Errorf("python parser gave no tree")
+		what := strings.Join(more, ", ")
+		if len(bad) >= maxSyntaxErrors {
+			what += " and maybe more"
+		}
+		reason = fmt.Sprintf("python syntax error at line %d: parts not understood at lines %s, %s; the rest of the file was analysed", first.line, spanText(first), what)
+	}
+	return Skipped{Path: path, Line: first.line, Reason: reason}
+}
+
+func spanText(s syntaxError) string {
+	if s.endLine > s.line {
+		return fmt.Sprintf("%d-%d", s.line, s.endLine)
+	}
+	return strconv.Itoa(s.line)
+}
+
+// parse returns the Go copy of src's syntax tree. tree-sitter recovers
+// around syntax it does not know (newer Python, typos), so a tree comes back
+// for any file: bad names the parts it could not parse, for the report, and
+// the analysis keeps the facts of the rest.
+func (p *pyParser) parse(ctx context.Context, src []byte) (root *node, bad []syntaxError, err error) {
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	atomic.StoreUintptr(p.cancel, 0)
+	cancelled := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() {
+		atomic.StoreUintptr(p.cancel, 1)
+		close(cancelled)
+	})
+	tree := p.parser.Parse(src, nil)
+	if !stop() {
+		<-cancelled // the flag is set before the next parse clears it
+	}
+	if tree == nil {
+		// Cancelled half-way: the parser would resume this text next time.
+		p.parser.Reset()
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
+		return nil, nil, fmt.Errorf("python parser gave no tree")
 	}
 	defer tree.Close()
-	root := tree.RootNode()
-	if root.HasError() {
-		return nil, &syntaxError{line: firstErrorLine(root)}
+	if r := tree.RootNode(); r.HasError() {
+		bad = errorSpans(r, nil)
 	}
-	return p.copyTreeFast(tree), nil
+	return p.copyTreeFast(tree), bad, nil
+}
+
+// keepNode says which nodes the Go copy keeps: named nodes but comments
+// (which may stand anywhere, an argument list included, and are no part of
+// the code's meaning), and the anonymous tokens isKeptToken names.
+func keepNode(kind string, named bool) bool {
+	if named {
+		return kind != "comment"
+	}
+	return isKeptToken(kind)
 }
 
 // isKeptToken says which anonymous tokens the analysis needs: operators and
@@ -99,21 +181,85 @@ func isKeptToken(kind string) bool {
 	return true
 }
 
-// firstErrorLine finds the line of the first ERROR or MISSING node,
-// looking inside error nodes past the complete statements tree-sitter kept
-// in them.
-func firstErrorLine(n *sitter.Node) int {
-	if n.IsMissing() {
-		return int(n.StartPosition().Row) + 1
-	}
-	cnt := n.ChildCount()
-	for i := uint(0); i < cnt; i++ {
+// errorSpans lists the parts under n that did not parse, in order, at most
+// maxSyntaxErrors of them: each ERROR node from its first to its last stray
+// piece, and each MISSING token. tree-sitter often wraps whole statements
+// that parsed well (a function before the bad line) in its ERROR node:
+// those are not named when they stand before or after the bad piece.
+func errorSpans(n *sitter.Node, out []syntaxError) []syntaxError {
+	for i, cnt := uint(0), n.ChildCount(); i < cnt && len(out) < maxSyntaxErrors; i++ {
 		c := n.Child(i)
-		if c != nil && (c.IsError() || c.IsMissing() || c.HasError()) {
-			return firstErrorLine(c)
+		switch {
+		case c == nil:
+		case c.IsMissing():
+			out = addSpan(out, spanOf(c))
+		case c.IsError():
+			if s, ok := strayPieces(c); ok {
+				out = addSpan(out, s)
+			}
+		case c.HasError():
+			out = errorSpans(c, out)
 		}
 	}
-	return int(n.StartPosition().Row) + 1
+	return out
+}
+
+// strayPieces returns the lines of an ERROR node from its first to its last
+// piece that is not a whole statement.
+func strayPieces(n *sitter.Node) (syntaxError, bool) {
+	cnt := n.ChildCount()
+	if cnt == 0 || n.IsMissing() {
+		return spanOf(n), true
+	}
+	var s syntaxError
+	ok := false
+	for i := uint(0); i < cnt; i++ {
+		c := n.Child(i)
+		if c == nil || completeStatement(c.Kind()) && !c.HasError() {
+			continue
+		}
+		cs := spanOf(c)
+		if c.IsError() || c.HasError() {
+			inner, found := strayPieces(c)
+			if !found {
+				continue
+			}
+			cs = inner
+		}
+		if !ok {
+			s, ok = cs, true
+		}
+		s.line, s.endLine = min(s.line, cs.line), max(s.endLine, cs.endLine)
+	}
+	return s, ok
+}
+
+// spanOf returns the lines of n.
+func spanOf(n *sitter.Node) syntaxError {
+	end := n.EndPosition()
+	s := syntaxError{line: int(n.StartPosition().Row) + 1, endLine: int(end.Row) + 1}
+	if end.Column == 0 && s.endLine > s.line {
+		s.endLine-- // the node ends with the line break before it
+	}
+	if s.endLine < s.line || n.IsMissing() {
+		s.endLine = s.line
+	}
+	return s
+}
+
+// addSpan adds s to the spans, merging with the last one when they touch.
+func addSpan(out []syntaxError, s syntaxError) []syntaxError {
+	if k := len(out) - 1; k >= 0 && s.line <= out[k].endLine+1 {
+		out[k].endLine = max(out[k].endLine, s.endLine)
+		return out
+	}
+	return append(out, s)
+}
+
+// completeStatement says whether a node kind is a whole statement, which
+// tree-sitter keeps intact inside an ERROR node when it parsed.
+func completeStatement(kind string) bool {
+	return strings.HasSuffix(kind, "_statement") || strings.HasSuffix(kind, "_definition") || kind == "block" || kind == "comment"
 }
 
 // child returns the first child with the field name.

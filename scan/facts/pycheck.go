@@ -9,14 +9,59 @@ import (
 	"unicode"
 )
 
-// sqlBuild says how a SQL argument is built from variables.
-func (a *fileAnalyzer) sqlBuild(n *node, c *fctx, callLine int) (string, int) {
+// sqlSink says whether a call runs SQL text: a SQL method on any object,
+// or SQLAlchemy's text() (an HTML builder's text() is no SQL).
+func sqlSink(q, method string) bool {
+	switch q {
+	case "sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text", "sqlmodel.text":
+		return true
+	}
+	return sqlMethods[method]
+}
+
+// sqlArgNames are the keyword names of the SQL text argument.
+var sqlArgNames = map[string]bool{"sql": true, "query": true, "statement": true, "stmt": true, "operation": true, "sql_query": true}
+
+// sqlCall reads how the SQL text of a SQL call is built, and the values
+// formatted into it.
+func (a *fileAnalyzer) sqlCall(cd *callDecl, n *node, c *fctx) {
+	if !sqlSink(cd.callee, cd.method) {
+		return
+	}
+	args := n.child("arguments")
+	if args == nil {
+		return
+	}
+	var sqlArg *node
+	for i, x := range args.namedChildren() {
+		if x.kind == "keyword_argument" {
+			if sqlArgNames[x.child("name").text(a.src)] && sqlArg == nil {
+				sqlArg = x.child("value")
+			}
+			continue
+		}
+		if i == 0 {
+			sqlArg = x
+		}
+	}
+	kind, build := a.sqlBuild(sqlArg, c, n.line)
+	if build == nil {
+		return
+	}
+	cd.sqlBuilt, cd.sqlLine = kind, build.line
+	cd.sqlHoles = a.sqlHoles(build, kind, c.fn)
+}
+
+// sqlBuild says how a SQL argument is built from variables: the kind of
+// building, the node that builds it (the argument, or the value a local
+// variable was assigned) and that node's statement's last line.
+func (a *fileAnalyzer) sqlBuild(n *node, c *fctx, callLine int) (string, *node) {
 	n = unparen(n)
 	if n == nil {
-		return "none", 0
+		return "none", nil
 	}
 	if k := a.stringBuild(n); k != "none" {
-		return k, n.line
+		return k, n
 	}
 	if n.kind == "identifier" && c.fn != nil {
 		rs := c.fn.localAssigns[n.text(a.src)]
@@ -27,20 +72,20 @@ func (a *fileAnalyzer) sqlBuild(n *node, c *fctx, callLine int) (string, int) {
 			}
 			if r.kind == "augmented_assignment" {
 				if k := a.stringBuild(r.child("right")); k != "none" {
-					return k, r.line
+					return k, unparen(r.child("right"))
 				}
 				if op := r.child("operator"); op != nil && op.text(a.src) == "+=" && !a.isLiteralNode(r.child("right")) {
-					return "concat", r.line
+					return "concat", r
 				}
 				continue
 			}
 			if k := a.stringBuild(unparen(r)); k != "none" {
-				return k, r.line
+				return k, unparen(r)
 			}
 			break
 		}
 	}
-	return "none", 0
+	return "none", nil
 }
 
 func (a *fileAnalyzer) isLiteralNode(n *node) bool {
@@ -140,6 +185,9 @@ func (a *fileAnalyzer) allLiteralArgs(args *node) bool {
 }
 
 func (a *fileAnalyzer) doCompare(n *node, c *fctx) {
+	if a.handled[n] || !credentialCheckContext(c) {
+		return
+	}
 	var operands []*node
 	var ops []string
 	for _, ch := range n.children {
@@ -164,7 +212,7 @@ func (a *fileAnalyzer) doCompare(n *node, c *fctx) {
 		if lLit && rLit || a.classLike(l) || a.classLike(r) || a.punctLit(l) || a.punctLit(r) {
 			continue
 		}
-		if !(a.mentionsCredential(l) || a.mentionsCredential(r)) {
+		if !(a.mentionsCredential(l) || a.mentionsCredential(r)) || a.notCredentialCheck(l, r, c) {
 			continue
 		}
 		cd := &cmpDecl{line: n.line, op: op, ltext: a.sideText(l), rtext: a.sideText(r), literalSide: lLit || rLit,
@@ -287,9 +335,7 @@ func (a *fileAnalyzer) credIn(n *node) bool {
 		}
 		return false
 	case "call":
-		if d := dotted(n.child("function"), a.src); d == "len" {
-			return false
-		}
+		return a.credInCall(n)
 	case "lambda":
 		return false
 	}
@@ -375,6 +421,8 @@ func (a *fileAnalyzer) doReturn(n *node, c *fctx) {
 	}
 	v := unparen(n.firstNamed(""))
 	switch {
+	case a.configReturn[n]:
+		// if not settings.AUTH_ENABLED: return None: a switch, not a failure.
 	case v == nil:
 		c.fn.noneReturns = append(c.fn.noneReturns, FailureReturn{Line: n.line, Value: ""})
 	case v.kind == "none" || v.kind == "false":
@@ -385,8 +433,24 @@ func (a *fileAnalyzer) doReturn(n *node, c *fctx) {
 		} else {
 			c.fn.returnsVar = v.text(a.src)
 		}
+		// result = helper(...); return result
+		if rs := c.fn.localAssigns[v.text(a.src)]; len(rs) > 0 {
+			if r := unparen(rs[len(rs)-1]); r != nil && r.kind == "await" {
+				rs = []*node{r.firstNamed("")}
+			}
+			if r := unparen(rs[len(rs)-1]); r != nil && r.kind == "call" {
+				c.fn.returnedCalls = append(c.fn.returnedCalls, a.b.build(r))
+			}
+		}
 	case v.kind == "call":
 		c.fn.returnsCall = a.b.build(v)
+		c.fn.returnedCalls = append(c.fn.returnedCalls, c.fn.returnsCall)
+		if st := statusOf(c.fn.returnsCall.kwArg("status_code")); st == 401 || st == 403 {
+			c.fn.rejectLines = append(c.fn.rejectLines, n.line)
+		}
+	}
+	if v != nil {
+		c.fn.returns = append(c.fn.returns, a.returned(v))
 	}
 	if v != nil && (len(c.excVars) > 0 || a.hasTraceback(v)) {
 		a.exposures(v, "return", c, true)
@@ -422,6 +486,15 @@ func (a *fileAnalyzer) sinkOf(n *node) string {
 	return ""
 }
 
+// exposureDecl is exception detail put into a possible HTTP response, kept
+// until the project is known: whether the sink really answers a client is
+// settled by the model (exposed).
+type exposureDecl struct {
+	ExceptionExposure
+	fn     *pyFunc // the function it is written in
+	callee string  // the response class called, as written
+}
+
 // exposures records exception details inside the expression n. With
 // skipSinks, sink calls inside n are left to their own visit.
 func (a *fileAnalyzer) exposures(n *node, sink string, c *fctx, skipSinks bool) {
@@ -431,17 +504,19 @@ func (a *fileAnalyzer) exposures(n *node, sink string, c *fctx, skipSinks bool) 
 		if args == nil {
 			return
 		}
+		call := a.b.build(n)
+		where := sinkInfo{status: sinkStatus(call, sink), callee: dotted(n.child("function"), a.src)}
 		pos := 0
 		for _, x := range args.namedChildren() {
 			if x.kind == "keyword_argument" {
 				switch x.child("name").text(a.src) {
 				case "detail", "content", "body", "reason":
-					a.exposuresIn(x.child("value"), sink, c)
+					a.exposuresIn(x.child("value"), sink, c, where)
 				}
 				continue
 			}
 			if (sink == "http_exception" && pos == 1) || (sink == "response" && pos == 0) {
-				a.exposuresIn(x, sink, c)
+				a.exposuresIn(x, sink, c, where)
 			}
 			pos++
 		}
@@ -450,24 +525,38 @@ func (a *fileAnalyzer) exposures(n *node, sink string, c *fctx, skipSinks bool) 
 	if skipSinks && a.sinkOf(unparen(n)) != "" {
 		return
 	}
-	a.exposuresIn(n, sink, c)
+	a.exposuresIn(n, sink, c, sinkInfo{})
 }
 
-func (a *fileAnalyzer) exposuresIn(n *node, sink string, c *fctx) {
+// sinkInfo is what a sink call says about the answer: its status (0 when
+// not known) and the class called.
+type sinkInfo struct {
+	status int
+	callee string
+}
+
+func (a *fileAnalyzer) exposuresIn(n *node, sink string, c *fctx, where sinkInfo) {
 	if n == nil {
 		return
 	}
+	var caught []string
 	add := func(line int, kind string) {
 		for _, x := range a.f.exposures {
 			if x.Line == line && x.Kind == kind {
 				return
 			}
 		}
-		a.f.exposures = append(a.f.exposures, ExceptionExposure{Path: a.f.path, Line: line, Kind: kind, Sink: sink, Function: c.funcName()})
+		e := ExceptionExposure{Path: a.f.path, Line: line, Kind: kind, Sink: sink, Function: c.funcName(),
+			Status: where.status, Caught: append([]string{}, caught...)}
+		a.f.exposures = append(a.f.exposures, exposureDecl{ExceptionExposure: e, fn: c.fn, callee: where.callee})
 	}
 	isExc := func(x *node) bool {
 		x = unparen(x)
-		return x != nil && x.kind == "identifier" && c.excVars[x.text(a.src)]
+		if x == nil || x.kind != "identifier" || !c.excVars[x.text(a.src)] {
+			return false
+		}
+		caught = splitTypes(c.excTypes[x.text(a.src)])
+		return true
 	}
 	n.walk(func(x *node) bool {
 		switch x.kind {
@@ -498,8 +587,9 @@ func (a *fileAnalyzer) exposuresIn(n *node, sink string, c *fctx) {
 		case "interpolation":
 			if isExc(x.child("expression")) {
 				add(x.line, "format")
+				return false
 			}
-			return false
+			return true // f"failed: {str(e)}"
 		case "binary_operator":
 			if op := x.child("operator"); op != nil && op.text(a.src) == "%" {
 				r := unparen(x.child("right"))
@@ -548,7 +638,8 @@ func (a *fileAnalyzer) doAwait(n *node, c *fctx) {
 }
 
 // credWords mark a condition as checking credentials.
-var credWords = []string{"user", "password", "passwd", "credential", "auth", "verify", "valid", "token", "login", "pwd", "secret", "key", "hash", "account"}
+var credWords = []string{"user", "password", "passwd", "credential", "auth", "verify", "valid", "token", "login", "pwd", "secret", "key", "hash", "account",
+	"payload", "claim", "decoded", "session", "jwt", "principal", "identity"}
 
 func (a *fileAnalyzer) credCond(n *node) bool {
 	n = unparen(n)
@@ -599,6 +690,10 @@ func (a *fileAnalyzer) mentions(n *node, words []string) bool {
 }
 
 func (a *fileAnalyzer) doIf(n *node, c *fctx) {
+	if c.fn != nil && a.configCond(n.child("condition")) {
+		a.markConfigReturns(n.child("consequence"))
+		return
+	}
 	if c.fn == nil || !a.credCond(n.child("condition")) {
 		return
 	}
@@ -643,5 +738,9 @@ func namesItself(name, value string) bool {
 	}
 	v := strings.Join(nameWords(value), "_")
 	n := strings.Join(nameWords(name), "_")
-	return v != "" && strings.Contains(n, v)
+	if v == "" {
+		return false
+	}
+	// Also without separators: CSRF_TOKEN_KEY = "csrftoken".
+	return strings.Contains(n, v) || strings.Contains(strings.ReplaceAll(n, "_", ""), strings.ReplaceAll(v, "_", ""))
 }

@@ -1,6 +1,7 @@
 package facts
 
 import (
+	"regexp"
 	"strings"
 )
 
@@ -15,6 +16,7 @@ type pyFile struct {
 	test    bool
 
 	alias   map[string]string // local name -> dotted target
+	stars   []string          // modules imported with `from m import *`
 	consts  map[string]*assign
 	funcs   map[string]*pyFunc
 	classes map[string]*pyClass
@@ -24,6 +26,7 @@ type pyFile struct {
 	routers    []*routerDecl
 	schemes    []*schemeDecl
 	includes   []*includeDecl
+	mounts     []*includeDecl // outer.mount("/api", app=inner)
 	mwAdds     []*mwDecl
 	httpMw     []*httpMwDecl
 	routes     []*routeDecl
@@ -31,10 +34,21 @@ type pyFile struct {
 	calls      []*callDecl
 	compares   []*cmpDecl
 	secrets    []SecretLiteral
-	exposures  []ExceptionExposure
+	exposures  []exposureDecl
 	headers    []Header
 	depTargets []*depRef // every Depends/Security written in the file
 	limiter    bool      // a rate limiter is used (import or decorator)
+	stmts      []span    // lines of the simple statements, for end lines
+	skipped    []Skipped // parts of the file that did not parse
+	callSites  []*callSite
+	defaults   []*paramDefault
+}
+
+// paramDefault is a parameter whose default is a dotted name.
+type paramDefault struct {
+	line            int
+	function, param string
+	e               *expr
 }
 
 type assign struct {
@@ -83,6 +97,24 @@ type pyFunc struct {
 	passwordForm   bool
 	localAssigns   map[string][]*node
 	locals         map[string]bool
+	isRoute        bool               // a path operation (any framework's route decorator)
+	isCommand      bool               // a command-line command (click, typer)
+	flow           map[string][]*node // where locals get values beyond assignments (sqlflow.go)
+	originMemo     map[string]origin  // origins of names, once computed
+
+	// What the route and authentication analysis needs besides.
+	returns       []*expr // every returned value (a dependency factory's choice)
+	superInit     *expr   // super().__init__(...) in a method
+	rejectLines   []int   // returns of a 401/403 response
+	requiresAuth  bool    // decorated with Starlette's @requires(...)
+	validator     bool    // a pydantic validator (checks the client's own input)
+	signature     bool    // checks a webhook signature (HMAC, a *signature* header or helper)
+	writeLines    []int   // calls that write or delete stored data
+	verifies      bool    // calls a credential verification (jwt.decode, verify_token, authenticate...)
+	returnAnn     string  // the return annotation, as written
+	paramDefaults map[string]*expr
+	excHandler    bool    // registered with @app.exception_handler(...)
+	returnedCalls []*expr // calls whose result is returned (directly or through a variable)
 }
 
 type classField struct {
@@ -100,6 +132,9 @@ type pyClass struct {
 	fields  []classField
 	methods map[string]*pyFunc
 	file    *pyFile
+	// dataclass is set for @dataclass classes: they carry data, like
+	// pydantic models.
+	dataclass bool
 }
 
 type appDecl struct {
@@ -164,11 +199,13 @@ type attrDecl struct {
 type callDecl struct {
 	line       int
 	callee     string
+	written    string // the callee as the code writes it
 	method     string
 	function   string
 	e          *expr
 	sqlBuilt   string
 	sqlLine    int
+	sqlHoles   []sqlHole
 	credential bool
 }
 
@@ -200,9 +237,14 @@ var schemeClasses = map[string]bool{
 }
 
 var interestingPrefixes = []string{"jwt.", "jose.", "requests.", "httpx.", "aiohttp.", "urllib3.", "ssl.", "uvicorn.",
-	"hashlib.", "passlib.", "sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.create_engine", "sqlalchemy.ext.asyncio.create_async_engine"}
+	"hashlib.", "passlib.", "sqlalchemy.text", "sqlalchemy.sql.text", "sqlmodel.text", "OpenSSL.", "pyOpenSSL.", "sqlalchemy.create_engine", "sqlalchemy.ext.asyncio.create_async_engine"}
 
-var sqlMethods = map[string]bool{"execute": true, "executemany": true, "executescript": true, "exec_driver_sql": true, "text": true, "raw": true}
+// sqlMethods run the SQL text given as first argument: DB-API and
+// SQLAlchemy execute, asyncpg and databases' fetch*, Django's raw, pandas'
+// read_sql. text() is SQLAlchemy's only (see sqlSink).
+var sqlMethods = map[string]bool{"execute": true, "executemany": true, "executescript": true, "exec_driver_sql": true, "raw": true,
+	"fetch": true, "fetchrow": true, "fetchval": true, "fetch_all": true, "fetch_one": true, "fetch_val": true,
+	"fetchall": true, "fetchone": true, "read_sql": true, "read_sql_query": true, "mogrify": true}
 
 // fileAnalyzer walks one syntax tree and fills a pyFile.
 type fileAnalyzer struct {
@@ -210,6 +252,9 @@ type fileAnalyzer struct {
 	src     []byte
 	b       *exprBuilder
 	handled map[*node]bool
+	// configReturn marks returns guarded by a configuration switch
+	// (if not settings.AUTH_ENABLED: return None).
+	configReturn map[*node]bool
 }
 
 // fctx is the walk's context: where we are and what is in scope.
@@ -217,19 +262,21 @@ type fctx struct {
 	fn       *pyFunc
 	cls      *pyClass
 	excVars  map[string]bool
-	loopDict map[string]*expr // loop variable -> the dict it iterates (for headers[k] = v)
+	excTypes map[string]string // exception variable -> the classes caught, as written
+	loopDict map[string]*expr  // loop variable -> the dict it iterates (for headers[k] = v)
 	loopVal  map[string]string
 }
 
 func analyzePython(path, module, project string, isPkg, test bool, root *node, src []byte) *pyFile {
 	f := &pyFile{path: path, module: module, project: project, isPkg: isPkg, test: test,
 		alias: map[string]string{}, consts: map[string]*assign{}, funcs: map[string]*pyFunc{}, classes: map[string]*pyClass{}}
-	a := &fileAnalyzer{f: f, src: src, b: &exprBuilder{src: src}, handled: map[*node]bool{}}
+	a := &fileAnalyzer{f: f, src: src, b: &exprBuilder{src: src}, handled: map[*node]bool{}, configReturn: map[*node]bool{}}
 	// First pass: imports and top-level definitions, so names can be qualified.
 	for _, st := range root.children {
 		a.predeclare(st)
 	}
 	a.visit(root, &fctx{})
+	f.stmts = statementSpans(root, src)
 	return f
 }
 
@@ -251,7 +298,7 @@ func (a *fileAnalyzer) predeclare(st *node) {
 				a.f.classes[nm.text(a.src)] = nil
 			}
 		}
-	case "if_statement", "try_statement", "block", "else_clause", "except_clause", "finally_clause", "elif_clause":
+	case "if_statement", "try_statement", "block", "else_clause", "except_clause", "finally_clause", "elif_clause", "ERROR":
 		for _, c := range st.children {
 			a.predeclare(c)
 		}
@@ -357,6 +404,7 @@ func (a *fileAnalyzer) doImport(n *node) {
 				a.f.alias[c.child("alias").text(a.src)] = joinDot(base, nm)
 			case "wildcard_import":
 				imp.Names = append(imp.Names, "*")
+				a.f.stars = append(a.f.stars, base)
 			}
 		}
 		a.addImport(imp)
@@ -434,14 +482,14 @@ func (a *fileAnalyzer) visit(n *node, c *fctx) {
 		case "function_definition":
 			a.doFunc(def, decos, c)
 		case "class_definition":
-			a.doClass(def, c)
+			a.doClass(def, decos, c)
 		}
 		return
 	case "function_definition":
 		a.doFunc(n, nil, c)
 		return
 	case "class_definition":
-		a.doClass(n, c)
+		a.doClass(n, nil, c)
 		return
 	case "assignment":
 		a.doAssign(n, c)
@@ -449,6 +497,8 @@ func (a *fileAnalyzer) visit(n *node, c *fctx) {
 		a.doCall(n, c)
 	case "comparison_operator":
 		a.doCompare(n, c)
+	case "boolean_operator":
+		a.orFallback(n)
 	case "raise_statement":
 		a.doRaise(n, c)
 	case "return_statement":
@@ -462,6 +512,7 @@ func (a *fileAnalyzer) visit(n *node, c *fctx) {
 			nc := *c
 			nc.excVars = copySet(c.excVars)
 			nc.excVars[al.text(a.src)] = true
+			nc.excTypes = withType(c.excTypes, al.text(a.src), a.exceptTypes(n))
 			for _, ch := range n.children {
 				a.visit(ch, &nc)
 			}
@@ -474,6 +525,7 @@ func (a *fileAnalyzer) visit(n *node, c *fctx) {
 					nc := *c
 					nc.excVars = copySet(c.excVars)
 					nc.excVars[strings.TrimSpace(al.text(a.src))] = true
+					nc.excTypes = withType(c.excTypes, strings.TrimSpace(al.text(a.src)), a.exceptTypes(n))
 					for _, ch2 := range n.children {
 						a.visit(ch2, &nc)
 					}
@@ -611,6 +663,9 @@ func (a *fileAnalyzer) doFunc(def *node, decos []*node, c *fctx) {
 	if c.cls != nil && c.fn == nil {
 		fn.class = c.cls.name
 	}
+	if rt := def.child("return_type"); rt != nil {
+		fn.returnAnn = clip(rt.text(a.src), maxTextLen)
+	}
 	// Parameters.
 	if ps := def.child("parameters"); ps != nil {
 		for _, p := range ps.namedChildren() {
@@ -622,6 +677,7 @@ func (a *fileAnalyzer) doFunc(def *node, decos []*node, c *fctx) {
 	}
 	body := def.child("body")
 	a.scanLocals(fn, body)
+	a.flowSources(fn, body)
 
 	switch {
 	case c.fn != nil:
@@ -633,19 +689,15 @@ func (a *fileAnalyzer) doFunc(def *node, decos []*node, c *fctx) {
 	}
 
 	nc := &fctx{fn: fn, cls: c.cls}
-	oldLocals := a.b.locals
-	a.b.locals = nil // decorators are evaluated in the enclosing scope
-	if c.fn != nil {
-		a.b.locals = c.fn.locals
-	}
+	restore := a.b.scope(c.fn) // decorators are evaluated in the enclosing scope
 	for _, d := range decos {
 		a.doDecorator(d, fn, c, nc)
 	}
-	a.b.locals = fn.locals
+	a.b.scope(fn)
 	if body != nil {
 		a.visit(body, nc)
 	}
-	a.b.locals = oldLocals
+	restore()
 }
 
 func (a *fileAnalyzer) doParam(fn *pyFunc, p *node) {
@@ -667,6 +719,15 @@ func (a *fileAnalyzer) doParam(fn *pyFunc, p *node) {
 		return
 	}
 	pp := pyParam{name: nameN.text(a.src), line: p.line}
+	if defN != nil {
+		if fn.paramDefaults == nil {
+			fn.paramDefaults = map[string]*expr{}
+		}
+		fn.paramDefaults[pp.name] = a.b.build(defN)
+	}
+	if strings.Contains(strings.ToLower(pp.name), "signature") {
+		fn.signature = true // x_hub_signature_256: str = Header(...)
+	}
 	if typeN != nil {
 		pp.annotation = clip(typeN.text(a.src), maxTextLen)
 		pp.annName, pp.marker = a.annotationInfo(typeN)
@@ -674,6 +735,14 @@ func (a *fileAnalyzer) doParam(fn *pyFunc, p *node) {
 	if defN != nil {
 		if m := a.markerCall(defN); m != nil {
 			pp.marker = m
+		}
+		a.paramSecret(fn, pp.name, defN)
+		if d := unparen(defN); d.kind == "attribute" {
+			fname := fn.name
+			if fn.class != "" {
+				fname = fn.class + "." + fn.name
+			}
+			a.f.defaults = append(a.f.defaults, &paramDefault{line: d.line, function: fname, param: pp.name, e: a.b.build(d)})
 		}
 	}
 	if pp.marker != nil {
@@ -743,6 +812,15 @@ func (a *fileAnalyzer) doDecorator(d *node, fn *pyFunc, outer, inner *fctx) {
 		return
 	}
 	en = unparen(en)
+	a.functionDecorator(en, fn)
+	callee := en
+	if en.kind == "call" {
+		callee = en.child("function")
+	}
+	switch lastSeg(dotted(callee, a.src)) {
+	case "command", "group", "callback":
+		fn.isCommand = true // @cli.command(), @click.group, @app.callback() (click, typer)
+	}
 	if en.kind != "call" {
 		return
 	}
@@ -755,6 +833,7 @@ func (a *fileAnalyzer) doDecorator(d *node, fn *pyFunc, outer, inner *fctx) {
 	recv := a.ident(dotted(fnN.child("object"), a.src))
 	switch {
 	case routeMethods[method]:
+		fn.isRoute = true
 		call := a.b.build(en)
 		rd := &routeDecl{recv: recv, line: d.line, method: method, call: call, fn: fn}
 		rd.decoDeps = a.depList(call.kwArg("dependencies"))
@@ -765,11 +844,29 @@ func (a *fileAnalyzer) doDecorator(d *node, fn *pyFunc, outer, inner *fctx) {
 		// The handler's exception parameter is like an except alias.
 		if len(fn.params) >= 2 {
 			inner.excVars = map[string]bool{fn.params[1].name: true}
+			inner.excTypes = map[string]string{fn.params[1].name: a.handledType(en)}
 		}
+		fn.excHandler = true
 	case method == "limit" || method == "shared_limit":
 		a.f.limiter = true
 	}
 	a.visit(en, outer)
+}
+
+// functionDecorator notes what a decorator says about the function it
+// decorates: Starlette's @requires(...) authenticates, a pydantic
+// validator checks the client's own input.
+func (a *fileAnalyzer) functionDecorator(en *node, fn *pyFunc) {
+	target := en
+	if en.kind == "call" {
+		target = en.child("function")
+	}
+	switch name := lastSeg(a.qual(dotted(target, a.src))); {
+	case name == "requires", authDecorator(name):
+		fn.requiresAuth = true
+	case name == "validator", name == "field_validator", name == "model_validator", name == "root_validator":
+		fn.validator = true
+	}
 }
 
 // depList reads dependencies=[Depends(x), ...].
@@ -793,12 +890,20 @@ func (a *fileAnalyzer) depList(e *expr) []*depRef {
 	return out
 }
 
-func (a *fileAnalyzer) doClass(def *node, c *fctx) {
+func (a *fileAnalyzer) doClass(def *node, decos []*node, c *fctx) {
 	nameNode := def.child("name")
 	if nameNode == nil {
 		return
 	}
 	cls := &pyClass{name: nameNode.text(a.src), line: def.line, methods: map[string]*pyFunc{}, file: a.f}
+	for _, d := range decos {
+		if x := unparen(d.firstNamed("")); x != nil {
+			if x.kind == "call" {
+				x = x.child("function")
+			}
+			cls.dataclass = cls.dataclass || lastSeg(dotted(x, a.src)) == "dataclass"
+		}
+	}
 	if sc := def.child("superclasses"); sc != nil {
 		for _, b := range sc.namedChildren() {
 			if b.kind == "keyword_argument" {
@@ -814,10 +919,9 @@ func (a *fileAnalyzer) doClass(def *node, c *fctx) {
 	if body == nil {
 		return
 	}
-	oldLocals := a.b.locals
-	a.b.locals = nil
+	restore := a.b.scope(nil)
 	a.visit(body, &fctx{cls: cls})
-	a.b.locals = oldLocals
+	restore()
 }
 
 func (a *fileAnalyzer) doAssign(n *node, c *fctx) {
@@ -843,7 +947,7 @@ func (a *fileAnalyzer) doAssign(n *node, c *fctx) {
 					if e.kind == "list" || e.kind == "tuple" || e.kind == "set" {
 						for _, it := range e.items {
 							if s, ok := it.strLit(); ok {
-								a.addSecret(it.line, name, "const", s)
+								a.addSecretSite(secretSite{line: it.line, name: name, kind: "const", inList: true}, s)
 							}
 						}
 					}
@@ -860,7 +964,7 @@ func (a *fileAnalyzer) doAssign(n *node, c *fctx) {
 			r := unparen(right)
 			if r.kind == "call" {
 				a.construction(r, name, c)
-				a.getenvSecret(r, name)
+				a.fallbackSecret(r, a.qual(dotted(r.child("function"), a.src)), name)
 			}
 		}
 	case "attribute":
@@ -890,6 +994,7 @@ func (a *fileAnalyzer) doAssign(n *node, c *fctx) {
 		if obj == "headers" || strings.HasSuffix(obj, ".headers") {
 			a.headerSet(left.child("subscript"), right, n.line, c)
 		}
+		a.subscriptSecret(left, right)
 	}
 }
 
@@ -973,32 +1078,6 @@ func (a *fileAnalyzer) identVar(v string) string {
 	return a.f.module + "." + v
 }
 
-// getenvSecret records a literal default of os.getenv for a secret-like name.
-func (a *fileAnalyzer) getenvSecret(call *node, target string) {
-	e := a.b.build(call)
-	name, def := a.envRead(e)
-	if def == nil {
-		return
-	}
-	s, ok := def.strLit()
-	if !ok {
-		return
-	}
-	switch {
-	case isSecretName(name):
-	case isSecretName(target):
-		name = target
-	default:
-		return
-	}
-	for _, x := range a.f.secrets {
-		if x.Line == def.line && x.Kind == "getenv_default" {
-			return
-		}
-	}
-	a.addSecret(def.line, name, "getenv_default", s)
-}
-
 // envRead recognises os.getenv(name, default), os.environ.get(name, default),
 // os.environ[name], starlette/decouple config(name, default=...). It returns
 // the variable name ("" when not literal) and the default expr.
@@ -1019,19 +1098,12 @@ func envReadQ(e *expr, qual func(string) string) (string, *expr) {
 	return "", nil
 }
 
-func (a *fileAnalyzer) addSecret(line int, name, kind, value string) {
-	if namesItself(name, value) || isTemplateOrText(value) {
-		return
-	}
-	a.f.secrets = append(a.f.secrets, SecretLiteral{Path: a.f.path, Line: line, Name: name, Kind: kind,
-		Masked: maskSecret(value), Length: len(value), Placeholder: isPlaceholder(value), Empty: strings.TrimSpace(value) == ""})
-}
-
 func (a *fileAnalyzer) doCall(n *node, c *fctx) {
 	fnN := n.child("function")
 	if fnN == nil {
 		return
 	}
+	a.recordCallSite(n, c)
 	d := dotted(fnN, a.src)
 	q := a.qual(d)
 	method := lastSeg(q)
@@ -1045,18 +1117,24 @@ func (a *fileAnalyzer) doCall(n *node, c *fctx) {
 	}
 	if method == "__init__" && c.fn != nil && fnN.kind == "attribute" {
 		if obj := unparen(fnN.child("object")); obj != nil && obj.kind == "call" && dotted(obj.child("function"), a.src) == "super" {
-			if st := statusOf(a.b.build(n).arg(0, "status_code")); st != 0 {
+			sup := a.b.build(n)
+			c.fn.superInit = sup
+			if st := statusOf(sup.arg(0, "status_code")); st != 0 {
 				c.fn.superStatus = st
 			}
 		}
 	}
+	a.handlerCall(n, c, q, method, objDot)
 	switch method {
 	case "include_router":
 		a.f.includes = append(a.f.includes, &includeDecl{recv: a.ident(objDot), line: n.line, call: a.b.build(n)})
+	case "mount":
+		if objDot != "" {
+			a.f.mounts = append(a.f.mounts, &includeDecl{recv: a.ident(objDot), line: n.line, call: a.b.build(n)})
+		}
 	case "add_middleware":
 		e := a.b.build(n)
 		a.f.mwAdds = append(a.f.mwAdds, &mwDecl{recv: a.ident(objDot), line: n.line, call: e})
-		a.sessionSecret(e)
 	case "add_api_route", "add_api_websocket_route":
 		if fnN.kind == "attribute" {
 			e := a.b.build(n)
@@ -1068,8 +1146,6 @@ func (a *fileAnalyzer) doCall(n *node, c *fctx) {
 			rd.decoDeps = a.depList(e.kwArg("dependencies"))
 			a.f.routes = append(a.f.routes, rd)
 		}
-	case "Middleware":
-		a.sessionSecret(a.b.build(n))
 	case "update", "setdefault", "append":
 		if objDot == "headers" || strings.HasSuffix(objDot, ".headers") {
 			args := n.child("arguments")
@@ -1093,22 +1169,16 @@ func (a *fileAnalyzer) doCall(n *node, c *fctx) {
 	if sink := a.sinkOf(n); sink != "" && (len(c.excVars) > 0 || a.hasTraceback(n)) {
 		a.exposures(n, sink, c, false)
 	}
-	// Secret defaults read from the environment outside an assignment.
-	if q == "os.getenv" || q == "os.environ.get" || q == "decouple.config" {
-		a.getenvSecret(n, "")
-	}
+	written := clip(fnN.text(a.src), maxTextLen)
+	// Secrets given to any call, and read from the environment or a
+	// mapping with a literal fallback.
+	a.callSecrets(n, written, q, c)
 	if !a.interesting(q, d != "", method, n) {
 		return
 	}
 	e := a.b.build(n)
-	cd := &callDecl{line: n.line, callee: q, method: method, function: c.funcName(), e: e, sqlBuilt: "none"}
-	if sqlMethods[method] || q == "sqlalchemy.text" || q == "sqlalchemy.sql.text" {
-		if args := n.child("arguments"); args != nil {
-			if as := args.namedChildren(); len(as) > 0 && as[0].kind != "keyword_argument" {
-				cd.sqlBuilt, cd.sqlLine = a.sqlBuild(as[0], c, n.line)
-			}
-		}
-	}
+	cd := &callDecl{line: n.line, callee: q, written: written, method: method, function: c.funcName(), e: e, sqlBuilt: "none"}
+	a.sqlCall(cd, n, c)
 	if args := n.child("arguments"); args != nil {
 		args.walk(func(x *node) bool {
 			if x.kind == "identifier" && isPasswordName(x.text(a.src)) {
@@ -1117,13 +1187,7 @@ func (a *fileAnalyzer) doCall(n *node, c *fctx) {
 			return !cd.credential
 		})
 	}
-	if (q == "jwt.encode" || q == "jwt.decode" || strings.HasSuffix(q, ".jwt.encode") || strings.HasSuffix(q, ".jwt.decode")) && len(e.args)+len(e.kw) > 0 {
-		if k := e.arg(1, "key"); k != nil {
-			if s, ok := k.strLit(); ok {
-				a.addSecret(k.line, "key", "jwt_key", s)
-			}
-		}
-	}
+	a.jwtKey(cd, c)
 	a.f.calls = append(a.f.calls, cd)
 }
 
@@ -1138,25 +1202,24 @@ func (a *fileAnalyzer) interesting(q string, isDotted bool, method string, n *no
 	}
 	if args := n.child("arguments"); args != nil {
 		for _, k := range args.namedChildren() {
+			v := k
 			if k.kind == "keyword_argument" {
 				switch k.child("name").text(a.src) {
-				case "verify", "ssl", "ssl_context", "verify_ssl", "cert_reqs":
+				case "verify", "ssl", "ssl_context", "verify_ssl", "cert_reqs", "ssl_version", "ssl_cert_reqs", "minimum_version":
 					return true
 				}
+				v = k.child("value")
+			}
+			// A TLS protocol or verification constant given to any call:
+			// herp_derp(method=SSL.SSLv2_METHOD), wrap(ssl.PROTOCOL_TLSv1).
+			if v = unparen(v); v != nil && v.kind == "attribute" && tlsConstRe.MatchString(v.child("attribute").text(a.src)) {
+				return true
 			}
 		}
 	}
 	return false
 }
 
-// sessionSecret records SessionMiddleware(secret_key="...") in either form.
-func (a *fileAnalyzer) sessionSecret(e *expr) {
-	if len(e.args) == 0 || e.args[0] == nil || lastSeg(e.args[0].dot) != "SessionMiddleware" {
-		return
-	}
-	if k := e.kwArg("secret_key"); k != nil {
-		if s, ok := k.strLit(); ok {
-			a.addSecret(k.line, "secret_key", "session_secret", s)
-		}
-	}
-}
+// tlsConstRe matches the names of TLS protocol versions and certificate
+// requirements of ssl and pyOpenSSL.
+var tlsConstRe = regexp.MustCompile(`^(PROTOCOL_\w+|\w+_METHOD|CERT_\w+|TLSv1\w*|SSLv\w+)$`)

@@ -38,6 +38,11 @@ func (p *pyProject) module(name string) *pyFile {
 	if fs := p.suffixes[name]; len(fs) == 1 {
 		return fs[0]
 	}
+	// Module names leave a src/ layout folder out; code that imports it as
+	// a package (src/__init__.py: from src.utils import x) names it.
+	if rest, ok := strings.CutPrefix(name, "src."); ok {
+		return p.module(rest)
+	}
 	return nil
 }
 
@@ -86,6 +91,12 @@ func (p *pyProject) lookup(qual string, depth int) (symbol, bool) {
 		if sub := p.module(f.module + "." + name); sub != nil && len(rest) > 1 {
 			continue
 		}
+		// Re-exported with `from .dependencies import *`.
+		for _, star := range f.stars {
+			if s, ok := p.lookup(joinDot(star, strings.Join(rest, ".")), depth+1); ok && s.kind != "module" {
+				return s, true
+			}
+		}
 		return symbol{}, false
 	}
 	return symbol{}, false
@@ -124,6 +135,12 @@ func newResolver(p *pyProject) *resolver {
 }
 
 func (r *resolver) isSettings(c *pyClass, depth int) bool {
+	return r.inherits(c, func(base string) bool { return base == "BaseSettings" }, depth)
+}
+
+// inherits reports whether class c, or one of its project bases, has a base
+// whose last name segment (resolved through imports) matches.
+func (r *resolver) inherits(c *pyClass, match func(base string) bool, depth int) bool {
 	if c == nil || depth > 6 {
 		return false
 	}
@@ -132,10 +149,10 @@ func (r *resolver) isSettings(c *pyClass, depth int) bool {
 			continue
 		}
 		q := qualify(c.file, b.dot)
-		if lastSeg(q) == "BaseSettings" {
+		if match(lastSeg(q)) {
 			return true
 		}
-		if s, ok := r.p.lookup(q, 0); ok && s.kind == "class" && s.cls != c && r.isSettings(s.cls, depth+1) {
+		if s, ok := r.p.lookup(q, 0); ok && s.kind == "class" && s.cls != c && r.inherits(s.cls, match, depth+1) {
 			return true
 		}
 	}
@@ -389,12 +406,25 @@ func (r *resolver) resolve(e *expr, f *pyFile, depth int) Value {
 			}
 		}
 	case "name", "attribute":
+		if e.local && e.val != nil {
+			r.resolveLocal(e, f, depth, &v)
+			return v
+		}
 		r.resolveRef(e, f, depth, &v)
+	case "conditional":
+		// x if cond else y: either may be the value.
+		if len(e.items) == 3 && e.items[0] != nil && e.items[2] != nil {
+			v.Items = []Value{r.resolve(e.items[0], f, depth+1), r.resolve(e.items[2], f, depth+1)}
+		}
 	case "call":
 		if e.fn != nil && e.fn.dot != "" {
 			v.Qualname = qualify(f, e.fn.dot)
 		}
 		if r.envValue(e, f, depth, &v) {
+			return v
+		}
+		if v.Qualname == "dict" && len(e.args) == 0 {
+			r.dictCall(e, f, depth, &v)
 			return v
 		}
 		switch lastSeg(v.Qualname) {
@@ -422,6 +452,40 @@ func (r *resolver) resolve(e *expr, f *pyFile, depth int) Value {
 		v.Source = "env"
 	}
 	return v
+}
+
+// resolveLocal resolves a local name through the value it was last
+// assigned in its function: v keeps the place of the read, def_line is
+// where the value is written.
+func (r *resolver) resolveLocal(e *expr, f *pyFile, depth int, v *Value) {
+	dv := r.resolve(e.val, f, depth+1)
+	v.Known, v.Value, v.Items, v.Qualname = dv.Known, dv.Value, dv.Items, dv.Qualname
+	if dv.Known {
+		v.Type = dv.Type
+	} else if dv.Type == "conditional" {
+		v.Type = dv.Type
+	}
+	v.Source = "local"
+	if dv.Source == "env" {
+		v.Source, v.EnvVar, v.Default, v.DefaultLine = "env", dv.EnvVar, dv.Default, dv.DefaultLine
+	}
+	v.DefPath, v.DefLine = dv.DefPath, dv.DefLine
+	if v.DefLine == 0 {
+		v.DefLine = e.val.line
+	}
+}
+
+// dictCall resolves dict(key=value, ...) like a dict display.
+func (r *resolver) dictCall(e *expr, f *pyFile, depth int, v *Value) {
+	m := map[string]any{}
+	for _, k := range e.kw {
+		iv := r.resolve(k.val, f, depth+1)
+		if !iv.Known {
+			return
+		}
+		m[k.name] = iv.Value
+	}
+	v.Known, v.Value, v.Type, v.Source, v.DefLine = true, m, "dict", "literal", e.line
 }
 
 // readsEnv reports whether an environment variable is read anywhere in e.
@@ -563,5 +627,13 @@ func (r *resolver) resolveRef(e *expr, f *pyFile, depth int, v *Value) {
 	}
 	if dv.Known && len(dv.Items) > 0 {
 		v.Items = dv.Items
+	}
+}
+
+// defaultFacts lists the parameters of a file whose default is a dotted name.
+func (m *model) defaultFacts(f *pyFile) {
+	for _, d := range f.defaults {
+		m.out.ParamDefaults = append(m.out.ParamDefaults, ParamDefault{Path: f.path, Line: d.line, EndLine: f.endOf(d.line),
+			Function: d.function, Param: d.param, Value: m.r.value(d.e, f, d.param)})
 	}
 }

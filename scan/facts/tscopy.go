@@ -126,7 +126,11 @@ func (p *pyParser) copyTreeFast(t *sitter.Tree) *node {
 		if int(r[1]) < len(p.lang.fields) {
 			nd.field = p.lang.fields[r[1]]
 		}
-		nd.named = r[2] != 0
+		// A comment stays in the tree (suppression comments are read from
+		// it) but is never an operand: unnamed, it is skipped by
+		// namedChildren and firstNamed, so a comment anywhere in an
+		// argument list does not change what the arguments are.
+		nd.named = r[2] != 0 && nd.kind != "comment"
 		nd.start, nd.end, nd.line = r[3], r[4], int(r[5])+1
 		if len(stack) > depth {
 			stack = stack[:depth]
@@ -138,7 +142,7 @@ func (p *pyParser) copyTreeFast(t *sitter.Tree) *node {
 				continue
 			}
 			parent := stack[depth-1]
-			if parent.kind == "comment" || !nd.named && !isKeptToken(nd.kind) {
+			if !keepNode(nd.kind, nd.named) {
 				skipBelow = depth
 				continue
 			}

@@ -18,6 +18,7 @@ type Facts struct {
 	AuthDependencies      []AuthDependency      `json:"auth_dependencies"`
 	Calls                 []Call                `json:"calls"`
 	AttributeAssignments  []AttributeAssignment `json:"attribute_assignments"`
+	ParamDefaults         []ParamDefault        `json:"parameter_defaults"`
 	Settings              []SettingsField       `json:"settings"`
 	SecretLiterals        []SecretLiteral       `json:"secret_literals"`
 	Comparisons           []Comparison          `json:"comparisons"`
@@ -33,6 +34,18 @@ type Facts struct {
 	PyprojectDependencies []PyprojectDependency `json:"pyproject_dependencies"`
 	Lockfiles             []Lockfile            `json:"lockfiles"`
 	Skipped               []Skipped             `json:"skipped"`
+	TLSProxies            []TLSProxy            `json:"tls_proxies"`
+}
+
+// TLSProxy is configuration of a proxy that terminates TLS in front of the
+// apps or redirects them to HTTPS.
+type TLSProxy struct {
+	Path    string `json:"path"`
+	Line    int    `json:"line"`
+	Project string `json:"project"`
+	Kind    string `json:"kind"`
+	What    string `json:"what"`
+	HSTS    bool   `json:"hsts"`
 }
 
 // Project is a folder holding a project marker.
@@ -98,6 +111,7 @@ type Middleware struct {
 	Qualname   string           `json:"qualname"`
 	Path       string           `json:"path"`
 	Line       int              `json:"line"`
+	EndLine    int              `json:"end_line"`
 	Via        string           `json:"via"`
 	Args       map[string]Value `json:"args"`
 	Positional []Value          `json:"positional"`
@@ -146,6 +160,27 @@ type Route struct {
 	TokenURL         bool            `json:"token_url"`
 	PasswordForm     bool            `json:"password_form"`
 	FailureReturns   []FailureReturn `json:"failure_returns"`
+	// WriteLines are calls of the handler that write or delete stored data.
+	WriteLines []int `json:"write_lines"`
+	// VerifiesSignature: the handler checks a webhook signature.
+	VerifiesSignature bool `json:"verifies_signature"`
+}
+
+// AuthMiddleware is middleware that authenticates every request of an app.
+type AuthMiddleware struct {
+	Name string `json:"name"`
+	Path string `json:"path"`
+	Line int    `json:"line"`
+}
+
+// Mount is where an app is mounted in another with outer.mount(at, app).
+type Mount struct {
+	Var     string `json:"var"`
+	AppPath string `json:"app_path"`
+	AppLine int    `json:"app_line"`
+	Path    string `json:"path"`
+	Line    int    `json:"line"`
+	At      string `json:"at"`
 }
 
 // AppRouter is a router included by an app.
@@ -184,6 +219,7 @@ type TLS struct {
 type App struct {
 	Path            string                `json:"path"`
 	Line            int                   `json:"line"`
+	EndLine         int                   `json:"end_line"`
 	Project         string                `json:"project"`
 	Framework       string                `json:"framework"`
 	Var             string                `json:"var"`
@@ -202,6 +238,11 @@ type App struct {
 	PasswordForm    bool                  `json:"password_form"`
 	RateLimiter     bool                  `json:"rate_limiter"`
 	TLS             TLS                   `json:"tls"`
+	// AuthMiddleware authenticates every request, whatever the routes declare.
+	AuthMiddleware []AuthMiddleware `json:"auth_middleware"`
+	// MountedIn are the apps this one is mounted in; their middleware
+	// (HTTPS redirect, HSTS, headers) wraps its responses.
+	MountedIn []Mount `json:"mounted_in"`
 }
 
 // Router is an APIRouter(...) construction.
@@ -235,30 +276,57 @@ type AuthDependency struct {
 	Schemes          []string        `json:"schemes"`
 	Raises           []int           `json:"raises"`
 	ReturnsOnFailure []FailureReturn `json:"returns_on_failure"`
+	// Optional: the dependency serves anonymous users too (it returns
+	// Optional[...], or is named for it: get_optional_user, try_get_user).
+	Optional bool `json:"optional"`
 }
 
 // Call is a call of interest.
 type Call struct {
 	Path          string           `json:"path"`
 	Line          int              `json:"line"`
+	EndLine       int              `json:"end_line"`
 	Callee        string           `json:"callee"`
+	Written       string           `json:"written"`
 	Method        string           `json:"method"`
 	Function      string           `json:"function"`
 	Args          map[string]Value `json:"args"`
 	Positional    []Value          `json:"positional"`
 	SQLBuiltWith  string           `json:"sql_built_with"`
 	SQLLine       int              `json:"sql_line,omitempty"`
+	SQLEndLine    int              `json:"sql_end_line,omitempty"`
+	SQLValues     []SQLValue       `json:"sql_values,omitempty"`
+	SQLOrigin     string           `json:"sql_origin,omitempty"`
 	CredentialArg bool             `json:"credential_arg"`
+}
+
+// SQLValue is a value formatted into SQL text, and where it comes from.
+type SQLValue struct {
+	Text   string `json:"text"`
+	Line   int    `json:"line"`
+	Origin string `json:"origin"`
+	Via    string `json:"via,omitempty"`
 }
 
 // AttributeAssignment is `x.attr = value`.
 type AttributeAssignment struct {
 	Path     string `json:"path"`
 	Line     int    `json:"line"`
+	EndLine  int    `json:"end_line"`
 	Target   string `json:"target"`
 	Attr     string `json:"attr"`
 	Value    Value  `json:"value"`
 	Function string `json:"function"`
+}
+
+// ParamDefault is a function parameter whose default is a dotted name.
+type ParamDefault struct {
+	Path     string `json:"path"`
+	Line     int    `json:"line"`
+	EndLine  int    `json:"end_line"`
+	Function string `json:"function"`
+	Param    string `json:"param"`
+	Value    Value  `json:"value"`
 }
 
 // SettingsField is a field of a pydantic settings class.
@@ -276,8 +344,10 @@ type SettingsField struct {
 type SecretLiteral struct {
 	Path        string `json:"path"`
 	Line        int    `json:"line"`
+	EndLine     int    `json:"end_line"`
 	Name        string `json:"name"`
 	Kind        string `json:"kind"`
+	Context     string `json:"context,omitempty"`
 	Masked      string `json:"masked"`
 	Length      int    `json:"length"`
 	Placeholder bool   `json:"placeholder"`
@@ -288,6 +358,7 @@ type SecretLiteral struct {
 type Comparison struct {
 	Path        string `json:"path"`
 	Line        int    `json:"line"`
+	EndLine     int    `json:"end_line"`
 	Op          string `json:"op"`
 	Left        string `json:"left"`
 	Right       string `json:"right"`
@@ -310,9 +381,16 @@ type Import struct {
 type ExceptionExposure struct {
 	Path     string `json:"path"`
 	Line     int    `json:"line"`
+	EndLine  int    `json:"end_line"`
 	Kind     string `json:"kind"`
 	Sink     string `json:"sink"`
 	Function string `json:"function"`
+	// Status is the HTTP status of the answer when known, else 0.
+	Status int `json:"status"`
+	// Caught are the exception classes whose text is sent, as written.
+	Caught []string `json:"caught"`
+	// CaughtKind sorts them: broad, validation, app or other.
+	CaughtKind string `json:"caught_kind"`
 }
 
 // EnvEntry is a KEY=value line of a dotenv file.
@@ -323,6 +401,9 @@ type EnvEntry struct {
 	Key      string `json:"key"`
 	Value    string `json:"value"`
 	Redacted bool   `json:"redacted"`
+	// Placeholder: the value is a placeholder (changeme, <...>) or a
+	// reference to another variable (${SECRET}), not a real value.
+	Placeholder bool `json:"placeholder"`
 }
 
 // DockerfileEntry is a Dockerfile instruction (one per variable for ENV/ARG).
@@ -336,6 +417,7 @@ type DockerfileEntry struct {
 	Key         string   `json:"key"`
 	Value       string   `json:"value"`
 	Redacted    bool     `json:"redacted"`
+	WeakSecret  bool     `json:"weak_secret,omitempty"`
 }
 
 // ComposeEntry is an environment variable or command of a compose service.
@@ -349,6 +431,9 @@ type ComposeEntry struct {
 	Value    string   `json:"value"`
 	Args     []string `json:"args"`
 	Redacted bool     `json:"redacted"`
+	// WeakSecret is set when the key names a secret and the value is a
+	// guessable literal (secret, password, changeme, the service's name...).
+	WeakSecret bool `json:"weak_secret,omitempty"`
 }
 
 // ProcfileEntry is a Procfile process line.
@@ -420,6 +505,7 @@ func newFacts() *Facts {
 		AuthDependencies:      []AuthDependency{},
 		Calls:                 []Call{},
 		AttributeAssignments:  []AttributeAssignment{},
+		ParamDefaults:         []ParamDefault{},
 		Settings:              []SettingsField{},
 		SecretLiterals:        []SecretLiteral{},
 		Comparisons:           []Comparison{},
@@ -435,5 +521,6 @@ func newFacts() *Facts {
 		PyprojectDependencies: []PyprojectDependency{},
 		Lockfiles:             []Lockfile{},
 		Skipped:               []Skipped{},
+		TLSProxies:            []TLSProxy{},
 	}
 }

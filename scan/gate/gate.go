@@ -208,12 +208,9 @@ func (g *Gate) Decide(ctx context.Context, rep *scan.Report, c Context) error {
 	if missing > 0 {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("gate: no decision for %d finding(s): they warn", missing))
 	}
-	rep.Decide()
 	if v, ok := out["verdict"].(map[string]any); ok {
 		verdict, _ := v["verdict"].(string)
-		if verdict == string(scan.Fail) && rep.Verdict != scan.Fail {
-			rep.Verdict = scan.Fail
-		}
+		rep.PolicyFail = verdict == string(scan.Fail)
 		if rs, ok := v["reasons"].([]any); ok {
 			for _, r := range rs {
 				if s, ok := r.(string); ok {
@@ -222,6 +219,7 @@ func (g *Gate) Decide(ctx context.Context, rep *scan.Report, c Context) error {
 			}
 		}
 	}
+	rep.Decide()
 	return nil
 }
 
@@ -270,6 +268,7 @@ func Input(rep *scan.Report, c Context) map[string]any {
 			"scanner":     f.Scanner,
 			"rule":        f.Rule,
 			"severity":    string(f.Severity),
+			"confidence":  string(f.Confidence),
 			"title":       f.Title,
 			"path":        f.Path,
 			"line":        f.Line,

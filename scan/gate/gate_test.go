@@ -84,6 +84,8 @@ func TestDefaultDecisions(t *testing.T) {
 		{"py medium imported", scan.Finding{Scanner: "deps", Rule: "PYSEC-1", Severity: scan.Medium, Dependency: pyDep("imported")}, false, "below the floor high"},
 		{"py critical required", scan.Finding{Scanner: "deps", Rule: "PYSEC-1", Severity: scan.Critical, Dependency: pyDep("required")}, false, "not imported"},
 		{"config high", scan.Finding{Scanner: "config", Rule: "debug-enabled", Severity: scan.High}, true, "at or above the floor high"},
+		{"config high, high confidence", scan.Finding{Scanner: "config", Rule: "debug-enabled", Severity: scan.High, Confidence: scan.ConfidenceHigh}, true, "of high confidence"},
+		{"config critical, medium confidence", scan.Finding{Scanner: "config", Rule: "auth-failure-not-rejected", Severity: scan.Critical, Confidence: scan.ConfidenceMedium}, false, "of medium confidence"},
 		{"config medium", scan.Finding{Scanner: "config", Rule: "cors-any-origin", Severity: scan.Medium}, false, "below the floor high"},
 		{"suppressed secret", scan.Finding{Scanner: "secrets", Rule: "github-pat", Severity: scan.High,
 			Suppression: &scan.Suppression{Kind: "file", Reason: "fixture", Source: ".pipeguard-ignore.yaml:3"}}, false, "suppressed (file at .pipeguard-ignore.yaml:3): fixture"},

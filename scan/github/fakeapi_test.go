@@ -29,6 +29,9 @@ type fakeAPI struct {
 	pr    int
 	// prefix is the API's path, "/api/v3" on GitHub Enterprise Server.
 	prefix string
+	// login is the token's user, as GET /user answers; "" is the Actions
+	// token, which cannot call GET /user and writes as github-actions[bot].
+	login string
 	// pageSize caps per_page, to force pagination.
 	pageSize int
 	now      func() time.Time
@@ -49,13 +52,27 @@ type fakeAPI struct {
 }
 
 type apiComment struct {
-	ID       int64  `json:"id"`
-	Body     string `json:"body"`
-	HTMLURL  string `json:"html_url"`
-	Path     string `json:"path,omitempty"`
-	Line     int    `json:"line,omitempty"`
-	Side     string `json:"side,omitempty"`
-	CommitID string `json:"commit_id,omitempty"`
+	ID       int64    `json:"id"`
+	User     *apiUser `json:"user,omitempty"`
+	Body     string   `json:"body"`
+	HTMLURL  string   `json:"html_url"`
+	Path     string   `json:"path,omitempty"`
+	Line     int      `json:"line,omitempty"`
+	Side     string   `json:"side,omitempty"`
+	CommitID string   `json:"commit_id,omitempty"`
+}
+
+type apiUser struct {
+	Login string `json:"login"`
+	Type  string `json:"type"`
+}
+
+// self is the author of what the token writes.
+func (f *fakeAPI) self() *apiUser {
+	if f.login == "" {
+		return &apiUser{Login: actionsBot, Type: "Bot"}
+	}
+	return &apiUser{Login: f.login, Type: "User"}
 }
 
 type apiFile struct {
@@ -128,12 +145,18 @@ func (f *fakeAPI) reviewComments() []apiComment {
 	return append([]apiComment(nil), f.review...)
 }
 
-// addIssueComment plants a comment as if someone had written it earlier.
+// addIssueComment plants a comment as if the token's user had written it
+// earlier (an earlier run of pipeguard, for a marked one).
 func (f *fakeAPI) addIssueComment(body string) int64 {
+	return f.addIssueCommentBy(f.self(), body)
+}
+
+// addIssueCommentBy plants a comment written by someone.
+func (f *fakeAPI) addIssueCommentBy(u *apiUser, body string) int64 {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.nextID++
-	f.comments = append(f.comments, apiComment{ID: f.nextID, Body: body, HTMLURL: fmt.Sprintf("https://github.example/%s/%s/pull/%d#issuecomment-%d", f.owner, f.repo, f.pr, f.nextID)})
+	f.comments = append(f.comments, apiComment{ID: f.nextID, User: u, Body: body, HTMLURL: fmt.Sprintf("https://github.example/%s/%s/pull/%d#issuecomment-%d", f.owner, f.repo, f.pr, f.nextID)})
 	return f.nextID
 }
 
@@ -191,6 +214,13 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch {
+	case path == "/user" && r.Method == http.MethodGet:
+		if f.login == "" {
+			writeJSON(w, http.StatusForbidden, map[string]string{"message": "Resource not accessible by integration",
+				"documentation_url": "https://docs.github.com/rest/users/users#get-the-authenticated-user"})
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"login": f.login, "id": 1, "type": "User"})
 	case reIssueComments.MatchString(path):
 		if !f.known(reIssueComments.FindStringSubmatch(path), w) {
 			return
@@ -223,6 +253,8 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 		f.mu.Lock()
 		found := false
 		for i := range f.comments {
+			// A token that can write to the pull request can edit anyone's
+			// comment on it: what makes a spoofed marker dangerous.
 			if f.comments[i].ID == id {
 				f.comments[i].Body = in.Body
 				found = true
@@ -274,7 +306,7 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 		f.reviews++
 		for _, c := range in.Comments {
 			f.nextID++
-			c.ID, c.CommitID = f.nextID, in.CommitID
+			c.ID, c.CommitID, c.User = f.nextID, in.CommitID, f.self()
 			f.review = append(f.review, c)
 		}
 		id := f.reviews

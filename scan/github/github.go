@@ -18,7 +18,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path"
 	"strings"
 	"time"
@@ -26,6 +25,7 @@ import (
 	gh "github.com/google/go-github/v60/github"
 
 	"github.com/pipeguard/pipeguard/scan"
+	"github.com/pipeguard/pipeguard/scan/git"
 	"github.com/pipeguard/pipeguard/scan/report"
 )
 
@@ -73,6 +73,12 @@ type Options struct {
 	// Transport is the HTTP transport under the retrying one; nil means
 	// http.DefaultTransport.
 	Transport http.RoundTripper
+	// Author is the login the token writes as, when GET /user cannot tell
+	// (a GitHub App's installation token writes as "app-slug[bot]"); ""
+	// asks GET /user, and takes github-actions[bot] when the token may
+	// not call it (the Actions token). Only comments by this author count
+	// as pipeguard's own.
+	Author string
 }
 
 // Outcome says what Publish did.
@@ -112,6 +118,8 @@ type publisher struct {
 	client   *gh.Client
 	tr       *transport
 	out      *Outcome
+	// self is the login the token writes as (see identify).
+	self string
 }
 
 // Publish reports rep to GitHub as the environment describes: workflow
@@ -123,6 +131,9 @@ func Publish(ctx context.Context, rep *scan.Report, opts Options) (*Outcome, err
 	if rep == nil {
 		return nil, errors.New("github: publish: no report")
 	}
+	// The comment, the review, the annotations and the step summary all
+	// come from rep: masked once more before any of them is written.
+	scan.Redact(rep)
 	if opts.Env == nil {
 		opts.Env = os.Getenv
 	}
@@ -255,13 +266,11 @@ func RepoPrefix(ctx context.Context, root string) string {
 	if root == "" {
 		return ""
 	}
-	cmd := exec.CommandContext(ctx, "git", "rev-parse", "--show-prefix")
-	cmd.Dir = root
-	out, err := cmd.Output()
+	prefix, err := git.Prefix(ctx, root)
 	if err != nil {
 		return ""
 	}
-	return strings.TrimSuffix(strings.TrimSpace(string(out)), "/")
+	return strings.TrimSuffix(prefix, "/")
 }
 
 // repoPath is a finding's path from the repository's top level.

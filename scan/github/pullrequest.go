@@ -31,8 +31,50 @@ type inlinePlan struct {
 	failed string
 }
 
+// actionsBot is the author of what the Actions token (GITHUB_TOKEN) writes.
+const actionsBot = "github-actions[bot]"
+
+// identify learns who the token writes as, so that only comments it wrote
+// count as pipeguard's: a comment by anyone else that starts with the
+// summary marker, or carries a fingerprint marker, is not pipeguard's and
+// is never edited or trusted. GET /user names the token's user; the Actions
+// token cannot call it (403, "Resource not accessible by integration") and
+// writes as github-actions[bot].
+func (p *publisher) identify(ctx context.Context) error {
+	if p.self != "" {
+		return nil
+	}
+	if p.opts.Author != "" {
+		p.self = p.opts.Author
+		return nil
+	}
+	u, _, err := p.client.Users.Get(ctx, "")
+	switch s := statusOf(err); {
+	case err == nil && u.GetLogin() != "":
+		p.self = u.GetLogin()
+	case s == http.StatusForbidden || s == http.StatusNotFound:
+		p.self = actionsBot
+	case err == nil:
+		return errors.New("GET /user named no login")
+	default:
+		return err
+	}
+	return nil
+}
+
+// ours reports whether a comment was written by the token's own user.
+func (p *publisher) ours(u *gh.User) bool {
+	return u != nil && p.self != "" && strings.EqualFold(u.GetLogin(), p.self)
+}
+
 // pullRequest posts the inline review and the summary comment.
 func (p *publisher) pullRequest(ctx context.Context) *inlinePlan {
+	if err := p.retryStep(ctx, func() error { return p.identify(ctx) }); err != nil {
+		// Without knowing which comments are its own, pipeguard could edit
+		// someone else's: post nothing, the step summary has it all.
+		p.out.warn("%v", p.explain("tell which pull request comments are pipeguard's own (GET /user); nothing posted to the pull request", "pull-requests: write", err))
+		return &inlinePlan{failed: "the token's user is unknown"}
+	}
 	plan := p.planInline(ctx)
 	if plan.failed == "" && len(plan.candidates) > 0 && p.opts.MaxInline > 0 {
 		err := p.retryStep(ctx, func() error { return p.postReview(ctx, plan) })
@@ -160,6 +202,11 @@ func (p *publisher) existingFingerprints(ctx context.Context) (map[string]bool, 
 			return nil, err
 		}
 		for _, c := range comments {
+			// A marker in someone else's comment would silence pipeguard's
+			// own comment on a new finding.
+			if !p.ours(c.GetUser()) {
+				continue
+			}
 			if fp, ok := fpFromBody(c.GetBody()); ok {
 				fps[fp] = true
 			}
@@ -255,27 +302,8 @@ func inlineBody(f scan.Finding) string {
 	return b.String()
 }
 
-// code is s as an inline code span, its fence longer than any backtick run in it.
-func code(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if s == "" {
-		return ""
-	}
-	run, longest := 0, 0
-	for _, r := range s {
-		if r == '`' {
-			run++
-			longest = max(longest, run)
-		} else {
-			run = 0
-		}
-	}
-	fence := strings.Repeat("`", longest+1)
-	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
-		s = " " + s + " "
-	}
-	return fence + s + fence
-}
+// code is s as an inline code span (report's, the one way markdown is escaped).
+func code(s string) string { return report.MarkdownCode(s) }
 
 func plural(n int, one, many string) string {
 	if n == 1 {
@@ -284,7 +312,9 @@ func plural(n int, one, many string) string {
 	return fmt.Sprintf("%d %s", n, many)
 }
 
-// findSummary returns pipeguard's summary comment on the pull request, or nil.
+// findSummary returns pipeguard's summary comment on the pull request, or
+// nil: the first comment that starts with the marker and was written by
+// the token's own user.
 func (p *publisher) findSummary(ctx context.Context) (*gh.IssueComment, error) {
 	opt := &gh.IssueListCommentsOptions{ListOptions: gh.ListOptions{PerPage: 100}}
 	for {
@@ -293,7 +323,7 @@ func (p *publisher) findSummary(ctx context.Context) (*gh.IssueComment, error) {
 			return nil, err
 		}
 		for _, c := range comments {
-			if strings.HasPrefix(strings.TrimSpace(c.GetBody()), SummaryMarker) {
+			if p.ours(c.GetUser()) && strings.HasPrefix(strings.TrimSpace(c.GetBody()), SummaryMarker) {
 				return c, nil
 			}
 		}

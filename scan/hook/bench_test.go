@@ -163,7 +163,7 @@ func BenchmarkGitLog(b *testing.B) {
 				b.Fatal(err)
 			}
 			for b.Loop() {
-				if _, err := git(ctx, work, nil, append([]string{"log", "-p", "-U0"}, p.Revisions()...)...); err != nil {
+				if _, err := gitOut(ctx, work, nil, append([]string{"log", "-p", "-U0"}, p.Revisions()...)...); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/pipeguard/pipeguard/scan"
-	"github.com/pipeguard/pipeguard/scan/target"
+	"github.com/pipeguard/pipeguard/scan/git"
 )
 
 // ChangedPaths lists the paths that the pushed commits add, modify or
@@ -28,7 +28,7 @@ func ChangedPaths(ctx context.Context, dir string, p *Push) ([]string, error) {
 // one git log.
 func logPaths(ctx context.Context, dir string, revs []string) (commits int, paths []string, err error) {
 	args := append([]string{"log", "--format=%x01%H", "--name-only", "--no-renames", "-z"}, revs...)
-	out, err := git(ctx, dir, nil, args...)
+	out, err := gitOut(ctx, dir, nil, args...)
 	if err != nil {
 		return 0, nil, fmt.Errorf("list pushed commits and files: %w", err)
 	}
@@ -70,7 +70,7 @@ func ChangedLines(ctx context.Context, dir string, p *Push) (scan.Changes, error
 	if head, err := gitLines(ctx, dir, nil, "rev-parse", "-q", "--verify", "HEAD^{commit}"); err == nil && len(head) == 1 && slices.Contains(p.Include, head[0]) {
 		tip = head[0]
 	}
-	repo := &target.Repo{Root: dir}
+	repo := &git.Repo{Root: dir}
 	var ch scan.Changes
 	for i, base := range p.Exclude {
 		if i == maxDiffBases {

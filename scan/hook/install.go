@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/pipeguard/pipeguard/scan/git"
 )
 
 // Marker is the line that marks a hook script as pipeguard's own: install
@@ -55,7 +57,9 @@ func HooksDir(ctx context.Context, dir string) (string, error) {
 	if dir == "" {
 		dir = "."
 	}
-	lines, err := gitLines(ctx, dir, nil, "rev-parse", "--git-path", "hooks")
+	// The hooks folder git reads (core.hooksPath, when set): the one
+	// command run with the repository's own hooks setting, and it runs none.
+	lines, err := git.Runner{Dir: dir, HooksQuery: true}.Lines(ctx, "rev-parse", "--git-path", "hooks")
 	if err != nil || len(lines) != 1 {
 		return "", fmt.Errorf("find the git hooks folder of %s: %w", dir, err)
 	}

@@ -7,6 +7,8 @@ import (
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/pipeguard/pipeguard/scan/git"
 )
 
 // RefUpdate is one line git writes on a pre-push hook's standard input:
@@ -28,17 +30,8 @@ func (u RefUpdate) IsNew() bool { return isZero(u.RemoteSHA) }
 
 func isZero(sha string) bool { return strings.Trim(sha, "0") == "" }
 
-func isHex(s string) bool {
-	if len(s) != 40 && len(s) != 64 { // SHA-1 or SHA-256 object names
-		return false
-	}
-	for _, c := range s {
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-			return false
-		}
-	}
-	return true
-}
+// isHex reports whether s is a full object id (SHA-1 or SHA-256).
+func isHex(s string) bool { return git.IsObjectID(s) }
 
 // ParseUpdates reads the lines git gives a pre-push hook on standard input.
 // Blank lines are ignored; a malformed line is an error naming its number.

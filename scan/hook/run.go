@@ -18,6 +18,7 @@ import (
 	"github.com/pipeguard/pipeguard/scan"
 	"github.com/pipeguard/pipeguard/scan/engine"
 	"github.com/pipeguard/pipeguard/scan/repoconf"
+	"github.com/pipeguard/pipeguard/scan/report"
 )
 
 // Options configures Run.
@@ -37,6 +38,9 @@ type Options struct {
 	// GoVulnDB and OSVDB override the databases set in .pipeguard.yaml. The
 	// deps scanner runs only when one of them is on this machine.
 	GoVulnDB, OSVDB string
+	// Progress, when set, is told as the scan enters each stage (see
+	// engine.Options.Progress).
+	Progress func(ctx context.Context, stage string)
 	// Scan runs the scan; nil means engine.Scan.
 	Scan func(context.Context, engine.Options) (*scan.Report, error)
 	// Log receives progress messages; nil discards them.
@@ -98,7 +102,7 @@ func Run(ctx context.Context, o Options) *Result {
 
 	dir, err := workTree(ctx, dir)
 	if err != nil {
-		res.Exit = fail(out, false, err)
+		res.Exit = fail(ctx, out, false, err)
 		return res
 	}
 	cfg, cfgErr := rootConfig(dir)
@@ -117,19 +121,19 @@ func Run(ctx context.Context, o Options) *Result {
 		ups, err = ParseUpdates(o.In)
 	}
 	if err != nil {
-		res.Exit = fail(out, failOpen, err)
+		res.Exit = fail(ctx, out, failOpen, err)
 		return res
 	}
 	p, err := Plan(ctx, dir, ups)
 	if err != nil {
-		res.Exit = fail(out, failOpen, err)
+		res.Exit = fail(ctx, out, failOpen, err)
 		return res
 	}
 	res.Push = p
 	mark("plan")
 	if p.Range() == "" {
 		for _, n := range p.Notes {
-			fmt.Fprintf(out, "pipeguard: %s\n", n)
+			say(out, "pipeguard: %s", n)
 		}
 		if len(ups) > 0 {
 			fmt.Fprintf(out, "pipeguard: nothing new to scan in this push\n")
@@ -139,7 +143,7 @@ func Run(ctx context.Context, o Options) *Result {
 
 	paths, err := ChangedPaths(ctx, dir, p)
 	if err != nil {
-		res.Exit = fail(out, failOpen, err)
+		res.Exit = fail(ctx, out, failOpen, err)
 		return res
 	}
 	goDB, osvDB := orDefault(o.GoVulnDB, cfg.GoVulnDB), orDefault(o.OSVDB, cfg.OSVDB)
@@ -164,7 +168,7 @@ func Run(ctx context.Context, o Options) *Result {
 		// Config and deps findings count only on the lines the push
 		// changes (findings from commits are not limited by Changed).
 		if changed, err = ChangedLines(ctx, dir, p); err != nil {
-			res.Exit = fail(out, failOpen, err)
+			res.Exit = fail(ctx, out, failOpen, err)
 			return res
 		}
 	}
@@ -181,6 +185,7 @@ func Run(ctx context.Context, o Options) *Result {
 		Branch:   pushedBranch(ups),
 		Version:  o.Version,
 		Log:      o.Log,
+		Progress: o.Progress,
 	}
 	if slices.Contains(names, scan.ScannerDeps) {
 		opts.GoVulnDB, opts.OSVDB = localOnly(goDB), localOnly(osvDB)
@@ -188,7 +193,7 @@ func Run(ctx context.Context, o Options) *Result {
 	rep, err := o.Scan(ctx, opts)
 	mark("scan")
 	if err != nil {
-		res.Exit = fail(out, failOpen, err)
+		res.Exit = fail(ctx, out, failOpen, err)
 		return res
 	}
 	res.Report = rep
@@ -306,31 +311,58 @@ func pushedBranch(ups []RefUpdate) string {
 	return ""
 }
 
-// fail reports a scan that could not run and returns the exit code.
-func fail(out io.Writer, failOpen bool, err error) int {
-	fmt.Fprintf(out, "pipeguard: the pre-push scan could not run: %v\n", err)
-	if failOpen {
-		fmt.Fprintf(out, "pipeguard: pushing anyway, because .pipeguard.yaml sets fail_open: true\n")
-		return scan.ExitPass
+// fail reports a scan that could not run and returns the exit code
+// (scan.Decide's).
+func fail(ctx context.Context, out io.Writer, failOpen bool, err error) int {
+	_, code := scan.Decide(scan.Tally{Errors: 1, Conditions: scan.Conditions{
+		Interrupted: scan.Interrupted(ctx, err), Usage: scan.IsConfigError(err), FailOpen: failOpen}})
+	if code == scan.ExitInterrupted {
+		say(out, "pipeguard: interrupted: the push was not checked")
+		return code
 	}
-	fmt.Fprintf(out, "pipeguard: push blocked, because a check that cannot run must not pass silently\n")
+	say(out, "pipeguard: the pre-push scan could not run: %v", err)
+	if code == scan.ExitPass {
+		say(out, "pipeguard: pushing anyway, because .pipeguard.yaml sets fail_open: true")
+		return code
+	}
+	say(out, "pipeguard: push blocked, because a check that cannot run must not pass silently")
 	fmt.Fprintf(out, "  fix the error above, set fail_open: true in .pipeguard.yaml to push when the scan fails,\n")
 	fmt.Fprintf(out, "  or bypass this check once with: git push --no-verify\n")
-	if scan.IsConfigError(err) {
-		return scan.ExitUsage
-	}
-	return scan.ExitIncomplete
+	return code
 }
 
-// show writes the terminal output for a finished scan and returns the exit code.
+// say prints one line: names and messages are the repository's, and a
+// file name may hold line breaks or terminal escapes; report.Clean shows
+// them escaped, as the text report does.
+func say(out io.Writer, format string, a ...any) {
+	fmt.Fprintln(out, report.Clean(fmt.Sprintf(format, a...)))
+}
+
+// show writes the terminal output for a finished scan and returns the
+// exit code (scan.Decide's, through the report's Outcome).
 func show(out io.Writer, rep *scan.Report, p *Push, names, notes []string, failOpen bool) int {
+	code := rep.Outcome(scan.Conditions{FailOpen: failOpen})
 	commits := "commits"
 	if p.Commits == 1 {
 		commits = "commit"
 	}
-	fmt.Fprintf(out, "pipeguard: scanned %d %s (%s)\n", p.Commits, commits, strings.Join(names, ", "))
+	say(out, "pipeguard: scanned %d %s (%s)", p.Commits, commits, strings.Join(names, ", "))
 	for _, n := range append(slices.Clone(p.Notes), notes...) {
-		fmt.Fprintf(out, "pipeguard: %s\n", n)
+		say(out, "pipeguard: %s", n)
+	}
+	for _, n := range rep.Notes {
+		if strings.Contains(n, "shallow") || strings.Contains(n, "submodule") {
+			say(out, "pipeguard: %s", n)
+		}
+	}
+	for _, sk := range rep.Skipped {
+		if sk.Kind == scan.SkipTooLarge || sk.Kind == scan.SkipUnreadable {
+			where := sk.Path
+			if sk.Commit != "" {
+				where += " in commit " + short(sk.Commit)
+			}
+			say(out, "pipeguard: not scanned: %s: %s", where, sk.Reason)
+		}
 	}
 	blocking := rep.Blocking()
 	warnings := 0
@@ -340,37 +372,39 @@ func show(out io.Writer, rep *scan.Report, p *Push, names, notes []string, failO
 		}
 	}
 	if warnings > 0 {
-		fmt.Fprintf(out, "pipeguard: %d finding(s) reported but not blocking (run `pipeguard scan --range %s` to see them)\n", warnings, rangeHint(p))
+		say(out, "pipeguard: %d finding(s) reported but not blocking (run `pipeguard scan --range %s` to see them)", warnings, rangeHint(p))
 	}
 	for _, e := range rep.Errors {
-		fmt.Fprintf(out, "pipeguard: %s scanner failed: %s\n", e.Scanner, e.Message)
+		if e.Scanner != "" {
+			say(out, "pipeguard: %s scanner failed: %s", e.Scanner, e.Message)
+		} else {
+			say(out, "pipeguard: %s", e.Message)
+		}
 	}
-	if len(blocking) > 0 {
+	switch {
+	case rep.Interrupted:
+		say(out, "pipeguard: interrupted: the push was not fully checked")
+	case len(blocking) > 0:
 		fmt.Fprintf(out, "\npipeguard: push blocked by %d finding(s):\n", len(blocking))
 		for _, f := range blocking {
-			fmt.Fprintf(out, "  %s\n", findingLine(f))
+			fmt.Fprintf(out, "  %s\n", report.Clean(findingLine(f)))
 		}
 		fmt.Fprintln(out)
 		for _, h := range fixHints(blocking) {
-			fmt.Fprintf(out, "How to fix: %s\n", h)
+			say(out, "How to fix: %s", h)
 		}
 		fmt.Fprintf(out, "To suppress a false positive, on its line or the line above (`//` instead of `#` in Go), or with an entry in .pipeguard-ignore.yaml:\n")
 		for _, rule := range distinctRules(blocking) {
-			fmt.Fprintf(out, "  # pipeguard:ignore %s reason=\"...\"\n", rule)
+			fmt.Fprintf(out, "  # pipeguard:ignore %s reason=\"...\"\n", report.Clean(rule))
 		}
 		fmt.Fprintf(out, "To bypass this check once: git push --no-verify\n")
-		return scan.ExitFail
-	}
-	if rep.Verdict == scan.Incomplete {
-		if failOpen {
-			fmt.Fprintf(out, "pipeguard: the scan is incomplete; pushing anyway, because .pipeguard.yaml sets fail_open: true\n")
-			return scan.ExitPass
-		}
+	case rep.Verdict == scan.Incomplete && code == scan.ExitPass:
+		fmt.Fprintf(out, "pipeguard: the scan is incomplete; pushing anyway, because .pipeguard.yaml sets fail_open: true\n")
+	case rep.Verdict == scan.Incomplete:
 		fmt.Fprintf(out, "pipeguard: push blocked, because the scan is incomplete (see above)\n")
 		fmt.Fprintf(out, "  set fail_open: true in .pipeguard.yaml to push when the scan fails, or bypass once with: git push --no-verify\n")
-		return scan.ExitIncomplete
 	}
-	return scan.ExitPass
+	return code
 }
 
 // findingLine is "path:line rule message", with the masked secret and the

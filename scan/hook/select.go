@@ -6,13 +6,13 @@ import (
 )
 
 // IsConfigPath reports whether a change to path calls for the config
-// scanner: Python sources and the deployment files it reads (.env files,
+// scanner: Python and Go sources and the deployment files it reads (.env files,
 // Dockerfiles, docker-compose files, Procfile, nginx configuration,
 // requirements files and pyproject.toml).
 func IsConfigPath(p string) bool {
 	base := strings.ToLower(path.Base(p))
 	switch path.Ext(base) {
-	case ".py", ".pyi":
+	case ".py", ".pyi", ".go":
 		return true
 	}
 	switch {

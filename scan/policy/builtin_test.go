@@ -41,6 +41,9 @@ var issueRules = map[string]scan.Severity{
 	"request-body-unvalidated":    scan.Low,
 	"env-file-committed":          scan.High,
 	"dependency-unpinned":         scan.Low,
+	// Go services (issue 15).
+	"pprof-exposed":           scan.Medium,
+	"server-timeouts-missing": scan.Medium,
 }
 
 // TestBuiltinPolicyTests is `pipeguard policy test` over the built-in policies.

@@ -10,8 +10,10 @@
 // function and opa.runtime (which exposes the environment, CI tokens
 // included), and with no host allowed for network access. A policy that
 // calls one of them is refused with a *scan.ConfigError naming its file,
-// line and the built-in; so is a syntax or compile error. print() is erased
-// outside tests; each rule's evaluation is bounded by a timeout.
+// line and the built-in; so is a syntax or compile error. JSON Schema
+// built-ins take inline schemas only (sandbox.go). print() is erased
+// outside tests. Every evaluation is bounded in time and memory, and stops
+// when its context is done (Limits).
 //
 // # Rule contract
 //
@@ -34,12 +36,14 @@
 //	# custom:
 //	#   id: cors-credentials-any-origin
 //	#   severity: high
+//	#   confidence: high
 //	#   remediation: List the trusted origins explicitly.
 //	#   tags: [fastapi, cors]
 //	package pipeguard.rules.cors_credentials_any_origin
 //
 // title, custom.id and custom.severity (critical, high, medium, low, info)
-// are required; references may be given as related_resources (OPA's field)
+// are required; custom.confidence (high, medium, low: how sure the rule is
+// that a finding is true) defaults to high; references may be given as related_resources (OPA's field)
 // or custom.references (a list of URLs). Ids are unique: a user rule with
 // the id of a built-in rule replaces it (the built-in package, and its
 // tests, are then left out), and rules can be disabled by id.
@@ -55,12 +59,12 @@
 //
 // Each element is an object with path (string, relative to the scanned
 // root), line (integer, 1-based; 0 for the whole file) and message
-// (string); optional end_line, column, severity (overrides the rule's),
-// tags (added to the rule's) and fingerprint_key: the normalized matched
-// text that identifies the finding whatever line it moves to. The engine
-// adds the rule's id, title, severity, remediation and references and
-// fingerprints the finding with scan.Fingerprint(id, path, fingerprint_key
-// or message). An element that breaks the contract is reported as an error
+// (string); optional end_line, column, severity and confidence (they
+// override the rule's), tags (added to the rule's) and fingerprint_key: the
+// normalized matched text that identifies the finding whatever line it
+// moves to. The engine adds the rule's id, title, severity, confidence,
+// remediation and references and fingerprints the finding with
+// scan.Fingerprint(id, path, fingerprint_key or message). An element that breaks the contract is reported as an error
 // of that rule; the other rules go on.
 //
 // Rules (and the packages they use, and only those) are compiled against

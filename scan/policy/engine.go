@@ -17,6 +17,7 @@ import (
 type Engine struct {
 	compiler *ast.Compiler
 	modules  map[string]*parsed
+	limits   Limits
 
 	mu       sync.Mutex
 	prepared map[string]*rego.PreparedEvalQuery
@@ -31,6 +32,8 @@ type CompileOptions struct {
 	// that a misspelt fact (input.apps[_].midleware) is a compile error
 	// naming the file and line instead of a rule that never fires.
 	InputSchema any
+	// Limits bound every evaluation of Eval; zero fields mean the defaults.
+	Limits Limits
 }
 
 // Compile parses and compiles mods (test modules included if given) in the
@@ -56,7 +59,7 @@ func Compile(ctx context.Context, mods []Module, opts CompileOptions) (*Engine, 
 	if err != nil {
 		return nil, err
 	}
-	return &Engine{compiler: c, modules: parsedMods, prepared: map[string]*rego.PreparedEvalQuery{}}, nil
+	return &Engine{compiler: c, modules: parsedMods, limits: opts.Limits, prepared: map[string]*rego.PreparedEvalQuery{}}, nil
 }
 
 func newCompiler(opts CompileOptions) *ast.Compiler {
@@ -98,13 +101,14 @@ func (e *Engine) Prepare(ctx context.Context, query string) (*rego.PreparedEvalQ
 	if pq, ok := e.prepared[query]; ok {
 		return pq, nil
 	}
-	pq, err := rego.New(
+	opts := append([]func(*rego.Rego){
 		rego.Query(query),
 		rego.Compiler(e.compiler),
 		rego.Capabilities(Capabilities()),
 		rego.EnablePrintStatements(false),
 		rego.Runtime(ast.NewTerm(ast.NewObject())),
-	).PrepareForEval(ctx)
+	}, sandboxFunctions()...)
+	pq, err := rego.New(opts...).PrepareForEval(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("prepare query %q: %w", query, err)
 	}
@@ -112,9 +116,10 @@ func (e *Engine) Prepare(ctx context.Context, query string) (*rego.PreparedEvalQ
 	return &pq, nil
 }
 
-// Eval evaluates query against input. input may be an ast.Value (converted
-// once by the caller with Input and reused across queries) or any value
-// that encodes to JSON.
+// Eval evaluates query against input, within the engine's Limits (or the
+// context's, see WithLimits). input may be an ast.Value (converted once by
+// the caller with Input and reused across queries) or any value that
+// encodes to JSON.
 func (e *Engine) Eval(ctx context.Context, query string, input any) (rego.ResultSet, error) {
 	pq, err := e.Prepare(ctx, query)
 	if err != nil {
@@ -124,7 +129,11 @@ func (e *Engine) Eval(ctx context.Context, query string, input any) (rego.Result
 	if err != nil {
 		return nil, err
 	}
-	rs, err := pq.Eval(ctx, rego.EvalParsedInput(v))
+	var rs rego.ResultSet
+	err = bounded(ctx, e.limits, func(ctx context.Context) error {
+		rs, err = pq.Eval(ctx, rego.EvalParsedInput(v))
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("eval %q: %w", query, err)
 	}

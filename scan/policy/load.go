@@ -135,6 +135,9 @@ func parse(m Module) (*parsed, error) {
 	if err := checkSandbox(mod, m.Path); err != nil {
 		return nil, err
 	}
+	if err := checkSchemaCalls(mod, m.Path); err != nil {
+		return nil, err
+	}
 	return &parsed{Module: m, ast: mod}, nil
 }
 

@@ -23,13 +23,17 @@ import (
 // Rule is one entry of the rule catalogue, read from a rule package's
 // METADATA.
 type Rule struct {
-	ID          string        `json:"id"`
-	Severity    scan.Severity `json:"severity"`
-	Title       string        `json:"title"`
-	Description string        `json:"description"`
-	Remediation string        `json:"remediation,omitempty"`
-	References  []string      `json:"references,omitempty"`
-	Tags        []string      `json:"tags,omitempty"`
+	ID       string        `json:"id"`
+	Severity scan.Severity `json:"severity"`
+	// Confidence is the rule's default confidence (METADATA
+	// custom.confidence; high when the rule does not say); a finding may
+	// give its own.
+	Confidence  scan.Confidence `json:"confidence"`
+	Title       string          `json:"title"`
+	Description string          `json:"description"`
+	Remediation string          `json:"remediation,omitempty"`
+	References  []string        `json:"references,omitempty"`
+	Tags        []string        `json:"tags,omitempty"`
 	// Package is the rule's Rego package, e.g. "data.pipeguard.rules.debug_enabled".
 	Package string `json:"package"`
 	// Path and Line name the METADATA block that declares the rule.
@@ -40,9 +44,19 @@ type Rule struct {
 	// Status is "active", "disabled" (by configuration) or "overridden" (a
 	// user rule with the same id replaces this built-in one).
 	Status string `json:"status"`
+	// Languages are what the rule covers: "go", "python", "deployment"
+	// (see languages.go), derived from the facts its files read, plus
+	// those METADATA custom.languages declares.
+	Languages []string `json:"languages"`
+	// Files are the rule's package files: the one with METADATA first,
+	// then the others of the same package (Go clauses of a rule written
+	// for Python, for instance), by path.
+	Files []string `json:"files"`
 
 	// outputs are the rule names the package defines: "deny" and/or "findings".
 	outputs []string
+	// declaredLangs are METADATA custom.languages.
+	declaredLangs []string
 }
 
 // Rule statuses.
@@ -73,8 +87,12 @@ type Options struct {
 	// Workers is how many rules are evaluated at once; 0 means GOMAXPROCS.
 	Workers int
 	// RuleTimeout bounds one rule's evaluation (one test's, in Test); 0
-	// means 30 seconds.
+	// means DefaultTimeout (30 seconds).
 	RuleTimeout time.Duration
+	// MemoryLimit bounds the heap growth of one rule's evaluation (of the
+	// whole test run, in Test), in bytes; 0 means DefaultMemory, negative
+	// none. See Limits.
+	MemoryLimit int64
 	// Run, in Test only, runs just the tests whose name matches this
 	// regular expression.
 	Run string
@@ -87,7 +105,7 @@ type RuleSet struct {
 	engine  *Engine
 	all     []Rule // catalogue, every status
 	active  []Rule
-	timeout time.Duration
+	limits  Limits
 	workers int
 }
 
@@ -107,10 +125,8 @@ func Load(ctx context.Context, opts Options) (*RuleSet, error) {
 	if err != nil {
 		return nil, err
 	}
-	rs := &RuleSet{engine: eng, all: cat, timeout: opts.RuleTimeout, workers: opts.Workers}
-	if rs.timeout <= 0 {
-		rs.timeout = 30 * time.Second
-	}
+	rs := &RuleSet{engine: eng, all: cat, workers: opts.Workers,
+		limits: Limits{Timeout: opts.RuleTimeout, Memory: opts.MemoryLimit}}
 	for _, r := range cat {
 		if r.Status != StatusActive {
 			continue
@@ -322,13 +338,15 @@ feed:
 }
 
 func (rs *RuleSet) evalRule(ctx context.Context, r Rule, input ast.Value, scanner string) ([]scan.Finding, error) {
-	ctx, cancel := context.WithTimeout(ctx, rs.timeout)
-	defer cancel()
 	pq, err := rs.engine.Prepare(ctx, ruleQuery(r))
 	if err != nil {
 		return nil, err
 	}
-	res, err := pq.Eval(ctx, rego.EvalParsedInput(input))
+	var res rego.ResultSet
+	err = bounded(ctx, rs.limits, func(ctx context.Context) error {
+		res, err = pq.Eval(ctx, rego.EvalParsedInput(input))
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -397,6 +415,15 @@ func toFinding(r Rule, v any, scanner string) (scan.Finding, error) {
 		}
 		sev = parsed
 	}
+	conf := r.Confidence
+	if c, ok := obj["confidence"]; ok {
+		cs, _ := c.(string)
+		parsed, err := scan.ParseConfidence(cs)
+		if err != nil {
+			return scan.Finding{}, fmt.Errorf("finding confidence: %v", err)
+		}
+		conf = parsed
+	}
 	endLine, _ := num("end_line")
 	if endLine < line {
 		endLine = line
@@ -418,6 +445,7 @@ func toFinding(r Rule, v any, scanner string) (scan.Finding, error) {
 		Scanner:     scanner,
 		Rule:        r.ID,
 		Severity:    sev,
+		Confidence:  conf,
 		Title:       r.Title,
 		Message:     msg,
 		Path:        path,
@@ -546,6 +574,8 @@ func catalogue(mods []Module, disabled []string) ([]*parsed, []Rule, error) {
 			switch {
 			case prev.Builtin && !r.Builtin && prev.Status != StatusOverridden:
 				rules[i].Status = StatusOverridden
+			case prev.Package == r.Package && prev.Builtin == r.Builtin:
+				return nil, nil, configError(r.Path, r.Line, "rule %s is already declared in %s:%d: a rule's package may span several files, but only one of them carries the METADATA block", r.ID, prev.Path, prev.Line)
 			default:
 				return nil, nil, configError(r.Path, r.Line, "rule id %q is already declared in %s:%d", r.ID, prev.Path, prev.Line)
 			}
@@ -562,11 +592,17 @@ func catalogue(mods []Module, disabled []string) ([]*parsed, []Rule, error) {
 				"package %s is a rule package (it has a \"rules\" segment) but no file declares it: add a package METADATA block with custom.id and custom.severity", pkg)
 		}
 	}
+	langs := newLangIndex(all)
 	for i := range rules {
+		rules[i].Languages = mergeLangs(langs.languages(rules[i].Package), rules[i].declaredLangs)
 		outs := map[string]bool{}
+		rules[i].Files = []string{rules[i].Path}
 		for _, p := range all {
 			if p.IsTest() || p.ast.Package.Path.String() != rules[i].Package || p.Builtin != rules[i].Builtin {
 				continue
+			}
+			if p.Path != rules[i].Path {
+				rules[i].Files = append(rules[i].Files, p.Path)
 			}
 			for _, r := range p.ast.Rules {
 				if name := r.Head.Ref()[0].String(); name == "deny" || name == "findings" {
@@ -652,12 +688,20 @@ func ruleFromAnnotations(p *parsed) (Rule, bool, error) {
 		if err != nil {
 			return Rule{}, false, configError(p.Path, line, "rule %s: METADATA custom.severity: %v", id, err)
 		}
+		conf := scan.ConfidenceHigh
+		if c, has := a.Custom["confidence"]; has {
+			cs, _ := c.(string)
+			if conf, err = scan.ParseConfidence(cs); err != nil {
+				return Rule{}, false, configError(p.Path, line, "rule %s: METADATA custom.confidence: %v", id, err)
+			}
+		}
 		if a.Title == "" {
 			return Rule{}, false, configError(p.Path, line, "rule %s: METADATA needs a title", id)
 		}
 		r := Rule{
 			ID:          id,
 			Severity:    sev,
+			Confidence:  conf,
 			Title:       a.Title,
 			Description: strings.TrimSpace(a.Description),
 			Package:     p.ast.Package.Path.String(),
@@ -677,6 +721,9 @@ func ruleFromAnnotations(p *parsed) (Rule, bool, error) {
 		r.References = append(r.References, refs...)
 		if r.Tags, err = stringList(a.Custom["tags"]); err != nil {
 			return Rule{}, false, configError(p.Path, line, "rule %s: METADATA custom.tags: %v", id, err)
+		}
+		if r.declaredLangs, err = stringList(a.Custom["languages"]); err != nil {
+			return Rule{}, false, configError(p.Path, line, "rule %s: METADATA custom.languages: %v", id, err)
 		}
 		return r, true, nil
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"sort"
-	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/tester"
@@ -58,17 +57,19 @@ func Test(ctx context.Context, opts Options) ([]*TestResult, error) {
 		}
 		in[p.Path] = p.ast
 	}
-	timeout := opts.RuleTimeout
-	if timeout <= 0 {
-		timeout = 30 * time.Second
-	}
+	lim := Limits{Timeout: opts.RuleTimeout, Memory: opts.MemoryLimit}.effective(ctx)
 	// The rules are type-checked against the facts schema as in a scan; the
 	// tests themselves are compiled without it (the gate's input differs).
 	if _, err := compileRules(ctx, parsedMods, cat, opts); err != nil {
 		return nil, err
 	}
+	timeout := lim.Timeout
+	if timeout < 0 {
+		timeout = 0 // no limit
+	}
 	runner := tester.NewRunner().
 		SetCompiler(newCompiler(CompileOptions{Print: true})).
+		AddCustomBuiltins(sandboxTestBuiltins()).
 		CapturePrintOutput(true).
 		EnableTracing(false).
 		SetTimeout(timeout).
@@ -76,13 +77,26 @@ func Test(ctx context.Context, opts Options) ([]*TestResult, error) {
 	if opts.Run != "" {
 		runner = runner.Filter(opts.Run)
 	}
-	ch, err := runner.RunTests(ctx, nil)
-	if err != nil {
-		return nil, astError("policies", err)
-	}
+	// Each test has the time limit; the memory limit bounds the whole run
+	// (a test that runs away stops it, and the rest are reported as errors).
 	var out []*TestResult
-	for r := range ch {
-		out = append(out, r)
+	var compileErr error
+	err = bounded(ctx, Limits{Timeout: -1, Memory: lim.Memory}, func(ctx context.Context) error {
+		ch, err := runner.RunTests(ctx, nil)
+		if err != nil {
+			compileErr = astError("policies", err)
+			return nil
+		}
+		for r := range ch {
+			out = append(out, r)
+		}
+		return memoryStop(ctx)
+	})
+	if compileErr != nil {
+		return nil, compileErr
+	}
+	if err != nil {
+		return nil, err
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]

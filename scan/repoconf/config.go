@@ -285,6 +285,8 @@ type Set struct {
 	dirs map[string]*Config
 	// keys are the folders of dirs, deepest first.
 	keys []string
+	// refused are the settings a floor did not honour (LoadFloor).
+	refused []Refusal
 }
 
 // Load reads every .pipeguard.yaml of the working tree under root.
@@ -305,22 +307,28 @@ func LoadRev(ctx context.Context, root, rev string) (*Set, error) {
 // LoadSource reads every configuration file src holds. A malformed file is
 // a *scan.ConfigError naming the file and line.
 func LoadSource(ctx context.Context, src Source) (*Set, error) {
-	return loadSource(ctx, src, nil, "")
+	return loadSource(ctx, src, loadOpts{})
 }
 
 // LoadFile reads the working tree's configuration with file (a path on
 // disk, --config) in place of the root .pipeguard.yaml; subfolders' files
 // still apply under it.
 func LoadFile(ctx context.Context, root, file string) (*Set, error) {
+	l, err := ParseFile(file)
+	if err != nil {
+		return nil, err
+	}
+	return loadSource(ctx, WorkTree(root), loadOpts{rootLayer: l, rootName: file})
+}
+
+// ParseFile reads and parses a configuration file on disk given as the
+// root one (--config). Every problem is a *scan.ConfigError naming it.
+func ParseFile(file string) (*Layer, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
 		return nil, &scan.ConfigError{Path: file, Err: err}
 	}
-	l, err := Parse(file, data, true)
-	if err != nil {
-		return nil, err
-	}
-	return loadSource(ctx, WorkTree(root), l, file)
+	return Parse(file, data, true)
 }
 
 // underTestdata reports whether a repository-relative path lies in a
@@ -329,7 +337,20 @@ func underTestdata(p string) bool {
 	return slices.Contains(strings.Split(path.Dir(p), "/"), "testdata")
 }
 
-func loadSource(ctx context.Context, src Source, rootLayer *Layer, rootName string) (*Set, error) {
+// loadOpts are the ways loadSource reads a Source's files.
+type loadOpts struct {
+	// rootLayer, read from rootName, replaces the root file (--config).
+	rootLayer *Layer
+	rootName  string
+	// floor lays every file over floorLayer (nil: the defaults), read from
+	// floorName, keeping only what tightens it (LoadFloor).
+	floor      bool
+	floorLayer *Layer
+	floorName  string
+}
+
+func loadSource(ctx context.Context, src Source, o loadOpts) (*Set, error) {
+	rootLayer, rootName := o.rootLayer, o.rootName
 	found, err := src.Find(ctx, FileName, AltFileName)
 	if err != nil {
 		return nil, fmt.Errorf("find %s in %s: %w", FileName, src, err)
@@ -372,7 +393,15 @@ func loadSource(ctx context.Context, src Source, rootLayer *Layer, rootName stri
 		names[dir] = f
 	}
 	s := &Set{source: src, dirs: map[string]*Config{}}
-	root, err := merge(nil, "", describe(src, names[""]), layers[""])
+	var base *Config
+	rl := layers[""]
+	if o.floor {
+		if base, err = merge(nil, "", o.floorName, o.floorLayer); err != nil {
+			return nil, &scan.ConfigError{Path: o.floorName, Err: err}
+		}
+		rl = s.tighten(base, names[""], rl)
+	}
+	root, err := merge(base, "", describe(src, names[""]), rl)
 	if err != nil {
 		return nil, &scan.ConfigError{Path: names[""], Err: err}
 	}
@@ -389,7 +418,11 @@ func loadSource(ctx context.Context, src Source, rootLayer *Layer, rootName stri
 	}
 	sort.Strings(dirs) // parents sort before their children
 	for _, d := range dirs {
-		c, err := merge(s.parentOf(d), d, describe(src, names[d]), layers[d])
+		parent, l := s.parentOf(d), layers[d]
+		if o.floor {
+			l = s.tighten(parent, names[d], l)
+		}
+		c, err := merge(parent, d, describe(src, names[d]), l)
 		if err != nil {
 			return nil, &scan.ConfigError{Path: names[d], Err: err}
 		}

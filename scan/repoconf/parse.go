@@ -93,7 +93,7 @@ func (p *parser) field(l *Layer, key string, v *yaml.Node) error {
 		if err == nil {
 			for i, s := range l.Scanners {
 				if !isScanner(s) {
-					return p.errf(v.Content[i], "scanners: unknown scanner %q (want %s)", s, strings.Join(scan.AllScanners, ", "))
+					return p.errf(item(v, i), "scanners: unknown scanner %q (want %s)", s, strings.Join(scan.AllScanners, ", "))
 				}
 			}
 		}
@@ -124,7 +124,7 @@ func (p *parser) field(l *Layer, key string, v *yaml.Node) error {
 		if err == nil {
 			for i, g := range l.Exclude {
 				if _, gerr := CompileGlob(g); gerr != nil {
-					return p.errf(v.Content[i], "exclude: %v", gerr)
+					return p.errf(item(v, i), "exclude: %v", gerr)
 				}
 			}
 		}
@@ -191,6 +191,15 @@ func (p *parser) str(key string, v *yaml.Node) (string, error) {
 		return "", p.errf(v, "%s: want a string, not %s", key, kind(v))
 	}
 	return v.Value, nil
+}
+
+// item is the node of entry i of a list that strings read: v itself when a
+// single value stood for a list of one.
+func item(v *yaml.Node, i int) *yaml.Node {
+	if v.Kind == yaml.SequenceNode && i < len(v.Content) {
+		return v.Content[i]
+	}
+	return v
 }
 
 func (p *parser) strings(key string, v *yaml.Node) ([]string, error) {

@@ -1,18 +1,18 @@
 package repoconf
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path"
 	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/pipeguard/pipeguard/scan/git"
 )
 
 // Source reads repository files either from the working tree or from one git
@@ -247,26 +247,10 @@ func (g *gitRev) Files(ctx context.Context, dir string) ([]string, error) {
 	return found, nil
 }
 
-// gitOutput runs git in dir and returns its standard output; on failure the
-// error carries git's first line of standard error.
+// gitOutput runs git in dir (scan/git: one environment, one error
+// handling) and returns its standard output.
 func gitOutput(ctx context.Context, dir string, args ...string) ([]byte, error) {
-	cmd := exec.CommandContext(ctx, "git", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0", "GIT_OPTIONAL_LOCKS=0")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		msg := strings.TrimSpace(stderr.String())
-		if i := strings.IndexByte(msg, '\n'); i >= 0 {
-			msg = msg[:i]
-		}
-		if msg == "" {
-			return nil, fmt.Errorf("git %s: %w", args[0], err)
-		}
-		return nil, fmt.Errorf("git %s: %s: %w", args[0], msg, err)
-	}
-	return out, nil
+	return git.Run(ctx, dir, args...)
 }
 
 // isNotExist reports whether err says a file is absent.

@@ -20,7 +20,7 @@ func sampleReport() *scan.Report {
 	rep.DurationMS = 1234
 	rep.Findings = []scan.Finding{
 		{
-			Scanner: scan.ScannerSecrets, Rule: "github-pat", Severity: scan.High,
+			Scanner: scan.ScannerSecrets, Rule: "github-pat", Severity: scan.High, Confidence: scan.ConfidenceHigh,
 			Title: "GitHub Personal Access Token", Message: "GitHub token committed | see `config` @octocat <b>now</b>",
 			Path: "app/config.py", Line: 12, EndLine: 12, Column: 9,
 			Fingerprint: "fp-secret-tree", Blocking: true, Decision: "block", New: ptr(true),
@@ -60,7 +60,7 @@ func sampleReport() *scan.Report {
 				Aliases: []string{"CVE-2023-45288"}, Reachability: "called", CallPath: []string{"main.main", "http.ListenAndServe"}},
 		},
 		{
-			Scanner: scan.ScannerConfig, Rule: "fastapi-cors-wildcard", Severity: scan.Medium,
+			Scanner: scan.ScannerConfig, Rule: "fastapi-cors-wildcard", Severity: scan.Medium, Confidence: scan.ConfidenceMedium,
 			Title: "CORS allows any origin", Message: "allow_origins=[\"*\"] with credentials\nsecond line",
 			Path: "app/main.py", Line: 30, EndLine: 33, Fingerprint: "fp-config", Decision: "warn",
 			Remediation: "List the allowed origins.", Tags: []string{"fastapi"},

@@ -101,13 +101,15 @@ func writeCommand(w *bufio.Writer, cmd string, props []string, msg string) {
 }
 
 // escapeData escapes a workflow command's message as the Actions runner
-// does (toolkit's escapeData): % then CR and LF.
+// does (toolkit's escapeData): % then CR and LF. Other control characters
+// (a terminal escape in a file name) are shown escaped, as in every text
+// output, since the Actions log prints them raw.
 func escapeData(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(cleanKeepLines(s))
 }
 
 // escapeProperty escapes a workflow command property value: as data, plus
 // ':' and ','.
 func escapeProperty(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(cleanKeepLines(s))
 }

@@ -16,6 +16,11 @@ func TestEscapeWorkflowCommand(t *testing.T) {
 		{"a:b,c", "a:b,c", "a%3Ab%2Cc"},
 		{"%0A", "%250A", "%250A"},
 		{"::error::x", "::error::x", "%3A%3Aerror%3A%3Ax"},
+		// A terminal escape or a bidirectional override in a file name
+		// reaches the Actions log escaped, never raw.
+		{"a\x1b[2Jb", `a\u001b[2Jb`, `a\u001b[2Jb`},
+		{"x\u202ey", `x\u202ey`, `x\u202ey`},
+		{"tab\there", "tab\there", "tab\there"},
 	}
 	for _, tt := range tests {
 		if got := escapeData(tt.in); got != tt.data {

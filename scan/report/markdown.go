@@ -179,8 +179,8 @@ func (m *mdWriter) counts(v *view) {
 }
 
 func (m *mdWriter) findingTable(fs []scan.Finding) {
-	m.row("Location", "Rule", "Severity", "Message")
-	m.row("---", "---", "---", "---")
+	m.row("Location", "Rule", "Severity", "Confidence", "Message")
+	m.row("---", "---", "---", "---", "---")
 	for i, f := range fs {
 		if m.maxRows >= 0 && i >= m.maxRows {
 			break
@@ -202,7 +202,7 @@ func (m *mdWriter) findingTable(fs []scan.Finding) {
 		if f.New != nil && *f.New {
 			msg += " · **new**"
 		}
-		m.row(m.location(f), mdCode(f.Rule), mdText(string(f.Severity)), msg)
+		m.row(m.location(f), mdCode(f.Rule), mdText(string(f.Severity)), mdText(orDash(string(f.Confidence))), msg)
 	}
 	m.more(len(fs))
 }
@@ -312,8 +312,14 @@ func mdText(s string) string {
 	return b.String()
 }
 
-// mdCode writes s as an inline code span that survives inside a table: a
-// fence longer than any run of backticks in s, pipes escaped, one line.
+// MarkdownCode writes untrusted text as an inline code span that survives
+// inside a table: a fence longer than any run of backticks in s, pipes
+// escaped, control characters escaped, one line. With EscapeMarkdown, the
+// one way pipeguard writes untrusted text into markdown: reports, the audit,
+// pull request comments and tracking issues.
+func MarkdownCode(s string) string { return mdCode(s) }
+
+// mdCode is MarkdownCode.
 func mdCode(s string) string {
 	s = clean(s)
 	if s == "" {
@@ -334,4 +340,12 @@ func mdCode(s string) string {
 		s = " " + s + " "
 	}
 	return fence + s + fence
+}
+
+// orDash is s, or a dash for an empty cell.
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }

@@ -6,7 +6,9 @@
 // Every renderer is a pure function of the report and Options: it writes to
 // an io.Writer, reads no environment, makes no network call, and gives the
 // same bytes for the same input. Reports reach this package already redacted
-// by scan.Run; renderers never show anything but a finding's masked Secret.
+// by scan.Run and the engine; Write redacts once more (scan.Redact masks in
+// place and is idempotent) for text added since. Renderers never show
+// anything but a finding's masked Secret.
 package report
 
 import (
@@ -70,7 +72,9 @@ type Options struct {
 }
 
 // Write renders rep in the named format to w. An unknown format gives an
-// error wrapping ErrUnknownFormat (and a *scan.ConfigError).
+// error wrapping ErrUnknownFormat (and a *scan.ConfigError). The report is
+// redacted first (scan.Redact), in case text was added to it since the
+// scan: an error made by the command, a note.
 func Write(format string, w io.Writer, rep *scan.Report, opts Options) error {
 	f, err := normalizeFormat(format)
 	if err != nil {
@@ -79,6 +83,7 @@ func Write(format string, w io.Writer, rep *scan.Report, opts Options) error {
 	if rep == nil {
 		return fmt.Errorf("render %s report: no report", f)
 	}
+	scan.Redact(rep)
 	var werr error
 	switch f {
 	case FormatText:

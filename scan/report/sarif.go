@@ -268,6 +268,9 @@ func sarifResult(f scan.Finding, opts Options) *sarif.Result {
 		"severity": string(f.Severity),
 		"blocking": f.Blocking,
 	}
+	if f.Confidence != "" {
+		props["confidence"] = string(f.Confidence)
+	}
 	if f.Commit != "" {
 		props["commit"] = f.Commit
 	}
@@ -410,7 +413,7 @@ func sarifInvocation(v *view, name string, first bool, opts Options) *sarif.Invo
 		if s.Name != name {
 			continue
 		}
-		if s.Status == "failed" {
+		if s.Status == "failed" || s.Status == "interrupted" {
 			ok = false
 		}
 		props = sarif.Properties{"status": s.Status, "duration_ms": s.DurationMS, "findings": s.Findings}

@@ -170,6 +170,9 @@ func (p *textPrinter) findings(fs []scan.Finding) {
 		rule := pad(clean(f.Rule), ruleW)
 		line := "  " + mark + " " + loc + "  " + sev + "  " + rule + "  " + clean(findingText(f))
 		var tags []string
+		if f.Confidence != "" && f.Confidence != scan.ConfidenceHigh {
+			tags = append(tags, string(f.Confidence)+" confidence")
+		}
 		if f.Secret != "" {
 			tags = append(tags, "secret "+f.Secret)
 		}
@@ -258,7 +261,14 @@ func pad(s string, w int) string {
 // clean makes s safe to print on one terminal line: line breaks and tabs
 // become spaces, and other control characters (escape sequences that could
 // rewrite the terminal) and bidirectional overrides are shown escaped.
-func clean(s string) string {
+func clean(s string) string { return escapeControls(s, false) }
+
+// cleanKeepLines is clean for outputs that encode line breaks themselves
+// (workflow commands): CR, LF and tab are kept, other control characters
+// and bidirectional overrides are shown escaped.
+func cleanKeepLines(s string) string { return escapeControls(s, true) }
+
+func escapeControls(s string, keepLines bool) string {
 	ok := true
 	for _, r := range s {
 		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || r == utf8.RuneError {
@@ -273,7 +283,11 @@ func clean(s string) string {
 	for _, r := range s {
 		switch {
 		case r == '\n' || r == '\r' || r == '\t':
-			b.WriteByte(' ')
+			if keepLines {
+				b.WriteRune(r)
+			} else {
+				b.WriteByte(' ')
+			}
 		case unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r):
 			fmt.Fprintf(&b, "\\u%04x", r)
 		default:

@@ -17,7 +17,7 @@ func TestText(t *testing.T) {
 		"pipeguard 1.2.3: range scan of main..feature in /work/app\n",
 		"\napp/config.py\n  BLOCK app/config.py:12  high      github-pat             GitHub token committed | see `config` @octocat <b>now</b>  [secret ghp_****; new]\n",
 		"  BLOCK deploy/old.env:3  high      aws-access-token       AWS access key in history  [secret AKIA****; commit 89abcdef0123]\n",
-		"  warn  app/main.py:30    medium    fastapi-cors-wildcard  allow_origins=[\"*\"] with credentials second line\n",
+		"  warn  app/main.py:30    medium    fastapi-cors-wildcard  allow_origins=[\"*\"] with credentials second line  [medium confidence]\n",
 		"  info  app/main.py       info      fastapi-docs-enabled   docs_url is enabled\n",
 		"[golang.org/x/net@v0.20.0, fixed in v0.23.0, called]",
 		"Not scanned:\n  error   deps: osv database missing: open /db/osv: no such file (requirements.txt)\n  skipped 3 inputs:\n",

@@ -26,6 +26,7 @@ import (
 	"github.com/zricethezav/gitleaks/v8/sources"
 
 	"github.com/pipeguard/pipeguard/scan"
+	pgit "github.com/pipeguard/pipeguard/scan/git" // aliased: the tests have a git helper
 	"github.com/pipeguard/pipeguard/scan/secrets/cred"
 	"github.com/pipeguard/pipeguard/scan/target"
 )
@@ -212,16 +213,16 @@ func (s *Scanner) Scan(ctx context.Context, t *scan.Target) (*scan.Result, error
 			names = append(names, sk.Path)
 		}
 	case scan.ModeHistory, scan.ModeRange, scan.ModeStaged:
-		repo, err := target.Open(ctx, t.Root)
+		repo, err := pgit.Open(ctx, t.Root)
 		if err != nil {
-			if errors.Is(err, target.ErrNotRepository) {
+			if errors.Is(err, pgit.ErrNotRepository) {
 				return nil, &scan.ConfigError{Err: fmt.Errorf("%s mode needs a git repository: %w", t.Mode, err)}
 			}
 			return nil, err
 		}
 		switch t.Mode {
 		case scan.ModeHistory:
-			src = gitLogSource(repo, "--all")
+			src = logSource(repo, []string{"--all"}, t.MaxFileSize)
 		case scan.ModeRange:
 			// A range of full commit ids was checked by whoever resolved
 			// it (the engine does); anything else is checked here, since
@@ -234,9 +235,9 @@ func (s *Scanner) Scan(ctx context.Context, t *scan.Target) (*scan.Result, error
 				}
 				revs = g.Revs
 			}
-			src = gitLogSource(repo, revs...)
+			src = logSource(repo, revs, t.MaxFileSize)
 		case scan.ModeStaged:
-			src = stagedSource(repo)
+			src = stagedSource(repo, t.MaxFileSize)
 		}
 	default:
 		return nil, &scan.ConfigError{Err: fmt.Errorf("unknown scan mode %q", t.Mode)}
@@ -246,7 +247,7 @@ func (s *Scanner) Scan(ctx context.Context, t *scan.Target) (*scan.Result, error
 	if err != nil {
 		if t.Mode == scan.ModeRange && ctx.Err() == nil {
 			// Say which revision is wrong, when one is.
-			if repo, oerr := target.Open(ctx, t.Root); oerr == nil {
+			if repo, oerr := pgit.Open(ctx, t.Root); oerr == nil {
 				if _, perr := repo.ParseRange(ctx, t.Range); perr != nil {
 					return nil, perr
 				}
@@ -293,17 +294,7 @@ func resolved(rng string) []string {
 }
 
 // isCommitID reports whether s is a full SHA-1 or SHA-256 object id.
-func isCommitID(s string) bool {
-	if len(s) != 40 && len(s) != 64 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if !('0' <= s[i] && s[i] <= '9' || 'a' <= s[i] && s[i] <= 'f') {
-			return false
-		}
-	}
-	return true
-}
+func isCommitID(s string) bool { return pgit.IsObjectID(s) }
 
 // finding turns a gitleaks finding (or one of the structure detector's,
 // made in gitleaks' shape) into pipeguard's, the secret kept only for
@@ -346,6 +337,7 @@ func (s *Scanner) finding(f report.Finding) scan.Finding {
 		Scanner:     scan.ScannerSecrets,
 		Rule:        f.RuleID,
 		Severity:    s.opts.Severity,
+		Confidence:  confidence(f.RuleID),
 		Title:       ttl,
 		Message:     msg,
 		Path:        f.File,
@@ -372,6 +364,20 @@ func hasTag(tags []string, tag string) bool {
 		}
 	}
 	return false
+}
+
+// confidence is how sure a match is to be a live secret: high for rules
+// that recognise one kind of credential by its format (a Stripe key, a
+// GitHub token) or its construct (a password in a URL or a connection
+// string, curl -u, an HTTP Basic value), medium for those that judge a
+// value by the name it is given and its shape (the generic rules, the
+// structure detector's assignments and bearer tokens).
+func confidence(rule string) scan.Confidence {
+	switch {
+	case strings.HasPrefix(rule, "generic"), rule == cred.RulePassword, rule == cred.RuleGeneric, rule == cred.RuleHTTPBearer:
+		return scan.ConfidenceMedium
+	}
+	return scan.ConfidenceHigh
 }
 
 // title shortens a gitleaks rule description ("Uncovered a GitHub Personal
@@ -405,12 +411,6 @@ type scanStats struct {
 func (st *scanStats) skip(sk scan.Skipped) {
 	st.mu.Lock()
 	st.skipped = append(st.skipped, sk)
-	st.mu.Unlock()
-}
-
-func (st *scanStats) fail(e scan.Error) {
-	st.mu.Lock()
-	st.errors = append(st.errors, e)
 	st.mu.Unlock()
 }
 

@@ -1,15 +1,13 @@
 package secrets
 
 import (
-	"bufio"
-	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 
-	"github.com/gitleaks/go-gitdiff/gitdiff"
 	"github.com/h2non/filetype"
 	"github.com/zricethezav/gitleaks/v8/cmd/scm"
 	"github.com/zricethezav/gitleaks/v8/config"
@@ -18,7 +16,7 @@ import (
 	"github.com/zricethezav/gitleaks/v8/sources"
 
 	"github.com/pipeguard/pipeguard/scan"
-	"github.com/pipeguard/pipeguard/scan/target"
+	pgit "github.com/pipeguard/pipeguard/scan/git" // aliased: the tests have a git helper
 )
 
 // treeSource yields each file of the working tree as one fragment, leaving
@@ -34,7 +32,7 @@ func (s *Scanner) treeSource(files []scan.File, l *loaded) source {
 			}
 			data, err := os.ReadFile(f.Abs)
 			if err != nil {
-				st.skip(scan.Skipped{Path: f.Path, Reason: "unreadable: " + err.Error()})
+				st.skip(scan.Skipped{Path: f.Path, Reason: "unreadable: " + err.Error(), Kind: scan.SkipUnreadable})
 				continue
 			}
 			if len(data) == 0 || isBinary(data) {
@@ -69,97 +67,132 @@ func isBinary(data []byte) bool {
 	return err == nil && kind.MIME.Type == "application"
 }
 
-// gitLogSource yields the lines each commit of revs adds, from git log -p.
-func gitLogSource(repo *target.Repo, revs ...string) source {
-	args := []string{"log", "-p", "-U0", "--full-history", "--diff-filter=tuxdb",
-		"--no-color", "--no-ext-diff", "--no-textconv", "--pretty=medium", "--date=default"}
-	args = append(append(args, revs...), "--")
-	return diffSource(repo, args, true)
+// logSource yields the lines each commit of revs adds, from git log -p.
+func logSource(repo *pgit.Repo, revs []string, maxSize int64) source {
+	return patchSource(repo, maxSize, func(ctx context.Context, fn func(*pgit.FileDiff) error) error {
+		return repo.Log(ctx, revs, pgit.PatchOptions{MaxFileSize: maxSize}, fn)
+	})
 }
 
 // stagedSource yields the lines the index adds relative to HEAD.
-func stagedSource(repo *target.Repo) source {
-	args := []string{"diff", "--cached", "-U0", "--diff-filter=tuxdb",
-		"--no-color", "--no-ext-diff", "--no-textconv", "--"}
-	return diffSource(repo, args, false)
+func stagedSource(repo *pgit.Repo, maxSize int64) source {
+	return patchSource(repo, maxSize, func(ctx context.Context, fn func(*pgit.FileDiff) error) error {
+		return repo.Staged(ctx, pgit.PatchOptions{MaxFileSize: maxSize}, fn)
+	})
 }
 
-// diffSource streams the patch that git args prints and yields the added
-// lines of each hunk. A git failure (a corrupt repository, a missing object)
-// is an error: the scan would be silently incomplete otherwise.
-func diffSource(repo *target.Repo, args []string, commits bool) source {
+// patchSource yields the added lines of each file of a patch, hunk by
+// hunk. Files larger than maxSize are not read (git shows them as binary)
+// and are reported as skipped. A file git shows as binary is read from
+// its blob and scanned whole when it is in fact text: a .gitattributes
+// "-diff" must not hide a file from the scan. A git failure (a corrupt
+// repository, a missing object) is an error, since the scan would be
+// silently incomplete otherwise; a part of the patch that cannot be read
+// is recorded in the scan's errors and the rest is scanned.
+func patchSource(repo *pgit.Repo, maxSize int64, read func(context.Context, func(*pgit.FileDiff) error) error) source {
 	return func(ctx context.Context, rs *ruleSet, st *scanStats, emit func(sources.Fragment) error) error {
-		cmd := target.Command(ctx, repo.Root, args...)
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		out, err := cmd.StdoutPipe()
+		var blobs []*pgit.FileDiff
+		err := read(ctx, func(f *pgit.FileDiff) error {
+			switch {
+			case f.Deleted || f.Submodule || f.NewPath == "" || f.NewPath == rs.path || pathAllowed(rs, f.NewPath):
+				return nil
+			case f.TooLarge:
+				st.skip(tooLarge(f, f.Added, maxSize, "added lines"))
+				return nil
+			case f.Binary:
+				if f.NewID != "" {
+					blobs = append(blobs, f)
+				}
+				return nil
+			}
+			return emitFile(f, emit)
+		})
+		var (
+			perr pgit.ParseErrors
+			gerr *pgit.Error
+		)
+		switch {
+		case errors.As(err, &perr):
+			st.fail(scan.Error{Message: perr.Error()})
+		case errors.As(err, &gerr):
+			return fmt.Errorf("%w (is the repository corrupt?)", err)
+		case err != nil:
+			return err
+		}
+		return emitBlobs(ctx, repo, blobs, maxSize, st, emit)
+	}
+}
+
+// tooLarge is the skipped entry of a file of a patch past the size limit.
+func tooLarge(f *pgit.FileDiff, size, limit int64, what string) scan.Skipped {
+	sk := scan.Skipped{Path: f.NewPath, Kind: scan.SkipTooLarge,
+		Reason: fmt.Sprintf("%s too large: %d bytes (limit %d, --max-file-size)", what, size, limit)}
+	if f.Commit != nil {
+		sk.Commit = f.Commit.ID
+	}
+	return sk
+}
+
+// emitBlobs reads the blobs of the files git showed as binary, with one
+// git process for their sizes and one for their contents, and yields the
+// text ones whole; each blob once, for the oldest commit that has it (the
+// one that added it; the log lists newest first). Blobs past maxSize are
+// reported as skipped, never read.
+func emitBlobs(ctx context.Context, repo *pgit.Repo, files []*pgit.FileDiff, maxSize int64, st *scanStats, emit func(sources.Fragment) error) error {
+	if len(files) == 0 {
+		return nil
+	}
+	first := map[string]*pgit.FileDiff{}
+	var ids []string
+	for _, f := range files {
+		if _, ok := first[f.NewID]; !ok {
+			ids = append(ids, f.NewID)
+		}
+		first[f.NewID] = f // the last seen is the oldest
+	}
+	run := repo.Runner()
+	objs, err := run.Stat(ctx, ids)
+	if err != nil {
+		return err
+	}
+	var read []string
+	for _, o := range objs {
+		switch {
+		case o.Type != "blob":
+		case maxSize > 0 && o.Size > maxSize:
+			st.skip(tooLarge(first[o.Name], o.Size, maxSize, "file"))
+		default:
+			read = append(read, o.Name)
+		}
+	}
+	return run.ReadObjects(ctx, read, func(o pgit.Object, body io.Reader) error {
+		if o.Type != "blob" || o.Size == 0 {
+			return nil
+		}
+		data, err := io.ReadAll(body)
 		if err != nil {
 			return err
 		}
-		if err := cmd.Start(); err != nil {
-			return fmt.Errorf("run git %s: %w", args[0], err)
+		if isBinary(data) {
+			return nil
 		}
-		files, perr := gitdiff.Parse(bufio.NewReaderSize(out, 1<<20))
-		var emitErr error
-		if perr == nil {
-			for f := range files {
-				if emitErr != nil {
-					continue // drain, so the parser ends
-				}
-				emitErr = emitFile(f, rs, commits, emit)
-			}
-		} else {
-			for range files {
-			}
-		}
-		_, _ = io.Copy(io.Discard, out)
-		werr := cmd.Wait()
-		switch {
-		case emitErr != nil:
-			return emitErr
-		case ctx.Err() != nil:
-			return ctx.Err()
-		case werr != nil:
-			msg := strings.TrimSpace(stderr.String())
-			if msg == "" {
-				msg = werr.Error()
-			}
-			return fmt.Errorf("git %s failed (is the repository corrupt?): %s", args[0], firstLine(msg))
-		case perr != nil:
-			return fmt.Errorf("parse git %s output: %w", args[0], perr)
-		}
-		return nil
-	}
+		f := first[o.Name]
+		sha, info := commitOf(f)
+		return emit(sources.Fragment{Raw: string(data), FilePath: f.NewPath, StartLine: 1, CommitSHA: sha, CommitInfo: info})
+	})
 }
 
 // emitFile yields the added lines of one file of a patch, hunk by hunk.
-func emitFile(f *gitdiff.File, rs *ruleSet, commits bool, emit func(sources.Fragment) error) error {
-	if f.IsDelete || f.IsBinary {
-		return nil
-	}
-	var (
-		sha  string
-		info *sources.CommitInfo
-	)
-	if commits && f.PatchHeader != nil {
-		sha = f.PatchHeader.SHA
-		info = &sources.CommitInfo{SHA: sha, Date: dateOf(f.PatchHeader.AuthorDate), Remote: noRemote}
-		if f.PatchHeader.Author != nil {
-			info.AuthorName = f.PatchHeader.Author.Name
-			info.AuthorEmail = f.PatchHeader.Author.Email
-		}
-	}
-	if f.NewName == rs.path {
-		return nil
-	}
-	for _, tf := range f.TextFragments {
-		if tf == nil || tf.LinesAdded == 0 {
+func emitFile(f *pgit.FileDiff, emit func(sources.Fragment) error) error {
+	sha, info := commitOf(f)
+	for _, h := range f.Hunks {
+		if h.AddedLines == 0 || h.Added == "" {
 			continue
 		}
 		err := emit(sources.Fragment{
-			Raw:        tf.Raw(gitdiff.OpAdd),
-			FilePath:   f.NewName,
-			StartLine:  int(tf.NewPosition),
+			Raw:        h.Added,
+			FilePath:   f.NewPath,
+			StartLine:  h.NewStart,
 			CommitSHA:  sha,
 			CommitInfo: info,
 		})
@@ -170,15 +203,18 @@ func emitFile(f *gitdiff.File, rs *ruleSet, commits bool, emit func(sources.Frag
 	return nil
 }
 
+// commitOf is the commit of a file of a log, as gitleaks describes it.
+func commitOf(f *pgit.FileDiff) (string, *sources.CommitInfo) {
+	c := f.Commit
+	if c == nil {
+		return "", nil
+	}
+	return c.ID, &sources.CommitInfo{SHA: c.ID, Date: dateOf(c.AuthorDate), Remote: noRemote,
+		AuthorName: c.AuthorName, AuthorEmail: c.AuthorEmail}
+}
+
 // noRemote is the remote of every commit: findings carry no links.
 var noRemote = &sources.RemoteInfo{Platform: scm.NoPlatform}
-
-func firstLine(s string) string {
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i]
-	}
-	return s
-}
 
 // decoded yields raw and what each round of decoding makes of it, as the
 // detector will see them, so that the rules a decoded secret needs are
@@ -239,4 +275,11 @@ func (l *loaded) ignored(f report.Finding) bool {
 		return true
 	}
 	return f.Commit != "" && l.ignore[f.Commit+":"+global]
+}
+
+// fail records a partial failure: the scan goes on, incomplete.
+func (st *scanStats) fail(e scan.Error) {
+	st.mu.Lock()
+	st.errors = append(st.errors, e)
+	st.mu.Unlock()
 }

@@ -36,8 +36,11 @@ type Options struct {
 	// IgnoreFiles, when set, replaces the files Config names (repository-relative).
 	IgnoreFiles []string
 	// TrustedRev, when set (--trusted-config-from), makes an inline comment
-	// count only when the same comment line is already in that file at
-	// TrustedRev: a change cannot suppress its own findings inline.
+	// count only when that file at TrustedRev already holds the same comment
+	// over the same code (the lines the finding spans): the finding the
+	// comment suppressed there, same rule and same content, so same
+	// fingerprint. A change can neither suppress its own findings inline nor
+	// copy a trusted comment above a new finding.
 	TrustedRev string
 	// Files are repository-relative files searched for pipeguard:ignore
 	// comments that match no finding (stale). Leave empty to skip that
@@ -79,7 +82,7 @@ func Apply(ctx context.Context, rep *scan.Report, opts Options) error {
 			return &scan.ConfigError{Err: fmt.Errorf("--trusted-config-from: %w", err)}
 		}
 		a.trusted = src
-		a.trustedLines = map[string]map[string]bool{}
+		a.trustedLines = map[string][]string{}
 	}
 	entries, err := a.loadEntries(ctx)
 	if err != nil {
@@ -124,7 +127,7 @@ type applier struct {
 	files repoconf.Source // where ignore files are read
 	// trusted is the --trusted-config-from revision, for inline comments.
 	trusted      repoconf.Source
-	trustedLines map[string]map[string]bool
+	trustedLines map[string][]string
 	// lines caches source files, by commit and path.
 	lines map[string][]string
 	// used are the suppressions (by source) that matched at least one finding.
@@ -203,9 +206,24 @@ func (a *applier) inline(ctx context.Context, rep *scan.Report, f *scan.Finding)
 			}
 		}
 	}
+	// nosec and noqa also count on the other lines of the finding's
+	// statement: Ruff wants noqa at the end of a multi-line string, Bandit
+	// reads nosec on any line of the statement.
+	for l := f.Line + 1; l <= min(f.EndLine, f.Line+maxToolSpan, len(lines)); l++ {
+		for _, d := range parseLine(lines[l-1]) {
+			if d.kind == KindNosec || d.kind == KindNoqa {
+				cands = append(cands, cand{d, l})
+			}
+		}
+	}
 	for _, c := range cands {
 		d := c.d
 		src := fmt.Sprintf("%s:%d", f.Path, c.line)
+		if d.foreign && (d.kind == KindNosec || d.bare) && (f.Scanner == scan.ScannerConfig || f.Scanner == scan.ScannerSecrets) {
+			// Say why a comment meant to silence checks leaves this one.
+			f.Reasons = append(f.Reasons, fmt.Sprintf("# %s at %s does not suppress %s: it names no check that maps to this rule (name one, e.g. # %s %s)", d.kind, src, f.Rule, toolHint(d.kind), f.Rule))
+			continue
+		}
 		if !d.appliesTo(f) {
 			continue
 		}
@@ -216,10 +234,17 @@ func (a *applier) inline(ctx context.Context, rep *scan.Report, f *scan.Finding)
 			continue
 		}
 		a.used[src] = true
-		if a.trusted != nil && !a.isTrusted(ctx, f.Path, d.text) {
-			f.Reasons = append(f.Reasons, fmt.Sprintf("inline suppression at %s ignored: it is not in the trusted revision %s", src, a.opts.TrustedRev))
-			a.note(rep, fmt.Sprintf("warning: suppression at %s is not in the trusted revision %s and was ignored", src, a.opts.TrustedRev))
-			continue
+		if a.trusted != nil {
+			switch a.trustedCover(ctx, f, d, c.line, lines) {
+			case notTrusted:
+				f.Reasons = append(f.Reasons, fmt.Sprintf("inline suppression at %s ignored: it is not in the trusted revision %s", src, a.opts.TrustedRev))
+				a.note(rep, fmt.Sprintf("warning: suppression at %s is not in the trusted revision %s and was ignored", src, a.opts.TrustedRev))
+				continue
+			case otherCode:
+				f.Reasons = append(f.Reasons, fmt.Sprintf("inline suppression at %s ignored: at the trusted revision %s this comment covers other code, not this finding", src, a.opts.TrustedRev))
+				a.note(rep, fmt.Sprintf("warning: suppression at %s is a copy of a comment of the trusted revision %s over other code and was ignored", src, a.opts.TrustedRev))
+				continue
+			}
 		}
 		if a.expired(d.until) {
 			f.Reasons = append(f.Reasons, fmt.Sprintf("suppression at %s expired on %s and no longer applies", src, d.until))
@@ -241,8 +266,8 @@ func (d directive) appliesTo(f *scan.Finding) bool {
 	switch d.kind {
 	case KindGitleaksAllow:
 		return f.Scanner == scan.ScannerSecrets
-	case KindNosec:
-		if f.Scanner != scan.ScannerSecrets && f.Scanner != scan.ScannerConfig {
+	case KindNosec, KindNoqa:
+		if f.Scanner != scan.ScannerSecrets && f.Scanner != scan.ScannerConfig || d.foreign {
 			return false
 		}
 		if len(d.rules) == 0 {
@@ -258,6 +283,17 @@ func (d directive) appliesTo(f *scan.Finding) bool {
 		}
 	}
 	return false
+}
+
+// maxToolSpan bounds how many lines below a finding's line a nosec or
+// noqa comment is looked for.
+const maxToolSpan = 30
+
+func toolHint(kind string) string {
+	if kind == KindNoqa {
+		return "noqa:"
+	}
+	return "nosec"
 }
 
 // file applies the first matching entry of the ignore files.
@@ -338,20 +374,56 @@ func (a *applier) source(ctx context.Context, f *scan.Finding) []string {
 	return lines
 }
 
-// isTrusted reports whether the trusted revision's version of path holds
-// the same comment line.
-func (a *applier) isTrusted(ctx context.Context, path, text string) bool {
-	set, ok := a.trustedLines[path]
+// Answers of trustedCover.
+const (
+	notTrusted = iota // the comment is not in the file at the trusted revision
+	otherCode         // it is, but over other code: a copy
+	sameCode          // it is, over the same code: the finding it suppressed there
+)
+
+// trustedCover says whether the trusted revision's version of f's file
+// holds the comment d over the code f spans: with the comment on f's own
+// line (at) the comment's line there must start the same span; with the
+// comment alone on the line above, the span must follow it. Lines are
+// compared trimmed, so indentation may change, and a moved block keeps its
+// suppression; a finding whose code differs (a new secret under a copied
+// comment) does not.
+func (a *applier) trustedCover(ctx context.Context, f *scan.Finding, d directive, at int, lines []string) int {
+	tl, ok := a.trustedLines[f.Path]
 	if !ok {
-		set = map[string]bool{}
-		if data, err := a.trusted.ReadFile(ctx, path); err == nil {
-			for _, l := range splitLines(data) {
-				set[strings.TrimSpace(l)] = true
+		if data, err := a.trusted.ReadFile(ctx, f.Path); err == nil {
+			tl = splitLines(data)
+		}
+		a.trustedLines[f.Path] = tl
+	}
+	end := max(f.EndLine, f.Line)
+	if end > len(lines) {
+		end = len(lines)
+	}
+	span := lines[f.Line-1 : end] // the finding's code now
+	offset := f.Line - at         // 0: same line, 1: the comment is above
+	found := notTrusted
+	for i, l := range tl {
+		if strings.TrimSpace(l) != d.text {
+			continue
+		}
+		found = otherCode
+		start := i + offset
+		if start+len(span) > len(tl) {
+			continue
+		}
+		same := true
+		for j, want := range span {
+			if strings.TrimSpace(tl[start+j]) != strings.TrimSpace(want) {
+				same = false
+				break
 			}
 		}
-		a.trustedLines[path] = set
+		if same {
+			return sameCode
+		}
 	}
-	return set[text]
+	return found
 }
 
 // staleInline reports pipeguard:ignore comments in opts.Files that matched no finding.

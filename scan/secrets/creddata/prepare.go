@@ -19,7 +19,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/pipeguard/pipeguard/scan/target"
+	"github.com/pipeguard/pipeguard/scan/git"
 )
 
 // heldOut are the repositories kept apart to check the work: never read.
@@ -189,14 +189,14 @@ func prepareRepo(ctx context.Context, creddata, mirrors, out string, p *prepared
 	if gd == "" {
 		return "no-mirror", nil
 	}
-	if err := target.Command(ctx, gd, "cat-file", "-e", p.Commit+"^{commit}").Run(); err != nil {
+	if err := git.Command(ctx, gd, "cat-file", "-e", p.Commit+"^{commit}").Run(); err != nil {
 		return "no-commit", nil
 	}
 	want := map[string]string{} // file id -> extension CredData gives it
 	for _, l := range labels {
 		want[l.FileID] = path.Ext(l.FilePath)
 	}
-	ls, err := target.Command(ctx, gd, "ls-tree", "-r", "-z", "--full-tree", p.Commit).Output()
+	ls, err := git.Command(ctx, gd, "ls-tree", "-r", "-z", "--full-tree", p.Commit).Output()
 	if err != nil {
 		return "", fmt.Errorf("ls-tree: %w", err)
 	}
@@ -269,7 +269,7 @@ func catFiles(ctx context.Context, gd string, specs []string) (map[string][]byte
 	if len(specs) == 0 {
 		return out, nil
 	}
-	cmd := target.Command(ctx, gd, "cat-file", "--batch")
+	cmd := git.Command(ctx, gd, "cat-file", "--batch")
 	cmd.Stdin = strings.NewReader(strings.Join(specs, "\n") + "\n")
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {

@@ -85,6 +85,7 @@ func main() {
 	bin := flag.String("pipeguard", "", "pipeguard binary (default: build ./cmd/pipeguard with -tags gore2regex)")
 	scanners := flag.String("scanners", "config", "scanners to run (--scanners)")
 	only := flag.String("app", "", "evaluate only the applications whose repository contains this")
+	rules := flag.String("rules", "", "evaluate only the findings of these rules (comma-separated ids)")
 	bandit := flag.Bool("bandit", false, "also time Bandit (bandit -r) on the same checkouts")
 	todo := flag.String("todo", "", "write the findings without a verdict to this file, as verdicts.tsv lines to fill in")
 	verbose := flag.Bool("v", false, "list every finding with its verdict, and the verdicts no finding matched")
@@ -98,7 +99,7 @@ func main() {
 		os.Exit(3)
 	}
 	code, err := run(config{
-		here: *here, bin: *bin, scanners: *scanners, only: *only, bandit: *bandit,
+		here: *here, bin: *bin, scanners: *scanners, only: *only, rules: ruleSet(*rules), bandit: *bandit,
 		todo: *todo, verbose: *verbose, checkouts: flag.Arg(0), out: os.Stdout,
 	})
 	if err != nil {
@@ -110,8 +111,23 @@ func main() {
 
 type config struct {
 	here, bin, scanners, only, todo, checkouts string
+	rules                                      map[string]bool // nil: every rule
 	bandit, verbose                            bool
 	out                                        io.Writer
+}
+
+// ruleSet reads a comma-separated list of rule ids; nil for none.
+func ruleSet(list string) map[string]bool {
+	if strings.TrimSpace(list) == "" {
+		return nil
+	}
+	out := map[string]bool{}
+	for _, r := range strings.Split(list, ",") {
+		if r = strings.TrimSpace(r); r != "" {
+			out[r] = true
+		}
+	}
+	return out
 }
 
 func run(c config) (int, error) {
@@ -155,6 +171,9 @@ func run(c config) (int, error) {
 			failed = append(failed, fmt.Sprintf("%s: scan incomplete: %s: %s", a.Repo, e.Scanner, e.Message))
 		}
 		for _, f := range rep.Findings {
+			if c.rules != nil && !c.rules[f.Rule] {
+				continue
+			}
 			k := key{a.Repo, f.Rule, fmt.Sprintf("%s:%d", f.Path, f.Line)}
 			s := scored{app: a, f: f}
 			if v, ok := verdicts[k]; ok {
@@ -176,7 +195,7 @@ func run(c config) (int, error) {
 	}
 	if c.verbose {
 		printAll(c.out, all)
-		printUnused(c.out, verdicts, used, c.only)
+		printUnused(c.out, verdicts, used, c.only, c.rules)
 	}
 	missing := printMissing(c.out, all)
 	if c.todo != "" {
@@ -402,6 +421,23 @@ func printGate(w io.Writer, all []scored) {
 	}
 	fmt.Fprintf(w, "\ndefault gate blocks %d finding(s): %d TP, %d posture, %d FP, %d debatable, %d without a verdict; precision of what blocks %s\n",
 		block.n, block.tp, block.posture, block.fp, block.debatable, block.none, block.precision())
+	by := map[string]*tally{}
+	var rules []string
+	for _, s := range all {
+		if s.f.Decision != "block" {
+			continue
+		}
+		if by[s.f.Rule] == nil {
+			by[s.f.Rule] = &tally{}
+			rules = append(rules, s.f.Rule)
+		}
+		by[s.f.Rule].add(s)
+	}
+	sort.Strings(rules)
+	for _, r := range rules {
+		t := by[r]
+		fmt.Fprintf(w, "  %s: %d blocked (%d TP, %d posture, %d FP, %d debatable, %d without a verdict)\n", r, t.n, t.tp, t.posture, t.fp, t.debatable, t.none)
+	}
 }
 
 func printConfidence(w io.Writer, all []scored) {
@@ -441,10 +477,10 @@ func printAll(w io.Writer, all []scored) {
 
 // printUnused lists verdicts no finding matched: fixed findings, or
 // findings that moved to another line and need their verdict carried over.
-func printUnused(w io.Writer, verdicts map[key]verdict, used map[key]bool, only string) {
+func printUnused(w io.Writer, verdicts map[key]verdict, used map[key]bool, only string, rules map[string]bool) {
 	var keys []key
 	for k := range verdicts {
-		if !used[k] && (only == "" || strings.Contains(k.Repo, only)) {
+		if !used[k] && (only == "" || strings.Contains(k.Repo, only)) && (rules == nil || rules[k.Rule]) {
 			keys = append(keys, k)
 		}
 	}

@@ -21,7 +21,7 @@ async def create_item(request: Request):
 
 
 @router.delete("/{item_id}")
-def delete_item(item_id: int):
+def delete_item(item_id: str):
     cursor = engine.raw_connection().cursor()
     query = "DELETE FROM items WHERE id = %s" % item_id
     cursor.execute(query)

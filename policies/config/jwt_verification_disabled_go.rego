@@ -1,0 +1,38 @@
+# Go clauses of jwt-verification-disabled (the rule's METADATA is in
+# jwt_verification_disabled.rego): golang-jwt's ParseUnverified in a
+# function that never parses the token with verification and does not
+# hand the token string to another call (reading the key id before a
+# verifying Parse, or before a verifier elsewhere, is fine),
+# UnsafeAllowNoneSignatureType, and tokens issued with SigningMethodNone.
+package pipeguard.rules.jwt_verification_disabled
+
+import data.pipeguard.golib
+import data.pipeguard.lib
+
+deny contains f if {
+	some p in input.go.jwt_parses
+	p.unverified
+	not p.verified_in_function
+	not p.token_passed_on
+	not golib.is_test(p.path)
+	f := lib.report(p.path, p.line, sprintf("%s reads the token's claims without checking its signature, and %s never verifies it: anyone can forge them", [p.callee, function_name(p.function)]), sprintf("go:%s:ParseUnverified", [p.function]))
+}
+
+function_name(fn) := sprintf("function %s", [fn]) if fn != ""
+
+else := "the package level"
+
+deny contains f if {
+	some r in input.go.refs
+	endswith(golib.norm(r.qualname), ".UnsafeAllowNoneSignatureType")
+	not golib.is_test(r.path)
+	f := lib.report(r.path, r.line, "jwt.UnsafeAllowNoneSignatureType accepts unsigned tokens (alg none): anyone can forge them", sprintf("go:%s:none", [r.function]))
+}
+
+deny contains f if {
+	some c in input.go.calls
+	regex.match(`^(github\.com/golang-jwt/jwt|github\.com/dgrijalva/jwt-go|github\.com/form3tech-oss/jwt-go)\.New(WithClaims)?$`, golib.norm(c.callee))
+	endswith(c.args[0].qualname, ".SigningMethodNone")
+	not golib.is_test(c.path)
+	f := lib.report(c.path, c.line, "tokens are issued with jwt.SigningMethodNone: unsigned, anyone can forge them", sprintf("go:%s:SigningMethodNone", [c.function]))
+}

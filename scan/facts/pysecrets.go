@@ -1,0 +1,445 @@
+package facts
+
+// Hard-coded secrets in Python: string literals given to secret-like
+// names wherever the code binds them (constants, settings defaults,
+// keyword arguments, parameter defaults, config mappings, fallbacks of
+// environment and mapping reads, JWT keys), and the literal values that
+// only look like secrets (enum members, identifiers, placeholders).
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+)
+
+// secretSite is where a secret literal is bound.
+type secretSite struct {
+	line    int
+	name    string // the secret-like name: variable, argument, key
+	kind    string // const, settings_default, getenv_default, fallback, argument, default_arg, config, session_secret, jwt_key
+	context string // the call or mapping as written, when there is one
+	inList  bool   // one element of a list bound to the name
+}
+
+// addSecret records a literal bound to a secret-like name, unless the value
+// is evidently no secret.
+func (a *fileAnalyzer) addSecret(line int, name, kind, value string) {
+	a.addSecretSite(secretSite{line: line, name: name, kind: kind}, value)
+}
+
+func (a *fileAnalyzer) addSecretSite(s secretSite, value string) {
+	filterName := s.name
+	if s.kind == "jwt_key" {
+		filterName = "key" // the call makes it a key, whatever the variable is called
+	}
+	if notASecret(filterName, value, s.inList) {
+		return
+	}
+	if strings.TrimSpace(value) == "" && s.kind != "const" && s.kind != "getenv_default" {
+		return // an empty argument or default is no value at all
+	}
+	for _, x := range a.f.secrets {
+		if x.Line == s.line && x.Name == s.name {
+			return // one literal, one finding (getenv read inside an assignment, ...)
+		}
+	}
+	a.f.secrets = append(a.f.secrets, newSecretLiteral(a.f.path, s, value))
+}
+
+func newSecretLiteral(path string, s secretSite, value string) SecretLiteral {
+	return SecretLiteral{Path: path, Line: s.line, Name: s.name, Kind: s.kind, Context: s.context,
+		Masked: maskSecret(value), Length: len(value), Placeholder: isPlaceholder(value), Empty: strings.TrimSpace(value) == ""}
+}
+
+// awsCredentialNames are boto3/botocore credential arguments; the access
+// key id is no secret alone but names the account, and always travels
+// with the secret.
+var awsCredentialNames = map[string]bool{"aws_access_key_id": true, "aws_secret_access_key": true, "aws_session_token": true}
+
+// secretArgName: a keyword argument or mapping key that takes a secret:
+// a password, a secret, a signing or API key, AWS credentials. A bare
+// token= is left out: SDK clients are built with dummy tokens, and real
+// tokens are the secrets scanner's.
+func secretArgName(name string) bool {
+	if awsCredentialNames[strings.ToLower(name)] {
+		return true
+	}
+	if !isSecretName(name) {
+		return false
+	}
+	w := nameWords(name)
+	for i, x := range w {
+		switch x {
+		case "password", "passwd", "pwd", "passphrase", "secret", "secrets", "passwords":
+			return true
+		case "key", "keys":
+			if i > 0 && keyQualifiers[w[i-1]] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// configReceiver: a mapping read for configuration (settings.get,
+// config.get, os.environ.get), not a data dict (a JSON response, a form).
+func configReceiver(recv string) bool {
+	for _, w := range nameWords(recv) {
+		switch w {
+		case "settings", "setting", "config", "configs", "conf", "cfg", "configuration", "env", "environ", "environment",
+			"secrets", "vault", "options", "opts", "ssm", "dotenv":
+			return true
+		}
+	}
+	return false
+}
+
+// configMethods fill a configuration mapping: app.config.update(SECRET_KEY=...).
+var configMethods = map[string]bool{"update": true, "setdefault": true, "from_mapping": true}
+
+// callSecrets records the secret literals a call is given: keyword
+// arguments with secret-like names (password=, aws_secret_access_key=,
+// SessionMiddleware's secret_key=), config mappings filled with them, and
+// literal fallbacks of reads of a secret-like key.
+func (a *fileAnalyzer) callSecrets(n *node, written, q string, c *fctx) {
+	args := n.child("arguments")
+	if args == nil || args.kind != "argument_list" {
+		return
+	}
+	method := lastSeg(written)
+	as := args.namedChildren()
+	kind := "argument"
+	if configMethods[method] {
+		kind = "config"
+	}
+	session := strings.HasSuffix(q, "SessionMiddleware")
+	for i, x := range as {
+		if i == 0 && x.kind != "keyword_argument" && lastSeg(dotted(x, a.src)) == "SessionMiddleware" {
+			session = true
+		}
+	}
+	for _, x := range as {
+		switch {
+		case x.kind == "keyword_argument":
+			name := x.child("name").text(a.src)
+			v, _, ok := stringLit(x.child("value"), a.src)
+			if !ok || !secretArgName(name) {
+				continue
+			}
+			k := kind
+			if session && name == "secret_key" {
+				k = "session_secret"
+			}
+			a.addSecretSite(secretSite{line: x.child("value").line, name: name, kind: k, context: written}, v)
+		case kind == "config" && unparen(x).kind == "dictionary":
+			a.mappingSecrets(unparen(x), written)
+		}
+	}
+	a.fallbackSecret(n, q, "")
+}
+
+// mappingSecrets records {"SECRET_KEY": "..."} given to a config mapping.
+func (a *fileAnalyzer) mappingSecrets(d *node, context string) {
+	for _, p := range d.namedChildren() {
+		if p.kind != "pair" {
+			continue
+		}
+		k, _, ok := stringLit(p.child("key"), a.src)
+		if !ok || !secretArgName(k) {
+			continue
+		}
+		if v, _, ok := stringLit(p.child("value"), a.src); ok {
+			a.addSecretSite(secretSite{line: p.child("value").line, name: k, kind: "config", context: context}, v)
+		}
+	}
+}
+
+// fallbackSecret records the literal default of a read of a secret-like
+// key: os.getenv("SECRET_KEY", "dev-secret"), settings.get("jwt_secret",
+// "super-secret"), config("API_TOKEN", default="..."). target is the name
+// the read is assigned to, which names the secret when the key does not.
+func (a *fileAnalyzer) fallbackSecret(call *node, q, target string) {
+	switch q {
+	case "os.getenv", "os.environ.get", "os.environ.setdefault", "decouple.config":
+	default:
+		switch m := lastSeg(q); m {
+		case "get", "getenv", "get_secret", "config", "setdefault":
+			if recv := strings.TrimSuffix(q, "."+m); recv == q || !configReceiver(recv) {
+				return
+			}
+		default:
+			return // not a read with a fallback: no expression to build
+		}
+	}
+	e := a.b.build(call)
+	if e == nil || e.fn == nil {
+		return
+	}
+	name, def := a.envRead(e)
+	kind := "getenv_default"
+	if def == nil {
+		m := lastSeg(q)
+		if m != "get" && m != "getenv" && m != "get_secret" && m != "config" && m != "setdefault" {
+			return
+		}
+		if recv := strings.TrimSuffix(q, "."+m); recv == q || !configReceiver(recv) {
+			return
+		}
+		name, _ = e.arg(0, "key").strLit()
+		def = e.arg(1, "default")
+		kind = "fallback"
+		if def == nil || name == "" {
+			return
+		}
+	}
+	s, ok := def.strLit()
+	if !ok {
+		return
+	}
+	switch {
+	case secretArgName(name):
+	case isSecretName(target) && kind == "getenv_default":
+		name = target
+	default:
+		return
+	}
+	a.addSecretSite(secretSite{line: def.line, name: name, kind: kind, context: a.writtenCallee(call)}, s)
+}
+
+// orFallback records `os.getenv("SECRET_KEY") or "dev-secret"` and
+// `settings.get("secret") or "..."`: a literal used when the read finds
+// nothing.
+func (a *fileAnalyzer) orFallback(n *node) {
+	op := n.child("operator")
+	if op == nil || op.text(a.src) != "or" {
+		return
+	}
+	left, right := unparen(n.child("left")), unparen(n.child("right"))
+	s, _, ok := stringLit(right, a.src)
+	if !ok || left == nil || left.kind != "call" {
+		return
+	}
+	e := a.b.build(left)
+	name, _ := a.envRead(e)
+	kind := "getenv_default"
+	if name == "" && e.fn != nil && e.fn.kind == "attribute" && e.fn.attr == "get" && configReceiver(e.fn.obj.text) {
+		name, _ = e.arg(0, "key").strLit()
+		kind = "fallback"
+	}
+	if name == "" || !secretArgName(name) {
+		return
+	}
+	a.addSecretSite(secretSite{line: right.line, name: name, kind: kind, context: a.writtenCallee(left)}, s)
+}
+
+// writtenCallee is a call's callee as written.
+func (a *fileAnalyzer) writtenCallee(call *node) string {
+	fnN := call.child("function")
+	if d := dotted(fnN, a.src); d != "" {
+		return d
+	}
+	return clip(fnN.text(a.src), maxTextLen)
+}
+
+// subscriptSecret records app.config["SECRET_KEY"] = "..." (and any
+// mapping filled with a secret-like key).
+func (a *fileAnalyzer) subscriptSecret(left, right *node) {
+	k, _, ok := stringLit(unparen(left.child("subscript")), a.src)
+	if !ok || !secretArgName(k) {
+		return
+	}
+	v, _, ok := stringLit(right, a.src)
+	if !ok {
+		return
+	}
+	ctx := dotted(left.child("value"), a.src)
+	if ctx == "" {
+		ctx = clip(left.child("value").text(a.src), maxTextLen)
+	}
+	a.addSecretSite(secretSite{line: unparen(right).line, name: k, kind: "config", context: ctx + "[...]"}, v)
+}
+
+// paramSecret records def login(user, password="admin123"): a secret
+// literal as a parameter's default.
+func (a *fileAnalyzer) paramSecret(fn *pyFunc, name string, def *node) {
+	if !isSecretName(name) {
+		return
+	}
+	if v, _, ok := stringLit(def, a.src); ok {
+		a.addSecretSite(secretSite{line: unparen(def).line, name: name, kind: "default_arg", context: fn.name}, v)
+	}
+}
+
+// jwtKey records the literal key of a JWT call: written in the call, or
+// in a local variable or a module constant the call passes (a constant
+// whose name is secret-like is reported where it is written). Public keys
+// are no secret.
+func (a *fileAnalyzer) jwtKey(cd *callDecl, c *fctx) {
+	q := cd.callee
+	if !(q == "jwt.encode" || q == "jwt.decode" || strings.HasSuffix(q, ".jwt.encode") || strings.HasSuffix(q, ".jwt.decode")) {
+		return
+	}
+	k := cd.e.arg(1, "key")
+	if k == nil {
+		return
+	}
+	val, how := k, "literal"
+	switch {
+	case k.kind == "name" && k.local && k.val != nil:
+		val, how = k.val, "local"
+	case k.kind == "name" && !k.local:
+		as := a.f.consts[k.dot]
+		if as == nil || isSecretName(k.dot) {
+			return
+		}
+		val, how = as.e, "const"
+	}
+	s, ok := val.strLit()
+	if !ok || strings.Contains(s, "PUBLIC KEY") || strings.HasPrefix(s, "ssh-") {
+		return
+	}
+	name := "key"
+	if how != "literal" {
+		name = k.dot
+	}
+	a.addSecretSite(secretSite{line: k.line, name: name, kind: "jwt_key", context: cd.written}, s)
+}
+
+// Values that are no secret, whatever name holds them.
+var (
+	// envNameRe: an environment variable's name (SECRET_KEY names where the secret is).
+	envNameRe = regexp.MustCompile(`^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$`)
+	// dottedNameRe: event names, audiences and dotted paths
+	// ("user.password_reset", "fastapi-users:reset", "auth.token.refresh");
+	// dottedNameRe2 tells them from a short dotted word ("tok.en").
+	dottedNameRe  = regexp.MustCompile(`^[a-z][a-z0-9_-]*([.:/][a-z0-9_-]+)+$`)
+	dottedNameRe2 = regexp.MustCompile(`[:/_-]|\.[a-z0-9]+\.`)
+	// urlRe: a URL without credentials in it (an issuer, an audience, an endpoint).
+	urlRe = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*://[^@\s]*$`)
+	// extensionRe: a file extension (".pem", ".key").
+	extensionRe = regexp.MustCompile(`^\.[A-Za-z0-9]{1,8}$`)
+)
+
+// fieldWords make up the names of credential fields, headers and grant
+// types ("access_token", "x-api-key", "hashed_password"): a value made of
+// them only is a key name, not a secret. "secret" is not among them:
+// "super_secret" is a (weak) secret.
+var fieldWords = map[string]bool{
+	"access": true, "refresh": true, "id": true, "api": true, "x": true, "auth": true, "bearer": true, "hashed": true,
+	"hash": true, "client": true, "user": true, "reset": true, "csrf": true, "xsrf": true, "session": true, "token": true,
+	"tokens": true, "password": true, "key": true, "jwt": true, "oauth": true, "oauth2": true, "cookie": true,
+	"header": true, "new": true, "old": true, "current": true, "confirm": true, "verification": true, "verify": true,
+	"email": true, "username": true, "login": true, "type": true, "grant": true, "code": true, "authorization": true,
+	"basic": true, "digest": true, "private": true, "public": true, "signing": true, "remember": true, "me": true,
+}
+
+// notASecret reports whether a literal bound to a secret-like name is
+// evidently not a secret: a key or field name, a template, an identifier,
+// an obvious placeholder that cannot work as a secret, a URL; for one
+// element of a list, also a bare word or a file extension.
+func notASecret(name, value string, inList bool) bool {
+	v := strings.TrimSpace(value)
+	switch {
+	case v == "":
+		return false // reported as empty, and not a finding
+	case namesItself(name, v), isTemplateOrText(v), obviousPlaceholder(v):
+		return true
+	case envNameRe.MatchString(v), dottedNameRe.MatchString(v) && dottedNameRe2.MatchString(v), urlRe.MatchString(v):
+		return true
+	case fieldName(v):
+		return true
+	case inList && (extensionRe.MatchString(v) || identLike(v) && !strings.ContainsAny(v, "0123456789")):
+		return true
+	}
+	switch strings.ToLower(v) {
+	case "none", "null", "nil", "undefined", "false", "true", "n/a", "-":
+		return true
+	}
+	return false
+}
+
+// fieldName: a value made only of credential field words, two or more
+// ("access_token", "X-API-Key", "refreshToken").
+func fieldName(v string) bool {
+	if !identLike(v) {
+		return false
+	}
+	w := nameWords(v)
+	if len(w) < 2 {
+		return false
+	}
+	for _, x := range w {
+		if !fieldWords[x] {
+			return false
+		}
+	}
+	return true
+}
+
+// obviousPlaceholder: a value that stands for a secret to fill in and
+// cannot work as one: one repeated character ("****", "xxxxxxxx"), x's
+// then anything ("xxx-your-key"), <...>, ${...}, {{...}}, "...".
+func obviousPlaceholder(v string) bool {
+	if len(v) >= 3 && strings.Count(v, v[:1]) == len(v) {
+		return true
+	}
+	l := strings.ToLower(v)
+	switch {
+	case strings.HasPrefix(l, "xxx"), strings.HasPrefix(v, "<") && strings.HasSuffix(v, ">"),
+		strings.HasPrefix(v, "${") && strings.HasSuffix(v, "}"), strings.HasPrefix(v, "{{") && strings.HasSuffix(v, "}}"),
+		strings.HasPrefix(v, "..."), strings.HasPrefix(v, "$") && envNameRe.MatchString(strings.TrimPrefix(v, "$")):
+		return true
+	}
+	return !strings.ContainsFunc(v, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) })
+}
+
+// isEnumClass: an enum (its members are names with values, never secrets).
+func (r *resolver) isEnumClass(c *pyClass) bool {
+	return r.inherits(c, func(base string) bool {
+		switch base {
+		case "Enum", "StrEnum", "IntEnum", "Flag", "IntFlag", "TextChoices", "IntegerChoices", "Choices":
+			return true
+		}
+		return false
+	}, 0)
+}
+
+// secretFacts lists the secret literals of a file, each ending where its
+// statement ends.
+func (m *model) secretFacts(f *pyFile) {
+	for _, s := range f.secrets {
+		s.EndLine = f.endOf(s.Line)
+		m.out.SecretLiterals = append(m.out.SecretLiterals, s)
+	}
+}
+
+// classSecrets returns the secret literals of a class body: settings
+// defaults and class constants bound to secret-like names, but no enum
+// member.
+func (m *model) classSecrets(f *pyFile, c *pyClass, settings bool) []SecretLiteral {
+	if m.r.isEnumClass(c) {
+		return nil
+	}
+	var out []SecretLiteral
+	for _, fl := range c.fields {
+		if !isSecretName(fl.name) {
+			continue
+		}
+		d := fl.value
+		if settings {
+			d = fieldDefault(d)
+		}
+		s, ok := d.strLit()
+		if !ok || notASecret(fl.name, s, false) {
+			continue
+		}
+		kind := "const"
+		if settings {
+			kind = "settings_default"
+		}
+		sl := newSecretLiteral(f.path, secretSite{line: d.line, name: fl.name, kind: kind, context: c.name}, s)
+		sl.EndLine = f.endOf(sl.Line)
+		out = append(out, sl)
+	}
+	return out
+}

@@ -1,0 +1,103 @@
+package scan
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestMaskURL(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"https://ci:PASSWORD@mirror.internal/", "https://****@mirror.internal/"},
+		{"https://ci:PASSWORD@mirror.internal", "https://****@mirror.internal"},
+		{"https://ghp_tokenAsUser@github.com/o/r.git", "https://****@github.com/o/r.git"},
+		{"postgres://app:s3cr3t@db:5432/app?sslmode=disable", "postgres://****@db:5432/app?sslmode=disable"},
+		{"redis://:pw@cache:6379/0", "redis://****@cache:6379/0"},
+		{"https://mirror/vuln?token=abc123&v=2", "https://mirror/vuln?token=****&v=2"},
+		{"https://h/x?access_token=abc&key=AIzaXYZ&sig=zz&X-Amz-Signature=ff&X-Amz-Credential=AK%2F1", "https://h/x?access_token=****&key=****&sig=****&X-Amz-Signature=****&X-Amz-Credential=****"},
+		{"https://h/cb#access_token=abc&state=1", "https://h/cb#access_token=****&state=1"},
+		{"https://h/x?client_secret=a;api-key=b", "https://h/x?client_secret=****;api-key=****"},
+		{"https://vuln.go.dev", "https://vuln.go.dev"},
+		{"https://h/@scope/pkg", "https://h/@scope/pkg"},
+		{"file:///srv/db", "file:///srv/db"},
+		{"https://h/x?page=2&per_page=100", "https://h/x?page=2&per_page=100"},
+	}
+	for _, tt := range tests {
+		if got := MaskURL(tt.in); got != tt.want {
+			t.Errorf("MaskURL(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		if got := MaskURL(MaskURL(tt.in)); got != tt.want {
+			t.Errorf("MaskURL is not idempotent on %q: %q", tt.in, got)
+		}
+	}
+}
+
+func TestMaskURLsInText(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`go vulnerability database https://ci:PASSWORD@mirror.internal unreachable: Get "https://ci:PASSWORD@mirror.internal/index/db.json.gz": dial tcp: lookup mirror.internal`,
+			`go vulnerability database https://****@mirror.internal unreachable: Get "https://****@mirror.internal/index/db.json.gz": dial tcp: lookup mirror.internal`},
+		{"open app:hunter22@tcp(db:3306)/app failed", "open app:****@tcp(db:3306)/app failed"},
+		{"dsn host=db user=app password=hunter22 dbname=x", "dsn host=db user=app password=**** dbname=x"},
+		{"Server=db;User Id=app;Password=hunter22;PWD='x y'", "Server=db;User Id=app;Password=****;PWD=****"},
+		{"(see https://x.example/?token=abc).", "(see https://x.example/?token=****)."},
+		{"nothing to mask here: a=b, c@d", "nothing to mask here: a=b, c@d"},
+	}
+	for _, tt := range tests {
+		if got := MaskURLs(tt.in); got != tt.want {
+			t.Errorf("MaskURLs(%q)\n got %q\nwant %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// A URL with credentials in an error, a note, a skipped entry or a finding
+// (the --go-vulndb and osv_db regression cases of issue 12) leaves Run masked.
+func TestHostileURLCredentialsRedacted(t *testing.T) {
+	const pw = "PASSWORDcanary42"
+	db := "https://ci:" + pw + "@mirror.internal/"
+	deps := fakeScanner{name: ScannerDeps, res: &Result{
+		Errors:  []Error{{Message: "go vulnerability database " + db + " unreachable"}},
+		Notes:   []string{"go: go.mod audited against " + db + "?token=tok" + pw},
+		Skipped: []Skipped{{Path: "requirements.txt", Reason: "index " + db}},
+	}, err: nil}
+	rep := Run(context.Background(), &Target{Root: "/r", Mode: ModeTree}, []Scanner{deps})
+	rep.Notes = append(rep.Notes, "added after Run: "+db)
+	rep.Errors = append(rep.Errors, Error{Message: "gate: " + db})
+	Redact(rep)
+	b, _ := json.Marshal(rep)
+	if strings.Contains(string(b), pw) {
+		t.Fatalf("the password survived Redact:\n%s", b)
+	}
+	if !strings.Contains(string(b), "https://****@mirror.internal/") {
+		t.Errorf("the masked URL is not in the report:\n%s", b)
+	}
+}
+
+// A secret in a file name is scrubbed from every path of the report, those
+// of notes and errors added after Run (stale suppressions, gate errors)
+// included.
+func TestHostileSecretInPathRedacted(t *testing.T) {
+	const raw = "ghp_PATHcanary0123456789abcdefABCDEF0123"
+	p := "config/" + raw + ".txt"
+	sec := fakeScanner{name: ScannerSecrets, res: &Result{
+		Findings: []Finding{(Finding{Rule: "github-pat", Severity: High, Path: p, Line: 0, Title: "token in a file name"}).WithRawSecret(raw)},
+		Skipped:  []Skipped{{Path: p + ".bak", Reason: "too large"}},
+	}}
+	cfg := fakeScanner{name: ScannerConfig, res: &Result{
+		Findings: []Finding{{Rule: "debug-enabled", Severity: Medium, Path: p, Line: 2, Message: "in " + p}},
+		Errors:   []Error{{Path: p, Message: "parse " + p + ": bad"}},
+	}}
+	rep := Run(context.Background(), &Target{Root: "/r", Mode: ModeTree}, []Scanner{sec, cfg})
+	rep.Notes = append(rep.Notes, "warning: stale suppression at "+p+":3 (rule x) matches no finding")
+	rep.Findings[0].Reasons = append(rep.Findings[0].Reasons, "baseline entry for "+p)
+	Redact(rep)
+	b, _ := json.Marshal(rep)
+	if strings.Contains(string(b), raw) || strings.Contains(string(b), raw[4:]) {
+		t.Fatalf("the secret in the path survived:\n%s", b)
+	}
+	for _, f := range rep.Findings {
+		if f.Path != "config/ghp_****.txt" {
+			t.Errorf("path = %q, want the masked name", f.Path)
+		}
+	}
+}

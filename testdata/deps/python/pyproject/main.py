@@ -1,0 +1,3 @@
+import fastapi
+
+app = fastapi.FastAPI()
