@@ -37,6 +37,7 @@ func (s *Scanner) structure(rs *ruleSet, st *scanStats, f sources.Fragment, gl [
 	if s.opts.GitleaksOnly || s.cred == nil {
 		return gl
 	}
+	gl = judgeGeneric(gl)
 	// Secrets a specific gitleaks rule found stay that rule's: the
 	// detector need not report them, nor parse a file for them.
 	known := func(line int, secret string) bool {
@@ -189,6 +190,20 @@ func dropCodeValues(file string, fs []report.Finding) []report.Finding {
 	out := fs[:0]
 	for _, f := range fs {
 		if isGeneric(f.RuleID) && cred.CodeValue(f.Line, f.Secret) {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// judgeGeneric drops the generic rules' findings that the detector's
+// filters reject: references, placeholders, test values, hashes and other
+// values that are not secrets.
+func judgeGeneric(fs []report.Finding) []report.Finding {
+	out := fs[:0]
+	for _, f := range fs {
+		if isGeneric(f.RuleID) && cred.RejectGeneric(f.Match, f.Secret) {
 			continue
 		}
 		out = append(out, f)

@@ -240,3 +240,19 @@ func TestIsTestPath(t *testing.T) {
 		}
 	}
 }
+
+// TestGenericJudged checks that, with the detector on, a generic rule's
+// finding whose value the detector's filters reject (a typed sequence, a
+// hash named as one) is dropped; with the gitleaks rules alone it stays.
+func TestGenericJudged(t *testing.T) {
+	dir := newRepo(t)
+	write(t, dir, "conf.env", "SERVICE_TOKEN=0123456789abcdefghijklmnopqrstuv\nPASSWORD_SHA256=b1cb6e31e172577918c9e7806c572b5ed8477d3f57aa737bee4b5b1db3696f09\n")
+	commit(t, dir, "add")
+	only := scanWith(t, dir, Options{GitleaksOnly: true}, scan.ModeTree, "")
+	if got := where(only.Findings); strings.Join(got, " ") != "generic-api-key conf.env:1 generic-api-key conf.env:2" {
+		t.Fatalf("gitleaks rules alone found %q", got)
+	}
+	if res := scanWith(t, dir, Options{}, scan.ModeTree, ""); len(res.Findings) != 0 {
+		t.Errorf("with the detector: %q, want none", where(res.Findings))
+	}
+}

@@ -477,3 +477,47 @@ func Title(rule string) string {
 	}
 	return ""
 }
+
+// RejectGeneric reports whether a generic rule's finding (gitleaks'
+// generic-api-key) fails the detector's judgement: match is the text the
+// rule matched, secret the value it captured. It rejects on evidence
+// only: a value that is a reference, a placeholder, a path, a sequence or
+// a test value, or a key that names something other than a secret (a
+// hash, a checksum, an encrypted or public value, a mock).
+func RejectGeneric(match, secret string) bool {
+	if secret == "" {
+		return false
+	}
+	if basic(secret) != fine || sequence(secret) || testWord(secret) || namesCredential(secret) {
+		return true
+	}
+	i := strings.LastIndex(match, secret)
+	if i <= 0 {
+		return false
+	}
+	key := strings.TrimRight(match[:i], " \t\"'`=:>,|?")
+	j := len(key)
+	for j > 0 && (isKeyChar(key[j-1]) || key[j-1] == '$' || key[j-1] == '@') {
+		j--
+	}
+	key = strings.Trim(key[j:], "-.$@")
+	if key == "" {
+		return false
+	}
+	if i := strings.LastIndexByte(key, '.'); i >= 0 && i < len(key)-1 {
+		key = key[i+1:]
+	}
+	ws := words(key)
+	if len(ws) == 0 {
+		return false
+	}
+	if metaWords[ws[len(ws)-1]] {
+		return true
+	}
+	for _, w := range ws {
+		if notSecretWords[w] || w == "nonce" || w == "salt" {
+			return true
+		}
+	}
+	return false
+}
