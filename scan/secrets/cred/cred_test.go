@@ -208,3 +208,26 @@ func TestCodeValue(t *testing.T) {
 		}
 	}
 }
+
+// FuzzDetect checks that no input makes the detector panic, in any of the
+// formats it reads.
+func FuzzDetect(f *testing.F) {
+	for _, s := range []string{
+		"password = 'x'\n", "a:\n  - name: DB_PASSWORD\n    value: {{x\n", "{\"key\": \"password\", \"value\": ",
+		"<a password=\"x\"><password>y", "[db]\npassword = \"", "curl -u a: -pX mysql basic Zm9v bearer x://a:b@",
+		"\"\\\"pass\\\":\\\"s3\"", "export A=\"$(", "password: |\n  export PASS=x\n",
+	} {
+		f.Add(s)
+	}
+	d := New()
+	defer d.Close()
+	f.Fuzz(func(t *testing.T, text string) {
+		for _, p := range []string{"a.py", "a.yaml", "a.json", "a.xml", "a.toml", ".env", "Dockerfile", "a.go", "a.md"} {
+			for _, m := range d.Detect(p, text) {
+				if m.Line < 1 || m.Secret == "" {
+					t.Fatalf("%s: bad match %+v", p, m)
+				}
+			}
+		}
+	})
+}
