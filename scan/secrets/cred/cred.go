@@ -179,7 +179,7 @@ func (d *Detector) Detect(p, text string) []Match {
 func (d *Detector) DetectExcept(p, text string, known func(line int, secret string) bool) []Match {
 	f := formatOf(p)
 	lines := splitLines(text)
-	lows := splitLines(asciiLower(text))
+	lows := lowerLines(text, lines)
 	var out []Match
 	emit := func(m Match) { out = append(out, m) }
 	ls := &lineScanner{m: f.lineMode()}
@@ -386,6 +386,23 @@ func dedupe(ms []Match) []Match {
 		if !dup {
 			out = append(out, m)
 		}
+	}
+	return out
+}
+
+// lowerLines returns lines lower-cased (ASCII letters only, so that every
+// offset stays), from one lower-cased copy of text.
+func lowerLines(text string, lines []string) []string {
+	low := asciiLower(text)
+	out := make([]string, len(lines))
+	off := 0
+	for i, l := range lines {
+		end := off + len(l)
+		out[i] = low[off:end]
+		if end < len(low) && low[end] == '\r' {
+			end++ // splitLines dropped it
+		}
+		off = end + 1 // past the newline
 	}
 	return out
 }

@@ -55,6 +55,7 @@ func TestDetect(t *testing.T) {
 
 		// Line-oriented configuration and scripts.
 		{"env file", ".env", "DATABASE_URL=postgres://app:Wz9kLq2x@db:5432/app\nSECRET_KEY=q8Zr7Ty2Lp0XmB4nVc6\n", []found{{RuleURLCredentials, "Wz9kLq2x", 1}, {RuleGeneric, "q8Zr7Ty2Lp0XmB4nVc6", 2}}},
+		{"crlf line endings", ".env", "A=1\r\nDB_PASSWORD=Kp2!zQw9x\r\nTOKEN=q8Zr7Ty2Lp0XmB4nVc6\r\n", []found{{RulePassword, "Kp2!zQw9x", 2}, {RuleGeneric, "q8Zr7Ty2Lp0XmB4nVc6", 3}}},
 		{"env file reference", ".env", "DB_PASSWORD=$DB_PASSWORD\nAPI_KEY=${API_KEY}\n", nil},
 		{"properties", "application.properties", "spring.datasource.password=Kp2!zQw9x\n", []found{{RulePassword, "Kp2!zQw9x", 1}}},
 		{"ini", "setup.cfg", "[db]\npasswd = Zq9!Lm2kx\n", []found{{RulePassword, "Zq9!Lm2kx", 2}}},
