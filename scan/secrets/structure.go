@@ -24,7 +24,7 @@ const (
 	// example path: still reported, but the default gate only warns.
 	TagTestPath = "test-path"
 	// TagFileName marks a secret found in a file's name.
-	TagFileName = "file-name"
+	TagFileName = scan.TagFileName
 )
 
 // structure runs the credential detector over one fragment and merges
