@@ -15,8 +15,8 @@ import (
 
 func TestJudge(t *testing.T) {
 	const (
-		realPassword = "Vt7#qLw9-pX2zK"                              // typed by no one: mixed classes, high entropy
-		realToken    = "wNq3Zr8TfK1vLp6YxB2mHs9DcJ4gRt7E"            // 32 generated characters
+		realPassword = "Vt7#qLw9-pX2zK"                   // typed by no one: mixed classes, high entropy
+		realToken    = "wNq3Zr8TfK1vLp6YxB2mHs9DcJ4gRt7E" // 32 generated characters
 		pemBody      = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7"
 		privateKey   = "-----BEGIN PRIVATE KEY-----\n" + pemBody + pemBody + "\n-----END PRIVATE KEY-----"
 	)
