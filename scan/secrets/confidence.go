@@ -1,6 +1,7 @@
 package secrets
 
 import (
+	"encoding/base64"
 	"path"
 	"strings"
 
@@ -31,6 +32,7 @@ const (
 	EvidenceTestMode    = "evidence:test-mode"    // a vendor's test-mode key: sk_test_
 	EvidenceTemporary   = "evidence:temporary"    // a temporary credential: AWS ASIA key, presigned URL
 	EvidenceTruncated   = "evidence:truncated"    // a private key too short to be one
+	EvidenceVendored    = "evidence:vendored"     // vendored or minified third-party code, dependency manifests
 	EvidenceConfig      = "evidence:config-file"  // a real configuration file: .env, settings.py, config.yaml, manifests
 	EvidenceRandom      = "evidence:random-value" // a generated-looking value
 )
@@ -147,7 +149,7 @@ func judge(f report.Finding) judgement {
 		switch {
 		case realConfig(f.File):
 			add(EvidenceConfig, "in a configuration file the application reads", 1)
-		case cred.ValueShape(f.Secret) == cred.ShapeRandom:
+		case generated(f.Secret):
 			add(EvidenceRandom, "the value looks generated, not typed", 1)
 		}
 	}
@@ -178,6 +180,8 @@ func placeEvidence(file string, generated bool) []evidence {
 	switch {
 	case ciPath(p):
 		ev = append(ev, evidence{EvidenceCI, "in a CI workflow", -1})
+	case vendoredPath(p):
+		ev = append(ev, evidence{EvidenceVendored, "in vendored third-party code or a dependency manifest", -1})
 	case isTestPath(file) || examplePath(p):
 		ev = append(ev, evidence{EvidenceExample, "in a test, example, sample or template file", -1})
 	case devPath(p):
@@ -201,6 +205,13 @@ func valueEvidence(f report.Finding, st strength) []evidence {
 	}
 	var ev []evidence
 	shape := cred.ValueShape(s)
+	if d, ok := decodedText(s); ok && shape > cred.ValueShape(d) {
+		// A base64 value (a Kubernetes Secret's data) is what it encodes.
+		shape = cred.ValueShape(d)
+	}
+	if shape > cred.ShapeWeak && (nameLike(s) || phrase(s)) {
+		shape = cred.ShapeWeak
+	}
 	switch {
 	case shape == cred.ShapePlaceholder:
 		ev = append(ev, evidence{EvidencePlaceholder, "the value is a placeholder or a documented example", -2})
@@ -244,13 +255,120 @@ func publicValue(s string) bool {
 func keyBody(s string) int {
 	n := 0
 	for _, line := range strings.Split(strings.ReplaceAll(s, `\n`, "\n"), "\n") {
-		line = strings.TrimSpace(line)
-		if strings.HasPrefix(line, "-----") || strings.Contains(line, ":") {
-			continue
+		line = strings.Trim(strings.TrimSpace(line), `"',+\`)
+		if !strings.HasPrefix(line, "-----") && base64Line(line) {
+			n += len(line)
 		}
-		n += len(strings.Trim(line, `"' +\`))
 	}
 	return n
+}
+
+// base64Line reports whether a line is made of base64 characters only: a
+// key's body, not the code or prose around an armour line.
+func base64Line(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '=') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// generated reports whether a value looks made by a machine, enough to
+// raise a name-judged finding: the detector's random shape, 16 characters
+// or more, letters and digits both, not a number (a timestamp).
+func generated(s string) bool {
+	if len(s) < 16 || cred.ValueShape(s) != cred.ShapeRandom {
+		return false
+	}
+	letters, digits := 0, 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+			letters++
+		case c >= '0' && c <= '9':
+			digits++
+		}
+	}
+	return letters > 0 && digits > 0
+}
+
+// nameLike reports whether a value reads as a name in snake_case
+// (idp_x509cert, reworkd_platform), a key rather than a secret.
+func nameLike(s string) bool {
+	s = strings.TrimSuffix(s, "=")
+	parts := strings.Split(s, "_")
+	if len(parts) < 2 {
+		return false
+	}
+	for _, p := range parts {
+		if p == "" || p[0] < 'a' || p[0] > 'z' {
+			return false
+		}
+		for i := 0; i < len(p); i++ {
+			if !(p[i] >= 'a' && p[i] <= 'z' || p[i] >= '0' && p[i] <= '9') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// phrase reports whether a value is a sentence in CamelCase, letters only
+// and three words or more (SetARandomStringHere, ChangeThisSecretNow): an
+// instruction to whoever deploys, not a secret.
+func phrase(s string) bool {
+	words := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'A' && c <= 'Z':
+			if i > 0 && s[i-1] >= 'A' && s[i-1] <= 'Z' && (i+1 == len(s) || s[i+1] >= 'a' && s[i+1] <= 'z') && words > 0 {
+				// "ARandom": a one-letter word before this one.
+				words++
+			}
+			if i == 0 || s[i-1] < 'A' || s[i-1] > 'Z' {
+				words++
+			}
+		case c >= 'a' && c <= 'z':
+			if i == 0 {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return words >= 3
+}
+
+// decodedText is a base64 value's decoding when it is printable text.
+func decodedText(s string) (string, bool) {
+	if len(s) < 8 || len(s)%4 != 0 {
+		return "", false
+	}
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err != nil || len(b) < 4 {
+		return "", false
+	}
+	for _, c := range b {
+		if c < 0x20 || c > 0x7e {
+			return "", false
+		}
+	}
+	return string(b), true
+}
+
+var vendorDirs = set(".yarn", "vendor", "node_modules", "third_party", "third-party", "bower_components", "site-packages")
+
+var manifests = set("package.json", "package-lock.json", "yarn.lock", "pnpm-lock.yaml", "poetry.lock", "pipfile.lock",
+	"uv.lock", "go.sum", "cargo.lock", "composer.lock", "gemfile.lock", "pyproject.toml")
+
+// vendoredPath: vendored or minified third-party code and dependency
+// manifests, which pin versions and hashes rather than hold secrets.
+func vendoredPath(p string) bool {
+	dirs, base, _ := segments(p)
+	return anyIn(dirs, vendorDirs) || manifests[base] || strings.HasSuffix(base, ".min.js")
 }
 
 // segments are a lower-cased path's folders and the words of its file name.
@@ -282,7 +400,7 @@ func set(ws ...string) map[string]bool {
 
 var (
 	docExts = set(".md", ".mdx", ".markdown", ".rst", ".adoc", ".asciidoc", ".txt", ".textile")
-	docDirs = set("docs", "doc", "documentation", "site-docs", "mkdocs", "docusaurus", "wiki")
+	docDirs = set("docs", "doc", "documentation", "site-docs", "mkdocs", "docusaurus", "wiki", "website")
 )
 
 // docPath: documentation files and folders (p lower-cased).
@@ -306,7 +424,7 @@ func specPath(p string) bool {
 var (
 	exampleDirs  = set("example", "examples", "sample", "samples", "fake", "dummy", "mock", "mocks", "demo", "fixture", "fixtures", "seed", "test", "tests", "testing")
 	exampleWords = set("example", "examples", "sample", "samples", "template", "tmpl", "tpl", "dist", "fake", "dummy",
-		"mock", "demo", "fixture", "fixtures", "seed", "test", "tests", "testing")
+		"mock", "demo", "fixture", "fixtures", "seed", "test", "tests", "testing", "integration")
 	exampleExts = set(".default", ".defaults", ".example", ".sample", ".template", ".tmpl", ".tpl", ".dist", ".orig")
 )
 
