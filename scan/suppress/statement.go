@@ -17,7 +17,7 @@ const maxStatementSource = 4 << 20
 // markers are the words of every suppression comment: a file without any
 // is not parsed.
 // (noqa in any case, as flake8 reads it).
-var markers = []string{"pipeguard:ignore", "nosec", "gosec:disable", "noqa", "gitleaks:allow"}
+var markers = []string{"pipeguard:ignore", "nosec", "gosec:disable", "noqa", "gitleaks:allow", "nolint:"}
 
 // statement returns the innermost statement of f's file that holds f's
 // line, when the file is Python or Go source that holds a suppression
