@@ -80,7 +80,7 @@ func TestHostileSecretInPathRedacted(t *testing.T) {
 	const raw = "ghp_PATHcanary0123456789abcdefABCDEF0123"
 	p := "config/" + raw + ".txt"
 	sec := fakeScanner{name: ScannerSecrets, res: &Result{
-		Findings: []Finding{(Finding{Rule: "github-pat", Severity: High, Path: p, Line: 0, Title: "token in a file name"}).WithRawSecret(raw)},
+		Findings: []Finding{(Finding{Rule: "github-pat", Severity: High, Path: p, Line: 0, Title: "token in a file name", Tags: []string{TagFileName}}).WithRawSecret(raw)},
 		Skipped:  []Skipped{{Path: p + ".bak", Reason: "too large"}},
 	}}
 	cfg := fakeScanner{name: ScannerConfig, res: &Result{
@@ -98,6 +98,117 @@ func TestHostileSecretInPathRedacted(t *testing.T) {
 	for _, f := range rep.Findings {
 		if f.Path != "config/ghp_****.txt" {
 			t.Errorf("path = %q, want the masked name", f.Path)
+		}
+	}
+}
+
+// A short, word-like password found in a file's content (POSTGRES_PASSWORD:
+// mealie in the mealie repository) is masked where it stands as a word of
+// free text, but not inside the paths and names it is part of: masking it
+// there hid nothing and garbled every path ("****-recipes"). The same
+// word found in a file name is masked in paths too.
+func TestWeakSecretsKeepPaths(t *testing.T) {
+	const weak = "mealie"
+	sec := fakeScanner{name: ScannerSecrets, res: &Result{
+		Findings: []Finding{
+			(Finding{Rule: "password-assignment", Severity: High, Path: "mealie/db.py", Line: 3,
+				Message: `password "mealie" assigned to POSTGRES_PASSWORD in mealie-recipes`}).WithRawSecret(weak),
+		},
+	}}
+	cfg := fakeScanner{name: ScannerConfig, res: &Result{
+		Findings: []Finding{{Rule: "debug-enabled", Severity: Medium, Path: "mealie/app.py", Line: 2, Message: "debug on in mealie/app.py"}},
+		Skipped:  []Skipped{{Path: "mealie/big.bin", Reason: "too large"}},
+	}}
+	rep := Run(context.Background(), &Target{Root: "/src/mealie-recipes+mealie", Mode: ModeTree}, []Scanner{sec, cfg})
+	Redact(rep)
+	if rep.Root != "/src/mealie-recipes+mealie" {
+		t.Errorf("root = %q, want it unchanged", rep.Root)
+	}
+	for _, f := range rep.Findings {
+		if !strings.HasPrefix(f.Path, "mealie/") {
+			t.Errorf("path = %q, want it unchanged", f.Path)
+		}
+	}
+	if rep.Skipped[0].Path != "mealie/big.bin" {
+		t.Errorf("skipped path = %q", rep.Skipped[0].Path)
+	}
+	var pw Finding
+	for _, f := range rep.Findings {
+		if f.Rule == "password-assignment" {
+			pw = f
+		}
+	}
+	if want := `password "****" assigned to POSTGRES_PASSWORD in ****-recipes`; pw.Message != want {
+		t.Errorf("message = %q, want %q", pw.Message, want)
+	}
+	if pw.Secret != "****" {
+		t.Errorf("secret = %q", pw.Secret)
+	}
+
+	// Found in a file name, the same word is masked in every path.
+	named := fakeScanner{name: ScannerSecrets, res: &Result{
+		Findings: []Finding{(Finding{Rule: "password-assignment", Severity: High, Path: "keys/mealie.txt", Tags: []string{TagFileName}}).WithRawSecret(weak)},
+	}}
+	rep = Run(context.Background(), &Target{Root: "/r", Mode: ModeTree}, []Scanner{named, cfg})
+	Redact(rep)
+	for _, f := range rep.Findings {
+		if strings.Contains(f.Path, weak) {
+			t.Errorf("path %q still holds the secret found in a file name", f.Path)
+		}
+	}
+}
+
+func TestReplaceWord(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"admin", "X"},
+		{"user admin logs in", "user X logs in"},
+		{`"admin"`, `"X"`},
+		{"administrator", "administrator"},
+		{"sysadmin", "sysadmin"},
+		{"admin_user", "admin_user"},
+		{"admin-panel admin", "X-panel X"},
+		{"éadmin", "éadmin"},
+	}
+	for _, tt := range tests {
+		if got := replaceWord(tt.in, "admin", "X"); got != tt.want {
+			t.Errorf("replaceWord(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// A secret found in content that is also the name of one of the
+// repository's folders (a database password equal to the project's
+// package name) leaves that folder readable in paths; elsewhere, and when
+// the secret was found in a file name, it is masked.
+func TestSecretEqualToFolderName(t *testing.T) {
+	const pw = "reworkd_platform"
+	const named = "ghp_NAMEcanary0123456789abcdefABCDEF0123"
+	for _, tt := range []struct{ path, want string }{
+		{"platform/reworkd_platform/settings.py", "platform/reworkd_platform/settings.py"},
+		{"reworkd_platform/x.py", "reworkd_platform/x.py"},
+		{"docs/reworkd_platform.md", "docs/reworkd_platform.md"},
+		{"docs/reworkd_platform-notes.md", "docs/" + Mask(pw) + "-notes.md"},
+		{"keys/" + named + ".txt", "keys/" + Mask(named) + ".txt"},
+		{"a/" + named + "/reworkd_platform/b", "a/" + Mask(named) + "/reworkd_platform/b"},
+	} {
+		// A token found in content is masked in a path even where it is a
+		// whole segment: only name-like secrets are left to folder names.
+		tok := "Tok3nValue9876543210xyz"
+		rep := NewReport("/r", Tool{}, TargetInfo{Mode: string(ModeTree)})
+		rep.Findings = []Finding{
+			(Finding{Scanner: ScannerSecrets, Rule: "password-assignment", Path: tt.path, Line: 1, Message: "password " + pw}).WithRawSecret(pw),
+			(Finding{Scanner: ScannerSecrets, Rule: "github-pat", Path: "keys/" + named + ".txt", Tags: []string{TagFileName}}).WithRawSecret(named),
+			(Finding{Scanner: ScannerSecrets, Rule: "generic-api-key", Path: "tokens/" + tok + ".txt"}).WithRawSecret(tok),
+		}
+		Redact(rep)
+		if got := rep.Findings[2].Path; got != "tokens/"+Mask(tok)+".txt" {
+			t.Errorf("a token that is a file's name, found in content: path %q", got)
+		}
+		if got := rep.Findings[0].Path; got != tt.want {
+			t.Errorf("path %q: got %q, want %q", tt.path, got, tt.want)
+		}
+		if strings.Contains(rep.Findings[0].Message, pw) {
+			t.Errorf("message keeps the secret: %q", rep.Findings[0].Message)
 		}
 	}
 }
