@@ -15,3 +15,9 @@ test_any_measure if {
 		count(rule.deny) == 0 with input as {"files": [], "apps": [t.app({"tls": tls(k)})]}
 	}
 }
+
+test_example_code_is_not_the_service if {
+	count(rule.deny) == 0 with input as {"files": [], "apps": [t.app({"path": "examples/plugins/server/main.py"})]}
+	count(rule.deny) == 0 with input as {"files": [], "apps": [t.app({"path": "docs_src/first_steps/main.py"})]}
+	count(rule.deny) == 1 with input as {"files": [], "apps": [t.app({"path": "app/examples.py"})]}
+}

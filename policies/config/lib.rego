@@ -39,6 +39,15 @@ testfile_paths contains f.path if {
 # is_test reports whether path is a test file.
 is_test(path) if path in testfile_paths
 
+# example_code: code in a folder of examples, demos, samples or tutorials
+# (examples/plugins/example_plugin_server/main.py): shown to readers, not
+# deployed as the project's service.
+example_code(path) if {
+	parts := split(lower(path), "/")
+	some dir in array.slice(parts, 0, count(parts) - 1)
+	dir in {"example", "examples", "demo", "demos", "sample", "samples", "tutorial", "tutorials", "docs_src"}
+}
+
 # known_true and known_false: a resolved boolean, never one read from the
 # environment (its value is unknown).
 known_true(v) if {
@@ -94,7 +103,7 @@ routes := array.concat([r | some app in input.apps; some r in app.routes], input
 # Dockerfile.dev, .env.local, Procfile.dev...
 dev_file(path) if {
 	parts := split(path, "/")
-	regex.match(`(?i)(^|[._-])(dev|devel|develop|development|local|override|test|testing)([._-]|$)`, parts[count(parts) - 1])
+	regex.match(`(?i)(^|[._-])(dev|devel|develop|development|local|override|test|testing|debug)([._-]|$)`, parts[count(parts) - 1])
 }
 
 # A file in a folder for development, tests or examples is one too:
@@ -104,6 +113,20 @@ dev_file(path) if {
 	some dir in array.slice(parts, 0, count(parts) - 1)
 	dev_folders[dir]
 }
+
+# A deployment file, or its folder, named with one of those words among
+# others: docker-compose.integration-tests.yml, sample-app/compose.yml,
+# sample_project/docker-compose.yml. (Python modules are not judged by
+# such words: app/integration/settings.py is the app's.)
+dev_file(path) if {
+	not endswith(lower(path), ".py")
+	parts := split(lower(path), "/")
+	some part in parts
+	some word in regex.split(`[._-]+`, part)
+	dev_words[word]
+}
+
+dev_words := {"dev", "devel", "development", "test", "tests", "testing", "e2e", "integration", "example", "examples", "sample", "samples", "demo", "demos", "qa"}
 
 dev_folders := {
 	"dev", "devel", "development", "local", "test", "tests", "testing", "e2e", "regtest", "integration",

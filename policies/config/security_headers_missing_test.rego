@@ -40,3 +40,7 @@ test_set_by_nginx_of_the_project if {
 test_security_header_middleware if {
 	count(rule.deny) == 0 with input as {"files": [], "nginx": [], "apps": [t.app({"middleware": [t.middleware("SecurityHeadersMiddleware", 14, {})]})]}
 }
+
+test_example_code_is_not_the_service if {
+	count(rule.deny) == 0 with input as {"files": [], "nginx": [], "apps": [t.app({"path": "demo/app/main.py"})]}
+}
