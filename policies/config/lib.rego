@@ -48,6 +48,35 @@ example_code(path) if {
 	dir in {"example", "examples", "demo", "demos", "sample", "samples", "tutorial", "tutorials", "docs_src"}
 }
 
+# loopback_only: the app is started in code on the loopback interface
+# only (uvicorn.run(app, host="127.0.0.1")), and no deployment command
+# serves it otherwise: a helper server a command line starts for itself
+# (an OAuth callback during login), which no other machine reaches.
+loopback_only(app) if {
+	some c in input.calls
+	c.callee == "uvicorn.run"
+	c.path == app.path
+	c.positional[0].text == app.var
+	regex.match(`^(localhost|127\.[0-9.]+|::1)$`, lower(c.args.host.value))
+	not served_by_command(app)
+}
+
+# served_by_command: a deployment command names the app (module:var).
+served_by_command(app) if {
+	target := sprintf("%s:%s", [app.module, app.var])
+	some cmd in deployment_commands
+	contains(cmd, target)
+}
+
+deployment_commands contains concat(" ", d.args) if some d in input.dockerfile
+
+deployment_commands contains c.value if {
+	some c in input.compose
+	is_string(c.value)
+}
+
+deployment_commands contains p.command if some p in input.procfile
+
 # known_true and known_false: a resolved boolean, never one read from the
 # environment (its value is unknown).
 known_true(v) if {
@@ -131,6 +160,7 @@ dev_words := {"dev", "devel", "development", "test", "tests", "testing", "e2e", 
 dev_folders := {
 	"dev", "devel", "development", "local", "test", "tests", "testing", "e2e", "regtest", "integration",
 	"example", "examples", "sample", "samples", "demo", "demos", "fixtures", "testdata",
+	".devcontainer", # the editor's development container
 }
 
 # committed_env are the dotenv entries of tracked files that are not
