@@ -17,6 +17,10 @@ const (
 // AllScanners lists every scanner name in the order reports show them.
 var AllScanners = []string{ScannerSecrets, ScannerDeps, ScannerConfig}
 
+// TagFileName is the tag of a secret found in a file's name rather than its
+// content: redaction then masks it in every path, however short it is.
+const TagFileName = "file-name"
+
 // Severity ranks how bad a finding is.
 type Severity string
 

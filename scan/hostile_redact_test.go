@@ -80,7 +80,7 @@ func TestHostileSecretInPathRedacted(t *testing.T) {
 	const raw = "ghp_PATHcanary0123456789abcdefABCDEF0123"
 	p := "config/" + raw + ".txt"
 	sec := fakeScanner{name: ScannerSecrets, res: &Result{
-		Findings: []Finding{(Finding{Rule: "github-pat", Severity: High, Path: p, Line: 0, Title: "token in a file name"}).WithRawSecret(raw)},
+		Findings: []Finding{(Finding{Rule: "github-pat", Severity: High, Path: p, Line: 0, Title: "token in a file name", Tags: []string{TagFileName}}).WithRawSecret(raw)},
 		Skipped:  []Skipped{{Path: p + ".bak", Reason: "too large"}},
 	}}
 	cfg := fakeScanner{name: ScannerConfig, res: &Result{
@@ -98,6 +98,80 @@ func TestHostileSecretInPathRedacted(t *testing.T) {
 	for _, f := range rep.Findings {
 		if f.Path != "config/ghp_****.txt" {
 			t.Errorf("path = %q, want the masked name", f.Path)
+		}
+	}
+}
+
+// A short, word-like password found in a file's content (POSTGRES_PASSWORD:
+// mealie in the mealie repository) is masked where it stands as a word of
+// free text, but not inside the paths and names it is part of: masking it
+// there hid nothing and garbled every path ("****-recipes"). The same
+// word found in a file name is masked in paths too.
+func TestWeakSecretsKeepPaths(t *testing.T) {
+	const weak = "mealie"
+	sec := fakeScanner{name: ScannerSecrets, res: &Result{
+		Findings: []Finding{
+			(Finding{Rule: "password-assignment", Severity: High, Path: "mealie/db.py", Line: 3,
+				Message: `password "mealie" assigned to POSTGRES_PASSWORD in mealie-recipes`}).WithRawSecret(weak),
+		},
+	}}
+	cfg := fakeScanner{name: ScannerConfig, res: &Result{
+		Findings: []Finding{{Rule: "debug-enabled", Severity: Medium, Path: "mealie/app.py", Line: 2, Message: "debug on in mealie/app.py"}},
+		Skipped:  []Skipped{{Path: "mealie/big.bin", Reason: "too large"}},
+	}}
+	rep := Run(context.Background(), &Target{Root: "/src/mealie-recipes+mealie", Mode: ModeTree}, []Scanner{sec, cfg})
+	Redact(rep)
+	if rep.Root != "/src/mealie-recipes+mealie" {
+		t.Errorf("root = %q, want it unchanged", rep.Root)
+	}
+	for _, f := range rep.Findings {
+		if !strings.HasPrefix(f.Path, "mealie/") {
+			t.Errorf("path = %q, want it unchanged", f.Path)
+		}
+	}
+	if rep.Skipped[0].Path != "mealie/big.bin" {
+		t.Errorf("skipped path = %q", rep.Skipped[0].Path)
+	}
+	var pw Finding
+	for _, f := range rep.Findings {
+		if f.Rule == "password-assignment" {
+			pw = f
+		}
+	}
+	if want := `password "****" assigned to POSTGRES_PASSWORD in ****-recipes`; pw.Message != want {
+		t.Errorf("message = %q, want %q", pw.Message, want)
+	}
+	if pw.Secret != "****" {
+		t.Errorf("secret = %q", pw.Secret)
+	}
+
+	// Found in a file name, the same word is masked in every path.
+	named := fakeScanner{name: ScannerSecrets, res: &Result{
+		Findings: []Finding{(Finding{Rule: "password-assignment", Severity: High, Path: "keys/mealie.txt", Tags: []string{TagFileName}}).WithRawSecret(weak)},
+	}}
+	rep = Run(context.Background(), &Target{Root: "/r", Mode: ModeTree}, []Scanner{named, cfg})
+	Redact(rep)
+	for _, f := range rep.Findings {
+		if strings.Contains(f.Path, weak) {
+			t.Errorf("path %q still holds the secret found in a file name", f.Path)
+		}
+	}
+}
+
+func TestReplaceWord(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"admin", "X"},
+		{"user admin logs in", "user X logs in"},
+		{`"admin"`, `"X"`},
+		{"administrator", "administrator"},
+		{"sysadmin", "sysadmin"},
+		{"admin_user", "admin_user"},
+		{"admin-panel admin", "X-panel X"},
+		{"éadmin", "éadmin"},
+	}
+	for _, tt := range tests {
+		if got := replaceWord(tt.in, "admin", "X"); got != tt.want {
+			t.Errorf("replaceWord(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -227,13 +228,23 @@ func (r *Report) remember(raw string) {
 	}
 }
 
+// strongSecret is the length from which a secret is scrubbed wherever it
+// occurs, inside words and paths included. A shorter one (a word-like
+// password such as "mealie" or "admin") is scrubbed only where it stands as
+// a word of free text, and never from paths: there it is almost always
+// part of a name (the repository "mealie-recipes"), and masking it would
+// garble every path of the report without hiding anything.
+const strongSecret = 12
+
 // Redact scrubs r once more before it is written anywhere: the raw secrets
 // its findings carried (remembered by Run) and credentials in URLs and DSNs
 // (MaskURLs) are masked in every text field, those added after Run
 // included: notes and errors of the suppression and gate steps, paths of
-// stale suppressions. Every output (reports, the pull request comment, the
-// step summary, baselines, audit state) calls it, or works on a report that
-// went through it; it is idempotent and cheap when there is nothing to do.
+// stale suppressions. A secret found in a file name is scrubbed from every
+// path too, however short. Every output (reports, the pull request
+// comment, the step summary, baselines, audit state) calls it, or works on
+// a report that went through it; it is idempotent and cheap when there is
+// nothing to do.
 func Redact(r *Report) {
 	if r == nil {
 		return
@@ -247,90 +258,157 @@ func Redact(r *Report) {
 			f.Secret = Mask(f.raw)
 		}
 		r.remember(f.raw)
+		if slices.Contains(f.Tags, TagFileName) {
+			r.inPaths = append(r.inPaths, f.raw)
+		}
 		f.raw = ""
 	}
-	// Longest first, so a secret that contains another is scrubbed whole.
-	slices.SortFunc(r.secrets, func(a, b string) int {
+	r.secrets = longestFirst(r.secrets)
+	r.inPaths = longestFirst(r.inPaths)
+	s := newScrubber(r.secrets, r.inPaths)
+	r.eachText(func(p *string, path bool) {
+		if *p == "" {
+			return
+		}
+		*p = MaskURLs(s.scrub(*p, path))
+	})
+}
+
+// longestFirst sorts secrets longest first, so that a secret that contains
+// another is scrubbed whole, and drops repeats.
+func longestFirst(secrets []string) []string {
+	slices.SortFunc(secrets, func(a, b string) int {
 		if len(a) != len(b) {
 			return len(b) - len(a)
 		}
 		return strings.Compare(a, b)
 	})
-	r.secrets = slices.Compact(r.secrets)
-	var secrets *strings.Replacer
-	if len(r.secrets) > 0 {
-		pairs := make([]string, 0, 2*len(r.secrets))
-		for _, raw := range r.secrets {
-			pairs = append(pairs, raw, Mask(raw))
-		}
-		secrets = strings.NewReplacer(pairs...)
-	}
-	r.eachText(func(p *string) {
-		if *p == "" {
-			return
-		}
-		if secrets != nil {
-			*p = secrets.Replace(*p)
-		}
-		*p = MaskURLs(*p)
-	})
+	return slices.Compact(secrets)
 }
 
-// eachText calls f with every free-text field of the report.
-func (r *Report) eachText(f func(*string)) {
-	f(&r.Root)
-	f(&r.Target.Range)
-	f(&r.Target.Base)
-	f(&r.Target.Head)
+// scrubber masks raw secrets in text: strong ones (and those found in file
+// names) wherever they occur, weak ones only as whole words of free text.
+type scrubber struct {
+	everywhere *strings.Replacer // strong secrets and secrets in file names
+	words      []string          // weak secrets, longest first
+}
+
+func newScrubber(secrets, inPaths []string) scrubber {
+	var s scrubber
+	var strong []string
+	for _, raw := range secrets {
+		if utf8.RuneCountInString(raw) >= strongSecret || slices.Contains(inPaths, raw) {
+			strong = append(strong, raw, Mask(raw))
+		} else {
+			s.words = append(s.words, raw)
+		}
+	}
+	if len(strong) > 0 {
+		s.everywhere = strings.NewReplacer(strong...)
+	}
+	return s
+}
+
+// scrub masks the secrets in text; path says the text is a path (or a
+// folder), where weak secrets are left alone.
+func (s scrubber) scrub(text string, path bool) string {
+	if s.everywhere != nil {
+		text = s.everywhere.Replace(text)
+	}
+	if path {
+		return text
+	}
+	for _, w := range s.words {
+		text = replaceWord(text, w, Mask(w))
+	}
+	return text
+}
+
+// replaceWord replaces every occurrence of word in s that is not part of a
+// longer word (letters, digits or '_' on neither side).
+func replaceWord(s, word, with string) string {
+	if !strings.Contains(s, word) {
+		return s
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(s, word)
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		end := i + len(word)
+		before, _ := utf8.DecodeLastRuneInString(s[:i])
+		after, _ := utf8.DecodeRuneInString(s[end:])
+		b.WriteString(s[:i])
+		if (i == 0 || !isWordRune(before)) && (end == len(s) || !isWordRune(after)) {
+			b.WriteString(with)
+		} else {
+			b.WriteString(word)
+		}
+		s = s[end:]
+	}
+}
+
+func isWordRune(r rune) bool { return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// eachText calls f with every text field of the report, saying whether
+// the field is a path (a file, a folder, a path:line place).
+func (r *Report) eachText(f func(p *string, path bool)) {
+	f(&r.Root, true)
+	f(&r.Target.Range, false)
+	f(&r.Target.Base, false)
+	f(&r.Target.Head, false)
 	for i := range r.Findings {
 		r.Findings[i].eachText(f)
 	}
 	for i := range r.Errors {
-		f(&r.Errors[i].Message)
-		f(&r.Errors[i].Path)
+		f(&r.Errors[i].Message, false)
+		f(&r.Errors[i].Path, true)
 	}
 	for i := range r.Skipped {
-		f(&r.Skipped[i].Reason)
-		f(&r.Skipped[i].Path)
+		f(&r.Skipped[i].Reason, false)
+		f(&r.Skipped[i].Path, true)
 	}
 	for i := range r.Scanners {
 		for j := range r.Scanners[i].Notes {
-			f(&r.Scanners[i].Notes[j])
+			f(&r.Scanners[i].Notes[j], false)
 		}
 	}
 	for i := range r.Notes {
-		f(&r.Notes[i])
+		f(&r.Notes[i], false)
 	}
 }
 
-// eachText calls f with every free-text field of the finding.
-func (fd *Finding) eachText(f func(*string)) {
-	f(&fd.Title)
-	f(&fd.Message)
-	f(&fd.Remediation)
-	f(&fd.Path)
-	f(&fd.Secret)
-	f(&fd.Author)
+// eachText calls f with every text field of the finding, saying whether
+// the field is a path.
+func (fd *Finding) eachText(f func(p *string, path bool)) {
+	f(&fd.Title, false)
+	f(&fd.Message, false)
+	f(&fd.Remediation, false)
+	f(&fd.Path, true)
+	f(&fd.Secret, false)
+	f(&fd.Author, false)
 	for j := range fd.Reasons {
-		f(&fd.Reasons[j])
+		f(&fd.Reasons[j], false)
 	}
 	for j := range fd.Tags {
-		f(&fd.Tags[j])
+		f(&fd.Tags[j], false)
 	}
 	for j := range fd.References {
-		f(&fd.References[j])
+		f(&fd.References[j], false)
 	}
 	if d := fd.Dependency; d != nil {
-		f(&d.Name)
-		f(&d.Version)
-		f(&d.Manifest)
+		f(&d.Name, false)
+		f(&d.Version, false)
+		f(&d.Manifest, true)
 		for j := range d.CallPath {
-			f(&d.CallPath[j])
+			f(&d.CallPath[j], false)
 		}
 	}
 	if sp := fd.Suppression; sp != nil {
-		f(&sp.Reason)
-		f(&sp.Owner)
-		f(&sp.Source)
+		f(&sp.Reason, false)
+		f(&sp.Owner, false)
+		f(&sp.Source, true)
 	}
 }

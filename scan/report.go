@@ -112,6 +112,9 @@ type Report struct {
 	// secrets are the raw secrets of the scan's findings, which Redact
 	// scrubs from every text field; never written anywhere.
 	secrets []string
+	// inPaths are those of secrets found in file names: Redact masks them
+	// in paths too.
+	inPaths []string
 }
 
 // NewReport returns an empty report whose slices are non-nil, so that its

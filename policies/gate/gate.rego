@@ -4,9 +4,10 @@
 #   One decision over the whole report. Input: {"findings": [...], "context": {...}, "errors": [...]}
 #   (see scan/repoconf/README.md, "The gate"). Output: decisions[finding.id] = {"decision", "reasons"}
 #   and verdict = {"verdict", "reasons"}.
-#   Defaults: any secret blocks; a Go vulnerability blocks when its vulnerable symbol is called; a Python
-#   vulnerability blocks when it is high or critical and the package is imported; config findings block at
-#   high and above when their confidence is high; everything else warns. A suppressed finding never blocks; in only-new mode only new
+#   Defaults: any secret blocks (but one judged by its shape, in a test or example path, warns); a Go
+#   vulnerability blocks when its vulnerable symbol is called; a Python vulnerability blocks when it is
+#   high or critical and the package is imported; config findings block at high and above when their
+#   confidence is high; everything else warns. A suppressed finding never blocks; in only-new mode only new
 #   findings block. fail_on and thresholds (per finding, from .pipeguard.yaml and flags) move the severity
 #   floors. Extend it with rules in package pipeguard.gate.extend (block, warn, fail); replace it with a
 #   module of your own in package pipeguard.gate.
@@ -53,9 +54,17 @@ ecosystem_pkg(f) := sprintf("%s@%s", [f.dependency.name, f.dependency.version]) 
 
 else := "a dependency"
 
+# secret_in_test_path: a secret judged by its shape (pipeguard's structure rules, gitleaks' generic
+# ones) in test or example code; the secrets scanner tags it "test-path". It warns by default.
+secret_in_test_path(f) if {
+	f.scanner == "secrets"
+	"test-path" in f.tags
+}
+
 # builtin_block is why the default rules block f; undefined when they do not.
 builtin_block(f) := msg if {
 	f.scanner == "secrets"
+	not secret_in_test_path(f)
 	at_least(f.severity, floor(f))
 	msg := sprintf("a leaked secret (%s, %s) blocks: rotate it, then remove it", [f.rule, f.severity])
 } else := msg if {
@@ -85,7 +94,9 @@ confidence(f) := f.confidence if f.confidence != ""
 else := "high"
 
 # builtin_warn says why the default rules let f pass.
-builtin_warn(f) := sprintf("%s: the vulnerable symbol is not called (reachability %s), so it warns", [what(f), reach(f)]) if {
+builtin_warn(f) := sprintf("%s is in a test or example path: reported, but it warns by default", [what(f)]) if {
+	secret_in_test_path(f)
+} else := sprintf("%s: the vulnerable symbol is not called (reachability %s), so it warns", [what(f), reach(f)]) if {
 	f.scanner == "deps"
 	ecosystem(f) == "Go"
 	f.reachability != "called"

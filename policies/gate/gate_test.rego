@@ -31,6 +31,14 @@ test_any_secret_blocks if {
 	decide(object.union(secret, {"severity": "low"})).decision == "block"
 }
 
+test_secret_in_test_path_warns if {
+	f := object.union(secret, {"rule": "password-assignment", "tags": ["secret", "detector:structure", "test-path"]})
+	d := decide(f)
+	d.decision == "warn"
+	d.reasons == ["secrets password-assignment is in a test or example path: reported, but it warns by default"]
+	decide(object.union(secret, {"tags": ["secret", "detector:structure"]})).decision == "block"
+}
+
 test_go_vulnerability_blocks_only_when_called if {
 	decide(go_vuln("called")).decision == "block"
 	decide(go_vuln("imported")).decision == "warn"

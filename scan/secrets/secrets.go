@@ -27,6 +27,7 @@ import (
 
 	"github.com/pipeguard/pipeguard/scan"
 	pgit "github.com/pipeguard/pipeguard/scan/git" // aliased: the tests have a git helper
+	"github.com/pipeguard/pipeguard/scan/secrets/cred"
 	"github.com/pipeguard/pipeguard/scan/target"
 )
 
@@ -72,6 +73,9 @@ type Options struct {
 	// slower and finds the same secrets: the windows cover every line a
 	// rule's match can reach. It is there to check that claim.
 	Exact bool
+	// GitleaksOnly turns the structure-aware detector off: only the
+	// gitleaks rules run.
+	GitleaksOnly bool
 }
 
 // Scanner is the "secrets" scanner. One Scanner may run many scans, at the
@@ -81,6 +85,9 @@ type Scanner struct {
 
 	mu    sync.Mutex
 	rules map[string]*loaded // by root
+
+	// cred is the structure-aware detector; nil with GitleaksOnly.
+	cred *cred.Detector
 }
 
 // loaded is the configuration of one root.
@@ -110,6 +117,9 @@ func New(opts Options) (*Scanner, error) {
 		return nil, &scan.ConfigError{Err: fmt.Errorf("unknown severity %q", opts.Severity)}
 	}
 	s := &Scanner{opts: opts, rules: map[string]*loaded{}}
+	if !opts.GitleaksOnly {
+		s.cred = cred.New()
+	}
 	if opts.Root != "" {
 		if _, err := s.load(opts.Root); err != nil {
 			return nil, err
@@ -180,7 +190,10 @@ func (s *Scanner) Scan(ctx context.Context, t *scan.Target) (*scan.Result, error
 		return nil, err
 	}
 	res := &scan.Result{Notes: append([]string(nil), l.notes...)}
-	var src source
+	var (
+		src   source
+		names []string // file names to look at for secrets, in tree mode
+	)
 	switch t.Mode {
 	case scan.ModeTree, "":
 		tree := t.Tree
@@ -193,6 +206,12 @@ func (s *Scanner) Scan(ctx context.Context, t *scan.Target) (*scan.Result, error
 		}
 		res.Skipped = append(res.Skipped, skipped...)
 		src = s.treeSource(files, l)
+		for _, f := range files {
+			names = append(names, f.Path)
+		}
+		for _, sk := range skipped {
+			names = append(names, sk.Path)
+		}
 	case scan.ModeHistory, scan.ModeRange, scan.ModeStaged:
 		repo, err := pgit.Open(ctx, t.Root)
 		if err != nil {
@@ -224,7 +243,7 @@ func (s *Scanner) Scan(ctx context.Context, t *scan.Target) (*scan.Result, error
 		return nil, &scan.ConfigError{Err: fmt.Errorf("unknown scan mode %q", t.Mode)}
 	}
 
-	found, stats, err := s.run(ctx, l.rules, src)
+	found, stats, err := s.run(ctx, l.rules, src, names)
 	if err != nil {
 		if t.Mode == scan.ModeRange && ctx.Err() == nil {
 			// Say which revision is wrong, when one is.
@@ -277,8 +296,9 @@ func resolved(rng string) []string {
 // isCommitID reports whether s is a full SHA-1 or SHA-256 object id.
 func isCommitID(s string) bool { return pgit.IsObjectID(s) }
 
-// finding turns a gitleaks finding into pipeguard's, the secret kept only
-// for redaction.
+// finding turns a gitleaks finding (or one of the structure detector's,
+// made in gitleaks' shape) into pipeguard's, the secret kept only for
+// redaction.
 func (s *Scanner) finding(f report.Finding) scan.Finding {
 	where := f.File
 	if f.StartLine > 0 {
@@ -288,16 +308,37 @@ func (s *Scanner) finding(f report.Finding) scan.Finding {
 		where += " in commit " + shortSHA(f.Commit)
 	}
 	desc := strings.TrimSpace(f.Description)
-	msg := fmt.Sprintf("gitleaks rule %s matched a secret at %s.", f.RuleID, where)
-	if desc != "" {
+	structure := hasTag(f.Tags, TagStructure)
+	inName := hasTag(f.Tags, TagFileName)
+	var msg, ttl string
+	switch {
+	case structure:
+		ttl = cred.Title(f.RuleID)
+		msg = fmt.Sprintf("%s (rule %s) at %s.", strings.TrimSuffix(desc, "."), f.RuleID, where)
+	case desc != "":
+		ttl = title(desc, f.RuleID)
 		msg = fmt.Sprintf("%s (gitleaks rule %s) at %s.", strings.TrimSuffix(desc, "."), f.RuleID, where)
+	default:
+		ttl = title(desc, f.RuleID)
+		msg = fmt.Sprintf("gitleaks rule %s matched a secret at %s.", f.RuleID, where)
+	}
+	if inName {
+		msg = strings.TrimSuffix(msg, ".") + ", in the file's name: the name itself holds the secret."
+	}
+	tags := append([]string{"secret"}, f.Tags...)
+	if (structure || isGeneric(f.RuleID)) && isTestPath(f.File) {
+		// A value judged by its shape, in test or example code: still
+		// reported (test credentials leak too), but the default gate
+		// only warns on it.
+		tags = append(tags, TagTestPath)
+		msg += " It is in a test or example path: reported, but the default gate only warns on it."
 	}
 	out := scan.Finding{
 		Scanner:     scan.ScannerSecrets,
 		Rule:        f.RuleID,
 		Severity:    s.opts.Severity,
 		Confidence:  confidence(f.RuleID),
-		Title:       title(desc, f.RuleID),
+		Title:       ttl,
 		Message:     msg,
 		Path:        f.File,
 		Line:        f.StartLine,
@@ -308,7 +349,7 @@ func (s *Scanner) finding(f report.Finding) scan.Finding {
 		Date:        f.Date,
 		Fingerprint: scan.Fingerprint(f.RuleID, f.File, scan.HashSecret(f.Secret)),
 		Remediation: Remediation,
-		Tags:        append([]string{"secret"}, f.Tags...),
+		Tags:        tags,
 	}
 	if out.EndLine < out.Line {
 		out.EndLine = out.Line
@@ -316,12 +357,24 @@ func (s *Scanner) finding(f report.Finding) scan.Finding {
 	return out.WithRawSecret(f.Secret)
 }
 
-// confidence is how sure a gitleaks match is to be a live secret: high for
-// rules that recognise one kind of credential by its format (a Stripe key,
-// a GitHub token), medium for the generic rules that guess from a
-// secret-like name and the value's entropy.
+func hasTag(tags []string, tag string) bool {
+	for _, t := range tags {
+		if t == tag {
+			return true
+		}
+	}
+	return false
+}
+
+// confidence is how sure a match is to be a live secret: high for rules
+// that recognise one kind of credential by its format (a Stripe key, a
+// GitHub token) or its construct (a password in a URL or a connection
+// string, curl -u, an HTTP Basic value), medium for those that judge a
+// value by the name it is given and its shape (the generic rules, the
+// structure detector's assignments and bearer tokens).
 func confidence(rule string) scan.Confidence {
-	if strings.HasPrefix(rule, "generic") {
+	switch {
+	case strings.HasPrefix(rule, "generic"), rule == cred.RulePassword, rule == cred.RuleGeneric, rule == cred.RuleHTTPBearer:
 		return scan.ConfidenceMedium
 	}
 	return scan.ConfidenceHigh
@@ -369,8 +422,10 @@ type source func(ctx context.Context, rs *ruleSet, st *scanStats, emit func(sour
 // rules whose keywords occur in it; above it, every rule is compiled.
 const smallScan = 512 << 10
 
-// run scans the fragments of src and returns the findings.
-func (s *Scanner) run(ctx context.Context, rs *ruleSet, src source) ([]report.Finding, *scanStats, error) {
+// run scans the fragments of src and returns the findings. The names of
+// files are scanned too: those of names, and, in diffs, those of the
+// files each commit touches.
+func (s *Scanner) run(ctx context.Context, rs *ruleSet, src source, names []string) ([]report.Finding, *scanStats, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	st := &scanStats{}
@@ -419,6 +474,10 @@ func (s *Scanner) run(ctx context.Context, rs *ruleSet, src source) ([]report.Fi
 		ids = rs.selectRules(func(yield func(string)) {
 			for _, f := range buf {
 				s.decoded(f.Raw, yield)
+				yield(f.FilePath)
+			}
+			for _, n := range names {
+				yield(n)
 			}
 		})
 	}
@@ -439,12 +498,18 @@ func (s *Scanner) run(ctx context.Context, rs *ruleSet, src source) ([]report.Fi
 		workers = runtime.GOMAXPROCS(0)
 	}
 	eng := s.newEngine(ctx, rs, cfg)
+	seen := newNameSet(names)
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for f := range work {
-				fs := eng.detect(ctx, f)
+				fs := s.structure(rs, st, f, eng.detect(ctx, f))
+				if f.CommitSHA != "" || len(names) == 0 {
+					if seen.add(f.CommitSHA, f.FilePath) {
+						fs = append(fs, s.nameFindings(ctx, eng, rs, f.FilePath, f.CommitSHA, f.CommitInfo)...)
+					}
+				}
 				if len(fs) == 0 {
 					continue
 				}
@@ -466,6 +531,9 @@ func (s *Scanner) run(ctx context.Context, rs *ruleSet, src source) ([]report.Fi
 	}
 	close(work)
 	wg.Wait()
+	for _, name := range names {
+		found = append(found, s.nameFindings(ctx, eng, rs, name, "", nil)...)
+	}
 	st.fragments = n
 	if err := <-srcErr; err != nil {
 		return nil, nil, err

@@ -1,9 +1,11 @@
 // Command bench compares pipeguard's secrets scanner with the gitleaks
 // command of the same version on a generated corpus: the working tree, the
 // whole history, and a one-commit range in a repository of many commits. It
-// prints wall times and ratios measured in the same run.
+// prints wall times and ratios measured in the same run. It then measures
+// what the structure-aware detector costs: a working-tree scan with it
+// against the gitleaks rules alone (goal: at most 1.3x).
 //
-//	go run -tags gore2regex ./scan/secrets/bench [-files 1500] [-commits 5000] [-runs 3]
+//	go run -tags gore2regex ./scan/secrets/bench [-files 1500] [-commits 5000] [-runs 3] [-structure-only]
 //
 // Both sides run as separate processes, start-up included: gitleaks is built
 // from the module cache with go build, pipeguard's side is this program run
@@ -56,8 +58,10 @@ func main() {
 	rangeRuns := flag.Int("range-runs", 10, "runs of the range measurement")
 	keep := flag.String("dir", "", "work folder to keep (default: a temporary one, removed)")
 	pipeguard := flag.String("pipeguard", "", "pipeguard binary to time instead of this harness")
+	structureOnly := flag.Bool("structure-only", false, "measure only the structure detector's cost (no gitleaks command)")
+	real := flag.String("real", "", "also measure the structure detector's cost on this working tree (a checkout of a real repository)")
 	flag.Parse()
-	if err := run(*files, *commits, *runs, *rangeRuns, *keep, *pipeguard); err != nil {
+	if err := run(*files, *commits, *runs, *rangeRuns, *keep, *pipeguard, *structureOnly, *real); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -70,6 +74,7 @@ func scanCmd(args []string) error {
 	rng := fs.String("range", "", "A..B")
 	prof := fs.String("cpuprofile", "", "write a CPU profile to this file")
 	exact := fs.Bool("exact", false, "run rules over whole files, as gitleaks does")
+	gitleaksOnly := fs.Bool("gitleaks-only", false, "run the gitleaks rules alone, without the structure detector")
 	_ = fs.Parse(args)
 	if *prof != "" {
 		f, err := os.Create(*prof)
@@ -84,7 +89,7 @@ func scanCmd(args []string) error {
 	}
 	root := fs.Arg(0)
 	ctx := context.Background()
-	s, err := secrets.New(secrets.Options{Root: root, Exact: *exact})
+	s, err := secrets.New(secrets.Options{Root: root, Exact: *exact, GitleaksOnly: *gitleaksOnly})
 	if err != nil {
 		return err
 	}
@@ -97,7 +102,7 @@ func scanCmd(args []string) error {
 	return nil
 }
 
-func run(nFiles, nCommits, runs, rangeRuns int, keep, pipeguard string) error {
+func run(nFiles, nCommits, runs, rangeRuns int, keep, pipeguard string, structureOnly bool, real string) error {
 	work := keep
 	if work == "" {
 		d, err := os.MkdirTemp("", "pipeguard-bench-")
@@ -108,10 +113,12 @@ func run(nFiles, nCommits, runs, rangeRuns int, keep, pipeguard string) error {
 		work = d
 	}
 	gitleaks := filepath.Join(work, "gitleaks")
-	fmt.Printf("building gitleaks (%s, -tags gore2regex)...\n", gitleaksPkg)
-	if err := buildGitleaks(gitleaks); err != nil {
-		fmt.Printf("SKIP: cannot build gitleaks: %v\n", err)
-		return nil
+	if !structureOnly {
+		fmt.Printf("building gitleaks (%s, -tags gore2regex)...\n", gitleaksPkg)
+		if err := buildGitleaks(gitleaks); err != nil {
+			fmt.Printf("SKIP: cannot build gitleaks: %v\n", err)
+			return nil
+		}
 	}
 	self, err := os.Executable()
 	if err != nil {
@@ -176,6 +183,9 @@ func run(nFiles, nCommits, runs, rangeRuns int, keep, pipeguard string) error {
 		{"full history", ours("history", ""), theirs("git", repo), runs, ">= 2x"},
 		{"1-commit range", ours("range", oneCommit), theirs("git", repo, "--log-opts", oneCommit), rangeRuns, "<= 0.12 s"},
 	}
+	if structureOnly {
+		rows = nil
+	}
 	fmt.Printf("\nbest of %d runs (range: %d); wall time, then CPU time (user+system, child processes included)\n", runs, rangeRuns)
 	fmt.Printf("%-15s %12s %12s %8s %10s %10s %8s %9s %9s  %s\n", "target", "pipeguard", "gitleaks", "ratio",
 		"cpu pg", "cpu gl", "ratio", "findings", "(gitleaks)", "goal")
@@ -212,6 +222,50 @@ func run(nFiles, nCommits, runs, rangeRuns int, keep, pipeguard string) error {
 			ocpu.Seconds(), tcpu.Seconds(), tcpu.Seconds()/ocpu.Seconds(),
 			found, theirFound, r.goal)
 	}
+	if err := structureCost(self, "generated corpus", repo, runs); err != nil {
+		return err
+	}
+	if real != "" {
+		size, err := treeSize(real)
+		if err != nil {
+			return err
+		}
+		return structureCost(self, fmt.Sprintf("%s (%.1f MB)", real, float64(size)/(1<<20)), real, runs)
+	}
+	return nil
+}
+
+// structureCost times a working-tree scan with the structure detector
+// against the gitleaks rules alone, both through this harness, in turns.
+func structureCost(self, name, repo string, runs int) error {
+	with := []string{self, "scan", "-mode", "tree", repo}
+	without := []string{self, "scan", "-mode", "tree", "-gitleaks-only", repo}
+	for _, args := range [][]string{with, without} { // warm the page cache
+		if _, err := timeCmd(args); err != nil {
+			return err
+		}
+	}
+	var wt, wot, wc, woc []time.Duration
+	var foundWith, foundWithout string
+	for range max(runs, 5) {
+		d, err := timeCmd(with)
+		if err != nil {
+			return err
+		}
+		wt, wc, foundWith = append(wt, d.wall), append(wc, d.cpu), d.out
+		d, err = timeCmd(without)
+		if err != nil {
+			return err
+		}
+		wot, woc, foundWithout = append(wot, d.wall), append(woc, d.cpu), d.out
+	}
+	a, b := slices.Min(wt), slices.Min(wot)
+	ac, bc := slices.Min(wc), slices.Min(woc)
+	fmt.Printf("\nstructure detector, working tree of %s, best of %d runs in turns:\n", name, max(runs, 5))
+	fmt.Printf("%-32s %10s %10s %9s\n", "configuration", "wall", "cpu", "findings")
+	fmt.Printf("%-32s %9.3fs %9.3fs %9s\n", "gitleaks rules + structure", a.Seconds(), ac.Seconds(), foundWith)
+	fmt.Printf("%-32s %9.3fs %9.3fs %9s\n", "gitleaks rules only", b.Seconds(), bc.Seconds(), foundWithout)
+	fmt.Printf("ratio (with / without): wall %.2fx, cpu %.2fx (goal <= 1.3x)\n", a.Seconds()/b.Seconds(), ac.Seconds()/bc.Seconds())
 	return nil
 }
 
