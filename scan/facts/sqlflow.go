@@ -1065,20 +1065,7 @@ func (s *sqlFlow) carriesText(fn *pyFunc, p *pyParam) bool {
 	if p.name == "self" || p.name == "cls" {
 		return false
 	}
-	ann := strings.TrimSpace(p.annotation)
-	if ann == "" {
-		return true
-	}
-	words := annotationWords(ann)
-	if len(words) == 0 {
-		return true
-	}
-	for _, w := range words {
-		if s.textType(fn.file, w) {
-			return true
-		}
-	}
-	return false
+	return s.annotationCarriesText(fn, strings.TrimSpace(p.annotation))
 }
 
 // annotationWords returns the type names of an annotation, past
