@@ -48,11 +48,15 @@ example_code(path) if {
 	dir in {"example", "examples", "demo", "demos", "sample", "samples", "tutorial", "tutorials", "docs_src"}
 }
 
-# loopback_only: the app is started in code on the loopback interface
-# only (uvicorn.run(app, host="127.0.0.1")), and no deployment command
-# serves it otherwise: a helper server a command line starts for itself
-# (an OAuth callback during login), which no other machine reaches.
+# loopback_only: an app created inside a function (not a module's
+# service) is started in code on the loopback interface only
+# (uvicorn.run(app, host="127.0.0.1")), and no deployment command serves
+# it otherwise: a helper server a command line starts for itself (an
+# OAuth callback during login), which no other machine reaches. A
+# module-level app run on loopback in its __main__ block is the service
+# started for development, and is still judged.
 loopback_only(app) if {
+	object.get(app, "function", "") != ""
 	some c in input.calls
 	c.callee == "uvicorn.run"
 	c.path == app.path

@@ -47,5 +47,5 @@ test_example_code_is_not_the_service if {
 
 test_helper_server_on_loopback if {
 	c := t.call("uvicorn.run", 40, {"host": t.lit("localhost", 40)}, [t.name_value("app", 40)])
-	count(rule.deny) == 0 with input as {"files": [], "nginx": [], "apps": [t.app({})], "calls": [c], "dockerfile": [], "compose": [], "procfile": []}
+	count(rule.deny) == 0 with input as {"files": [], "nginx": [], "apps": [t.app({"function": "login"})], "calls": [c], "dockerfile": [], "compose": [], "procfile": []}
 }

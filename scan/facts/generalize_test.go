@@ -32,6 +32,12 @@ def redact(secrets, value):
     return value
 
 
+def get_api_keys_secret(keys, secret):
+    for key in keys:
+        if key.secret == secret:
+            return key
+
+
 def verify_api_key(api_key):
     return api_key == API_KEY
 
@@ -56,7 +62,7 @@ def items(x_api_key: str = Header()):
 	for _, c := range extractDir(t, dir).Comparisons {
 		got[fmt.Sprintf("%s:%d", c.Function, c.Line)] = c.AuthContext
 	}
-	want := map[string]bool{"redact:11": false, "verify_api_key:17": true, "wrapper:23": true, "items:31": true}
+	want := map[string]bool{"redact:11": false, "get_api_keys_secret:18": false, "verify_api_key:23": true, "wrapper:29": true, "items:37": true}
 	for k, v := range want {
 		if g, ok := got[k]; !ok || g != v {
 			t.Errorf("%s: auth_context %v (found %v), want %v; all %v", k, g, ok, v, got)
@@ -272,5 +278,33 @@ if __name__ == "__main__":
 	}
 	if want := []string{"server.py:6"}; fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("secret literals %v, want %v", got, want)
+	}
+}
+
+// An app records the function that creates it, so that a helper server a
+// command starts (keep's login callback) is told from the module's service.
+func TestAppFunction(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"main.py": `
+from fastapi import FastAPI
+
+app = FastAPI()
+`,
+		"cli.py": `
+import uvicorn
+from fastapi import FastAPI
+
+
+def login():
+    callback = FastAPI()
+    uvicorn.run(callback, host="127.0.0.1", port=8085)
+`,
+	})
+	got := map[string]string{}
+	for _, a := range extractDir(t, dir).Apps {
+		got[a.Path+":"+a.Var] = a.Function
+	}
+	if want := map[string]string{"main.py:app": "", "cli.py:callback": "login"}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("app functions %v, want %v", got, want)
 	}
 }

@@ -1028,7 +1028,7 @@ func (m *model) app(ad *appDecl, f *pyFile, rv *receivers, routers map[string]*r
 	app := App{Path: f.path, Line: ad.line, EndLine: f.endOf(ad.line), Project: f.project, Framework: ad.framework, Var: ad.varName, Module: f.module,
 		Args: m.args(ad.call, f), Positional: m.positional(ad.call.args, f, nil), Attributes: []AttributeAssignment{},
 		Dependencies: []Dependency{}, Middleware: []Middleware{}, HTTPMiddleware: []HTTPMiddleware{}, Routes: []Route{},
-		Routers: []AppRouter{}, ResponseHeaders: []Header{}, AuthMiddleware: []AuthMiddleware{}, MountedIn: []Mount{}}
+		Routers: []AppRouter{}, ResponseHeaders: []Header{}, AuthMiddleware: []AuthMiddleware{}, MountedIn: []Mount{}, Function: ad.fnName}
 	app.Docs = appDocs(&app, ad, f)
 	above := m.appRoutes(&app, ad, f, rv, routers, included)
 	m.starletteRoutes(&app, ad, f, above)
@@ -1320,6 +1320,9 @@ func (m *model) authContext(fn *pyFunc) bool {
 	return false
 }
 
+// checkVerb words before api_key make a name for checking one.
+var checkVerb = map[string]bool{"require": true, "requires": true, "check": true, "ensure": true, "enforce": true}
+
 // authCheckName: a name for checking credentials (verify_api_key,
 // credentials_valid, token_valid, user_login, log_in_with_token,
 // require_api_key, authenticate, AuthHandler).
@@ -1336,8 +1339,10 @@ func authCheckName(name string) bool {
 				return true
 			}
 		case "api":
-			if i+1 < len(w) && (w[i+1] == "key" || w[i+1] == "keys") {
-				return true // require_api_key
+			// require_api_key, check_api_key; not get_api_keys_secret,
+			// which only looks keys up.
+			if i+1 < len(w) && (w[i+1] == "key" || w[i+1] == "keys") && i > 0 && checkVerb[w[i-1]] {
+				return true
 			}
 		}
 	}

@@ -250,6 +250,9 @@ type App struct {
 	// MountedIn are the apps this one is mounted in; their middleware
 	// (HTTPS redirect, HSTS, headers) wraps its responses.
 	MountedIn []Mount `json:"mounted_in"`
+	// Function is the function that creates the app (an app factory, a
+	// command that starts a helper server); "" at module level.
+	Function string `json:"function,omitempty"`
 }
 
 // Router is an APIRouter(...) construction.
