@@ -52,6 +52,12 @@ type engine struct {
 	reach map[string][2]int
 	// always are the rules run on every fragment.
 	always []string
+	// pathOnly are the rules of always that match file names only: they
+	// never read the text, so they get none.
+	pathOnly map[string]bool
+	// asciiLiterals is true when every keyword and needed literal is ASCII,
+	// so that fragments need only their ASCII letters lower-cased.
+	asciiLiterals bool
 	// full has every rule of the scan and decodes encoded text.
 	full  *detect.Detector
 	depth int
@@ -67,6 +73,9 @@ func (s *Scanner) newEngine(ctx context.Context, rs *ruleSet, cfg config.Config)
 		needs:  make(map[string][]string, len(cfg.Rules)),
 		depth:  s.decodeDepth(),
 		exact:  s.opts.Exact,
+
+		pathOnly:      map[string]bool{},
+		asciiLiterals: true,
 	}
 	e.full = detect.NewDetectorContext(ctx, cfg)
 	e.full.MaxDecodeDepth = e.depth
@@ -94,6 +103,14 @@ func (s *Scanner) newEngine(ctx context.Context, rs *ruleSet, cfg config.Config)
 		e.needs[id] = rs.specs[id].needs
 		if len(r.Keywords) == 0 {
 			e.always = append(e.always, id)
+			if r.Regex == nil && r.Path != nil && len(r.RequiredRules) == 0 {
+				e.pathOnly[id] = true
+			}
+		}
+		for _, l := range append(append([]string(nil), r.Keywords...), e.needs[id]...) {
+			if !isASCII(l) {
+				e.asciiLiterals = false
+			}
 		}
 	}
 	sort.Strings(e.always)
@@ -107,12 +124,19 @@ func (e *engine) detect(ctx context.Context, f sources.Fragment) []report.Findin
 	}
 	raw := f.Raw
 	small := len(raw) <= smallFragment
-	low, aligned := lower(raw)
+	low, aligned := lower(raw, e.asciiLiterals)
 	hits := e.rs.prefilter.MatchString(low)
 
 	var out []report.Finding
 	for _, id := range e.always {
-		if holdsAll(low, e.needs[id]) {
+		switch {
+		case e.pathOnly[id]:
+			// gitleaks lower-cases and searches the whole text for every
+			// call; a rule on file names needs none of it.
+			name := f
+			name.Raw, name.Bytes = "", nil
+			out = append(out, e.single[id].DetectContext(ctx, detect.Fragment(name))...)
+		case holdsAll(low, e.needs[id]):
 			out = append(out, e.single[id].DetectContext(ctx, detect.Fragment(f))...)
 		}
 	}
@@ -236,18 +260,60 @@ func preferSpecific(fs []report.Finding) []report.Finding {
 	return out
 }
 
-// lower lower-cases s as gitleaks' keyword filter does. aligned is false
-// when the lower-cased text's offsets are not those of s.
-func lower(s string) (low string, aligned bool) {
-	ascii := true
+// lower lower-cases s as gitleaks' keyword filter does, as far as ASCII
+// literals can tell (asciiOnly): the ASCII letters, and the two runes whose
+// lower case is ASCII (U+212A KELVIN SIGN and U+0130, "k" and "i"); other
+// runes stay as they are, which no ASCII literal can match either way, and
+// which spares the Unicode case tables on text in other scripts. Without
+// asciiOnly it is strings.ToLower. aligned is false when the lower-cased
+// text's offsets are not those of s.
+func lower(s string, asciiOnly bool) (low string, aligned bool) {
+	if !asciiOnly {
+		low = strings.ToLower(s)
+		return low, isASCII(s) || len(low) == len(s)
+	}
+	i := 0
+	for i < len(s) && s[i] < utf8.RuneSelf && (s[i] < 'A' || s[i] > 'Z') {
+		i++
+	}
+	if i == len(s) {
+		return s, true
+	}
+	b := make([]byte, i, len(s))
+	copy(b, s[:i])
+	aligned = true
+	for i < len(s) {
+		c := s[i]
+		switch {
+		case 'A' <= c && c <= 'Z':
+			b = append(b, c+'a'-'A')
+		case c < utf8.RuneSelf:
+			b = append(b, c)
+		default:
+			r, n := utf8.DecodeRuneInString(s[i:])
+			switch r {
+			case '\u212a': // KELVIN SIGN
+				b, aligned = append(b, 'k'), false
+			case '\u0130': // LATIN CAPITAL LETTER I WITH DOT ABOVE
+				b, aligned = append(b, 'i'), false
+			default:
+				b = append(b, s[i:i+n]...)
+			}
+			i += n
+			continue
+		}
+		i++
+	}
+	return string(b), aligned
+}
+
+func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
-			ascii = false
-			break
+			return false
 		}
 	}
-	low = strings.ToLower(s)
-	return low, ascii || len(low) == len(s)
+	return true
 }
 
 // newlines returns the offsets of the newlines of s.
