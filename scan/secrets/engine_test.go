@@ -99,8 +99,12 @@ func TestWindowsMatchExact(t *testing.T) {
 		func(i int) string {
 			return "ПАРОЛЬ 密码 api_\u212aEY = \"" + fake("", fmt.Sprint("u", i), 32, alnum) + "\" # Ünïcödé"
 		},
-		func(i int) string { return "\u0130NTERNAL_TOKEN = \"" + fake("", fmt.Sprint("t", i), 28, alnum) + "\" \xff\xfe" },
-		func(i int) string { return "Пароль: " + fake("", fmt.Sprint("r", i), 20, alnum) + " Токен GITHUB_TOKEN=" + githubPAT(fmt.Sprint("g", i)) },
+		func(i int) string {
+			return "\u0130NTERNAL_TOKEN = \"" + fake("", fmt.Sprint("t", i), 28, alnum) + "\" \xff\xfe"
+		},
+		func(i int) string {
+			return "Пароль: " + fake("", fmt.Sprint("r", i), 20, alnum) + " Токен GITHUB_TOKEN=" + githubPAT(fmt.Sprint("g", i))
+		},
 	}
 	seps := []string{" ", " = ", ".", "(", " key ", "_token", " secret: ", "\t"}
 	for f := range 30 {
