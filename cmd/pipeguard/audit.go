@@ -127,7 +127,7 @@ repository could not be fully audited, 3 usage or configuration error.`,
 	f.BoolVar(&o.audit.Scan.Online, "online", true, "query the OSV API for Python advisories when no --osv-db is given")
 	f.BoolVar(&o.audit.Scan.Offline, "offline", false, "never use the network for scans: Python needs --osv-db, Go a local --go-vulndb (else Go modules are skipped, with a note); cloning still uses it")
 	f.StringVar(&o.maxSize, "max-file-size", "", "skip files larger than `SIZE` (bytes, or with KB/MB/GB; default 10MB; 0 for no limit)")
-	f.StringVar(&o.memBudget, "memory-budget", "3GB", "memory `SIZE` allowed for govulncheck's symbol analysis; past it, package level is kept with a note (0 for no budget)")
+	f.StringVar(&o.memBudget, "memory-budget", "auto", "memory `SIZE` allowed for govulncheck's symbol analysis; past it, package level is kept with a note (auto: 3/4 of the available memory; 0 for no budget)")
 	f.StringVar(&o.audit.Scan.ConfigFile, "config", "", "the audit's configuration `FILE` (a .pipeguard.yaml: the organization's policy), which repositories may tighten but not loosen (default: pipeguard's defaults)")
 	f.StringArrayVar(&o.audit.Scan.PolicyDirs, "policy", nil, "add Rego policies from `DIR` (repeatable)")
 	f.StringVar(&o.audit.Scan.FailOn, "fail-on", "", "severity at and above which findings block: critical, high, medium, low, info")
@@ -244,7 +244,7 @@ func (o *auditOptions) scanLimits(opts *audit.Options) error {
 		opts.Scan.MaxFileSize = n
 	}
 	if o.memBudget != "" {
-		n, err := parseSize(o.memBudget)
+		n, err := parseBudget(o.memBudget)
 		if err != nil {
 			return usageErr(fmt.Errorf("--memory-budget: %w", err))
 		}

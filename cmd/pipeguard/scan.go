@@ -107,7 +107,7 @@ func (o *scanOptions) registerEngineFlags(f *pflag.FlagSet) {
 	f.StringArrayVar(&o.engine.PolicyDirs, "policy", nil, "add Rego policies from `DIR` (repeatable)")
 	f.StringVar(&o.engine.ConfigFile, "config", "", "pipeguard configuration `FILE` (default: .pipeguard.yaml files in the repository)")
 	f.StringVar(&o.engine.TrustedConfigFrom, "trusted-config-from", "", "read config, suppressions and policies from `REF` (e.g. the pull request's base)")
-	f.StringVar(&o.memBudget, "memory-budget", "3GB", "memory `SIZE` allowed for govulncheck's symbol analysis; past it, package level is kept with a note (0 for no budget)")
+	f.StringVar(&o.memBudget, "memory-budget", "auto", "memory `SIZE` allowed for govulncheck's symbol analysis; past it, package level is kept with a note (auto: 3/4 of the available memory; 0 for no budget)")
 	f.BoolVar(&o.noCache, "no-cache", false, "do not read or write cached dependency results")
 	f.BoolVarP(&o.verbose, "verbose", "v", false, "log progress to stderr")
 	f.BoolVar(&o.submodules, "submodules", true, "scan the files of checked-out submodules in a working-tree scan (--submodules=false lists them as skipped)")
@@ -152,7 +152,7 @@ func (o *scanOptions) engineOptions(s Streams) (engine.Options, error) {
 		opts.MaxFileSize = n
 	}
 	if o.memBudget != "" {
-		n, err := parseSize(o.memBudget)
+		n, err := parseBudget(o.memBudget)
 		if err != nil {
 			return opts, usageErr(fmt.Errorf("--memory-budget: %w", err))
 		}
@@ -397,6 +397,15 @@ func writeReportFile(out reportOut, rep *scan.Report, opts report.Options) error
 		return fmt.Errorf("write %s report: %w", out.format, err)
 	}
 	return nil
+}
+
+// parseBudget reads --memory-budget: a size, or "auto" (derived from the
+// available memory when the scan starts).
+func parseBudget(s string) (int64, error) {
+	if strings.EqualFold(strings.TrimSpace(s), "auto") {
+		return deps.AutoMemoryBudget, nil
+	}
+	return parseSize(s)
 }
 
 // parseSize reads a byte count with an optional KB, MB or GB suffix (powers of 1024).

@@ -67,9 +67,10 @@ type Options struct {
 	CacheDir string
 	// MemoryBudget bounds govulncheck's symbol analysis, in bytes; past it
 	// the module keeps its package-level result with a note. 0 means no
-	// budget. It is enforced on the isolated child (Exec), where it is also
-	// set as the child's GOMEMLIMIT; in process it cannot be enforced and a
-	// note says so.
+	// budget; AutoMemoryBudget derives it from the memory available when
+	// the scan starts (three quarters of it). It is enforced on the
+	// isolated child (Exec), where nine tenths of it is also the child's
+	// GOMEMLIMIT; in process it cannot be enforced and a note says so.
 	MemoryBudget int64
 	// Exec is the argv prefix that runs govulncheck isolated in a child
 	// process: the child gets govulncheck's arguments appended and must call
@@ -84,9 +85,6 @@ type Options struct {
 	// "go env" calls still see this process's environment.
 	Offline bool
 }
-
-// DefaultMemoryBudget is a budget that fits CI runners with 7 GB of memory.
-const DefaultMemoryBudget = 3 << 30
 
 // DefaultCacheDir is os.UserCacheDir()/pipeguard, or "" when there is none.
 func DefaultCacheDir() string {
@@ -120,7 +118,7 @@ func New(opts Options) (*Scanner, error) {
 		}
 		opts.OSVDB = abs
 	}
-	if opts.MemoryBudget < 0 {
+	if opts.MemoryBudget < 0 && opts.MemoryBudget != AutoMemoryBudget {
 		return nil, &scan.ConfigError{Err: fmt.Errorf("memory budget must not be negative: %d", opts.MemoryBudget)}
 	}
 	c := opts.HTTPClient
@@ -341,8 +339,15 @@ func (s *Scanner) scanGo(ctx context.Context, t *scan.Target, inv *inventory, re
 		a.env = offlineEnv
 	}
 	a.goVersion = goVersion(ctx, goBin, a.env)
-	if s.opts.MemoryBudget > 0 && len(s.opts.Exec) == 0 {
+	budget := s.opts.MemoryBudget
+	if budget != 0 && len(s.opts.Exec) == 0 {
 		res.Notes = append(res.Notes, "go: the memory budget is not enforced: govulncheck runs in process (no isolated child configured)")
+	}
+	budgetNote := ""
+	if budget == AutoMemoryBudget {
+		var from string
+		budget, from = autoMemoryBudget("/")
+		budgetNote = fmt.Sprintf("go: memory budget of symbol analysis %s (%s; set one with --memory-budget)", mib(budget), from)
 	}
 	defer scan.Tick(ctx, "Go modules audited", len(mods), len(mods))
 	for i, m := range mods {
@@ -351,13 +356,17 @@ func (s *Scanner) scanGo(ctx context.Context, t *scan.Target, inv *inventory, re
 		}
 		scan.Tick(ctx, "Go modules audited", i, len(mods))
 		begin := time.Now()
-		r, err := a.audit(ctx, m, s.opts.MemoryBudget)
+		r, err := a.audit(ctx, m, max(budget, 0))
 		if err != nil {
 			if ctx.Err() != nil {
 				return
 			}
 			res.Errors = append(res.Errors, scan.Error{Message: scan.MaskURLs(fmt.Sprintf("audit %s with %s: %v", m.Rel, s.dbURL, err)), Path: m.Rel})
 			continue
+		}
+		if !r.Cached && budgetNote != "" && len(s.opts.Exec) > 0 {
+			res.Notes = append(res.Notes, budgetNote)
+			budgetNote = ""
 		}
 		res.Notes = append(res.Notes, r.Notes...)
 		for _, msg := range r.Incomplete {

@@ -232,8 +232,8 @@ func (rn *runner) runChild(ctx context.Context, args []string, out *gvOutput) er
 	cmd.Env = append(os.Environ(), rn.env...)
 	if rn.budget > 0 {
 		// The soft limit makes the child's GC work harder before the
-		// watcher below has to kill it.
-		cmd.Env = append(cmd.Env, "GOMEMLIMIT="+strconv.FormatInt(rn.budget*9/10, 10))
+		// watcher below has to kill it (see membudget.go).
+		cmd.Env = append(cmd.Env, "GOMEMLIMIT="+strconv.FormatInt(softLimit(rn.budget), 10))
 	}
 	var stderr strings.Builder
 	cmd.Stderr = &stderr

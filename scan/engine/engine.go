@@ -45,7 +45,7 @@ type Options struct {
 	Offline bool
 	// CacheDir holds cached dependency results; "" disables the cache.
 	CacheDir string
-	// MemoryBudget bounds govulncheck's symbol analysis, in bytes; 0 means none.
+	// MemoryBudget bounds govulncheck's symbol analysis, in bytes; 0 means none, deps.AutoMemoryBudget derives it from the available memory.
 	MemoryBudget int64
 	// GovulncheckExec is the argv prefix that runs govulncheck in an isolated
 	// child process (see deps.Options.Exec); nil runs it in this process.
