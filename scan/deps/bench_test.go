@@ -27,7 +27,7 @@ import (
 // of caddy) with the govulncheck command v1.9.0 on the same module and
 // database (wall time, CPU time of the child processes, peak RSS), and times
 // a re-run on unchanged inputs (cache). The audit runs under
-// $PIPEGUARD_BENCH_BUDGET bytes (default: DefaultMemoryBudget, as a scan
+// $PIPEGUARD_BENCH_BUDGET bytes (default: the automatic budget, as a scan
 // has it; 0 for none). testdata/bench/goaudit has the cold-cache script. BenchmarkPythonMatch500 matches a
 // 500-package requirements file against the whole PyPA advisory folder.
 
@@ -296,5 +296,6 @@ func benchBudget() int64 {
 		fmt.Sscan(v, &n)
 		return n
 	}
-	return DefaultMemoryBudget
+	b, _ := autoMemoryBudget("/")
+	return b
 }
