@@ -441,3 +441,73 @@ async def admin(request: Request):
 		t.Errorf("auth = %v, want @requires to authenticate /admin only", auth)
 	}
 }
+
+// TestRouterFactories: routers made by a project function, one returned
+// alone or several as a tuple (public, app = get_routers()), carry the
+// dependencies the factory gives them, position by position.
+func TestRouterFactories(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"requirements.txt": "fastapi==0.110.0\n",
+		"routers/base.py": `
+from fastapi import APIRouter, Depends, HTTPException, Request
+
+
+class JWTAuth:
+    async def __call__(self, request: Request):
+        if not request.headers.get("authorization"):
+            raise HTTPException(status_code=401)
+
+
+def get_routers(prefix="", extra_dependencies=[]):
+    public_app = APIRouter(prefix=prefix)
+    app = APIRouter(dependencies=[Depends(JWTAuth())] + extra_dependencies, prefix=prefix)
+    return public_app, app
+
+
+def get_admin_router():
+    router = APIRouter(prefix="/admin", dependencies=[Depends(JWTAuth())])
+    return router
+`,
+		"routers/core.py": `
+from routers.base import get_routers, get_admin_router
+
+public_app, app = get_routers()
+admin = get_admin_router()
+
+
+@public_app.get("/open")
+def open_route():
+    return {}
+
+
+@app.post("/closed")
+def closed_route():
+    return {}
+
+
+@admin.post("/users")
+def admin_route():
+    return {}
+`,
+		"main.py": `
+from fastapi import FastAPI
+from routers import core
+
+app = FastAPI()
+app.include_router(core.public_app)
+app.include_router(core.app)
+app.include_router(core.admin)
+`,
+	})
+	f := extractDir(t, dir)
+	got := map[string]bool{}
+	for _, a := range f.Apps {
+		for _, r := range a.Routes {
+			got[r.URL] = r.Auth
+		}
+	}
+	want := map[string]bool{"/open": false, "/closed": true, "/admin/users": true}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("route auth = %v, want %v", got, want)
+	}
+}
