@@ -15,14 +15,14 @@ type pyFile struct {
 	isPkg   bool
 	test    bool
 
-	alias   map[string]string // local name -> dotted target
-	stars   []string          // modules imported with `from m import *`
-	consts  map[string]*assign
+	alias  map[string]string // local name -> dotted target
+	stars  []string          // modules imported with `from m import *`
+	consts map[string]*assign
 	// unpacked: module names bound by unpacking a call's result
 	// (public, app, app_key = get_routers()): the call and the position.
 	unpacked map[string]unpackedName
 	funcs    map[string]*pyFunc
-	classes map[string]*pyClass
+	classes  map[string]*pyClass
 
 	imports    []Import
 	apps       []*appDecl
