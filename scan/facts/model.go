@@ -665,6 +665,7 @@ func (m *model) routeDependencies(fn *pyFunc, rd *routeDecl, url string, above [
 		deps = append(deps, Dependency{Name: "requires", Qualname: "starlette.authentication.requires",
 			Kind: "requires", Path: fn.file.path, Line: fn.line, Level: "decorator", Auth: true})
 	}
+	deps = append(deps, m.injectedAuth(fn)...)
 	for _, ld := range above {
 		deps = append(deps, m.dependency(ld.d, ld.level))
 	}

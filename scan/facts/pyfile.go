@@ -122,6 +122,9 @@ type pyFunc struct {
 	signature     bool    // checks a webhook signature (HMAC, a *signature* header or helper)
 	writeLines    []int   // calls that write or delete stored data
 	verifies      bool    // calls a credential verification (jwt.decode, verify_token, authenticate...)
+	// paramCalls are the methods called on each parameter (svc.generate(...)):
+	// what a handler asks of a service a DI container injects.
+	paramCalls map[string][]string
 	returnAnn     string  // the return annotation, as written
 	paramDefaults map[string]*expr
 	excHandler    bool    // registered with @app.exception_handler(...)
