@@ -14,7 +14,7 @@ import (
 // with 401/403) is authenticated there, as by a dependency.
 
 var (
-	fromDishkaRe = regexp.MustCompile(`^FromDishka\[\s*([A-Za-z_][\w.]*)\s*\]$`)
+	fromDishkaRe  = regexp.MustCompile(`^FromDishka\[\s*([A-Za-z_][\w.]*)\s*\]$`)
 	annotatedDIRe = regexp.MustCompile(`^Annotated\[\s*([A-Za-z_][\w.]*)\s*,\s*(?:FromDishka\(\s*\)|Inject\b|Provide\[)`)
 )
 

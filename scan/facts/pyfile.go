@@ -114,18 +114,18 @@ type pyFunc struct {
 	originMemo     map[string]origin      // origins of names, once computed
 
 	// What the route and authentication analysis needs besides.
-	returns       []*expr // every returned value (a dependency factory's choice)
-	superInit     *expr   // super().__init__(...) in a method
-	rejectLines   []int   // returns of a 401/403 response
-	requiresAuth  bool    // decorated with Starlette's @requires(...)
-	validator     bool    // a pydantic validator (checks the client's own input)
-	signature     bool    // checks a webhook signature (HMAC, a *signature* header or helper)
-	writeLines    []int   // calls that write or delete stored data
-	verifies      bool    // calls a credential verification (jwt.decode, verify_token, authenticate...)
+	returns      []*expr // every returned value (a dependency factory's choice)
+	superInit    *expr   // super().__init__(...) in a method
+	rejectLines  []int   // returns of a 401/403 response
+	requiresAuth bool    // decorated with Starlette's @requires(...)
+	validator    bool    // a pydantic validator (checks the client's own input)
+	signature    bool    // checks a webhook signature (HMAC, a *signature* header or helper)
+	writeLines   []int   // calls that write or delete stored data
+	verifies     bool    // calls a credential verification (jwt.decode, verify_token, authenticate...)
 	// paramCalls are the methods called on each parameter (svc.generate(...)):
 	// what a handler asks of a service a DI container injects.
-	paramCalls map[string][]string
-	returnAnn     string  // the return annotation, as written
+	paramCalls    map[string][]string
+	returnAnn     string // the return annotation, as written
 	paramDefaults map[string]*expr
 	excHandler    bool    // registered with @app.exception_handler(...)
 	returnedCalls []*expr // calls whose result is returned (directly or through a variable)
