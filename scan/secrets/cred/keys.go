@@ -68,7 +68,10 @@ var metaWords = set("name", "names", "id", "ids", "file", "files", "filename", "
 	"view", "page", "screen", "window", "modal", "link", "icon", "tooltip", "caption", "prompt", "test", "tests",
 	"exists", "present", "set", "list", "ttl", "rotation", "rotate", "backend", "plugin", "module", "mount",
 	"volume", "annotation", "annotations", "keyid", "kid", "commit", "branch", "here", "repo", "tag", "image", "arn", "alias", "region", "bucket",
-	"namespace", "secretref", "configmap", "role", "permission", "permissions", "lock", "policy")
+	"namespace", "secretref", "configmap", "role", "permission", "permissions", "lock", "policy",
+	// What a key is made of or how it is used, not the key: a KMS key's
+	// spec, a password's salt, when a password was last used.
+	"spec", "specs", "salt", "salts", "used")
 
 // compound password words, and the prefixes "pass" may follow in one word
 // (dbpass, rootpass: bypass and compass are not passwords).
@@ -150,6 +153,9 @@ func classify(key string) keyClass {
 
 // wordClass is the class of one word of a key.
 func wordClass(w string, ws []string, i int) keyClass {
+	if w == "nopasswd" || w == "nopassword" {
+		return keyNone // sudoers' NOPASSWD: no password at all
+	}
 	switch {
 	case strings.Contains(w, "password"), strings.Contains(w, "passwd"), strings.Contains(w, "passphrase"),
 		strings.Contains(w, "passwort"), strings.Contains(w, "passcode"), strings.HasPrefix(w, "passw"):
@@ -165,6 +171,10 @@ func wordClass(w string, ws []string, i int) keyClass {
 		return keyPassword
 	case strings.HasSuffix(w, "pass") && passPrefixes[strings.TrimSuffix(w, "pass")]:
 		return keyPassword
+	case w == "nopass":
+		return keyNone
+	case strings.HasPrefix(w, "secrets") && len(w) > len("secrets"):
+		return keyNone // secretsmanager: a service's name
 	case strings.Contains(w, "secret") && !strings.Contains(w, "secretar"):
 		return keySecret
 	case w == "token", strings.HasSuffix(w, "token") && len(w) <= 16:

@@ -227,11 +227,25 @@ func httpBasic(line, low string, lineNo int, emit func(Match)) {
 			continue
 		}
 		user, pass, ok := strings.Cut(string(dec), ":")
-		if !ok || user == "" || pass == "" || strings.EqualFold(user, pass) || !passwordOK(pass) {
+		if !ok || user == "" || pass == "" || !basicPassword(pass) {
 			continue
 		}
 		emit(Match{Rule: RuleHTTPBasic, Line: lineNo, Column: j + 1, Secret: tok, Key: "Authorization: Basic"})
 	}
+}
+
+// basicPassword reports whether the password of an HTTP Basic value
+// written out as a literal counts: the header is a working credential
+// whatever the password (admin:admin, a phrase with spaces), unless the
+// password is a reference or a placeholder (<password>, xxxx, ****).
+func basicPassword(pass string) bool {
+	p := strings.ReplaceAll(pass, " ", "")
+	if p == "" || reference(p) || strings.Contains(p, "://") {
+		return false
+	}
+	// password, secret, pass: a placeholder after a key, a password in
+	// a header that works.
+	return !placeholder(p) || credWords[strings.ToLower(p)]
 }
 
 func printable(b []byte) bool {

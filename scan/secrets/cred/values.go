@@ -218,6 +218,12 @@ func shape(c keyClass, key string, v value) reason {
 // being one: ${VAR}, $VAR, %VAR%, {{ template }}, %(name)s, <placeholder>,
 // os.environ[...], getenv(...), process.env.X, ENV[...].
 func reference(s string) bool {
+	if len(s) >= 3 && (s[0] == '\'' || s[0] == '"') && s[len(s)-1] == s[0] {
+		s = s[1 : len(s)-1] // a shell-quoted value inside a string: "'$DOCKER_PASSWORD'"
+	}
+	if strings.HasPrefix(s, "@/") || strings.HasPrefix(s, "@./") || strings.HasPrefix(s, "file:") || strings.HasPrefix(s, "fd:") {
+		return true // @/path (curl, HTTPie), file:path and fd:N (openssl -pass): where the value is read from
+	}
 	if len(s) >= 2 {
 		first, last := s[0], s[len(s)-1]
 		if (first == '<' && last == '>') || (first == '{' && last == '}') || (first == '[' && last == ']') ||
@@ -330,6 +336,9 @@ func placeholder(s string) bool {
 	if len(ws) == 0 {
 		return false
 	}
+	if describes(ws) {
+		return true
+	}
 	cred, here := false, false
 	if len(ws) == 1 {
 		// somepassword, yourtoken, enterapikey: filler and credential run together.
@@ -359,6 +368,25 @@ var placeholderParts = []string{"changeme", "change_me", "change-me", "changethi
 	"replaceme", "placeholder", "your_", "your-", "yourown", "redacted", "example", "dummy", "fake", "sample",
 	"not_a_real", "not-a-real", "notreal", "insert_", "insert-", "enter_", "enter-", "put_your", "fixme",
 	"todo", "<your", "[your"}
+
+// describes reports whether a value is made of words that describe a
+// value rather than being one: some-long-string, base64-something-random,
+// a-random-secret-value.
+func describes(ws []string) bool {
+	describing := false
+	for _, w := range ws {
+		switch w {
+		case "some", "something", "random", "long", "string", "base64", "hex", "value", "generated", "unique",
+			"characters", "chars":
+			describing = true
+		case "here", "a", "an", "the", "very", "of", "with", "at", "least", "goes", "this", "is", "secret", "key",
+			"token", "password", "super", "strong":
+		default:
+			return false
+		}
+	}
+	return describing && len(ws) >= 2
+}
 
 // fillerWords open placeholder values: "your-password", "some-token".
 var fillerWords = set("your", "some", "enter", "insert", "put", "add", "example", "sample", "dummy", "fake",
@@ -549,7 +577,10 @@ func identLike(s string) bool {
 func random(s string, weak bool) bool {
 	n := len(s)
 	if uuidLike(s) {
-		return !weak
+		return !weak && randomUUID(s)
+	}
+	if numberish(s) && strings.Contains(s, ".") {
+		return false // 0.6080434247960143: a number
 	}
 	var lower, upper, digit, other int
 	for i := 0; i < n; i++ {
