@@ -374,6 +374,8 @@ func hasTag(tags []string, tag string) bool {
 // structure detector's assignments and bearer tokens).
 func confidence(rule string) scan.Confidence {
 	switch {
+	case rule == cred.RuleUUID:
+		return scan.ConfidenceLow // a random UUID may as well be an identifier
 	case strings.HasPrefix(rule, "generic"), rule == cred.RulePassword, rule == cred.RuleGeneric, rule == cred.RuleHTTPBearer:
 		return scan.ConfidenceMedium
 	}
