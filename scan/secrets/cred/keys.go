@@ -71,7 +71,7 @@ var metaWords = set("name", "names", "id", "ids", "file", "files", "filename", "
 	"namespace", "secretref", "configmap", "role", "permission", "permissions", "lock", "policy",
 	// What a key is made of or how it is used, not the key: a KMS key's
 	// spec, a password's salt, when a password was last used.
-	"spec", "specs", "salt", "salts", "used")
+	"spec", "specs", "salt", "salts", "used", "cache")
 
 // compound password words, and the prefixes "pass" may follow in one word
 // (dbpass, rootpass: bypass and compass are not passwords).
@@ -91,7 +91,9 @@ var keyQualifiers = set("api", "access", "secret", "private", "app", "applicatio
 var notSecretWords = set("public", "publishable", "pub", "hash", "hashed", "checksum", "fingerprint", "digest",
 	"no", "without", "disable", "skip", "forgot", "forgotten", "reset", "change", "verify", "check", "validate",
 	"prompt", "ask", "show", "hide", "toggle", "remember", "require", "generate", "encrypted", "crypted", "is",
-	"has", "use", "uses", "allow", "with", "mock", "dummy", "fake", "example", "sample", "placeholder", "pull", "from", "username", "update", "scheme", "schemes", "encryption",
+	"has", "use", "uses", "allow", "with",
+	// Anti-forgery values tied to a session, not credentials.
+	"csrf", "xsrf", "anticsrf", "mock", "dummy", "fake", "example", "sample", "placeholder", "pull", "from", "username", "update", "scheme", "schemes", "encryption",
 	"attrs", "attributes", "attribute",
 	// Conditions and error codes about a password: NERR_PasswordTooShort,
 	// STATUS_PWD_HISTORY_CONFLICT, ERROR_PASSWORD_RESTRICTION.

@@ -133,7 +133,7 @@ func urlCredentials(line string, lineNo int, emit func(Match)) {
 		}
 		user, pass, ok := strings.Cut(seg[:at], ":")
 		host := seg[at+1:]
-		if !ok || pass == "" || !hostLike(host) {
+		if !ok || pass == "" || pass[0] == ':' || !hostLike(host) {
 			continue
 		}
 		if strings.EqualFold(user, pass) || !passwordOK(pass) {
@@ -195,8 +195,8 @@ func connectionString(line, low string, lineNo int, code bool, emit func(Match))
 			for end < len(line) && strings.IndexByte("; \t\"'&)}`,", line[end]) < 0 {
 				end++
 			}
-			pass := line[j:end]
-			if pass == "" || !passwordOK(pass) {
+			pass := strings.TrimSuffix(line[j:end], "\\") // an escaped quote ends it: password=x\'
+			if pass == "" || !passwordOK(pass) || defaultCredential(low, pass) {
 				continue
 			}
 			emit(Match{Rule: RuleConnectionString, Line: lineNo, Column: j + 1, Secret: pass, Key: line[i : i+len(k)]})

@@ -47,6 +47,23 @@ func TestDetectClasses(t *testing.T) {
 		{"basic default account", "api.md", "Authorization: Basic YWRtaW46YWRtaW4=\n", []found{{RuleHTTPBasic, "YWRtaW46YWRtaW4=", 1}}},
 		{"basic placeholder", "api.md", "Authorization: Basic login_and_password_removed\n", nil},
 
+		// Lists of tokens, comments in code.
+		{"list of tokens in json", "cassette.json", "{\"tokens\": [\"a1f3fab6393d3a6a\", \"91a139ce322eed65\"]}\n", []found{{RuleGeneric, "a1f3fab6393d3a6a", 1}, {RuleGeneric, "91a139ce322eed65", 1}}},
+		{"go slice of tokens", "apns_test.go", "Tokens: []string{\"11aa01229f15f0f0c52029d8cf8cd0aeaf2365fe4cebc4af26cd6d76b7919ef7\"},\n", []found{{RuleGeneric, "11aa01229f15f0f0c52029d8cf8cd0aeaf2365fe4cebc4af26cd6d76b7919ef7", 1}}},
+		{"list of flags", "app.py", "SECRETS = ['DB_PASSWORD', 'API_TOKEN']\n", nil},
+		{"token in a code comment", "server.js", "// access_token=519e3f859210aa34265a52acb6b88290087f8996&scope=repo\n", []found{{RuleGeneric, "519e3f859210aa34265a52acb6b88290087f8996", 1}}},
+		{"password in a sql comment", "schema.sql", "-- Password: Wq8zLm2k\n", []found{{RulePassword, "Wq8zLm2k", 1}}},
+		{"variable named in a comment", "users.js", "// payload.password = hashedPassword\n", nil},
+
+		// Test vectors and anti-forgery values.
+		{"counting bytes in hex", "salsa20_test.php", "'key' => '000102030405060708090A0B0C0D0E0F',\n", nil},
+		{"counting bytes in base64", "jwk.test.mjs", "const secret_key = 'AQIDBAUGBwgJCgsMDQ4P'\n", nil},
+		{"csrf token", "session.har", "{\"name\": \"anti_csrf_token\", \"value\": \"bMBNEsvnocdYBmF8YVzA9-tCXHyvHhpq\"}\n", nil},
+		{"masked", "app.py", "# Remote  postgres://nu***:6a2**@ec2-23-23-227-188.compute-1.amazonaws.com:5432/d2s**\n", nil},
+		{"a placeholder in angle brackets", "config.toml", "# sentry_dsn = \"https://<key>:<secret>@sentry.io/<project>\"\n", nil},
+		{"dsn default account", "Makefile", "GORM_DSN=\"host=db user=gorm password=gorm dbname=gorm\"\n", nil},
+		{"human secret in words", "jwt_test.php", "$this->getProvider('secret', 'AlgorithmWrong')\n", nil},
+
 		// Keys that name something else than the secret.
 		{"kms key spec", "state.json", "{\"customer_master_key_spec\": \"RSA_4096\"}\n", nil},
 		{"password salt", "Audit.cs", "user.PasswordSalt = \"k3J9xQ2m\";\n", nil},

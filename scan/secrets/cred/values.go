@@ -1,6 +1,8 @@
 package cred
 
 import (
+	"encoding/base64"
+	"encoding/hex"
 	"math"
 	"strings"
 	"unicode"
@@ -176,6 +178,9 @@ func shape(c keyClass, key string, v value) reason {
 		if dottedName(s) || callLike(s) {
 			return isCode
 		}
+		if v.prose && !v.quoted && camelIdent(s) && namesCredential(s) {
+			return isCode // password: hashedPassword in a comment: a variable's name
+		}
 		return fine
 	case keySecret:
 		if selfNamed(s) || namesCredential(s) || testWord(s) {
@@ -188,7 +193,7 @@ func shape(c keyClass, key string, v value) reason {
 			switch {
 			case len(s) < 6, commonPasswords[strings.ToLower(s)], enumLike(s), dottedName(s), callLike(s):
 				return tooShort
-			case numberish(s), credPrefixed(s), sequence(s), len(words(s)) >= 3 && wordy(s):
+			case numberish(s), credPrefixed(s), sequence(s), counting(s), len(words(s)) >= 2 && wordy(s):
 				return notRandom
 			case !v.quoted && v.prose && wordy(s):
 				return notRandom
@@ -198,7 +203,7 @@ func shape(c keyClass, key string, v value) reason {
 		if len(s) < 8 {
 			return tooShort
 		}
-		if !tokenChars(s) || !random(s, false) || sequence(s) || credPrefixed(s) {
+		if !tokenChars(s) || !random(s, false) || sequence(s) || credPrefixed(s) || counting(s) {
 			return notRandom
 		}
 		return fine
@@ -206,7 +211,7 @@ func shape(c keyClass, key string, v value) reason {
 		if len(s) < 16 {
 			return tooShort
 		}
-		if !tokenChars(s) || !random(s, true) || sequence(s) {
+		if !tokenChars(s) || !random(s, true) || sequence(s) || counting(s) {
 			return notRandom
 		}
 		return fine
@@ -322,7 +327,7 @@ func placeholder(s string) bool {
 	if placeholders[low] {
 		return true
 	}
-	if repeated(low) || strings.Contains(low, "xxxx") || strings.Contains(low, "***") || strings.Contains(low, "...") ||
+	if repeated(low) || strings.Contains(low, "xxxx") || strings.Contains(low, "**") || strings.Contains(low, "...") ||
 		strings.Contains(low, "…") || strings.Contains(low, "••") || strings.Contains(low, "<") && strings.Contains(low, ">") {
 		return true
 	}
@@ -367,7 +372,7 @@ var placeholders = set("changeme", "change_me", "change-me", "changethis", "chan
 var placeholderParts = []string{"changeme", "change_me", "change-me", "changethis", "replace_with", "replace-with",
 	"replaceme", "placeholder", "your_", "your-", "yourown", "redacted", "example", "dummy", "fake", "sample",
 	"not_a_real", "not-a-real", "notreal", "insert_", "insert-", "enter_", "enter-", "put_your", "fixme",
-	"todo", "<your", "[your"}
+	"todo", "<your", "[your", "deleted", "sensitive"}
 
 // describes reports whether a value is made of words that describe a
 // value rather than being one: some-long-string, base64-something-random,
@@ -557,6 +562,19 @@ func identifier(s string) bool {
 	return true
 }
 
+// camelIdent reports whether s is a camelCase identifier: hashedPassword.
+func camelIdent(s string) bool {
+	if !identLike(s) {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if s[i] >= 'A' && s[i] <= 'Z' && s[i-1] >= 'a' && s[i-1] <= 'z' {
+			return true
+		}
+	}
+	return false
+}
+
 // identLike reports whether s is made of word characters, starting with a
 // letter or an underscore.
 func identLike(s string) bool {
@@ -619,11 +637,11 @@ func random(s string, weak bool) bool {
 	}
 	switch {
 	case n >= 20:
-		return classes >= 2 && h >= 3.5
+		return classes >= 2 && h >= 3.2
 	case n >= 12:
-		return classes >= 2 && h >= 3.0 && (digit > 0 || (upper > 0 && lower > 0 && other == 0))
+		return classes >= 2 && h >= 2.7 && (digit > 0 || (upper > 0 && lower > 0 && other == 0))
 	default:
-		return classes >= 2 && h >= 2.5 && digit > 0 && letters > 0
+		return classes >= 2 && h >= 2.3 && digit > 0 && letters > 0
 	}
 }
 
@@ -705,6 +723,34 @@ func sequence(s string) bool {
 		if low[i] == low[i-1]+1 && isAlnum(low[i]) {
 			run++
 			if run >= 5 {
+				return true
+			}
+		} else {
+			run = 1
+		}
+	}
+	return false
+}
+
+// counting reports whether s encodes a run of counting bytes, in hex or
+// base64 (000102030405..., AQIDBAUGBwgJ...): a test vector, not a key.
+func counting(s string) bool {
+	var b []byte
+	if hexLike(s) && len(s)%2 == 0 {
+		b, _ = hex.DecodeString(s)
+	} else if d, err := base64.StdEncoding.DecodeString(s); err == nil {
+		b = d
+	} else if d, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(s, "=")); err == nil {
+		b = d
+	}
+	if len(b) < 8 {
+		return false
+	}
+	run := 1
+	for i := 1; i < len(b); i++ {
+		if b[i] == b[i-1]+1 {
+			run++
+			if run >= 8 {
 				return true
 			}
 		} else {
