@@ -154,7 +154,7 @@ func jwkMembers(lows, lines []string, emit func(Match)) {
 		}
 		for _, m := range jwkPrivate.FindAllStringSubmatchIndex(line, -1) {
 			v := line[m[4]:m[5]]
-			if !random(v, false) || basic(v) != fine {
+			if !random(v, false) || basic(v) != fine || counting(v) {
 				continue
 			}
 			emit(Match{Rule: RuleGeneric, Line: i + 1, Column: m[4] + 1, Secret: v, Key: "JWK " + line[m[2]:m[3]], Context: "JSON Web Key"})

@@ -71,6 +71,18 @@ func TestDetectClasses(t *testing.T) {
 		{"sudoers nopasswd", "Dockerfile", "RUN sed -i 's/ALL$/NOPASSWD:ALL/g' /etc/sudoers\n", nil},
 		{"a service named secrets", "policy.json", "{\"Action\": \"secretsmanager:UntagResource\"}\n", nil},
 
+		{"numbered test password", "test_connect.py", "conn = connect(user='u1', password='pass1')\nurl = 'nats://user1:pwd12@host:4222'\n", nil},
+		{"counting jwk", "jwk.test.mjs", "const jwk = { kty: 'oct', k: 'AQIDBAUGBwgJCgsMDQ4P' }\n", nil},
+
+		{"validation rule", "UserRequest.php", "'password' => 'required|min:8|confirmed',\n", nil},
+		{"map type and path", "main.cf", "smtp_sasl_password_maps = texthash:/etc/postfix/sasl_passwd\n", nil},
+		{"escaped whitespace", "table_test.go", "{\"password\": \"password_1\\t\\t\\t\"}\n", nil},
+
+		// Hashes and versions.
+		{"django hash", "users.json", "{\"password\": \"sha1$1b11b$edeb0a67a9622f1f2cfeabf9188a711f5ac7d236\"}\n", nil},
+		{"crypt hash", "auth_test.go", "ok := check(\"password\", \"$8$rounds=50000$aFr56HjK3DrB8t3S$zhPQiS85cgBlNhUKKE6n\")\n", nil},
+		{"dependency version", "package.json", "{\"dependencies\": {\"parse-passwd\": \"^1.0.0\", \"tokenizer\": \"~2.3.1\"}}\n", nil},
+
 		// Values that describe or point at a secret.
 		{"descriptive placeholder", "forward-auth.yml", "secret: base64-something-random\nsecret_key_base: some-long-string\n", nil},
 		{"shell-quoted reference", "docker.go", "body := `{\"password\": \"'$DOCKER_PASSWORD'\"}`\n", nil},

@@ -129,19 +129,20 @@ func basic(s string) reason {
 		return unbalanced
 	case !utf8.ValidString(s):
 		return nonPrintable
-	case strings.ContainsFunc(s, func(r rune) bool { return unicode.IsSpace(r) }):
-		return hasSpace
+	case strings.ContainsFunc(s, func(r rune) bool { return unicode.IsSpace(r) }),
+		strings.Contains(s, `\t`), strings.Contains(s, `\n`) && !strings.HasSuffix(s, `\n`):
+		return hasSpace // escaped whitespace: text, not a value
 	case reference(s):
 		return isReference
 	case strings.Contains(s, "://"):
 		return isURL
 	case formatString(s):
 		return isFormat
-	case pathLike(s):
-		return isPath
+	case pathLike(s), strings.Contains(s, ":/") && !strings.Contains(s, "://"):
+		return isPath // texthash:/etc/postfix/sasl_passwd: a map's type and path
 	case placeholder(s), envName(s):
 		return isPlacehold
-	case hashed(s):
+	case hashed(s), versionRange(s):
 		return isKeyword
 	case callLike(s):
 		return isCode
@@ -161,7 +162,7 @@ func shape(c keyClass, key string, v value) reason {
 	if numberLiteral(s) {
 		return isKeyword
 	}
-	if regexLike(s) {
+	if regexLike(s) || validationRule(s) {
 		return isRegex
 	}
 	switch c {
@@ -171,6 +172,9 @@ func shape(c keyClass, key string, v value) reason {
 		}
 		if commonPasswords[strings.ToLower(s)] {
 			return isCommon
+		}
+		if numberedWord(s) {
+			return notRandom // pass1, test2, user12: a numbered test value
 		}
 		if enumLike(s) || !hasASCIIAlnum(s) || strings.Count(s, ".") >= 2 && numberish(s) {
 			return isKeyword // LDAP, 你的密码, 1.2.840.113549
@@ -489,8 +493,27 @@ func hashed(s string) bool {
 			return true
 		}
 	}
+	// crypt's $N$... ($8$rounds=...), Django's algorithm$salt$hash (sha1$1b11b$edeb0a...).
+	if len(s) > 3 && s[0] == '$' && isDigit(s[1]) && strings.Count(s, "$") >= 3 {
+		return true
+	}
+	if parts := strings.Split(s, "$"); len(parts) == 3 && identLike(parts[0]) && len(parts[2]) >= 20 && hexLike(parts[2]) {
+		return true
+	}
 	return false
 }
+
+// versionRange reports whether s is a version or a version range, as
+// package manifests write them: ^1.0.0, ~2.3, >=1.2.
+func versionRange(s string) bool {
+	t := strings.TrimLeft(s, "^~>=<v")
+	if t == s && !strings.Contains(s, ".") || t == "" || !isDigit(t[0]) {
+		return false
+	}
+	return strings.Count(t, ".") >= 1 && numberish(strings.SplitN(t, "-", 2)[0])
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 var keywords = set("true", "false", "yes", "no", "on", "off", "null", "nil", "none", "undefined", "nan",
 	"string", "str", "int", "integer", "bool", "boolean", "bytes", "byte", "char", "object", "any", "void",
@@ -505,6 +528,21 @@ func regexLike(s string) bool {
 	return strings.Contains(s, "(?") || strings.Contains(s, "\\d") || strings.Contains(s, "\\w") ||
 		strings.Contains(s, "\\s") || strings.Contains(s, "[a-z") || strings.Contains(s, "[A-Z") ||
 		strings.Contains(s, "[0-9") || (strings.HasPrefix(s, "^") && strings.HasSuffix(s, "$"))
+}
+
+// validationRule reports whether s is a form validation rule:
+// required|min:8, confirmed|string.
+func validationRule(s string) bool {
+	if !strings.Contains(s, "|") {
+		return false
+	}
+	for _, part := range strings.Split(s, "|") {
+		name, _, _ := strings.Cut(part, ":")
+		if !identLike(name) || strings.ToLower(name) != name {
+			return false
+		}
+	}
+	return true
 }
 
 // dottedName reports whether s is a dotted name (a.b.c, letters only):
@@ -730,6 +768,16 @@ func sequence(s string) bool {
 		}
 	}
 	return false
+}
+
+// numberedWord reports whether s is a short lower-case word and a number
+// of one or two digits: pass1, test2, pwd12, the numbered values of tests.
+func numberedWord(s string) bool {
+	i := 0
+	for i < len(s) && s[i] >= 'a' && s[i] <= 'z' {
+		i++
+	}
+	return i >= 2 && i <= 4 && len(s)-i >= 1 && len(s)-i <= 2 && numeric(s[i:])
 }
 
 // counting reports whether s encodes a run of counting bytes, in hex or
