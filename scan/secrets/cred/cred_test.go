@@ -217,6 +217,7 @@ func FuzzDetect(f *testing.F) {
 		"password = 'x'\n", "a:\n  - name: DB_PASSWORD\n    value: {{x\n", "{\"key\": \"password\", \"value\": ",
 		"<a password=\"x\"><password>y", "[db]\npassword = \"", "curl -u a: -pX mysql basic Zm9v bearer x://a:b@",
 		"\"\\\"pass\\\":\\\"s3\"", "export A=\"$(", "password: |\n  export PASS=x\n",
+		"x 3f9c2a71-58de-4b06-9a4c-d2e81f7b6c3", "{kty: 'oct',\n k: '", "tokens: [\"", "tokens: []string{", "SUUJZDEGXDNCF32EPF3DHODZDOCIS2JHTLGMX",
 	} {
 		f.Add(s)
 	}
