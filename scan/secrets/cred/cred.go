@@ -197,7 +197,10 @@ func (d *Detector) DetectExcept(p, text string, known func(line int, secret stri
 			nkeySeeds(line, i+1, emit)
 		}
 		flags := lineFlags(low)
-		if flags == 0 {
+		if flags&hasOTP != 0 {
+			otpSecrets(line, low, i+1, emit)
+		}
+		if flags&^hasOTP == 0 {
 			continue
 		}
 		literals(line, low, flags, i+1, f == fmtCode || f == fmtPython, emit)

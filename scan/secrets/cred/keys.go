@@ -116,8 +116,8 @@ func classify(key string) keyClass {
 		return keyNone // empty, or a sentence
 	}
 	last := ws[len(ws)-1]
-	if metaWords[last] {
-		return keyNone
+	if metaWords[last] || len(ws) > 1 && len(last) >= 6 && hexLike(last) && hasDigit(last) {
+		return keyNone // cattle-credentials-5ec1f7e700: an object's generated name
 	}
 	for _, w := range ws {
 		if notSecretWords[w] {

@@ -52,6 +52,7 @@ const (
 	hasCurl                          // curl
 	hasMysql                         // mysql, mariadb
 	hasConvert                       // convertto-securestring
+	hasOTP                           // totp, hotp, authenticator
 )
 
 // flagWord is a word lineFlags looks for, and what finding it means.
@@ -65,9 +66,10 @@ type flagWord struct {
 var flagWords = [256][]flagWord{
 	'p': {{"password", hasKey | hasPwd}, {"pwd", hasKey | hasPwd}, {"pass", hasKey}, {"pw", hasKey}, {"parola", hasKey}},
 	's': {{"secret", hasKey}, {"senha", hasKey}},
-	't': {{"token", hasKey}},
+	't': {{"token", hasKey}, {"totp", hasOTP}},
+	'h': {{"hotp", hasOTP}},
 	'k': {{"key", hasKey}},
-	'a': {{"auth", hasKey}},
+	'a': {{"authenticator", hasKey | hasOTP}, {"auth", hasKey}},
 	'c': {{"cred", hasKey}, {"curl", hasCurl}, {"convertto-securestring", hasConvert}},
 	'j': {{"jwt", hasKey}},
 	'b': {{"bearer", hasKey | hasBearer}, {"basic", hasBasic}},

@@ -70,6 +70,18 @@ func randomUUID(u string) bool {
 // points at a secret, not the secret.
 func credentialID(before string) bool {
 	key := strings.TrimRight(before, " \t\"'`=:(,")
+	if i := strings.LastIndexAny(before, "(["); i >= 0 && strings.TrimSpace(strings.Trim(before[i+1:], "\"'`")) == "" {
+		// KeyId: aws.String("..."): the key is before the call.
+		k := strings.TrimRight(before[:i], " \t")
+		j := len(k)
+		for j > 0 && (isKeyChar(k[j-1]) || k[j-1] == '.') {
+			j--
+		}
+		key = strings.TrimRight(k[:j], " \t\"'`=:(,")
+		if key == "" {
+			key = k
+		}
+	}
 	j := len(key)
 	for j > 0 && isKeyChar(key[j-1]) {
 		j--
@@ -171,4 +183,45 @@ func nextKty(lows []string, i int) int {
 		}
 	}
 	return -1
+}
+
+// otpSecrets finds TOTP and HOTP secrets passed as literals to the
+// libraries that take them (ROTP::TOTP.new('JBSW...'), authenticator.
+// generate('IFTX...'), pyotp.TOTP('...')): base32, 16 characters or more,
+// on a line that names TOTP, HOTP or an authenticator. low is the
+// lower-cased line.
+func otpSecrets(line, low string, lineNo int, emit func(Match)) {
+	if !strings.Contains(low, "totp") && !strings.Contains(low, "hotp") && !strings.Contains(low, "authenticator") {
+		return
+	}
+	st := stringState(line)
+	for i := 0; i < len(line); i++ {
+		if !isQuote(line[i]) || st[i] != 0 {
+			continue
+		}
+		j := strings.IndexByte(line[i+1:], line[i])
+		if j < 0 {
+			return
+		}
+		v := line[i+1 : i+1+j]
+		if base32Secret(v) {
+			emit(Match{Rule: RuleGeneric, Line: lineNo, Column: i + 2, Secret: v, Key: "OTP secret", Context: "TOTP/HOTP secret"})
+		}
+		i += j + 1
+	}
+}
+
+// base32Secret reports whether v is a base32 secret of 16 characters or
+// more that looks generated.
+func base32Secret(v string) bool {
+	t := strings.TrimRight(v, "=")
+	if len(t) < 16 {
+		return false
+	}
+	for k := 0; k < len(t); k++ {
+		if c := t[k]; !(c >= 'A' && c <= 'Z' || c >= '2' && c <= '7') {
+			return false
+		}
+	}
+	return entropy(t) >= 3 && !longRun(t, 4)
 }

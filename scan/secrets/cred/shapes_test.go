@@ -78,6 +78,17 @@ func TestDetectClasses(t *testing.T) {
 		{"map type and path", "main.cf", "smtp_sasl_password_maps = texthash:/etc/postfix/sasl_passwd\n", nil},
 		{"escaped whitespace", "table_test.go", "{\"password\": \"password_1\\t\\t\\t\"}\n", nil},
 
+		{"constant name", "test_basic.py", "{'key': 'V1001_TODAY_MUSIC'}\n", nil},
+		{"filler hex", "broker_test.go", "token := \"ffffffffffffffff00000000\"\n", nil},
+		{"id of a key in a call", "kms_test.go", "{KeyId: aws.String(\"" + u + "\")},\n", nil},
+		{"generated object name", "import_test.go", "\"cattle-credentials-5ec1f7e700\": \"b2ec2a5655ff908557b5a46695be7429c9eb5bf32c799e37832e57405ce54f46\",\n", nil},
+
+		{"password test values", "test_connect.py", "a = connect(password='passw2')\nb = connect(password='newpass')\nc = login(password='testpwd1')\n", nil},
+		{"a chosen password stays", "test_connect.py", "c = connect(password='Passw0rd-Harbor!')\n", []found{{RulePassword, "Passw0rd-Harbor!", 1}}},
+		{"totp secret", "totp_spec.rb", "otp = ROTP::TOTP.new('JBSWY3DPEHPK3PXQ', issuer: 'Example')\n", []found{{RuleGeneric, "JBSWY3DPEHPK3PXQ", 1}}},
+		{"otpauth uri", "uri_spec.rb", "expect(uri).to eq 'otpauth://totp/alice?secret=HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ'\n", []found{{RuleGeneric, "HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ", 1}}},
+		{"totp words are not secrets", "totp.js", "const label = authenticator.keyuri('ALICE', 'EXAMPLECOMPANY')\n", nil},
+
 		// Hashes and versions.
 		{"django hash", "users.json", "{\"password\": \"sha1$1b11b$edeb0a67a9622f1f2cfeabf9188a711f5ac7d236\"}\n", nil},
 		{"crypt hash", "auth_test.go", "ok := check(\"password\", \"$8$rounds=50000$aFr56HjK3DrB8t3S$zhPQiS85cgBlNhUKKE6n\")\n", nil},

@@ -144,10 +144,34 @@ func basic(s string) reason {
 		return isPlacehold
 	case hashed(s), versionRange(s):
 		return isKeyword
-	case callLike(s):
+	case callLike(s), constantName(s):
 		return isCode
 	}
 	return fine
+}
+
+// constantName reports whether s is an upper-case constant's name made of
+// words: V1001_TODAY_MUSIC, GAR_JSON_KEY.
+func constantName(s string) bool {
+	parts := strings.Split(s, "_")
+	if len(parts) < 2 || !(s[0] >= 'A' && s[0] <= 'Z') {
+		return false
+	}
+	words := 0
+	for _, p := range parts {
+		if p == "" {
+			return false
+		}
+		for i := 0; i < len(p); i++ {
+			if !(p[i] >= 'A' && p[i] <= 'Z' || isDigit(p[i])) {
+				return false
+			}
+		}
+		if len(p) >= 3 && !hasDigit(p) && wordLike(p) {
+			words++
+		}
+	}
+	return words >= 2
 }
 
 // shape holds the filters that depend on the kind of credential.
@@ -173,8 +197,8 @@ func shape(c keyClass, key string, v value) reason {
 		if commonPasswords[strings.ToLower(s)] {
 			return isCommon
 		}
-		if numberedWord(s) {
-			return notRandom // pass1, test2, user12: a numbered test value
+		if numberedWord(s) || passTag(s) {
+			return notRandom // pass1, test2, passw2, newpass, testpwd1: a test value
 		}
 		if enumLike(s) || !hasASCIIAlnum(s) || strings.Count(s, ".") >= 2 && numberish(s) {
 			return isKeyword // LDAP, 你的密码, 1.2.840.113549
@@ -655,6 +679,9 @@ func random(s string, weak bool) bool {
 	}
 	letters := lower + upper
 	h := entropy(s)
+	if longRun(s, 6) {
+		return false // ffffffffffffffff00000000: filler, not a key
+	}
 	if hexLike(s) && digit > 0 && letters > 0 {
 		if weak {
 			return n >= 32
@@ -770,6 +797,36 @@ func sequence(s string) bool {
 	return false
 }
 
+// passTag reports whether s is a short password word with a number after
+// it or a test filler before it: passw, passw2, pass_1, pass4321, pwd1,
+// testpass, newpass, testpwd1. The values tests give passwords, not
+// chosen ones.
+func passTag(s string) bool {
+	low := strings.ToLower(s)
+	filler := false
+	for _, f := range []string{"test", "new"} {
+		if strings.HasPrefix(low, f) {
+			low, filler = low[len(f):], true
+			break
+		}
+	}
+	stem := ""
+	for _, w := range []string{"passw", "pass", "pwd", "pw"} {
+		if strings.HasPrefix(low, w) {
+			stem = w
+			break
+		}
+	}
+	if stem == "" {
+		return false
+	}
+	rest := strings.TrimLeft(low[len(stem):], "-_.")
+	if rest != "" && (len(rest) > 4 || !numeric(rest)) {
+		return false
+	}
+	return filler || rest != "" || stem == "passw"
+}
+
 // numberedWord reports whether s is a short lower-case word and a number
 // of one or two digits: pass1, test2, pwd12, the numbered values of tests.
 func numberedWord(s string) bool {
@@ -778,6 +835,23 @@ func numberedWord(s string) bool {
 		i++
 	}
 	return i >= 2 && i <= 4 && len(s)-i >= 1 && len(s)-i <= 2 && numeric(s[i:])
+}
+
+// longRun reports whether s holds n equal letters or digits in a row
+// (base64's runs of / are data).
+func longRun(s string, n int) bool {
+	run := 1
+	for i := 1; i < len(s); i++ {
+		if s[i] == s[i-1] && isAlnum(s[i]) {
+			run++
+			if run >= n {
+				return true
+			}
+		} else {
+			run = 1
+		}
+	}
+	return false
 }
 
 // counting reports whether s encodes a run of counting bytes, in hex or
