@@ -223,5 +223,5 @@ func base32Secret(v string) bool {
 			return false
 		}
 	}
-	return entropy(t) >= 3 && !longRun(t, 4)
+	return entropy(t) >= 3 && !sameRun(t, 4)
 }

@@ -679,7 +679,7 @@ func random(s string, weak bool) bool {
 	}
 	letters := lower + upper
 	h := entropy(s)
-	if longRun(s, 6) {
+	if sameRun(s, 6) {
 		return false // ffffffffffffffff00000000: filler, not a key
 	}
 	if hexLike(s) && digit > 0 && letters > 0 {
@@ -837,9 +837,9 @@ func numberedWord(s string) bool {
 	return i >= 2 && i <= 4 && len(s)-i >= 1 && len(s)-i <= 2 && numeric(s[i:])
 }
 
-// longRun reports whether s holds n equal letters or digits in a row
+// sameRun reports whether s holds n equal letters or digits in a row
 // (base64's runs of / are data).
-func longRun(s string, n int) bool {
+func sameRun(s string, n int) bool {
 	run := 1
 	for i := 1; i < len(s); i++ {
 		if s[i] == s[i-1] && isAlnum(s[i]) {
