@@ -175,3 +175,40 @@ func TestReplaceWord(t *testing.T) {
 		}
 	}
 }
+
+// A secret found in content that is also the name of one of the
+// repository's folders (a database password equal to the project's
+// package name) leaves that folder readable in paths; elsewhere, and when
+// the secret was found in a file name, it is masked.
+func TestSecretEqualToFolderName(t *testing.T) {
+	const pw = "reworkd_platform"
+	const named = "ghp_NAMEcanary0123456789abcdefABCDEF0123"
+	for _, tt := range []struct{ path, want string }{
+		{"platform/reworkd_platform/settings.py", "platform/reworkd_platform/settings.py"},
+		{"reworkd_platform/x.py", "reworkd_platform/x.py"},
+		{"docs/reworkd_platform.md", "docs/reworkd_platform.md"},
+		{"docs/reworkd_platform-notes.md", "docs/" + Mask(pw) + "-notes.md"},
+		{"keys/" + named + ".txt", "keys/" + Mask(named) + ".txt"},
+		{"a/" + named + "/reworkd_platform/b", "a/" + Mask(named) + "/reworkd_platform/b"},
+	} {
+		// A token found in content is masked in a path even where it is a
+		// whole segment: only name-like secrets are left to folder names.
+		tok := "Tok3nValue9876543210xyz"
+		rep := NewReport("/r", Tool{}, TargetInfo{Mode: string(ModeTree)})
+		rep.Findings = []Finding{
+			(Finding{Scanner: ScannerSecrets, Rule: "password-assignment", Path: tt.path, Line: 1, Message: "password " + pw}).WithRawSecret(pw),
+			(Finding{Scanner: ScannerSecrets, Rule: "github-pat", Path: "keys/" + named + ".txt", Tags: []string{TagFileName}}).WithRawSecret(named),
+			(Finding{Scanner: ScannerSecrets, Rule: "generic-api-key", Path: "tokens/" + tok + ".txt"}).WithRawSecret(tok),
+		}
+		Redact(rep)
+		if got := rep.Findings[2].Path; got != "tokens/"+Mask(tok)+".txt" {
+			t.Errorf("a token that is a file's name, found in content: path %q", got)
+		}
+		if got := rep.Findings[0].Path; got != tt.want {
+			t.Errorf("path %q: got %q, want %q", tt.path, got, tt.want)
+		}
+		if strings.Contains(rep.Findings[0].Message, pw) {
+			t.Errorf("message keeps the secret: %q", rep.Findings[0].Message)
+		}
+	}
+}

@@ -291,14 +291,27 @@ func longestFirst(secrets []string) []string {
 type scrubber struct {
 	everywhere *strings.Replacer // strong secrets and secrets in file names
 	words      []string          // weak secrets, longest first
+	// segments are the strong secrets found in content, not in a file
+	// name, that read like names (lower-case words): a path segment that
+	// is exactly one of them (a database password that is also the
+	// project's folder name) names a folder of the repository, public
+	// wherever the path is, and stays readable. A secret with digits or
+	// capitals is masked in every path.
+	segments map[string]bool
 }
 
 func newScrubber(secrets, inPaths []string) scrubber {
 	var s scrubber
 	var strong []string
 	for _, raw := range secrets {
-		if utf8.RuneCountInString(raw) >= strongSecret || slices.Contains(inPaths, raw) {
+		if named := slices.Contains(inPaths, raw); named || utf8.RuneCountInString(raw) >= strongSecret {
 			strong = append(strong, raw, Mask(raw))
+			if !named && nameLike(raw) {
+				if s.segments == nil {
+					s.segments = map[string]bool{}
+				}
+				s.segments[raw] = true
+			}
 		} else {
 			s.words = append(s.words, raw)
 		}
@@ -312,16 +325,56 @@ func newScrubber(secrets, inPaths []string) scrubber {
 // scrub masks the secrets in text; path says the text is a path (or a
 // folder), where weak secrets are left alone.
 func (s scrubber) scrub(text string, path bool) string {
+	if path {
+		return s.scrubPath(text)
+	}
 	if s.everywhere != nil {
 		text = s.everywhere.Replace(text)
-	}
-	if path {
-		return text
 	}
 	for _, w := range s.words {
 		text = replaceWord(text, w, Mask(w))
 	}
 	return text
+}
+
+// scrubPath masks the strong secrets in a path, except in the segments
+// that are exactly a secret found in content (or that secret and an
+// extension): those are names of the repository's own files and folders.
+// The runs of other segments are scrubbed whole, so that a secret holding
+// a '/' is masked too.
+func (s scrubber) scrubPath(text string) string {
+	if s.everywhere == nil {
+		return text
+	}
+	segs := strings.Split(text, "/")
+	var pieces []string
+	run := 0 // first segment of the current run of ordinary segments
+	for i, seg := range segs {
+		stem, _, _ := strings.Cut(seg, ".")
+		if !s.segments[seg] && !s.segments[stem] {
+			continue
+		}
+		if run < i {
+			pieces = append(pieces, s.everywhere.Replace(strings.Join(segs[run:i], "/")))
+		}
+		pieces = append(pieces, seg)
+		run = i + 1
+	}
+	if run < len(segs) || len(pieces) == 0 {
+		pieces = append(pieces, s.everywhere.Replace(strings.Join(segs[run:], "/")))
+	}
+	return strings.Join(pieces, "/")
+}
+
+// nameLike says whether a secret is made of lower-case letters, '_' and
+// '-' only, as the names of folders and Python packages are.
+func nameLike(raw string) bool {
+	for _, r := range raw {
+		if (r < 'a' || r > 'z') && r != '_' && r != '-' {
+			return false
+		}
+	}
+	return raw != ""
 }
 
 // replaceWord replaces every occurrence of word in s that is not part of a

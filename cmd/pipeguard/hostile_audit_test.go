@@ -22,6 +22,7 @@ func TestHostileAuditFlags(t *testing.T) {
 		"go.mod":          "module example.com/svc\n\ngo 1.22\n",
 		"main.go":         "package main\n\nfunc main() {}\n",
 		".pipeguard.yaml": "disable_rules: [github-pat]\n",
+		"big/blob.txt":    strings.Repeat("x", 1<<20+1024),
 	})
 	org := filepath.Join(root, "org.yaml")
 	os.WriteFile(org, []byte("fail_on: high\n"), 0o644)
@@ -42,6 +43,9 @@ func TestHostileAuditFlags(t *testing.T) {
 	r := a.Repositories[0]
 	if !strings.Contains(strings.Join(r.Notes, "\n"), "Go modules not audited: offline") {
 		t.Errorf("--offline did not reach the scan: notes %q", r.Notes)
+	}
+	if !strings.Contains(string(b), "big/blob.txt") {
+		t.Errorf("--max-file-size 1MB did not reach the scan: the 1 MiB+ file is not named as skipped\n%s", b)
 	}
 	if r.Config == nil || len(r.Config.DisabledRules) != 1 {
 		t.Errorf("config listing = %+v", r.Config)

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -185,4 +187,36 @@ func TestHostileNamesInCLIText(t *testing.T) {
 	}
 	_, stdout, stderr = runCLI(t, r.Dir, "baseline", "create", "--fresh", "--scanners", "secrets", "-o", filepath.Join(t.TempDir(), "b\x1b[2J.json"))
 	check("baseline create", stdout+stderr)
+}
+
+// The flags of issue 12 reach the scan from the command line:
+// --submodules=false skips a checked-out submodule and says so.
+func TestHostileSubmodulesFlag(t *testing.T) {
+	gittest.Setup(t)
+	lib := gittest.New(t)
+	lib.Write("keys.py", "TOKEN = \""+gittest.GitHubPAT("in-submodule")+"\"\n")
+	lib.Commit("lib")
+	r := gittest.Init(t, filepath.Join(t.TempDir(), "app"))
+	r.Write("app.py", "x = 1\n")
+	r.Git("-c", "protocol.file.allow=always", "submodule", "add", "-q", "file://"+lib.Dir, "vendor/lib")
+	r.Commit("with a submodule")
+
+	for _, tt := range []struct {
+		flag     string
+		wantCode int
+		wantSkip bool
+	}{
+		{"--submodules=true", scan.ExitFail, false},
+		{"--submodules=false", scan.ExitPass, true},
+	} {
+		code, stdout, stderr := runCLI(t, r.Dir, "scan", "--scanners", "secrets", "--format", "json", tt.flag)
+		var rep scan.Report
+		if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+			t.Fatalf("%s: %v\n%s", tt.flag, err, stderr)
+		}
+		skipped := slices.ContainsFunc(rep.Skipped, func(s scan.Skipped) bool { return s.Path == "vendor/lib" })
+		if code != tt.wantCode || skipped != tt.wantSkip {
+			t.Errorf("%s: exit %d (want %d), submodule skipped %v (want %v)\n%s", tt.flag, code, tt.wantCode, skipped, tt.wantSkip, stderr)
+		}
+	}
 }

@@ -4,7 +4,9 @@
 #   One decision over the whole report. Input: {"findings": [...], "context": {...}, "errors": [...]}
 #   (see scan/repoconf/README.md, "The gate"). Output: decisions[finding.id] = {"decision", "reasons"}
 #   and verdict = {"verdict", "reasons"}.
-#   Defaults: any secret blocks (but one judged by its shape, in a test or example path, warns); a Go
+#   Defaults: a secret blocks when its confidence is high (one of medium or low confidence warns: in
+#   documentation, an API spec, a CI workflow, a dev set-up, a test or example path, a placeholder or
+#   publishable value; the finding's evidence:* tags say why); a Go
 #   vulnerability blocks when its vulnerable symbol is called; a Python vulnerability blocks when it is
 #   high or critical and the package is imported; config findings block at high and above when their
 #   confidence is high; everything else warns. A suppressed finding never blocks; in only-new mode only new
@@ -66,6 +68,7 @@ builtin_block(f) := msg if {
 	f.scanner == "secrets"
 	not secret_in_test_path(f)
 	at_least(f.severity, floor(f))
+	confidence(f) == "high"
 	msg := sprintf("a leaked secret (%s, %s) blocks: rotate it, then remove it", [f.rule, f.severity])
 } else := msg if {
 	f.scanner == "deps"
@@ -96,6 +99,10 @@ else := "high"
 # builtin_warn says why the default rules let f pass.
 builtin_warn(f) := sprintf("%s is in a test or example path: reported, but it warns by default", [what(f)]) if {
 	secret_in_test_path(f)
+} else := sprintf("%s is of %s confidence (%s): only high-confidence secrets block, so it warns", [what(f), confidence(f), evidence(f)]) if {
+	f.scanner == "secrets"
+	at_least(f.severity, floor(f))
+	confidence(f) != "high"
 } else := sprintf("%s: the vulnerable symbol is not called (reachability %s), so it warns", [what(f), reach(f)]) if {
 	f.scanner == "deps"
 	ecosystem(f) == "Go"
@@ -112,6 +119,11 @@ builtin_warn(f) := sprintf("%s is in a test or example path: reported, but it wa
 	at_least(f.severity, floor(f))
 	confidence(f) != "high"
 } else := sprintf("%s is %s, below the floor %s, so it warns", [what(f), f.severity, floor(f)])
+
+# evidence lists what lowered a secret's confidence, from its evidence:* tags.
+evidence(f) := concat(", ", [trim_prefix(t, "evidence:") | some t in f.tags; startswith(t, "evidence:")]) if {
+	count([t | some t in f.tags; startswith(t, "evidence:")]) > 0
+} else := "no evidence given"
 
 reach(f) := f.reachability if f.reachability != ""
 

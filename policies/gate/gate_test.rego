@@ -29,6 +29,25 @@ decide_ctx(f, c) := d if {
 test_any_secret_blocks if {
 	decide(secret).decision == "block"
 	decide(object.union(secret, {"severity": "low"})).decision == "block"
+	decide(object.union(secret, {"confidence": "high"})).decision == "block"
+}
+
+test_secret_blocks_only_with_high_confidence if {
+	docs := object.union(secret, {"rule": "curl-auth-header", "confidence": "low", "tags": ["secret", "evidence:docs", "evidence:placeholder"]})
+	d := decide(docs)
+	d.decision == "warn"
+	d.reasons == ["secrets curl-auth-header is of low confidence (docs, placeholder): only high-confidence secrets block, so it warns"]
+	ci := object.union(secret, {"rule": "password-assignment", "confidence": "medium", "tags": ["secret", "detector:structure"]})
+	contains(decide(ci).reasons[0], "medium confidence (no evidence given)")
+	decide(object.union(ci, {"confidence": "high", "tags": ["secret", "evidence:config-file"]})).decision == "block"
+
+	# A lowered floor does not lower the confidence bar.
+	c := object.union(ctx, {"fail_on": "info"})
+	decide_ctx(docs, c).decision == "warn"
+
+	# A threshold for the secrets scanner above the finding's severity makes it warn whatever its confidence.
+	c2 := object.union(ctx, {"thresholds": {"secrets": "critical"}})
+	decide_ctx(object.union(secret, {"confidence": "high"}), c2).decision == "warn"
 }
 
 test_secret_in_test_path_warns if {
@@ -73,8 +92,7 @@ test_config_blocks_only_with_high_confidence if {
 	decide_ctx(object.union(config("medium"), {"confidence": "medium"}), c).decision == "warn"
 }
 
-test_confidence_does_not_change_secrets_and_deps if {
-	decide(object.union(secret, {"confidence": "medium"})).decision == "block"
+test_confidence_does_not_change_deps if {
 	decide(object.union(py_vuln("high", "imported"), {"confidence": "medium"})).decision == "block"
 }
 

@@ -201,6 +201,9 @@ type Repository struct {
 	Errors []scan.Error `json:"errors,omitempty"`
 	// Notes are remarks: fallbacks taken, scanner notes.
 	Notes []string `json:"notes,omitempty"`
+	// Skipped are the inputs the scan did not look at (too large,
+	// unreadable, excluded...), as in a scan report.
+	Skipped []scan.Skipped `json:"skipped,omitempty"`
 	// History is this repository's counts per run, from the state.
 	History    []Point `json:"history,omitempty"`
 	DurationMS int64   `json:"duration_ms"`
@@ -658,6 +661,11 @@ func scanOne(ctx context.Context, opts Options, g *gitRunner, work string, t Tar
 		r.Errors = append(r.Errors, e)
 	}
 	r.Notes = append(r.Notes, rep.Notes...)
+	r.Skipped = append(r.Skipped, rep.Skipped...)
+	if n := len(rep.Skipped); n > 0 {
+		first := rep.Skipped[0]
+		r.Notes = append(r.Notes, fmt.Sprintf("%s not scanned (see skipped), %s: %s", plural(n, "input", "inputs"), first.Path, first.Reason))
+	}
 	for _, run := range rep.Scanners {
 		for _, n := range run.Notes {
 			// What a scanner could not do (Go modules skipped offline, a

@@ -51,17 +51,25 @@ func FuzzRequirements(f *testing.F) {
 func FuzzLockfile(f *testing.F) {
 	f.Fuzz(func(t *testing.T, name string, data []byte) {
 		var pkgs []pyPkg
+		var bad []pyUnpinned
 		var err error
 		switch name {
 		case "Pipfile.lock":
-			pkgs, err = parsePipfileLock(name, data)
+			pkgs, bad, err = parsePipfileLock(name, data)
 		case "poetry.lock", "uv.lock", "pdm.lock":
-			pkgs, err = parseTOMLLock(name, data, "package")
+			pkgs, bad, err = parseTOMLLock(name, data, "package")
 		default:
-			pkgs, err = parseTOMLLock("pylock.toml", data, "packages")
+			pkgs, bad, err = parseTOMLLock("pylock.toml", data, "packages")
 		}
-		if err == nil {
-			checkPkgs(t, data, pkgs)
+		if err != nil {
+			return
+		}
+		checkPkgs(t, data, pkgs)
+		lines := bytes.Count(data, []byte("\n")) + 1
+		for _, b := range bad {
+			if b.Reason == "" || b.File == "" || b.Line < 0 || b.Line > lines {
+				t.Fatalf("skipped entry %+v", b)
+			}
 		}
 	})
 }

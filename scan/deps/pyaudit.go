@@ -54,6 +54,7 @@ func (s *Scanner) scanPython(ctx context.Context, t *scan.Target, inv *inventory
 			n++
 		}
 		note := fmt.Sprintf("python: %s: %d pinned packages", rel, n)
+		unpinned = noteBadEntries(res, unpinned)
 		if len(unpinned) > 0 {
 			var lines []string
 			for _, u := range unpinned {
@@ -409,4 +410,32 @@ func pyFinding(p pyPkg, g group, imported map[string]bool) scan.Finding {
 		},
 		Tags: []string{"python"},
 	}
+}
+
+// noteBadEntries adds a note for each lockfile entry that names no package
+// (it cannot be audited; the rest of the file is) and returns the other,
+// unpinned, requirements.
+func noteBadEntries(res *scan.Result, unpinned []pyUnpinned) []pyUnpinned {
+	rest := unpinned[:0:0]
+	for _, u := range unpinned {
+		if u.Reason == "" {
+			rest = append(rest, u)
+			continue
+		}
+		what := ""
+		if u.Req != "" {
+			what = fmt.Sprintf(" %q", truncateName(u.Req))
+		}
+		res.Notes = append(res.Notes, fmt.Sprintf("warning: python: %s:%d: entry%s with %s skipped, not audited", u.File, u.Line, what, u.Reason))
+	}
+	return rest
+}
+
+// truncateName shortens a name for a note: a hostile lockfile may hold a
+// key of any length.
+func truncateName(s string) string {
+	if r := []rune(s); len(r) > 60 {
+		return string(r[:60]) + "..."
+	}
+	return s
 }

@@ -5,10 +5,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -26,11 +28,28 @@ type pyPkg struct {
 	Line    int
 }
 
-// pyUnpinned is a requirement without an exact version, which cannot be matched.
+// pyUnpinned is a requirement without an exact version, which cannot be
+// matched, or a lockfile entry that names no package (Reason says so).
 type pyUnpinned struct {
 	File string
 	Line int
 	Req  string
+	// Reason, when set, is why the entry is not audited, other than the lack
+	// of an exact pin.
+	Reason string
+}
+
+// validName matches a distribution name as PEP 508 allows it.
+var validName = regexp.MustCompile(`^(?i:[a-z0-9]|[a-z0-9][a-z0-9._-]*[a-z0-9])$`)
+
+// badName is a lockfile entry whose name is not a distribution name: it
+// cannot be audited, and the audit says so.
+func badName(rel string, line int, name string) pyUnpinned {
+	reason := "an empty package name"
+	if name != "" {
+		reason = "an invalid package name"
+	}
+	return pyUnpinned{File: rel, Line: line, Req: name, Reason: reason}
 }
 
 var nonAlnum = regexp.MustCompile(`[-_.]+`)
@@ -83,14 +102,11 @@ func parseManifest(root, rel string) ([]pyPkg, []pyUnpinned, error) {
 	case base == "setup.cfg":
 		return nil, nil, nil // install_requires ranges: see scanPython's notes
 	case base == "Pipfile.lock":
-		pkgs, err := parsePipfileLock(rel, b)
-		return pkgs, nil, err
+		return parsePipfileLock(rel, b)
 	case base == "poetry.lock", base == "uv.lock", base == "pdm.lock":
-		pkgs, err := parseTOMLLock(rel, b, "package")
-		return pkgs, nil, err
+		return parseTOMLLock(rel, b, "package")
 	default: // pylock.toml, PEP 751
-		pkgs, err := parseTOMLLock(rel, b, "packages")
-		return pkgs, nil, err
+		return parseTOMLLock(rel, b, "packages")
 	}
 }
 
@@ -299,11 +315,11 @@ func keyLine(lines []string, section, key string) int {
 // parseTOMLLock reads the array of tables key ("package" in poetry.lock,
 // uv.lock and pdm.lock, "packages" in pylock.toml) and finds the line of
 // each entry's name: the n-th [[key]] header of the file is the n-th entry.
-func parseTOMLLock(rel string, b []byte, key string) ([]pyPkg, error) {
+func parseTOMLLock(rel string, b []byte, key string) ([]pyPkg, []pyUnpinned, error) {
 	var doc map[string]toml.Primitive
 	md, err := toml.Decode(string(b), &doc)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", rel, err)
+		return nil, nil, fmt.Errorf("%s: %w", rel, err)
 	}
 	var entries []struct {
 		Name    string         `toml:"name"`
@@ -312,11 +328,12 @@ func parseTOMLLock(rel string, b []byte, key string) ([]pyPkg, error) {
 	}
 	if prim, ok := doc[key]; ok {
 		if err := md.PrimitiveDecode(prim, &entries); err != nil {
-			return nil, fmt.Errorf("%s: [[%s]]: %w", rel, key, err)
+			return nil, nil, fmt.Errorf("%s: [[%s]]: %w", rel, key, err)
 		}
 	}
 	lines := tomlEntryLines(b, key)
 	var out []pyPkg
+	var bad []pyUnpinned
 	for i, e := range entries {
 		if e.Name == "" || e.Version == "" {
 			continue // the project itself (uv: editable/virtual) or a path dependency
@@ -331,9 +348,13 @@ func parseTOMLLock(rel string, b []byte, key string) ([]pyPkg, error) {
 		if i < len(lines) {
 			line = lines[i]
 		}
+		if !validName.MatchString(strings.TrimSpace(e.Name)) {
+			bad = append(bad, badName(rel, line, e.Name))
+			continue
+		}
 		out = append(out, pyPkg{Name: normalize(e.Name), Display: e.Name, Version: e.Version, File: rel, Line: line})
 	}
-	return out, nil
+	return out, bad, nil
 }
 
 // tomlEntryLines returns, for each [[key]] table in order, the line of its
@@ -365,13 +386,14 @@ func tomlEntryLines(b []byte, key string) []int {
 }
 
 // parsePipfileLock reads the default and develop sections of a Pipfile.lock.
-func parsePipfileLock(rel string, b []byte) ([]pyPkg, error) {
+// An entry whose key is not a package name (empty, as a hand edit or a
+// broken tool may leave it) is not audited, and returned in bad.
+func parsePipfileLock(rel string, b []byte) (out []pyPkg, bad []pyUnpinned, err error) {
 	var doc map[string]json.RawMessage
 	if err := json.Unmarshal(b, &doc); err != nil {
-		return nil, fmt.Errorf("%s: %w", rel, err)
+		return nil, nil, fmt.Errorf("%s: %w", rel, err)
 	}
 	text := string(b)
-	var out []pyPkg
 	for _, section := range []string{"default", "develop"} {
 		raw, ok := doc[section]
 		if !ok {
@@ -381,18 +403,22 @@ func parsePipfileLock(rel string, b []byte) ([]pyPkg, error) {
 			Version string `json:"version"`
 		}
 		if err := json.Unmarshal(raw, &pkgs); err != nil {
-			return nil, fmt.Errorf("%s: %s: %w", rel, section, err)
+			return nil, nil, fmt.Errorf("%s: %s: %w", rel, section, err)
 		}
 		secStart := strings.Index(text, `"`+section+`"`)
-		for name, p := range pkgs {
-			v, ok := exactPin(p.Version)
+		for _, name := range slices.Sorted(maps.Keys(pkgs)) {
+			if !validName.MatchString(strings.TrimSpace(name)) {
+				bad = append(bad, badName(rel, jsonKeyLine(text, secStart, name), name))
+				continue
+			}
+			v, ok := exactPin(pkgs[name].Version)
 			if !ok {
 				continue
 			}
 			out = append(out, pyPkg{Name: normalize(name), Display: name, Version: v, File: rel, Line: jsonKeyLine(text, secStart, name)})
 		}
 	}
-	return out, nil
+	return out, bad, nil
 }
 
 // jsonKeyLine is the line of the first "key": after offset from.

@@ -564,3 +564,43 @@ func TestPythonNotAuditedIsNoted(t *testing.T) {
 		t.Errorf("no note for sources without a manifest: %q", res.Notes)
 	}
 }
+
+// A Pipfile.lock entry with an empty package name (found by FuzzLockfile)
+// is skipped with a note naming the file and line; the other packages of
+// the file are audited.
+func TestPipfileLockEmptyName(t *testing.T) {
+	s := pyScanner(t, Options{OSVDB: testdata(t, "python", "osv")})
+	dir := t.TempDir()
+	lock := `{
+    "_meta": {"pipfile-spec": 6},
+    "default": {
+        "": {"version": "==1.0"},
+        "requests": {"version": "==2.25.1"}
+    },
+    "develop": {}
+}
+`
+	if err := os.WriteFile(filepath.Join(dir, "Pipfile.lock"), []byte(lock), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res := runScan(t, s, dir)
+	if len(res.Errors) != 0 {
+		t.Fatalf("errors: %+v", res.Errors)
+	}
+	if !hasNote(res.Notes, "warning: python: Pipfile.lock:4: entry with an empty package name skipped, not audited") {
+		t.Errorf("no note for the empty name: %q", res.Notes)
+	}
+	if !hasNote(res.Notes, "python: Pipfile.lock: 1 pinned packages") {
+		t.Errorf("notes = %q", res.Notes)
+	}
+	found := false
+	for _, f := range res.Findings {
+		found = found || f.Dependency != nil && f.Dependency.Name == "requests"
+		if f.Dependency != nil && f.Dependency.Name == "" {
+			t.Errorf("finding for the nameless entry: %+v", f)
+		}
+	}
+	if !found {
+		t.Errorf("requests was not audited: %+v", res.Findings)
+	}
+}

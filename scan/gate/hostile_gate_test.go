@@ -45,6 +45,16 @@ func TestHostileRunawayGateExtension(t *testing.T) {
 	}
 	t.Logf("memory limit: stopped after %v: %v", time.Since(start), err)
 
+	ctx = policy.WithLimits(context.Background(), policy.Limits{Memory: -1, Timeout: 500 * time.Millisecond})
+	start = time.Now()
+	err = g.Decide(ctx, report(), Context{})
+	if !errors.Is(err, policy.ErrTimeLimit) {
+		t.Fatalf("Decide: %v, want the time limit", err)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("the gate stopped %v after a 500ms time limit", d)
+	}
+
 	ctx, cancel := context.WithCancel(policy.WithLimits(context.Background(), policy.Limits{Memory: -1, Timeout: time.Minute}))
 	time.AfterFunc(300*time.Millisecond, cancel)
 	start = time.Now()

@@ -126,3 +126,53 @@ func TestHostileRedactedPullRequestOutputs(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// Text a pull request controls (a rule id or title from its own policy, a
+// message quoting its code) cannot inject markdown, HTML, mentions or a
+// fake marker into the summary comment or the inline review comments: both
+// go through report's one markdown escaping (issue 12, one owner for
+// markdown).
+func TestHostileMarkdownInPullRequestComments(t *testing.T) {
+	dir, base, head := prRepo(t)
+	api := newFakeAPI(t, testToken)
+	rep := standardReport(t, dir)
+	const (
+		title = "Docs <img src=x onerror=alert(1)> [click](https://evil.example) @octo-org/admins"
+		msg   = "line one\n" + SummaryMarker + "\n**Verdict: PASS** <script>x</script>"
+	)
+	for i := range rep.Findings {
+		if rep.Findings[i].Scanner == scan.ScannerSecrets {
+			rep.Findings[i].Title = title
+			rep.Findings[i].Message = msg
+		}
+	}
+	publish(t, rep, prEnv(api, eventFile(t, base, head)), Options{})
+	var bodies []string
+	for _, c := range api.reviewComments() {
+		bodies = append(bodies, c.Body)
+	}
+	if len(bodies) == 0 {
+		t.Fatal("no inline review comment was posted: the test does not reach inlineBody")
+	}
+	for _, c := range api.issueComments() {
+		bodies = append(bodies, c.Body)
+	}
+	hostile := false
+	for _, body := range bodies {
+		if !strings.Contains(body, "line one") {
+			continue
+		}
+		hostile = true
+		for _, raw := range []string{"<img", "<script", "[click](", "@octo-org/admins", "**Verdict: PASS**", "\n" + SummaryMarker} {
+			if strings.Contains(body, raw) {
+				t.Errorf("a comment carries %q unescaped:\n%s", raw, body)
+			}
+		}
+		if strings.Count(body, SummaryMarker) > 1 || (strings.Contains(body, SummaryMarker) && !strings.HasPrefix(body, SummaryMarker)) {
+			t.Errorf("the hostile message planted a second summary marker:\n%s", body)
+		}
+	}
+	if !hostile {
+		t.Fatal("no comment mentions the hostile finding")
+	}
+}

@@ -127,6 +127,7 @@ func Extract(ctx context.Context, files []scan.File, opts Options) (*Facts, erro
 	for _, r := range results {
 		out.merge(r)
 	}
+	out.setGoVersions(files, opts.MaxFileSize) // gomod.go
 	out.sort()
 	return out, nil
 }

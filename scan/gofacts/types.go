@@ -24,6 +24,9 @@ type File struct {
 	Path    string `json:"path"`
 	Package string `json:"package"`
 	Test    bool   `json:"test"`
+	// GoVersion is the go directive of the module the file belongs to (the
+	// nearest go.mod above it), "" when no go.mod was read.
+	GoVersion string `json:"go_version"`
 }
 
 // Import is one import spec.

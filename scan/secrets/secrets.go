@@ -333,11 +333,16 @@ func (s *Scanner) finding(f report.Finding) scan.Finding {
 		tags = append(tags, TagTestPath)
 		msg += " It is in a test or example path: reported, but the default gate only warns on it."
 	}
+	j := judge(f)
+	tags = append(tags, j.tags()...)
+	if why := j.explain(); why != "" {
+		msg += " " + why
+	}
 	out := scan.Finding{
 		Scanner:     scan.ScannerSecrets,
 		Rule:        f.RuleID,
 		Severity:    s.opts.Severity,
-		Confidence:  confidence(f.RuleID),
+		Confidence:  j.confidence,
 		Title:       ttl,
 		Message:     msg,
 		Path:        f.File,
@@ -364,22 +369,6 @@ func hasTag(tags []string, tag string) bool {
 		}
 	}
 	return false
-}
-
-// confidence is how sure a match is to be a live secret: high for rules
-// that recognise one kind of credential by its format (a Stripe key, a
-// GitHub token) or its construct (a password in a URL or a connection
-// string, curl -u, an HTTP Basic value), medium for those that judge a
-// value by the name it is given and its shape (the generic rules, the
-// structure detector's assignments and bearer tokens).
-func confidence(rule string) scan.Confidence {
-	switch {
-	case rule == cred.RuleUUID:
-		return scan.ConfidenceLow // a random UUID may as well be an identifier
-	case strings.HasPrefix(rule, "generic"), rule == cred.RulePassword, rule == cred.RuleGeneric, rule == cred.RuleHTTPBearer:
-		return scan.ConfidenceMedium
-	}
-	return scan.ConfidenceHigh
 }
 
 // title shortens a gitleaks rule description ("Uncovered a GitHub Personal
@@ -506,7 +495,7 @@ func (s *Scanner) run(ctx context.Context, rs *ruleSet, src source, names []stri
 		go func() {
 			defer wg.Done()
 			for f := range work {
-				fs := s.structure(rs, st, f, eng.detect(ctx, f))
+				fs := markGenerated(f, s.structure(rs, st, f, eng.detect(ctx, f)))
 				if f.CommitSHA != "" || len(names) == 0 {
 					if seen.add(f.CommitSHA, f.FilePath) {
 						fs = append(fs, s.nameFindings(ctx, eng, rs, f.FilePath, f.CommitSHA, f.CommitInfo)...)

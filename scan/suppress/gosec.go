@@ -1,6 +1,9 @@
 package suppress
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // gosecRules maps gosec check ids to the pipeguard config rules that find
 // the same weakness, so that `//nosec G402` written for gosec also
@@ -19,4 +22,15 @@ var gosecRules = map[string][]string{
 // (nil when it stands for none).
 func GosecRules(id string) []string {
 	return append([]string(nil), gosecRules[strings.ToUpper(id)]...)
+}
+
+// allGosecRules returns every pipeguard rule id some gosec check stands
+// for, sorted.
+func allGosecRules() []string {
+	var all []string
+	for _, rules := range gosecRules {
+		all = appendNew(all, rules...)
+	}
+	slices.Sort(all)
+	return all
 }

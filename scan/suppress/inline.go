@@ -3,6 +3,7 @@ package suppress
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -46,6 +47,9 @@ var (
 	ignoreRe = regexp.MustCompile(`(?:^|\s)(?:#|//|/\*|--|;|<!--)\s*pipeguard:ignore\b(.*)$`)
 	// nosecRe is Bandit's "# nosec" and gosec's "//nosec" (or "//gosec:disable"), with optional ids.
 	nosecRe = regexp.MustCompile(`(?:^|\s)(?:#|//)\s*(?:nosec\b|gosec:disable\b)([\w\-, :]*)`)
+	// nolintRe is golangci-lint's "//nolint:gosec,errcheck" (a linter list
+	// is required: a bare //nolint quiets style linters, like a bare noqa).
+	nolintRe = regexp.MustCompile(`//\s*nolint:([\w\-,]+)`)
 	// noqaRe is flake8's and Ruff's "# noqa", with optional codes.
 	noqaRe = regexp.MustCompile(`(?i)(?:^|\s)#\s*noqa\b(?:\s*:\s*([A-Za-z]+[0-9]+(?:[\s,]+[A-Za-z]+[0-9]+)*))?`)
 	// ruleIDRe is a pipeguard rule id (or a secrets rule's), as a nosec comment may name it.
@@ -72,6 +76,11 @@ func parseLine(line string) []directive {
 	}
 	if m := noqaRe.FindStringSubmatch(line); m != nil {
 		out = append(out, toolDirective(KindNoqa, text, m[1], true))
+	}
+	if m := nolintRe.FindStringSubmatch(line); m != nil && slices.Contains(strings.Split(m[1], ","), "gosec") {
+		// golangci-lint runs gosec: //nolint:gosec quiets every gosec check
+		// on the line, so it stands for the pipeguard rules of all of them.
+		out = append(out, directive{kind: KindNosec, text: text, rules: allGosecRules()})
 	}
 	return out
 }

@@ -40,6 +40,12 @@ func TestParseLine(t *testing.T) {
 		{line: `P = "x"  # noqa: S105 S106 S107`, kinds: []string{KindNoqa}, rules: []string{"hardcoded-secret"}},
 		{line: `import os  # noqa`, kinds: []string{KindNoqa}},
 		{line: `x = 1  # noqa: E501`, kinds: []string{KindNoqa}},
+		{line: `cfg := &tls.Config{InsecureSkipVerify: true} //nolint:gosec // test server`, kinds: []string{KindNosec},
+			rules: []string{"auth-hardcoded-credentials", "hardcoded-secret", "pprof-exposed", "server-timeouts-missing", "sql-string-formatting", "tls-verify-disabled", "tls-weak-version"}},
+		{line: `x := f() //nolint:errcheck,gosec`, kinds: []string{KindNosec},
+			rules: []string{"auth-hardcoded-credentials", "hardcoded-secret", "pprof-exposed", "server-timeouts-missing", "sql-string-formatting", "tls-verify-disabled", "tls-weak-version"}},
+		{line: `x := f() //nolint:errcheck`, kinds: nil},
+		{line: `x := f() //nolint`, kinds: nil},
 		{line: `noqa = 1`, kinds: nil},
 		{line: `nosecurity = 1`, kinds: nil},
 	}

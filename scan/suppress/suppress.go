@@ -63,6 +63,7 @@ func Apply(ctx context.Context, rep *scan.Report, opts Options) error {
 		lines: map[string][]string{},
 		used:  map[string]bool{},
 		noted: map[string]bool{},
+		stmts: map[string][]scan.Statement{},
 	}
 	if a.today.IsZero() {
 		a.today = time.Now()
@@ -136,6 +137,8 @@ type applier struct {
 	noted map[string]bool
 	// history caches one Source per commit, for findings in history.
 	history map[string]repoconf.Source
+	// stmts caches the statements of source files, by commit and path.
+	stmts map[string][]scan.Statement
 }
 
 func (a *applier) note(rep *scan.Report, msg string) {
@@ -194,25 +197,46 @@ func (a *applier) inline(ctx context.Context, rep *scan.Report, f *scan.Finding)
 		line int
 	}
 	var cands []cand
-	for _, d := range parseLine(lines[f.Line-1]) {
-		cands = append(cands, cand{d, f.Line})
-	}
-	if f.Line >= 2 {
-		for _, d := range parseLine(lines[f.Line-2]) {
-			// Only a pipeguard:ignore alone on its line covers the line below;
-			// gitleaks:allow and nosec work on their own line, as in their tools.
-			if d.kind == KindInline && d.commentOnly {
-				cands = append(cands, cand{d, f.Line - 1})
+	// own adds the comments written on line as if on the finding's own
+	// line, and a pipeguard:ignore alone on the line above it; gitleaks:allow
+	// and nosec work on their own line, as in their tools.
+	own := func(line int) {
+		for _, d := range parseLine(lines[line-1]) {
+			cands = append(cands, cand{d, line})
+		}
+		if line >= 2 {
+			for _, d := range parseLine(lines[line-2]) {
+				if d.kind == KindInline && d.commentOnly {
+					cands = append(cands, cand{d, line - 1})
+				}
 			}
 		}
+	}
+	own(f.Line)
+	// The finding's statement: a comment on its first line covers the
+	// whole statement (requests.get(  # nosec ... verify=False on a later
+	// line; a struct literal's first line in Go), as gosec reads it.
+	stmt, inStmt := a.statement(ctx, f, lines)
+	if inStmt && stmt.Line < f.Line {
+		own(stmt.Line)
 	}
 	// nosec and noqa also count on the other lines of the finding's
 	// statement: Ruff wants noqa at the end of a multi-line string, Bandit
 	// reads nosec on any line of the statement.
-	for l := f.Line + 1; l <= min(f.EndLine, f.Line+maxToolSpan, len(lines)); l++ {
+	toolLine := func(l int) {
 		for _, d := range parseLine(lines[l-1]) {
 			if d.kind == KindNosec || d.kind == KindNoqa {
 				cands = append(cands, cand{d, l})
+			}
+		}
+	}
+	for l := f.Line + 1; l <= min(f.EndLine, f.Line+maxToolSpan, len(lines)); l++ {
+		toolLine(l)
+	}
+	if inStmt {
+		for l := max(stmt.Line+1, f.Line-maxToolSpan); l <= min(stmt.EndLine, f.Line+maxToolSpan, len(lines)); l++ {
+			if l != f.Line && (l < f.Line || l > f.EndLine) && a.ownLine(f, l, stmt) {
+				toolLine(l)
 			}
 		}
 	}
@@ -281,9 +305,21 @@ func (d directive) appliesTo(f *scan.Finding) bool {
 		if f.HasID(r) {
 			return true
 		}
+		// pipeguard reports a hard-coded credential once, by the secrets
+		// scanner's rule when it knows the kind of credential (the config
+		// finding on its line is then left out): the ids of the tools'
+		// hard-coded credential checks (gosec's G101, Bandit's B105) that
+		// stand for hardcoded-secret stand for that finding too.
+		if r == overlapRule && f.Scanner == scan.ScannerSecrets && (d.kind == KindNosec || d.kind == KindNoqa) {
+			return true
+		}
 	}
 	return false
 }
+
+// overlapRule is the config rule that says what the secrets scanner says
+// when both see the same literal.
+const overlapRule = "hardcoded-secret"
 
 // maxToolSpan bounds how many lines below a finding's line a nosec or
 // noqa comment is looked for.
@@ -382,9 +418,10 @@ const (
 )
 
 // trustedCover says whether the trusted revision's version of f's file
-// holds the comment d over the code f spans: with the comment on f's own
-// line (at) the comment's line there must start the same span; with the
-// comment alone on the line above, the span must follow it. Lines are
+// holds the comment d over the code f spans: the comment's line there
+// (at) must start the same code, from the comment's line (on the line
+// above the finding or its statement, or on the statement's first line)
+// or the finding's, whichever comes first, to the finding's end. Lines are
 // compared trimmed, so indentation may change, and a moved block keeps its
 // suppression; a finding whose code differs (a new secret under a copied
 // comment) does not.
@@ -400,16 +437,18 @@ func (a *applier) trustedCover(ctx context.Context, f *scan.Finding, d directive
 	if end > len(lines) {
 		end = len(lines)
 	}
-	span := lines[f.Line-1 : end] // the finding's code now
-	offset := f.Line - at         // 0: same line, 1: the comment is above
+	// The code from the comment (when above the finding: on the line above
+	// it, or on its statement's first line) to the finding's last line.
+	first := min(at, f.Line)
+	span := lines[first-1 : end]
 	found := notTrusted
 	for i, l := range tl {
 		if strings.TrimSpace(l) != d.text {
 			continue
 		}
 		found = otherCode
-		start := i + offset
-		if start+len(span) > len(tl) {
+		start := i - (at - first)
+		if start < 0 || start+len(span) > len(tl) {
 			continue
 		}
 		same := true

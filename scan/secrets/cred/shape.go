@@ -1,0 +1,70 @@
+package cred
+
+// Shape is what the detector's value filters say of a literal. The secrets
+// scanner weighs it, with where the literal is, into a finding's
+// confidence (scan/secrets/confidence.go); the detector's own filters stay
+// here, in one place.
+type Shape int
+
+// The shapes of a value, from least to most like a live secret.
+const (
+	// ShapePlaceholder stands in for a value: YOUR_API_KEY, <token>,
+	// sk-...xxxx, AKIAIOSFODNN7EXAMPLE, a long run of sequential characters.
+	ShapePlaceholder Shape = iota
+	// ShapeWeak is chosen by a person or a default: words (postgres,
+	// keycloak_password, GoodNewsEveryone), a credential word with a
+	// number (password123), a test word, short values.
+	ShapeWeak
+	// ShapeOther is neither weak nor clearly generated.
+	ShapeOther
+	// ShapeRandom looks generated: long enough, several character
+	// classes, high entropy, not a chain of words.
+	ShapeRandom
+)
+
+// ValueShape judges a literal value with the detector's filters.
+func ValueShape(s string) Shape {
+	switch {
+	case s == "" || placeholder(s) || longRun(s):
+		return ShapePlaceholder
+	case wordy(s) || wordish(s) || credPrefixed(s) || testWord(s) || namesCredential(s) || sequence(s) || len(s) < 8:
+		return ShapeWeak
+	case random(s, false):
+		return ShapeRandom
+	}
+	return ShapeOther
+}
+
+// longRun reports whether s holds eight or more consecutive characters
+// going up or down (abcdefgh, zyxwvuts, 87654321): typed to fill a field.
+func longRun(s string) bool {
+	up, down := 1, 1
+	for i := 1; i < len(s); i++ {
+		a, b := lower(s[i-1]), lower(s[i])
+		if !isAlnum(b) {
+			up, down = 1, 1
+			continue
+		}
+		if b == a+1 {
+			up++
+		} else {
+			up = 1
+		}
+		if b+1 == a {
+			down++
+		} else {
+			down = 1
+		}
+		if up >= 8 || down >= 8 {
+			return true
+		}
+	}
+	return false
+}
+
+func lower(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
