@@ -101,15 +101,7 @@ func TestDetectClasses(t *testing.T) {
 		{"a number", "README.md", "NX-ANTI-CSRF-TOKEN: 0.6080434247960143\n", nil},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var gs []found
-			for _, m := range detect(t, tt.path, tt.text) {
-				gs = append(gs, found{m.Rule, m.Secret, m.Line})
-			}
-			if !sameFound(gs, tt.want) {
-				t.Errorf("Detect(%s) = %v, want %v", tt.path, gs, tt.want)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { checkDetect(t, tt.path, tt.text, tt.want) })
 	}
 }
 
