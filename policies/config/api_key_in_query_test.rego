@@ -25,3 +25,23 @@ test_token_in_header_or_body if {
 	p := [{"name": "token", "line": 21, "kind": "header", "explicit": true, "annotation": "str"}, {"name": "api_key", "line": 22, "kind": "body", "explicit": false, "annotation": "Creds"}]
 	count(rule.deny) == 0 with input as facts([], [], p)
 }
+
+test_data_key_of_an_authenticated_route if {
+	# key: a metadata key to search, on a route behind authentication.
+	p := [{"name": "key", "line": 21, "kind": "query", "explicit": true, "annotation": "str"}]
+	i := {"files": [], "security_schemes": [], "calls": [], "apps": [t.app({"routes": [t.route({"methods": ["GET"], "params": p, "auth": true})]})], "unattached_routes": []}
+	count(rule.deny) == 0 with input as i
+	count(rule.deny) == 1 with input as facts([], [], p)
+}
+
+test_single_use_link_token if {
+	p := [{"name": "token", "line": 21, "kind": "query", "explicit": true, "annotation": "str"}]
+	every r in [
+		t.route({"methods": ["GET"], "params": p, "handler": "reset_password", "url": "/users/password"}),
+		t.route({"methods": ["GET"], "params": p, "handler": "accept", "url": "/invitations/accept"}),
+		t.route({"methods": ["GET"], "params": p, "handler": "confirm_email", "url": "/email"}),
+	] {
+		count(rule.deny) == 0 with input as {"files": [], "security_schemes": [], "calls": [], "apps": [t.app({"routes": [r]})], "unattached_routes": []}
+	}
+	count(rule.deny) == 1 with input as {"files": [], "security_schemes": [], "calls": [], "apps": [t.app({"routes": [t.route({"methods": ["GET"], "params": p, "handler": "export", "url": "/reports"})]})], "unattached_routes": []}
+}

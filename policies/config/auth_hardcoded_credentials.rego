@@ -5,7 +5,9 @@
 #   written in the comparison. Anyone who can read the code, its history
 #   or the built image knows the credential, and it cannot be rotated
 #   without a release. (A comparison with a constant is reported where the
-#   constant is written, by hardcoded-secret.)
+#   constant is written, by hardcoded-secret.) As for
+#   auth-timing-unsafe-compare, only comparisons in code that
+#   authenticates a request count.
 # related_resources:
 #   - ref: https://cwe.mitre.org/data/definitions/798.html
 #   - ref: https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html
@@ -24,6 +26,7 @@ deny contains f if {
 	some c in input.comparisons
 	c.credential
 	c.literal_side
+	c.auth_context
 	not lib.is_test(c.path)
 	f := lib.report_range(c.path, c.line, c.end_line, sprintf("credential checked against a hard-coded value (%s %s %s)", [c.left, c.op, c.right]), concat(" ", [c.left, c.op, c.right]))
 }

@@ -60,6 +60,7 @@ hits contains h if {
 	debug_key(e.key)
 	lib.truthy(e.value)
 	not lib.dev_file(e.path)
+	not other_tool(e)
 
 	# Which environment a deployment file sets up is a guess.
 	h := {"path": e.path, "line": e.line, "what": sprintf("%s=%s", [e.key, e.value]), "confidence": "medium", "end": e.line}
@@ -72,6 +73,19 @@ dev_settings(s) if lib.dev_file(s.path)
 dev_settings(s) if regex.match(`^(Dev|Devel|Development|Local|Test|Testing)[A-Z_]|(Dev|Development|Local|Test|Testing)(App)?(Settings|Config)$`, s.class)
 
 debug_key(k) if upper(k) == "DEBUG"
+
+# other_tool: the debug switch of the tool a compose service runs from
+# its image (SOKETI_DEBUG=1 on quay.io/soketi/soketi): that tool's logs,
+# not the application's debug mode.
+other_tool(e) if {
+	some c in input.compose
+	c.path == e.path
+	c.line == e.line
+	c.image != ""
+	prefix := lower(split(upper(e.key), "_")[0])
+	prefix != "debug"
+	contains(lower(c.image), prefix)
+}
 
 # APP_DEBUG, FASTAPI_DEBUG, MYSERVICE_DEBUG (a settings env_prefix)... but
 # not the debug switches of other tools (SQLALCHEMY_DEBUG echoes SQL).

@@ -85,3 +85,17 @@ test_dev_files_and_other_tools if {
 	]})
 	count(rule.deny) == 0 with input as i
 }
+
+test_debug_switch_of_the_image_a_service_runs if {
+	# SOKETI_DEBUG=1 on quay.io/soketi/soketi: the tool's logs, not the app's debug mode.
+	c := {"path": "docker-compose.yml", "line": 9, "project": ".", "service": "ws", "key": "environment", "name": "SOKETI_DEBUG", "value": "1", "args": [], "redacted": false}
+	count(rule.deny) == 0 with input as object.union(base, {"compose": [object.union(c, {"image": "quay.io/soketi/soketi:1.4"})]})
+	count(rule.deny) == 1 with input as object.union(base, {"compose": [c]})
+	count(rule.deny) == 1 with input as object.union(base, {"compose": [object.union(c, {"name": "DEBUG", "image": "quay.io/soketi/soketi:1.4"})]})
+}
+
+test_files_named_for_development_among_other_words if {
+	every p in ["docker-compose.integration-tests.yml", "sample-app/compose.yml", "deploy/docker-compose.debug.yml"] {
+		count(rule.deny) == 0 with input as object.union(base, {"compose": [{"path": p, "line": 9, "project": ".", "service": "api", "key": "environment", "name": "DEBUG", "value": "1", "args": [], "redacted": false}]})
+	}
+}

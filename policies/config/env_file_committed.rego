@@ -6,9 +6,10 @@
 #   clone, fork and CI log of the repository then has them. Templates
 #   (.env.example, .env.sample, .env.template, .env.dist) are meant to be
 #   committed and are not reported, nor are dotenv files without any
-#   secret value (public URLs, ports). When every secret is a placeholder
-#   (changeme) or a reference (${SECRET}), the file may only be a template
-#   not named as one, and the finding is of medium confidence.
+#   secret value (public URLs, ports, references to other variables such
+#   as ${COMMON_S3_SECRET}). When every secret is a placeholder
+#   (changeme), the file may only be a template not named as one, and the
+#   finding is of medium confidence.
 # related_resources:
 #   - ref: https://fastapi.tiangolo.com/advanced/settings/#reading-a-env-file
 #   - ref: https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html

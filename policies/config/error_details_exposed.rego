@@ -58,10 +58,27 @@ status(e) := sprintf(", status %d", [e.status]) if {
 	e.status > 0
 } else := ""
 
-deny contains f if {
+# reported are the exposures to report, once per statement: a raise whose
+# detail holds the exception twice (message and error fields) is one.
+reported contains e if {
 	some e in input.exception_exposures
 	not lib.is_test(e.path)
 	not feedback(e)
+	not earlier_in_statement(e)
+}
+
+earlier_in_statement(e) if {
+	some x in input.exception_exposures
+	x.path == e.path
+	x.end_line == e.end_line
+	x.sink == e.sink
+	x.line < e.line
+	x.line > 0
+	not feedback(x)
+}
+
+deny contains f if {
+	some e in reported
 	msg := sprintf("%s%s %s%s", [what[e.kind], caught(e), where(e), status(e)])
 	f := object.union(lib.report_range(e.path, e.line, e.end_line, msg, concat(":", [e.function, e.kind, e.sink])), {"confidence": confidence(e)})
 }

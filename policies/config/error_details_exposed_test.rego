@@ -44,3 +44,10 @@ test_message_names_what_was_caught if {
 	[f] := [f | some f in rule.deny] with input as i
 	f.message == "str(exc) (Exception) is sent to the client in an HTTPException detail, status 500"
 }
+
+test_one_finding_per_statement if {
+	# raise HTTPException(500, detail={"message": str(e), "error": repr(e)}) over two lines.
+	a := object.union(exposure("app/main.py", 31, "str", "http_exception"), {"end_line": 33})
+	b := object.union(exposure("app/main.py", 32, "repr", "http_exception"), {"end_line": 33})
+	{[f.path, f.line] | some f in rule.deny} == {["app/main.py", 31]} with input as {"files": [], "exception_exposures": [a, b]}
+}

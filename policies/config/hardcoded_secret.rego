@@ -96,7 +96,7 @@ deny contains f if {
 # outside_app: code in a folder of documentation, examples, test fixtures,
 # developers' scripts (seeding, previews) or benchmarks, which the
 # deployed service does not run.
-outside_app(path) if in_folder(path, `(?i)^(docs?|examples?|samples?|demos?|fixtures?|tests?|testing|\w*test|e2e|scripts?|bench|benches|benchmarks?)$`)
+outside_app(path) if in_folder(path, `(?i)^(docs?|examples?|samples?|demos?|fixtures?|tests?|testing|\w*test|e2e|qa|scripts?|bench|benches|benchmarks?)$`)
 
 # nonproduction: a deployment file meant for development or tests only,
 # by its name or its folder.

@@ -34,5 +34,7 @@ deny contains f if {
 	not app.tls.server_tls
 	not app.tls.proxy_tls
 	not lib.is_test(app.path)
+	not lib.example_code(app.path)
+	not lib.loopback_only(app)
 	f := lib.report_range(app.path, app.line, app.end_line, "HTTPS is not enforced: no HTTPSRedirectMiddleware, no Strict-Transport-Security header, no TLS in the server command and no TLS-terminating proxy config", app.var)
 }

@@ -40,3 +40,16 @@ test_unverified if {
 	})
 	lines(verify.deny) == {10, 30, 40} with input as i
 }
+
+test_unverified_in_a_file_that_verifies_is_medium if {
+	# peekAudience reads aud with ParseUnverified; parseJWT in the same file verifies.
+	peek := object.union(parse(10, "ParseUnverified", kf("none", false), []), {"function": "peekAudience"})
+	verified := parse(20, "ParseWithClaims", kf("func", false), ["github.com/golang-jwt/jwt/v5.WithValidMethods"])
+	fs := verify.deny with input as t.go_input({"jwt_parses": [peek, verified]})
+	[f] := [f | some f in fs]
+	f.line == 10
+	f.confidence == "medium"
+	gs := verify.deny with input as t.go_input({"jwt_parses": [peek]})
+	[g] := [g | some g in gs]
+	object.get(g, "confidence", "high") == "high"
+}

@@ -15,8 +15,19 @@ deny contains f if {
 	not p.verified_in_function
 	not p.token_passed_on
 	not golib.is_test(p.path)
-	f := lib.report(p.path, p.line, sprintf("%s reads the token's claims without checking its signature, and %s never verifies it: anyone can forge them", [p.callee, function_name(p.function)]), sprintf("go:%s:ParseUnverified", [p.function]))
+	f0 := lib.report(p.path, p.line, sprintf("%s reads the token's claims without checking its signature, and %s never verifies it: anyone can forge them", [p.callee, function_name(p.function)]), sprintf("go:%s:ParseUnverified", [p.function]))
+	f := unverified_confidence(f0, p)
 }
+
+# unverified_confidence: when the same file also parses tokens with
+# verification, the unverified parse is most likely a helper that peeks
+# at a claim choosing the verifier (peekAudience reads aud, then
+# parseJWT verifies): reported, at medium confidence.
+unverified_confidence(f, p) := lib.with_confidence(f, "medium") if {
+	some q in input.go.jwt_parses
+	q.path == p.path
+	not q.unverified
+} else := f
 
 function_name(fn) := sprintf("function %s", [fn]) if fn != ""
 

@@ -45,3 +45,10 @@ test_encode_with_none if {
 	]}
 	{f.line | some f in rule.deny} == {41, 50} with input as i
 }
+
+test_claim_peek_before_verification if {
+	# jwt.decode(token, options={"verify_signature": False})["iss"] picks the verifier.
+	i := decode("jwt.decode", {"options": t.lit({"verify_signature": false}, 31)})
+	c := object.union(i.calls[0], {"claim_peek": true})
+	count(rule.deny) == 0 with input as {"files": [], "calls": [c]}
+}

@@ -39,6 +39,48 @@ testfile_paths contains f.path if {
 # is_test reports whether path is a test file.
 is_test(path) if path in testfile_paths
 
+# example_code: code in a folder of examples, demos, samples or tutorials
+# (examples/plugins/example_plugin_server/main.py): shown to readers, not
+# deployed as the project's service.
+example_code(path) if {
+	parts := split(lower(path), "/")
+	some dir in array.slice(parts, 0, count(parts) - 1)
+	dir in {"example", "examples", "demo", "demos", "sample", "samples", "tutorial", "tutorials", "docs_src"}
+}
+
+# loopback_only: an app created inside a function (not a module's
+# service) is started in code on the loopback interface only
+# (uvicorn.run(app, host="127.0.0.1")), and no deployment command serves
+# it otherwise: a helper server a command line starts for itself (an
+# OAuth callback during login), which no other machine reaches. A
+# module-level app run on loopback in its __main__ block is the service
+# started for development, and is still judged.
+loopback_only(app) if {
+	object.get(app, "function", "") != ""
+	some c in input.calls
+	c.callee == "uvicorn.run"
+	c.path == app.path
+	c.positional[0].text == app.var
+	regex.match(`^(localhost|127\.[0-9.]+|::1)$`, lower(c.args.host.value))
+	not served_by_command(app)
+}
+
+# served_by_command: a deployment command names the app (module:var).
+served_by_command(app) if {
+	target := sprintf("%s:%s", [app.module, app.var])
+	some cmd in deployment_commands
+	contains(cmd, target)
+}
+
+deployment_commands contains concat(" ", d.args) if some d in input.dockerfile
+
+deployment_commands contains c.value if {
+	some c in input.compose
+	is_string(c.value)
+}
+
+deployment_commands contains p.command if some p in input.procfile
+
 # known_true and known_false: a resolved boolean, never one read from the
 # environment (its value is unknown).
 known_true(v) if {
@@ -94,7 +136,7 @@ routes := array.concat([r | some app in input.apps; some r in app.routes], input
 # Dockerfile.dev, .env.local, Procfile.dev...
 dev_file(path) if {
 	parts := split(path, "/")
-	regex.match(`(?i)(^|[._-])(dev|devel|develop|development|local|override|test|testing)([._-]|$)`, parts[count(parts) - 1])
+	regex.match(`(?i)(^|[._-])(dev|devel|develop|development|local|override|test|testing|debug)([._-]|$)`, parts[count(parts) - 1])
 }
 
 # A file in a folder for development, tests or examples is one too:
@@ -105,9 +147,24 @@ dev_file(path) if {
 	dev_folders[dir]
 }
 
+# A deployment file, or its folder, named with one of those words among
+# others: docker-compose.integration-tests.yml, sample-app/compose.yml,
+# sample_project/docker-compose.yml. (Python modules are not judged by
+# such words: app/integration/settings.py is the app's.)
+dev_file(path) if {
+	not endswith(lower(path), ".py")
+	parts := split(lower(path), "/")
+	some part in parts
+	some word in regex.split(`[._-]+`, part)
+	dev_words[word]
+}
+
+dev_words := {"dev", "devel", "development", "test", "tests", "testing", "e2e", "integration", "example", "examples", "sample", "samples", "demo", "demos", "qa"}
+
 dev_folders := {
 	"dev", "devel", "development", "local", "test", "tests", "testing", "e2e", "regtest", "integration",
 	"example", "examples", "sample", "samples", "demo", "demos", "fixtures", "testdata",
+	".devcontainer", # the editor's development container
 }
 
 # committed_env are the dotenv entries of tracked files that are not

@@ -5,7 +5,8 @@
 #   forwarded_allow_ips="*" in uvicorn.run, --forwarded-allow-ips "*" on
 #   the command line, or FORWARDED_ALLOW_IPS=*. Any client can then spoof
 #   its IP address (defeating rate limits and IP allow-lists) and the
-#   request scheme.
+#   request scheme. Files that set up development (.devcontainer/,
+#   docker-compose.dev.yml) are not deployments and are not reported.
 # related_resources:
 #   - ref: https://www.uvicorn.org/deployment/#proxies-and-forwarded-headers
 #   - ref: https://www.uvicorn.org/settings/#http
@@ -33,6 +34,7 @@ deny contains f if {
 deny contains f if {
 	some c in lib.commands
 	star(lib.flag_value(c.args, "--forwarded-allow-ips"))
+	not lib.dev_file(c.path)
 	f := lib.report(c.path, c.line, sprintf(`%s passes --forwarded-allow-ips "*": proxy headers are trusted from any client`, [c.where]), c.where)
 }
 
@@ -40,5 +42,6 @@ deny contains f if {
 	some e in lib.deploy_env
 	upper(e.key) == "FORWARDED_ALLOW_IPS"
 	star(e.value)
+	not lib.dev_file(e.path)
 	f := lib.report(e.path, e.line, "FORWARDED_ALLOW_IPS=* trusts proxy headers from any client", "FORWARDED_ALLOW_IPS")
 }

@@ -33,3 +33,12 @@ test_environment if {
 	i := object.union(base, {"compose": [{"path": "compose.yaml", "line": 12, "project": ".", "service": "api", "key": "environment", "name": "FORWARDED_ALLOW_IPS", "value": "*", "args": [], "redacted": false}]})
 	{[f.path, f.line] | some f in rule.deny} == {["compose.yaml", 12]} with input as i
 }
+
+test_development_files_are_not_deployments if {
+	d := docker(["uvicorn", "app.main:app", "--forwarded-allow-ips", "*"])
+	dev := object.union(d, {"dockerfile": [object.union(d.dockerfile[0], {"path": ".devcontainer/Dockerfile"})]})
+	count(rule.deny) == 0 with input as dev
+	e := {"path": ".devcontainer/Dockerfile", "line": 5, "project": ".", "instruction": "ENV", "args": ["FORWARDED_ALLOW_IPS=*"], "form": "", "key": "FORWARDED_ALLOW_IPS", "value": "*", "redacted": false}
+	count(rule.deny) == 0 with input as object.union(base, {"dockerfile": [e]})
+	count(rule.deny) == 1 with input as object.union(base, {"dockerfile": [object.union(e, {"path": "Dockerfile"})]})
+}

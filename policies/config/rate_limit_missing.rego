@@ -32,5 +32,6 @@ deny contains f if {
 	not app.rate_limiter
 	not proxy_limit(app)
 	not lib.is_test(app.path)
+	not lib.example_code(app.path)
 	f := lib.report_range(app.path, app.line, app.end_line, "the app has a password login endpoint but no rate limiter (slowapi, fastapi-limiter)", app.var)
 }

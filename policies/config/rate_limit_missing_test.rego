@@ -16,3 +16,7 @@ test_nginx_limit_req if {
 	d := {"path": "nginx.conf", "line": 9, "project": ".", "directive": "limit_req", "args": ["zone=login", "burst=5"], "context": "http/server/location"}
 	count(rule.deny) == 0 with input as {"files": [], "nginx": [d], "apps": [t.app({"password_form": true})]}
 }
+
+test_example_code_is_not_the_service if {
+	count(rule.deny) == 0 with input as {"files": [], "nginx": [], "apps": [t.app({"password_form": true, "path": "tutorials/login/main.py"})]}
+}

@@ -6,12 +6,14 @@
 #   no authentication at any level: not as a parameter, not in the
 #   decorator's dependencies, not on the class of a class-based view, its
 #   APIRouter, its include_router call or the app, and no middleware of the
-#   app authenticates every request. Anyone can call it. Routes that are
-#   public by design are exempt: issuing tokens and logging in (the OAuth2
+#   app authenticates every request. Anyone can call it. A POST handler
+#   named for reading (get_info, list_types, search_alerts) that writes
+#   nothing is a read. Routes that are public by design are exempt: issuing tokens and logging in (the OAuth2
 #   token URL, OAuth2PasswordRequestForm handlers, login/signup/register,
 #   the steps of a login flow under /auth/, /oauth/, /sso/),
-#   password recovery and reset, health checks, and webhooks that verify
-#   the sender's signature.
+#   password recovery and reset, e-mail verification, health checks,
+#   webhooks that verify the sender's signature, and routes whose
+#   authentication is optional by design (get_optional_user).
 # related_resources:
 #   - ref: https://fastapi.tiangolo.com/tutorial/security/
 #   - ref: https://fastapi.tiangolo.com/tutorial/bigger-applications/#include-an-apirouter-with-a-custom-prefix-tags-responses-and-dependencies
@@ -30,7 +32,7 @@ unsafe_methods := {"POST", "PUT", "PATCH", "DELETE"}
 
 # Routes public by design: they let users in (the token URL, a password
 # form, a login-like name), recover access, or report health.
-public_words := `login|log_in|logout|log_out|signin|sign_in|signup|sign_up|register|registration|token|refresh|forgot_password|recover_password|password_recovery|password_reset|reset_password|forgot|recover|verify_email|confirm_email|health|healthz|healthcheck|ping|readiness|liveness`
+public_words := `login|log_in|logout|log_out|signin|sign_in|signup|sign_up|register|registration|token|refresh|forgot_password|recover_password|password_recovery|password_reset|reset_password|forgot|recover|verify_email|confirm_email|email_verification|email_confirmation|health|healthz|healthcheck|ping|readiness|liveness`
 
 public_name(handler, _) if regex.match(sprintf(`(?i)(^|_)(%s)(_|$)`, [public_words]), handler)
 
@@ -52,17 +54,50 @@ public(r) if public_name(r.handler, r.url)
 # A webhook authenticates its sender with a signature instead.
 public(r) if r.verifies_signature
 
+# Optional authentication: the route serves anonymous users by design and
+# decides on the user itself (get_or_create_invoice(user=Security(optional_auth))).
+public(r) if {
+	some d in r.dependencies
+	d.optional_auth
+}
+
 # The steps of a login flow: /auth/..., /oauth/.../callback, /sso/...
 public(r) if {
 	some seg in split(lower(r.url), "/")
 	seg in {"auth", "oauth", "oauth2", "sso", "saml", "oidc", "openid", "login"}
 }
 
-# changes reports how route r changes state: its unsafe methods, or the
-# first write of a GET handler.
-changes(r) := {"what": concat("/", sort(ms)), "writes": 0} if {
+# Handlers named for reading (RPC-style APIs read with POST: get_info,
+# list_types, search_alerts, validate) or for redirecting only.
+read_words := `get|list|read|fetch|search|query|find|count|describe|lookup|preview|validate|redirect`
+
+# write_words in a name say the handler does more than read
+# (get_or_create_invoice).
+write_words := `create|add|set|update|upsert|delete|remove|insert|save|write|upload|submit|send|run|execute|trigger|start|stop|cancel|approve|pay|refund|reset|change|install|uninstall|import|restore|register|assign|enable|disable|toggle|mark|move|copy|clone|merge|sync|apply|store|put|patch|post|make|generate|issue|revoke|rotate|grant|invite|open|close`
+
+# reads_only: a handler named for reading that writes nothing, at a URL
+# of its own (a POST beside a protected GET of the same URL is the
+# method-level gap the rule is for).
+reads_only(app, r) if {
+	regex.match(sprintf(`(?i)^(api_|_)?(%s)(_|$)`, [read_words]), r.handler)
+	not regex.match(sprintf(`(?i)(^|_)(%s)(_|$)`, [write_words]), r.handler)
+	count(r.write_lines) == 0
+	not shared_url(app, r)
+}
+
+shared_url(app, r) if {
+	some o in app.routes
+	o.url == r.url
+	o.line != r.line
+}
+
+# changes reports how route r changes state: its unsafe methods (unless
+# the handler only reads and writes nothing), or the first write of a GET
+# handler.
+changes(app, r) := {"what": concat("/", sort(ms)), "writes": 0} if {
 	ms := {x | some x in r.methods; x in unsafe_methods}
 	count(ms) > 0
+	not reads_only(app, r)
 } else := {"what": "GET", "writes": min(r.write_lines)} if {
 	"GET" in r.methods
 	count(r.write_lines) > 0
@@ -78,7 +113,7 @@ unprotected contains [r.path, r.line, r.handler, r.url, c.what, c.writes] if {
 	some r in app.routes
 	not r.auth
 	not public(r)
-	c := changes(r)
+	c := changes(app, r)
 }
 
 message(desc, handler, 0) := sprintf("%s (%s) changes state without any authentication dependency", [desc, handler])

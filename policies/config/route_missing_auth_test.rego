@@ -85,3 +85,27 @@ test_confidence_is_medium if {
 	[f] := [f | some f in fs]
 	f.confidence == "medium"
 }
+
+test_optional_authentication_serves_anonymous_users if {
+	d := object.union(auth_dep("param"), {"name": "get_optional_user", "auth": false, "optional_auth": true})
+	count(rule.deny) == 0 with input as facts(true, [t.route({"dependencies": [d]})])
+	count(rule.deny) == 1 with input as facts(true, [t.route({"dependencies": [object.union(d, {"optional_auth": false})]})])
+}
+
+test_post_named_for_reading if {
+	i := facts(true, [
+		t.route({"url": "/alerts/search", "handler": "search_alerts"}),
+		t.route({"url": "/info", "handler": "get_info", "line": 30}),
+	])
+	count(rule.deny) == 0 with input as i
+}
+
+test_read_name_that_still_writes if {
+	fs := rule.deny with input as facts(true, [
+		t.route({"url": "/invoices", "handler": "get_or_create_invoice"}),
+		t.route({"url": "/list", "handler": "list_things", "write_lines": [33], "line": 30}),
+		t.route({"url": "/things", "handler": "get_things", "line": 40}),
+		t.route({"url": "/things", "handler": "read_things", "methods": ["GET"], "auth": true, "line": 50}),
+	])
+	{f.line | some f in fs} == {20, 30, 40}
+}

@@ -68,5 +68,7 @@ deny contains f if {
 	m := missing(headers(app.response_headers, app.middleware, app.http_middleware, app.project))
 	count(m) > 0
 	not lib.is_test(app.path)
+	not lib.example_code(app.path)
+	not lib.loopback_only(app)
 	f := lib.report_range(app.path, app.line, app.end_line, sprintf("responses lack security headers: %s", [concat(", ", m)]), app.var)
 }

@@ -40,3 +40,12 @@ test_set_by_nginx_of_the_project if {
 test_security_header_middleware if {
 	count(rule.deny) == 0 with input as {"files": [], "nginx": [], "apps": [t.app({"middleware": [t.middleware("SecurityHeadersMiddleware", 14, {})]})]}
 }
+
+test_example_code_is_not_the_service if {
+	count(rule.deny) == 0 with input as {"files": [], "nginx": [], "apps": [t.app({"path": "demo/app/main.py"})]}
+}
+
+test_helper_server_on_loopback if {
+	c := t.call("uvicorn.run", 40, {"host": t.lit("localhost", 40)}, [t.name_value("app", 40)])
+	count(rule.deny) == 0 with input as {"files": [], "nginx": [], "apps": [t.app({"function": "login"})], "calls": [c], "dockerfile": [], "compose": [], "procfile": []}
+}

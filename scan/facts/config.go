@@ -109,6 +109,11 @@ func parseDotenv(path, project string, src []byte) configOut {
 			}
 		}
 		v, red := maskIfSecret(key, val)
+		if isReference(val) {
+			// AWS_SECRET_ACCESS_KEY="${COMMON_S3_SECRET}" names where the
+			// secret is; it holds none.
+			v, red = val, false
+		}
 		out.env = append(out.env, EnvEntry{Path: path, Line: i + 1, Project: project, Key: key, Value: v, Redacted: red,
 			Placeholder: isPlaceholder(val) || isReference(val)})
 	}
@@ -206,6 +211,11 @@ func parseCompose(path, project string, src []byte) (configOut, error) {
 		proxies, hsts := composeProxies(path, project, name, mapGet(svc, "labels"), mapGet(svc, "command"))
 		out.proxies = append(out.proxies, proxies...)
 		out.hsts = out.hsts || hsts
+		image := ""
+		if im := mapGet(svc, "image"); im != nil && im.Kind == yaml.ScalarNode {
+			image = im.Value
+		}
+		first := len(out.compose)
 		for j := 0; j+1 < len(svc.Content); j += 2 {
 			key, val := svc.Content[j].Value, svc.Content[j+1]
 			switch key {
@@ -227,6 +237,9 @@ func parseCompose(path, project string, src []byte) (configOut, error) {
 				}
 				out.compose = append(out.compose, e)
 			}
+		}
+		for k := first; k < len(out.compose); k++ {
+			out.compose[k].Image = image
 		}
 	}
 	return out, nil

@@ -360,3 +360,11 @@ func (e *expr) isLiteral() bool {
 	}
 	return false
 }
+
+// calleeDot is the dotted name of a call's callee ("" for anything else).
+func calleeDot(e *expr) string {
+	if e == nil || e.kind != "call" || e.fn == nil {
+		return ""
+	}
+	return e.fn.dot
+}

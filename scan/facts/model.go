@@ -111,6 +111,19 @@ func (m *model) analyzeFunc(fn *pyFunc) *authInfo {
 			}
 		}
 	}
+	for _, rc := range []*expr{fn.returnsCall, fn.awaitsCall} {
+		if ai.auth || rc == nil || !credentialParam(fn) {
+			continue
+		}
+		// return await resolve_org(x_api_key, authorization): a helper
+		// of the project that rejects bad credentials does the checking.
+		if s, ok := m.p.lookup(qualify(fn.file, calleeDot(rc)), 0); ok && s.kind == "func" && len(s.rest) == 0 && s.fn != fn {
+			if sub := m.analyzeFunc(s.fn); sub.auth && !sub.computing {
+				ai.auth = true
+				ai.reasons = addUnique(ai.reasons, "raises")
+			}
+		}
+	}
 	if !ai.auth && authNamed(fn) {
 		// A dependency named for authentication whose checks are out of
 		// sight (an injected handler, a library) is taken at its word.
@@ -184,6 +197,10 @@ func (m *model) depAuthDepth(d *depRef, depth int) (auth, viaScheme bool, scheme
 		return true, true, []string{lastSeg(q)}
 	}
 	s, ok := m.p.lookup(q, 0)
+	if !ok && !strings.Contains(q, ".") && f != nil && len(f.stars) > 0 {
+		// A name no import binds may come from `from .utils import *`.
+		s, ok = m.p.lookup(f.module+"."+q, 0)
+	}
 	if !ok {
 		return false, false, nil
 	}
@@ -205,6 +222,18 @@ func (m *model) symbolAuth(s symbol, t *expr, depth int) (auth, viaScheme bool, 
 		}
 		fn = s.fn
 	case "class":
+		if len(s.rest) == 1 && t.kind == "call" {
+			// A static or class method that makes the dependency:
+			// Depends(IdentityManagerFactory.get_auth_verifier(["read"])).
+			if meth := s.cls.methods[s.rest[0]]; meth != nil {
+				a, sch := m.factoryAuth(meth, t, depth)
+				return a, false, sch
+			}
+			return false, false, nil
+		}
+		if len(s.rest) > 0 {
+			return false, false, nil
+		}
 		if sc, ok := m.schemeSubclass(s.cls); ok {
 			return !softScheme(t), true, []string{sc}
 		}
@@ -227,6 +256,12 @@ func (m *model) symbolAuth(s symbol, t *expr, depth int) (auth, viaScheme bool, 
 			}
 			if authLibrary(cq) || lastSeg(cq) == "current_user" {
 				return true, true, []string{lastSeg(cq)}
+			}
+			// An instance of a project class: auth_dependency =
+			// AuthDependency(), _auth = ServiceAccount(token).
+			if c := m.r.classOf(s.f, s.as.e.fn.dot); c != nil && len(s.rest) == 0 && !optionalNameRe.MatchString(s.name) {
+				a, via, sch := m.instanceAuth(c, s.as.e, depth)
+				return a, via, sch
 			}
 		}
 	}
@@ -355,7 +390,58 @@ func (m *model) dependency(d *depRef, level string) Dependency {
 		}
 	}
 	dep.Auth, _, _ = m.depAuth(d)
+	dep.OptionalAuth = !dep.Auth && m.optionalAuthDep(d)
 	return dep
+}
+
+// optionalAuthDep: a dependency named for optional authentication
+// (get_optional_user, optional_auth_dependency, OptionalServiceAccount)
+// that authenticates when credentials come.
+func (m *model) optionalAuthDep(d *depRef) bool {
+	t := d.target
+	if t == nil || t.kind != "name" && t.kind != "attribute" && t.kind != "call" {
+		return false
+	}
+	dot := t.dot
+	if t.kind == "call" && t.fn != nil {
+		dot = t.fn.dot
+	}
+	if !optionalWords(lastSeg(dot)) {
+		return false
+	}
+	s, ok := m.p.lookup(qualify(d.file, dot), 0)
+	if !ok || len(s.rest) > 0 {
+		return authNamed(&pyFunc{name: strings.NewReplacer("optional", "", "Optional", "").Replace(lastSeg(dot))})
+	}
+	switch s.kind {
+	case "func":
+		ai := m.analyzeFunc(s.fn)
+		return ai.auth || ai.soft || authNamed(&pyFunc{name: strings.NewReplacer("optional", "", "Optional", "").Replace(s.fn.name)})
+	case "class":
+		a, _, _ := m.instanceAuth(s.cls, nil, 0)
+		return a
+	case "const":
+		if s.as.e != nil && s.as.e.kind == "call" && s.as.e.fn != nil {
+			if c := m.r.classOf(s.f, s.as.e.fn.dot); c != nil {
+				a, _, _ := m.instanceAuth(c, nil, 0)
+				return a
+			}
+		}
+	}
+	return false
+}
+
+// optionalWords: a name that says the authentication is optional.
+func optionalWords(name string) bool {
+	if optionalNameRe.MatchString(name) {
+		return true
+	}
+	for _, w := range nameWords(name) {
+		if w == "optional" || w == "anonymous" {
+			return true
+		}
+	}
+	return false
 }
 
 // constExpr follows a name to the module constant it is bound to, so that
@@ -508,12 +594,24 @@ func (m *model) route(ri routeInfo, prefix string, router *routerInfo, above []l
 	}
 	rt.Params = m.params(fn, url)
 	rt.RequestJSONLines = append(rt.RequestJSONLines, fn.requestJSON...)
+	rt.ValidatesBody = fn.validatesBody
 	rt.PasswordForm = fn.passwordForm
 	rt.TokenURL = fn.passwordForm || m.isTokenURL(url)
-	if rt.PasswordForm || rt.TokenURL || loginLikeRe.MatchString(fn.name) {
+	if rt.PasswordForm || rt.TokenURL || loginLikeRe.MatchString(fn.name) && submits(rt.Methods) {
 		rt.FailureReturns = append(rt.FailureReturns, fn.failureReturns...)
 	}
 	return rt, true
+}
+
+// submits: the route takes a submission (credentials are posted, a GET
+// named for a login block or page only reads).
+func submits(methods []string) bool {
+	for _, m := range methods {
+		if m == "POST" || m == "PUT" || m == "PATCH" {
+			return true
+		}
+	}
+	return false
 }
 
 // routeMethodsOf is the HTTP methods of a route declaration.
@@ -817,6 +915,42 @@ func (m *model) unattachedRoutes(rv *receivers, routers map[string]*routerInfo, 
 	}
 }
 
+// failureReturns are the returns of an authentication dependency that
+// let a failure through; a generator's bare return is the end of its
+// clean-up after the response, not one.
+func failureReturns(fn *pyFunc) []FailureReturn {
+	if !fn.generator {
+		return fn.noneReturns
+	}
+	var out []FailureReturn
+	for _, r := range fn.noneReturns {
+		if r.Value != "" {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// dependencyConsumers adds to consumers the annotations of the
+// parameters of other dependencies that receive a dependency
+// (client: Client | None = Depends(authenticate_client_secret_basic)):
+// a dependency that combines several optional ones takes None from them.
+func (m *model) dependencyConsumers(consumers map[string][]string) {
+	for _, f := range m.p.files {
+		for _, d := range f.depTargets {
+			if d.target == nil || (d.target.kind != "name" && d.target.kind != "attribute") || d.paramAnn == "" {
+				continue
+			}
+			s, ok := m.p.lookup(qualify(d.file, d.target.dot), 0)
+			if !ok || s.kind != "func" || len(s.rest) > 0 {
+				continue
+			}
+			q := funcQual(s.fn)
+			consumers[q] = append(consumers[q], d.paramAnn)
+		}
+	}
+}
+
 // authDependencies lists every authentication dependency of the project:
 // those routes use, and every other function used as a dependency.
 func (m *model) authDependencies(start marks) {
@@ -826,10 +960,11 @@ func (m *model) authDependencies(start marks) {
 		}
 	}
 	consumers := m.consumerAnnotations(start.apps, start.unattached)
+	m.dependencyConsumers(consumers)
 	for _, ai := range m.authList {
 		fn := ai.fn
 		ad := AuthDependency{Function: fn.name, Qualname: ai.qual, Path: fn.file.path, Line: fn.line,
-			Reasons: ai.reasons, Schemes: orEmpty(ai.schemes), Raises: fn.raises, ReturnsOnFailure: fn.noneReturns,
+			Reasons: ai.reasons, Schemes: orEmpty(ai.schemes), Raises: fn.raises, ReturnsOnFailure: failureReturns(fn),
 			Optional: optionalAuth(fn, consumers[ai.qual])}
 		if fn.class != "" {
 			ad.Function = fn.class + "." + fn.name
@@ -893,7 +1028,7 @@ func (m *model) app(ad *appDecl, f *pyFile, rv *receivers, routers map[string]*r
 	app := App{Path: f.path, Line: ad.line, EndLine: f.endOf(ad.line), Project: f.project, Framework: ad.framework, Var: ad.varName, Module: f.module,
 		Args: m.args(ad.call, f), Positional: m.positional(ad.call.args, f, nil), Attributes: []AttributeAssignment{},
 		Dependencies: []Dependency{}, Middleware: []Middleware{}, HTTPMiddleware: []HTTPMiddleware{}, Routes: []Route{},
-		Routers: []AppRouter{}, ResponseHeaders: []Header{}, AuthMiddleware: []AuthMiddleware{}, MountedIn: []Mount{}}
+		Routers: []AppRouter{}, ResponseHeaders: []Header{}, AuthMiddleware: []AuthMiddleware{}, MountedIn: []Mount{}, Function: ad.fnName}
 	app.Docs = appDocs(&app, ad, f)
 	above := m.appRoutes(&app, ad, f, rv, routers, included)
 	m.starletteRoutes(&app, ad, f, above)
@@ -1130,7 +1265,7 @@ func (m *model) fileFacts() {
 func (m *model) callFacts(f *pyFile, flow *sqlFlow) {
 	for _, cd := range f.calls {
 		c := Call{Path: f.path, Line: cd.line, EndLine: f.endOf(cd.line), Callee: cd.callee, Written: cd.written, Method: cd.method, Function: cd.function,
-			Args: m.args(cd.e, f), SQLBuiltWith: cd.sqlBuilt, SQLLine: cd.sqlLine, CredentialArg: cd.credential}
+			Args: m.args(cd.e, f), SQLBuiltWith: cd.sqlBuilt, SQLLine: cd.sqlLine, CredentialArg: cd.credential, ClaimPeek: cd.peek}
 		if cd.sqlBuilt != "none" {
 			c.SQLEndLine = f.endOf(cd.sqlLine)
 			c.SQLValues, c.SQLOrigin = flow.sqlValues(cd.sqlHoles)
@@ -1151,7 +1286,7 @@ func (m *model) callFacts(f *pyFile, flow *sqlFlow) {
 func (m *model) comparisonFacts(f *pyFile) {
 	for _, cd := range f.compares {
 		c := Comparison{Path: f.path, Line: cd.line, EndLine: f.endOf(cd.line), Op: cd.op, Left: cd.ltext, Right: cd.rtext, Credential: true,
-			LiteralSide: cd.literalSide, Function: cd.function}
+			LiteralSide: cd.literalSide, Function: cd.function, AuthContext: m.authContext(cd.fn)}
 		for _, side := range []*expr{cd.left, cd.right} {
 			if side == nil || (side.kind != "name" && side.kind != "attribute") {
 				continue
@@ -1163,6 +1298,55 @@ func (m *model) comparisonFacts(f *pyFile) {
 		}
 		m.out.Comparisons = append(m.out.Comparisons, c)
 	}
+}
+
+// authContext reports whether code in fn authenticates a request: fn or
+// a function around it is a route handler, an authentication dependency,
+// or named (with its class) for checking credentials. Elsewhere a
+// credential compared with == is looked up, redacted, matched or
+// compared with configuration, which no timing attack reaches.
+func (m *model) authContext(fn *pyFunc) bool {
+	if fn == nil {
+		return true
+	}
+	for f := fn; f != nil; f = f.parent {
+		if f.isRoute || authCheckName(f.name) || f.class != "" && authCheckName(f.class) {
+			return true
+		}
+		if ai, ok := m.auth[f]; ok && ai.auth {
+			return true
+		}
+	}
+	return false
+}
+
+// checkVerb words before api_key make a name for checking one.
+var checkVerb = map[string]bool{"require": true, "requires": true, "check": true, "ensure": true, "enforce": true}
+
+// authCheckName: a name for checking credentials (verify_api_key,
+// credentials_valid, token_valid, user_login, log_in_with_token,
+// require_api_key, authenticate, AuthHandler).
+func authCheckName(name string) bool {
+	w := nameWords(name)
+	for i, x := range w {
+		switch x {
+		case "verify", "verified", "valid", "validate", "authenticate", "authenticated", "auth", "authorize", "authorized",
+			"authn", "login", "logon", "signin", "password", "passwd", "token", "apikey", "jwt",
+			"bearer":
+			return true
+		case "log", "sign":
+			if i+1 < len(w) && (w[i+1] == "in" || w[i+1] == "on") {
+				return true
+			}
+		case "api":
+			// require_api_key, check_api_key; not get_api_keys_secret,
+			// which only looks keys up.
+			if i+1 < len(w) && (w[i+1] == "key" || w[i+1] == "keys") && i > 0 && checkVerb[w[i-1]] {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // exposureFacts lists the exception details of a file that reach an HTTP

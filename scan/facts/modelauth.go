@@ -109,13 +109,54 @@ func (m *model) factoryAuth(fn *pyFunc, call *expr, depth int) (auth bool, schem
 	for _, r := range choices {
 		a, s := m.returnedAuth(fn, r, depth)
 		if !a {
-			return false, nil
+			// What the factory returns is out of sight (loaded by name,
+			// built by a registry): its return annotation still says
+			// what it makes, -> AuthVerifierBase.
+			return m.annotatedAuth(fn, depth)
 		}
 		for _, x := range s {
 			schemes = addUnique(schemes, x)
 		}
 	}
 	return true, schemes
+}
+
+// annotatedAuth says whether a factory's return annotation names a
+// project class whose instances authenticate.
+func (m *model) annotatedAuth(fn *pyFunc, depth int) (bool, []string) {
+	words := annotationWords(fn.returnAnn)
+	if len(words) != 1 {
+		return false, nil
+	}
+	c := m.r.classOf(fn.file, words[0])
+	if c == nil {
+		return false, nil
+	}
+	a, _, s := m.instanceAuth(c, nil, depth)
+	return a, s
+}
+
+// instanceAuth says whether an instance of project class c, used as a
+// dependency, authenticates: a subclass of a security scheme (unless
+// built with auto_error=False), or a class whose __call__ does. call is
+// the constructor call, when known.
+func (m *model) instanceAuth(c *pyClass, call *expr, depth int) (auth, viaScheme bool, schemes []string) {
+	if depth > maxFactoryDepth {
+		return false, false, nil
+	}
+	if sc, ok := m.schemeSubclass(c); ok {
+		return !softScheme(call), true, []string{sc}
+	}
+	for _, k := range m.classHierarchy(c) {
+		if fn := k.methods["__call__"]; fn != nil {
+			ai := m.analyzeFunc(fn)
+			if ai.computing {
+				return false, false, nil
+			}
+			return ai.auth, false, ai.schemes
+		}
+	}
+	return false, false, nil
 }
 
 // choose picks the branches of a returned conditional expression that the
@@ -343,8 +384,8 @@ var optionalNameRe = regexp.MustCompile(`(?i)(^|_)(optional|try|maybe|soft|anony
 // through: its name says so, or it returns Optional[...] and every route
 // parameter receiving it is declared Optional too.
 func optionalAuth(fn *pyFunc, consumers []string) bool {
-	if optionalNameRe.MatchString(fn.name) {
-		return true
+	if optionalNameRe.MatchString(fn.name) || strings.HasPrefix(fn.name, "__") && optionalWords(fn.class) {
+		return true // get_optional_user, OptionalServiceAccount.__call__
 	}
 	if !optionalType(fn.returnAnn) || len(consumers) == 0 {
 		return false
@@ -499,7 +540,10 @@ func (m *model) caughtKind(f *pyFile, caught []string) string {
 func validationException(name string) bool {
 	switch name {
 	case "ValueError", "TypeError", "KeyError", "IndexError", "AssertionError", "JSONDecodeError", "UnicodeDecodeError",
-		"DecodeError", "ParseError":
+		"DecodeError", "ParseError",
+		// A YAML or template document the client sent does not parse.
+		"YAMLError", "MarkedYAMLError", "ScannerError", "ParserError", "ComposerError", "ConstructorError",
+		"TemplateSyntaxError":
 		return true
 	}
 	// A token's errors (PyJWTError, ExpiredSignatureError, JWTError) are
@@ -570,6 +614,11 @@ func authNamed(fn *pyFunc) bool {
 	case (w["require"] || w["requires"] || w["required"]) && (w["user"] || w["admin"] || w["login"] || w["role"] || w["roles"] || w["permission"] || w["permissions"] || w["scope"] || w["scopes"]):
 		return true
 	case (w["verify"] || w["validate"] || w["check"]) && (w["token"] || w["key"] || w["credentials"] || w["session"] || w["user"]):
+		for x := range w {
+			if notCredentialQualifier[x] && x != "in" && x != "from" && x != "of" {
+				return false // validate_idempotency_key, check_lock_token
+			}
+		}
 		return true
 	}
 	return false

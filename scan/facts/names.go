@@ -71,6 +71,31 @@ var notSecretSuffix = map[string]bool{
 	"topic": true, "channel": true, "note": true, "notes": true, "hint": true, "question": true, "purpose": true,
 	"alg": true, "algs": true, "comment": true, "comments": true, "samesite": true, "httponly": true, "domain": true,
 	"supported": true, "method": true, "methods": true, "endpoint_auth": true, "display": true, "placeholder": true,
+	// What a program does with a secret, or text about one: how it is
+	// handled, error details and replies, code samples and snippets,
+	// patterns, masks, salts and iteration counts.
+	"handling": true, "outcome": true, "reply": true, "response": true, "reason": true, "detail": true, "details": true,
+	"error": true, "errors": true, "failure": true, "failures": true, "sample": true, "samples": true, "example": true,
+	"examples": true, "js": true, "css": true, "html": true, "script": true, "snippet": true, "rule": true, "rules": true,
+	"filter": true, "sentinel": true, "markers": true, "words": true, "template": true, "selector": true, "mask": true,
+	"style": true, "salt": true, "iterations": true, "ids": true, "identity": true, "identities": true,
+}
+
+// notSecretPrefix starts names of values that stand in for a secret:
+// PLACEHOLDER_SECRET_KEY, DUMMY_PASSWORD, REDACTED_TOKEN.
+var notSecretPrefix = map[string]bool{
+	"placeholder": true, "dummy": true, "fake": true, "example": true, "sample": true, "mock": true, "redacted": true,
+	"masked": true,
+}
+
+// notCredentialQualifier words before "token" or "key" name something
+// that is no credential: pagination and continuation tokens, lock and
+// cancellation tokens, idempotency and cache keys; and "in", "from",
+// "of" make the name a claim read from a token (user_id_in_token).
+var notCredentialQualifier = map[string]bool{
+	"next": true, "page": true, "continuation": true, "pagination": true, "cursor": true, "lock": true, "cancel": true,
+	"cancellation": true, "idempotency": true, "cache": true, "dedup": true, "dedupe": true, "sync": true,
+	"in": true, "from": true, "of": true,
 }
 
 // isSecretName reports whether an identifier names a secret value: a
@@ -91,7 +116,10 @@ func isSecretName(name string) bool {
 			found = i
 		}
 	}
-	if found < 0 {
+	if found < 0 || notSecretPrefix[w[0]] {
+		return false
+	}
+	if found > 0 && notCredentialQualifier[w[found-1]] && (w[found] == "token" || w[found] == "key") {
 		return false
 	}
 	for _, x := range w[found+1:] {
@@ -99,7 +127,9 @@ func isSecretName(name string) bool {
 			return false
 		}
 	}
-	return true
+	// Two words or more after the secret word describe something about
+	// it (RAW_SECRET_REFUSAL_SENTINEL, CREDENTIAL_WRITE_CONFLICT_DETAIL).
+	return len(w)-found-1 < 2
 }
 
 // isCredentialName is isSecretName plus the Authorization header, for
@@ -138,7 +168,7 @@ func isPlaceholder(s string) bool {
 		return true
 	}
 	l := strings.ToLower(s)
-	for _, p := range []string{"changeme", "change-me", "change_me", "your-secret", "your_secret", "replace-me", "replace_me", "placeholder"} {
+	for _, p := range []string{"changeme", "change-me", "change_me", "your-secret", "your_secret", "replace-me", "replace_me", "placeholder", "fillmein", "fill-me-in", "fill_me_in"} {
 		if strings.Contains(l, p) {
 			return true
 		}
@@ -178,6 +208,11 @@ var weakWords = map[string]bool{
 	"fastapi": true, "insecure": true, "toor": true, "abc123": true, "123456": true, "12345678": true, "password1": true,
 }
 
+// flagWords are the values of a switch, not of a secret:
+// ALLOW_EMPTY_PASSWORD=yes, OAUTH2_PROXY_PASS_ACCESS_TOKEN=true.
+var flagWords = map[string]bool{"true": true, "false": true, "yes": true, "no": true, "on": true, "off": true,
+	"0": true, "1": true, "enabled": true, "disabled": true, "enable": true, "disable": true}
+
 // weakSecret reports whether value, given to the secret-like key in a
 // deployment file's environment, is a guessable literal: a common word or
 // placeholder, the key's own words, a short letters-only word. References
@@ -188,6 +223,9 @@ func weakSecret(key, value string) bool {
 		return false
 	}
 	l := strings.ToLower(v)
+	if flagWords[l] || obviousPlaceholder(v) || markerValue(v) {
+		return false // a flag (PASS_ACCESS_TOKEN=true), XXX, __KEY_PLACEHOLDER__
+	}
 	norm := strings.NewReplacer("-", "", "_", "", ".", "", " ", "").Replace(l)
 	switch {
 	case weakWords[l], weakWords[norm], isPlaceholder(v):

@@ -278,7 +278,7 @@ func TestEnvPlaceholders(t *testing.T) {
 	}
 	want := map[string]string{
 		"SECRET_KEY":  "redacted=true placeholder=true",
-		"DB_PASSWORD": "redacted=true placeholder=true",
+		"DB_PASSWORD": "redacted=false placeholder=true", // a reference names where the secret is, it holds none
 		"API_TOKEN":   "redacted=true placeholder=false",
 		"DEBUG":       "redacted=false placeholder=false",
 		"SENTRY_DSN":  "redacted=false placeholder=false",

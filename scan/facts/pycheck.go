@@ -5,6 +5,7 @@ package facts
 // details sent to clients.
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 )
@@ -216,7 +217,7 @@ func (a *fileAnalyzer) doCompare(n *node, c *fctx) {
 			continue
 		}
 		cd := &cmpDecl{line: n.line, op: op, ltext: a.sideText(l), rtext: a.sideText(r), literalSide: lLit || rLit,
-			function: c.funcName(), left: a.b.build(l), right: a.b.build(r)}
+			function: c.funcName(), left: a.b.build(l), right: a.b.build(r), fn: c.fn}
 		a.f.compares = append(a.f.compares, cd)
 	}
 }
@@ -336,8 +337,8 @@ func (a *fileAnalyzer) credIn(n *node) bool {
 		return false
 	case "call":
 		return a.credInCall(n)
-	case "lambda":
-		return false
+	case "lambda", "list_comprehension", "set_comprehension", "dictionary_comprehension", "generator_expression":
+		return false // a collection built from credentials is compared as a whole (ids, names)
 	}
 	for _, c := range n.children {
 		if a.credIn(c) {
@@ -442,6 +443,8 @@ func (a *fileAnalyzer) doReturn(n *node, c *fctx) {
 				c.fn.returnedCalls = append(c.fn.returnedCalls, a.b.build(r))
 			}
 		}
+	case v.kind == "await" && unparen(v.firstNamed("")) != nil && unparen(v.firstNamed("")).kind == "call":
+		c.fn.awaitsCall = a.b.build(unparen(v.firstNamed("")))
 	case v.kind == "call":
 		c.fn.returnsCall = a.b.build(v)
 		c.fn.returnedCalls = append(c.fn.returnedCalls, c.fn.returnsCall)
@@ -707,13 +710,16 @@ func (a *fileAnalyzer) doIf(n *node, c *fctx) {
 			return false
 		case "return_statement":
 			v := unparen(x.firstNamed(""))
+			if v != nil && v.kind == "await" {
+				v = unparen(v.firstNamed(""))
+			}
 			if v != nil && v.kind == "call" {
 				e := a.b.build(v)
-				if st := statusOf(e.kwArg("status_code")); st == 401 || st == 403 {
+				if st := statusOf(e.kwArg("status_code")); st == 401 || st == 403 || clientError(e.kwArg("status_code")) {
 					return false
 				}
-				if lastSeg(e.fn.dot) == "RedirectResponse" {
-					return false
+				if lastSeg(e.fn.dot) == "RedirectResponse" || errorAnswer(lastSeg(e.fn.dot)) {
+					return false // form_helper.get_error_response(...): the form again, with the error
 				}
 			}
 			c.fn.failureReturns = append(c.fn.failureReturns, FailureReturn{Line: x.line, Value: clip(v.text(a.src), maxTextLen)})
@@ -743,4 +749,18 @@ func namesItself(name, value string) bool {
 	}
 	// Also without separators: CSRF_TOKEN_KEY = "csrftoken".
 	return strings.Contains(n, v) || strings.Contains(strings.ReplaceAll(n, "_", ""), strings.ReplaceAll(v, "_", ""))
+}
+
+// errorAnswerRe names a helper that builds an error answer.
+var errorAnswerRe = regexp.MustCompile(`(?i)error|fail|denied|reject|unauthori[sz]ed|forbidden`)
+
+func errorAnswer(callee string) bool { return callee != "" && errorAnswerRe.MatchString(callee) }
+
+// clientError: a literal 4xx status.
+func clientError(e *expr) bool {
+	if e == nil {
+		return false
+	}
+	v, ok := e.lit.(int64)
+	return ok && v >= 400 && v < 500
 }

@@ -73,6 +73,9 @@ type depRef struct {
 	target *expr  // x; nil for Depends() (then annName is the dependency)
 	ann    string
 	file   *pyFile
+	// paramAnn is the whole annotation of the parameter that receives the
+	// dependency (Client | None), when there is one.
+	paramAnn string
 }
 
 type pyFunc struct {
@@ -93,14 +96,18 @@ type pyFunc struct {
 	raisedClasses  []string // exception classes raised without a visible status
 	superStatus    int      // status passed to super().__init__ (exception classes)
 	returnsCall    *expr
+	awaitsCall     *expr // return await f(...): the call awaited
 	headers        []Header
 	passwordForm   bool
 	localAssigns   map[string][]*node
 	locals         map[string]bool
-	isRoute        bool               // a path operation (any framework's route decorator)
-	isCommand      bool               // a command-line command (click, typer)
-	flow           map[string][]*node // where locals get values beyond assignments (sqlflow.go)
-	originMemo     map[string]origin  // origins of names, once computed
+	isRoute        bool                   // a path operation (any framework's route decorator)
+	isCommand      bool                   // a command-line command (click, typer)
+	flow           map[string][]*node     // where locals get values beyond assignments (sqlflow.go)
+	keyFlow        map[string][]keySource // keys written into a local mapping (x[k] = v)
+	keyOf          map[string][]*node     // for k, v in d.items(): the mappings whose keys k takes
+	valueOnly      map[*node]bool         // flow sources that are values written under a key (x[k] = v)
+	originMemo     map[string]origin      // origins of names, once computed
 
 	// What the route and authentication analysis needs besides.
 	returns       []*expr // every returned value (a dependency factory's choice)
@@ -115,6 +122,10 @@ type pyFunc struct {
 	paramDefaults map[string]*expr
 	excHandler    bool    // registered with @app.exception_handler(...)
 	returnedCalls []*expr // calls whose result is returned (directly or through a variable)
+	generator     bool    // yields: a bare return ends it after the response, it lets nothing through
+	body          *node   // the function's body, for analyses that look at it whole
+	validatesBody bool    // validates data with a schema (Model.model_validate(body), TypeAdapter(...).validate_python)
+	parent        *pyFunc // the enclosing function of an inner one (a decorator's wrapper)
 }
 
 type classField struct {
@@ -197,6 +208,7 @@ type attrDecl struct {
 }
 
 type callDecl struct {
+	peek       bool // jwt.decode whose result is only read for aud/iss/kid (claimPeek)
 	line       int
 	callee     string
 	written    string // the callee as the code writes it
@@ -217,6 +229,7 @@ type cmpDecl struct {
 	rtext       string
 	literalSide bool
 	function    string
+	fn          *pyFunc // the enclosing function (nil at module level)
 }
 
 // routeMethods are the decorator names that declare a path operation.
@@ -255,6 +268,16 @@ type fileAnalyzer struct {
 	// configReturn marks returns guarded by a configuration switch
 	// (if not settings.AUTH_ENABLED: return None).
 	configReturn map[*node]bool
+	// manualTest is set inside the `if __name__ == "__main__":` block of a
+	// module that does not start a server there: a developer's manual
+	// test of the module, with local dummy credentials.
+	manualTest bool
+	// compared holds the calls that are an operand of a comparison: a
+	// read compared with its known default checks it, it does not use it.
+	compared map[*node]bool
+	// scopes are the comprehension variables in scope while originOf
+	// walks a comprehension, innermost last.
+	scopes []map[string]origin
 }
 
 // fctx is the walk's context: where we are and what is in scope.
@@ -497,6 +520,14 @@ func (a *fileAnalyzer) visit(n *node, c *fctx) {
 		a.doCall(n, c)
 	case "comparison_operator":
 		a.doCompare(n, c)
+		for _, ch := range n.children {
+			if x := unparen(ch); ch.named && x != nil && x.kind == "call" {
+				if a.compared == nil {
+					a.compared = map[*node]bool{}
+				}
+				a.compared[x] = true
+			}
+		}
 	case "boolean_operator":
 		a.orFallback(n)
 	case "raise_statement":
@@ -505,8 +536,20 @@ func (a *fileAnalyzer) visit(n *node, c *fctx) {
 		a.doReturn(n, c)
 	case "if_statement":
 		a.doIf(n, c)
+		if c.fn == nil && c.cls == nil && !a.manualTest && a.mainGuard(n) {
+			a.manualTest = true
+			for _, ch := range n.children {
+				a.visit(ch, c)
+			}
+			a.manualTest = false
+			return
+		}
 	case "await":
 		a.doAwait(n, c)
+	case "yield":
+		if c.fn != nil {
+			c.fn.generator = true
+		}
 	case "except_clause":
 		if al := n.child("alias"); al != nil && al.kind == "identifier" {
 			nc := *c
@@ -653,7 +696,7 @@ func (a *fileAnalyzer) doFunc(def *node, decos []*node, c *fctx) {
 	if nameNode == nil {
 		return
 	}
-	fn := &pyFunc{name: nameNode.text(a.src), line: def.line, file: a.f, inner: map[string]*pyFunc{},
+	fn := &pyFunc{name: nameNode.text(a.src), line: def.line, file: a.f, inner: map[string]*pyFunc{}, parent: c.fn,
 		localAssigns: map[string][]*node{}, locals: map[string]bool{}}
 	for _, ch := range def.children {
 		if ch.kind == "async" {
@@ -676,6 +719,7 @@ func (a *fileAnalyzer) doFunc(def *node, decos []*node, c *fctx) {
 		fn.locals[p.name] = true
 	}
 	body := def.child("body")
+	fn.body = body
 	a.scanLocals(fn, body)
 	a.flowSources(fn, body)
 
@@ -754,7 +798,8 @@ func (a *fileAnalyzer) doParam(fn *pyFunc, p *node) {
 	if pp.marker != nil {
 		kind := paramMarkers[pp.markerName]
 		if kind == "depends" || kind == "security" {
-			d := &depRef{param: pp.name, line: pp.marker.line, kind: kind, target: pp.marker.arg(0, "dependency"), ann: pp.annName, file: a.f}
+			d := &depRef{param: pp.name, line: pp.marker.line, kind: kind, target: pp.marker.arg(0, "dependency"), ann: pp.annName, file: a.f,
+				paramAnn: pp.annotation}
 			fn.deps = append(fn.deps, d)
 			a.f.depTargets = append(a.f.depTargets, d)
 			if d.target != nil && strings.Contains(d.target.dot, "OAuth2PasswordRequestForm") {
@@ -1188,7 +1233,62 @@ func (a *fileAnalyzer) doCall(n *node, c *fctx) {
 		})
 	}
 	a.jwtKey(cd, c)
+	cd.peek = a.claimPeek(cd, n, c)
 	a.f.calls = append(a.f.calls, cd)
+}
+
+// peekClaims are the claims read to choose how to verify a token (which
+// audience, issuer or key it is for), not to trust who sent it.
+var peekClaims = map[string]bool{"aud": true, "iss": true, "kid": true, "typ": true, "alg": true, "tid": true}
+
+// claimPeek reports whether a jwt.decode result is only read for such
+// claims: decoded = jwt.decode(t, options={"verify_signature": False});
+// return decoded.get("aud") == AUDIENCE. The token is verified after, by
+// the verifier the claim chooses.
+func (a *fileAnalyzer) claimPeek(cd *callDecl, n *node, c *fctx) bool {
+	if c.fn == nil || c.fn.body == nil || !(cd.callee == "jwt.decode" || strings.HasSuffix(cd.callee, ".jwt.decode")) {
+		return false
+	}
+	name := ""
+	for nm, rs := range c.fn.localAssigns {
+		for _, r := range rs {
+			if unparen(r) == n {
+				name = nm
+			}
+		}
+	}
+	if name == "" {
+		return false
+	}
+	uses, peeks := 0, 0
+	c.fn.body.walk(func(x *node) bool {
+		switch x.kind {
+		case "identifier":
+			if x.text(a.src) == name {
+				uses++
+			}
+		case "call":
+			f := unparen(x.child("function"))
+			if f != nil && f.kind == "attribute" && f.child("attribute").text(a.src) == "get" && dotted(f.child("object"), a.src) == name {
+				if args := x.child("arguments"); args != nil {
+					if k, _, ok := stringLit(args.firstNamed(""), a.src); ok && peekClaims[k] {
+						peeks++
+					}
+				}
+			}
+		case "subscript":
+			if dotted(x.child("value"), a.src) == name {
+				if subs := x.childrenField("subscript"); len(subs) == 1 {
+					if k, _, ok := stringLit(subs[0], a.src); ok && peekClaims[k] {
+						peeks++
+					}
+				}
+			}
+		}
+		return x.kind != "function_definition" && x.kind != "lambda"
+	})
+	// Every use but the assignment reads a routing claim.
+	return peeks > 0 && uses == peeks+1
 }
 
 func (a *fileAnalyzer) interesting(q string, isDotted bool, method string, n *node) bool {
@@ -1223,3 +1323,30 @@ func (a *fileAnalyzer) interesting(q string, isDotted bool, method string, n *no
 // tlsConstRe matches the names of TLS protocol versions and certificate
 // requirements of ssl and pyOpenSSL.
 var tlsConstRe = regexp.MustCompile(`^(PROTOCOL_\w+|\w+_METHOD|CERT_\w+|TLSv1\w*|SSLv\w+)$`)
+
+// mainGuard reports whether an if statement is `if __name__ == "__main__":`
+// around code that is not a server start (uvicorn.run, app.run, serve):
+// the manual test harness of a module.
+func (a *fileAnalyzer) mainGuard(n *node) bool {
+	cond := unparen(n.child("condition"))
+	if cond == nil || cond.kind != "comparison_operator" || !strings.Contains(cond.text(a.src), "__name__") ||
+		!strings.Contains(cond.text(a.src), "__main__") {
+		return false
+	}
+	body := n.child("consequence")
+	if body == nil {
+		return false
+	}
+	server := false
+	body.walk(func(x *node) bool {
+		if x.kind == "call" {
+			switch d := dotted(x.child("function"), a.src); {
+			case strings.HasPrefix(d, "uvicorn."), strings.HasPrefix(d, "hypercorn."), strings.HasPrefix(d, "gunicorn."),
+				lastSeg(d) == "run" || lastSeg(d) == "serve" || lastSeg(d) == "run_app" || lastSeg(d) == "main":
+				server = true
+			}
+		}
+		return !server
+	})
+	return !server
+}

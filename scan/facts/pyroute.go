@@ -48,7 +48,15 @@ func (a *fileAnalyzer) handlerCall(n *node, c *fctx, q, method, objDot string) {
 	if verifiesCredential(q, method) {
 		c.fn.verifies = true
 	}
+	if bodyValidators[method] || q == "jsonschema.validate" {
+		c.fn.validatesBody = true
+	}
 }
+
+// bodyValidators validate data against a schema: pydantic's model and
+// type adapters, and jsonschema.
+var bodyValidators = map[string]bool{"model_validate": true, "model_validate_json": true, "parse_obj": true, "parse_raw": true,
+	"parse_obj_as": true, "validate_python": true, "validate_json": true, "model_validate_strings": true}
 
 // verifyRe names the helpers that verify a credential and fail on a bad
 // one: verify_token, authenticate_user, decode_jwt, validate_api_key,
@@ -238,11 +246,74 @@ var sentinelWords = map[string]bool{"unknown": true, "none": true, "null": true,
 func (a *fileAnalyzer) notCredentialCheck(l, r *node, c *fctx) bool {
 	switch {
 	case a.confirmation(l, r), a.sentinel(l) || a.sentinel(r), a.describes(l) || a.describes(r),
-		a.placeholderConfig(l, r) || a.placeholderConfig(r, l), a.readBack(l, r, c) || a.readBack(r, l, c),
-		a.column(l) || a.column(r):
+		a.placeholderConfig(l, r, c) || a.placeholderConfig(r, l, c), a.readBack(l, r, c) || a.readBack(r, l, c),
+		a.column(l) || a.column(r), a.standIn(l) || a.standIn(r), a.versions(l, r):
 		return true
 	}
 	return false
+}
+
+// standInWords name a value that stands in for a credential: a
+// placeholder, a mask shown instead of it, a field's default.
+var standInWords = map[string]bool{"placeholder": true, "mask": true, "masked": true, "redacted": true, "sentinel": true,
+	"dummy": true, "fake": true, "unset": true}
+
+// standIn: a side that is a placeholder, mask or default rather than a
+// secret (key == CUSTOM_LLM_API_KEY_MASK, secret_key == PLACEHOLDER_SECRET_KEY,
+// key == type(settings).model_fields["SECRET_KEY"].default): the
+// comparison asks whether a value was set, it checks no credential.
+func (a *fileAnalyzer) standIn(n *node) bool {
+	n = unparen(n)
+	if n == nil || a.isStringLit(n) {
+		return false
+	}
+	if n.kind == "attribute" && n.child("attribute").text(a.src) == "default" {
+		return true
+	}
+	name := a.sideName(n)
+	if name == "" || strings.ToUpper(lastSeg(name)) != lastSeg(name) {
+		return false // only constants: a variable named default_token may hold the real one
+	}
+	for _, w := range nameWords(lastSeg(name)) {
+		if standInWords[w] {
+			return true
+		}
+	}
+	return false
+}
+
+// versionWords mark one version of a value against another: a token
+// refreshed against the stored one, a key normalised against the raw
+// input, the old project's key against the new one's.
+var versionWords = map[string]bool{"new": true, "old": true, "previous": true, "prev": true, "updated": true,
+	"refreshed": true, "rotated": true, "normalized": true, "normalised": true, "unquoted": true, "raw": true, "stripped": true,
+	"trimmed": true, "cleaned": true, "no": true, "whitespace": true}
+
+// versions: the two sides hold the same credential (same field name once
+// version words are left out), and a version word tells them apart:
+// change detection or normalisation, not a check against a secret.
+func (a *fileAnalyzer) versions(l, r *node) bool {
+	ln, rn := a.sideName(l), a.sideName(r)
+	if ln == "" || rn == "" {
+		return false
+	}
+	base := func(name string) (string, bool) {
+		var keep []string
+		marked := false
+		for _, w := range nameWords(name) {
+			if versionWords[w] {
+				marked = true
+				continue
+			}
+			keep = append(keep, w)
+		}
+		return strings.Join(keep, "_"), marked
+	}
+	lb, lm := base(lastSeg(ln))
+	rb, rm := base(lastSeg(rn))
+	_, lom := base(strings.TrimSuffix(ln, lastSeg(ln)))
+	_, rom := base(strings.TrimSuffix(rn, lastSeg(rn)))
+	return lb != "" && lb == rb && (lm || rm || lom || rom)
 }
 
 // column: a model class attribute (User.hashed_password == digest), an
@@ -342,11 +413,13 @@ func (a *fileAnalyzer) describes(n *node) bool {
 	return len(w) > 0 && descriptorWords[w[len(w)-1]]
 }
 
-// placeholderConfig: a setting compared with a placeholder literal
-// (settings.SECRET_KEY == "changeme"), a start-up check of configuration.
-func (a *fileAnalyzer) placeholderConfig(lit, other *node) bool {
-	s, _, ok := stringLit(unparen(lit), a.src)
-	if !ok || !isPlaceholder(s) {
+// placeholderConfig: a setting compared with a literal
+// (settings.SECRET_KEY == "changeme", CONFIG.redis.password ==
+// "testpassword", jwt_secret == "jwtsecret" after jwt_secret =
+// os.environ.get(...)): a check of the configuration, which no client
+// sends.
+func (a *fileAnalyzer) placeholderConfig(lit, other *node, c *fctx) bool {
+	if _, _, ok := stringLit(unparen(lit), a.src); !ok {
 		return false
 	}
 	name := a.sideName(other)
@@ -359,7 +432,26 @@ func (a *fileAnalyzer) placeholderConfig(lit, other *node) bool {
 	case "settings", "config", "cfg", "conf", "app_config", "env", "environ", "os", "self":
 		return first != "self" || strings.ToUpper(last) == last
 	}
+	if first == name && c.fn != nil {
+		// A local read from the environment or configuration.
+		for _, rs := range c.fn.localAssigns[name] {
+			if v := unparen(rs); v != nil && v.kind == "call" && configRead(dotted(v.child("function"), a.src)) {
+				return true
+			}
+		}
+	}
 	return strings.ToUpper(last) == last && strings.ContainsFunc(last, func(r rune) bool { return r >= 'A' && r <= 'Z' })
+}
+
+// configRead: a call that reads configuration (os.environ.get,
+// os.getenv, config("KEY"), settings.get).
+func configRead(callee string) bool {
+	switch callee {
+	case "os.getenv", "os.environ.get", "getenv", "config", "env", "decouple.config":
+		return true
+	}
+	m := lastSeg(callee)
+	return (m == "get" || m == "getenv") && configReceiver(strings.TrimSuffix(callee, "."+m))
 }
 
 // readBack: obj.password compared with a value passed to the call that
@@ -566,8 +658,10 @@ func (a *fileAnalyzer) credInCall(n *node) bool {
 }
 
 // configCondRe finds a configuration switch in a condition: a settings or
-// config object, the environment, a flag named enabled/disabled/required.
-var configCondRe = regexp.MustCompile(`(?i)\b(settings|config|conf|cfg|environ|getenv)\b|enabled|disabled|require_login|login_required|auth_required|is_auth|debug|testing`)
+// config object, the environment, a flag named enabled/disabled/required,
+// the optional flag of a dependency factory (if optional: return None)
+// and a scheme's auto_error.
+var configCondRe = regexp.MustCompile(`(?i)\b(settings|config|conf|cfg|environ|getenv|optional|auto_error)\b|enabled|disabled|require_login|login_required|auth_required|is_auth|debug|testing|allow_anonymous`)
 
 // configCond reports whether an if condition tests configuration rather
 // than a request's credentials: if not settings.AUTH_ENABLED, if not

@@ -28,9 +28,30 @@ func (a *fileAnalyzer) addSecret(line int, name, kind, value string) {
 }
 
 func (a *fileAnalyzer) addSecretSite(s secretSite, value string) {
+	if a.manualTest {
+		return // test code, like a test file's
+	}
 	filterName := s.name
-	if s.kind == "jwt_key" {
+	switch s.kind {
+	case "jwt_key":
 		filterName = "key" // the call makes it a key, whatever the variable is called
+	case "getenv_default", "fallback":
+		// A password's or secret's fallback is the secret when the read
+		// finds nothing, even when it repeats the name
+		// (os.getenv("JWT_SECRET", "jwtsecret")); an API key's that
+		// names the service or says it is a dummy ("lm-studio",
+		// "dummy") is what a local server that takes no key is given.
+		if holdsPassword(s.name) {
+			filterName = ""
+		} else if dummyWords[strings.ToLower(strings.TrimSpace(value))] {
+			return
+		}
+	case "argument":
+		// api_key="TEST" given to a call to probe a permission: a client
+		// key that says it is a dummy is none.
+		if l := strings.ToLower(strings.TrimSpace(value)); !holdsPassword(s.name) && (dummyWords[l] || l == "test") {
+			return
+		}
 	}
 	if notASecret(filterName, value, s.inList) {
 		return
@@ -49,6 +70,24 @@ func (a *fileAnalyzer) addSecretSite(s secretSite, value string) {
 func newSecretLiteral(path string, s secretSite, value string) SecretLiteral {
 	return SecretLiteral{Path: path, Line: s.line, Name: s.name, Kind: s.kind, Context: s.context,
 		Masked: maskSecret(value), Length: len(value), Placeholder: isPlaceholder(value), Empty: strings.TrimSpace(value) == ""}
+}
+
+// dummyWords are values given to a client's API key when the server
+// takes none.
+var dummyWords = map[string]bool{"dummy": true, "none": true, "empty": true, "not-needed": true, "not_needed": true,
+	"no-key": true, "nokey": true, "unused": true, "na": true, "n/a": true, "sk-no-key-required": true, "fake": true,
+	"fake-key": true, "dummy-key": true, "dummy_key": true, "placeholder": true}
+
+// holdsPassword: a name for a password or a secret (signing keys
+// included), as opposed to an API key or token a client sends.
+func holdsPassword(name string) bool {
+	for _, w := range nameWords(name) {
+		switch w {
+		case "password", "passwd", "pwd", "passphrase", "secret", "secrets", "passwords":
+			return true
+		}
+	}
+	return false
 }
 
 // awsCredentialNames are boto3/botocore credential arguments; the access
@@ -159,6 +198,9 @@ func (a *fileAnalyzer) mappingSecrets(d *node, context string) {
 // "super-secret"), config("API_TOKEN", default="..."). target is the name
 // the read is assigned to, which names the secret when the key does not.
 func (a *fileAnalyzer) fallbackSecret(call *node, q, target string) {
+	if a.compared[call] {
+		return // cfg.get("jwt_secret_key", "super-secret") in (...): a check for the default
+	}
 	switch q {
 	case "os.getenv", "os.environ.get", "os.environ.setdefault", "decouple.config":
 	default:
@@ -318,7 +360,47 @@ var (
 	urlRe = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*://[^@\s]*$`)
 	// extensionRe: a file extension (".pem", ".key").
 	extensionRe = regexp.MustCompile(`^\.[A-Za-z0-9]{1,8}$`)
+	// urlPathRe: the path of a route ("/oauth/token", "/users/{id}/password").
+	urlPathRe = regexp.MustCompile(`^(/([a-z0-9_.-]+|\{[A-Za-z_][A-Za-z0-9_]*\}))+/?$`)
+	// regexMetaRe: the syntax of a regular expression: a character class
+	// with a quantifier, a group, an escape class, an alternation of words.
+	regexMetaRe = regexp.MustCompile(`\][+*?{]|\(\?[:P<=!]|\\[dwsbDWSB]|^\^.*\$$|[a-z]{3,}\|[a-z]{3,}\|`)
+	// markerRe: a marker put where a secret was or will be: [REDACTED],
+	// [raw credentials redacted], __API_KEY_PLACEHOLDER__, @SECRET@, %TOKEN%.
+	markerRe = regexp.MustCompile(`^(\[[^\[\]]+\]|__[A-Za-z0-9_]+__|@[A-Z][A-Z0-9_]*@|%[A-Z][A-Z0-9_]*%)$`)
+	// sentenceEndRe: the end of a sentence.
+	sentenceEndRe = regexp.MustCompile(`[.!?:]["')]?$`)
 )
+
+// proseOrCode: text written for people or a program to read, not a
+// secret: several lines (a code sample, a script; a PEM key excepted),
+// or a sentence of four words or more.
+func proseOrCode(v string) bool {
+	if strings.Contains(v, "\n") {
+		return !strings.Contains(v, "PRIVATE KEY") && !strings.Contains(v, "BEGIN ")
+	}
+	return len(strings.Fields(v)) >= 4 && sentenceEndRe.MatchString(v)
+}
+
+// regexLike: a regular expression (a pattern that finds secrets, the
+// characters of a token).
+func regexLike(v string) bool { return regexMetaRe.MatchString(v) }
+
+// markerValue: a bracketed or delimited marker, never the secret itself.
+func markerValue(v string) bool { return markerRe.MatchString(v) }
+
+// publicKeyPrefixes start keys that are public by design: PostHog
+// project keys and Stripe publishable keys are sent from browsers.
+var publicKeyPrefixes = []string{"phc_", "pk_live_", "pk_test_"}
+
+func publicKey(v string) bool {
+	for _, p := range publicKeyPrefixes {
+		if strings.HasPrefix(v, p) {
+			return true
+		}
+	}
+	return false
+}
 
 // fieldWords make up the names of credential fields, headers and grant
 // types ("access_token", "x-api-key", "hashed_password"): a value made of
@@ -346,7 +428,7 @@ func notASecret(name, value string, inList bool) bool {
 		return true
 	case envNameRe.MatchString(v), dottedNameRe.MatchString(v) && dottedNameRe2.MatchString(v), urlRe.MatchString(v):
 		return true
-	case fieldName(v):
+	case fieldName(v), proseOrCode(v), regexLike(v), markerValue(v), urlPathRe.MatchString(v), publicKey(v):
 		return true
 	case inList && (extensionRe.MatchString(v) || identLike(v) && !strings.ContainsAny(v, "0123456789")):
 		return true
@@ -430,12 +512,21 @@ func (m *model) classSecrets(f *pyFile, c *pyClass, settings bool) []SecretLiter
 			d = fieldDefault(d)
 		}
 		s, ok := d.strLit()
-		if !ok || notASecret(fl.name, s, false) {
+		if !ok {
 			continue
 		}
-		kind := "const"
+		kind, filterName := "const", fl.name
 		if settings {
 			kind = "settings_default"
+			switch {
+			case holdsPassword(fl.name):
+				filterName = "" // the default is the secret, even named like the field
+			case dummyWords[strings.ToLower(strings.TrimSpace(s))]:
+				continue
+			}
+		}
+		if notASecret(filterName, s, false) {
+			continue
 		}
 		sl := newSecretLiteral(f.path, secretSite{line: d.line, name: fl.name, kind: kind, context: c.name}, s)
 		sl.EndLine = f.endOf(sl.Line)

@@ -11,10 +11,17 @@ type pyProject struct {
 	files    []*pyFile
 	modules  map[string]*pyFile
 	suffixes map[string][]*pyFile // "b.c" -> modules named "*.b.c"
+	lookups  map[string]lookedUp  // lookup's answers, by qualified name
+}
+
+// lookedUp is one answer of lookup.
+type lookedUp struct {
+	s  symbol
+	ok bool
 }
 
 func newPyProject(root string, files []*pyFile) *pyProject {
-	p := &pyProject{root: root, files: files, modules: map[string]*pyFile{}, suffixes: map[string][]*pyFile{}}
+	p := &pyProject{root: root, files: files, modules: map[string]*pyFile{}, suffixes: map[string][]*pyFile{}, lookups: map[string]lookedUp{}}
 	for _, f := range files {
 		if _, dup := p.modules[f.module]; !dup {
 			p.modules[f.module] = f
@@ -59,10 +66,36 @@ type symbol struct {
 
 // lookup resolves a dotted name (already qualified through imports) to a
 // project symbol, following re-exports. ok is false for names outside the
-// project.
+// project. Answers are kept: the project does not change once built, and
+// the same names are asked for again and again (every class's bases, every
+// call), while one answer can follow many re-exports.
 func (p *pyProject) lookup(qual string, depth int) (symbol, bool) {
+	if depth > 0 {
+		return p.resolveName(qual, depth, nil)
+	}
+	if a, ok := p.lookups[qual]; ok {
+		return a.s, a.ok
+	}
+	s, ok := p.resolveName(qual, 0, map[string]bool{})
+	if p.lookups != nil {
+		p.lookups[qual] = lookedUp{s, ok}
+	}
+	return s, ok
+}
+
+// resolveName is lookup's work. seen holds the names already followed in
+// this answer: star imports that import each other (package/__init__.py:
+// from .schemas import *, schemas.py: from . import *) would otherwise be
+// followed to the depth bound along every path, exponentially many.
+func (p *pyProject) resolveName(qual string, depth int, seen map[string]bool) (symbol, bool) {
 	if qual == "" || depth > 8 {
 		return symbol{}, false
+	}
+	if seen != nil {
+		if seen[qual] {
+			return symbol{}, false
+		}
+		seen[qual] = true
 	}
 	parts := strings.Split(qual, ".")
 	for i := len(parts); i >= 1; i-- {
@@ -85,7 +118,7 @@ func (p *pyProject) lookup(qual string, depth int) (symbol, bool) {
 			return symbol{kind: "const", f: f, name: name, as: as, rest: rest[1:]}, true
 		}
 		if t, ok := f.alias[name]; ok {
-			return p.lookup(strings.Join(append([]string{t}, rest[1:]...), "."), depth+1)
+			return p.resolveName(strings.Join(append([]string{t}, rest[1:]...), "."), depth+1, seen)
 		}
 		// A submodule imported as an attribute of its package.
 		if sub := p.module(f.module + "." + name); sub != nil && len(rest) > 1 {
@@ -93,7 +126,7 @@ func (p *pyProject) lookup(qual string, depth int) (symbol, bool) {
 		}
 		// Re-exported with `from .dependencies import *`.
 		for _, star := range f.stars {
-			if s, ok := p.lookup(joinDot(star, strings.Join(rest, ".")), depth+1); ok && s.kind != "module" {
+			if s, ok := p.resolveName(joinDot(star, strings.Join(rest, ".")), depth+1, seen); ok && s.kind != "module" {
 				return s, true
 			}
 		}

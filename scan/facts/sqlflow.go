@@ -22,10 +22,13 @@ const (
 	originInternal = "internal"
 )
 
-// paramRef is a parameter of a function.
+// paramRef is a parameter of a function, or what of it reaches a value:
+// one field of it (data.order), or only its keys (changes.keys()).
 type paramRef struct {
-	fn   *pyFunc
-	name string
+	fn    *pyFunc
+	name  string
+	field string // data.order: the field read, when the parameter is read through one
+	keys  bool   // only the keys of the parameter's value (column names from a dict's keys)
 }
 
 // origin is what a value is made of: request data, and parameters of the
@@ -74,7 +77,12 @@ type callSite struct {
 	recvType string
 	args     []origin
 	kw       map[string]origin
-	outside  bool // some argument is not internal
+	// keyArgs and keyKw are where the keys of each argument come from
+	// (a dict literal's are its written keys), for parameters whose keys
+	// only reach SQL.
+	keyArgs []origin
+	keyKw   map[string]origin
+	outside bool // some argument is not internal
 }
 
 // maxOriginDepth bounds the syntax walked for one value.
@@ -85,6 +93,9 @@ const maxOriginDepth = 12
 // items, the arguments of x.append(v) and x[k] = v.
 func (a *fileAnalyzer) flowSources(fn *pyFunc, body *node) {
 	fn.flow = map[string][]*node{}
+	fn.keyFlow = map[string][]keySource{}
+	fn.keyOf = map[string][]*node{}
+	fn.valueOnly = map[*node]bool{}
 	add := func(t *node, src *node) {
 		if t == nil || src == nil {
 			return
@@ -110,11 +121,21 @@ func (a *fileAnalyzer) flowSources(fn *pyFunc, body *node) {
 			right := n.child("right")
 			if left != nil && left.kind == "subscript" {
 				add(left.child("value"), right) // x[k] = v
+				fn.valueOnly[right] = true      // v is no source of x's keys
+				if v := left.child("value"); v != nil && v.kind == "identifier" {
+					for _, k := range left.childrenField("subscript") {
+						fn.keyFlow[v.text(a.src)] = append(fn.keyFlow[v.text(a.src)], keySource{n: k})
+					}
+				}
 			} else {
 				add(left, right)
 			}
-		case "for_statement", "for_in_clause":
-			add(n.child("left"), n.child("right"))
+		case "for_statement":
+			if !a.itemsKeys(fn, n.child("left"), n.child("right")) {
+				add(n.child("left"), n.child("right"))
+			}
+		case "for_in_clause":
+			// A comprehension's variables are its own (originOf scopes them).
 		case "named_expression":
 			add(n.child("name"), n.child("value"))
 		case "as_pattern":
@@ -176,6 +197,16 @@ func (a *fileAnalyzer) originOf(n *node, fn *pyFunc, depth int) origin {
 		return a.callOrigin(n, fn, depth)
 	case "keyword_argument", "pair":
 		return a.originOf(n.child("value"), fn, depth+1)
+	case "conditional_expression":
+		// "AND x = %(x)s" if x else "": the condition picks a branch, only
+		// the branches make the value.
+		if vs := n.namedChildren(); len(vs) == 3 {
+			o.add(a.originOf(vs[0], fn, depth+1))
+			o.add(a.originOf(vs[2], fn, depth+1))
+			return o
+		}
+	case "list_comprehension", "set_comprehension", "generator_expression", "dictionary_comprehension":
+		return a.comprehensionOrigin(n, fn, depth)
 	}
 	for _, c := range n.children {
 		if c.named {
@@ -185,10 +216,209 @@ func (a *fileAnalyzer) originOf(n *node, fn *pyFunc, depth int) origin {
 	return o
 }
 
+// comprehensionOrigin: the value a comprehension builds is made of its
+// element, where each variable it binds has the origin of what it
+// iterates (for i in range(len(xs)): internal).
+func (a *fileAnalyzer) comprehensionOrigin(n *node, fn *pyFunc, depth int) origin {
+	scope := map[string]origin{}
+	var body *node
+	for _, ch := range n.namedChildren() {
+		if ch.kind != "for_in_clause" {
+			if ch.kind != "if_clause" && body == nil {
+				body = ch
+			}
+			continue
+		}
+		left, right := ch.child("left"), ch.child("right")
+		a.scopes = append(a.scopes, scope)
+		ro := a.originOf(right, fn, depth+1)
+		ko, isItems := a.itemsOf(right, fn, depth+1)
+		a.scopes = a.scopes[:len(a.scopes)-1]
+		names := bindNames(left, a.src)
+		for i, nm := range names {
+			if isItems && i == 0 && len(names) == 2 {
+				scope[nm] = ko
+				continue
+			}
+			scope[nm] = ro
+		}
+	}
+	if body == nil {
+		return origin{}
+	}
+	a.scopes = append(a.scopes, scope)
+	defer func() { a.scopes = a.scopes[:len(a.scopes)-1] }()
+	return a.originOf(body, fn, depth+1)
+}
+
+// bindNames are the names a for target binds, in order (k, v).
+func bindNames(t *node, src []byte) []string {
+	var out []string
+	if t == nil {
+		return nil
+	}
+	t.walk(func(x *node) bool {
+		if x.kind == "identifier" {
+			out = append(out, x.text(src))
+			return false
+		}
+		return x.kind != "subscript" && x.kind != "attribute"
+	})
+	return out
+}
+
+// itemsOf: for `for k, v in d.items()`, where the keys come from.
+func (a *fileAnalyzer) itemsOf(iter *node, fn *pyFunc, depth int) (origin, bool) {
+	iter = unparen(iter)
+	if iter == nil || iter.kind != "call" {
+		return origin{}, false
+	}
+	f := unparen(iter.child("function"))
+	if f == nil || f.kind != "attribute" || f.child("attribute").text(a.src) != "items" {
+		return origin{}, false
+	}
+	return a.keysOrigin(f.child("object"), fn, depth+1), true
+}
+
+// itemsKeys records, for `for k, v in d.items():`, that k takes d's keys
+// and v its values; false for any other loop.
+func (a *fileAnalyzer) itemsKeys(fn *pyFunc, left, right *node) bool {
+	r := unparen(right)
+	if r == nil || r.kind != "call" {
+		return false
+	}
+	f := unparen(r.child("function"))
+	if f == nil || f.kind != "attribute" || f.child("attribute").text(a.src) != "items" {
+		return false
+	}
+	names := bindNames(left, a.src)
+	if len(names) != 2 {
+		return false
+	}
+	fn.keyOf[names[0]] = append(fn.keyOf[names[0]], f.child("object"))
+	fn.flow[names[1]] = append(fn.flow[names[1]], right)
+	return true
+}
+
+// keysOrigin says what the keys of the mapping n are made of: a dict
+// literal's are its written keys, a parameter's its keys only (settled
+// by the parameter's type), a copy's or a model dump's those of what it
+// copies. Anything else: its whole origin.
+func (a *fileAnalyzer) keysOrigin(n *node, fn *pyFunc, depth int) origin {
+	n = unparen(n)
+	var o origin
+	if n == nil || depth > maxOriginDepth {
+		return o
+	}
+	switch n.kind {
+	case "dictionary":
+		for _, p := range n.namedChildren() {
+			switch p.kind {
+			case "pair":
+				o.add(a.originOf(p.child("key"), fn, depth+1))
+			case "dictionary_splat":
+				o.add(a.keysOrigin(p.firstNamed(""), fn, depth+1))
+			default:
+				o.add(a.originOf(p, fn, depth+1))
+			}
+		}
+		return o
+	case "identifier":
+		name := n.text(a.src)
+		if fn == nil || a.scoped(name) {
+			return a.originOf(n, fn, depth+1)
+		}
+		isParam := false
+		for _, p := range fn.params {
+			if p.name == name && p.name != "self" && p.name != "cls" {
+				isParam = true
+				o.params = append(o.params, paramRef{fn: fn, name: name, keys: true})
+			}
+		}
+		// Assigned values, tuple-unpacked values, x.update(d) arguments:
+		// the keys of each (not the values written with x[k] = v).
+		var srcs []*node
+		for _, src := range append(append([]*node{}, fn.localAssigns[name]...), fn.flow[name]...) {
+			if !fn.valueOnly[src] {
+				srcs = append(srcs, src)
+			}
+		}
+		if !isParam && len(srcs) == 0 && len(fn.keyFlow[name]) == 0 || len(fn.keyOf[name]) > 0 {
+			return a.originOf(n, fn, depth+1)
+		}
+		for _, src := range srcs {
+			if src.kind == "augmented_assignment" {
+				src = src.child("right")
+			}
+			o.add(a.keysOrigin(src, fn, depth+1))
+		}
+		for _, k := range fn.keyFlow[name] {
+			o.add(a.originOf(k.n, fn, depth+1))
+		}
+		return o
+	case "attribute":
+		if obj := unparen(n.child("object")); obj != nil && obj.kind == "identifier" && fn != nil {
+			if ref, ok := a.paramField(fn, obj.text(a.src), n.child("attribute").text(a.src)); ok {
+				ref.keys = true
+				return origin{params: []paramRef{ref}}
+			}
+		}
+	case "call":
+		f := unparen(n.child("function"))
+		if f != nil && f.kind == "attribute" {
+			switch f.child("attribute").text(a.src) {
+			case "copy", "dict", "model_dump", "to_dict":
+				return a.keysOrigin(f.child("object"), fn, depth+1)
+			}
+		}
+		if f != nil && f.kind == "identifier" && f.text(a.src) == "dict" {
+			if args := n.child("arguments"); args != nil {
+				for _, x := range args.namedChildren() {
+					if x.kind == "keyword_argument" {
+						continue // dict(a=1): the key is the name written
+					}
+					o.add(a.keysOrigin(x, fn, depth+1))
+				}
+			}
+			return o
+		}
+	}
+	return a.originOf(n, fn, depth+1)
+}
+
+// paramField: obj.attr where obj is a parameter of fn that nothing
+// reassigns: the parameter read through one field.
+func (a *fileAnalyzer) paramField(fn *pyFunc, obj, attr string) (paramRef, bool) {
+	if len(fn.localAssigns[obj]) > 0 || len(fn.flow[obj]) > 0 || a.scoped(obj) {
+		return paramRef{}, false
+	}
+	for _, p := range fn.params {
+		if p.name == obj && p.name != "self" && p.name != "cls" {
+			return paramRef{fn: fn, name: obj, field: attr}, true
+		}
+	}
+	return paramRef{}, false
+}
+
+// scoped: a comprehension variable in scope.
+func (a *fileAnalyzer) scoped(name string) bool {
+	for i := len(a.scopes) - 1; i >= 0; i-- {
+		if _, ok := a.scopes[i][name]; ok {
+			return true
+		}
+	}
+	return false
+}
+
 // nameOrigin follows a name: a parameter, the sources of a local, or a
 // module-level name (internal, but for Flask's global request).
 func (a *fileAnalyzer) nameOrigin(name string, fn *pyFunc, depth int) origin {
 	var o origin
+	for i := len(a.scopes) - 1; i >= 0; i-- {
+		if so, ok := a.scopes[i][name]; ok {
+			return so
+		}
+	}
 	if fn == nil {
 		if isRequestGlobal(a.qual(name)) {
 			o.request = true
@@ -204,7 +434,7 @@ func (a *fileAnalyzer) nameOrigin(name string, fn *pyFunc, depth int) origin {
 	fn.originMemo[name] = o // a cycle adds nothing
 	for _, p := range fn.params {
 		if p.name == name && p.name != "self" && p.name != "cls" {
-			o.params = append(o.params, paramRef{fn, name})
+			o.params = append(o.params, paramRef{fn: fn, name: name})
 		}
 	}
 	srcs := append(append([]*node{}, fn.localAssigns[name]...), fn.flow[name]...)
@@ -213,6 +443,9 @@ func (a *fileAnalyzer) nameOrigin(name string, fn *pyFunc, depth int) origin {
 			s = s.child("right")
 		}
 		o.add(a.originOf(s, fn, depth+1))
+	}
+	for _, d := range fn.keyOf[name] {
+		o.add(a.keysOrigin(d, fn, depth+1))
 	}
 	if len(srcs) == 0 && !fn.locals[name] {
 		if isRequestGlobal(a.qual(name)) {
@@ -246,6 +479,13 @@ func (a *fileAnalyzer) attrOrigin(n *node, fn *pyFunc, depth int) origin {
 	obj := unparen(n.child("object"))
 	if obj != nil && obj.kind == "identifier" && fn != nil && a.isRequestParam(fn, obj.text(a.src)) {
 		return origin{request: true}
+	}
+	if obj != nil && obj.kind == "identifier" && fn != nil {
+		// data.order: the field's declared type settles it (an enum
+		// cannot change a query's text).
+		if ref, ok := a.paramField(fn, obj.text(a.src), at); ok {
+			return origin{params: []paramRef{ref}}
+		}
 	}
 	return a.originOf(obj, fn, depth+1)
 }
@@ -306,6 +546,9 @@ func (a *fileAnalyzer) callOrigin(n *node, fn *pyFunc, depth int) origin {
 	}
 	if sanitizers[name] || strings.Contains(strings.ToLower(name), "escape") || strings.HasPrefix(name, "quote") {
 		return o
+	}
+	if name == "keys" && fnN != nil && fnN.kind == "attribute" {
+		return a.keysOrigin(fnN.child("object"), fn, depth+1)
 	}
 	if name == "replace" && a.quoteEscape(n) {
 		return o // s.replace("'", "''"): quotes doubled for a SQL string literal
@@ -453,23 +696,26 @@ func (a *fileAnalyzer) recordCallSite(n *node, c *fctx) {
 			case "keyword_argument":
 				o := a.originOf(x.child("value"), c.fn, 0)
 				if cs.kw == nil {
-					cs.kw = map[string]origin{}
+					cs.kw, cs.keyKw = map[string]origin{}, map[string]origin{}
 				}
 				cs.kw[x.child("name").text(a.src)] = o
+				cs.keyKw[x.child("name").text(a.src)] = a.keysOrigin(x.child("value"), c.fn, 0)
 				cs.outside = cs.outside || o.request || len(o.params) > 0
 			case "list_splat", "dictionary_splat":
 				o := a.originOf(x, c.fn, 0)
 				cs.outside = cs.outside || o.request || len(o.params) > 0
 				cs.args = append(cs.args, o) // positions after a splat are unknown
+				cs.keyArgs = append(cs.keyArgs, o)
 			default:
 				o := a.originOf(x, c.fn, 0)
 				cs.args = append(cs.args, o)
+				cs.keyArgs = append(cs.keyArgs, a.keysOrigin(x, c.fn, 0))
 				cs.outside = cs.outside || o.request || len(o.params) > 0
 			}
 		}
 	}
 	if !cs.outside {
-		cs.args, cs.kw = nil, nil
+		cs.args, cs.kw, cs.keyArgs, cs.keyKw = nil, nil, nil, nil
 	}
 	a.f.callSites = append(a.f.callSites, cs)
 }
@@ -588,6 +834,14 @@ func (s *sqlFlow) settle(p paramRef, depth int) paramOrigin {
 	if pp.marker != nil && (pp.markerName == "Depends" || pp.markerName == "Security") {
 		return paramOrigin{level: originInternal}
 	}
+	if ann, typed := s.refType(fn, pp, p.field); typed {
+		if !s.annotationCarriesText(fn, ann) {
+			return paramOrigin{level: originInternal} // data.order: SortOrder
+		}
+		if p.keys && s.modelType(fn, ann) {
+			return paramOrigin{level: originInternal} // the keys of a model are its field names
+		}
+	}
 	if fn.isRoute || s.deps[fn] {
 		return paramOrigin{originRequest, "parameter " + p.name + " of route " + fn.name}
 	}
@@ -618,13 +872,18 @@ func (s *sqlFlow) settle(p paramRef, depth int) paramOrigin {
 			continue
 		}
 		var o origin
-		if v, ok := cs.kw[p.name]; ok {
+		args, kw := cs.args, cs.kw
+		if p.keys && p.field == "" {
+			args, kw = cs.keyArgs, cs.keyKw // where the keys of what is passed come from
+		}
+		if v, ok := kw[p.name]; ok {
 			o = v
-		} else if pos >= 0 && pos < len(cs.args) {
-			o = cs.args[pos]
-		} else if len(cs.args) > 0 && pos >= len(cs.args) {
+		} else if pos >= 0 && pos < len(args) {
+			o = args[pos]
+		} else if len(args) > 0 && pos >= len(args) {
 			continue
 		}
+		o = o.through(p)
 		r := s.resolve(o, depth+1)
 		if rank(r.level) > rank(best.level) {
 			best = r
@@ -638,6 +897,81 @@ func (s *sqlFlow) settle(p paramRef, depth int) paramOrigin {
 		}
 	}
 	return best
+}
+
+// through carries what of a parameter reaches SQL (one field of it) over
+// to the arguments a call site passes it: the callee reads data.order,
+// the caller passes its own parameter data.
+func (o origin) through(p paramRef) origin {
+	if p.field == "" {
+		return o
+	}
+	out := origin{request: o.request}
+	for _, q := range o.params {
+		if q.field == "" {
+			q.field, q.keys = p.field, p.keys
+		}
+		out.params = append(out.params, q)
+	}
+	return out
+}
+
+// refType is the declared type of what a reference reaches: the
+// parameter's annotation, or that of the field read through it when the
+// parameter is a model of the project declaring it.
+func (s *sqlFlow) refType(fn *pyFunc, pp *pyParam, field string) (string, bool) {
+	ann := strings.TrimSpace(pp.annotation)
+	if ann == "" {
+		return "", false
+	}
+	if field == "" {
+		return ann, true
+	}
+	for _, w := range annotationWords(ann) {
+		c := s.m.r.classOf(fn.file, w)
+		if c == nil || !s.dataClass(c, 0) {
+			continue
+		}
+		for _, k := range s.m.classHierarchy(c) {
+			for _, fl := range k.fields {
+				if fl.name == field && strings.TrimSpace(fl.annotation) != "" {
+					return fl.annotation, true
+				}
+			}
+		}
+	}
+	return "", false
+}
+
+// annotationCarriesText: can a value of this declared type change a
+// query's text (see carriesText)?
+func (s *sqlFlow) annotationCarriesText(fn *pyFunc, ann string) bool {
+	words := annotationWords(ann)
+	if len(words) == 0 {
+		return true
+	}
+	for _, w := range words {
+		if s.textType(fn.file, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// modelType: the declared type is a model or dataclass of the project
+// (its keys are its field names), not a dict.
+func (s *sqlFlow) modelType(fn *pyFunc, ann string) bool {
+	words := annotationWords(ann)
+	if len(words) == 0 {
+		return false
+	}
+	for _, w := range words {
+		c := s.m.r.classOf(fn.file, w)
+		if c == nil || !s.dataClass(c, 0) {
+			return false
+		}
+	}
+	return true
 }
 
 func funcLabel(fn *pyFunc) string {
@@ -699,6 +1033,16 @@ func (s *sqlFlow) isClass(cs *callSite, cls *pyClass) bool {
 		return false
 	}
 	sym, ok := s.m.p.lookup(qualify(cs.file, recv), 0)
+	if ok && sym.kind == "const" && len(sym.rest) == 0 && sym.as != nil && sym.as.e != nil && sym.as.e.kind == "call" && sym.as.e.fn != nil {
+		// A module-level instance: chunk_ops = ChunkModelOperator(),
+		// whose class defines or inherits the method.
+		for _, k := range s.m.classHierarchy(s.m.r.classOf(sym.f, sym.as.e.fn.dot)) {
+			if k == cls {
+				return true
+			}
+		}
+		return false
+	}
 	return ok && sym.kind == "class" && sym.cls == cls && len(sym.rest) == 0
 }
 
@@ -721,20 +1065,7 @@ func (s *sqlFlow) carriesText(fn *pyFunc, p *pyParam) bool {
 	if p.name == "self" || p.name == "cls" {
 		return false
 	}
-	ann := strings.TrimSpace(p.annotation)
-	if ann == "" {
-		return true
-	}
-	words := annotationWords(ann)
-	if len(words) == 0 {
-		return true
-	}
-	for _, w := range words {
-		if s.textType(fn.file, w) {
-			return true
-		}
-	}
-	return false
+	return s.annotationCarriesText(fn, strings.TrimSpace(p.annotation))
 }
 
 // annotationWords returns the type names of an annotation, past
@@ -809,4 +1140,9 @@ func (s *sqlFlow) sqlValues(holes []sqlHole) ([]SQLValue, string) {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return rank(out[i].Origin) > rank(out[j].Origin) })
 	return out, best
+}
+
+// keySource is a key written into a local mapping.
+type keySource struct {
+	n *node
 }

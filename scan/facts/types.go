@@ -91,7 +91,11 @@ type Dependency struct {
 	Line     int    `json:"line"`
 	Level    string `json:"level"`
 	Auth     bool   `json:"auth"`
-	Param    string `json:"param,omitempty"`
+	// OptionalAuth: authentication that lets anonymous requests in by
+	// design (get_optional_user, AuthDependency(token_required=False)):
+	// the route serves both and decides on the user itself.
+	OptionalAuth bool   `json:"optional_auth,omitempty"`
+	Param        string `json:"param,omitempty"`
 }
 
 // Header is a response header written in Python code.
@@ -164,6 +168,9 @@ type Route struct {
 	WriteLines []int `json:"write_lines"`
 	// VerifiesSignature: the handler checks a webhook signature.
 	VerifiesSignature bool `json:"verifies_signature"`
+	// ValidatesBody: the handler validates what it read against a schema
+	// (Model.model_validate(body), a TypeAdapter, jsonschema).
+	ValidatesBody bool `json:"validates_body,omitempty"`
 }
 
 // AuthMiddleware is middleware that authenticates every request of an app.
@@ -243,6 +250,9 @@ type App struct {
 	// MountedIn are the apps this one is mounted in; their middleware
 	// (HTTPS redirect, HSTS, headers) wraps its responses.
 	MountedIn []Mount `json:"mounted_in"`
+	// Function is the function that creates the app (an app factory, a
+	// command that starts a helper server); "" at module level.
+	Function string `json:"function,omitempty"`
 }
 
 // Router is an APIRouter(...) construction.
@@ -298,6 +308,9 @@ type Call struct {
 	SQLValues     []SQLValue       `json:"sql_values,omitempty"`
 	SQLOrigin     string           `json:"sql_origin,omitempty"`
 	CredentialArg bool             `json:"credential_arg"`
+	// ClaimPeek: a jwt.decode whose result is only read for the claims
+	// that choose how to verify the token (aud, iss, kid).
+	ClaimPeek bool `json:"claim_peek,omitempty"`
 }
 
 // SQLValue is a value formatted into SQL text, and where it comes from.
@@ -366,6 +379,11 @@ type Comparison struct {
 	LiteralSide bool   `json:"literal_side"`
 	ConstSide   bool   `json:"const_side"`
 	Function    string `json:"function"`
+	// AuthContext: the comparison is in code that authenticates a
+	// request: a route handler, an authentication dependency, or a
+	// function (or the class or decorator around it) named for checking
+	// credentials (verify_api_key, credentials_valid, login).
+	AuthContext bool `json:"auth_context"`
 }
 
 // Import is one import statement.
@@ -434,6 +452,8 @@ type ComposeEntry struct {
 	// WeakSecret is set when the key names a secret and the value is a
 	// guessable literal (secret, password, changeme, the service's name...).
 	WeakSecret bool `json:"weak_secret,omitempty"`
+	// Image is the service's image as written ("" when it is built).
+	Image string `json:"image,omitempty"`
 }
 
 // ProcfileEntry is a Procfile process line.

@@ -32,7 +32,7 @@ func (f *file) analyze() {
 				kind = "const"
 			}
 			for i, n := range vs.Names {
-				if len(vs.Values) == len(vs.Names) {
+				if len(vs.Values) == len(vs.Names) && !namedType(vs.Type) {
 					f.secretBinding(n.Name, vs.Values[i], kind)
 				}
 			}
@@ -446,6 +446,19 @@ func (f *file) errorExposure(fc *fnCtx, c *ast.CallExpr, q, method string) {
 			return
 		}
 	}
+}
+
+// namedType: a declaration typed with a named type other than string
+// (const AuthToken TokenType = "jwt_iat"): the members of an enum, whose
+// values name things.
+func namedType(t ast.Expr) bool {
+	switch t := t.(type) {
+	case *ast.Ident:
+		return t.Name != "string"
+	case *ast.SelectorExpr:
+		return true
+	}
+	return false
 }
 
 // secretBinding records a string literal bound to a secret-like name.

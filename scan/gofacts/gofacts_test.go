@@ -187,6 +187,10 @@ const RefreshTokenKey = "refresh_token"
 
 const envToken = "APP_GIT_TOKEN"
 
+type TokenType string
+
+const AuthToken TokenType = "jwt_iat"
+
 const sessionTokenContextKey = "app-session-token"
 
 var defaults = Config{Password: "CANARY-db-password-77", User: "app"}
@@ -222,7 +226,7 @@ func TestSecretsAreMaskedEverywhere(t *testing.T) {
 			t.Errorf("secret %s: kind %q, want %q (all: %v)", k, got[k], v, got)
 		}
 	}
-	for _, n := range []string{"RefreshTokenKey", "envToken", "sessionTokenContextKey"} {
+	for _, n := range []string{"RefreshTokenKey", "envToken", "sessionTokenContextKey", "AuthToken"} {
 		if _, ok := got[n]; ok {
 			t.Errorf("%s: a value that names a key or a variable is not a secret", n)
 		}

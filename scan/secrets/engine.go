@@ -2,8 +2,10 @@ package secrets
 
 import (
 	"context"
+	"errors"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/zricethezav/gitleaks/v8/config"
@@ -43,61 +45,133 @@ const smallFragment = 2048
 // the whole fragment, where mayHoldEncoded says the decoder may find some.
 type engine struct {
 	rs *ruleSet
-	// single holds a detector of one rule (and the rules it requires) by id.
-	single map[string]*detect.Detector
-	// needs are the literals a fragment must hold for a rule to match.
-	needs map[string][]string
-	// reach is how many lines before and after a keyword a rule sees;
-	// before is -1 for the whole fragment.
-	reach map[string][2]int
+	// rules are the rules of the scan by id, each compiled on first need:
+	// a scan compiles only the rules whose keywords occur in what it reads.
+	rules map[string]*lazyRule
 	// always are the rules run on every fragment.
 	always []string
-	// full has every rule of the scan and decodes encoded text.
-	full  *detect.Detector
-	depth int
+	// pathOnly are the rules of always that match file names only: they
+	// never read the text, so they get none.
+	pathOnly map[string]bool
+	// asciiLiterals is true when every keyword is ASCII, so that fragments
+	// need only their ASCII letters lower-cased.
+	asciiLiterals bool
+	// groups holds detectors of several rules, by their sorted ids joined:
+	// the rules that see a whole fragment run in one gitleaks call, which
+	// lower-cases and searches the text once for all of them. Detectors
+	// that decode encoded text have keys of their own.
+	groups      map[string]*detect.Detector
+	groupsMu    sync.RWMutex
+	path        string
+	allowlists  []*config.Allowlist
+	ignoreAllow bool
+	depth       int
+	// full, in exact mode, has every rule of the scan and decodes.
+	full *detect.Detector
 	// exact turns windows off: every rule sees whole fragments, as in gitleaks.
 	exact bool
+
+	errMu sync.Mutex
+	err   error
 }
 
-func (s *Scanner) newEngine(ctx context.Context, rs *ruleSet, cfg config.Config) *engine {
+// lazyRule is one rule of a scan, compiled on first need.
+type lazyRule struct {
+	once sync.Once
+	d    *detect.Detector
+	// reach is how many lines before and after a keyword the rule sees;
+	// before is -1 for the whole fragment.
+	reach [2]int
+	// needs are the literals a fragment must hold for the rule to match.
+	needs []string
+	ok    bool
+}
+
+// newEngine returns an engine of the rules ids of rs. It compiles the rules
+// without keywords at once (they run on every fragment), the others when a
+// fragment first calls for them; in exact mode, all of them.
+func (s *Scanner) newEngine(ctx context.Context, rs *ruleSet, ids []string) (*engine, error) {
 	e := &engine{
-		rs:     rs,
-		single: make(map[string]*detect.Detector, len(cfg.Rules)),
-		reach:  make(map[string][2]int, len(cfg.Rules)),
-		needs:  make(map[string][]string, len(cfg.Rules)),
-		depth:  s.decodeDepth(),
-		exact:  s.opts.Exact,
+		rs:            rs,
+		rules:         make(map[string]*lazyRule, len(ids)),
+		pathOnly:      map[string]bool{},
+		asciiLiterals: true,
+		groups:        map[string]*detect.Detector{},
+		path:          rs.path,
+		allowlists:    rs.allowlists,
+		ignoreAllow:   s.opts.IgnoreAllowComments,
+		depth:         s.decodeDepth(),
+		exact:         s.opts.Exact,
 	}
-	e.full = detect.NewDetectorContext(ctx, cfg)
-	e.full.MaxDecodeDepth = e.depth
-	e.full.IgnoreGitleaksAllow = s.opts.IgnoreAllowComments
-	for id, r := range cfg.Rules {
-		one := config.Config{
-			Path:       cfg.Path,
-			Rules:      map[string]config.Rule{id: r},
-			Keywords:   map[string]struct{}{},
-			Allowlists: cfg.Allowlists,
-		}
-		for _, req := range r.RequiredRules {
-			one.Rules[req.RuleID] = cfg.Rules[req.RuleID]
-		}
-		for _, rr := range one.Rules {
-			for _, k := range rr.Keywords {
-				one.Keywords[k] = struct{}{}
-			}
-		}
-		d := detect.NewDetectorContext(ctx, one)
-		d.IgnoreGitleaksAllow = s.opts.IgnoreAllowComments
-		e.single[id] = d
-		b, a := rs.specs[id].reach()
-		e.reach[id] = [2]int{b, a}
-		e.needs[id] = rs.specs[id].needs
-		if len(r.Keywords) == 0 {
+	for _, id := range ids {
+		e.rules[id] = &lazyRule{}
+		sp := rs.specs[id]
+		if len(sp.keywords) == 0 {
 			e.always = append(e.always, id)
+		}
+		for _, k := range sp.keywords {
+			if !isASCII(k) {
+				e.asciiLiterals = false
+			}
 		}
 	}
 	sort.Strings(e.always)
-	return e
+	eager := e.always
+	if e.exact {
+		eager = ids
+	}
+	if err := rs.compile(eager); err != nil {
+		return nil, err
+	}
+	for _, id := range e.always {
+		r, _ := rs.compiled(id)
+		if r.Regex == nil && r.Path != nil && len(r.RequiredRules) == 0 {
+			e.pathOnly[id] = true
+		}
+	}
+	if e.exact {
+		e.full = e.detector(ctx, ids)
+		e.full.MaxDecodeDepth = e.depth
+	}
+	return e, nil
+}
+
+// rule returns the rule id of the scan, compiled, or nil when it is not
+// one of the scan's or cannot be compiled (the error is kept for failed).
+func (e *engine) rule(ctx context.Context, id string) *lazyRule {
+	lr := e.rules[id]
+	if lr == nil {
+		return nil
+	}
+	lr.once.Do(func() {
+		sp := e.rs.specs[id]
+		if err := e.rs.compile(append([]string{id}, sp.required...)); err != nil {
+			e.errMu.Lock()
+			e.err = errors.Join(e.err, err)
+			e.errMu.Unlock()
+			return
+		}
+		lr.d = e.detector(ctx, []string{id})
+		b, a := sp.reach()
+		lr.reach = [2]int{b, a}
+		for _, l := range sp.needs {
+			if isASCII(l) || !e.asciiLiterals {
+				lr.needs = append(lr.needs, l)
+			}
+		}
+		lr.ok = true
+	})
+	if !lr.ok {
+		return nil
+	}
+	return lr
+}
+
+// failed returns the errors of rules that could not be compiled.
+func (e *engine) failed() error {
+	e.errMu.Lock()
+	defer e.errMu.Unlock()
+	return e.err
 }
 
 // detect returns the findings of every rule in f.
@@ -107,13 +181,25 @@ func (e *engine) detect(ctx context.Context, f sources.Fragment) []report.Findin
 	}
 	raw := f.Raw
 	small := len(raw) <= smallFragment
-	low, aligned := lower(raw)
+	low, aligned := lower(raw, e.asciiLiterals)
 	hits := e.rs.prefilter.MatchString(low)
 
-	var out []report.Finding
+	var (
+		out   []report.Finding
+		whole []string // the rules to run over the whole fragment
+	)
 	for _, id := range e.always {
-		if holdsAll(low, e.needs[id]) {
-			out = append(out, e.single[id].DetectContext(ctx, detect.Fragment(f))...)
+		lr := e.rule(ctx, id)
+		switch {
+		case lr == nil:
+		case e.pathOnly[id]:
+			// gitleaks lower-cases and searches the whole text for every
+			// call; a rule on file names needs none of it.
+			name := f
+			name.Raw, name.Bytes = "", nil
+			out = append(out, lr.d.DetectContext(ctx, detect.Fragment(name))...)
+		case holdsAll(low, lr.needs):
+			whole = append(whole, id)
 		}
 	}
 	if len(hits) > 0 {
@@ -122,11 +208,9 @@ func (e *engine) detect(ctx context.Context, f sources.Fragment) []report.Findin
 		var ids []string
 		for _, m := range hits {
 			for _, id := range e.rs.byKeyword[m.MatchString()] {
-				if _, ok := e.single[id]; !ok {
-					continue
-				}
 				if _, seen := at[id]; !seen {
-					if !holdsAll(low, e.needs[id]) {
+					lr := e.rule(ctx, id)
+					if lr == nil || !holdsAll(low, lr.needs) {
 						at[id] = nil // cannot match here
 						continue
 					}
@@ -140,9 +224,10 @@ func (e *engine) detect(ctx context.Context, f sources.Fragment) []report.Findin
 		sort.Strings(ids)
 		var nl []int // offsets of the newlines of raw, made on first need
 		for _, id := range ids {
-			d, r := e.single[id], e.reach[id]
+			lr := e.rules[id]
+			r := lr.reach
 			if r[0] < 0 || !aligned || small {
-				out = append(out, d.DetectContext(ctx, detect.Fragment(f))...)
+				whole = append(whole, id)
 				continue
 			}
 			if nl == nil {
@@ -150,18 +235,22 @@ func (e *engine) detect(ctx context.Context, f sources.Fragment) []report.Findin
 			}
 			ws := windows(at[id], nl, r[0], r[1])
 			if len(ws) == 1 && ws[0][0] == 0 && ws[0][1] >= len(nl) {
-				out = append(out, d.DetectContext(ctx, detect.Fragment(f))...)
+				whole = append(whole, id)
 				continue
 			}
 			sub := f
 			sub.Bytes = nil
 			sub.Raw = padded(raw, nl, ws)
-			out = append(out, d.DetectContext(ctx, detect.Fragment(sub))...)
+			out = append(out, lr.d.DetectContext(ctx, detect.Fragment(sub))...)
 		}
 	}
+	if len(whole) > 0 {
+		sort.Strings(whole)
+		out = append(out, e.group(ctx, whole, false).DetectContext(ctx, detect.Fragment(f))...)
+	}
 	if e.depth > 0 && mayHoldEncoded(raw) {
-		if _, segs := codec.NewDecoder().Decode(raw, nil); len(segs) > 0 {
-			for _, fd := range e.full.DetectContext(ctx, detect.Fragment(f)) {
+		if ids := e.decodeRules(ctx, raw, low); ids != nil {
+			for _, fd := range e.group(ctx, ids, true).DetectContext(ctx, detect.Fragment(f)) {
 				if decodedFinding(fd) {
 					out = append(out, fd)
 				}
@@ -169,6 +258,108 @@ func (e *engine) detect(ctx context.Context, f sources.Fragment) []report.Findin
 		}
 	}
 	return preferSpecific(out)
+}
+
+// decodeRules returns the rules gitleaks runs, in some pass, on raw with
+// its encoded text decoded: those without keywords and those whose
+// keywords occur in raw or in one of its decoded forms. It returns nil when
+// raw holds nothing the decoder decodes. A detector of these rules finds
+// what one of every rule finds, since each pass runs only the rules whose
+// keywords occur in its text.
+func (e *engine) decodeRules(ctx context.Context, raw, low string) []string {
+	found := map[string]bool{}
+	add := func(low string) {
+		for _, m := range e.rs.prefilter.MatchString(low) {
+			for _, id := range e.rs.byKeyword[m.MatchString()] {
+				found[id] = true
+			}
+		}
+	}
+	dec := codec.NewDecoder()
+	cur, segs := raw, []*codec.EncodedSegment(nil)
+	for depth := range e.depth {
+		if cur, segs = dec.Decode(cur, segs); len(segs) == 0 {
+			if depth == 0 {
+				return nil
+			}
+			break
+		}
+		l, _ := lower(cur, e.asciiLiterals)
+		add(l)
+	}
+	add(low)
+	ids := make([]string, 0, len(found)+len(e.always))
+	for id := range found {
+		if e.rule(ctx, id) != nil {
+			ids = append(ids, id)
+		}
+	}
+	for _, id := range e.always {
+		if e.rule(ctx, id) != nil && !found[id] {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// maxGroups bounds the detectors of rule groups kept for reuse.
+const maxGroups = 4096
+
+// group returns a detector of the rules ids (sorted) and the rules they
+// require. gitleaks' own filter in the call drops a generic finding that a
+// specific rule also found on its line, as preferSpecific does after.
+func (e *engine) group(ctx context.Context, ids []string, decode bool) *detect.Detector {
+	if len(ids) == 1 && !decode {
+		return e.rules[ids[0]].d
+	}
+	key := strings.Join(ids, "\x00")
+	if decode {
+		key = "decode\x00" + key
+	}
+	e.groupsMu.RLock()
+	d := e.groups[key]
+	e.groupsMu.RUnlock()
+	if d != nil {
+		return d
+	}
+	d = e.detector(ctx, ids)
+	if decode {
+		d.MaxDecodeDepth = e.depth
+	}
+	e.groupsMu.Lock()
+	if len(e.groups) < maxGroups {
+		e.groups[key] = d
+	}
+	e.groupsMu.Unlock()
+	return d
+}
+
+// detector returns a gitleaks detector of the rules ids of the scan and the
+// rules they require, all compiled.
+func (e *engine) detector(ctx context.Context, ids []string) *detect.Detector {
+	one := config.Config{
+		Path:       e.path,
+		Rules:      make(map[string]config.Rule, len(ids)),
+		Keywords:   map[string]struct{}{},
+		Allowlists: e.allowlists,
+	}
+	for _, id := range ids {
+		r, _ := e.rs.compiled(id)
+		one.Rules[id] = r
+		one.OrderedRules = append(one.OrderedRules, id)
+		for _, req := range r.RequiredRules {
+			one.Rules[req.RuleID], _ = e.rs.compiled(req.RuleID)
+		}
+	}
+	for _, r := range one.Rules {
+		for _, k := range r.Keywords {
+			one.Keywords[k] = struct{}{}
+		}
+	}
+	d := detect.NewDetectorContext(ctx, one)
+	d.IgnoreGitleaksAllow = e.ignoreAllow
+	return d
 }
 
 // padded returns raw with the lines outside ws emptied, so that one call
@@ -236,18 +427,60 @@ func preferSpecific(fs []report.Finding) []report.Finding {
 	return out
 }
 
-// lower lower-cases s as gitleaks' keyword filter does. aligned is false
-// when the lower-cased text's offsets are not those of s.
-func lower(s string) (low string, aligned bool) {
-	ascii := true
+// lower lower-cases s as gitleaks' keyword filter does, as far as ASCII
+// literals can tell (asciiOnly): the ASCII letters, and the two runes whose
+// lower case is ASCII (U+212A KELVIN SIGN and U+0130, "k" and "i"); other
+// runes stay as they are, which no ASCII literal can match either way, and
+// which spares the Unicode case tables on text in other scripts. Without
+// asciiOnly it is strings.ToLower. aligned is false when the lower-cased
+// text's offsets are not those of s.
+func lower(s string, asciiOnly bool) (low string, aligned bool) {
+	if !asciiOnly {
+		low = strings.ToLower(s)
+		return low, isASCII(s) || len(low) == len(s)
+	}
+	i := 0
+	for i < len(s) && s[i] < utf8.RuneSelf && (s[i] < 'A' || s[i] > 'Z') {
+		i++
+	}
+	if i == len(s) {
+		return s, true
+	}
+	b := make([]byte, i, len(s))
+	copy(b, s[:i])
+	aligned = true
+	for i < len(s) {
+		c := s[i]
+		switch {
+		case 'A' <= c && c <= 'Z':
+			b = append(b, c+'a'-'A')
+		case c < utf8.RuneSelf:
+			b = append(b, c)
+		default:
+			r, n := utf8.DecodeRuneInString(s[i:])
+			switch r {
+			case '\u212a': // KELVIN SIGN
+				b, aligned = append(b, 'k'), false
+			case '\u0130': // LATIN CAPITAL LETTER I WITH DOT ABOVE
+				b, aligned = append(b, 'i'), false
+			default:
+				b = append(b, s[i:i+n]...)
+			}
+			i += n
+			continue
+		}
+		i++
+	}
+	return string(b), aligned
+}
+
+func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
-			ascii = false
-			break
+			return false
 		}
 	}
-	low = strings.ToLower(s)
-	return low, ascii || len(low) == len(s)
+	return true
 }
 
 // newlines returns the offsets of the newlines of s.

@@ -94,6 +94,17 @@ func TestWindowsMatchExact(t *testing.T) {
 		func(i int) string {
 			return "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n  password: " + fake("", fmt.Sprint("k8", i), 24, alnum)
 		},
+		// Text in other scripts, with the two runes whose lower case is
+		// ASCII (KELVIN SIGN, I WITH DOT ABOVE) and a byte that is not UTF-8.
+		func(i int) string {
+			return "ПАРОЛЬ 密码 api_\u212aEY = \"" + fake("", fmt.Sprint("u", i), 32, alnum) + "\" # Ünïcödé"
+		},
+		func(i int) string {
+			return "\u0130NTERNAL_TOKEN = \"" + fake("", fmt.Sprint("t", i), 28, alnum) + "\" \xff\xfe"
+		},
+		func(i int) string {
+			return "Пароль: " + fake("", fmt.Sprint("r", i), 20, alnum) + " Токен GITHUB_TOKEN=" + githubPAT(fmt.Sprint("g", i))
+		},
 	}
 	seps := []string{" ", " = ", ".", "(", " key ", "_token", " secret: ", "\t"}
 	for f := range 30 {
@@ -114,6 +125,7 @@ func TestWindowsMatchExact(t *testing.T) {
 		}
 		write(t, dir, fmt.Sprintf("f%02d.txt", f), strings.Join(lines, "\n")+"\n")
 	}
+	write(t, dir, "certs/client.p12", "binary-ish\n") // a rule on file names only
 	get := func(exact bool) []string {
 		s, err := New(Options{Root: dir, Exact: exact})
 		if err != nil {
@@ -135,6 +147,9 @@ func TestWindowsMatchExact(t *testing.T) {
 	if len(exact) < 30 {
 		t.Fatalf("only %d findings: the corpus does not exercise the rules", len(exact))
 	}
+	if !strings.Contains(strings.Join(windowed, "\n"), "pkcs12-file certs/client.p12") {
+		t.Errorf("the rule on file names found nothing in certs/client.p12:\n%s", strings.Join(windowed, "\n"))
+	}
 	if strings.Join(windowed, "\n") != strings.Join(exact, "\n") {
 		t.Errorf("windowed scan differs from the exact one:\nwindowed %d findings\nexact %d findings", len(windowed), len(exact))
 		seen := map[string]bool{}
@@ -144,6 +159,45 @@ func TestWindowsMatchExact(t *testing.T) {
 		for _, e := range exact {
 			if !seen[e] {
 				t.Errorf("missed: %s", e)
+			}
+		}
+	}
+}
+
+// TestLowerFindsTheSameKeywords checks that lower's ASCII-only lower case
+// gives the keyword filter the keywords strings.ToLower gives it, and that
+// offsets it calls aligned are those of the text.
+func TestLowerFindsTheSameKeywords(t *testing.T) {
+	rs, err := loadRules(t.TempDir(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	pieces := []string{
+		" ", "\n", "API_KEY", "Token", "SECRET", "passWord", "ghp_", "AKIA", "\u212aEY", "api_\u212a", "\u0130", "\u0130ntercom",
+		"пароль", "ПАРОЛЬ", "密码", "Ü", "ß", "ǅ", "\xff", "\xc3", "\xe2\x84", "ΣΑΣ", "heroku", "Slack", "x\u0307",
+	}
+	for range 5000 {
+		var b strings.Builder
+		for range 1 + rng.IntN(10) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		s := b.String()
+		want := rs.prefilter.MatchString(strings.ToLower(s))
+		low, aligned := lower(s, true)
+		got := rs.prefilter.MatchString(low)
+		if len(got) != len(want) {
+			t.Fatalf("lower(%q): %d keywords, strings.ToLower: %d", s, len(got), len(want))
+		}
+		for i := range got {
+			if got[i].MatchString() != want[i].MatchString() {
+				t.Fatalf("lower(%q): keyword %d is %q, strings.ToLower's is %q", s, i, got[i].MatchString(), want[i].MatchString())
+			}
+			if aligned {
+				at := int(got[i].Pos())
+				if kw := got[i].MatchString(); !strings.EqualFold(s[at:at+len(kw)], kw) {
+					t.Fatalf("lower(%q) says aligned, but %q is not at %d", s, kw, at)
+				}
 			}
 		}
 	}

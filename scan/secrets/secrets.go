@@ -472,7 +472,7 @@ func (s *Scanner) run(ctx context.Context, rs *ruleSet, src source, names []stri
 			}
 		})
 	}
-	cfg, err := rs.config(ids)
+	eng, err := s.newEngine(ctx, rs, ids)
 	if err != nil {
 		drain()
 		return nil, nil, err
@@ -488,7 +488,6 @@ func (s *Scanner) run(ctx context.Context, rs *ruleSet, src source, names []stri
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	eng := s.newEngine(ctx, rs, cfg)
 	seen := newNameSet(names)
 	for range workers {
 		wg.Add(1)
@@ -526,6 +525,10 @@ func (s *Scanner) run(ctx context.Context, rs *ruleSet, src source, names []stri
 		found = append(found, s.nameFindings(ctx, eng, rs, name, "", nil)...)
 	}
 	st.fragments = n
+	if err := eng.failed(); err != nil {
+		<-srcErr
+		return nil, nil, err
+	}
 	if err := <-srcErr; err != nil {
 		return nil, nil, err
 	}

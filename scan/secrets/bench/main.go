@@ -1,22 +1,29 @@
 // Command bench compares pipeguard's secrets scanner with the gitleaks
-// command of the same version on a generated corpus: the working tree, the
-// whole history, and a one-commit range in a repository of many commits. It
-// prints wall times and ratios measured in the same run. It then measures
-// what the structure-aware detector costs: a working-tree scan with it
-// against the gitleaks rules alone (goal: at most 1.3x).
+// command of the same version: start-up ("version"), the working tree, the
+// whole history, and a one-commit range (the pre-push path), on a generated
+// corpus and on checkouts of real repositories. It prints medians of paired
+// runs and the median of the per-run ratios, all measured in the same run,
+// with the load average. It then measures what the structure-aware
+// detector costs: a working-tree scan with it against the gitleaks rules
+// alone (goal: at most 1.3x).
 //
 //	go run -tags gore2regex ./scan/secrets/bench [-files 1500] [-commits 5000] [-runs 3] [-structure-only]
+//	go run -tags gore2regex ./scan/secrets/bench -skip-generated -repos DIR1,DIR2 [-targets startup,tree,range]
 //
-// Both sides run as separate processes, start-up included: gitleaks is built
-// from the module cache with go build, pipeguard's side is this program run
-// again as "bench scan". With -pipeguard PATH, the pipeguard command itself
-// ("pipeguard scan --scanners secrets") is timed instead. When gitleaks
-// cannot be built the comparison is skipped with a message.
+// Every side runs as a separate process, start-up included. There are two
+// references: gitleaks built with -tags gore2regex from this module (the
+// go-re2 pipeguard links) and gitleaks as "go install module@version"
+// builds it (the standard library's regexp, gitleaks' own go.mod). On the
+// generated corpus pipeguard's side is this program run again as "bench
+// scan" (-pipeguard PATH times that pipeguard command instead); on -repos
+// and for start-up it is the pipeguard command, built with this program's
+// tags unless -pipeguard is given ("pipeguard scan --scanners secrets";
+// findings print as all(gitleaks rules')). When gitleaks cannot be built
+// the comparison is skipped with a message.
 //
-// With -tags gore2regex,re2_cgo (and libre2-dev installed) pipeguard's side
-// links the system's RE2 through cgo instead of RE2 compiled to WebAssembly:
-// the WebAssembly module is compiled at every process start (about 0.3 s of
-// CPU), which alone rules out a 0.12 s scan of a small range.
+// The RE2 of -tags gore2regex is go-re2's WebAssembly build translated to
+// Go at build time: no system library, no cgo, nothing compiled at start.
+// -tags gore2regex,re2_cgo (with libre2-dev) links the system's RE2.
 package main
 
 import (
@@ -52,19 +59,34 @@ func main() {
 		}
 		return
 	}
-	files := flag.Int("files", 1500, "files in the working tree")
-	commits := flag.Int("commits", 5000, "commits in the history")
-	runs := flag.Int("runs", 3, "runs of each tree and history measurement (the best counts)")
-	rangeRuns := flag.Int("range-runs", 10, "runs of the range measurement")
-	keep := flag.String("dir", "", "work folder to keep (default: a temporary one, removed)")
-	pipeguard := flag.String("pipeguard", "", "pipeguard binary to time instead of this harness")
-	structureOnly := flag.Bool("structure-only", false, "measure only the structure detector's cost (no gitleaks command)")
-	real := flag.String("real", "", "also measure the structure detector's cost on this working tree (a checkout of a real repository)")
+	var o options
+	flag.IntVar(&o.files, "files", 1500, "files in the working tree")
+	flag.IntVar(&o.commits, "commits", 5000, "commits in the history")
+	flag.IntVar(&o.runs, "runs", 3, "paired runs of each tree and history measurement (medians count)")
+	flag.IntVar(&o.rangeRuns, "range-runs", 5, "paired runs of the range and start-up measurements")
+	flag.StringVar(&o.keep, "dir", "", "work folder to keep (default: a temporary one, removed)")
+	flag.StringVar(&o.pipeguard, "pipeguard", "", "pipeguard binary to time instead of this harness")
+	flag.BoolVar(&o.structureOnly, "structure-only", false, "measure only the structure detector's cost (no gitleaks command)")
+	flag.StringVar(&o.real, "real", "", "also measure the structure detector's cost on this working tree (a checkout of a real repository)")
+	flag.StringVar(&o.repos, "repos", "", "comma-separated checkouts of real repositories to time the pipeguard command on (builds it unless -pipeguard is given)")
+	flag.StringVar(&o.targets, "targets", "startup,tree,history,range", "what to time: startup, tree, history, range")
+	flag.BoolVar(&o.skipGenerated, "skip-generated", false, "time only the -repos, not the generated corpus")
 	flag.Parse()
-	if err := run(*files, *commits, *runs, *rangeRuns, *keep, *pipeguard, *structureOnly, *real); err != nil {
+	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
+}
+
+type options struct {
+	files, commits, runs, rangeRuns int
+	keep, pipeguard, real, repos    string
+	targets                         string
+	structureOnly, skipGenerated    bool
+}
+
+func (o options) wants(target string) bool {
+	return slices.Contains(strings.Split(o.targets, ","), target)
 }
 
 // scanCmd is pipeguard's side: one secrets scan, as a process of its own.
@@ -102,8 +124,16 @@ func scanCmd(args []string) error {
 	return nil
 }
 
-func run(nFiles, nCommits, runs, rangeRuns int, keep, pipeguard string, structureOnly bool, real string) error {
-	work := keep
+// references are the gitleaks commands pipeguard is timed against: the
+// one built with the RE2 backend from this module (the go-re2 that
+// pipeguard links), and the one "go install gitleaks@version" gives its
+// users (the standard library's regexp).
+type references struct {
+	re2, std string
+}
+
+func run(o options) error {
+	work := o.keep
 	if work == "" {
 		d, err := os.MkdirTemp("", "pipeguard-bench-")
 		if err != nil {
@@ -112,127 +142,227 @@ func run(nFiles, nCommits, runs, rangeRuns int, keep, pipeguard string, structur
 		defer os.RemoveAll(d)
 		work = d
 	}
-	gitleaks := filepath.Join(work, "gitleaks")
-	if !structureOnly {
+	var refs references
+	if !o.structureOnly {
+		refs.re2 = filepath.Join(work, "gitleaks")
 		fmt.Printf("building gitleaks (%s, -tags gore2regex)...\n", gitleaksPkg)
-		if err := buildGitleaks(gitleaks); err != nil {
+		if err := buildGitleaks(refs.re2); err != nil {
 			fmt.Printf("SKIP: cannot build gitleaks: %v\n", err)
 			return nil
+		}
+		refs.std = filepath.Join(work, "gitleaks-std")
+		fmt.Printf("building gitleaks as go install builds it (no tags)...\n")
+		if err := installGitleaks(refs.std, ""); err != nil {
+			fmt.Printf("no go-install reference: %v\n", err)
+			refs.std = ""
 		}
 	}
 	self, err := os.Executable()
 	if err != nil {
 		return err
 	}
-
-	repo := filepath.Join(work, "repo")
-	fmt.Printf("generating %d files and %d commits in %s...\n", nFiles, nCommits, repo)
-	start := time.Now()
-	var size int64
-	if _, err := os.Stat(filepath.Join(repo, ".git")); err == nil && keep != "" {
-		fmt.Println("reusing the corpus there")
-		size, err = treeSize(repo)
-		if err != nil {
+	if o.pipeguard == "" && (o.repos != "" || o.wants("startup")) && !o.structureOnly {
+		o.pipeguard = filepath.Join(work, "pipeguard")
+		fmt.Printf("building pipeguard (%s)...\n", buildTags())
+		if err := buildPipeguard(o.pipeguard); err != nil {
 			return err
 		}
-	} else if size, err = generate(repo, nFiles, nCommits); err != nil {
-		return err
 	}
-	fmt.Printf("corpus: %.1f MB working tree, generated in %s\n", float64(size)/(1<<20), time.Since(start).Round(time.Millisecond))
 	if load, err := os.ReadFile("/proc/loadavg"); err == nil {
 		fmt.Printf("load average: %s", load)
 	}
 	fmt.Printf("regex engine of this harness: %s, %s build\n", regexp.Version, regexBuild)
-	last, err := gitOut(repo, "rev-parse", "HEAD~1")
-	if err != nil {
-		return err
-	}
-	oneCommit := last + "..HEAD"
 
-	ours := func(mode, rng string) []string {
-		if pipeguard != "" {
-			args := []string{pipeguard, "scan", "--scanners", "secrets", "--format", "json"}
-			switch mode {
-			case "history":
-				args = append(args, "--history")
-			case "range":
-				args = append(args, "--range", rng)
-			}
-			return append(args, repo)
-		}
-		args := []string{self, "scan", "-mode", mode}
-		if rng != "" {
-			args = append(args, "-range", rng)
-		}
-		return append(args, repo)
-	}
 	report := filepath.Join(work, "gitleaks.json")
-	theirs := func(args ...string) []string {
-		return append([]string{gitleaks}, append(args, "--no-banner", "--log-level", "error", "--exit-code", "0",
-			"--report-format", "json", "--report-path", report)...)
+	b := &bencher{refs: refs, report: report, runs: o.runs, rangeRuns: o.rangeRuns}
+	if !o.structureOnly {
+		b.header()
+		if o.wants("startup") {
+			if err := b.row(row{name: "start-up", ours: []string{o.pipeguard, "version"},
+				theirs: func(gl string) []string { return []string{gl, "version"} }, runs: o.rangeRuns, goal: "<= 2x gitleaks (ratio >= 0.5)", noReport: true}); err != nil {
+				return err
+			}
+		}
 	}
 
-	type row struct {
-		name        string
-		ours, their []string
-		runs        int
-		goal        string
-	}
-	rows := []row{
-		{"working tree", ours("tree", ""), theirs("dir", repo), runs, ">= 5x"},
-		{"full history", ours("history", ""), theirs("git", repo), runs, ">= 2x"},
-		{"1-commit range", ours("range", oneCommit), theirs("git", repo, "--log-opts", oneCommit), rangeRuns, "<= 0.12 s"},
-	}
-	if structureOnly {
-		rows = nil
-	}
-	fmt.Printf("\nbest of %d runs (range: %d); wall time, then CPU time (user+system, child processes included)\n", runs, rangeRuns)
-	fmt.Printf("%-15s %12s %12s %8s %10s %10s %8s %9s %9s  %s\n", "target", "pipeguard", "gitleaks", "ratio",
-		"cpu pg", "cpu gl", "ratio", "findings", "(gitleaks)", "goal")
-	for _, r := range rows {
-		// One untimed run each warms the page cache.
-		if _, err := timeCmd(r.ours); err != nil {
-			return fmt.Errorf("%s: pipeguard: %w", r.name, err)
-		}
-		if _, err := timeCmd(r.their); err != nil {
-			return fmt.Errorf("%s: gitleaks: %w", r.name, err)
-		}
-		var ot, tt, oc, tc []time.Duration
-		var found string
-		for range r.runs {
-			d, err := timeCmd(r.ours)
+	if !o.skipGenerated {
+		repo := filepath.Join(work, "repo")
+		fmt.Printf("generating %d files and %d commits in %s...\n", o.files, o.commits, repo)
+		start := time.Now()
+		var size int64
+		if _, err := os.Stat(filepath.Join(repo, ".git")); err == nil && o.keep != "" {
+			fmt.Println("reusing the corpus there")
+			size, err = treeSize(repo)
 			if err != nil {
 				return err
 			}
-			ot = append(ot, d.wall)
-			oc = append(oc, d.cpu)
-			found = d.out
-			d, err = timeCmd(r.their)
-			if err != nil {
+		} else if size, err = generate(repo, o.files, o.commits); err != nil {
+			return err
+		}
+		fmt.Printf("corpus: %.1f MB working tree, generated in %s\n", float64(size)/(1<<20), time.Since(start).Round(time.Millisecond))
+		if !o.structureOnly {
+			harness := func(mode, rng string) []string {
+				args := []string{self, "scan", "-mode", mode}
+				if rng != "" {
+					args = append(args, "-range", rng)
+				}
+				return append(args, repo)
+			}
+			if o.pipeguard != "" && o.repos == "" {
+				harness = func(mode, rng string) []string { return pipeguardArgs(o.pipeguard, repo, mode, rng) }
+			}
+			if err := b.repo("generated", repo, harness, o); err != nil {
 				return err
 			}
-			tt = append(tt, d.wall)
-			tc = append(tc, d.cpu)
 		}
-		theirFound := countReport(report)
-		o, t := slices.Min(ot), slices.Min(tt)
-		ocpu, tcpu := slices.Min(oc), slices.Min(tc)
-		fmt.Printf("%-15s %11.3fs %11.3fs %7.1fx %9.3fs %9.3fs %7.1fx %9s %9d  %s\n", r.name,
-			o.Seconds(), t.Seconds(), t.Seconds()/o.Seconds(),
-			ocpu.Seconds(), tcpu.Seconds(), tcpu.Seconds()/ocpu.Seconds(),
-			found, theirFound, r.goal)
+		if err := structureCost(self, "generated corpus", repo, o.runs); err != nil {
+			return err
+		}
 	}
-	if err := structureCost(self, "generated corpus", repo, runs); err != nil {
-		return err
+	for _, dir := range strings.Split(o.repos, ",") {
+		if dir == "" || o.structureOnly {
+			continue
+		}
+		ours := func(mode, rng string) []string { return pipeguardArgs(o.pipeguard, dir, mode, rng) }
+		if err := b.repo(filepath.Base(dir), dir, ours, o); err != nil {
+			return err
+		}
 	}
-	if real != "" {
-		size, err := treeSize(real)
+	if o.real != "" {
+		size, err := treeSize(o.real)
 		if err != nil {
 			return err
 		}
-		return structureCost(self, fmt.Sprintf("%s (%.1f MB)", real, float64(size)/(1<<20)), real, runs)
+		return structureCost(self, fmt.Sprintf("%s (%.1f MB)", o.real, float64(size)/(1<<20)), o.real, o.runs)
 	}
 	return nil
+}
+
+// pipeguardArgs runs the pipeguard command's secrets scanner on repo.
+func pipeguardArgs(pipeguard, repo, mode, rng string) []string {
+	args := []string{pipeguard, "scan", "--scanners", "secrets", "--format", "json"}
+	switch mode {
+	case "history":
+		args = append(args, "--history")
+	case "range":
+		args = append(args, "--range", rng)
+	}
+	return append(args, repo)
+}
+
+type row struct {
+	name     string
+	ours     []string
+	theirs   func(gitleaks string) []string
+	runs     int
+	goal     string
+	noReport bool // the gitleaks command writes no report (version)
+}
+
+// bencher times rows: pipeguard and each gitleaks reference in turns.
+type bencher struct {
+	refs            references
+	report          string
+	runs, rangeRuns int
+}
+
+func (b *bencher) header() {
+	fmt.Printf("\nmedians of paired runs (A, B, C in turns); ratio = the median of the per-run ratios gitleaks/pipeguard (> 1: pipeguard faster)\n")
+	fmt.Printf("%-28s %9s %9s %7s %9s %7s %8s %8s %9s %9s  %s\n", "target", "pipeguard", "gl re2", "ratio",
+		"gl std", "ratio", "cpu pg", "cpu gl", "findings", "(gitleaks)", "goal")
+}
+
+// repo times the rows of one repository.
+func (b *bencher) repo(name, dir string, ours func(mode, rng string) []string, o options) error {
+	theirs := func(args ...string) func(string) []string {
+		return func(gl string) []string {
+			return append([]string{gl}, append(args, "--no-banner", "--log-level", "error", "--exit-code", "0",
+				"--report-format", "json", "--report-path", b.report)...)
+		}
+	}
+	var rows []row
+	if o.wants("tree") {
+		rows = append(rows, row{name: name + " tree", ours: ours("tree", ""), theirs: theirs("dir", dir), runs: b.runs, goal: ">= 8x"})
+	}
+	if o.wants("history") {
+		rows = append(rows, row{name: name + " history", ours: ours("history", ""), theirs: theirs("git", dir), runs: b.runs, goal: ">= 3x"})
+	}
+	if o.wants("range") {
+		last, err := gitOut(dir, "rev-parse", "HEAD~1")
+		if err != nil {
+			return fmt.Errorf("%s: %w", dir, err)
+		}
+		one := last + "..HEAD"
+		rows = append(rows, row{name: name + " 1-commit range", ours: ours("range", one), theirs: theirs("git", dir, "--log-opts", one),
+			runs: b.rangeRuns, goal: ">= 1x (aim 2x)"})
+	}
+	for _, r := range rows {
+		if err := b.row(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// row times one row: each run runs pipeguard, then each reference.
+func (b *bencher) row(r row) error {
+	cmds := [][]string{r.ours, r.theirs(b.refs.re2)}
+	if b.refs.std != "" {
+		cmds = append(cmds, r.theirs(b.refs.std))
+	}
+	for _, c := range cmds { // one untimed run each warms the page cache
+		if _, err := timeCmd(c); err != nil {
+			return fmt.Errorf("%s: %w", r.name, err)
+		}
+	}
+	walls := make([][]float64, len(cmds))
+	cpus := make([][]float64, len(cmds))
+	ratios := make([][]float64, len(cmds))
+	var found string
+	theirFound := -1
+	for range r.runs {
+		for i, c := range cmds {
+			d, err := timeCmd(c)
+			if err != nil {
+				return fmt.Errorf("%s: %w", r.name, err)
+			}
+			walls[i] = append(walls[i], d.wall.Seconds())
+			cpus[i] = append(cpus[i], d.cpu.Seconds())
+			switch {
+			case i == 0:
+				found = d.out
+			case i == 1 && !r.noReport:
+				theirFound = countReport(b.report)
+			}
+			if i > 0 {
+				ratios[i] = append(ratios[i], d.wall.Seconds()/walls[0][len(walls[0])-1])
+			}
+		}
+	}
+	std, stdRatio := "-", "-"
+	if len(cmds) > 2 {
+		std, stdRatio = fmt.Sprintf("%.3fs", median(walls[2])), fmt.Sprintf("%.2fx", median(ratios[2]))
+	}
+	glFound := fmt.Sprint(theirFound)
+	if r.noReport {
+		found, glFound = "", ""
+	}
+	fmt.Printf("%-28s %8.3fs %8.3fs %6.2fx %9s %7s %7.3fs %7.3fs %9s %9s  %s\n", r.name,
+		median(walls[0]), median(walls[1]), median(ratios[1]), std, stdRatio,
+		median(cpus[0]), median(cpus[1]), found, glFound, r.goal)
+	return nil
+}
+
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if len(s) == 0 {
+		return 0
+	}
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
 // structureCost times a working-tree scan with the structure detector
@@ -270,13 +400,22 @@ func structureCost(self, name, repo string, runs int) error {
 }
 
 // buildGitleaks builds the gitleaks command of the version this program
-// links: from the current module when it requires gitleaks, else with go
-// install module@version.
+// links, with the RE2 backend: from the current module when it requires
+// gitleaks, else with go install module@version.
 func buildGitleaks(out string) error {
 	first, err := exec.Command("go", "build", "-tags", "gore2regex", "-o", out, gitleaksPkg).CombinedOutput()
 	if err == nil {
 		return nil
 	}
+	if second := installGitleaks(out, "gore2regex"); second != nil {
+		return fmt.Errorf("%v: %s; %w", err, first, second)
+	}
+	return nil
+}
+
+// installGitleaks builds gitleaks as "go install module@version" does,
+// with its own go.mod and the given tags.
+func installGitleaks(out, tags string) error {
 	version := ""
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		for _, d := range bi.Deps {
@@ -286,14 +425,41 @@ func buildGitleaks(out string) error {
 		}
 	}
 	if version == "" {
-		return fmt.Errorf("%v: %s", err, first)
+		return fmt.Errorf("this program does not link %s", gitleaksPkg)
 	}
-	cmd := exec.Command("go", "install", "-tags", "gore2regex", gitleaksPkg+"@"+version)
-	cmd.Env = append(os.Environ(), "GOBIN="+filepath.Dir(out))
-	if second, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("%v: %s%s", err, first, second)
+	bin, err := os.MkdirTemp(filepath.Dir(out), "gobin-")
+	if err != nil {
+		return err
 	}
-	return os.Rename(filepath.Join(filepath.Dir(out), "v8"), out)
+	defer os.RemoveAll(bin)
+	cmd := exec.Command("go", "install", "-tags", tags, gitleaksPkg+"@"+version)
+	cmd.Dir = bin // outside any module: gitleaks' own go.mod decides
+	cmd.Env = append(os.Environ(), "GOBIN="+bin, "GOFLAGS=")
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("go install %s@%s: %v: %s", gitleaksPkg, version, err, msg)
+	}
+	return os.Rename(filepath.Join(bin, "gitleaks"), out) // go names v8 after gitleaks
+}
+
+// buildTags returns the build tags this program was built with.
+func buildTags() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "-tags" {
+				return s.Value
+			}
+		}
+	}
+	return ""
+}
+
+// buildPipeguard builds the pipeguard command with this program's tags.
+func buildPipeguard(out string) error {
+	msg, err := exec.Command("go", "build", "-tags", buildTags(), "-o", out, "github.com/pipeguard/pipeguard/cmd/pipeguard").CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("go build pipeguard: %v: %s", err, msg)
+	}
+	return nil
 }
 
 type timing struct {
@@ -315,9 +481,15 @@ func timeCmd(args []string) (timing, error) {
 	}
 	s := strings.TrimSpace(string(out))
 	if strings.HasPrefix(s, "{") {
-		var rep struct{ Findings []json.RawMessage }
+		var rep struct{ Findings []struct{ Tags []string } }
 		if json.Unmarshal(out, &rep) == nil {
-			s = fmt.Sprint(len(rep.Findings))
+			rules := 0 // the gitleaks rules' findings, without the structure detector's
+			for _, f := range rep.Findings {
+				if !slices.Contains(f.Tags, "detector:structure") {
+					rules++
+				}
+			}
+			s = fmt.Sprintf("%d(%d)", len(rep.Findings), rules)
 		}
 	}
 	cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
