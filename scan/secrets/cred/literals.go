@@ -52,7 +52,7 @@ const (
 	hasCurl                          // curl
 	hasMysql                         // mysql, mariadb
 	hasConvert                       // convertto-securestring
-	hasOTP                           // totp, hotp, authenticator
+	hasOTP                           // totp (ROTP::TOTP, pyotp.TOTP, totpSecret, otplib's totp)
 )
 
 // flagWord is a word lineFlags looks for, and what finding it means.
@@ -67,9 +67,8 @@ var flagWords = [256][]flagWord{
 	'p': {{"password", hasKey | hasPwd}, {"pwd", hasKey | hasPwd}, {"pass", hasKey}, {"pw", hasKey}, {"parola", hasKey}},
 	's': {{"secret", hasKey}, {"senha", hasKey}},
 	't': {{"token", hasKey}, {"totp", hasOTP}},
-	'h': {{"hotp", hasOTP}},
 	'k': {{"key", hasKey}},
-	'a': {{"authenticator", hasKey | hasOTP}, {"auth", hasKey}},
+	'a': {{"auth", hasKey}},
 	'c': {{"cred", hasKey}, {"curl", hasCurl}, {"convertto-securestring", hasConvert}},
 	'j': {{"jwt", hasKey}},
 	'b': {{"bearer", hasKey | hasBearer}, {"basic", hasBasic}},

@@ -185,13 +185,13 @@ func nextKty(lows []string, i int) int {
 	return -1
 }
 
-// otpSecrets finds TOTP and HOTP secrets passed as literals to the
-// libraries that take them (ROTP::TOTP.new('JBSW...'), authenticator.
-// generate('IFTX...'), pyotp.TOTP('...')): base32, 16 characters or more,
-// on a line that names TOTP, HOTP or an authenticator. low is the
-// lower-cased line.
+// otpSecrets finds TOTP secrets passed as literals to the libraries that
+// take them (ROTP::TOTP.new('JBSW...'), pyotp.TOTP('...'), totpToken =
+// authenticator.generate('IFTX...')): base32, 16 characters or more, on a
+// line that names TOTP (one word only: lineFlags reads every line). low
+// is the lower-cased line.
 func otpSecrets(line, low string, lineNo int, emit func(Match)) {
-	if !strings.Contains(low, "totp") && !strings.Contains(low, "hotp") && !strings.Contains(low, "authenticator") {
+	if !strings.Contains(low, "totp") {
 		return
 	}
 	st := stringState(line)
