@@ -30,6 +30,8 @@ func run(ctx context.Context, opts Options, trusted *checkout) (*scan.Report, er
 	if err != nil {
 		return nil, err
 	}
+	// The scanners open the same repository: what git said once stands.
+	ctx = git.WithRepo(ctx, repo)
 	if opts.NewSince != "" {
 		// A wrong base is a usage error, said before a whole scan runs.
 		if _, err := repo.ResolveRev(ctx, opts.NewSince); err != nil {

@@ -177,7 +177,7 @@ func (e *engine) failed() error {
 // detect returns the findings of every rule in f.
 func (e *engine) detect(ctx context.Context, f sources.Fragment) []report.Finding {
 	if e.exact {
-		return e.full.DetectContext(ctx, detect.Fragment(f))
+		return e.dropStopWords(e.full.DetectContext(ctx, detect.Fragment(f)))
 	}
 	raw := f.Raw
 	small := len(raw) <= smallFragment
@@ -257,7 +257,20 @@ func (e *engine) detect(ctx context.Context, f sources.Fragment) []report.Findin
 			}
 		}
 	}
-	return preferSpecific(out)
+	return preferSpecific(e.dropStopWords(out))
+}
+
+// dropStopWords drops the findings whose secret holds a stop word of their
+// rule's allowlists that gitleaks was not given (see stopWords).
+func (e *engine) dropStopWords(fs []report.Finding) []report.Finding {
+	out := fs[:0]
+	for _, f := range fs {
+		if sp := e.rs.specs[f.RuleID]; sp != nil && sp.stops != nil && sp.stops.contains(f.Secret) {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
 }
 
 // decodeRules returns the rules gitleaks runs, in some pass, on raw with
