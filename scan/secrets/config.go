@@ -16,7 +16,6 @@ import (
 	"strings"
 	"sync"
 
-	ahocorasick "github.com/BobuSumisu/aho-corasick"
 	"github.com/BurntSushi/toml"
 	"github.com/spf13/viper"
 	"github.com/zricethezav/gitleaks/v8/config"
@@ -46,7 +45,7 @@ type ruleSet struct {
 	targeted map[string][]*config.Allowlist
 
 	// prefilter finds the keywords of every rule in lower-cased text.
-	prefilter *ahocorasick.Trie
+	prefilter *keywordIndex
 	// byKeyword maps a keyword to the rules that need it.
 	byKeyword map[string][]string
 	// always are the rules without keywords, run on every fragment.
@@ -437,7 +436,7 @@ func newRuleSet(path string, vc config.ViperConfig, eager map[string]bool) (*rul
 		kws = append(kws, k)
 	}
 	sort.Strings(kws)
-	rs.prefilter = ahocorasick.NewTrieBuilder().AddStrings(kws).Build()
+	rs.prefilter = newKeywordIndex(kws)
 
 	// Global allowlists, and those aimed at some rules.
 	for _, a := range vc.Allowlists {
@@ -575,8 +574,8 @@ func (rs *ruleSet) selectRules(texts func(yield func(string))) []string {
 	}
 	texts(func(s string) {
 		low := strings.ToLower(s)
-		for _, m := range rs.prefilter.MatchString(low) {
-			for _, id := range rs.byKeyword[m.MatchString()] {
+		for _, m := range rs.prefilter.find(low) {
+			for _, id := range rs.byKeyword[m.word] {
 				found[id] = true
 			}
 		}
