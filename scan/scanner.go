@@ -227,3 +227,35 @@ func firstLines(b []byte, n int) string {
 	}
 	return string(b)
 }
+
+// Meter is told how far a long step of a scan has got: step names what is
+// counted ("commits", "Go modules"), done how many are finished, total how
+// many there are (0 when unknown). A step ends when done reaches total.
+// Scanners run concurrently: a meter must accept calls from several
+// goroutines.
+type Meter func(step string, done, total int)
+
+type meterKey struct{}
+
+// WithMeter returns ctx carrying m, for the scanners to report how far
+// their long steps have got.
+func WithMeter(ctx context.Context, m Meter) context.Context {
+	if m == nil {
+		return ctx
+	}
+	return context.WithValue(ctx, meterKey{}, m)
+}
+
+// Metered reports whether ctx carries a meter: work done only to count
+// (listing the commits to scan) is skipped when none listens.
+func Metered(ctx context.Context) bool {
+	_, ok := ctx.Value(meterKey{}).(Meter)
+	return ok
+}
+
+// Tick tells the meter of ctx, if any, how far step has got.
+func Tick(ctx context.Context, step string, done, total int) {
+	if m, ok := ctx.Value(meterKey{}).(Meter); ok {
+		m(step, done, total)
+	}
+}

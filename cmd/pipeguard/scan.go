@@ -194,7 +194,15 @@ func runScan(cmd *cobra.Command, s Streams, o *scanOptions) error {
 		return o.usageFailure(cmd, s, err)
 	}
 
+	// A progress bar for the long steps (history, Go audit), on a terminal
+	// only: logs and pipes get nothing.
+	var bar *stepBar
+	if !o.verbose && s.isTerminal(s.Err) {
+		bar = newStepBar(s.Err, progressDelay)
+		ctx = scan.WithMeter(ctx, bar.tick)
+	}
 	rep, scanErr := engine.Scan(ctx, opts)
+	bar.close()
 	usage := scanErr != nil && scan.IsConfigError(scanErr)
 	if scanErr != nil {
 		// The scan could not start. The reports are still written, valid,

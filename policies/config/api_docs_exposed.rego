@@ -28,15 +28,23 @@ served(d) if d.state in {"default", "set"}
 
 # production is the first deployment setting that marks app's project as
 # production.
-production(project) := hints[0] if {
-	hints := sort([sprintf("%s:%d sets %s=%s", [e.path, e.line, e.key, e.value]) |
-		some e in lib.deploy_env
-		e.project == project
-		upper(e.key) in {"ENV", "APP_ENV", "ENVIRONMENT"}
-		lower(trim(trim_space(e.value), `"'`)) in {"prod", "production"}
-	])
-	count(hints) > 0
+production(project) := production_hints[project]
+
+# production_hints maps each project to its first production setting: a
+# map built once (a complete rule whose inner comprehension OPA indexes by
+# project), so that production(project) is a lookup, not a walk of every
+# deployment setting for each app.
+production_hints := {project: hints[0] |
+	some e in production_settings
+	project := e[0]
+	hints := sort([h | some [p, h] in production_settings; p == project])
 }
+
+production_settings := [[e.project, sprintf("%s:%d sets %s=%s", [e.path, e.line, e.key, e.value])] |
+	some e in lib.deploy_env
+	upper(e.key) in {"ENV", "APP_ENV", "ENVIRONMENT"}
+	lower(trim(trim_space(e.value), `"'`)) in {"prod", "production"}
+]
 
 problem(project, docs) := msg if {
 	hint := production(project)

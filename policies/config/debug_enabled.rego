@@ -95,11 +95,17 @@ debug_key(k) if {
 }
 
 deny contains f if {
-	some loc in {{"path": h.path, "line": h.line} | some h in hits}
-	here := sort([[h.what, h.confidence, h.end] | some h in hits; h.path == loc.path; h.line == loc.line])
+	some hit in hits
+	path := hit.path
+	line := hit.line
+
+	# The hits at one place, grouped by an indexed comprehension (a plain
+	# assignment that closes over path and line): one pass over the hits.
+	group := [[h.what, h.confidence, h.end] | some h in hits; h.path == path; h.line == line]
+	here := sort(group)
 	[what, _, end] := here[0]
 	conf := {true: "high", false: "medium"}[count([1 | some [_, c, _] in here; c == "high"]) > 0]
-	f := object.union(lib.report_range(loc.path, loc.line, end, sprintf("debug mode is on: %s", [what]), what), {"confidence": conf})
+	f := object.union(lib.report_range(path, line, end, sprintf("debug mode is on: %s", [what]), what), {"confidence": conf})
 }
 
 # end_of is the end of the app's construction when the value is written

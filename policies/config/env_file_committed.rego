@@ -24,16 +24,17 @@ package pipeguard.rules.env_file_committed
 
 import data.pipeguard.lib
 
-# secrets are the secret values of a committed dotenv file: [line, key,
-# placeholder], in line order.
-secrets(path) := sort([[e.line, e.key, e.placeholder] | some e in input.env; e.path == path; e.redacted])
-
 deny contains f if {
 	some file in input.files
 	file.kind == "env"
 	file.tracked
 	not file.template
-	all := secrets(file.path)
+	path := file.path
+
+	# The secret values of the file, [line, key, placeholder] in line order
+	# (an indexed comprehension: one pass over the entries for all files).
+	entries := [[e.line, e.key, e.placeholder] | some e in input.env; e.path == path; e.redacted]
+	all := sort(entries)
 	count(all) > 0
 	real := [s | some s in all; s[2] == false]
 

@@ -12,11 +12,9 @@ import data.pipeguard.lib
 # github.com/golang-jwt/jwt/v5.Parse -> github.com/golang-jwt/jwt.Parse.
 norm(q) := regex.replace(q, `/v[0-9]+(/|\.)`, "$1")
 
-# testfile_paths are the Go test files (_test.go).
-testfile_paths contains f.path if {
-	some f in input.go.files
-	f.test
-}
+# testfile_paths are the Go test files (_test.go): a set built once (a
+# complete rule), so that is_test is a hash lookup, not a walk of the files.
+testfile_paths := {f.path | some f in input.go.files; f.test}
 
 # is_test reports whether path is a Go test file.
 is_test(path) if path in testfile_paths

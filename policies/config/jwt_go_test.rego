@@ -53,3 +53,9 @@ test_unverified_in_a_file_that_verifies_is_medium if {
 	[g] := [g | some g in gs]
 	object.get(g, "confidence", "high") == "high"
 }
+
+test_unverified_helper_whose_callers_verify_is_not_reported if {
+	# peekAudience reads aud; every caller then verifies the same token (facts: verified_by_caller).
+	peek := object.union(parse(10, "ParseUnverified", kf("none", false), []), {"function": "peekAudience", "verified_by_caller": true})
+	count(verify.deny) == 0 with input as t.go_input({"jwt_parses": [peek]})
+}

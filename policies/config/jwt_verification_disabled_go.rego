@@ -2,7 +2,8 @@
 # jwt_verification_disabled.rego): golang-jwt's ParseUnverified in a
 # function that never parses the token with verification and does not
 # hand the token string to another call (reading the key id before a
-# verifying Parse, or before a verifier elsewhere, is fine),
+# verifying Parse, or before a verifier elsewhere, is fine), nor a helper
+# whose every caller verifies the same token afterwards (peekAudience),
 # UnsafeAllowNoneSignatureType, and tokens issued with SigningMethodNone.
 package pipeguard.rules.jwt_verification_disabled
 
@@ -14,6 +15,7 @@ deny contains f if {
 	p.unverified
 	not p.verified_in_function
 	not p.token_passed_on
+	not object.get(p, "verified_by_caller", false)
 	not golib.is_test(p.path)
 	f0 := lib.report(p.path, p.line, sprintf("%s reads the token's claims without checking its signature, and %s never verifies it: anyone can forge them", [p.callee, function_name(p.function)]), sprintf("go:%s:ParseUnverified", [p.function]))
 	f := unverified_confidence(f0, p)

@@ -30,11 +30,10 @@ at(path, v) := {"path": v.def_path, "line": v.def_line} if {
 	v.def_line
 } else := {"path": path, "line": v.line}
 
-# testfile_paths are the paths of test files (tests/, test_*.py, conftest.py...).
-testfile_paths contains f.path if {
-	some f in input.files
-	f.test
-}
+# testfile_paths are the paths of test files (tests/, test_*.py, conftest.py...):
+# a set built once (a complete rule: a partial set looked up by key would
+# walk every file for each lookup), so that is_test is a hash lookup.
+testfile_paths := {f.path | some f in input.files; f.test}
 
 # is_test reports whether path is a test file.
 is_test(path) if path in testfile_paths
@@ -171,11 +170,13 @@ dev_folders := {
 # templates (.env.example and the like).
 committed_env contains e if {
 	some e in input.env
-	some f in input.files
-	f.path == e.path
-	f.tracked
-	not f.template
+	e.path in committed_paths
 }
+
+# committed_paths are the paths of tracked files that are not templates:
+# a set built once (a complete rule: a partial set looked up by key would
+# walk every file for each entry), so that committed_env is linear.
+committed_paths := {f.path | some f in input.files; f.tracked; not f.template}
 
 # deploy_env are the environment settings of deployment files: committed
 # dotenv files, Dockerfile ENV, compose environment. Each is

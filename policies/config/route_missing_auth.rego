@@ -44,6 +44,16 @@ public_name(_, url) if {
 	regex.match(sprintf(`^(%s)$`, [public_words]), replace(segs[count(segs) - 1], "-", "_"))
 }
 
+# The last two segments name the action too: /password/reset,
+# /email/verification.
+public_name(_, url) if {
+	segs := [s | some s in split(lower(url), "/"); s != ""; not startswith(s, "{")]
+	n := count(segs)
+	n > 1
+	pair := replace(concat("_", [segs[n - 2], segs[n - 1]]), "-", "_")
+	regex.match(sprintf(`^(%s)$`, [public_words]), pair)
+}
+
 # public is why a route needs no authentication, if it is public by design.
 public(r) if r.token_url
 

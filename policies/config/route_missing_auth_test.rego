@@ -50,8 +50,14 @@ test_public_by_design if {
 		t.route({"url": "/health", "handler": "health", "line": 70}),
 		t.route({"url": "/hooks/stripe", "handler": "stripe_events", "verifies_signature": true, "line": 80}),
 		t.route({"url": "/auth/oauth/azure/callback", "handler": "azure_callback", "line": 90}),
+		t.route({"url": "/password/reset", "handler": "change_password_by_invitation", "line": 100}),
 	])
 	count(rule.deny) == 0 with input as i
+}
+
+test_action_pair_must_be_public_words if {
+	fs := rule.deny with input as facts(true, [t.route({"url": "/password/change", "handler": "change_password"})])
+	count(fs) == 1
 }
 
 test_webhook_without_signature_check if {

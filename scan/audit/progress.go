@@ -59,9 +59,16 @@ type barProgress struct {
 }
 
 func (p *barProgress) Start(total int) {
-	p.bar = progressbar.NewOptions(total,
-		progressbar.OptionSetWriter(p.w),
-		progressbar.OptionSetDescription("auditing"),
+	p.bar = NewBar(p.w, total, "auditing")
+}
+
+// NewBar is pipeguard's progress bar on terminal w: max steps (-1 for a
+// spinner when the total is unknown), a count, the elapsed and remaining
+// time, cleared when finished.
+func NewBar(w io.Writer, max int, description string) *progressbar.ProgressBar {
+	return progressbar.NewOptions(max,
+		progressbar.OptionSetWriter(w),
+		progressbar.OptionSetDescription(description),
 		progressbar.OptionShowCount(),
 		progressbar.OptionSetElapsedTime(true),
 		progressbar.OptionSetPredictTime(true),

@@ -23,9 +23,12 @@ import (
 //	go test -tags gore2regex ./scan/deps -run '^$' -bench . -benchtime 2x -timeout 60m
 //
 // BenchmarkGoAudit compares the Go audit of a mid-size module (gitleaks
-// v8.30.1 from the module cache, or $PIPEGUARD_BENCH_GO_MODULE) with the
-// govulncheck command v1.9.0 on the same module and database, and times a
-// re-run on unchanged inputs (cache). BenchmarkPythonMatch500 matches a
+// v8.30.1 from the module cache, or $PIPEGUARD_BENCH_GO_MODULE, e.g. a copy
+// of caddy) with the govulncheck command v1.9.0 on the same module and
+// database (wall time, CPU time of the child processes, peak RSS), and times
+// a re-run on unchanged inputs (cache). The audit runs under
+// $PIPEGUARD_BENCH_BUDGET bytes (default: DefaultMemoryBudget, as a scan
+// has it; 0 for none). testdata/bench/goaudit has the cold-cache script. BenchmarkPythonMatch500 matches a
 // 500-package requirements file against the whole PyPA advisory folder.
 
 func benchModule(b *testing.B) string {
@@ -95,14 +98,14 @@ func BenchmarkGoAudit(b *testing.B) {
 			goVersion: goVersion(context.Background(), goBin, nil), cacheDir: cacheDir}
 	}
 
-	var oursT, refT, cachedT time.Duration
+	var oursT, refT, cachedT, oursCPU, refCPU time.Duration
 	var oursMem, refMem int64
 	var level string
 	var vulns int
 	for i := 0; i < b.N; i++ {
 		// The reference: the govulncheck command, symbol level, JSON.
 		reference := func() {
-			start := time.Now()
+			start, cpu := time.Now(), childrenCPU()
 			cmd := exec.Command(bin, "-db", dbURL, "-format", "json", "-C", dir, "./...")
 			var stderr strings.Builder
 			cmd.Stdout, cmd.Stderr = io.Discard, &stderr
@@ -111,18 +114,25 @@ func BenchmarkGoAudit(b *testing.B) {
 				b.Fatalf("govulncheck: %v\n%s", err, stderr.String())
 			}
 			refT += time.Since(start)
+			refCPU += childrenCPU() - cpu
 			refMem = max(refMem, childMaxRSS(cmd.ProcessState))
 		}
-		// pipeguard: package level, then symbol level when needed, isolated.
+		// pipeguard: one symbol-level run (cgo left out when the call graph
+		// does not need it), isolated, under the default memory budget as a
+		// scan has it.
 		ours := func() {
 			a := newAuditor(cache)
 			os.RemoveAll(cache)
-			start := time.Now()
-			res, err := a.audit(context.Background(), m, 0)
+			start, cpu := time.Now(), childrenCPU()
+			res, err := a.audit(context.Background(), m, benchBudget())
 			if err != nil {
 				b.Fatal(err)
 			}
+			if res.Degraded {
+				b.Fatalf("degraded audit: %q", res.Notes)
+			}
 			oursT += time.Since(start)
+			oursCPU += childrenCPU() - cpu
 			oursMem = max(oursMem, res.PeakRSS)
 			level, vulns = res.Level, len(res.Vulns)
 		}
@@ -147,6 +157,9 @@ func BenchmarkGoAudit(b *testing.B) {
 	b.ReportMetric(oursT.Seconds()/n, "pipeguard-s/op")
 	b.ReportMetric(refT.Seconds()/n, "govulncheck-s/op")
 	b.ReportMetric(oursT.Seconds()/refT.Seconds(), "time-ratio")
+	b.ReportMetric(oursCPU.Seconds()/n, "pipeguard-cpu-s/op")
+	b.ReportMetric(refCPU.Seconds()/n, "govulncheck-cpu-s/op")
+	b.ReportMetric(oursCPU.Seconds()/refCPU.Seconds(), "cpu-ratio")
 	b.ReportMetric(float64(oursMem)/(1<<20), "pipeguard-peak-MiB")
 	b.ReportMetric(float64(refMem)/(1<<20), "govulncheck-peak-MiB")
 	b.ReportMetric(float64(oursMem)/float64(refMem), "mem-ratio")
@@ -274,4 +287,14 @@ func BenchmarkPythonMatch500(b *testing.B) {
 			b.ReportMetric(float64(findings), "findings")
 		})
 	}
+}
+
+// benchBudget is the memory budget of the benchmarked audit.
+func benchBudget() int64 {
+	if v := os.Getenv("PIPEGUARD_BENCH_BUDGET"); v != "" {
+		var n int64
+		fmt.Sscan(v, &n)
+		return n
+	}
+	return DefaultMemoryBudget
 }

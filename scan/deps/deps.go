@@ -3,9 +3,11 @@
 // Go modules are audited with govulncheck (golang.org/x/vuln/scan), run in
 // this process or, when Options.Exec names one, in an isolated child
 // process, so that a panic or runaway memory inside govulncheck cannot take
-// the scan down. Each module is first analysed at package level; symbol
-// level (call graphs, the expensive part) runs only when a vulnerable
-// package is actually imported, under Options.MemoryBudget. Results are
+// the scan down. Each module is analysed by one symbol-level run whose single
+// package load serves the module, package and symbol levels (the call graph,
+// the expensive part, is built only when a vulnerable package is actually
+// imported), under Options.MemoryBudget, with packages loaded without cgo
+// when the call graph does not need cgo files (no C compiled). Results are
 // cached by (go.mod, go.sum, the module's Go sources, database version, Go
 // version). Without the go command, or when packages do not load, the audit
 // falls back to module level and says so in the notes.
@@ -342,10 +344,12 @@ func (s *Scanner) scanGo(ctx context.Context, t *scan.Target, inv *inventory, re
 	if s.opts.MemoryBudget > 0 && len(s.opts.Exec) == 0 {
 		res.Notes = append(res.Notes, "go: the memory budget is not enforced: govulncheck runs in process (no isolated child configured)")
 	}
-	for _, m := range mods {
+	defer scan.Tick(ctx, "Go modules audited", len(mods), len(mods))
+	for i, m := range mods {
 		if ctx.Err() != nil {
 			return
 		}
+		scan.Tick(ctx, "Go modules audited", i, len(mods))
 		begin := time.Now()
 		r, err := a.audit(ctx, m, s.opts.MemoryBudget)
 		if err != nil {

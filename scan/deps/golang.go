@@ -179,18 +179,11 @@ func callPath(trace []*gvFrame) []string {
 	return out
 }
 
-// hasImported reports whether any finding of out names a vulnerable package.
-func hasImported(out *gvOutput) bool {
-	for _, f := range out.Findings {
-		if len(f.Trace) > 0 && f.Trace[0].Package != "" {
-			return true
-		}
-	}
-	return false
-}
-
-// audit runs the plan for one module: package level first, symbol level only
-// when a vulnerable package is imported, and fallbacks that say so.
+// audit runs the plan for one module: one symbol-level govulncheck run,
+// whose single package load gives the module, package and symbol findings
+// alike (govulncheck streams them in that order and skips the call graph
+// when no vulnerable package is imported), loaded without cgo when the call
+// graph does not need cgo files (see loadPlan); then fallbacks that say so.
 func (a *goAuditor) audit(ctx context.Context, m *goModule, budget int64) (*goModResult, error) {
 	key := ""
 	if a.cacheDir != "" && a.goBin != "" {
@@ -218,58 +211,76 @@ func (a *goAuditor) audit(ctx context.Context, m *goModule, budget int64) (*goMo
 		return res, nil
 	}
 
-	pkgOut, err := rn.run(ctx, append(append([]string{}, base...), "-scan", levelPackage, "./..."))
+	symArgs := append(append([]string{}, base...), "-scan", levelSymbol, "./...")
+	symOut, notes, serr := a.runSymbol(ctx, m, env, budget, symArgs)
+	if serr == nil {
+		res := collect(symOut, levelSymbol)
+		res.PeakRSS = symOut.PeakRSS
+		res.Notes = append(res.Notes, notes...)
+		return a.finish(ctx, m, rn, symOut.Modules, res, key)
+	}
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+
+	// Symbol level did not run to the end: the package level alone needs
+	// no type checking (and never compiles C), so it is the first fallback.
+	pkgRn := &runner{exec: rn.exec, env: append(append([]string{}, env...), "CGO_ENABLED=0")}
+	pkgOut, err := pkgRn.run(ctx, append(append([]string{}, base...), "-scan", levelPackage, "./..."))
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		why := oneLine(err)
-		offline := a.offlineHint(err)
-		modOut, merr := rn.run(ctx, append(append([]string{}, base...), "-scan", levelModule))
-		if merr == nil {
-			res := collect(modOut, levelModule)
-			// The package graph is unknown: "required only" would be a claim
-			// the audit cannot make.
-			for i := range res.Vulns {
-				res.Vulns[i].Reach = ReachUnknown
-			}
-			res.Notes = append(res.Notes, fmt.Sprintf("%s: packages failed to load (%s): fell back to module level, without package or symbol reachability%s", m.Rel, why, offline))
-			res.Degraded = true
-			res.needSymbols(m, "packages failed to load")
-			return res, nil
+		return a.moduleFallback(ctx, m, rn, base, err)
+	}
+	res := collect(pkgOut, levelPackage)
+	res.PeakRSS = max(pkgOut.PeakRSS, symOut.PeakRSS)
+	res.Notes = append(res.Notes, notes...)
+	res.Degraded = true
+	switch {
+	case errors.Is(serr, errMemoryBudget):
+		res.Notes = append(res.Notes, fmt.Sprintf("%s: symbol analysis stopped past the memory budget (%s): kept package level, so imported vulnerabilities are not known to be called or not", m.Rel, oneLine(serr)))
+	default:
+		res.Notes = append(res.Notes, fmt.Sprintf("%s: symbol analysis failed (%s): kept package level", m.Rel, oneLine(serr)))
+		res.needSymbols(m, "symbol analysis failed")
+	}
+	return a.finish(ctx, m, rn, pkgOut.Modules, res, key)
+}
+
+// moduleFallback audits m at module level, or from go.mod alone, when its
+// packages failed to load (err).
+func (a *goAuditor) moduleFallback(ctx context.Context, m *goModule, rn *runner, base []string, err error) (*goModResult, error) {
+	why := oneLine(err)
+	offline := a.offlineHint(err)
+	modOut, merr := rn.run(ctx, append(append([]string{}, base...), "-scan", levelModule))
+	if merr == nil {
+		res := collect(modOut, levelModule)
+		// The package graph is unknown: "required only" would be a claim
+		// the audit cannot make.
+		for i := range res.Vulns {
+			res.Vulns[i].Reach = ReachUnknown
 		}
-		res, qerr := a.queryGoMod(ctx, m, rn, goModVersions(m), ReachUnknown)
-		if qerr != nil {
-			return nil, fmt.Errorf("govulncheck %s: %w", m.Rel, err)
-		}
-		res.Notes = append(res.Notes, fmt.Sprintf("%s: packages failed to load (%s) and so did the module graph (%s): audited the requirements of go.mod only%s", m.Rel, why, oneLine(merr), offline))
+		res.Notes = append(res.Notes, fmt.Sprintf("%s: packages failed to load (%s): fell back to module level, without package or symbol reachability%s", m.Rel, why, offline))
 		res.Degraded = true
 		res.needSymbols(m, "packages failed to load")
 		return res, nil
 	}
-	res := collect(pkgOut, levelPackage)
-	res.PeakRSS = pkgOut.PeakRSS
-	graph := pkgOut.Modules
-	if hasImported(pkgOut) {
-		srn := &runner{exec: rn.exec, env: rn.env, budget: budget}
-		symOut, serr := srn.run(ctx, append(append([]string{}, base...), "-scan", levelSymbol, "./..."))
-		switch {
-		case serr == nil:
-			res = collect(symOut, levelSymbol)
-			if symOut.PeakRSS > pkgOut.PeakRSS {
-				res.PeakRSS = symOut.PeakRSS
-			}
-		case ctx.Err() != nil:
-			return nil, ctx.Err()
-		case errors.Is(serr, errMemoryBudget):
-			res.Notes = append(res.Notes, fmt.Sprintf("%s: symbol analysis stopped past the memory budget (%s): kept package level, so imported vulnerabilities are not known to be called or not", m.Rel, oneLine(serr)))
-			res.Degraded = true
-		default:
-			res.Notes = append(res.Notes, fmt.Sprintf("%s: symbol analysis failed (%s): kept package level", m.Rel, oneLine(serr)))
-			res.Degraded = true
-			res.needSymbols(m, "symbol analysis failed")
-		}
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
 	}
+	res, qerr := a.queryGoMod(ctx, m, rn, goModVersions(m), ReachUnknown)
+	if qerr != nil {
+		return nil, fmt.Errorf("govulncheck %s: %w", m.Rel, err)
+	}
+	res.Notes = append(res.Notes, fmt.Sprintf("%s: packages failed to load (%s) and so did the module graph (%s): audited the requirements of go.mod only%s", m.Rel, why, oneLine(merr), offline))
+	res.Degraded = true
+	res.needSymbols(m, "packages failed to load")
+	return res, nil
+}
+
+// finish adds the modules required outside the package graph and caches
+// a result that took no fallback.
+func (a *goAuditor) finish(ctx context.Context, m *goModule, rn *runner, graph map[string]bool, res *goModResult, key string) (*goModResult, error) {
 	if err := a.addRequiredOnly(ctx, m, rn, graph, res); err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -408,7 +419,7 @@ func oneLine(err error) string {
 }
 
 // cacheVersion changes whenever what the cache stores changes meaning.
-const cacheVersion = "pipeguard-govulncheck-1"
+const cacheVersion = "pipeguard-govulncheck-2"
 
 // cacheKey hashes everything a module's audit depends on: go.mod, go.sum,
 // the go.work in use, vendor/modules.txt, the module's own Go sources (which

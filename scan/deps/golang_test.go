@@ -53,7 +53,7 @@ func TestGoReachability(t *testing.T) {
 	}{
 		{"calls, isolated child", "calls", true, callsWant, "symbol level"},
 		{"calls, in process", "calls", false, callsWant, "symbol level"},
-		{"requires only", "requires", true, requiresWant, "package level"},
+		{"requires only", "requires", true, requiresWant, "symbol level"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

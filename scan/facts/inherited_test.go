@@ -441,3 +441,145 @@ async def admin(request: Request):
 		t.Errorf("auth = %v, want @requires to authenticate /admin only", auth)
 	}
 }
+
+// TestRouterFactories: routers made by a project function, one returned
+// alone or several as a tuple (public, app = get_routers()), carry the
+// dependencies the factory gives them, position by position.
+func TestRouterFactories(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"requirements.txt": "fastapi==0.110.0\n",
+		"routers/base.py": `
+from fastapi import APIRouter, Depends, HTTPException, Request
+
+
+class JWTAuth:
+    async def __call__(self, request: Request):
+        if not request.headers.get("authorization"):
+            raise HTTPException(status_code=401)
+
+
+def get_routers(prefix="", extra_dependencies=[]):
+    public_app = APIRouter(prefix=prefix)
+    app = APIRouter(dependencies=[Depends(JWTAuth())] + extra_dependencies, prefix=prefix)
+    return public_app, app
+
+
+def get_admin_router():
+    router = APIRouter(prefix="/admin", dependencies=[Depends(JWTAuth())])
+    return router
+`,
+		"routers/core.py": `
+from routers.base import get_routers, get_admin_router
+
+public_app, app = get_routers()
+admin = get_admin_router()
+
+
+@public_app.get("/open")
+def open_route():
+    return {}
+
+
+@app.post("/closed")
+def closed_route():
+    return {}
+
+
+@admin.post("/users")
+def admin_route():
+    return {}
+`,
+		"main.py": `
+from fastapi import FastAPI
+from routers import core
+
+app = FastAPI()
+app.include_router(core.public_app)
+app.include_router(core.app)
+app.include_router(core.admin)
+`,
+	})
+	f := extractDir(t, dir)
+	got := map[string]bool{}
+	for _, a := range f.Apps {
+		for _, r := range a.Routes {
+			got[r.URL] = r.Auth
+		}
+	}
+	want := map[string]bool{"/open": false, "/closed": true, "/admin/users": true}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("route auth = %v, want %v", got, want)
+	}
+}
+
+// TestInjectedServices: a handler that calls a method of a service a DI
+// container injects (dishka, dependency-injector) is authenticated when
+// that method authenticates the request; not when it does not.
+func TestInjectedServices(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"requirements.txt": "fastapi==0.110.0\n",
+		"services.py": `
+from fastapi import HTTPException, Request
+
+
+class BaseService:
+    async def authenticate_request(self, request: Request, scopes):
+        if not request.headers.get("authorization"):
+            raise HTTPException(status_code=401)
+
+
+class DeployService(BaseService):
+    async def deploy(self, request: Request, settings):
+        await self.authenticate_request(request, scopes=["admin"])
+        return settings
+
+    async def preview(self, settings):
+        return settings
+
+
+class Container:
+    deploy_service = None
+`,
+		"main.py": `
+from typing import Annotated
+
+from dependency_injector.wiring import Provide, inject
+from dishka import FromDishka
+from fastapi import Depends, FastAPI, Request
+
+from services import Container, DeployService
+
+app = FastAPI()
+
+
+@app.post("/deploy")
+async def deploy(svc: FromDishka[DeployService], request: Request):
+    return await svc.deploy(request, {})
+
+
+@app.post("/deploy2")
+async def deploy2(svc: Annotated[DeployService, FromDishka()], request: Request):
+    return await svc.deploy(request, {})
+
+
+@app.post("/deploy3")
+@inject
+async def deploy3(request: Request, svc: DeployService = Depends(Provide[Container.deploy_service])):
+    return await svc.deploy(request, {})
+
+
+@app.post("/preview")
+async def preview(svc: FromDishka[DeployService]):
+    return await svc.preview({})
+`,
+	})
+	f := extractDir(t, dir)
+	got := map[string]bool{}
+	for _, r := range f.Apps[0].Routes {
+		got[r.URL] = r.Auth
+	}
+	want := map[string]bool{"/deploy": true, "/deploy2": true, "/deploy3": true, "/preview": false}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("route auth = %v, want %v", got, want)
+	}
+}

@@ -462,6 +462,10 @@ func (m *model) depsFrom(e *expr, f *pyFile) []*depRef {
 	if e == nil {
 		return nil
 	}
+	if e.kind == "binary" && e.attr == "+" {
+		// [Depends(JWTAuth())] + extra_dependencies: what each side gives.
+		return append(m.depsFrom(e.left, f), m.depsFrom(e.right, f)...)
+	}
 	var out []*depRef
 	for _, it := range e.items {
 		if it == nil || it.kind != "call" || it.fn == nil {
@@ -661,6 +665,7 @@ func (m *model) routeDependencies(fn *pyFunc, rd *routeDecl, url string, above [
 		deps = append(deps, Dependency{Name: "requires", Qualname: "starlette.authentication.requires",
 			Kind: "requires", Path: fn.file.path, Line: fn.line, Level: "decorator", Auth: true})
 	}
+	deps = append(deps, m.injectedAuth(fn)...)
 	for _, ld := range above {
 		deps = append(deps, m.dependency(ld.d, ld.level))
 	}
@@ -765,7 +770,7 @@ func (m *model) routers() (map[string]*routerInfo, []*routerInfo) {
 			order = append(order, ri)
 		}
 	}
-	for _, ri := range m.subclassRouters() {
+	for _, ri := range append(m.subclassRouters(), m.factoryRouters()...) {
 		byID[ri.decl.ident] = ri
 		order = append(order, ri)
 	}
@@ -826,6 +831,80 @@ func (m *model) receivers() *receivers {
 		}
 	}
 	return rv
+}
+
+// factoryRouters are module-level routers made by a project function that
+// builds APIRouters and returns them: router = make_router(), or one of a
+// tuple (public_app, app, app_apikey = get_routers()). Each name is a
+// router of its own module, with the dependencies and prefix of the
+// router the factory builds at that position.
+func (m *model) factoryRouters() []*routerInfo {
+	var out []*routerInfo
+	for _, f := range m.p.files {
+		for _, name := range sortedNames(f) {
+			call, index, line := f.boundCall(name)
+			if call == nil || call.fn == nil {
+				continue
+			}
+			s, ok := m.p.lookup(qualify(f, call.fn.dot), 0)
+			if !ok || s.kind != "func" {
+				continue
+			}
+			returned := s.fn.returnsVar
+			if index >= 0 {
+				if index >= len(s.fn.returnsTuple) {
+					continue
+				}
+				returned = s.fn.returnsTuple[index]
+			}
+			if returned == "" {
+				continue
+			}
+			for _, rd := range s.f.routers {
+				if rd.fnName != s.fn.name || rd.varName != returned {
+					continue
+				}
+				decl := &routerDecl{varName: name, ident: f.module + "." + name, line: line, call: rd.call}
+				ri := &routerInfo{decl: decl, f: s.f, deps: m.depsFrom(rd.call.kwArg("dependencies"), s.f)}
+				ri.prefix, _ = m.strValue(rd.call.arg(-1, "prefix"), s.f)
+				out = append(out, ri)
+			}
+		}
+	}
+	return out
+}
+
+// sortedNames are the module names of a file bound to a call's result,
+// by assignment or unpacking, in line order.
+func sortedNames(f *pyFile) []string {
+	names := sortedConsts(f)
+	var unpacked []string
+	for n := range f.unpacked {
+		if _, dup := f.consts[n]; !dup {
+			unpacked = append(unpacked, n)
+		}
+	}
+	sort.Slice(unpacked, func(i, j int) bool {
+		a, b := f.unpacked[unpacked[i]], f.unpacked[unpacked[j]]
+		if a.line != b.line {
+			return a.line < b.line
+		}
+		return a.index < b.index
+	})
+	return append(names, unpacked...)
+}
+
+// boundCall is the call whose result a module name holds, and its
+// position in the unpacked result (-1: the whole result).
+func (f *pyFile) boundCall(name string) (*expr, int, int) {
+	if as := f.consts[name]; as != nil {
+		if as.e == nil || as.e.kind != "call" {
+			return nil, 0, 0
+		}
+		return as.e, -1, as.line
+	}
+	u := f.unpacked[name]
+	return u.call, u.index, u.line
 }
 
 // factoryApps maps `app = create_app()` to the app the factory builds.

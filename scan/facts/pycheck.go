@@ -443,6 +443,17 @@ func (a *fileAnalyzer) doReturn(n *node, c *fctx) {
 				c.fn.returnedCalls = append(c.fn.returnedCalls, a.b.build(r))
 			}
 		}
+	case v.kind == "expression_list" || v.kind == "tuple":
+		// return public_app, app, app_apikey: a factory of several objects.
+		var names []string
+		for _, x := range v.namedChildren() {
+			name := ""
+			if x.kind == "identifier" {
+				name = x.text(a.src)
+			}
+			names = append(names, name)
+		}
+		c.fn.returnsTuple = names
 	case v.kind == "await" && unparen(v.firstNamed("")) != nil && unparen(v.firstNamed("")).kind == "call":
 		c.fn.awaitsCall = a.b.build(unparen(v.firstNamed("")))
 	case v.kind == "call":

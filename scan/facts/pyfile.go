@@ -15,11 +15,14 @@ type pyFile struct {
 	isPkg   bool
 	test    bool
 
-	alias   map[string]string // local name -> dotted target
-	stars   []string          // modules imported with `from m import *`
-	consts  map[string]*assign
-	funcs   map[string]*pyFunc
-	classes map[string]*pyClass
+	alias  map[string]string // local name -> dotted target
+	stars  []string          // modules imported with `from m import *`
+	consts map[string]*assign
+	// unpacked: module names bound by unpacking a call's result
+	// (public, app, app_key = get_routers()): the call and the position.
+	unpacked map[string]unpackedName
+	funcs    map[string]*pyFunc
+	classes  map[string]*pyClass
 
 	imports    []Import
 	apps       []*appDecl
@@ -93,6 +96,7 @@ type pyFunc struct {
 	inner          map[string]*pyFunc
 	returnsName    string
 	returnsVar     string   // a local variable returned (an app built by a factory)
+	returnsTuple   []string // the local variables of `return a, b, c` ("" for other items)
 	raisedClasses  []string // exception classes raised without a visible status
 	superStatus    int      // status passed to super().__init__ (exception classes)
 	returnsCall    *expr
@@ -110,15 +114,18 @@ type pyFunc struct {
 	originMemo     map[string]origin      // origins of names, once computed
 
 	// What the route and authentication analysis needs besides.
-	returns       []*expr // every returned value (a dependency factory's choice)
-	superInit     *expr   // super().__init__(...) in a method
-	rejectLines   []int   // returns of a 401/403 response
-	requiresAuth  bool    // decorated with Starlette's @requires(...)
-	validator     bool    // a pydantic validator (checks the client's own input)
-	signature     bool    // checks a webhook signature (HMAC, a *signature* header or helper)
-	writeLines    []int   // calls that write or delete stored data
-	verifies      bool    // calls a credential verification (jwt.decode, verify_token, authenticate...)
-	returnAnn     string  // the return annotation, as written
+	returns      []*expr // every returned value (a dependency factory's choice)
+	superInit    *expr   // super().__init__(...) in a method
+	rejectLines  []int   // returns of a 401/403 response
+	requiresAuth bool    // decorated with Starlette's @requires(...)
+	validator    bool    // a pydantic validator (checks the client's own input)
+	signature    bool    // checks a webhook signature (HMAC, a *signature* header or helper)
+	writeLines   []int   // calls that write or delete stored data
+	verifies     bool    // calls a credential verification (jwt.decode, verify_token, authenticate...)
+	// paramCalls are the methods called on each parameter (svc.generate(...)):
+	// what a handler asks of a service a DI container injects.
+	paramCalls    map[string][]string
+	returnAnn     string // the return annotation, as written
 	paramDefaults map[string]*expr
 	excHandler    bool    // registered with @app.exception_handler(...)
 	returnedCalls []*expr // calls whose result is returned (directly or through a variable)
@@ -157,8 +164,16 @@ type appDecl struct {
 	call      *expr
 }
 
+// unpackedName is one name of `a, b = call(...)` at module level.
+type unpackedName struct {
+	call  *expr
+	index int
+	line  int
+}
+
 type routerDecl struct {
 	varName string
+	fnName  string // enclosing function (a router factory), "" at module level
 	ident   string
 	line    int
 	call    *expr
@@ -292,7 +307,7 @@ type fctx struct {
 
 func analyzePython(path, module, project string, isPkg, test bool, root *node, src []byte) *pyFile {
 	f := &pyFile{path: path, module: module, project: project, isPkg: isPkg, test: test,
-		alias: map[string]string{}, consts: map[string]*assign{}, funcs: map[string]*pyFunc{}, classes: map[string]*pyClass{}}
+		alias: map[string]string{}, consts: map[string]*assign{}, unpacked: map[string]unpackedName{}, funcs: map[string]*pyFunc{}, classes: map[string]*pyClass{}}
 	a := &fileAnalyzer{f: f, src: src, b: &exprBuilder{src: src}, handled: map[*node]bool{}, configReturn: map[*node]bool{}}
 	// First pass: imports and top-level definitions, so names can be qualified.
 	for _, st := range root.children {
@@ -1012,6 +1027,16 @@ func (a *fileAnalyzer) doAssign(n *node, c *fctx) {
 				a.fallbackSecret(r, a.qual(dotted(r.child("function"), a.src)), name)
 			}
 		}
+	case "pattern_list", "tuple_pattern":
+		// public_app, app, app_apikey = get_routers()
+		if r := unparen(right); c.fn == nil && c.cls == nil && r != nil && r.kind == "call" {
+			e := a.b.build(r)
+			for i, x := range left.namedChildren() {
+				if x.kind == "identifier" {
+					a.f.unpacked[x.text(a.src)] = unpackedName{call: e, index: i, line: n.line}
+				}
+			}
+		}
 	case "attribute":
 		if right == nil {
 			return
@@ -1109,7 +1134,7 @@ func (a *fileAnalyzer) construction(call *node, varName string, c *fctx) {
 		a.f.apps = append(a.f.apps, &appDecl{varName: varName, fnName: c.funcName(), ident: a.identVar(varName), line: call.line, framework: "starlette", call: a.b.build(call)})
 	case q == "fastapi.APIRouter" || q == "fastapi.routing.APIRouter":
 		a.handled[call] = true
-		a.f.routers = append(a.f.routers, &routerDecl{varName: varName, ident: a.identVar(varName), line: call.line, call: a.b.build(call)})
+		a.f.routers = append(a.f.routers, &routerDecl{varName: varName, fnName: c.funcName(), ident: a.identVar(varName), line: call.line, call: a.b.build(call)})
 	case schemeClasses[last] && strings.HasPrefix(q, "fastapi"):
 		a.handled[call] = true
 		a.f.schemes = append(a.f.schemes, &schemeDecl{varName: varName, ident: a.identVar(varName), line: call.line, class: last, call: a.b.build(call)})

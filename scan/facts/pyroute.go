@@ -48,6 +48,14 @@ func (a *fileAnalyzer) handlerCall(n *node, c *fctx, q, method, objDot string) {
 	if verifiesCredential(q, method) {
 		c.fn.verifies = true
 	}
+	if objDot != "" && !strings.Contains(objDot, ".") && method != "" {
+		if c.fn.paramCalls == nil {
+			c.fn.paramCalls = map[string][]string{}
+		}
+		if len(c.fn.paramCalls[objDot]) < 16 {
+			c.fn.paramCalls[objDot] = append(c.fn.paramCalls[objDot], method)
+		}
+	}
 	if bodyValidators[method] || q == "jsonschema.validate" {
 		c.fn.validatesBody = true
 	}

@@ -469,7 +469,7 @@ func (f *file) secretBinding(name string, e ast.Expr, kind string) {
 	}
 	s := f.top.constVal(lit, 0)
 	value, _ := s.v.(string)
-	if !goSecretName(name, value) || namesKey(name, value) || isTemplateOrText(value) {
+	if !goSecretName(name, value) || namesKey(name, value) || isTemplateOrText(value) || keywordClause(value) {
 		return
 	}
 	f.out.SecretLiterals = append(f.out.SecretLiterals, SecretLiteral{Path: f.path, Line: f.line(lit), Name: name, Kind: kind,

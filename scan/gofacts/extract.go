@@ -100,6 +100,7 @@ func Extract(ctx context.Context, files []scan.File, opts Options) (*Facts, erro
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	enums := &enumIndex{files: files}
 	results := make([]*Facts, len(dirs))
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -109,7 +110,7 @@ func Extract(ctx context.Context, files []scan.File, opts Options) (*Facts, erro
 				if ctx.Err() != nil {
 					continue
 				}
-				results[i] = extractDir(byDir[dirs[i]])
+				results[i] = extractDir(byDir[dirs[i]], enums)
 			}
 		})
 	}
@@ -134,7 +135,7 @@ func Extract(ctx context.Context, files []scan.File, opts Options) (*Facts, erro
 
 // extractDir reads the files of one folder: a Go package (and its
 // external test package), whose package-level names they share.
-func extractDir(files []scan.File) (res *Facts) {
+func extractDir(files []scan.File, enums *enumIndex) (res *Facts) {
 	res = newFacts()
 	defer func() {
 		// One odd folder must not take the other folders' facts down with it.
@@ -146,7 +147,8 @@ func extractDir(files []scan.File) (res *Facts) {
 		}
 	}()
 	fset := token.NewFileSet()
-	p := &pkg{consts: map[string]*decl{}, vars: map[string]*decl{}, funcs: map[string]*ast.FuncDecl{}, varAssigns: map[string][]assign{}}
+	p := &pkg{consts: map[string]*decl{}, vars: map[string]*decl{}, funcs: map[string]*ast.FuncDecl{}, varAssigns: map[string][]assign{},
+		types: map[string]ast.Expr{}, enums: enums}
 	for _, f := range files {
 		src, err := os.ReadFile(f.Abs)
 		if err != nil {
@@ -165,6 +167,9 @@ func extractDir(files []scan.File) (res *Facts) {
 			res.Skipped = append(res.Skipped, Skipped{Path: f.Path, Line: line, Reason: "Go syntax error: " + firstLine(err.Error())})
 			continue
 		}
+		if !isTestFile(f.Path, af.Name.Name) {
+			p.name = af.Name.Name
+		}
 		gf := newFile(f.Path, fset, af, p, src)
 		gf.out = res
 		p.files = append(p.files, gf)
@@ -179,6 +184,7 @@ func extractDir(files []scan.File) (res *Facts) {
 	for _, gf := range p.files {
 		gf.analyze()
 	}
+	p.jwtCallerPass(res) // jwt.go
 	return res
 }
 

@@ -19,6 +19,11 @@ type pkg struct {
 	// varAssigns are the assignments to package-level variables made in
 	// functions, by variable name.
 	varAssigns map[string][]assign
+	// name is the package name; types the underlying type of every type
+	// the folder declares; enums the enum types of the whole scan (enums.go).
+	name  string
+	types map[string]ast.Expr
+	enums *enumIndex
 }
 
 // decl is a package-level or local constant or variable declaration.
@@ -137,6 +142,14 @@ func (f *file) collectDecls() {
 	for _, d := range f.ast.Decls {
 		switch d := d.(type) {
 		case *ast.GenDecl:
+			if d.Tok == token.TYPE {
+				for _, sp := range d.Specs {
+					if ts, ok := sp.(*ast.TypeSpec); ok {
+						f.p.types[ts.Name.Name] = ts.Type
+					}
+				}
+				continue
+			}
 			if d.Tok != token.CONST && d.Tok != token.VAR {
 				continue
 			}

@@ -2,6 +2,7 @@ package gofacts
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -318,6 +319,165 @@ func TestImportName(t *testing.T) {
 	} {
 		if got := importName(in); got != want {
 			t.Errorf("importName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+const jwtHelpersGo = `package user
+
+import jwt "github.com/golang-jwt/jwt/v5"
+
+func peekAudience(tok string) string {
+	var claims jwt.MapClaims
+	jwt.NewParser().ParseUnverified(tok, &claims)
+	aud, _ := claims["aud"].(string)
+	return aud
+}
+
+func peekSubject(tok string) string {
+	var claims jwt.MapClaims
+	jwt.NewParser().ParseUnverified(tok, &claims)
+	sub, _ := claims["sub"].(string)
+	return sub
+}
+
+func parseJWT(tok string, methods []string, aud string) error {
+	opts := []jwt.ParserOption{jwt.WithValidMethods(methods)}
+	if aud != "" {
+		opts = append(opts, jwt.WithAudience(aud))
+	}
+	_, err := jwt.Parse(tok, func(t *jwt.Token) (any, error) { return key, nil }, opts...)
+	return err
+}
+
+func Get(header string) error {
+	if peekAudience(header) == "mcp" {
+		return parseJWT(header, nil, "mcp")
+	}
+	return parseJWT(header, nil, "")
+}
+
+func Who(header, other string) string {
+	parseJWT(other, nil, "")
+	return peekSubject(header)
+}
+`
+
+// TestJWTHelpersAndOptionSlices checks a peek helper whose every caller
+// verifies the same token, one whose caller verifies another token, and
+// parser options passed through a local slice (opts...).
+func TestJWTHelpersAndOptionSlices(t *testing.T) {
+	fx := extractFiles(t, map[string]string{"user/user.go": jwtHelpersGo})
+	by := map[string]JWTParse{}
+	for _, p := range fx.JWTParses {
+		by[p.Function] = p
+	}
+	if p := by["peekAudience"]; !p.Unverified || !p.VerifiedByCaller {
+		t.Errorf("peekAudience: every caller verifies the same token: %+v", p)
+	}
+	if p := by["peekSubject"]; !p.Unverified || p.VerifiedByCaller {
+		t.Errorf("peekSubject: its caller verifies another token: %+v", p)
+	}
+	want := []string{"github.com/golang-jwt/jwt/v5.WithValidMethods", "github.com/golang-jwt/jwt/v5.WithAudience"}
+	if p := by["parseJWT"]; !slices.Equal(p.Options, want) {
+		t.Errorf("parseJWT options through opts...: %v, want %v", p.Options, want)
+	}
+}
+
+// TestKeywordClauseIsNotASecret: the text a credentials variable holds
+// when no credential is configured ("IAM_ROLE default", a Redshift COPY
+// clause) is not a secret; a password with a space in it still is.
+func TestKeywordClauseIsNotASecret(t *testing.T) {
+	src := `package conn
+
+func creds(role string) string {
+	credentials := "IAM_ROLE default"
+	if role != "" {
+		credentials = "IAM_ROLE " + role
+	}
+	password := "Tr0ub4dor 3xample!"
+	_ = password
+	apiToken := "AKIA0123456789ABCDEF"
+	_ = apiToken
+	return credentials
+}
+`
+	fx := extractFiles(t, map[string]string{"conn/conn.go": src})
+	got := map[string]bool{}
+	for _, s := range fx.SecretLiterals {
+		got[s.Name] = true
+	}
+	if got["credentials"] {
+		t.Errorf("a keyword clause is reported as a secret: %+v", fx.SecretLiterals)
+	}
+	if !got["password"] || !got["apiToken"] {
+		t.Errorf("secrets missed: %+v", fx.SecretLiterals)
+	}
+}
+
+// TestSQLEnumParameters: a parameter of an enum type (a string type with
+// typed constants), declared in the folder or, for an overlay folder that
+// does not declare it, in a folder of the same package name, names a
+// column; a string parameter, or one of a string type without constants,
+// is still text from outside.
+func TestSQLEnumParameters(t *testing.T) {
+	base := `package user
+
+import (
+	"database/sql"
+	"fmt"
+)
+
+type TokenType string
+
+const (
+	AuthToken TokenType = "jwt_iat"
+	SpotToken TokenType = "spot_jwt_iat"
+)
+
+type Filter string
+
+func iat(db *sql.DB, tokenType TokenType, f Filter, name string) {
+	db.Query(fmt.Sprintf("SELECT %s FROM users", tokenType))
+	db.Query(fmt.Sprintf("SELECT * FROM users WHERE %s", f))
+	db.Query(fmt.Sprintf("SELECT * FROM users WHERE name = '%s'", name))
+}
+`
+	overlay := `package user
+
+import (
+	"database/sql"
+	"fmt"
+)
+
+func iatEE(db *sql.DB, tokenType TokenType, f Filter) {
+	db.Query(fmt.Sprintf("SELECT %s FROM users", tokenType))
+	db.Query(fmt.Sprintf("SELECT * FROM users WHERE %s", f))
+}
+`
+	fx := extractFiles(t, map[string]string{"backend/user/user.go": base, "ee/backend/user/storage.go": overlay})
+	for _, tt := range []struct {
+		path  string
+		line  int
+		kinds string
+	}{
+		{"backend/user/user.go", 18, ""},
+		{"backend/user/user.go", 19, OriginParam},
+		{"backend/user/user.go", 20, OriginParam},
+		{"ee/backend/user/storage.go", 9, ""},
+		{"ee/backend/user/storage.go", 10, OriginParam},
+	} {
+		found := false
+		for _, s := range fx.SQL {
+			if s.Path == tt.path && s.Line == tt.line {
+				found = true
+				if kinds(s) != tt.kinds {
+					t.Errorf("%s:%d: origins [%s], want [%s]", tt.path, tt.line, kinds(s), tt.kinds)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%s:%d: no SQL call", tt.path, tt.line)
 		}
 	}
 }

@@ -62,7 +62,13 @@ func (f *file) jwtParse(fc *fnCtx, c *ast.CallExpr, q, method string) {
 	}
 	if kfIdx >= 0 && kfIdx < len(c.Args) {
 		jp.KeyFunc = f.keyFunc(fc, c.Args[kfIdx])
-		for _, a := range c.Args[kfIdx+1:] {
+		for i, a := range c.Args[kfIdx+1:] {
+			if c.Ellipsis.IsValid() && kfIdx+1+i == len(c.Args)-1 {
+				if held := f.sliceOptions(fc, a); len(held) > 0 {
+					opts = append(opts, held...)
+					continue
+				}
+			}
 			opts = append(opts, f.optionName(a))
 		}
 	}
@@ -83,6 +89,33 @@ func (f *file) optionName(e ast.Expr) string {
 		}
 	}
 	return f.text(e)
+}
+
+// sliceOptions are the options held in a local slice passed as opts...:
+// the elements of the composite literal it is given and the values
+// appended to it (opts := []jwt.ParserOption{jwt.WithValidMethods(m)};
+// opts = append(opts, jwt.WithAudience(a))).
+func (f *file) sliceOptions(fc *fnCtx, e ast.Expr) []string {
+	id, ok := unparen(e).(*ast.Ident)
+	if !ok || id.Obj == nil || f.isPackageLevel(id) {
+		return nil
+	}
+	var out []string
+	for _, a := range fc.locals[id.Obj] {
+		switch x := unparen(a.rhs).(type) {
+		case *ast.CompositeLit:
+			for _, el := range x.Elts {
+				out = append(out, f.optionName(el))
+			}
+		case *ast.CallExpr:
+			if fid, ok := x.Fun.(*ast.Ident); ok && fid.Name == "append" && fid.Obj == nil && len(x.Args) > 1 {
+				for _, el := range x.Args[1:] {
+					out = append(out, f.optionName(el))
+				}
+			}
+		}
+	}
+	return out
 }
 
 // keyFunc describes the key function argument: a literal, a function or
@@ -158,6 +191,94 @@ func (f *file) jwtPostPass() {
 			jp.VerifiedInFunction = true
 		}
 	}
+}
+
+// jwtCallerPass marks the unverified parses of helpers whose every caller
+// in the folder verifies the same token afterwards.
+func (p *pkg) jwtCallerPass(out *Facts) {
+	verifiers := map[string]bool{}
+	for _, jp := range out.JWTParses {
+		if !jp.Unverified && jp.Function != "" {
+			verifiers[lastName(jp.Function)] = true
+		}
+	}
+	for i := range out.JWTParses {
+		jp := &out.JWTParses[i]
+		if jp.Unverified && !jp.VerifiedInFunction && jp.Function != "" {
+			jp.VerifiedByCaller = p.callersVerify(lastName(jp.Function), verifiers)
+		}
+	}
+}
+
+func lastName(fn string) string { return fn[strings.LastIndex(fn, ".")+1:] }
+
+// callName is the name a call's function is written with: f(...) or x.f(...).
+func callName(c *ast.CallExpr) string {
+	switch fn := c.Fun.(type) {
+	case *ast.Ident:
+		return fn.Name
+	case *ast.SelectorExpr:
+		return fn.Sel.Name
+	}
+	return ""
+}
+
+// callersVerify reports whether the function or method name is called in
+// the folder, and every caller also passes the token it gives name (the
+// variable at the root of an argument) to a verifier.
+func (p *pkg) callersVerify(name string, verifiers map[string]bool) bool {
+	calls := 0
+	for _, gf := range p.files {
+		for _, fc := range gf.funcs {
+			if fc.decl == nil || gf.test {
+				continue
+			}
+			ok := true
+			ast.Inspect(fc.decl.Body, func(n ast.Node) bool {
+				c, isCall := n.(*ast.CallExpr)
+				if !isCall || callName(c) != name || !ok {
+					return ok
+				}
+				calls++
+				ok = verifiesSameToken(fc.decl.Body, c, verifiers, verifiers[lastName(fc.name)])
+				return ok
+			})
+			if !ok {
+				return false
+			}
+		}
+	}
+	return calls > 0
+}
+
+// verifiesSameToken reports whether body has a call of a verifier given a
+// variable that is also an argument of c. When the caller itself parses
+// with verification (parses), its Parse and ParseWithClaims calls count.
+func verifiesSameToken(body ast.Node, c *ast.CallExpr, verifiers map[string]bool, parses bool) bool {
+	toks := map[*ast.Object]bool{}
+	for _, a := range c.Args {
+		if id := rootIdent(a); id != nil && id.Obj != nil {
+			toks[id.Obj] = true
+		}
+	}
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		v, ok := n.(*ast.CallExpr)
+		if !ok || v == c || found {
+			return !found
+		}
+		name := callName(v)
+		if !verifiers[name] && !(parses && (name == "Parse" || name == "ParseWithClaims")) {
+			return true
+		}
+		for _, a := range v.Args {
+			if id := rootIdent(a); id != nil && toks[id.Obj] {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
 }
 
 // passedOn reports whether the variable at the root of tok is also an

@@ -162,6 +162,15 @@ func goSecretName(name, value string) bool {
 	return false
 }
 
+// clauseRe is a clause of a query or command language: an upper-case
+// keyword followed by plain words ("IAM_ROLE default", "ON DELETE
+// CASCADE"), the text a credential variable holds when no credential is
+// configured. A secret has no spaces between keyword-like words.
+var clauseRe = regexp.MustCompile(`^[A-Z][A-Z_]+( +[A-Za-z_]+)+$`)
+
+// keywordClause reports whether a value is such a clause.
+func keywordClause(s string) bool { return clauseRe.MatchString(strings.TrimSpace(s)) }
+
 // envNameRe is an environment variable name: APP_GIT_TOKEN.
 var envNameRe = regexp.MustCompile(`^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$`)
 

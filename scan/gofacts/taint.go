@@ -108,7 +108,7 @@ func (fc *fnCtx) trace(e ast.Expr, depth int, seen map[any]bool) taint {
 			return taint{origins: []Origin{{Kind: OriginRequest, Text: f.text(x), Line: f.line(x)}}}
 		}
 		if id := rootIdent(x); id != nil && id.Obj != nil {
-			if pt, ok := fc.params[id.Obj]; ok && !safeParamTypes[pt] {
+			if pt, ok := fc.params[id.Obj]; ok && !safeParamTypes[pt] && !f.p.enumType(pt) {
 				return taint{origins: []Origin{{Kind: OriginParam, Text: f.text(x), Line: f.line(x)}}}
 			}
 		}
@@ -134,7 +134,7 @@ func (fc *fnCtx) traceIdent(x *ast.Ident, depth int, seen map[any]bool) taint {
 			switch {
 			case requestTypes[pt]:
 				return taint{origins: []Origin{{Kind: OriginRequest, Text: x.Name, Line: f.line(x)}}}
-			case safeParamTypes[pt]:
+			case safeParamTypes[pt], f.p.enumType(pt):
 				return t
 			}
 			return taint{origins: []Origin{{Kind: OriginParam, Text: x.Name, Line: f.line(x)}}}

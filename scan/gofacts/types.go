@@ -195,6 +195,11 @@ type JWTParse struct {
 	// TokenPassedOn is set when the token string given to ParseUnverified
 	// is also given to another call of the function (a verifier elsewhere).
 	TokenPassedOn bool `json:"token_passed_on"`
+	// VerifiedByCaller is set when every call of the function in the
+	// folder hands the same token to a verifying parse or to a function of
+	// the folder that verifies (peekAudience(tok) reads aud to pick the
+	// key, then its caller verifies tok with parseJWT).
+	VerifiedByCaller bool `json:"verified_by_caller"`
 }
 
 // Skipped is a Go file that could not be read or parsed.

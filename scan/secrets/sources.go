@@ -67,11 +67,37 @@ func isBinary(data []byte) bool {
 	return err == nil && kind.MIME.Type == "application"
 }
 
-// logSource yields the lines each commit of revs adds, from git log -p.
+// logSource yields the lines each commit of revs adds, from git log -p,
+// and tells the meter of ctx (scan.Tick) how many commits are done.
 func logSource(repo *pgit.Repo, revs []string, maxSize int64) source {
 	return patchSource(repo, maxSize, func(ctx context.Context, fn func(*pgit.FileDiff) error) error {
-		return repo.Log(ctx, revs, pgit.PatchOptions{MaxFileSize: maxSize}, fn)
+		tick := commitTicker(ctx, repo, revs)
+		defer tick(nil)
+		return repo.Log(ctx, revs, pgit.PatchOptions{MaxFileSize: maxSize}, func(f *pgit.FileDiff) error {
+			tick(f)
+			return fn(f)
+		})
 	})
+}
+
+// commitTicker counts the commits of a log as their files come, for
+// scan.Tick; nil, at the end, completes the count (commits without files).
+func commitTicker(ctx context.Context, repo *pgit.Repo, revs []string) func(*pgit.FileDiff) {
+	if !scan.Metered(ctx) {
+		return func(*pgit.FileDiff) {}
+	}
+	commits, _ := repo.Commits(ctx, revs...)
+	total, done, last := len(commits), 0, ""
+	scan.Tick(ctx, "commits", 0, total)
+	return func(f *pgit.FileDiff) {
+		switch {
+		case f == nil:
+			scan.Tick(ctx, "commits", total, total)
+		case f.Commit != nil && f.Commit.ID != last:
+			last, done = f.Commit.ID, done+1
+			scan.Tick(ctx, "commits", min(done, total), total)
+		}
+	}
 }
 
 // stagedSource yields the lines the index adds relative to HEAD.

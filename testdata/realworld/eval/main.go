@@ -43,6 +43,9 @@ var validVerdicts = map[string]bool{verdictTP: true, verdictPosture: true, verdi
 // app is one line of apps.tsv.
 type app struct {
 	Repo, Commit, Subfolder string
+	// Set is "dev" (the applications read while fixing) or "extra" (added
+	// to check that fixes generalize); "" when the line names none.
+	Set string
 }
 
 // key identifies a finding for its verdict.
@@ -85,6 +88,7 @@ func main() {
 	bin := flag.String("pipeguard", "", "pipeguard binary (default: build ./cmd/pipeguard with -tags gore2regex)")
 	scanners := flag.String("scanners", "config", "scanners to run (--scanners)")
 	only := flag.String("app", "", "evaluate only the applications whose repository contains this")
+	set := flag.String("set", "", "evaluate only the applications of this set of apps.tsv (dev or extra)")
 	rules := flag.String("rules", "", "evaluate only the findings of these rules (comma-separated ids)")
 	bandit := flag.Bool("bandit", false, "also time Bandit (bandit -r) on the same checkouts")
 	todo := flag.String("todo", "", "write the findings without a verdict to this file, as verdicts.tsv lines to fill in")
@@ -99,7 +103,7 @@ func main() {
 		os.Exit(3)
 	}
 	code, err := run(config{
-		here: *here, bin: *bin, scanners: *scanners, only: *only, rules: ruleSet(*rules), bandit: *bandit,
+		here: *here, bin: *bin, scanners: *scanners, only: *only, set: *set, rules: ruleSet(*rules), bandit: *bandit,
 		todo: *todo, verbose: *verbose, checkouts: flag.Arg(0), out: os.Stdout,
 	})
 	if err != nil {
@@ -110,10 +114,10 @@ func main() {
 }
 
 type config struct {
-	here, bin, scanners, only, todo, checkouts string
-	rules                                      map[string]bool // nil: every rule
-	bandit, verbose                            bool
-	out                                        io.Writer
+	here, bin, scanners, only, set, todo, checkouts string
+	rules                                           map[string]bool // nil: every rule
+	bandit, verbose                                 bool
+	out                                             io.Writer
 }
 
 // ruleSet reads a comma-separated list of rule ids; nil for none.
@@ -153,7 +157,7 @@ func run(c config) (int, error) {
 		used      = map[key]bool{}
 	)
 	for _, a := range apps {
-		if c.only != "" && !strings.Contains(a.Repo, c.only) {
+		if c.only != "" && !strings.Contains(a.Repo, c.only) || c.set != "" && a.Set != c.set {
 			continue
 		}
 		dir, err := checkout(c.checkouts, a)
@@ -187,6 +191,7 @@ func run(c config) (int, error) {
 		}
 	}
 	printRules(c.out, all)
+	printSets(c.out, all)
 	printGate(c.out, all)
 	printConfidence(c.out, all)
 	fmt.Fprintf(c.out, "\nscan time (pipeguard scan --scanners %s, every application, one after the other): %.2f s\n", c.scanners, scanTime.Seconds())
@@ -225,6 +230,9 @@ func readApps(path string) ([]app, error) {
 		a := app{Repo: cols[0], Commit: cols[1], Subfolder: "."}
 		if len(cols) > 2 && cols[2] != "" {
 			a.Subfolder = cols[2]
+		}
+		if len(cols) > 3 {
+			a.Set = cols[3]
 		}
 		apps = append(apps, a)
 		return nil
@@ -409,6 +417,52 @@ func printRules(w io.Writer, all []scored) {
 	}
 	fmt.Fprintln(tw, total.row("all")+"\t")
 	tw.Flush()
+}
+
+// printSets prints, for each set of apps.tsv, the precision overall and
+// the false positives per rule, and what the default gate blocks.
+func printSets(w io.Writer, all []scored) {
+	type sums struct {
+		total, block tally
+		rules        map[string]*tally
+	}
+	by := map[string]*sums{}
+	var names []string
+	for _, s := range all {
+		set := s.app.Set
+		if set == "" {
+			set = "-"
+		}
+		if by[set] == nil {
+			by[set] = &sums{rules: map[string]*tally{}}
+			names = append(names, set)
+		}
+		x := by[set]
+		x.total.add(s)
+		if s.f.Decision == "block" {
+			x.block.add(s)
+		}
+		if x.rules[s.f.Rule] == nil {
+			x.rules[s.f.Rule] = &tally{}
+		}
+		x.rules[s.f.Rule].add(s)
+	}
+	if len(names) == 0 {
+		return
+	}
+	sort.Strings(names)
+	fmt.Fprintln(w, "\nper set (FP/findings by rule, where a rule has a false positive):")
+	for _, n := range names {
+		x := by[n]
+		var fps []string
+		for r, t := range x.rules {
+			if t.fp > 0 {
+				fps = append(fps, fmt.Sprintf("%s %d/%d", r, t.fp, t.n))
+			}
+		}
+		sort.Strings(fps)
+		fmt.Fprintf(w, "  %s: %d findings, precision %s; gate blocks %d (%d FP); %s\n", n, x.total.n, x.total.precision(), x.block.n, x.block.fp, strings.Join(fps, ", "))
+	}
 }
 
 // printGate says what the default gate would block, and how much of it is true.
