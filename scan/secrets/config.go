@@ -2,17 +2,20 @@ package secrets
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"regexp/syntax"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 
-	ahocorasick "github.com/BobuSumisu/aho-corasick"
 	"github.com/BurntSushi/toml"
 	"github.com/spf13/viper"
 	"github.com/zricethezav/gitleaks/v8/config"
@@ -42,7 +45,7 @@ type ruleSet struct {
 	targeted map[string][]*config.Allowlist
 
 	// prefilter finds the keywords of every rule in lower-cased text.
-	prefilter *ahocorasick.Trie
+	prefilter *keywordIndex
 	// byKeyword maps a keyword to the rules that need it.
 	byKeyword map[string][]string
 	// always are the rules without keywords, run on every fragment.
@@ -65,6 +68,10 @@ type ruleSpec struct {
 	// needs are literals every match holds (see requiredLiterals).
 	needs []string
 	err   error
+	// stops are the stop words of the rule's allowlists that the engine
+	// checks on the rule's findings itself (see lazyStopWords); nil when
+	// gitleaks checks them all.
+	stops *stopWords
 }
 
 // reach is how many lines before and after an occurrence of one of its
@@ -112,8 +119,22 @@ func loadRules(root, cfgPath string) (*ruleSet, error) {
 	return rs, nil
 }
 
-// defaultViperConfig parses gitleaks' default configuration.
+// defaultViperConfig parses gitleaks' default configuration, or reads it
+// from the user's cache where an earlier run left it decoded.
 func defaultViperConfig() (config.ViperConfig, error) {
+	cache := defaultCacheFile()
+	if vc, ok := readDefaultCache(cache); ok {
+		return vc, nil
+	}
+	vc, err := decodeDefaultConfig()
+	if err == nil {
+		writeDefaultCache(cache, vc)
+	}
+	return vc, err
+}
+
+// decodeDefaultConfig decodes gitleaks' default configuration.
+func decodeDefaultConfig() (config.ViperConfig, error) {
 	// BurntSushi/toml fills the same fields as gitleaks' viper (names
 	// matched without regard to case) in 0.6 of the time, which counts in a
 	// pre-push scan of one commit; TestDefaultConfigDecoders holds the two
@@ -123,6 +144,73 @@ func defaultViperConfig() (config.ViperConfig, error) {
 		return vc, fmt.Errorf("read gitleaks default config: %w", err)
 	}
 	return vc, nil
+}
+
+// cacheDir is the folder of the decoded default configuration; "" turns
+// the cache off. Tests point it elsewhere.
+var cacheDir = func() string {
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(d, "pipeguard")
+}
+
+// defaultCacheFile is where the default configuration is kept decoded:
+// decoding its TOML (about 6 ms) is the largest fixed cost of a scan of
+// one commit, reading it back as JSON a third of that. (gob would be
+// faster, but drops the fields of the global allowlist, which gitleaks
+// embeds as an unexported struct.) The name holds a hash of the
+// configuration's text, so that another gitleaks version never reads
+// this one's.
+func defaultCacheFile() string {
+	dir := cacheDir()
+	if dir == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte("json v1\x00" + config.DefaultConfig))
+	return filepath.Join(dir, "gitleaks-default-"+hex.EncodeToString(sum[:12])+".json")
+}
+
+// readDefaultCache reads the decoded default configuration from path. A
+// missing, unreadable or damaged file is a miss: the TOML is decoded again.
+func readDefaultCache(path string) (config.ViperConfig, bool) {
+	var vc config.ViperConfig
+	if path == "" {
+		return vc, false
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return vc, false
+	}
+	if err := json.Unmarshal(data, &vc); err != nil || len(vc.Rules) == 0 {
+		return config.ViperConfig{}, false
+	}
+	return vc, true
+}
+
+// writeDefaultCache keeps vc at path for the next runs, atomically (a
+// concurrent run reads the old file or the new one, never half of one).
+// Failing to is no error: the next run decodes the TOML again.
+func writeDefaultCache(path string, vc config.ViperConfig) {
+	if path == "" {
+		return
+	}
+	data, err := json.Marshal(vc)
+	if err != nil {
+		return
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".gitleaks-default-*")
+	if err != nil {
+		return
+	}
+	_, werr := tmp.Write(data)
+	if cerr := tmp.Close(); werr != nil || cerr != nil || os.Rename(tmp.Name(), path) != nil {
+		_ = os.Remove(tmp.Name())
+	}
 }
 
 // readUserConfig parses the TOML file at path and merges in what its [extend]
@@ -287,6 +375,12 @@ func newRuleSet(path string, vc config.ViperConfig, eager map[string]bool) (*rul
 		}
 		index[r.ID] = i
 	}
+	requiredBy := map[string]bool{}
+	for _, r := range vc.Rules {
+		for _, req := range r.Required {
+			requiredBy[req.ID] = true
+		}
+	}
 	for _, r := range vc.Rules {
 		sp := &ruleSpec{id: r.ID}
 		rules := []int{index[r.ID]}
@@ -305,6 +399,23 @@ func newRuleSet(path string, vc config.ViperConfig, eager map[string]bool) (*rul
 		for k := range sp.vc.Rules {
 			sp.vc.Rules[k].Keywords = append([]string(nil), sp.vc.Rules[k].Keywords...)
 			sp.vc.Rules[k].Tags = append([]string(nil), sp.vc.Rules[k].Tags...)
+		}
+		if len(r.Required) == 0 && !requiredBy[r.ID] {
+			// The stop words the engine checks itself, on the rule's
+			// findings, indexed only if it has some (see stopWords).
+			own := &sp.vc.Rules[0]
+			own.Allowlists = slices.Clone(own.Allowlists)
+			for i, a := range own.Allowlists {
+				if takesStopWords(r.ID, a.Condition, a.StopWords, len(a.Commits)+len(a.Paths)+len(a.Regexes)) {
+					if sp.stops == nil {
+						sp.stops = &stopWords{}
+					}
+					sp.stops.add(a.StopWords)
+					rest := *a
+					rest.StopWords = nil
+					own.Allowlists[i] = &rest
+				}
+			}
 		}
 		for _, k := range r.Keywords {
 			sp.keywords = append(sp.keywords, strings.ToLower(k))
@@ -325,7 +436,7 @@ func newRuleSet(path string, vc config.ViperConfig, eager map[string]bool) (*rul
 		kws = append(kws, k)
 	}
 	sort.Strings(kws)
-	rs.prefilter = ahocorasick.NewTrieBuilder().AddStrings(kws).Build()
+	rs.prefilter = newKeywordIndex(kws)
 
 	// Global allowlists, and those aimed at some rules.
 	for _, a := range vc.Allowlists {
@@ -463,8 +574,8 @@ func (rs *ruleSet) selectRules(texts func(yield func(string))) []string {
 	}
 	texts(func(s string) {
 		low := strings.ToLower(s)
-		for _, m := range rs.prefilter.MatchString(low) {
-			for _, id := range rs.byKeyword[m.MatchString()] {
+		for _, m := range rs.prefilter.find(low) {
+			for _, id := range rs.byKeyword[m.word] {
 				found[id] = true
 			}
 		}
