@@ -3,6 +3,7 @@ package secrets
 import (
 	"bytes"
 	"crypto/sha256"
+	_ "embed"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -119,18 +120,12 @@ func loadRules(root, cfgPath string) (*ruleSet, error) {
 	return rs, nil
 }
 
-// defaultViperConfig parses gitleaks' default configuration, or reads it
-// from the user's cache where an earlier run left it decoded.
+// defaultViperConfig returns gitleaks' default configuration decoded.
 func defaultViperConfig() (config.ViperConfig, error) {
-	cache := defaultCacheFile()
-	if vc, ok := readDefaultCache(cache); ok {
+	if vc, ok := embeddedDefault(); ok {
 		return vc, nil
 	}
-	vc, err := decodeDefaultConfig()
-	if err == nil {
-		writeDefaultCache(cache, vc)
-	}
-	return vc, err
+	return decodeDefaultConfig()
 }
 
 // decodeDefaultConfig decodes gitleaks' default configuration.
@@ -146,71 +141,46 @@ func decodeDefaultConfig() (config.ViperConfig, error) {
 	return vc, nil
 }
 
-// cacheDir is the folder of the decoded default configuration; "" turns
-// the cache off. Tests point it elsewhere.
-var cacheDir = func() string {
-	d, err := os.UserCacheDir()
-	if err != nil {
-		return ""
-	}
-	return filepath.Join(d, "pipeguard")
+// gitleaksDefaultJSON is gitleaks' default configuration decoded at build
+// time, as JSON (gitleaks_default.json, written by
+// `go test ./scan/secrets -run TestEmbeddedDefaultConfig -update`).
+// Decoding the TOML (about 6 ms) was the largest fixed cost of a scan of
+// one commit; reading this back costs a third of it. It lives in the
+// binary, not in a cache folder another process could write rules into.
+// (gob would be faster, but drops the fields of the global allowlist,
+// which gitleaks embeds as an unexported struct.)
+//
+//go:embed gitleaks_default.json
+var gitleaksDefaultJSON []byte
+
+// defaultConfigSum is the hash of the TOML text gitleaks_default.json was
+// decoded from; it opens the JSON file.
+func defaultConfigSum() string {
+	sum := sha256.Sum256([]byte(config.DefaultConfig))
+	return hex.EncodeToString(sum[:])
 }
 
-// defaultCacheFile is where the default configuration is kept decoded:
-// decoding its TOML (about 6 ms) is the largest fixed cost of a scan of
-// one commit, reading it back as JSON a third of that. (gob would be
-// faster, but drops the fields of the global allowlist, which gitleaks
-// embeds as an unexported struct.) The name holds a hash of the
-// configuration's text, so that another gitleaks version never reads
-// this one's.
-func defaultCacheFile() string {
-	dir := cacheDir()
-	if dir == "" {
-		return ""
+// embeddedDefault reads gitleaks_default.json, when it was decoded from
+// the gitleaks version linked (after an upgrade of gitleaks without
+// regenerating it, the TOML is decoded at run time, and
+// TestEmbeddedDefaultConfig fails until it is regenerated).
+func embeddedDefault() (config.ViperConfig, bool) {
+	var doc struct {
+		Sum    string             `json:"sha256"`
+		Config config.ViperConfig `json:"config"`
 	}
-	sum := sha256.Sum256([]byte("json v1\x00" + config.DefaultConfig))
-	return filepath.Join(dir, "gitleaks-default-"+hex.EncodeToString(sum[:12])+".json")
-}
-
-// readDefaultCache reads the decoded default configuration from path. A
-// missing, unreadable or damaged file is a miss: the TOML is decoded again.
-func readDefaultCache(path string) (config.ViperConfig, bool) {
-	var vc config.ViperConfig
-	if path == "" {
-		return vc, false
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return vc, false
-	}
-	if err := json.Unmarshal(data, &vc); err != nil || len(vc.Rules) == 0 {
+	if err := json.Unmarshal(gitleaksDefaultJSON, &doc); err != nil || doc.Sum != defaultConfigSum() || len(doc.Config.Rules) == 0 {
 		return config.ViperConfig{}, false
 	}
-	return vc, true
+	return doc.Config, true
 }
 
-// writeDefaultCache keeps vc at path for the next runs, atomically (a
-// concurrent run reads the old file or the new one, never half of one).
-// Failing to is no error: the next run decodes the TOML again.
-func writeDefaultCache(path string, vc config.ViperConfig) {
-	if path == "" {
-		return
-	}
-	data, err := json.Marshal(vc)
-	if err != nil {
-		return
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".gitleaks-default-*")
-	if err != nil {
-		return
-	}
-	_, werr := tmp.Write(data)
-	if cerr := tmp.Close(); werr != nil || cerr != nil || os.Rename(tmp.Name(), path) != nil {
-		_ = os.Remove(tmp.Name())
-	}
+// encodeDefault is the content of gitleaks_default.json for vc.
+func encodeDefault(vc config.ViperConfig) ([]byte, error) {
+	return json.Marshal(struct {
+		Sum    string             `json:"sha256"`
+		Config config.ViperConfig `json:"config"`
+	}{defaultConfigSum(), vc})
 }
 
 // readUserConfig parses the TOML file at path and merges in what its [extend]

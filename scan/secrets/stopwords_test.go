@@ -2,10 +2,10 @@ package secrets
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"sort"
@@ -132,37 +132,35 @@ func TestStopWordsContains(t *testing.T) {
 	}
 }
 
-// TestDefaultConfigCache checks that the cached default configuration is
-// the decoded one, that it is written once decoded, and that a damaged
-// cache file is decoded again rather than trusted.
-func TestDefaultConfigCache(t *testing.T) {
-	dir := t.TempDir()
-	old := cacheDir
-	cacheDir = func() string { return dir }
-	t.Cleanup(func() { cacheDir = old })
+var update = flag.Bool("update", false, "rewrite gitleaks_default.json from the linked gitleaks")
 
+// TestEmbeddedDefaultConfig checks that the configuration embedded at
+// build time is gitleaks' default one decoded, and that it is used: after
+// an upgrade of gitleaks it fails until the file is regenerated with
+// -update.
+func TestEmbeddedDefaultConfig(t *testing.T) {
 	want, err := decodeDefaultConfig()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, step := range []string{"decoded", "cached", "damaged"} {
-		if step == "damaged" {
-			if err := os.WriteFile(defaultCacheFile(), []byte("not gob"), 0o600); err != nil {
-				t.Fatal(err)
-			}
-		}
-		got, err := defaultViperConfig()
+	if *update {
+		data, err := encodeDefault(want)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !reflect.DeepEqual(got, want) {
-			t.Fatalf("%s: the default configuration differs from the decoded TOML", step)
+		if err := os.WriteFile("gitleaks_default.json", data, 0o644); err != nil {
+			t.Fatal(err)
 		}
-		if _, ok := readDefaultCache(defaultCacheFile()); !ok {
-			t.Fatalf("%s: no cache file in %s", step, dir)
-		}
+		return
 	}
-	if m, _ := filepath.Glob(filepath.Join(dir, ".gitleaks-default-*")); len(m) > 0 {
-		t.Errorf("temporary files left: %v", m)
+	got, ok := embeddedDefault()
+	if !ok {
+		t.Fatal("gitleaks_default.json was not decoded from the linked gitleaks' configuration: run go test ./scan/secrets -run TestEmbeddedDefaultConfig -update")
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatal("gitleaks_default.json differs from the decoded TOML: regenerate it with -update")
+	}
+	if vc, err := defaultViperConfig(); err != nil || !reflect.DeepEqual(vc, want) {
+		t.Fatalf("defaultViperConfig: %v", err)
 	}
 }
