@@ -219,7 +219,7 @@ func valueEvidence(f report.Finding, st strength) []evidence {
 		shape = cred.ShapeWeak
 	}
 	switch {
-	case shape == cred.ShapePlaceholder:
+	case shape == cred.ShapePlaceholder || documentedValues[s]:
 		ev = append(ev, evidence{EvidencePlaceholder, "the value is a placeholder or a documented example", -2})
 	case typed(f.RuleID, st) && shape == cred.ShapeWeak:
 		ev = append(ev, evidence{EvidenceWeak, "the value is a word or default a person typed, not a generated secret", -1})
@@ -242,6 +242,15 @@ func typed(rule string, st strength) bool {
 		return true
 	}
 	return st == byName
+}
+
+// documentedValues are secrets published as examples in the
+// documentation of a standard or a widely copied tool, found in API
+// examples and tests far more often than in use. (A published key used as
+// a real one is a weakness of its own: the FastAPI tutorial's JWT key is
+// therefore not listed, and keeps its confidence.)
+var documentedValues = map[string]bool{
+	"JBSWY3DPEHPK3PXP": true, // the TOTP secret of Google Authenticator's key-URI documentation
 }
 
 // publicValue reports whether a value is public by design: publishable
