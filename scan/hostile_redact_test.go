@@ -212,3 +212,37 @@ func TestSecretEqualToFolderName(t *testing.T) {
 		}
 	}
 }
+
+// A weak secret that is also a word of one of the report's paths is masked
+// in free text, but not where the text quotes that path.
+func TestWeakSecretInQuotedPath(t *testing.T) {
+	const weak = "dispatch"
+	rep := NewReport("/r", Tool{}, TargetInfo{Mode: string(ModeTree)})
+	rep.Findings = []Finding{
+		(Finding{Scanner: ScannerSecrets, Rule: "password-assignment", Path: "src/db.py", Line: 3,
+			Message: `password "dispatch" for user dispatch`}).WithRawSecret(weak),
+		{Scanner: ScannerSecrets, Rule: "random-uuid", Path: "data/dispatch-sample-data.dump", Line: 8036,
+			Message: "Random UUID at data/dispatch-sample-data.dump:8036. Confidence low"},
+	}
+	Redact(rep)
+	if want := `password "****" for user ****`; rep.Findings[0].Message != want {
+		t.Errorf("message = %q, want %q", rep.Findings[0].Message, want)
+	}
+	if want := "Random UUID at data/dispatch-sample-data.dump:8036. Confidence low"; rep.Findings[1].Message != want {
+		t.Errorf("message = %q, want %q", rep.Findings[1].Message, want)
+	}
+}
+
+func TestPathOfToken(t *testing.T) {
+	for in, want := range map[string]string{
+		"a/b.py:12.":   "a/b.py",
+		"(a/b.py:3:4)": "a/b.py",
+		`"a/b.py",`:    "a/b.py",
+		"a/b.py":       "a/b.py",
+		"http://x:80":  "http://x",
+	} {
+		if got := pathOfToken(in); got != want {
+			t.Errorf("pathOfToken(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -266,6 +266,9 @@ func Redact(r *Report) {
 	r.secrets = longestFirst(r.secrets)
 	r.inPaths = longestFirst(r.inPaths)
 	s := newScrubber(r.secrets, r.inPaths)
+	if len(s.words) > 0 {
+		s.paths = r.paths()
+	}
 	r.eachText(func(p *string, path bool) {
 		if *p == "" {
 			return
@@ -298,6 +301,11 @@ type scrubber struct {
 	// wherever the path is, and stays readable. A secret with digits or
 	// capitals is masked in every path.
 	segments map[string]bool
+	// paths are the report's own paths (of findings and skipped inputs),
+	// printed as they are: a weak secret inside one of them, quoted in
+	// free text ("at data/dispatch-sample-data.dump:12"), stays readable
+	// there too.
+	paths map[string]bool
 }
 
 func newScrubber(secrets, inPaths []string) scrubber {
@@ -332,7 +340,7 @@ func (s scrubber) scrub(text string, path bool) string {
 		text = s.everywhere.Replace(text)
 	}
 	for _, w := range s.words {
-		text = replaceWord(text, w, Mask(w))
+		text = s.replaceWordOutsidePaths(text, w)
 	}
 	return text
 }
@@ -375,6 +383,72 @@ func nameLike(raw string) bool {
 		}
 	}
 	return raw != ""
+}
+
+// paths returns the paths of the report's findings and skipped inputs.
+func (r *Report) paths() map[string]bool {
+	paths := map[string]bool{}
+	for _, f := range r.Findings {
+		if f.Path != "" {
+			paths[f.Path] = true
+		}
+	}
+	for _, sk := range r.Skipped {
+		if sk.Path != "" {
+			paths[sk.Path] = true
+		}
+	}
+	return paths
+}
+
+// replaceWordOutsidePaths masks word as a whole word of text, except in a
+// whitespace-separated token that is one of the report's paths (with an
+// optional :line and trailing punctuation).
+func (s scrubber) replaceWordOutsidePaths(text, word string) string {
+	if !strings.Contains(text, word) {
+		return text
+	}
+	if len(s.paths) == 0 {
+		return replaceWord(text, word, Mask(word))
+	}
+	var b strings.Builder
+	for len(text) > 0 {
+		i := strings.IndexFunc(text, unicode.IsSpace)
+		if i < 0 {
+			i = len(text)
+		}
+		tok := text[:i]
+		if s.paths[pathOfToken(tok)] {
+			b.WriteString(tok)
+		} else {
+			b.WriteString(replaceWord(tok, word, Mask(word)))
+		}
+		j := i
+		for j < len(text) {
+			r, size := utf8.DecodeRuneInString(text[j:])
+			if !unicode.IsSpace(r) {
+				break
+			}
+			j += size
+		}
+		b.WriteString(text[i:j])
+		text = text[j:]
+	}
+	return b.String()
+}
+
+// pathOfToken is a token of free text without its quotes, trailing
+// punctuation and :line (or :line:column) suffix.
+func pathOfToken(tok string) string {
+	tok = strings.Trim(tok, "\"'`()[],;")
+	tok = strings.TrimRight(tok, ".,;:")
+	for {
+		i := strings.LastIndexByte(tok, ':')
+		if i < 0 || i == len(tok)-1 || strings.Trim(tok[i+1:], "0123456789") != "" {
+			return tok
+		}
+		tok = tok[:i]
+	}
 }
 
 // replaceWord replaces every occurrence of word in s that is not part of a

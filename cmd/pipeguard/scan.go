@@ -256,8 +256,12 @@ func failureReport(opts engine.Options, err error) *scan.Report {
 // written, if any, and the last failure.
 func (o *scanOptions) writeReports(ctx context.Context, s Streams, rep *scan.Report, outs []reportOut, failed bool) (sarifPath string, writeErr error) {
 	// SARIF locations, annotations and links name repository paths, also
-	// when the scanned root is a subfolder of the repository.
-	ropts := report.Options{PathPrefix: github.RepoPrefix(context.WithoutCancel(ctx), rep.Root)}
+	// when the scanned root is a subfolder of the repository. Text and
+	// JSON name none: they spare the git command.
+	var ropts report.Options
+	if namesRepoPaths(o.format, outs) {
+		ropts.PathPrefix = github.RepoPrefix(context.WithoutCancel(ctx), rep.Root)
+	}
 	switch {
 	case o.output == "" && failed && o.format == report.FormatText:
 		// stderr says why; an empty text report would only repeat it.
@@ -283,6 +287,24 @@ func (o *scanOptions) writeReports(ctx context.Context, s Streams, rep *scan.Rep
 		}
 	}
 	return sarifPath, writeErr
+}
+
+// namesRepoPaths reports whether one of the outputs (the main format, the
+// --report files) writes paths from the repository's top: all but text and
+// JSON, whose paths are the scanned root's.
+func namesRepoPaths(format string, outs []reportOut) bool {
+	formats := []string{format}
+	for _, out := range outs {
+		formats = append(formats, out.format)
+	}
+	for _, f := range formats {
+		switch strings.ToLower(strings.TrimSpace(f)) {
+		case report.FormatText, report.FormatJSON:
+		default:
+			return true
+		}
+	}
+	return false
 }
 
 // usageFailure handles a command line that cannot run: it writes the

@@ -6,14 +6,13 @@ import (
 
 	"github.com/pipeguard/pipeguard/scan"
 	"github.com/pipeguard/pipeguard/scan/gate"
-	"github.com/pipeguard/pipeguard/scan/policy"
 	"github.com/pipeguard/pipeguard/scan/repoconf"
 )
 
 // decide runs the gate over the report: each finding's decision and the
 // verdict.
-func decide(ctx context.Context, opts Options, set *repoconf.Set, mods []policy.Module, changed scan.Changes, rep *scan.Report) error {
-	g, err := opts.Cache.gate(ctx, gate.Options{PolicyDirs: opts.PolicyDirs, Modules: mods})
+func decide(ctx context.Context, opts Options, set *repoconf.Set, gateOf func() (*gate.Gate, error), changed scan.Changes, rep *scan.Report) error {
+	g, err := gateOf()
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/pipeguard/pipeguard/scan/baseline"
 	"github.com/pipeguard/pipeguard/scan/config"
 	"github.com/pipeguard/pipeguard/scan/deps"
+	"github.com/pipeguard/pipeguard/scan/gate"
 	"github.com/pipeguard/pipeguard/scan/git"
 	"github.com/pipeguard/pipeguard/scan/policy"
 	"github.com/pipeguard/pipeguard/scan/repoconf"
@@ -30,6 +31,8 @@ func run(ctx context.Context, opts Options, trusted *checkout) (*scan.Report, er
 	if err != nil {
 		return nil, err
 	}
+	// The scanners open the same repository: what git said once stands.
+	ctx = git.WithRepo(ctx, repo)
 	if opts.NewSince != "" {
 		// A wrong base is a usage error, said before a whole scan runs.
 		if _, err := repo.ResolveRev(ctx, opts.NewSince); err != nil {
@@ -46,31 +49,39 @@ func run(ctx context.Context, opts Options, trusted *checkout) (*scan.Report, er
 		defer c.remove()
 		trusted = c
 	}
-	set, err := loadConfig(ctx, opts, trusted)
-	if err != nil {
-		return nil, err
-	}
-	rc := set.Root()
-	names := slices.DeleteFunc(slices.Clone(opts.Scanners), func(n string) bool { return !rc.Enabled(n) })
-
-	t, revs, err := buildTarget(ctx, opts, rc, repo)
-	if err != nil {
-		return nil, err
-	}
-
 	// Files the configuration names (gitleaks files, the baseline, local
 	// databases) are read where the configuration comes from.
 	configRoot := opts.Root
 	if trusted != nil {
 		configRoot = trusted.root
 	}
+	// The gitleaks rules are read and the gate compiled while git answers
+	// the questions below (see later).
+	var secretsScanner func() (*secrets.Scanner, error)
+	if slices.Contains(opts.Scanners, scan.ScannerSecrets) {
+		secretsScanner = later(func() (*secrets.Scanner, error) { return newSecrets(opts, configRoot) })
+	}
+	set, err := loadConfig(ctx, opts, trusted)
+	if err != nil {
+		return nil, err
+	}
+	rc := set.Root()
+	names := slices.DeleteFunc(slices.Clone(opts.Scanners), func(n string) bool { return !rc.Enabled(n) })
 	// The configuration's policy folders, read from where the configuration
 	// was (the trusted revision under --trusted-config-from).
 	mods, err := set.PolicyModules(ctx)
 	if err != nil {
 		return nil, err
 	}
-	scanners, err := buildScanners(ctx, names, opts, rc, configRoot, mods)
+	gateOf := later(func() (*gate.Gate, error) {
+		return opts.Cache.gate(ctx, gate.Options{PolicyDirs: opts.PolicyDirs, Modules: mods})
+	})
+
+	t, revs, err := buildTarget(ctx, opts, rc, repo)
+	if err != nil {
+		return nil, err
+	}
+	scanners, err := buildScanners(ctx, names, opts, rc, configRoot, mods, secretsScanner)
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +123,7 @@ func run(ctx context.Context, opts Options, trusted *checkout) (*scan.Report, er
 		rep.Errors = append(rep.Errors, gaps.Errors...)
 		rep.Notes = append(rep.Notes, gaps.Notes...)
 	}
-	if err := finish(ctx, opts, set, mods, t, names, repo, trusted, configRoot, rep); err != nil {
+	if err := finish(ctx, opts, set, gateOf, t, names, repo, trusted, configRoot, rep); err != nil {
 		if scan.Interrupted(ctx, err) {
 			return rep, nil // Scan marks it
 		}
@@ -127,7 +138,7 @@ func run(ctx context.Context, opts Options, trusted *checkout) (*scan.Report, er
 // -> gate. A configuration error stops the scan (exit 3); any other
 // failure of a step is recorded, and the findings already made still
 // count.
-func finish(ctx context.Context, opts Options, set *repoconf.Set, mods []policy.Module, t *scan.Target, names []string,
+func finish(ctx context.Context, opts Options, set *repoconf.Set, gateOf func() (*gate.Gate, error), t *scan.Target, names []string,
 	repo *git.Repo, trusted *checkout, configRoot string, rep *scan.Report) error {
 	step := func(name string, err error) error {
 		if err == nil || scan.IsConfigError(err) || scan.Interrupted(ctx, err) {
@@ -167,7 +178,7 @@ func finish(ctx context.Context, opts Options, set *repoconf.Set, mods []policy.
 		return err
 	}
 	t.Enter(ctx, scan.StageGate)
-	if err := decide(ctx, opts, set, mods, t.Changed, rep); err != nil {
+	if err := decide(ctx, opts, set, gateOf, t.Changed, rep); err != nil {
 		if scan.IsConfigError(err) || scan.Interrupted(ctx, err) {
 			return err
 		}
@@ -410,18 +421,50 @@ func loadConfig(ctx context.Context, opts Options, trusted *checkout) (*repoconf
 	return set, nil
 }
 
-func buildScanners(ctx context.Context, names []string, opts Options, rc *repoconf.Config, configRoot string, mods []policy.Module) ([]scan.Scanner, error) {
+// newSecrets builds the secrets scanner of a scan.
+func newSecrets(opts Options, configRoot string) (*secrets.Scanner, error) {
+	return opts.Cache.secretsScanner(secrets.Options{
+		Root: configRoot, ConfigPath: opts.GitleaksConfig,
+		// gitleaks:allow is honoured by the suppression step, which
+		// reports it as such (and, under --trusted-config-from, refuses
+		// one the change added itself).
+		IgnoreAllowComments: true,
+	})
+}
+
+// later starts build in its own goroutine and returns a function that
+// waits for its result. A scan builds what costs CPU (compiled rules and
+// policies) while it waits on git; a result nobody waits for (the scan
+// stopped on an error first, the configuration turned the scanner off)
+// is dropped.
+func later[T any](build func() (T, error)) func() (T, error) {
+	var (
+		v    T
+		err  error
+		done = make(chan struct{})
+	)
+	go func() {
+		defer close(done)
+		v, err = build()
+	}()
+	return func() (T, error) {
+		<-done
+		return v, err
+	}
+}
+
+// buildScanners builds the scanners names; secretsScanner, when set, gives
+// the secrets scanner (built ahead, see later).
+func buildScanners(ctx context.Context, names []string, opts Options, rc *repoconf.Config, configRoot string, mods []policy.Module,
+	secretsScanner func() (*secrets.Scanner, error)) ([]scan.Scanner, error) {
 	var out []scan.Scanner
 	for _, n := range names {
 		switch n {
 		case scan.ScannerSecrets:
-			s, err := opts.Cache.secretsScanner(secrets.Options{
-				Root: configRoot, ConfigPath: opts.GitleaksConfig,
-				// gitleaks:allow is honoured by the suppression step, which
-				// reports it as such (and, under --trusted-config-from, refuses
-				// one the change added itself).
-				IgnoreAllowComments: true,
-			})
+			if secretsScanner == nil {
+				secretsScanner = func() (*secrets.Scanner, error) { return newSecrets(opts, configRoot) }
+			}
+			s, err := secretsScanner()
 			if err != nil {
 				return nil, err
 			}

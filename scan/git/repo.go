@@ -30,6 +30,20 @@ type Repo struct {
 	// a pre-commit hook of "git commit -a" receives it), used by the
 	// commands that read the index; "" is the repository's own.
 	IndexFile string
+
+	// info is what Open learnt about the repository in its one git
+	// command; nil (a Repo made as a literal) asks git each time.
+	info *repoInfo
+}
+
+// repoInfo is what one rev-parse at Open says about a work tree: its git
+// folder, Root's place in it, and whether it is a shallow clone. A scan of
+// one commit would otherwise pay a git process for each.
+type repoInfo struct {
+	gitDir      string
+	prefix      string
+	shallow     bool
+	shallowFile string // absolute
 }
 
 // Runner is the Runner of the repository's commands.
@@ -54,7 +68,13 @@ func Open(ctx context.Context, dir string) (*Repo, error) {
 	if _, err := os.Stat(abs); err != nil {
 		return nil, fmt.Errorf("open repository: %w", err)
 	}
+	if r := opened(ctx, abs); r != nil {
+		return r, nil
+	}
 	r := &Repo{Root: abs, IndexFile: indexFile(abs)}
+	if done, err := r.openFast(ctx); done || err != nil {
+		return r, err
+	}
 	out, err := r.Run(ctx, "rev-parse", "--is-bare-repository", "--is-inside-work-tree")
 	if err != nil {
 		if ctx.Err() != nil || scan.Interrupted(ctx, err) || scan.IsConfigError(err) {
@@ -84,6 +104,59 @@ func Open(ctx context.Context, dir string) (*Repo, error) {
 		return nil, fmt.Errorf("corrupt git repository at %s: HEAD does not name a readable commit: %v", abs, err)
 	}
 	return r, nil
+}
+
+type openedKey struct{}
+
+// WithRepo returns a context that carries r, opened by Open: an Open of the
+// same folder under it (a scanner's, after the engine's) returns r rather
+// than asking git again.
+func WithRepo(ctx context.Context, r *Repo) context.Context {
+	if r == nil {
+		return ctx
+	}
+	return context.WithValue(ctx, openedKey{}, r)
+}
+
+// opened is the repository ctx carries for the folder abs, or nil.
+func opened(ctx context.Context, abs string) *Repo {
+	r, _ := ctx.Value(openedKey{}).(*Repo)
+	if r == nil || r.Root != abs || r.IndexFile != indexFile(abs) {
+		return nil
+	}
+	return r
+}
+
+// openArgs ask, in one rev-parse, everything Open checks and what the
+// commands of a scan of commits would otherwise ask one process each.
+var openArgs = []string{"rev-parse", "--is-bare-repository", "--is-inside-work-tree", "--absolute-git-dir",
+	"--is-shallow-repository", "--git-path", "shallow", "--show-prefix", "-q", "--verify", "HEAD^{commit}"}
+
+// openFast is Open's common case in one git command: a work tree whose
+// HEAD names a commit. It reports done when the repository is open (r.info
+// set); anything else (an unborn branch, a bare repository, no repository
+// at all, an unexpected answer) is left to Open's step-by-step checks,
+// which say precisely what is wrong. A refusal for another user's
+// repository, or an interrupt, is returned as it is.
+func (r *Repo) openFast(ctx context.Context) (done bool, err error) {
+	out, err := r.Run(ctx, openArgs...)
+	if err != nil {
+		if ctx.Err() != nil || scan.Interrupted(ctx, err) || scan.IsConfigError(err) {
+			return false, err
+		}
+		return false, nil
+	}
+	lines := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
+	if len(lines) != 7 || lines[0] != "false" || lines[1] != "true" || !filepath.IsAbs(lines[2]) ||
+		(lines[3] != "true" && lines[3] != "false") || !IsObjectID(strings.TrimSpace(lines[6])) {
+		return false, nil
+	}
+	shallowFile := lines[4]
+	if !filepath.IsAbs(shallowFile) {
+		shallowFile = filepath.Join(r.Root, shallowFile)
+	}
+	r.info = &repoInfo{gitDir: lines[2], prefix: lines[5], shallow: lines[3] == "true", shallowFile: shallowFile}
+	return true, nil
 }
 
 // indexFile is the GIT_INDEX_FILE git gave this process, made absolute,
@@ -138,6 +211,9 @@ func IsWorkTree(ctx context.Context, dir string) (bool, error) {
 
 // GitDir is the repository's git folder, absolute.
 func (r *Repo) GitDir(ctx context.Context) (string, error) {
+	if r.info != nil {
+		return r.info.gitDir, nil
+	}
 	out, err := r.Run(ctx, "rev-parse", "--absolute-git-dir")
 	if err != nil {
 		return "", fmt.Errorf("find the git folder of %s: %w", r.Root, err)
@@ -157,6 +233,9 @@ func (r *Repo) Top(ctx context.Context) (string, error) {
 // Prefix is Root's path inside its repository, '/'-separated with a
 // trailing slash ("services/api/"), or "" at the top.
 func (r *Repo) Prefix(ctx context.Context) (string, error) {
+	if r.info != nil {
+		return r.info.prefix, nil
+	}
 	return Prefix(ctx, r.Root)
 }
 
@@ -263,13 +342,15 @@ func (r *Repo) ParseRange(ctx context.Context, spec string) (Range, error) {
 	if a == "" || b == "" || strings.Contains(b, "..") {
 		return bad("want A..B with both ends")
 	}
-	base, err := resolve(a)
-	if err != nil {
-		return Range{}, err
-	}
-	head, err := resolve(b)
-	if err != nil {
-		return Range{}, err
+	base, head, ok := r.resolvePair(ctx, a, b)
+	if !ok {
+		var err error
+		if base, err = resolve(a); err != nil {
+			return Range{}, err
+		}
+		if head, err = resolve(b); err != nil {
+			return Range{}, err
+		}
 	}
 	if sep == "..." {
 		out, err := r.Run(ctx, "merge-base", base, head)
@@ -282,6 +363,32 @@ func (r *Repo) ParseRange(ctx context.Context, spec string) (Range, error) {
 		base = strings.TrimSpace(string(out))
 	}
 	return Range{Spec: spec, Base: base, Head: head, Revs: []string{base + ".." + head}}, nil
+}
+
+// resolvePair resolves two plain revisions in one git command, the common
+// case of a range. It reports false when it cannot tell (an unknown
+// revision, a revision of a form that may name several commits, any
+// unexpected answer): ResolveRev then checks each one and names what is
+// wrong.
+func (r *Repo) resolvePair(ctx context.Context, a, b string) (base, head string, ok bool) {
+	for _, rev := range []string{a, b} {
+		if rev == "" || strings.HasPrefix(rev, "-") || strings.ContainsAny(rev, " \t\n:") ||
+			strings.Contains(rev, "^@") || strings.Contains(rev, "^!") || strings.Contains(rev, "^-") {
+			return "", "", false
+		}
+	}
+	out, err := r.Run(ctx, "rev-parse", "--end-of-options", a+"^{commit}", b+"^{commit}")
+	if err != nil {
+		return "", "", false
+	}
+	lines := strings.Fields(string(out))
+	if len(lines) > 0 && lines[0] == "--end-of-options" { // older git echoes it
+		lines = lines[1:]
+	}
+	if len(lines) != 2 || !IsObjectID(lines[0]) || !IsObjectID(lines[1]) {
+		return "", "", false
+	}
+	return lines[0], lines[1], true
 }
 
 func unwrapConfig(err error) error {
@@ -304,17 +411,25 @@ func (r *Repo) Commits(ctx context.Context, revs ...string) ([]string, error) {
 // Shallow returns the commits at the boundary of a shallow clone (whose
 // parents were not fetched), sorted; nil for a complete repository.
 func (r *Repo) Shallow(ctx context.Context) ([]string, error) {
-	out, err := r.Run(ctx, "rev-parse", "--is-shallow-repository", "--git-path", "shallow")
-	if err != nil {
-		return nil, fmt.Errorf("check for a shallow clone: %w", err)
-	}
-	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-	if len(lines) != 2 || strings.TrimSpace(lines[0]) != "true" {
-		return nil, nil
-	}
-	p := strings.TrimSpace(lines[1])
-	if !filepath.IsAbs(p) {
-		p = filepath.Join(r.Root, p)
+	var p string
+	if r.info != nil {
+		if !r.info.shallow {
+			return nil, nil
+		}
+		p = r.info.shallowFile
+	} else {
+		out, err := r.Run(ctx, "rev-parse", "--is-shallow-repository", "--git-path", "shallow")
+		if err != nil {
+			return nil, fmt.Errorf("check for a shallow clone: %w", err)
+		}
+		lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+		if len(lines) != 2 || strings.TrimSpace(lines[0]) != "true" {
+			return nil, nil
+		}
+		p = strings.TrimSpace(lines[1])
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(r.Root, p)
+		}
 	}
 	data, err := os.ReadFile(p)
 	if err != nil {
@@ -356,6 +471,12 @@ func (r *Repo) ShallowIn(ctx context.Context, revs ...string) ([]string, error) 
 // remote (git fetch --unshallow). The fetch runs with the same environment
 // as every other command: no prompt, no hook.
 func (r *Repo) Unshallow(ctx context.Context) error {
+	if r.info != nil {
+		// Whatever the fetch did, ask git again.
+		info := *r.info
+		info.shallow = true
+		r.info = &info
+	}
 	if _, err := r.Run(ctx, "fetch", "--quiet", "--unshallow", "--no-recurse-submodules", "--no-tags"); err != nil {
 		return fmt.Errorf("deepen the shallow clone: %w", err)
 	}

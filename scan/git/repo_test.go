@@ -178,3 +178,89 @@ func TestReadFilesAt(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenAsksOnce checks that what Open learns in its one git command
+// (the git folder, the prefix, the shallow boundary) is what the commands
+// it spares say, and that a repository the context carries is not opened
+// again.
+func TestOpenAsksOnce(t *testing.T) {
+	ctx := context.Background()
+	dir := newRepo(t)
+	write(t, dir, "sub/deeper/a.txt", "a\n")
+	c1 := commit(t, dir, "one")
+	write(t, dir, "sub/deeper/a.txt", "b\n")
+	commit(t, dir, "two")
+
+	shallow := filepath.Join(t.TempDir(), "shallow")
+	gitRun(t, dir, "clone", "-q", "--depth", "1", "file://"+dir, shallow)
+
+	for _, tt := range []struct {
+		name, dir, prefix string
+		boundary          bool
+	}{
+		{"top", dir, "", false},
+		{"subfolder", filepath.Join(dir, "sub", "deeper"), "sub/deeper/", false},
+		{"shallow clone", shallow, "", true},
+	} {
+		r, err := Open(ctx, tt.dir)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if r.info == nil {
+			t.Fatalf("%s: Open took the step-by-step path", tt.name)
+		}
+		plain := &Repo{Root: r.Root} // asks git each time
+		for _, q := range []struct {
+			what      string
+			got, want func() (any, error)
+		}{
+			{"prefix", func() (any, error) { return r.Prefix(ctx) }, func() (any, error) { return plain.Prefix(ctx) }},
+			{"git folder", func() (any, error) { return r.GitDir(ctx) }, func() (any, error) { return plain.GitDir(ctx) }},
+			{"shallow", func() (any, error) { return r.Shallow(ctx) }, func() (any, error) { return plain.Shallow(ctx) }},
+		} {
+			got, err1 := q.got()
+			want, err2 := q.want()
+			if err1 != nil || err2 != nil || !reflect.DeepEqual(got, want) {
+				t.Errorf("%s: %s = %v, %v; git says %v, %v", tt.name, q.what, got, err1, want, err2)
+			}
+		}
+		if p, _ := r.Prefix(ctx); p != tt.prefix {
+			t.Errorf("%s: prefix %q, want %q", tt.name, p, tt.prefix)
+		}
+		if b, _ := r.Shallow(ctx); (len(b) > 0) != tt.boundary {
+			t.Errorf("%s: shallow boundary %v", tt.name, b)
+		}
+		if again, err := Open(WithRepo(ctx, r), tt.dir); err != nil || again != r {
+			t.Errorf("%s: Open under WithRepo gave %p, %v; want the same repository %p", tt.name, again, err, r)
+		}
+	}
+	r, _ := Open(ctx, dir)
+	if other, err := Open(WithRepo(ctx, r), shallow); err != nil || other == r || other.Root != shallow {
+		t.Errorf("Open of another folder under WithRepo: %+v, %v", other, err)
+	}
+
+	// Ranges: the two ends resolved in one command, or one by one for the
+	// forms that can name several commits, with the same answers.
+	for _, spec := range []string{c1 + "..HEAD", "HEAD~1..main", "HEAD^@..HEAD", "nope..HEAD", "HEAD..nope", "HEAD~1^!..HEAD"} {
+		g, err := r.ParseRange(ctx, spec)
+		a, b, _ := strings.Cut(spec, "..")
+		base, err1 := r.ResolveRev(ctx, a)
+		head, err2 := r.ResolveRev(ctx, b)
+		if err1 != nil || err2 != nil {
+			if !scan.IsConfigError(err) {
+				t.Errorf("%s: %v, want a ConfigError", spec, err)
+			}
+			bad := a
+			if err1 == nil {
+				bad = b
+			}
+			if err != nil && !strings.Contains(err.Error(), bad) {
+				t.Errorf("%s: %v does not name %s", spec, err, bad)
+			}
+			continue
+		}
+		if err != nil || g.Base != base || g.Head != head {
+			t.Errorf("%s: %+v, %v; want %s..%s", spec, g, err, base, head)
+		}
+	}
+}

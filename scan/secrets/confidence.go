@@ -35,6 +35,7 @@ const (
 	EvidenceVendored    = "evidence:vendored"     // vendored or minified third-party code, dependency manifests
 	EvidenceConfig      = "evidence:config-file"  // a real configuration file: .env, settings.py, config.yaml, manifests
 	EvidenceRandom      = "evidence:random-value" // a generated-looking value
+	EvidenceIdentifier  = "evidence:identifier"   // a shape identifiers share: a random UUID
 )
 
 // strength is what a rule recognises a secret by.
@@ -132,6 +133,11 @@ func judge(f report.Finding) judgement {
 		ev = append(ev, evidence{tag, why, delta})
 		level += delta
 	}
+	if f.RuleID == cred.RuleUUID {
+		// Hook for the structure detector's random-uuid rule: a UUID
+		// is a key's shape, but as often an identifier.
+		add(EvidenceIdentifier, "a random UUID, which may as well be an identifier", -2)
+	}
 
 	where := placeEvidence(f.File, hasTag(f.Tags, tagGenerated))
 	if st != byStrongFormat {
@@ -213,7 +219,7 @@ func valueEvidence(f report.Finding, st strength) []evidence {
 		shape = cred.ShapeWeak
 	}
 	switch {
-	case shape == cred.ShapePlaceholder:
+	case shape == cred.ShapePlaceholder || documentedValues[s]:
 		ev = append(ev, evidence{EvidencePlaceholder, "the value is a placeholder or a documented example", -2})
 	case typed(f.RuleID, st) && shape == cred.ShapeWeak:
 		ev = append(ev, evidence{EvidenceWeak, "the value is a word or default a person typed, not a generated secret", -1})
@@ -236,6 +242,15 @@ func typed(rule string, st strength) bool {
 		return true
 	}
 	return st == byName
+}
+
+// documentedValues are secrets published as examples in the
+// documentation of a standard or a widely copied tool, found in API
+// examples and tests far more often than in use. (A published key used as
+// a real one is a weakness of its own: the FastAPI tutorial's JWT key is
+// therefore not listed, and keeps its confidence.)
+var documentedValues = map[string]bool{
+	"JBSWY3DPEHPK3PXP": true, // the TOTP secret of Google Authenticator's key-URI documentation
 }
 
 // publicValue reports whether a value is public by design: publishable

@@ -45,6 +45,8 @@ func TestJudge(t *testing.T) {
 		{name: "GitHub PAT in a test stays high", rule: "github-pat", path: "tests/test_api.py", secret: pat, want: scan.ConfidenceHigh},
 		{name: "live Stripe key", rule: "stripe-access-token", path: "app/billing.py", secret: gittest.StripeKey("judge"),
 			want: scan.ConfidenceHigh},
+		{name: "documented TOTP example in an API example", rule: cred.RuleGeneric, path: "app/routes/credentials.py", secret: "JBSWY3DPEHPK3PXP",
+			want: scan.ConfidenceLow, wantTags: []string{EvidencePlaceholder}},
 		{name: "AWS key id in app code", rule: "aws-access-token", path: "app/s3.py", secret: gittest.AWSKey("judge"),
 			want: scan.ConfidenceHigh},
 

@@ -2,17 +2,21 @@ package secrets
 
 import (
 	"bytes"
+	"crypto/sha256"
+	_ "embed"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"regexp/syntax"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 
-	ahocorasick "github.com/BobuSumisu/aho-corasick"
 	"github.com/BurntSushi/toml"
 	"github.com/spf13/viper"
 	"github.com/zricethezav/gitleaks/v8/config"
@@ -42,7 +46,7 @@ type ruleSet struct {
 	targeted map[string][]*config.Allowlist
 
 	// prefilter finds the keywords of every rule in lower-cased text.
-	prefilter *ahocorasick.Trie
+	prefilter *keywordIndex
 	// byKeyword maps a keyword to the rules that need it.
 	byKeyword map[string][]string
 	// always are the rules without keywords, run on every fragment.
@@ -65,6 +69,10 @@ type ruleSpec struct {
 	// needs are literals every match holds (see requiredLiterals).
 	needs []string
 	err   error
+	// stops are the stop words of the rule's allowlists that the engine
+	// checks on the rule's findings itself (see lazyStopWords); nil when
+	// gitleaks checks them all.
+	stops *stopWords
 }
 
 // reach is how many lines before and after an occurrence of one of its
@@ -112,8 +120,16 @@ func loadRules(root, cfgPath string) (*ruleSet, error) {
 	return rs, nil
 }
 
-// defaultViperConfig parses gitleaks' default configuration.
+// defaultViperConfig returns gitleaks' default configuration decoded.
 func defaultViperConfig() (config.ViperConfig, error) {
+	if vc, ok := embeddedDefault(); ok {
+		return vc, nil
+	}
+	return decodeDefaultConfig()
+}
+
+// decodeDefaultConfig decodes gitleaks' default configuration.
+func decodeDefaultConfig() (config.ViperConfig, error) {
 	// BurntSushi/toml fills the same fields as gitleaks' viper (names
 	// matched without regard to case) in 0.6 of the time, which counts in a
 	// pre-push scan of one commit; TestDefaultConfigDecoders holds the two
@@ -123,6 +139,48 @@ func defaultViperConfig() (config.ViperConfig, error) {
 		return vc, fmt.Errorf("read gitleaks default config: %w", err)
 	}
 	return vc, nil
+}
+
+// gitleaksDefaultJSON is gitleaks' default configuration decoded at build
+// time, as JSON (gitleaks_default.json, written by
+// `go test ./scan/secrets -run TestEmbeddedDefaultConfig -update`).
+// Decoding the TOML (about 6 ms) was the largest fixed cost of a scan of
+// one commit; reading this back costs a third of it. It lives in the
+// binary, not in a cache folder another process could write rules into.
+// (gob would be faster, but drops the fields of the global allowlist,
+// which gitleaks embeds as an unexported struct.)
+//
+//go:embed gitleaks_default.json
+var gitleaksDefaultJSON []byte
+
+// defaultConfigSum is the hash of the TOML text gitleaks_default.json was
+// decoded from; it opens the JSON file.
+func defaultConfigSum() string {
+	sum := sha256.Sum256([]byte(config.DefaultConfig))
+	return hex.EncodeToString(sum[:])
+}
+
+// embeddedDefault reads gitleaks_default.json, when it was decoded from
+// the gitleaks version linked (after an upgrade of gitleaks without
+// regenerating it, the TOML is decoded at run time, and
+// TestEmbeddedDefaultConfig fails until it is regenerated).
+func embeddedDefault() (config.ViperConfig, bool) {
+	var doc struct {
+		Sum    string             `json:"sha256"`
+		Config config.ViperConfig `json:"config"`
+	}
+	if err := json.Unmarshal(gitleaksDefaultJSON, &doc); err != nil || doc.Sum != defaultConfigSum() || len(doc.Config.Rules) == 0 {
+		return config.ViperConfig{}, false
+	}
+	return doc.Config, true
+}
+
+// encodeDefault is the content of gitleaks_default.json for vc.
+func encodeDefault(vc config.ViperConfig) ([]byte, error) {
+	return json.Marshal(struct {
+		Sum    string             `json:"sha256"`
+		Config config.ViperConfig `json:"config"`
+	}{defaultConfigSum(), vc})
 }
 
 // readUserConfig parses the TOML file at path and merges in what its [extend]
@@ -287,6 +345,12 @@ func newRuleSet(path string, vc config.ViperConfig, eager map[string]bool) (*rul
 		}
 		index[r.ID] = i
 	}
+	requiredBy := map[string]bool{}
+	for _, r := range vc.Rules {
+		for _, req := range r.Required {
+			requiredBy[req.ID] = true
+		}
+	}
 	for _, r := range vc.Rules {
 		sp := &ruleSpec{id: r.ID}
 		rules := []int{index[r.ID]}
@@ -305,6 +369,23 @@ func newRuleSet(path string, vc config.ViperConfig, eager map[string]bool) (*rul
 		for k := range sp.vc.Rules {
 			sp.vc.Rules[k].Keywords = append([]string(nil), sp.vc.Rules[k].Keywords...)
 			sp.vc.Rules[k].Tags = append([]string(nil), sp.vc.Rules[k].Tags...)
+		}
+		if len(r.Required) == 0 && !requiredBy[r.ID] {
+			// The stop words the engine checks itself, on the rule's
+			// findings, indexed only if it has some (see stopWords).
+			own := &sp.vc.Rules[0]
+			own.Allowlists = slices.Clone(own.Allowlists)
+			for i, a := range own.Allowlists {
+				if takesStopWords(r.ID, a.Condition, a.StopWords, len(a.Commits)+len(a.Paths)+len(a.Regexes)) {
+					if sp.stops == nil {
+						sp.stops = &stopWords{}
+					}
+					sp.stops.add(a.StopWords)
+					rest := *a
+					rest.StopWords = nil
+					own.Allowlists[i] = &rest
+				}
+			}
 		}
 		for _, k := range r.Keywords {
 			sp.keywords = append(sp.keywords, strings.ToLower(k))
@@ -325,7 +406,7 @@ func newRuleSet(path string, vc config.ViperConfig, eager map[string]bool) (*rul
 		kws = append(kws, k)
 	}
 	sort.Strings(kws)
-	rs.prefilter = ahocorasick.NewTrieBuilder().AddStrings(kws).Build()
+	rs.prefilter = newKeywordIndex(kws)
 
 	// Global allowlists, and those aimed at some rules.
 	for _, a := range vc.Allowlists {
@@ -463,8 +544,8 @@ func (rs *ruleSet) selectRules(texts func(yield func(string))) []string {
 	}
 	texts(func(s string) {
 		low := strings.ToLower(s)
-		for _, m := range rs.prefilter.MatchString(low) {
-			for _, id := range rs.byKeyword[m.MatchString()] {
+		for _, m := range rs.prefilter.find(low) {
+			for _, id := range rs.byKeyword[m.word] {
 				found[id] = true
 			}
 		}

@@ -13,7 +13,7 @@ import (
 // TestDefaultConfigDecoders checks that the default configuration decoded
 // with BurntSushi/toml is the one gitleaks reads through viper.
 func TestDefaultConfigDecoders(t *testing.T) {
-	fast, err := defaultViperConfig()
+	fast, err := decodeDefaultConfig()
 	if err != nil {
 		t.Fatal(err)
 	}

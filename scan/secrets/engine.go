@@ -177,12 +177,12 @@ func (e *engine) failed() error {
 // detect returns the findings of every rule in f.
 func (e *engine) detect(ctx context.Context, f sources.Fragment) []report.Finding {
 	if e.exact {
-		return e.full.DetectContext(ctx, detect.Fragment(f))
+		return e.dropStopWords(e.full.DetectContext(ctx, detect.Fragment(f)))
 	}
 	raw := f.Raw
 	small := len(raw) <= smallFragment
 	low, aligned := lower(raw, e.asciiLiterals)
-	hits := e.rs.prefilter.MatchString(low)
+	hits := e.rs.prefilter.find(low)
 
 	var (
 		out   []report.Finding
@@ -207,7 +207,7 @@ func (e *engine) detect(ctx context.Context, f sources.Fragment) []report.Findin
 		at := map[string][]int{}
 		var ids []string
 		for _, m := range hits {
-			for _, id := range e.rs.byKeyword[m.MatchString()] {
+			for _, id := range e.rs.byKeyword[m.word] {
 				if _, seen := at[id]; !seen {
 					lr := e.rule(ctx, id)
 					if lr == nil || !holdsAll(low, lr.needs) {
@@ -218,7 +218,7 @@ func (e *engine) detect(ctx context.Context, f sources.Fragment) []report.Findin
 				} else if at[id] == nil {
 					continue
 				}
-				at[id] = append(at[id], int(m.Pos()))
+				at[id] = append(at[id], m.pos)
 			}
 		}
 		sort.Strings(ids)
@@ -257,7 +257,20 @@ func (e *engine) detect(ctx context.Context, f sources.Fragment) []report.Findin
 			}
 		}
 	}
-	return preferSpecific(out)
+	return preferSpecific(e.dropStopWords(out))
+}
+
+// dropStopWords drops the findings whose secret holds a stop word of their
+// rule's allowlists that gitleaks was not given (see stopWords).
+func (e *engine) dropStopWords(fs []report.Finding) []report.Finding {
+	out := fs[:0]
+	for _, f := range fs {
+		if sp := e.rs.specs[f.RuleID]; sp != nil && sp.stops != nil && sp.stops.contains(f.Secret) {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
 }
 
 // decodeRules returns the rules gitleaks runs, in some pass, on raw with
@@ -269,8 +282,8 @@ func (e *engine) detect(ctx context.Context, f sources.Fragment) []report.Findin
 func (e *engine) decodeRules(ctx context.Context, raw, low string) []string {
 	found := map[string]bool{}
 	add := func(low string) {
-		for _, m := range e.rs.prefilter.MatchString(low) {
-			for _, id := range e.rs.byKeyword[m.MatchString()] {
+		for _, m := range e.rs.prefilter.find(low) {
+			for _, id := range e.rs.byKeyword[m.word] {
 				found[id] = true
 			}
 		}

@@ -183,19 +183,19 @@ func TestLowerFindsTheSameKeywords(t *testing.T) {
 			b.WriteString(pieces[rng.IntN(len(pieces))])
 		}
 		s := b.String()
-		want := rs.prefilter.MatchString(strings.ToLower(s))
+		want := rs.prefilter.find(strings.ToLower(s))
 		low, aligned := lower(s, true)
-		got := rs.prefilter.MatchString(low)
+		got := rs.prefilter.find(low)
 		if len(got) != len(want) {
 			t.Fatalf("lower(%q): %d keywords, strings.ToLower: %d", s, len(got), len(want))
 		}
 		for i := range got {
-			if got[i].MatchString() != want[i].MatchString() {
-				t.Fatalf("lower(%q): keyword %d is %q, strings.ToLower's is %q", s, i, got[i].MatchString(), want[i].MatchString())
+			if got[i].word != want[i].word {
+				t.Fatalf("lower(%q): keyword %d is %q, strings.ToLower's is %q", s, i, got[i].word, want[i].word)
 			}
 			if aligned {
-				at := int(got[i].Pos())
-				if kw := got[i].MatchString(); !strings.EqualFold(s[at:at+len(kw)], kw) {
+				at := got[i].pos
+				if kw := got[i].word; !strings.EqualFold(s[at:at+len(kw)], kw) {
 					t.Fatalf("lower(%q) says aligned, but %q is not at %d", s, kw, at)
 				}
 			}

@@ -128,6 +128,8 @@ func describe(m cred.Match) string {
 		return "HTTP Bearer token written as a literal"
 	case cred.RuleCurlUserPassword:
 		return "Password on a curl command line (" + m.Key + ")"
+	case cred.RuleUUID:
+		return "Random UUID that may be an API key or token"
 	default:
 		what = "Hard-coded credential"
 	}

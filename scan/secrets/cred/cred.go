@@ -37,6 +37,7 @@ const (
 	RuleHTTPBasic        = "http-basic-auth"
 	RuleHTTPBearer       = "http-bearer-token"
 	RuleCurlUserPassword = "curl-user-password"
+	RuleUUID             = "random-uuid"
 )
 
 // Rule describes one rule of the detector.
@@ -57,6 +58,7 @@ func Rules() []Rule {
 		{RuleHTTPBasic, "HTTP Basic credentials", "An Authorization: Basic value written as a literal (base64 of user:password)."},
 		{RuleHTTPBearer, "HTTP Bearer token", "An Authorization: Bearer value written as a literal."},
 		{RuleCurlUserPassword, "Password on a curl command line", "curl -u user:password or --user user:password."},
+		{RuleUUID, "Random UUID", "A random UUID, the shape many services give API keys, tokens and client secrets (Heroku, Azure, Postman, Jenkins credentials): it may as well be an identifier, so it is of low confidence. Placeholders (zeros, repeated or typed digits), well-known constants and the ids of credentials (key_id, credentialsId) are left out."},
 	}
 }
 
@@ -64,7 +66,7 @@ func Rules() []Rule {
 // specific construct names it.
 var priority = map[string]int{
 	RuleURLCredentials: 6, RuleConnectionString: 5, RuleCurlUserPassword: 5, RuleHTTPBasic: 4, RuleHTTPBearer: 4,
-	RulePassword: 2, RuleGeneric: 1,
+	RulePassword: 2, RuleGeneric: 1, RuleUUID: 0,
 }
 
 // Match is one credential found.
@@ -190,8 +192,15 @@ func (d *Detector) DetectExcept(p, text string, known func(line int, secret stri
 			continue // minified code or data: no key/value structure to read
 		}
 		low := lows[i]
+		uuids(line, i+1, emit)
+		if len(line) >= 58 {
+			nkeySeeds(line, i+1, emit)
+		}
 		flags := lineFlags(low)
-		if flags == 0 {
+		if flags&hasOTP != 0 {
+			otpSecrets(line, low, i+1, emit)
+		}
+		if flags&^hasOTP == 0 {
 			continue
 		}
 		literals(line, low, flags, i+1, f == fmtCode || f == fmtPython, emit)
@@ -208,14 +217,22 @@ func (d *Detector) DetectExcept(p, text string, known func(line int, secret stri
 			}
 		})
 	}
+	if strings.Contains(text, "kty") {
+		jwkMembers(lows, lines, emit)
+	}
 	if d.worthParsing(f, ls, pairs, known) {
 		if parsed, ok := d.structured(f, p, text, lines); ok {
 			// The parser's pairs replace the line reader's, but for keys
 			// inside string literals (a DSN, a JSON body in a Python
-			// string) and, in YAML and TOML, commented-out settings.
+			// string) and, in YAML and TOML, commented-out settings and
+			// lines the parser holds no pair on: a command in a string
+			// (run: mysql -pX, - docker run -e PASSWORD=x), a
+			// multi-line string's lines.
+			read := pairs
 			pairs = append(parsed, inStrings...)
 			if f == fmtYAML || f == fmtTOML {
 				pairs = append(pairs, commented(pairs[:0:0], lines, ls)...)
+				pairs = append(pairs, uncovered(parsed, read)...)
 			}
 		}
 	}
@@ -264,6 +281,22 @@ func defaultCredential(low, pass string) bool {
 		}
 	}
 	return false
+}
+
+// uncovered returns the pairs the line reader found on lines where the
+// parser found none.
+func uncovered(parsed, read []pair) []pair {
+	covered := make(map[int]bool, len(parsed))
+	for _, p := range parsed {
+		covered[p.line] = true
+	}
+	var out []pair
+	for _, p := range read {
+		if !covered[p.line] && !p.inString {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // commented reads the comment lines of a YAML or TOML file: a
@@ -520,6 +553,9 @@ func RejectGeneric(match, secret string) bool {
 	key = strings.Trim(key[j:], "-.$@")
 	if key == "" {
 		return false
+	}
+	if i := strings.LastIndexByte(key, '.'); i > 0 && fileExts[strings.ToLower(key[i+1:])] && (j == 0 || match[j-1] == '/' || strings.Contains(key[:i], "_")) {
+		return true // a file's name: "lib/keys_spec.rb": "<checksum>"
 	}
 	if i := strings.LastIndexByte(key, '.'); i >= 0 && i < len(key)-1 {
 		key = key[i+1:]

@@ -99,16 +99,20 @@ func TestDetect(t *testing.T) {
 		{"gitleaks allow is not ours to judge", "a.py", "password = 'Zq8!Lm2kx'  # gitleaks:allow\n", []found{{RulePassword, "Zq8!Lm2kx", 1}}},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := detect(t, tt.path, tt.text)
-			var gs []found
-			for _, m := range got {
-				gs = append(gs, found{m.Rule, m.Secret, m.Line})
-			}
-			if !sameFound(gs, tt.want) {
-				t.Errorf("Detect(%s) = %v, want %v", tt.path, gs, tt.want)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { checkDetect(t, tt.path, tt.text, tt.want) })
+	}
+}
+
+// checkDetect runs the detector on text as the file at path and checks
+// what it finds, in order.
+func checkDetect(t *testing.T, path, text string, want []found) {
+	t.Helper()
+	var gs []found
+	for _, m := range detect(t, path, text) {
+		gs = append(gs, found{m.Rule, m.Secret, m.Line})
+	}
+	if !sameFound(gs, want) {
+		t.Errorf("Detect(%s) = %v, want %v", path, gs, want)
 	}
 }
 
@@ -217,6 +221,7 @@ func FuzzDetect(f *testing.F) {
 		"password = 'x'\n", "a:\n  - name: DB_PASSWORD\n    value: {{x\n", "{\"key\": \"password\", \"value\": ",
 		"<a password=\"x\"><password>y", "[db]\npassword = \"", "curl -u a: -pX mysql basic Zm9v bearer x://a:b@",
 		"\"\\\"pass\\\":\\\"s3\"", "export A=\"$(", "password: |\n  export PASS=x\n",
+		"x 3f9c2a71-58de-4b06-9a4c-d2e81f7b6c3", "{kty: 'oct',\n k: '", "tokens: [\"", "tokens: []string{", "SUUJZDEGXDNCF32EPF3DHODZDOCIS2JHTLGMX",
 	} {
 		f.Add(s)
 	}

@@ -140,10 +140,14 @@ func jsonPairs(text string, lines []string) ([]pair, bool) {
 		case json.Delim:
 			switch t {
 			case '{', '[':
+				f := &frame{object: t == '{', expectKey: t == '{'}
 				if top != nil && top.object {
 					top.expectKey = true
+					if t == '[' {
+						f.key = top.key // the list's elements: "tokens": ["...", ...]
+					}
 				}
-				stack = append(stack, &frame{object: t == '{', expectKey: t == '{'})
+				stack = append(stack, f)
 			case '}', ']':
 				if top != nil && top.name != nil && top.val != nil {
 					p := *top.val
@@ -154,6 +158,13 @@ func jsonPairs(text string, lines []string) ([]pair, bool) {
 			}
 			continue
 		case string:
+			if top != nil && !top.object && top.key != "" {
+				if sing, ok := singular(top.key); ok {
+					off := int(dec.InputOffset())
+					out = append(out, pair{key: sing, val: value{text: t, quoted: true}, line: lineOf(nl, off-1) + 1, tag: "json list"})
+				}
+				continue
+			}
 			if top != nil && top.object && top.expectKey {
 				top.key, top.expectKey = t, false
 				continue

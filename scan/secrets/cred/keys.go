@@ -68,7 +68,10 @@ var metaWords = set("name", "names", "id", "ids", "file", "files", "filename", "
 	"view", "page", "screen", "window", "modal", "link", "icon", "tooltip", "caption", "prompt", "test", "tests",
 	"exists", "present", "set", "list", "ttl", "rotation", "rotate", "backend", "plugin", "module", "mount",
 	"volume", "annotation", "annotations", "keyid", "kid", "commit", "branch", "here", "repo", "tag", "image", "arn", "alias", "region", "bucket",
-	"namespace", "secretref", "configmap", "role", "permission", "permissions", "lock", "policy")
+	"namespace", "secretref", "configmap", "role", "permission", "permissions", "lock", "policy",
+	// What a key is made of or how it is used, not the key: a KMS key's
+	// spec, a password's salt, when a password was last used.
+	"spec", "specs", "salt", "salts", "used", "cache")
 
 // compound password words, and the prefixes "pass" may follow in one word
 // (dbpass, rootpass: bypass and compass are not passwords).
@@ -88,7 +91,9 @@ var keyQualifiers = set("api", "access", "secret", "private", "app", "applicatio
 var notSecretWords = set("public", "publishable", "pub", "hash", "hashed", "checksum", "fingerprint", "digest",
 	"no", "without", "disable", "skip", "forgot", "forgotten", "reset", "change", "verify", "check", "validate",
 	"prompt", "ask", "show", "hide", "toggle", "remember", "require", "generate", "encrypted", "crypted", "is",
-	"has", "use", "uses", "allow", "with", "mock", "dummy", "fake", "example", "sample", "placeholder", "pull", "from", "username", "update", "scheme", "schemes", "encryption",
+	"has", "use", "uses", "allow", "with",
+	// Anti-forgery values tied to a session, not credentials.
+	"csrf", "xsrf", "anticsrf", "mock", "dummy", "fake", "example", "sample", "placeholder", "pull", "from", "username", "update", "scheme", "schemes", "encryption",
 	"attrs", "attributes", "attribute",
 	// Conditions and error codes about a password: NERR_PasswordTooShort,
 	// STATUS_PWD_HISTORY_CONFLICT, ERROR_PASSWORD_RESTRICTION.
@@ -111,8 +116,8 @@ func classify(key string) keyClass {
 		return keyNone // empty, or a sentence
 	}
 	last := ws[len(ws)-1]
-	if metaWords[last] {
-		return keyNone
+	if metaWords[last] || len(ws) > 1 && len(last) >= 6 && hexLike(last) && hasDigit(last) {
+		return keyNone // cattle-credentials-5ec1f7e700: an object's generated name
 	}
 	for _, w := range ws {
 		if notSecretWords[w] {
@@ -150,6 +155,9 @@ func classify(key string) keyClass {
 
 // wordClass is the class of one word of a key.
 func wordClass(w string, ws []string, i int) keyClass {
+	if w == "nopasswd" || w == "nopassword" {
+		return keyNone // sudoers' NOPASSWD: no password at all
+	}
 	switch {
 	case strings.Contains(w, "password"), strings.Contains(w, "passwd"), strings.Contains(w, "passphrase"),
 		strings.Contains(w, "passwort"), strings.Contains(w, "passcode"), strings.HasPrefix(w, "passw"):
@@ -165,6 +173,10 @@ func wordClass(w string, ws []string, i int) keyClass {
 		return keyPassword
 	case strings.HasSuffix(w, "pass") && passPrefixes[strings.TrimSuffix(w, "pass")]:
 		return keyPassword
+	case w == "nopass":
+		return keyNone
+	case strings.HasPrefix(w, "secrets") && len(w) > len("secrets"):
+		return keyNone // secretsmanager: a service's name
 	case strings.Contains(w, "secret") && !strings.Contains(w, "secretar"):
 		return keySecret
 	case w == "token", strings.HasSuffix(w, "token") && len(w) <= 16:

@@ -155,6 +155,10 @@ func (ls *lineScanner) pairAt(line string, lineNo, s, e int, inStr []byte, emit 
 		flag = true // Windows-style /password:value
 	}
 	key = strings.Trim(key, "-.")
+	list := false
+	if sing, ok := singular(key); ok {
+		key, list = sing, true // tokens: ["a1f3fab6393d3a6a", ...]: each is a token
+	}
 	if key == "" || classify(key) == keyNone {
 		return
 	}
@@ -200,7 +204,7 @@ func (ls *lineScanner) pairAt(line string, lineNo, s, e int, inStr []byte, emit 
 	if s > 0 && line[s-1] == '<' && e < len(line) && line[e] == '>' {
 		// <password>value</password>
 		end := strings.IndexByte(line[e+1:], '<')
-		if end > 0 {
+		if end > 0 && strings.HasPrefix(line[e+1+end:], "</") {
 			emit(pair{key: key, val: value{text: line[e+1 : e+1+end], quoted: true}, line: lineNo, col: e + 2, tag: "element"})
 		}
 		return
@@ -252,9 +256,18 @@ func (ls *lineScanner) pairAt(line string, lineNo, s, e int, inStr []byte, emit 
 			return // --keypasswd 更改条目的密钥口令: a description
 		}
 	}
-	v, col, end, ok := readValue(line, i, enclosing, op == "(")
+	if list {
+		i = listStart(line, i, enclosing)
+		if i < 0 {
+			return
+		}
+	}
+	v, col, end, ok := readValue(line, i, enclosing, op == "(" || list)
 	if !ok {
 		return
+	}
+	if list {
+		end = len(line) // the list goes on: what follows its first element is more of it
 	}
 	if op == ":" && !v.quoted && enclosing == 0 && ls.m == modeCode {
 		// name: Type = "value" (Kotlin, Scala, TypeScript, Swift)
@@ -287,6 +300,11 @@ func (ls *lineScanner) pairAt(line string, lineNo, s, e int, inStr []byte, emit 
 	}
 	v.code = ls.m == modeCode && enclosing == 0
 	v.prose = ls.m == modeText
+	if v.code && inComment(line[:s]) {
+		// A comment in code is text: // access_token=<value>&scope=repo,
+		// -- Password: <value>.
+		v.code, v.prose = false, true
+	}
 	inString := enclosing != 0
 	tag := "assignment"
 	switch op {
@@ -302,6 +320,44 @@ func (ls *lineScanner) pairAt(line string, lineNo, s, e int, inStr []byte, emit 
 		tag = "comparison"
 	}
 	emit(pair{key: key, val: v, line: lineNo, col: col, tag: tag, inString: inString})
+}
+
+// singular returns the credential key a plural key lists (tokens, api_keys,
+// secrets), for a list literal's elements.
+func singular(key string) (string, bool) {
+	ws := words(key)
+	if len(ws) == 0 {
+		return "", false
+	}
+	switch ws[len(ws)-1] {
+	case "tokens", "secrets", "passwords", "apikeys":
+		return strings.TrimSuffix(key, key[len(key)-1:]), true
+	}
+	return "", false
+}
+
+// listStart returns where the first element of the list literal at
+// line[i:] starts ([ "a", ...], []string{"a", ...}, ["a"]), or -1 when
+// no list opens there. enclosing is the quote around it, if any.
+func listStart(line string, i int, enclosing byte) int {
+	if strings.HasPrefix(line[i:], "[]") {
+		j := strings.IndexByte(line[i:], '{')
+		if j < 0 {
+			return -1
+		}
+		i += j
+	}
+	if i >= len(line) || (line[i] != '[' && line[i] != '{') {
+		return -1
+	}
+	i = skipSpace(line, i+1)
+	if enclosing != 0 && i+1 < len(line) && line[i] == '\\' && line[i+1] == enclosing {
+		i++ // an escaped quote in a string: [\"a\", ...]
+	}
+	if i >= len(line) || !isQuote(line[i]) && !(enclosing != 0 && line[i] == enclosing) {
+		return -1
+	}
+	return i
 }
 
 func skipSpace(line string, i int) int {

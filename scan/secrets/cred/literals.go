@@ -52,6 +52,7 @@ const (
 	hasCurl                          // curl
 	hasMysql                         // mysql, mariadb
 	hasConvert                       // convertto-securestring
+	hasOTP                           // totp (ROTP::TOTP, pyotp.TOTP, totpSecret, otplib's totp)
 )
 
 // flagWord is a word lineFlags looks for, and what finding it means.
@@ -65,7 +66,7 @@ type flagWord struct {
 var flagWords = [256][]flagWord{
 	'p': {{"password", hasKey | hasPwd}, {"pwd", hasKey | hasPwd}, {"pass", hasKey}, {"pw", hasKey}, {"parola", hasKey}},
 	's': {{"secret", hasKey}, {"senha", hasKey}},
-	't': {{"token", hasKey}},
+	't': {{"token", hasKey}, {"totp", hasOTP}},
 	'k': {{"key", hasKey}},
 	'a': {{"auth", hasKey}},
 	'c': {{"cred", hasKey}, {"curl", hasCurl}, {"convertto-securestring", hasConvert}},
@@ -133,7 +134,7 @@ func urlCredentials(line string, lineNo int, emit func(Match)) {
 		}
 		user, pass, ok := strings.Cut(seg[:at], ":")
 		host := seg[at+1:]
-		if !ok || pass == "" || !hostLike(host) {
+		if !ok || pass == "" || pass[0] == ':' || !hostLike(host) {
 			continue
 		}
 		if strings.EqualFold(user, pass) || !passwordOK(pass) {
@@ -195,8 +196,8 @@ func connectionString(line, low string, lineNo int, code bool, emit func(Match))
 			for end < len(line) && strings.IndexByte("; \t\"'&)}`,", line[end]) < 0 {
 				end++
 			}
-			pass := line[j:end]
-			if pass == "" || !passwordOK(pass) {
+			pass := strings.TrimSuffix(line[j:end], "\\") // an escaped quote ends it: password=x\'
+			if pass == "" || !passwordOK(pass) || defaultCredential(low, pass) {
 				continue
 			}
 			emit(Match{Rule: RuleConnectionString, Line: lineNo, Column: j + 1, Secret: pass, Key: line[i : i+len(k)]})
@@ -227,11 +228,25 @@ func httpBasic(line, low string, lineNo int, emit func(Match)) {
 			continue
 		}
 		user, pass, ok := strings.Cut(string(dec), ":")
-		if !ok || user == "" || pass == "" || strings.EqualFold(user, pass) || !passwordOK(pass) {
+		if !ok || user == "" || pass == "" || !basicPassword(pass) {
 			continue
 		}
 		emit(Match{Rule: RuleHTTPBasic, Line: lineNo, Column: j + 1, Secret: tok, Key: "Authorization: Basic"})
 	}
+}
+
+// basicPassword reports whether the password of an HTTP Basic value
+// written out as a literal counts: the header is a working credential
+// whatever the password (admin:admin, a phrase with spaces), unless the
+// password is a reference or a placeholder (<password>, xxxx, ****).
+func basicPassword(pass string) bool {
+	p := strings.ReplaceAll(pass, " ", "")
+	if p == "" || reference(p) || strings.Contains(p, "://") {
+		return false
+	}
+	// password, secret, pass: a placeholder after a key, a password in
+	// a header that works.
+	return !placeholder(p) || credWords[strings.ToLower(p)]
 }
 
 func printable(b []byte) bool {

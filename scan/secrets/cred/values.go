@@ -1,6 +1,8 @@
 package cred
 
 import (
+	"encoding/base64"
+	"encoding/hex"
 	"math"
 	"strings"
 	"unicode"
@@ -127,24 +129,49 @@ func basic(s string) reason {
 		return unbalanced
 	case !utf8.ValidString(s):
 		return nonPrintable
-	case strings.ContainsFunc(s, func(r rune) bool { return unicode.IsSpace(r) }):
-		return hasSpace
+	case strings.ContainsFunc(s, func(r rune) bool { return unicode.IsSpace(r) }),
+		strings.Contains(s, `\t`), strings.Contains(s, `\n`) && !strings.HasSuffix(s, `\n`):
+		return hasSpace // escaped whitespace: text, not a value
 	case reference(s):
 		return isReference
 	case strings.Contains(s, "://"):
 		return isURL
 	case formatString(s):
 		return isFormat
-	case pathLike(s):
-		return isPath
+	case pathLike(s), strings.Contains(s, ":/") && !strings.Contains(s, "://"):
+		return isPath // texthash:/etc/postfix/sasl_passwd: a map's type and path
 	case placeholder(s), envName(s):
 		return isPlacehold
-	case hashed(s):
+	case hashed(s), versionRange(s):
 		return isKeyword
-	case callLike(s):
+	case callLike(s), constantName(s):
 		return isCode
 	}
 	return fine
+}
+
+// constantName reports whether s is an upper-case constant's name made of
+// words: V1001_TODAY_MUSIC, GAR_JSON_KEY.
+func constantName(s string) bool {
+	parts := strings.Split(s, "_")
+	if len(parts) < 2 || !(s[0] >= 'A' && s[0] <= 'Z') {
+		return false
+	}
+	words := 0
+	for _, p := range parts {
+		if p == "" {
+			return false
+		}
+		for i := 0; i < len(p); i++ {
+			if !(p[i] >= 'A' && p[i] <= 'Z' || isDigit(p[i])) {
+				return false
+			}
+		}
+		if len(p) >= 3 && !hasDigit(p) && wordLike(p) {
+			words++
+		}
+	}
+	return words >= 2
 }
 
 // shape holds the filters that depend on the kind of credential.
@@ -159,7 +186,7 @@ func shape(c keyClass, key string, v value) reason {
 	if numberLiteral(s) {
 		return isKeyword
 	}
-	if regexLike(s) {
+	if regexLike(s) || validationRule(s) {
 		return isRegex
 	}
 	switch c {
@@ -170,11 +197,17 @@ func shape(c keyClass, key string, v value) reason {
 		if commonPasswords[strings.ToLower(s)] {
 			return isCommon
 		}
+		if numberedWord(s) || passTag(s) {
+			return notRandom // pass1, test2, passw2, newpass, testpwd1: a test value
+		}
 		if enumLike(s) || !hasASCIIAlnum(s) || strings.Count(s, ".") >= 2 && numberish(s) {
 			return isKeyword // LDAP, 你的密码, 1.2.840.113549
 		}
 		if dottedName(s) || callLike(s) {
 			return isCode
+		}
+		if v.prose && !v.quoted && camelIdent(s) && namesCredential(s) {
+			return isCode // password: hashedPassword in a comment: a variable's name
 		}
 		return fine
 	case keySecret:
@@ -188,7 +221,7 @@ func shape(c keyClass, key string, v value) reason {
 			switch {
 			case len(s) < 6, commonPasswords[strings.ToLower(s)], enumLike(s), dottedName(s), callLike(s):
 				return tooShort
-			case numberish(s), credPrefixed(s), sequence(s), len(words(s)) >= 3 && wordy(s):
+			case numberish(s), credPrefixed(s), sequence(s), counting(s), len(words(s)) >= 2 && wordy(s):
 				return notRandom
 			case !v.quoted && v.prose && wordy(s):
 				return notRandom
@@ -198,7 +231,7 @@ func shape(c keyClass, key string, v value) reason {
 		if len(s) < 8 {
 			return tooShort
 		}
-		if !tokenChars(s) || !random(s, false) || sequence(s) || credPrefixed(s) {
+		if !tokenChars(s) || !random(s, false) || sequence(s) || credPrefixed(s) || counting(s) {
 			return notRandom
 		}
 		return fine
@@ -206,7 +239,7 @@ func shape(c keyClass, key string, v value) reason {
 		if len(s) < 16 {
 			return tooShort
 		}
-		if !tokenChars(s) || !random(s, true) || sequence(s) {
+		if !tokenChars(s) || !random(s, true) || sequence(s) || counting(s) {
 			return notRandom
 		}
 		return fine
@@ -218,6 +251,12 @@ func shape(c keyClass, key string, v value) reason {
 // being one: ${VAR}, $VAR, %VAR%, {{ template }}, %(name)s, <placeholder>,
 // os.environ[...], getenv(...), process.env.X, ENV[...].
 func reference(s string) bool {
+	if len(s) >= 3 && (s[0] == '\'' || s[0] == '"') && s[len(s)-1] == s[0] {
+		s = s[1 : len(s)-1] // a shell-quoted value inside a string: "'$DOCKER_PASSWORD'"
+	}
+	if strings.HasPrefix(s, "@/") || strings.HasPrefix(s, "@./") || strings.HasPrefix(s, "file:") || strings.HasPrefix(s, "fd:") {
+		return true // @/path (curl, HTTPie), file:path and fd:N (openssl -pass): where the value is read from
+	}
 	if len(s) >= 2 {
 		first, last := s[0], s[len(s)-1]
 		if (first == '<' && last == '>') || (first == '{' && last == '}') || (first == '[' && last == ']') ||
@@ -316,7 +355,7 @@ func placeholder(s string) bool {
 	if placeholders[low] {
 		return true
 	}
-	if repeated(low) || strings.Contains(low, "xxxx") || strings.Contains(low, "***") || strings.Contains(low, "...") ||
+	if repeated(low) || strings.Contains(low, "xxxx") || strings.Contains(low, "**") || strings.Contains(low, "...") ||
 		strings.Contains(low, "…") || strings.Contains(low, "••") || strings.Contains(low, "<") && strings.Contains(low, ">") {
 		return true
 	}
@@ -329,6 +368,9 @@ func placeholder(s string) bool {
 	ws := words(s)
 	if len(ws) == 0 {
 		return false
+	}
+	if describes(ws) {
+		return true
 	}
 	cred, here := false, false
 	if len(ws) == 1 {
@@ -358,7 +400,26 @@ var placeholders = set("changeme", "change_me", "change-me", "changethis", "chan
 var placeholderParts = []string{"changeme", "change_me", "change-me", "changethis", "replace_with", "replace-with",
 	"replaceme", "placeholder", "your_", "your-", "yourown", "redacted", "example", "dummy", "fake", "sample",
 	"not_a_real", "not-a-real", "notreal", "insert_", "insert-", "enter_", "enter-", "put_your", "fixme",
-	"todo", "<your", "[your"}
+	"todo", "<your", "[your", "deleted", "sensitive"}
+
+// describes reports whether a value is made of words that describe a
+// value rather than being one: some-long-string, base64-something-random,
+// a-random-secret-value.
+func describes(ws []string) bool {
+	describing := false
+	for _, w := range ws {
+		switch w {
+		case "some", "something", "random", "long", "string", "base64", "hex", "value", "generated", "unique",
+			"characters", "chars":
+			describing = true
+		case "here", "a", "an", "the", "very", "of", "with", "at", "least", "goes", "this", "is", "secret", "key",
+			"token", "password", "super", "strong":
+		default:
+			return false
+		}
+	}
+	return describing && len(ws) >= 2
+}
 
 // fillerWords open placeholder values: "your-password", "some-token".
 var fillerWords = set("your", "some", "enter", "insert", "put", "add", "example", "sample", "dummy", "fake",
@@ -456,8 +517,27 @@ func hashed(s string) bool {
 			return true
 		}
 	}
+	// crypt's $N$... ($8$rounds=...), Django's algorithm$salt$hash (sha1$1b11b$edeb0a...).
+	if len(s) > 3 && s[0] == '$' && isDigit(s[1]) && strings.Count(s, "$") >= 3 {
+		return true
+	}
+	if parts := strings.Split(s, "$"); len(parts) == 3 && identLike(parts[0]) && len(parts[2]) >= 20 && hexLike(parts[2]) {
+		return true
+	}
 	return false
 }
+
+// versionRange reports whether s is a version or a version range, as
+// package manifests write them: ^1.0.0, ~2.3, >=1.2.
+func versionRange(s string) bool {
+	t := strings.TrimLeft(s, "^~>=<v")
+	if t == s && !strings.Contains(s, ".") || t == "" || !isDigit(t[0]) {
+		return false
+	}
+	return strings.Count(t, ".") >= 1 && numberish(strings.SplitN(t, "-", 2)[0])
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 var keywords = set("true", "false", "yes", "no", "on", "off", "null", "nil", "none", "undefined", "nan",
 	"string", "str", "int", "integer", "bool", "boolean", "bytes", "byte", "char", "object", "any", "void",
@@ -472,6 +552,21 @@ func regexLike(s string) bool {
 	return strings.Contains(s, "(?") || strings.Contains(s, "\\d") || strings.Contains(s, "\\w") ||
 		strings.Contains(s, "\\s") || strings.Contains(s, "[a-z") || strings.Contains(s, "[A-Z") ||
 		strings.Contains(s, "[0-9") || (strings.HasPrefix(s, "^") && strings.HasSuffix(s, "$"))
+}
+
+// validationRule reports whether s is a form validation rule:
+// required|min:8, confirmed|string.
+func validationRule(s string) bool {
+	if !strings.Contains(s, "|") {
+		return false
+	}
+	for _, part := range strings.Split(s, "|") {
+		name, _, _ := strings.Cut(part, ":")
+		if !identLike(name) || strings.ToLower(name) != name {
+			return false
+		}
+	}
+	return true
 }
 
 // dottedName reports whether s is a dotted name (a.b.c, letters only):
@@ -529,6 +624,19 @@ func identifier(s string) bool {
 	return true
 }
 
+// camelIdent reports whether s is a camelCase identifier: hashedPassword.
+func camelIdent(s string) bool {
+	if !identLike(s) {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if s[i] >= 'A' && s[i] <= 'Z' && s[i-1] >= 'a' && s[i-1] <= 'z' {
+			return true
+		}
+	}
+	return false
+}
+
 // identLike reports whether s is made of word characters, starting with a
 // letter or an underscore.
 func identLike(s string) bool {
@@ -549,7 +657,10 @@ func identLike(s string) bool {
 func random(s string, weak bool) bool {
 	n := len(s)
 	if uuidLike(s) {
-		return !weak
+		return !weak && randomUUID(s)
+	}
+	if numberish(s) && strings.Contains(s, ".") {
+		return false // 0.6080434247960143: a number
 	}
 	var lower, upper, digit, other int
 	for i := 0; i < n; i++ {
@@ -568,6 +679,9 @@ func random(s string, weak bool) bool {
 	}
 	letters := lower + upper
 	h := entropy(s)
+	if sameRun(s, 6) {
+		return false // ffffffffffffffff00000000: filler, not a key
+	}
 	if hexLike(s) && digit > 0 && letters > 0 {
 		if weak {
 			return n >= 32
@@ -588,11 +702,11 @@ func random(s string, weak bool) bool {
 	}
 	switch {
 	case n >= 20:
-		return classes >= 2 && h >= 3.5
+		return classes >= 2 && h >= 3.2
 	case n >= 12:
-		return classes >= 2 && h >= 3.0 && (digit > 0 || (upper > 0 && lower > 0 && other == 0))
+		return classes >= 2 && h >= 2.7 && (digit > 0 || (upper > 0 && lower > 0 && other == 0))
 	default:
-		return classes >= 2 && h >= 2.5 && digit > 0 && letters > 0
+		return classes >= 2 && h >= 2.3 && digit > 0 && letters > 0
 	}
 }
 
@@ -674,6 +788,91 @@ func sequence(s string) bool {
 		if low[i] == low[i-1]+1 && isAlnum(low[i]) {
 			run++
 			if run >= 5 {
+				return true
+			}
+		} else {
+			run = 1
+		}
+	}
+	return false
+}
+
+// passTag reports whether s is a short password word with a number after
+// it or a test filler before it: passw, passw2, pass_1, pass4321, pwd1,
+// testpass, newpass, testpwd1. The values tests give passwords, not
+// chosen ones.
+func passTag(s string) bool {
+	low := strings.ToLower(s)
+	filler := false
+	for _, f := range []string{"test", "new"} {
+		if strings.HasPrefix(low, f) {
+			low, filler = low[len(f):], true
+			break
+		}
+	}
+	stem := ""
+	for _, w := range []string{"passw", "pass", "pwd", "pw"} {
+		if strings.HasPrefix(low, w) {
+			stem = w
+			break
+		}
+	}
+	if stem == "" {
+		return false
+	}
+	rest := strings.TrimLeft(low[len(stem):], "-_.")
+	if rest != "" && (len(rest) > 4 || !numeric(rest)) {
+		return false
+	}
+	return filler || rest != "" || stem == "passw"
+}
+
+// numberedWord reports whether s is a short lower-case word and a number
+// of one or two digits: pass1, test2, pwd12, the numbered values of tests.
+func numberedWord(s string) bool {
+	i := 0
+	for i < len(s) && s[i] >= 'a' && s[i] <= 'z' {
+		i++
+	}
+	return i >= 2 && i <= 4 && len(s)-i >= 1 && len(s)-i <= 2 && numeric(s[i:])
+}
+
+// sameRun reports whether s holds n equal letters or digits in a row
+// (base64's runs of / are data).
+func sameRun(s string, n int) bool {
+	run := 1
+	for i := 1; i < len(s); i++ {
+		if s[i] == s[i-1] && isAlnum(s[i]) {
+			run++
+			if run >= n {
+				return true
+			}
+		} else {
+			run = 1
+		}
+	}
+	return false
+}
+
+// counting reports whether s encodes a run of counting bytes, in hex or
+// base64 (000102030405..., AQIDBAUGBwgJ...): a test vector, not a key.
+func counting(s string) bool {
+	var b []byte
+	if hexLike(s) && len(s)%2 == 0 {
+		b, _ = hex.DecodeString(s)
+	} else if d, err := base64.StdEncoding.DecodeString(s); err == nil {
+		b = d
+	} else if d, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(s, "=")); err == nil {
+		b = d
+	}
+	if len(b) < 8 {
+		return false
+	}
+	run := 1
+	for i := 1; i < len(b); i++ {
+		if b[i] == b[i-1]+1 {
+			run++
+			if run >= 8 {
 				return true
 			}
 		} else {
