@@ -1,6 +1,7 @@
 package scan_test
 
 import (
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -9,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -27,15 +29,26 @@ type sourceFile struct {
 }
 
 // moduleSources parses every non-test Go file under the module root,
-// skipping testdata and hidden folders.
+// skipping testdata and hidden folders, once for all the tests below.
 func moduleSources(t *testing.T) []sourceFile {
 	t.Helper()
-	root, err := filepath.Abs("..")
+	files, err := parsedSources()
 	if err != nil {
 		t.Fatal(err)
 	}
+	if len(files) < 50 {
+		t.Fatalf("only %d source files found: the walk is wrong", len(files))
+	}
+	return files
+}
+
+var parsedSources = sync.OnceValues(func() ([]sourceFile, error) {
+	root, err := filepath.Abs("..")
+	if err != nil {
+		return nil, err
+	}
 	if _, err := os.Stat(filepath.Join(root, "go.mod")); err != nil {
-		t.Fatalf("module root not found from scan/: %v", err)
+		return nil, fmt.Errorf("module root not found from scan/: %w", err)
 	}
 	var files []sourceFile
 	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
@@ -61,14 +74,8 @@ func moduleSources(t *testing.T) []sourceFile {
 		files = append(files, sourceFile{rel: filepath.ToSlash(rel), pkg: f.Name.Name, file: f, fset: fset})
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) < 50 {
-		t.Fatalf("only %d source files found under %s: the walk is wrong", len(files), root)
-	}
-	return files
-}
+	return files, err
+})
 
 // importName is the name under which f imports path, or "" when it does
 // not import it.
