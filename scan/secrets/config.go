@@ -165,22 +165,23 @@ func defaultConfigSum() string {
 // regenerating it, the TOML is decoded at run time, and
 // TestEmbeddedDefaultConfig fails until it is regenerated).
 func embeddedDefault() (config.ViperConfig, bool) {
-	var doc struct {
-		Sum    string             `json:"sha256"`
-		Config config.ViperConfig `json:"config"`
-	}
+	var doc defaultDoc
 	if err := json.Unmarshal(gitleaksDefaultJSON, &doc); err != nil || doc.Sum != defaultConfigSum() || len(doc.Config.Rules) == 0 {
 		return config.ViperConfig{}, false
 	}
 	return doc.Config, true
 }
 
+// defaultDoc is the content of gitleaks_default.json: the decoded
+// configuration and the hash of the TOML it was decoded from.
+type defaultDoc struct {
+	Sum    string             `json:"sha256"`
+	Config config.ViperConfig `json:"config"`
+}
+
 // encodeDefault is the content of gitleaks_default.json for vc.
 func encodeDefault(vc config.ViperConfig) ([]byte, error) {
-	return json.Marshal(struct {
-		Sum    string             `json:"sha256"`
-		Config config.ViperConfig `json:"config"`
-	}{defaultConfigSum(), vc})
+	return json.Marshal(defaultDoc{defaultConfigSum(), vc})
 }
 
 // readUserConfig parses the TOML file at path and merges in what its [extend]
