@@ -354,6 +354,9 @@ func (s scrubber) scrubPath(text string) string {
 	if s.everywhere == nil {
 		return text
 	}
+	if len(s.segments) == 0 {
+		return s.everywhere.Replace(text)
+	}
 	segs := strings.Split(text, "/")
 	var pieces []string
 	run := 0 // first segment of the current run of ordinary segments
