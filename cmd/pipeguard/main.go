@@ -10,13 +10,41 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 )
 
 func main() {
-	os.Exit(run(Streams{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, Getenv: os.Getenv}))
+	stopProfile := startProfile(os.Getenv("PIPEGUARD_CPUPROFILE"))
+	code := run(Streams{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, Getenv: os.Getenv})
+	stopProfile()
+	os.Exit(code)
+}
+
+// startProfile writes a CPU profile of the whole process to path when it
+// is set (PIPEGUARD_CPUPROFILE, for benchmarks: go tool pprof BIN FILE);
+// the returned function ends it.
+func startProfile(path string) func() {
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "pipeguard: cpu profile: %v\n", err)
+		return func() {}
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		fmt.Fprintf(os.Stderr, "pipeguard: cpu profile: %v\n", err)
+		f.Close()
+		return func() {}
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}
 }
 
 // run is the process: Main under a context that SIGINT and SIGTERM
