@@ -3,6 +3,7 @@ package secrets
 import (
 	"context"
 	"errors"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -41,8 +42,9 @@ const smallFragment = 2048
 // can span around one (capped at windowLines before and after). Rules that
 // can match without their keywords, span many lines (private keys, YAML
 // secrets) or require other rules, and rules without keywords, still see
-// the whole fragment. Encoded secrets are looked for as gitleaks does, over
-// the whole fragment, where mayHoldEncoded says the decoder may find some.
+// the whole fragment. Encoded secrets are looked for as gitleaks does, by
+// decoding, but over the lines around the places where encodedAt says the
+// decoder may find some.
 type engine struct {
 	rs *ruleSet
 	// rules are the rules of the scan by id, each compiled on first need:
@@ -248,16 +250,57 @@ func (e *engine) detect(ctx context.Context, f sources.Fragment) []report.Findin
 		sort.Strings(whole)
 		out = append(out, e.group(ctx, whole, false).DetectContext(ctx, detect.Fragment(f))...)
 	}
-	if e.depth > 0 && mayHoldEncoded(raw) {
-		if ids := e.decodeRules(ctx, raw, low); ids != nil {
-			for _, fd := range e.group(ctx, ids, true).DetectContext(ctx, detect.Fragment(f)) {
-				if decodedFinding(fd) {
-					out = append(out, fd)
-				}
-			}
-		}
+	if e.depth > 0 {
+		out = append(out, e.detectEncoded(ctx, f, low, small)...)
 	}
 	return preferSpecific(e.dropStopWords(out))
+}
+
+// detectEncoded returns what the rules find in the encoded text of f
+// (low is its text lower-cased), decoded as gitleaks decodes it. In a
+// fragment larger than smallFragment, the rules run only over the lines
+// around the places where encodedAt says a segment may be: a decoded
+// finding overlaps a segment, and its match, in decoded text, spans at
+// most windowLines lines on either side of it (decoding adds lines, never
+// removes them), so no finding is lost. When one of the rules the windows
+// call for must see whole fragments, they all do (rules on file names
+// read no text).
+func (e *engine) detectEncoded(ctx context.Context, f sources.Fragment, low string, small bool) []report.Finding {
+	raw := f.Raw
+	at := encodedAt(raw)
+	if len(at) == 0 {
+		return nil
+	}
+	text, textLow := raw, low
+	if !small {
+		nl := newlines(raw)
+		ws := windows(at, nl, windowLines, windowLines)
+		if len(ws) != 1 || ws[0][0] != 0 || ws[0][1] < len(nl) {
+			text = padded(raw, nl, ws)
+			textLow, _ = lower(text, e.asciiLiterals)
+		}
+	}
+	ids := e.decodeRules(ctx, text, textLow)
+	if ids == nil {
+		return nil
+	}
+	if len(text) != len(raw) && slices.ContainsFunc(ids, func(id string) bool { return e.rules[id].reach[0] < 0 && !e.pathOnly[id] }) {
+		text = raw
+		if ids = e.decodeRules(ctx, raw, low); ids == nil {
+			return nil
+		}
+	}
+	sub := f
+	if len(text) != len(raw) {
+		sub.Raw, sub.Bytes = text, nil
+	}
+	var out []report.Finding
+	for _, fd := range e.group(ctx, ids, true).DetectContext(ctx, detect.Fragment(sub)) {
+		if decodedFinding(fd) {
+			out = append(out, fd)
+		}
+	}
+	return out
 }
 
 // dropStopWords drops the findings whose secret holds a stop word of their
