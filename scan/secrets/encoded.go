@@ -134,10 +134,21 @@ func b64Printable(v string) bool {
 	if !strings.ContainsAny(v, "0123456789+/-_") {
 		return false
 	}
-	if b, err := base64.StdEncoding.DecodeString(v); err == nil && printable(b) {
-		return true
+	return decodesPrintable(base64.StdEncoding, v) || decodesPrintable(base64.RawURLEncoding, v)
+}
+
+// decodesPrintable reports whether v decodes with enc to printable ASCII.
+// Its first four characters decode to the first bytes of the whole (or
+// fail as the whole would), so most runs that are not encoded text (names,
+// hashes) are refused there, without decoding the rest.
+func decodesPrintable(enc *base64.Encoding, v string) bool {
+	if len(v) >= 4 {
+		var head [3]byte
+		if n, err := enc.Decode(head[:], []byte(v[:4])); (err != nil && len(v) > 4) || !printable(head[:n]) {
+			return false
+		}
 	}
-	b, err := base64.RawURLEncoding.DecodeString(v)
+	b, err := enc.DecodeString(v)
 	return err == nil && printable(b)
 }
 
