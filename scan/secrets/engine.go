@@ -184,6 +184,19 @@ func (e *engine) detect(ctx context.Context, f sources.Fragment) []report.Findin
 	raw := f.Raw
 	small := len(raw) <= smallFragment
 	low, aligned := lower(raw, e.asciiLiterals)
+	var enc, encLow string // where encoded text is looked for
+	if e.depth > 0 {
+		enc, encLow = e.encodedWindows(raw, low, small)
+	}
+	if enc != "" && len(enc) == len(raw) {
+		if ids := e.decodeRules(ctx, raw, low); ids != nil {
+			// One call that decodes, over the whole fragment, finds what
+			// the passes below would find (its first round, without
+			// decoding) and the encoded secrets: gitleaks' own pass.
+			return preferSpecific(e.dropStopWords(e.group(ctx, ids, true).DetectContext(ctx, detect.Fragment(f))))
+		}
+		enc = ""
+	}
 	hits := e.rs.prefilter.find(low)
 
 	var (
@@ -250,36 +263,45 @@ func (e *engine) detect(ctx context.Context, f sources.Fragment) []report.Findin
 		sort.Strings(whole)
 		out = append(out, e.group(ctx, whole, false).DetectContext(ctx, detect.Fragment(f))...)
 	}
-	if e.depth > 0 {
-		out = append(out, e.detectEncoded(ctx, f, low, small)...)
+	if enc != "" {
+		out = append(out, e.detectEncoded(ctx, f, low, enc, encLow)...)
 	}
 	return preferSpecific(e.dropStopWords(out))
 }
 
-// detectEncoded returns what the rules find in the encoded text of f
-// (low is its text lower-cased), decoded as gitleaks decodes it. In a
-// fragment larger than smallFragment, the rules run only over the lines
-// around the places where encodedAt says a segment may be: a decoded
-// finding overlaps a segment, and its match, in decoded text, spans at
-// most windowLines lines on either side of it (decoding adds lines, never
-// removes them), so no finding is lost. When one of the rules the windows
-// call for must see whole fragments, they all do (rules on file names
-// read no text).
-func (e *engine) detectEncoded(ctx context.Context, f sources.Fragment, low string, small bool) []report.Finding {
-	raw := f.Raw
+// encodedWindows returns the text of a fragment (raw, low lower-cased)
+// where its encoded secrets are looked for, and that text lower-cased:
+// "" when gitleaks' decoder can find nothing in it; raw when the fragment
+// is small or its encoded text is all over it; otherwise raw with only the
+// lines around the places where encodedAt says a segment may be (the
+// other lines emptied). A decoded finding overlaps a segment, and its
+// match, in decoded text, spans at most windowLines lines on either side
+// of it (decoding adds lines, never removes them): those lines hold it.
+func (e *engine) encodedWindows(raw, low string, small bool) (text, textLow string) {
 	at := encodedAt(raw)
 	if len(at) == 0 {
-		return nil
+		return "", ""
 	}
-	text, textLow := raw, low
-	if !small {
-		nl := newlines(raw)
-		ws := windows(at, nl, windowLines, windowLines)
-		if len(ws) != 1 || ws[0][0] != 0 || ws[0][1] < len(nl) {
-			text = padded(raw, nl, ws)
-			textLow, _ = lower(text, e.asciiLiterals)
-		}
+	if small {
+		return raw, low
 	}
+	nl := newlines(raw)
+	ws := windows(at, nl, windowLines, windowLines)
+	if len(ws) == 1 && ws[0][0] == 0 && ws[0][1] >= len(nl) {
+		return raw, low
+	}
+	text = padded(raw, nl, ws)
+	textLow, _ = lower(text, e.asciiLiterals)
+	return text, textLow
+}
+
+// detectEncoded returns the secrets that the rules find, decoding as
+// gitleaks decodes, in the encoded text of f (low lower-cased): text, the
+// lines around it (textLow lower-cased). When one of the rules these
+// lines call for must see whole fragments, all of them see f whole (rules
+// on file names read no text).
+func (e *engine) detectEncoded(ctx context.Context, f sources.Fragment, low, text, textLow string) []report.Finding {
+	raw := f.Raw
 	ids := e.decodeRules(ctx, text, textLow)
 	if ids == nil {
 		return nil
