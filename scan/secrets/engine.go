@@ -86,7 +86,10 @@ type lazyRule struct {
 	reach [2]int
 	// needs are the literals a fragment must hold for the rule to match.
 	needs []string
-	ok    bool
+	// follow, when set, says which occurrences of its keywords a match
+	// can start from (the others need no window).
+	follow *follower
+	ok     bool
 }
 
 // newEngine returns an engine of the rules ids of rs. It compiles the rules
@@ -156,6 +159,7 @@ func (e *engine) rule(ctx context.Context, id string) *lazyRule {
 		lr.d = e.detector(ctx, []string{id})
 		b, a := sp.reach()
 		lr.reach = [2]int{b, a}
+		lr.follow = sp.follow
 		for _, l := range sp.needs {
 			if isASCII(l) || !e.asciiLiterals {
 				lr.needs = append(lr.needs, l)
@@ -230,8 +234,12 @@ func (e *engine) detect(ctx context.Context, f sources.Fragment) []report.Findin
 						continue
 					}
 					ids = append(ids, id)
+					at[id] = []int{} // seen, with no occurrence yet
 				} else if at[id] == nil {
 					continue
+				}
+				if fl := e.rules[id].follow; fl != nil && aligned && (!fl.words[m.word] || !fl.allows(low, m.pos+len(m.word))) {
+					continue // no match starts from this occurrence
 				}
 				at[id] = append(at[id], m.pos)
 			}
@@ -240,6 +248,9 @@ func (e *engine) detect(ctx context.Context, f sources.Fragment) []report.Findin
 		var nl []int // offsets of the newlines of raw, made on first need
 		for _, id := range ids {
 			lr := e.rules[id]
+			if len(at[id]) == 0 {
+				continue // none of its keywords is followed as a match needs
+			}
 			r := lr.reach
 			if r[0] < 0 || !aligned || small {
 				whole = append(whole, id)
