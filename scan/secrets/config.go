@@ -66,6 +66,8 @@ type ruleSpec struct {
 	// before and after are how many lines around a keyword the rule's
 	// matches reach; before is -1 when the rule must see whole fragments.
 	before, after int
+	// follow, when set, is what follows the keyword in every match.
+	follow *follower
 	// needs are literals every match holds (see requiredLiterals).
 	needs []string
 	err   error
@@ -501,6 +503,7 @@ func (rs *ruleSet) compiled(id string) (config.Rule, error) {
 			if re, err := syntax.Parse(r.Regex.String(), syntax.Perl); err == nil {
 				if b, a, ok := reach(re, r.Keywords); ok {
 					sp.before, sp.after = b, a
+					sp.follow = followerWithin(re, r.Keywords, b, a)
 				}
 				sp.needs = requiredLiterals(re)
 			}

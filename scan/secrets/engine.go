@@ -3,6 +3,7 @@ package secrets
 import (
 	"context"
 	"errors"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -41,8 +42,9 @@ const smallFragment = 2048
 // can span around one (capped at windowLines before and after). Rules that
 // can match without their keywords, span many lines (private keys, YAML
 // secrets) or require other rules, and rules without keywords, still see
-// the whole fragment. Encoded secrets are looked for as gitleaks does, over
-// the whole fragment, where mayHoldEncoded says the decoder may find some.
+// the whole fragment. Encoded secrets are looked for as gitleaks does, by
+// decoding, but over the lines around the places where encodedAt says the
+// decoder may find some.
 type engine struct {
 	rs *ruleSet
 	// rules are the rules of the scan by id, each compiled on first need:
@@ -84,7 +86,10 @@ type lazyRule struct {
 	reach [2]int
 	// needs are the literals a fragment must hold for the rule to match.
 	needs []string
-	ok    bool
+	// follow, when set, says which occurrences of its keywords a match
+	// can start from (the others need no window).
+	follow *follower
+	ok     bool
 }
 
 // newEngine returns an engine of the rules ids of rs. It compiles the rules
@@ -154,6 +159,7 @@ func (e *engine) rule(ctx context.Context, id string) *lazyRule {
 		lr.d = e.detector(ctx, []string{id})
 		b, a := sp.reach()
 		lr.reach = [2]int{b, a}
+		lr.follow = sp.follow
 		for _, l := range sp.needs {
 			if isASCII(l) || !e.asciiLiterals {
 				lr.needs = append(lr.needs, l)
@@ -182,6 +188,19 @@ func (e *engine) detect(ctx context.Context, f sources.Fragment) []report.Findin
 	raw := f.Raw
 	small := len(raw) <= smallFragment
 	low, aligned := lower(raw, e.asciiLiterals)
+	var enc, encLow string // where encoded text is looked for
+	if e.depth > 0 {
+		enc, encLow = e.encodedWindows(raw, low, small)
+	}
+	if enc != "" && len(enc) == len(raw) {
+		if ids := e.decodeRules(ctx, raw, low); ids != nil {
+			// One call that decodes, over the whole fragment, finds what
+			// the passes below would find (its first round, without
+			// decoding) and the encoded secrets: gitleaks' own pass.
+			return preferSpecific(e.dropStopWords(e.group(ctx, ids, true).DetectContext(ctx, detect.Fragment(f))))
+		}
+		enc = ""
+	}
 	hits := e.rs.prefilter.find(low)
 
 	var (
@@ -215,8 +234,12 @@ func (e *engine) detect(ctx context.Context, f sources.Fragment) []report.Findin
 						continue
 					}
 					ids = append(ids, id)
+					at[id] = []int{} // seen, with no occurrence yet
 				} else if at[id] == nil {
 					continue
+				}
+				if fl := e.rules[id].follow; fl != nil && aligned && (!fl.words[m.word] || !fl.allows(low, m.pos+len(m.word))) {
+					continue // no match starts from this occurrence
 				}
 				at[id] = append(at[id], m.pos)
 			}
@@ -225,6 +248,9 @@ func (e *engine) detect(ctx context.Context, f sources.Fragment) []report.Findin
 		var nl []int // offsets of the newlines of raw, made on first need
 		for _, id := range ids {
 			lr := e.rules[id]
+			if len(at[id]) == 0 {
+				continue // none of its keywords is followed as a match needs
+			}
 			r := lr.reach
 			if r[0] < 0 || !aligned || small {
 				whole = append(whole, id)
@@ -248,16 +274,66 @@ func (e *engine) detect(ctx context.Context, f sources.Fragment) []report.Findin
 		sort.Strings(whole)
 		out = append(out, e.group(ctx, whole, false).DetectContext(ctx, detect.Fragment(f))...)
 	}
-	if e.depth > 0 && mayHoldEncoded(raw) {
-		if ids := e.decodeRules(ctx, raw, low); ids != nil {
-			for _, fd := range e.group(ctx, ids, true).DetectContext(ctx, detect.Fragment(f)) {
-				if decodedFinding(fd) {
-					out = append(out, fd)
-				}
-			}
-		}
+	if enc != "" {
+		out = append(out, e.detectEncoded(ctx, f, low, enc, encLow)...)
 	}
 	return preferSpecific(e.dropStopWords(out))
+}
+
+// encodedWindows returns the text of a fragment (raw, low lower-cased)
+// where its encoded secrets are looked for, and that text lower-cased:
+// "" when gitleaks' decoder can find nothing in it; raw when the fragment
+// is small or its encoded text is all over it; otherwise raw with only the
+// lines around the places where encodedAt says a segment may be (the
+// other lines emptied). A decoded finding overlaps a segment, and its
+// match, in decoded text, spans at most windowLines lines on either side
+// of it (decoding adds lines, never removes them): those lines hold it.
+func (e *engine) encodedWindows(raw, low string, small bool) (text, textLow string) {
+	at := encodedAt(raw)
+	if len(at) == 0 {
+		return "", ""
+	}
+	if small {
+		return raw, low
+	}
+	nl := newlines(raw)
+	ws := windows(at, nl, windowLines, windowLines)
+	if len(ws) == 1 && ws[0][0] == 0 && ws[0][1] >= len(nl) {
+		return raw, low
+	}
+	text = padded(raw, nl, ws)
+	textLow, _ = lower(text, e.asciiLiterals)
+	return text, textLow
+}
+
+// detectEncoded returns the secrets that the rules find, decoding as
+// gitleaks decodes, in the encoded text of f (low lower-cased): text, the
+// lines around it (textLow lower-cased). When one of the rules these
+// lines call for must see whole fragments, all of them see f whole (rules
+// on file names read no text).
+func (e *engine) detectEncoded(ctx context.Context, f sources.Fragment, low, text, textLow string) []report.Finding {
+	raw := f.Raw
+	ids := e.decodeRules(ctx, text, textLow)
+	if ids == nil {
+		return nil
+	}
+	if len(text) != len(raw) && slices.ContainsFunc(ids, func(id string) bool { return e.rules[id].reach[0] < 0 && !e.pathOnly[id] }) {
+		text = raw
+		if ids = e.decodeRules(ctx, raw, low); ids == nil {
+			return nil
+		}
+	}
+	sub := f
+	if len(text) != len(raw) {
+		sub.Raw, sub.Bytes = text, nil
+	}
+	var out []report.Finding
+	for _, fd := range e.group(ctx, ids, true).DetectContext(ctx, detect.Fragment(sub)) {
+		if decodedFinding(fd) {
+			out = append(out, fd)
+		}
+	}
+	return out
 }
 
 // dropStopWords drops the findings whose secret holds a stop word of their
