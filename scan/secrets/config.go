@@ -393,6 +393,11 @@ func newRuleSet(path string, vc config.ViperConfig, eager map[string]bool) (*rul
 		for _, k := range r.Keywords {
 			sp.keywords = append(sp.keywords, strings.ToLower(k))
 		}
+		if slices.Contains(sp.keywords, "") {
+			// An empty keyword is in every text: the rule runs on every
+			// fragment, and gitleaks' own filter decides.
+			sp.keywords = nil
+		}
 		rs.specs[r.ID] = sp
 		rs.ids = append(rs.ids, r.ID)
 		if len(sp.keywords) == 0 {

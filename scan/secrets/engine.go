@@ -188,18 +188,19 @@ func (e *engine) detect(ctx context.Context, f sources.Fragment) []report.Findin
 	raw := f.Raw
 	small := len(raw) <= smallFragment
 	low, aligned := lower(raw, e.asciiLiterals)
-	var enc, encLow string // where encoded text is looked for
+	all := lowText{raw, low, aligned}
+	var enc lowText // where encoded text is looked for
 	if e.depth > 0 {
-		enc, encLow = e.encodedWindows(raw, low, small)
+		enc = e.encodedWindows(all, small)
 	}
-	if enc != "" && len(enc) == len(raw) {
-		if ids := e.decodeRules(ctx, raw, low); ids != nil {
+	if enc.raw != "" && len(enc.raw) == len(raw) {
+		if ids := e.decodeRules(ctx, all); ids != nil {
 			// One call that decodes, over the whole fragment, finds what
 			// the passes below would find (its first round, without
 			// decoding) and the encoded secrets: gitleaks' own pass.
 			return preferSpecific(e.dropStopWords(e.group(ctx, ids, true).DetectContext(ctx, detect.Fragment(f))))
 		}
-		enc = ""
+		enc = lowText{}
 	}
 	hits := e.rs.prefilter.find(low)
 
@@ -274,52 +275,57 @@ func (e *engine) detect(ctx context.Context, f sources.Fragment) []report.Findin
 		sort.Strings(whole)
 		out = append(out, e.group(ctx, whole, false).DetectContext(ctx, detect.Fragment(f))...)
 	}
-	if enc != "" {
-		out = append(out, e.detectEncoded(ctx, f, low, enc, encLow)...)
+	if enc.raw != "" {
+		out = append(out, e.detectEncoded(ctx, f, all, enc)...)
 	}
 	return preferSpecific(e.dropStopWords(out))
 }
 
-// encodedWindows returns the text of a fragment (raw, low lower-cased)
-// where its encoded secrets are looked for, and that text lower-cased:
-// "" when gitleaks' decoder can find nothing in it; raw when the fragment
+// lowText is a text with its lower case (aligned: at the same offsets).
+type lowText struct {
+	raw, low string
+	aligned  bool
+}
+
+// encodedWindows returns the text of a fragment where its encoded secrets
+// are looked for: none when gitleaks' decoder can find nothing in it; all
+// of it when the fragment
 // is small or its encoded text is all over it; otherwise raw with only the
 // lines around the places where encodedAt says a segment may be (the
 // other lines emptied). A decoded finding overlaps a segment, and its
 // match, in decoded text, spans at most windowLines lines on either side
 // of it (decoding adds lines, never removes them): those lines hold it.
-func (e *engine) encodedWindows(raw, low string, small bool) (text, textLow string) {
-	at := encodedAt(raw)
+func (e *engine) encodedWindows(all lowText, small bool) lowText {
+	at := encodedAt(all.raw)
 	if len(at) == 0 {
-		return "", ""
+		return lowText{}
 	}
 	if small {
-		return raw, low
+		return all
 	}
-	nl := newlines(raw)
+	nl := newlines(all.raw)
 	ws := windows(at, nl, windowLines, windowLines)
 	if len(ws) == 1 && ws[0][0] == 0 && ws[0][1] >= len(nl) {
-		return raw, low
+		return all
 	}
-	text = padded(raw, nl, ws)
-	textLow, _ = lower(text, e.asciiLiterals)
-	return text, textLow
+	text := padded(all.raw, nl, ws)
+	low, aligned := lower(text, e.asciiLiterals)
+	return lowText{text, low, aligned}
 }
 
 // detectEncoded returns the secrets that the rules find, decoding as
-// gitleaks decodes, in the encoded text of f (low lower-cased): text, the
-// lines around it (textLow lower-cased). When one of the rules these
-// lines call for must see whole fragments, all of them see f whole (rules
-// on file names read no text).
-func (e *engine) detectEncoded(ctx context.Context, f sources.Fragment, low, text, textLow string) []report.Finding {
-	raw := f.Raw
-	ids := e.decodeRules(ctx, text, textLow)
+// gitleaks decodes, in the encoded text of f (all): part, the lines around
+// it. When one of the rules these lines call for must see whole fragments,
+// all of them see f whole (rules on file names read no text).
+func (e *engine) detectEncoded(ctx context.Context, f sources.Fragment, all, part lowText) []report.Finding {
+	raw, text := f.Raw, part.raw
+	ids := e.decodeRules(ctx, part)
 	if ids == nil {
 		return nil
 	}
 	if len(text) != len(raw) && slices.ContainsFunc(ids, func(id string) bool { return e.rules[id].reach[0] < 0 && !e.pathOnly[id] }) {
 		text = raw
-		if ids = e.decodeRules(ctx, raw, low); ids == nil {
+		if ids = e.decodeRules(ctx, all); ids == nil {
 			return nil
 		}
 	}
@@ -349,23 +355,33 @@ func (e *engine) dropStopWords(fs []report.Finding) []report.Finding {
 	return out
 }
 
-// decodeRules returns the rules gitleaks runs, in some pass, on raw with
-// its encoded text decoded: those without keywords and those whose
-// keywords occur in raw or in one of its decoded forms. It returns nil when
-// raw holds nothing the decoder decodes. A detector of these rules finds
-// what one of every rule finds, since each pass runs only the rules whose
-// keywords occur in its text.
-func (e *engine) decodeRules(ctx context.Context, raw, low string) []string {
+// decodeRules returns the rules gitleaks runs, in some pass, on t with its
+// encoded text decoded: those without keywords and those whose keywords
+// occur in t or in one of its decoded forms (for a rule with a follower,
+// followed as it needs in that text). It returns nil when t holds nothing
+// the decoder decodes. A detector of these rules finds what one of every
+// rule finds, since each pass runs only the rules whose keywords occur in
+// its text and a match starts from a followed keyword.
+func (e *engine) decodeRules(ctx context.Context, t lowText) []string {
 	found := map[string]bool{}
-	add := func(low string) {
+	add := func(low string, aligned bool) {
 		for _, m := range e.rs.prefilter.find(low) {
 			for _, id := range e.rs.byKeyword[m.word] {
+				if found[id] {
+					continue
+				}
+				// As in detect: a template rule only from a keyword
+				// followed as its regex needs, in the text of this round.
+				if lr := e.rule(ctx, id); lr != nil && lr.follow != nil && aligned &&
+					(!lr.follow.words[m.word] || !lr.follow.allows(low, m.pos+len(m.word))) {
+					continue
+				}
 				found[id] = true
 			}
 		}
 	}
 	dec := codec.NewDecoder()
-	cur, segs := raw, []*codec.EncodedSegment(nil)
+	cur, segs := t.raw, []*codec.EncodedSegment(nil)
 	for depth := range e.depth {
 		if cur, segs = dec.Decode(cur, segs); len(segs) == 0 {
 			if depth == 0 {
@@ -373,10 +389,9 @@ func (e *engine) decodeRules(ctx context.Context, raw, low string) []string {
 			}
 			break
 		}
-		l, _ := lower(cur, e.asciiLiterals)
-		add(l)
+		add(lower(cur, e.asciiLiterals))
 	}
-	add(low)
+	add(t.low, t.aligned)
 	ids := make([]string, 0, len(found)+len(e.always))
 	for id := range found {
 		if e.rule(ctx, id) != nil {

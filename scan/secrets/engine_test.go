@@ -93,6 +93,10 @@ func TestWindowsMatchExact(t *testing.T) {
 		func(i int) string {
 			return "url: https://x.test/?q=" + url.QueryEscape("aws_key = "+awsKey(fmt.Sprint("pc", i)))
 		},
+		// The assignment only appears decoded: "api_key%3D...".
+		func(i int) string {
+			return "q=" + url.QueryEscape("api_key="+fake("", fmt.Sprint("qe", i), 32, alnum))
+		},
 		func(i int) string {
 			return "hex " + hex.EncodeToString([]byte("token="+githubPAT(fmt.Sprint("hx", i))))
 		},
