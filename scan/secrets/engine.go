@@ -185,15 +185,14 @@ func (e *engine) detect(ctx context.Context, f sources.Fragment) []report.Findin
 	if e.exact {
 		return e.dropStopWords(e.full.DetectContext(ctx, detect.Fragment(f)))
 	}
-	raw := f.Raw
-	small := len(raw) <= smallFragment
-	low, aligned := lower(raw, e.asciiLiterals)
-	all := lowText{raw, low, aligned}
+	small := len(f.Raw) <= smallFragment
+	low, aligned := lower(f.Raw, e.asciiLiterals)
+	all := lowText{f.Raw, low, aligned}
 	var enc lowText // where encoded text is looked for
 	if e.depth > 0 {
 		enc = e.encodedWindows(all, small)
 	}
-	if enc.raw != "" && len(enc.raw) == len(raw) {
+	if enc.raw != "" && len(enc.raw) == len(f.Raw) {
 		if ids := e.decodeRules(ctx, all); ids != nil {
 			// One call that decodes, over the whole fragment, finds what
 			// the passes below would find (its first round, without
@@ -202,8 +201,19 @@ func (e *engine) detect(ctx context.Context, f sources.Fragment) []report.Findin
 		}
 		enc = lowText{}
 	}
-	hits := e.rs.prefilter.find(low)
+	out := e.detectPlain(ctx, f, all, small)
+	if enc.raw != "" {
+		out = append(out, e.detectEncoded(ctx, f, all, enc)...)
+	}
+	return preferSpecific(e.dropStopWords(out))
+}
 
+// detectPlain returns what the rules find in f as it is (all), without
+// decoding: each rule its keywords call for runs over the lines around
+// the occurrences a match can start from, or over the whole fragment when
+// it is small, when the rule must see whole fragments or when the windows
+// cover it; the rules seeing it whole run in one call.
+func (e *engine) detectPlain(ctx context.Context, f sources.Fragment, all lowText, small bool) []report.Finding {
 	var (
 		out   []report.Finding
 		whole []string // the rules to run over the whole fragment
@@ -218,67 +228,68 @@ func (e *engine) detect(ctx context.Context, f sources.Fragment) []report.Findin
 			name := f
 			name.Raw, name.Bytes = "", nil
 			out = append(out, lr.d.DetectContext(ctx, detect.Fragment(name))...)
-		case holdsAll(low, lr.needs):
+		case holdsAll(all.low, lr.needs):
 			whole = append(whole, id)
 		}
 	}
-	if len(hits) > 0 {
-		// Occurrences by rule, in text order.
-		at := map[string][]int{}
-		var ids []string
-		for _, m := range hits {
-			for _, id := range e.rs.byKeyword[m.word] {
-				if _, seen := at[id]; !seen {
-					lr := e.rule(ctx, id)
-					if lr == nil || !holdsAll(low, lr.needs) {
-						at[id] = nil // cannot match here
-						continue
-					}
-					ids = append(ids, id)
-					at[id] = []int{} // seen, with no occurrence yet
-				} else if at[id] == nil {
-					continue
-				}
-				if fl := e.rules[id].follow; fl != nil && aligned && (!fl.words[m.word] || !fl.allows(low, m.pos+len(m.word))) {
-					continue // no match starts from this occurrence
-				}
-				at[id] = append(at[id], m.pos)
-			}
+	ids, at := e.occurrences(ctx, all)
+	var nl []int // offsets of the newlines of f, made on first need
+	for _, id := range ids {
+		r := e.rules[id].reach
+		if r[0] < 0 || !all.aligned || small {
+			whole = append(whole, id)
+			continue
 		}
-		sort.Strings(ids)
-		var nl []int // offsets of the newlines of raw, made on first need
-		for _, id := range ids {
-			lr := e.rules[id]
-			if len(at[id]) == 0 {
-				continue // none of its keywords is followed as a match needs
-			}
-			r := lr.reach
-			if r[0] < 0 || !aligned || small {
-				whole = append(whole, id)
-				continue
-			}
-			if nl == nil {
-				nl = newlines(raw)
-			}
-			ws := windows(at[id], nl, r[0], r[1])
-			if len(ws) == 1 && ws[0][0] == 0 && ws[0][1] >= len(nl) {
-				whole = append(whole, id)
-				continue
-			}
-			sub := f
-			sub.Bytes = nil
-			sub.Raw = padded(raw, nl, ws)
-			out = append(out, lr.d.DetectContext(ctx, detect.Fragment(sub))...)
+		if nl == nil {
+			nl = newlines(all.raw)
 		}
+		ws := windows(at[id], nl, r[0], r[1])
+		if len(ws) == 1 && ws[0][0] == 0 && ws[0][1] >= len(nl) {
+			whole = append(whole, id)
+			continue
+		}
+		sub := f
+		sub.Bytes = nil
+		sub.Raw = padded(all.raw, nl, ws)
+		out = append(out, e.rules[id].d.DetectContext(ctx, detect.Fragment(sub))...)
 	}
 	if len(whole) > 0 {
 		sort.Strings(whole)
 		out = append(out, e.group(ctx, whole, false).DetectContext(ctx, detect.Fragment(f))...)
 	}
-	if enc.raw != "" {
-		out = append(out, e.detectEncoded(ctx, f, all, enc)...)
+	return out
+}
+
+// occurrences returns the rules that the keywords in t call for (sorted),
+// and for each the offsets, in text order, of the occurrences of its
+// keywords a match can start from: rules that cannot match (a literal
+// their regex needs is missing, or no keyword is followed as their
+// follower says) are left out.
+func (e *engine) occurrences(ctx context.Context, t lowText) ([]string, map[string][]int) {
+	at := map[string][]int{} // nil: cannot match here
+	var ids []string
+	for _, m := range e.rs.prefilter.find(t.low) {
+		for _, id := range e.rs.byKeyword[m.word] {
+			if _, seen := at[id]; !seen {
+				lr := e.rule(ctx, id)
+				if lr == nil || !holdsAll(t.low, lr.needs) {
+					at[id] = nil
+					continue
+				}
+				ids = append(ids, id)
+				at[id] = []int{} // seen, with no occurrence yet
+			} else if at[id] == nil {
+				continue
+			}
+			if fl := e.rules[id].follow; fl != nil && t.aligned && (!fl.words[m.word] || !fl.allows(t.low, m.pos+len(m.word))) {
+				continue // no match starts from this occurrence
+			}
+			at[id] = append(at[id], m.pos)
+		}
 	}
-	return preferSpecific(e.dropStopWords(out))
+	ids = slices.DeleteFunc(ids, func(id string) bool { return len(at[id]) == 0 })
+	sort.Strings(ids)
+	return ids, at
 }
 
 // lowText is a text with its lower case (aligned: at the same offsets).
