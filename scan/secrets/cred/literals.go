@@ -77,11 +77,29 @@ var flagWords = [256][]flagWord{
 	':': {{"://", hasURL}},
 }
 
+// flagPairs has bit p set when a word of flagWords begins with the two
+// bytes p (b0<<8 | b1): 8 KB that stay in cache, so that lineFlags looks
+// at the words only where the first two bytes of one are (every word has
+// two bytes or more).
+var flagPairs = func() *[1 << 16 / 64]uint64 {
+	var set [1 << 16 / 64]uint64
+	for _, fws := range flagWords {
+		for _, fw := range fws {
+			p := int(fw.word[0])<<8 | int(fw.word[1])
+			set[p/64] |= 1 << (p % 64)
+		}
+	}
+	return &set
+}()
+
 // lineFlags reads a lower-cased line once and says which rules may find
 // something on it.
 func lineFlags(low string) uint16 {
 	var f uint16
-	for i := 0; i < len(low); i++ {
+	for i := 0; i+1 < len(low); i++ {
+		if p := int(low[i])<<8 | int(low[i+1]); flagPairs[p/64]&(1<<(p%64)) == 0 {
+			continue
+		}
 		for _, fw := range flagWords[low[i]] {
 			if strings.HasPrefix(low[i:], fw.word) {
 				f |= fw.flags

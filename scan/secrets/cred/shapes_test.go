@@ -1,6 +1,10 @@
 package cred
 
-import "testing"
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
 
 // TestDetectClasses covers the classes of credentials recognised by their
 // own shape (UUIDs, nkey seeds, JWK private members), the command lines
@@ -118,5 +122,48 @@ func TestRejectGenericFileNameKey(t *testing.T) {
 		if got := RejectGeneric(tt.match, tt.secret); got != tt.want {
 			t.Errorf("RejectGeneric(%q) = %v, want %v", tt.match, got, tt.want)
 		}
+	}
+}
+
+// TestLineFlags checks lineFlags against the plain search it speeds up:
+// every place, every word of flagWords, the first that matches counting.
+func TestLineFlags(t *testing.T) {
+	plain := func(low string) uint16 {
+		var f uint16
+		for i := range len(low) {
+			for _, fw := range flagWords[low[i]] {
+				if strings.HasPrefix(low[i:], fw.word) {
+					f |= fw.flags
+					break
+				}
+			}
+		}
+		return f
+	}
+	var words []string
+	for _, fws := range flagWords {
+		for _, fw := range fws {
+			words = append(words, fw.word, fw.word[:len(fw.word)-1])
+		}
+	}
+	pieces := append(words, " ", "=", "p", "a", "s", ":", "/", "x", "\u00e9")
+	rng := rand.New(rand.NewPCG(21, 22))
+	set := 0
+	for range 5000 {
+		var b strings.Builder
+		for range rng.IntN(8) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		low := b.String()
+		got, want := lineFlags(low), plain(low)
+		if got != want {
+			t.Fatalf("lineFlags(%q) = %b, want %b", low, got, want)
+		}
+		if got != 0 {
+			set++
+		}
+	}
+	if set < 1000 {
+		t.Fatalf("only %d lines with a flag: the test does not exercise the words", set)
 	}
 }
