@@ -37,7 +37,8 @@ type cgoPackage struct {
 
 // cgoPackages lists the packages with cgo files in m's build, from one
 // "go list -deps" (no compilation, no cgo run). An error means the list is
-// unknown: the symbol run then keeps the environment's cgo setting.
+// unknown: the symbol run is then repeated with the environment's cgo
+// setting (see runSymbol).
 func (a *goAuditor) cgoPackages(ctx context.Context, m *goModule, env []string) ([]cgoPackage, error) {
 	cmd := exec.CommandContext(ctx, a.goBin, "list", "-e", "-deps", "-json=ImportPath,Standard,CgoFiles,Deps,Module", "./...")
 	cmd.Dir = m.Dir
@@ -98,21 +99,36 @@ func (a *goAuditor) cgoPackages(ctx context.Context, m *goModule, env []string) 
 
 // runSymbol runs the symbol-level scan of m, without cgo when the call
 // graph does not need cgo files, and returns the notes that say what was
-// left out or why C was compiled.
+// left out or why C was compiled. The list of cgo packages is only needed
+// once the run without cgo is over, so it runs beside it rather than
+// before it: on a cold module cache both extract the same modules (the go
+// command locks each one, so it is extracted once), and the list's own
+// work overlaps the symbol analysis.
 func (a *goAuditor) runSymbol(ctx context.Context, m *goModule, env []string, budget int64, args []string) (*gvOutput, []string, error) {
-	cgo, lerr := a.cgoPackages(ctx, m, env)
-	if lerr != nil {
-		if ctx.Err() != nil {
-			return &gvOutput{}, nil, ctx.Err()
-		}
-		// The build list is unknown (the symbol run will say why it
-		// fails, if it does): keep the environment's cgo setting.
-		out, err := (&runner{exec: a.run.exec, env: env, budget: budget}).run(ctx, args)
-		return out, nil, err
-	}
+	listed := a.listCgoPackages(ctx, m, env)
 	noCgo := &runner{exec: a.run.exec, env: append(append([]string{}, env...), "CGO_ENABLED=0"), budget: budget}
 	out, err := noCgo.run(ctx, args)
-	if len(cgo) == 0 || ctx.Err() != nil || errors.Is(err, errMemoryBudget) {
+	if ctx.Err() != nil || errors.Is(err, errMemoryBudget) {
+		listed.cancel()
+		return out, nil, err
+	}
+	cgo, lerr := listed.wait()
+	withCgo := &runner{exec: a.run.exec, env: env, budget: budget}
+	switch {
+	case lerr != nil && ctx.Err() != nil:
+		return out, nil, ctx.Err()
+	case lerr != nil && err != nil:
+		// Neither loads: the module's failure, which the run without cgo
+		// already says (the package-level fallback follows).
+		return out, nil, err
+	case lerr != nil:
+		// Which packages have cgo files is unknown, so whether the run
+		// without cgo left any out is unknown too: analyse with the
+		// environment's cgo setting, as a run without the list would.
+		out2, err2 := withCgo.run(ctx, args)
+		out2.PeakRSS = max(out2.PeakRSS, out.PeakRSS)
+		return out2, nil, err2
+	case len(cgo) == 0:
 		return out, nil, err
 	}
 	names := cgoNames(cgo)
@@ -125,10 +141,42 @@ func (a *goAuditor) runSymbol(ctx context.Context, m *goModule, env []string, bu
 		return out, []string{fmt.Sprintf("%s: loaded without cgo (CGO_ENABLED=0, no C compiled): the cgo files of %s were left out of the call graph; none of these packages is or imports a vulnerable package, so no call path through them reaches a vulnerable symbol",
 			m.Rel, names)}, nil
 	}
-	withCgo := &runner{exec: a.run.exec, env: env, budget: budget}
 	out2, err2 := withCgo.run(ctx, args)
 	out2.PeakRSS = max(out2.PeakRSS, out.PeakRSS)
 	return out2, []string{fmt.Sprintf("%s: analysed with cgo (C code of %s compiled): %s", m.Rel, names, why)}, err2
+}
+
+// cgoListing is a cgoPackages call running in the background.
+type cgoListing struct {
+	stop context.CancelFunc
+	done chan struct{}
+	pkgs []cgoPackage
+	err  error
+}
+
+// listCgoPackages starts cgoPackages for m; wait returns its answer.
+func (a *goAuditor) listCgoPackages(ctx context.Context, m *goModule, env []string) *cgoListing {
+	ctx, stop := context.WithCancel(ctx)
+	l := &cgoListing{stop: stop, done: make(chan struct{})}
+	go func() {
+		defer close(l.done)
+		l.pkgs, l.err = a.cgoPackages(ctx, m, env)
+	}()
+	return l
+}
+
+// wait returns the listing's answer once the go command has ended.
+func (l *cgoListing) wait() ([]cgoPackage, error) {
+	<-l.done
+	l.stop()
+	return l.pkgs, l.err
+}
+
+// cancel stops the listing and waits for its go command to end, so that
+// no go command outlives the audit.
+func (l *cgoListing) cancel() {
+	l.stop()
+	<-l.done
 }
 
 // cgoNames lists the packages for a note, at most five.

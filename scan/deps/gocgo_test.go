@@ -1,11 +1,14 @@
 package deps
 
 import (
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"golang.org/x/mod/modfile"
 )
 
 // ccLog puts a C compiler in CC that records each call in the returned
@@ -110,5 +113,48 @@ func TestCgoNeeded(t *testing.T) {
 				t.Errorf("cgoNeeded = %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestGoCgoListFails: when the list of cgo packages cannot be had (here a
+// go command that fails on "go list"; govulncheck's own loading uses the
+// real one in PATH), which cgo files the run without cgo left out is
+// unknown, so the audit analyses with cgo and finds the call path that
+// runs through a cgo file.
+func TestGoCgoListFails(t *testing.T) {
+	needGo(t)
+	log := ccLog(t)
+	dir := testdata(t, "go", "cgo-needed")
+	b, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := modfile.Parse("go.mod", b, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	failing := filepath.Join(t.TempDir(), "go")
+	if err := os.WriteFile(failing, []byte("#!/bin/sh\necho 'go list: broken on purpose' >&2\nexit 1\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	a := &goAuditor{dbURL: goScanner(t, Options{}).dbURL, run: &runner{exec: selfExec(t)}, goBin: failing}
+	res, err := a.audit(context.Background(), &goModule{Dir: dir, Rel: "go.mod", File: f}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Level != levelSymbol {
+		t.Fatalf("level %s, want symbol (notes %q)", res.Level, res.Notes)
+	}
+	var called []string
+	for _, v := range res.Vulns {
+		if v.Reach == ReachCalled {
+			called = append(called, v.OSV)
+		}
+	}
+	if strings.Join(called, ",") != "GO-2021-0113" {
+		t.Errorf("called %q, want GO-2021-0113 (through the cgo file)", called)
+	}
+	if _, err := os.ReadFile(log); err != nil {
+		t.Errorf("C was not compiled: %v", err)
 	}
 }
