@@ -31,6 +31,7 @@ type pyLang struct {
 	lang   *sitter.Language
 	kinds  []string
 	fields []string
+	keep   []byte // keepTable
 }
 
 func newPyLang() *pyLang {
@@ -47,6 +48,7 @@ func newPyLang() *pyLang {
 	for i := uint32(1); i <= fc; i++ {
 		pl.fields[i] = l.FieldNameForId(uint16(i))
 	}
+	pl.keep = pl.keepTable()
 	return pl
 }
 
@@ -62,6 +64,11 @@ type pyParser struct {
 	// context is cancelled during a parse.)
 	cancel *uintptr
 	pin    runtime.Pinner
+	// Scratch space of copyTreeFast, kept from file to file.
+	buf     []uint32
+	kids    []int32
+	stack   []int32
+	parents []*node
 }
 
 func (pl *pyLang) newParser() (*pyParser, error) {
