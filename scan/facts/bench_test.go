@@ -2,6 +2,7 @@ package facts
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -235,5 +236,26 @@ func TestBenchTreeFacts(t *testing.T) {
 	}
 	if verify != 10 {
 		t.Errorf("httpx.get(verify=False) calls = %d, want 10", verify)
+	}
+}
+
+// TestDumpFacts writes the facts of $FACTS_BENCH_DIR as JSON to
+// $FACTS_DUMP, to compare what two builds extract from a real tree (a
+// speed change must not change the facts).
+func TestDumpFacts(t *testing.T) {
+	dir, out := os.Getenv("FACTS_BENCH_DIR"), os.Getenv("FACTS_DUMP")
+	if dir == "" || out == "" {
+		t.Skip("set FACTS_BENCH_DIR and FACTS_DUMP to dump the facts of a tree")
+	}
+	f, err := Extract(context.Background(), listFiles(t, dir), Options{Root: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.MarshalIndent(f, "", " ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(out, b, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
