@@ -148,7 +148,7 @@ func (p *pyParser) parse(ctx context.Context, src []byte) (root *node, bad []syn
 		atomic.StoreUintptr(p.cancel, 1)
 		close(cancelled)
 	})
-	tree := p.parser.Parse(src, nil)
+	tree := p.parseString(src)
 	if !stop() {
 		<-cancelled // the flag is set before the next parse clears it
 	}

@@ -26,6 +26,7 @@ extern uint32_t ts_node_start_byte(pgNode node);
 extern uint32_t ts_node_end_byte(pgNode node);
 extern pgPoint ts_node_start_point(pgNode node);
 extern uint32_t ts_node_descendant_count(pgNode node);
+extern void *ts_parser_parse_string(void *parser, const void *old_tree, const char *string, uint32_t length);
 extern void ts_set_allocator(void *(*m)(size_t), void *(*c)(size_t, size_t), void *(*r)(void *, size_t), void (*f)(void *));
 
 // pg_use_libc_allocator points tree-sitter at libc's allocator. The Go
@@ -88,6 +89,7 @@ static uint32_t pg_count(const void *tree) {
 import "C"
 
 import (
+	"math"
 	"unsafe"
 
 	sitter "github.com/tree-sitter/go-tree-sitter"
@@ -96,10 +98,40 @@ import (
 // useLibcAllocator makes tree-sitter allocate with libc directly.
 func useLibcAllocator() { C.pg_use_libc_allocator() }
 
+// go-tree-sitter's Tree and Parser are each one pointer to the C object:
+// this does not compile when that changes.
+var (
+	_ = [1]struct{}{}[unsafe.Sizeof(sitter.Tree{})-unsafe.Sizeof(unsafe.Pointer(nil))]
+	_ = [1]struct{}{}[unsafe.Sizeof(sitter.Parser{})-unsafe.Sizeof(unsafe.Pointer(nil))]
+)
+
 // treePtr returns the C tree behind a go-tree-sitter Tree, whose only field
 // is that pointer.
 func treePtr(t *sitter.Tree) unsafe.Pointer {
 	return *(*unsafe.Pointer)(unsafe.Pointer(t))
+}
+
+// parseString parses src through tree-sitter's C API for a text in memory.
+// go-tree-sitter's Parse hands tree-sitter a Go callback instead, which
+// copies the rest of the text into C memory at every read. src is only
+// read during the call. The tree (nil when the parse was cancelled) is a
+// go-tree-sitter Tree, closed as usual.
+func (p *pyParser) parseString(src []byte) *sitter.Tree {
+	if uint64(len(src)) > math.MaxUint32 {
+		return p.parser.Parse(src, nil)
+	}
+	var s *C.char
+	if len(src) > 0 {
+		s = (*C.char)(unsafe.Pointer(&src[0]))
+	}
+	parser := *(*unsafe.Pointer)(unsafe.Pointer(p.parser))
+	ct := C.ts_parser_parse_string(parser, nil, s, C.uint32_t(len(src)))
+	if ct == nil {
+		return nil
+	}
+	t := new(sitter.Tree)
+	*(*unsafe.Pointer)(unsafe.Pointer(t)) = ct
+	return t
 }
 
 // keepTable is keepNode for every symbol of the grammar, as pg_copy_tree
