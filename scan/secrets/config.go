@@ -66,6 +66,8 @@ type ruleSpec struct {
 	// before and after are how many lines around a keyword the rule's
 	// matches reach; before is -1 when the rule must see whole fragments.
 	before, after int
+	// follow, when set, is what follows the keyword in every match.
+	follow *follower
 	// needs are literals every match holds (see requiredLiterals).
 	needs []string
 	err   error
@@ -391,6 +393,11 @@ func newRuleSet(path string, vc config.ViperConfig, eager map[string]bool) (*rul
 		for _, k := range r.Keywords {
 			sp.keywords = append(sp.keywords, strings.ToLower(k))
 		}
+		if slices.Contains(sp.keywords, "") {
+			// An empty keyword is in every text: the rule runs on every
+			// fragment, and gitleaks' own filter decides.
+			sp.keywords = nil
+		}
 		rs.specs[r.ID] = sp
 		rs.ids = append(rs.ids, r.ID)
 		if len(sp.keywords) == 0 {
@@ -501,6 +508,7 @@ func (rs *ruleSet) compiled(id string) (config.Rule, error) {
 			if re, err := syntax.Parse(r.Regex.String(), syntax.Perl); err == nil {
 				if b, a, ok := reach(re, r.Keywords); ok {
 					sp.before, sp.after = b, a
+					sp.follow = followerWithin(re, r.Keywords, b, a)
 				}
 				sp.needs = requiredLiterals(re)
 			}

@@ -2,24 +2,51 @@ package secrets
 
 import (
 	"encoding/base64"
+	"slices"
 	"strings"
 )
 
 // mayHoldEncoded reports whether gitleaks' decoder could find an encoded
 // segment in s (percent, unicode, hex or base64 text that decodes to
 // printable ASCII). It never says no when the decoder would find one, and
-// it reads s once, without a regex, so that the decoder (a regex pass over
-// the whole text) only runs where it may find something.
+// it reads s without a regex, so that the decoder (a regex pass over the
+// whole text) only runs where it may find something.
 func mayHoldEncoded(s string) bool {
+	found := false
+	eachEncoded(s, func(int) bool {
+		found = true
+		return false
+	})
+	return found
+}
+
+// encodedAt returns the offsets, in order, of the places in s where
+// gitleaks' decoder could find an encoded segment: every segment it finds
+// holds one of them, on each of its lines (only unicode U+ segments span
+// lines, one code point a line at most).
+func encodedAt(s string) []int {
+	var at []int
+	eachEncoded(s, func(pos int) bool {
+		at = append(at, pos)
+		return true
+	})
+	slices.Sort(at)
+	return at
+}
+
+// eachEncoded calls yield with the offset of each place in s where an
+// encoded segment may begin, until yield returns false: percent and
+// unicode escapes first, then runs of base64 or hex.
+func eachEncoded(s string, yield func(pos int) bool) {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
-		case c == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]):
-			return true
-		case c == 'U' && i+5 < len(s) && s[i+1] == '+' && hexRun(s[i+2:i+6]):
-			return true
-		case c == '\\' && i+5 < len(s) && (s[i+1] == 'u' || s[i+1] == 'U') && hexRun(s[i+2:i+6]):
-			return true
+		case c == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]),
+			c == 'U' && i+5 < len(s) && s[i+1] == '+' && hexRun(s[i+2:i+6]),
+			c == '\\' && i+5 < len(s) && (s[i+1] == 'u' || s[i+1] == 'U') && hexRun(s[i+2:i+6]):
+			if !yield(i) {
+				return
+			}
 		}
 	}
 	// The decoder's pattern tries hex, then base64, where a run of
@@ -39,8 +66,8 @@ func mayHoldEncoded(s string) bool {
 		}
 		start := i
 		if hexEnd-i >= 32 {
-			if hexPrintable(s[i:hexEnd]) {
-				return true
+			if hexPrintable(s[i:hexEnd]) && !yield(i) {
+				return
 			}
 			start = hexEnd
 		}
@@ -49,13 +76,12 @@ func mayHoldEncoded(s string) bool {
 			for end < len(s) && end < j+2 && s[end] == '=' {
 				end++
 			}
-			if b64Printable(s[start:end]) {
-				return true
+			if b64Printable(s[start:end]) && !yield(start) {
+				return
 			}
 		}
 		i = j
 	}
-	return false
 }
 
 // hexPrintable mirrors gitleaks' hex decoding: an even number of digits,
@@ -108,10 +134,21 @@ func b64Printable(v string) bool {
 	if !strings.ContainsAny(v, "0123456789+/-_") {
 		return false
 	}
-	if b, err := base64.StdEncoding.DecodeString(v); err == nil && printable(b) {
-		return true
+	return decodesPrintable(base64.StdEncoding, v) || decodesPrintable(base64.RawURLEncoding, v)
+}
+
+// decodesPrintable reports whether v decodes with enc to printable ASCII.
+// Its first four characters decode to the first bytes of the whole (or
+// fail as the whole would), so most runs that are not encoded text (names,
+// hashes) are refused there, without decoding the rest.
+func decodesPrintable(enc *base64.Encoding, v string) bool {
+	if len(v) >= 4 {
+		var head [3]byte
+		if n, err := enc.Decode(head[:], []byte(v[:4])); (err != nil && len(v) > 4) || !printable(head[:n]) {
+			return false
+		}
 	}
-	b, err := base64.RawURLEncoding.DecodeString(v)
+	b, err := enc.DecodeString(v)
 	return err == nil && printable(b)
 }
 

@@ -3,6 +3,7 @@ package secrets
 import (
 	"context"
 	"errors"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -41,8 +42,9 @@ const smallFragment = 2048
 // can span around one (capped at windowLines before and after). Rules that
 // can match without their keywords, span many lines (private keys, YAML
 // secrets) or require other rules, and rules without keywords, still see
-// the whole fragment. Encoded secrets are looked for as gitleaks does, over
-// the whole fragment, where mayHoldEncoded says the decoder may find some.
+// the whole fragment. Encoded secrets are looked for as gitleaks does, by
+// decoding, but over the lines around the places where encodedAt says the
+// decoder may find some.
 type engine struct {
 	rs *ruleSet
 	// rules are the rules of the scan by id, each compiled on first need:
@@ -84,7 +86,10 @@ type lazyRule struct {
 	reach [2]int
 	// needs are the literals a fragment must hold for the rule to match.
 	needs []string
-	ok    bool
+	// follow, when set, says which occurrences of its keywords a match
+	// can start from (the others need no window).
+	follow *follower
+	ok     bool
 }
 
 // newEngine returns an engine of the rules ids of rs. It compiles the rules
@@ -154,6 +159,7 @@ func (e *engine) rule(ctx context.Context, id string) *lazyRule {
 		lr.d = e.detector(ctx, []string{id})
 		b, a := sp.reach()
 		lr.reach = [2]int{b, a}
+		lr.follow = sp.follow
 		for _, l := range sp.needs {
 			if isASCII(l) || !e.asciiLiterals {
 				lr.needs = append(lr.needs, l)
@@ -182,6 +188,20 @@ func (e *engine) detect(ctx context.Context, f sources.Fragment) []report.Findin
 	raw := f.Raw
 	small := len(raw) <= smallFragment
 	low, aligned := lower(raw, e.asciiLiterals)
+	all := lowText{raw, low, aligned}
+	var enc lowText // where encoded text is looked for
+	if e.depth > 0 {
+		enc = e.encodedWindows(all, small)
+	}
+	if enc.raw != "" && len(enc.raw) == len(raw) {
+		if ids := e.decodeRules(ctx, all); ids != nil {
+			// One call that decodes, over the whole fragment, finds what
+			// the passes below would find (its first round, without
+			// decoding) and the encoded secrets: gitleaks' own pass.
+			return preferSpecific(e.dropStopWords(e.group(ctx, ids, true).DetectContext(ctx, detect.Fragment(f))))
+		}
+		enc = lowText{}
+	}
 	hits := e.rs.prefilter.find(low)
 
 	var (
@@ -215,8 +235,12 @@ func (e *engine) detect(ctx context.Context, f sources.Fragment) []report.Findin
 						continue
 					}
 					ids = append(ids, id)
+					at[id] = []int{} // seen, with no occurrence yet
 				} else if at[id] == nil {
 					continue
+				}
+				if fl := e.rules[id].follow; fl != nil && aligned && (!fl.words[m.word] || !fl.allows(low, m.pos+len(m.word))) {
+					continue // no match starts from this occurrence
 				}
 				at[id] = append(at[id], m.pos)
 			}
@@ -225,6 +249,9 @@ func (e *engine) detect(ctx context.Context, f sources.Fragment) []report.Findin
 		var nl []int // offsets of the newlines of raw, made on first need
 		for _, id := range ids {
 			lr := e.rules[id]
+			if len(at[id]) == 0 {
+				continue // none of its keywords is followed as a match needs
+			}
 			r := lr.reach
 			if r[0] < 0 || !aligned || small {
 				whole = append(whole, id)
@@ -248,16 +275,71 @@ func (e *engine) detect(ctx context.Context, f sources.Fragment) []report.Findin
 		sort.Strings(whole)
 		out = append(out, e.group(ctx, whole, false).DetectContext(ctx, detect.Fragment(f))...)
 	}
-	if e.depth > 0 && mayHoldEncoded(raw) {
-		if ids := e.decodeRules(ctx, raw, low); ids != nil {
-			for _, fd := range e.group(ctx, ids, true).DetectContext(ctx, detect.Fragment(f)) {
-				if decodedFinding(fd) {
-					out = append(out, fd)
-				}
-			}
-		}
+	if enc.raw != "" {
+		out = append(out, e.detectEncoded(ctx, f, all, enc)...)
 	}
 	return preferSpecific(e.dropStopWords(out))
+}
+
+// lowText is a text with its lower case (aligned: at the same offsets).
+type lowText struct {
+	raw, low string
+	aligned  bool
+}
+
+// encodedWindows returns the text of a fragment where its encoded secrets
+// are looked for: none when gitleaks' decoder can find nothing in it; all
+// of it when the fragment
+// is small or its encoded text is all over it; otherwise raw with only the
+// lines around the places where encodedAt says a segment may be (the
+// other lines emptied). A decoded finding overlaps a segment, and its
+// match, in decoded text, spans at most windowLines lines on either side
+// of it (decoding adds lines, never removes them): those lines hold it.
+func (e *engine) encodedWindows(all lowText, small bool) lowText {
+	at := encodedAt(all.raw)
+	if len(at) == 0 {
+		return lowText{}
+	}
+	if small {
+		return all
+	}
+	nl := newlines(all.raw)
+	ws := windows(at, nl, windowLines, windowLines)
+	if len(ws) == 1 && ws[0][0] == 0 && ws[0][1] >= len(nl) {
+		return all
+	}
+	text := padded(all.raw, nl, ws)
+	low, aligned := lower(text, e.asciiLiterals)
+	return lowText{text, low, aligned}
+}
+
+// detectEncoded returns the secrets that the rules find, decoding as
+// gitleaks decodes, in the encoded text of f (all): part, the lines around
+// it. When one of the rules these lines call for must see whole fragments,
+// all of them see f whole (rules on file names read no text).
+func (e *engine) detectEncoded(ctx context.Context, f sources.Fragment, all, part lowText) []report.Finding {
+	raw, text := f.Raw, part.raw
+	ids := e.decodeRules(ctx, part)
+	if ids == nil {
+		return nil
+	}
+	if len(text) != len(raw) && slices.ContainsFunc(ids, func(id string) bool { return e.rules[id].reach[0] < 0 && !e.pathOnly[id] }) {
+		text = raw
+		if ids = e.decodeRules(ctx, all); ids == nil {
+			return nil
+		}
+	}
+	sub := f
+	if len(text) != len(raw) {
+		sub.Raw, sub.Bytes = text, nil
+	}
+	var out []report.Finding
+	for _, fd := range e.group(ctx, ids, true).DetectContext(ctx, detect.Fragment(sub)) {
+		if decodedFinding(fd) {
+			out = append(out, fd)
+		}
+	}
+	return out
 }
 
 // dropStopWords drops the findings whose secret holds a stop word of their
@@ -273,23 +355,33 @@ func (e *engine) dropStopWords(fs []report.Finding) []report.Finding {
 	return out
 }
 
-// decodeRules returns the rules gitleaks runs, in some pass, on raw with
-// its encoded text decoded: those without keywords and those whose
-// keywords occur in raw or in one of its decoded forms. It returns nil when
-// raw holds nothing the decoder decodes. A detector of these rules finds
-// what one of every rule finds, since each pass runs only the rules whose
-// keywords occur in its text.
-func (e *engine) decodeRules(ctx context.Context, raw, low string) []string {
+// decodeRules returns the rules gitleaks runs, in some pass, on t with its
+// encoded text decoded: those without keywords and those whose keywords
+// occur in t or in one of its decoded forms (for a rule with a follower,
+// followed as it needs in that text). It returns nil when t holds nothing
+// the decoder decodes. A detector of these rules finds what one of every
+// rule finds, since each pass runs only the rules whose keywords occur in
+// its text and a match starts from a followed keyword.
+func (e *engine) decodeRules(ctx context.Context, t lowText) []string {
 	found := map[string]bool{}
-	add := func(low string) {
+	add := func(low string, aligned bool) {
 		for _, m := range e.rs.prefilter.find(low) {
 			for _, id := range e.rs.byKeyword[m.word] {
+				if found[id] {
+					continue
+				}
+				// As in detect: a template rule only from a keyword
+				// followed as its regex needs, in the text of this round.
+				if lr := e.rule(ctx, id); lr != nil && lr.follow != nil && aligned &&
+					(!lr.follow.words[m.word] || !lr.follow.allows(low, m.pos+len(m.word))) {
+					continue
+				}
 				found[id] = true
 			}
 		}
 	}
 	dec := codec.NewDecoder()
-	cur, segs := raw, []*codec.EncodedSegment(nil)
+	cur, segs := t.raw, []*codec.EncodedSegment(nil)
 	for depth := range e.depth {
 		if cur, segs = dec.Decode(cur, segs); len(segs) == 0 {
 			if depth == 0 {
@@ -297,10 +389,9 @@ func (e *engine) decodeRules(ctx context.Context, raw, low string) []string {
 			}
 			break
 		}
-		l, _ := lower(cur, e.asciiLiterals)
-		add(l)
+		add(lower(cur, e.asciiLiterals))
 	}
-	add(low)
+	add(t.low, t.aligned)
 	ids := make([]string, 0, len(found)+len(e.always))
 	for id := range found {
 		if e.rule(ctx, id) != nil {

@@ -3,8 +3,10 @@ package secrets
 import (
 	"context"
 	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
+	"net/url"
 	"regexp/syntax"
 	"sort"
 	"strings"
@@ -86,6 +88,25 @@ func TestWindowsMatchExact(t *testing.T) {
 		func(i int) string {
 			return "blob: " + base64.StdEncoding.EncodeToString([]byte("aws_key = "+awsKey(fmt.Sprint("b", i))))
 		},
+		// Encoded secrets: percent, hex, unicode code points over several
+		// lines, base64 twice, and base64 whose keyword is lines above.
+		func(i int) string {
+			return "url: https://x.test/?q=" + url.QueryEscape("aws_key = "+awsKey(fmt.Sprint("pc", i)))
+		},
+		// The assignment only appears decoded: "api_key%3D...".
+		func(i int) string {
+			return "q=" + url.QueryEscape("api_key="+fake("", fmt.Sprint("qe", i), 32, alnum))
+		},
+		func(i int) string {
+			return "hex " + hex.EncodeToString([]byte("token="+githubPAT(fmt.Sprint("hx", i))))
+		},
+		func(i int) string { return codePoints("gh = " + githubPAT(fmt.Sprint("cp", i))) },
+		func(i int) string {
+			return "b: " + base64.StdEncoding.EncodeToString([]byte(base64.StdEncoding.EncodeToString([]byte("stripe "+stripeKey(fmt.Sprint("bb", i))))))
+		},
+		func(i int) string {
+			return "api_key:\n\n\n  " + base64.StdEncoding.EncodeToString([]byte(fake("", fmt.Sprint("bk", i), 24, alnum)))
+		},
 		func(i int) string {
 			return "-----BEGIN RSA PRIVATE KEY-----\n" + strings.Repeat(fake("", fmt.Sprint("pk", i), 64, alnum)+"\n", 5) + "-----END RSA PRIVATE KEY-----"
 		},
@@ -108,9 +129,15 @@ func TestWindowsMatchExact(t *testing.T) {
 	}
 	seps := []string{" ", " = ", ".", "(", " key ", "_token", " secret: ", "\t"}
 	for f := range 30 {
+		// Every fifth file is small (scanned whole, in one call that
+		// decodes when it holds encoded text).
+		n, odds := 80+rng.IntN(80), 12
+		if f%5 == 4 {
+			n, odds = 2+rng.IntN(10), 3
+		}
 		var lines []string
-		for range 80 + rng.IntN(80) {
-			if rng.IntN(12) == 0 {
+		for range n {
+			if rng.IntN(odds) == 0 {
 				lines = append(lines, special[rng.IntN(len(special))](len(lines)+1000*f))
 				continue
 			}
@@ -162,6 +189,20 @@ func TestWindowsMatchExact(t *testing.T) {
 			}
 		}
 	}
+}
+
+// codePoints writes s as unicode code points, "U+0041 " each, four to a
+// line.
+func codePoints(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		sep := " "
+		if i%4 == 3 {
+			sep = "\n"
+		}
+		fmt.Fprintf(&b, "U+%04X%s", r, sep)
+	}
+	return b.String()
 }
 
 // TestLowerFindsTheSameKeywords checks that lower's ASCII-only lower case
