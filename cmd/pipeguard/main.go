@@ -18,6 +18,7 @@ import (
 )
 
 func main() {
+	tuneGC(os.Args[1:], os.Getenv)
 	stopProfile := startProfile(os.Getenv("PIPEGUARD_CPUPROFILE"))
 	code := run(Streams{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, Getenv: os.Getenv})
 	stopProfile()

@@ -20,18 +20,27 @@ testfile_paths := {f.path | some f in input.go.files; f.test}
 is_test(path) if path in testfile_paths
 
 # composites are the struct literals of type t (normalized), outside tests.
-composites(t) := [c |
-	some c in input.go.composites
-	norm(c.type) == t
-	not is_test(c.path)
-]
+composites(t) := [c | by := composites_by_type; some c in by[t]]
 
 # calls_to are the calls of package function q (normalized), outside tests.
-calls_to(q) := [c |
-	some c in input.go.calls
-	norm(c.callee) == q
+calls_to(q) := [c | by := calls_by_callee; some c in by[q]]
+
+# composites_by_type and calls_by_callee group the struct literals and the
+# calls outside tests by normalized type and callee. Taken whole (by :=
+# ...), each is built once per evaluation, so that composites and calls_to
+# are lookups rather than a walk of every literal or call, with a regular
+# expression replace each, at every use.
+composites_by_type[t] contains c if {
+	some c in input.go.composites
 	not is_test(c.path)
-]
+	t := norm(c.type)
+}
+
+calls_by_callee[q] contains c if {
+	some c in input.go.calls
+	not is_test(c.path)
+	q := norm(c.callee)
+}
 
 # returns_true reports whether a function value only ever returns true
 # (an AllowOriginFunc that accepts every origin).

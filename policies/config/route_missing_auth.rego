@@ -34,14 +34,19 @@ unsafe_methods := {"POST", "PUT", "PATCH", "DELETE"}
 # form, a login-like name), recover access, or report health.
 public_words := `login|log_in|logout|log_out|signin|sign_in|signup|sign_up|register|registration|token|refresh|forgot_password|recover_password|password_recovery|password_reset|reset_password|forgot|recover|verify_email|confirm_email|email_verification|email_confirmation|health|healthz|healthcheck|ping|readiness|liveness`
 
-public_name(handler, _) if regex.match(sprintf(`(?i)(^|_)(%s)(_|$)`, [public_words]), handler)
+# The patterns are built once per evaluation, not once per route.
+public_word_re := sprintf(`(?i)(^|_)(%s)(_|$)`, [public_words])
+
+public_segment_re := sprintf(`^(%s)$`, [public_words])
+
+public_name(handler, _) if regex.match(public_word_re, handler)
 
 # The URL's last segment that is not a path parameter names the action:
 # /api/v1/password-recovery/{email}, /auth/token.
 public_name(_, url) if {
 	segs := [s | some s in split(lower(url), "/"); s != ""; not startswith(s, "{")]
 	count(segs) > 0
-	regex.match(sprintf(`^(%s)$`, [public_words]), replace(segs[count(segs) - 1], "-", "_"))
+	regex.match(public_segment_re, replace(segs[count(segs) - 1], "-", "_"))
 }
 
 # The last two segments name the action too: /password/reset,
@@ -51,7 +56,7 @@ public_name(_, url) if {
 	n := count(segs)
 	n > 1
 	pair := replace(concat("_", [segs[n - 2], segs[n - 1]]), "-", "_")
-	regex.match(sprintf(`^(%s)$`, [public_words]), pair)
+	regex.match(public_segment_re, pair)
 }
 
 # public is why a route needs no authentication, if it is public by design.
@@ -88,9 +93,13 @@ write_words := `create|add|set|update|upsert|delete|remove|insert|save|write|upl
 # reads_only: a handler named for reading that writes nothing, at a URL
 # of its own (a POST beside a protected GET of the same URL is the
 # method-level gap the rule is for).
+read_name_re := sprintf(`(?i)^(api_|_)?(%s)(_|$)`, [read_words])
+
+write_word_re := sprintf(`(?i)(^|_)(%s)(_|$)`, [write_words])
+
 reads_only(app, r) if {
-	regex.match(sprintf(`(?i)^(api_|_)?(%s)(_|$)`, [read_words]), r.handler)
-	not regex.match(sprintf(`(?i)(^|_)(%s)(_|$)`, [write_words]), r.handler)
+	regex.match(read_name_re, r.handler)
+	not regex.match(write_word_re, r.handler)
 	count(r.write_lines) == 0
 	not shared_url(app, r)
 }
@@ -130,11 +139,16 @@ message(desc, handler, 0) := sprintf("%s (%s) changes state without any authenti
 
 message(desc, handler, w) := sprintf("%s (%s) writes or deletes stored data (line %d) without any authentication dependency", [desc, handler, w]) if w > 0
 
+# by_place groups the unprotected routes by handler (path, line, name),
+# in one pass over them.
+by_place[[p, l, h]] contains [sprintf("%s %s", [m, u]), w] if {
+	some [p, l, h, u, m, w] in unprotected
+}
+
 deny contains f if {
-	some loc in {[p, l, h] | some [p, l, h, _, _, _] in unprotected}
+	some loc, descs in by_place
 	[path, line, handler] := loc
-	descs := sort([[sprintf("%s %s", [m, u]), w] | some [p, l, h, u, m, w] in unprotected; p == path; l == line; h == handler])
-	[desc, writes] := descs[0]
+	[desc, writes] := sort(descs)[0]
 
 	# A GET that writes is a guess about what the handler does.
 	conf := {true: "low", false: "medium"}[writes > 0]

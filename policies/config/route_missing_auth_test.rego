@@ -42,6 +42,17 @@ test_one_finding_per_handler if {
 	count(rule.deny) == 1 with input as i
 }
 
+# The one finding of a handler mounted at several URLs names the first of
+# them, whichever app comes first.
+test_one_finding_names_the_first_url if {
+	r := t.route({"methods": ["PUT"], "url": "/v2/items/"})
+	i := {"files": [], "apps": [t.app({"has_auth": true, "routes": [r]}), t.app({"line": 50, "has_auth": true, "routes": [object.union(r, {"url": "/a/items/"})]})]}
+	fs := rule.deny with input as i
+	count(fs) == 1
+	some f in fs
+	startswith(f.message, "PUT /a/items/ (")
+}
+
 test_public_by_design if {
 	i := facts(true, [
 		t.route({"url": "/api/v1/password-recovery/{email}", "handler": "recover", "line": 40}),

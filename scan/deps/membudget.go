@@ -190,3 +190,11 @@ func mib(n int64) string {
 	}
 	return fmt.Sprintf("%d MiB", n>>20)
 }
+
+// AvailableMemory is the memory a new process can use: the least of the
+// machine's MemAvailable and the room left under each cgroup memory limit
+// above this process. ok is false when none can be read (not Linux).
+func AvailableMemory() (n int64, ok bool) {
+	n, _, ok = availableMemory("/")
+	return n, ok
+}

@@ -2,6 +2,7 @@ package facts
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -164,7 +165,8 @@ def fetch_%[1]d(url: str) -> str:
 // Python files (or over $FACTS_BENCH_DIR), reporting files/s.
 func BenchmarkExtract(b *testing.B) {
 	dir := os.Getenv("FACTS_BENCH_DIR")
-	if dir == "" {
+	generated := dir == ""
+	if generated {
 		dir = b.TempDir()
 		if err := writeBenchTree(dir, benchFiles); err != nil {
 			b.Fatal(err)
@@ -187,7 +189,7 @@ func BenchmarkExtract(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if len(f.Apps) != 1 || len(f.Skipped) != 0 {
+		if generated && (len(f.Apps) != 1 || len(f.Skipped) != 0) {
 			b.Fatalf("apps %d skipped %v", len(f.Apps), f.Skipped)
 		}
 	}
@@ -234,5 +236,26 @@ func TestBenchTreeFacts(t *testing.T) {
 	}
 	if verify != 10 {
 		t.Errorf("httpx.get(verify=False) calls = %d, want 10", verify)
+	}
+}
+
+// TestDumpFacts writes the facts of $FACTS_BENCH_DIR as JSON to
+// $FACTS_DUMP, to compare what two builds extract from a real tree (a
+// speed change must not change the facts).
+func TestDumpFacts(t *testing.T) {
+	dir, out := os.Getenv("FACTS_BENCH_DIR"), os.Getenv("FACTS_DUMP")
+	if dir == "" || out == "" {
+		t.Skip("set FACTS_BENCH_DIR and FACTS_DUMP to dump the facts of a tree")
+	}
+	f, err := Extract(context.Background(), listFiles(t, dir), Options{Root: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.MarshalIndent(f, "", " ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(out, b, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -99,7 +99,7 @@ func (b *exprBuilder) conv(n *node, depth int) *expr {
 	if n == nil {
 		return nil
 	}
-	e := &expr{text: clip(n.text(b.src), maxTextLen), line: n.line, kind: "other"}
+	e := &expr{text: clip(n.bytes(b.src), maxTextLen), line: n.line, kind: "other"}
 	if depth > maxExprDepth {
 		return e
 	}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"unicode"
 	"unicode/utf8"
 
 	sitter "github.com/tree-sitter/go-tree-sitter"
@@ -31,6 +32,7 @@ type pyLang struct {
 	lang   *sitter.Language
 	kinds  []string
 	fields []string
+	keep   []byte // keepTable
 }
 
 func newPyLang() *pyLang {
@@ -47,6 +49,7 @@ func newPyLang() *pyLang {
 	for i := uint32(1); i <= fc; i++ {
 		pl.fields[i] = l.FieldNameForId(uint16(i))
 	}
+	pl.keep = pl.keepTable()
 	return pl
 }
 
@@ -62,6 +65,11 @@ type pyParser struct {
 	// context is cancelled during a parse.)
 	cancel *uintptr
 	pin    runtime.Pinner
+	// Scratch space of copyTreeFast, kept from file to file.
+	buf     []uint32
+	kids    []int32
+	stack   []int32
+	parents []*node
 }
 
 func (pl *pyLang) newParser() (*pyParser, error) {
@@ -141,7 +149,7 @@ func (p *pyParser) parse(ctx context.Context, src []byte) (root *node, bad []syn
 		atomic.StoreUintptr(p.cancel, 1)
 		close(cancelled)
 	})
-	tree := p.parser.Parse(src, nil)
+	tree := p.parseString(src)
 	if !stop() {
 		<-cancelled // the flag is set before the next parse clears it
 	}
@@ -317,6 +325,14 @@ func (n *node) text(src []byte) string {
 	return string(src[n.start:n.end])
 }
 
+// bytes is n's text without a copy, for clip.
+func (n *node) bytes(src []byte) []byte {
+	if n == nil {
+		return nil
+	}
+	return src[n.start:n.end]
+}
+
 // walk calls f on n and its descendants, depth first; f returning false
 // skips the node's children.
 func (n *node) walk(f func(*node) bool) {
@@ -487,15 +503,52 @@ func unescape(s string) string {
 	return b.String()
 }
 
-// clip shortens text for facts.
-func clip(s string, max int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) <= max {
-		return s
+// clip shortens text for facts: its fields (as strings.Fields splits them)
+// joined by single spaces, cut to max bytes at a rune boundary with "..."
+// after the cut. Only the part of s that can reach the result is read,
+// however long s is.
+func clip[T string | []byte](s T, max int) string {
+	limit := max + 1 // enough of the joined text to know whether to cut
+	b := make([]byte, 0, min(len(s), limit))
+	for i := 0; i < len(s) && len(b) < limit; {
+		// The next field: from the first byte that is not a space to the
+		// next space.
+		start := -1
+		for i < len(s) {
+			sp, w := spaceAt(s, i)
+			if !sp && start < 0 {
+				start = i
+			}
+			if sp && start >= 0 || start >= 0 && i-start >= limit {
+				break
+			}
+			i += w
+		}
+		if start < 0 {
+			break
+		}
+		if len(b) > 0 {
+			b = append(b, ' ')
+		}
+		end := min(i, start+limit-len(b))
+		b = append(b, s[start:end]...)
+	}
+	if len(b) <= max {
+		return string(b)
 	}
 	cut := max
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
+	for cut > 0 && !utf8.RuneStart(b[cut]) {
 		cut--
 	}
-	return s[:cut] + "..."
+	return string(b[:cut]) + "..."
+}
+
+// spaceAt reports whether s holds a space (unicode.IsSpace, as
+// strings.Fields decides) at byte i, and the width of the rune there.
+func spaceAt[T string | []byte](s T, i int) (bool, int) {
+	if c := s[i]; c < utf8.RuneSelf {
+		return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r', 1
+	}
+	r, w := utf8.DecodeRuneInString(string(s[i:min(i+utf8.UTFMax, len(s))]))
+	return unicode.IsSpace(r), w
 }

@@ -270,7 +270,7 @@ func (a *fileAnalyzer) sideText(n *node) string {
 	if s, _, ok := stringLit(n, a.src); ok {
 		return `"` + maskSecret(s) + `"`
 	}
-	t := clip(n.text(a.src), maxTextLen)
+	t := clip(n.bytes(a.src), maxTextLen)
 	if strings.ContainsAny(t, `"'`) {
 		// Mask string literals inside the operand.
 		var b strings.Builder
@@ -733,7 +733,7 @@ func (a *fileAnalyzer) doIf(n *node, c *fctx) {
 					return false // form_helper.get_error_response(...): the form again, with the error
 				}
 			}
-			c.fn.failureReturns = append(c.fn.failureReturns, FailureReturn{Line: x.line, Value: clip(v.text(a.src), maxTextLen)})
+			c.fn.failureReturns = append(c.fn.failureReturns, FailureReturn{Line: x.line, Value: clip(v.bytes(a.src), maxTextLen)})
 			return false
 		}
 		return true

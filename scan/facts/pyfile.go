@@ -722,7 +722,7 @@ func (a *fileAnalyzer) doFunc(def *node, decos []*node, c *fctx) {
 		fn.class = c.cls.name
 	}
 	if rt := def.child("return_type"); rt != nil {
-		fn.returnAnn = clip(rt.text(a.src), maxTextLen)
+		fn.returnAnn = clip(rt.bytes(a.src), maxTextLen)
 	}
 	// Parameters.
 	if ps := def.child("parameters"); ps != nil {
@@ -788,7 +788,7 @@ func (a *fileAnalyzer) doParam(fn *pyFunc, p *node) {
 		fn.signature = true // x_hub_signature_256: str = Header(...)
 	}
 	if typeN != nil {
-		pp.annotation = clip(typeN.text(a.src), maxTextLen)
+		pp.annotation = clip(typeN.bytes(a.src), maxTextLen)
 		pp.annName, pp.marker = a.annotationInfo(typeN)
 	}
 	if defN != nil {
@@ -1016,7 +1016,7 @@ func (a *fileAnalyzer) doAssign(n *node, c *fctx) {
 		case c.cls != nil && c.fn == nil && name != "model_config" && !strings.HasPrefix(name, "__"):
 			fld := classField{name: name, line: n.line, value: e, hasDefault: right != nil}
 			if typ != nil {
-				fld.annotation = clip(typ.text(a.src), maxTextLen)
+				fld.annotation = clip(typ.bytes(a.src), maxTextLen)
 			}
 			c.cls.fields = append(c.cls.fields, fld)
 		}
@@ -1045,7 +1045,7 @@ func (a *fileAnalyzer) doAssign(n *node, c *fctx) {
 		attr := left.child("attribute").text(a.src)
 		obj := dotted(left.child("object"), a.src)
 		if target == "" {
-			target = clip(left.text(a.src), maxTextLen)
+			target = clip(left.bytes(a.src), maxTextLen)
 		}
 		if strings.HasPrefix(target, "self.") || strings.HasPrefix(target, "cls.") {
 			switch attr {
@@ -1179,7 +1179,7 @@ func (a *fileAnalyzer) doCall(n *node, c *fctx) {
 	method := lastSeg(q)
 	if d == "" && fnN.kind == "attribute" {
 		method = fnN.child("attribute").text(a.src)
-		q = clip(fnN.text(a.src), maxTextLen)
+		q = clip(fnN.bytes(a.src), maxTextLen)
 	}
 	var objDot string
 	if fnN.kind == "attribute" {
@@ -1239,7 +1239,7 @@ func (a *fileAnalyzer) doCall(n *node, c *fctx) {
 	if sink := a.sinkOf(n); sink != "" && (len(c.excVars) > 0 || a.hasTraceback(n)) {
 		a.exposures(n, sink, c, false)
 	}
-	written := clip(fnN.text(a.src), maxTextLen)
+	written := clip(fnN.bytes(a.src), maxTextLen)
 	// Secrets given to any call, and read from the environment or a
 	// mapping with a literal fallback.
 	a.callSecrets(n, written, q, c)

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // writeMethods are methods that write or delete stored data whatever
@@ -71,9 +72,39 @@ var bodyValidators = map[string]bool{"model_validate": true, "model_validate_jso
 // firebase's verify_id_token.
 var verifyRe = regexp.MustCompile(`(?i)verify|authenticate|(decode|validate|check|parse)_?(jwt|token|api_?key|credentials?|session)|(jwt|token|api_?key|credentials?)_?(decode|validate|check|verify)`)
 
+// verifyWords are words one of which every match of verifyRe holds, for an
+// ASCII name (case folding takes non-ASCII letters to ASCII ones: ſ is s).
+var verifyWords = []string{"verify", "authenticate", "jwt", "token", "api", "credential", "session"}
+
 // verifiesCredential: jwt.decode and helpers named for verification.
 func verifiesCredential(q, method string) bool {
-	return q == "jwt.decode" || strings.HasSuffix(q, ".jwt.decode") || verifyRe.MatchString(method)
+	return q == "jwt.decode" || strings.HasSuffix(q, ".jwt.decode") || mayVerify(method) && verifyRe.MatchString(method)
+}
+
+// mayVerify is false when method cannot match verifyRe: a test without the
+// regular expression, which is slow for the many names that are no match.
+func mayVerify(method string) bool {
+	var buf [64]byte
+	if len(method) > len(buf) {
+		return true
+	}
+	lower := buf[:len(method)]
+	for i := 0; i < len(method); i++ {
+		c := method[i]
+		if c >= utf8.RuneSelf {
+			return true
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		lower[i] = c
+	}
+	for _, w := range verifyWords {
+		if bytes.Contains(lower, []byte(w)) {
+			return true
+		}
+	}
+	return false
 }
 
 // authDecorator: a decorator named for authentication (@login_required,

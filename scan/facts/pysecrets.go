@@ -280,7 +280,7 @@ func (a *fileAnalyzer) writtenCallee(call *node) string {
 	if d := dotted(fnN, a.src); d != "" {
 		return d
 	}
-	return clip(fnN.text(a.src), maxTextLen)
+	return clip(fnN.bytes(a.src), maxTextLen)
 }
 
 // subscriptSecret records app.config["SECRET_KEY"] = "..." (and any
@@ -296,7 +296,7 @@ func (a *fileAnalyzer) subscriptSecret(left, right *node) {
 	}
 	ctx := dotted(left.child("value"), a.src)
 	if ctx == "" {
-		ctx = clip(left.child("value").text(a.src), maxTextLen)
+		ctx = clip(left.child("value").bytes(a.src), maxTextLen)
 	}
 	a.addSecretSite(secretSite{line: unparen(right).line, name: k, kind: "config", context: ctx + "[...]"}, v)
 }

@@ -653,7 +653,7 @@ func (a *fileAnalyzer) sqlHoles(n *node, how string, fn *pyFunc) []sqlHole {
 		if p.kind == "keyword_argument" {
 			v = p.child("value")
 		}
-		out = append(out, sqlHole{text: clip(p.text(a.src), maxTextLen), line: v.line, o: a.originOf(v, fn, 0)})
+		out = append(out, sqlHole{text: clip(p.bytes(a.src), maxTextLen), line: v.line, o: a.originOf(v, fn, 0)})
 	}
 	return out
 }

@@ -22,6 +22,9 @@ var versionRe = regexp.MustCompile(`/v\d+(/|$)`)
 // normPkg drops major-version elements: github.com/labstack/echo/v4/middleware
 // -> github.com/labstack/echo/middleware.
 func normPkg(p string) string {
+	if !strings.Contains(p, "/v") {
+		return p // no match is possible: most names, without the regexp
+	}
 	return versionRe.ReplaceAllString(p, "$1")
 }
 

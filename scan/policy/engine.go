@@ -41,19 +41,37 @@ type CompileOptions struct {
 // error, a compile error or a forbidden built-in is a *scan.ConfigError
 // naming the file and line.
 func Compile(ctx context.Context, mods []Module, opts CompileOptions) (*Engine, error) {
-	parsedMods := make(map[string]*parsed, len(mods))
+	ps := make([]*parsed, 0, len(mods))
+	seen := make(map[string]bool, len(mods))
 	for _, m := range mods {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if _, dup := parsedMods[m.Path]; dup {
+		if seen[m.Path] {
 			continue
 		}
+		seen[m.Path] = true
 		p, err := parse(m)
 		if err != nil {
 			return nil, err
 		}
-		parsedMods[m.Path] = p
+		ps = append(ps, p)
+	}
+	return compileParsed(ctx, ps, opts)
+}
+
+// compileParsed is Compile for modules already parsed (Load parses every
+// module once, for the catalogue, and compiles those same syntax trees: the
+// compiler works on copies of them). The first module of a path wins.
+func compileParsed(ctx context.Context, ps []*parsed, opts CompileOptions) (*Engine, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	parsedMods := make(map[string]*parsed, len(ps))
+	for _, p := range ps {
+		if _, dup := parsedMods[p.Path]; !dup {
+			parsedMods[p.Path] = p
+		}
 	}
 	c, err := compile(parsedMods, opts)
 	if err != nil {

@@ -178,15 +178,11 @@ func compileRules(ctx context.Context, mods []*parsed, cat []Rule, opts Options)
 			roots = append(roots, r.Package)
 		}
 	}
-	var keep []Module
-	for _, p := range closure(live, roots) {
-		keep = append(keep, p.Module)
-	}
 	schema, err := factsSchema(opts)
 	if err != nil {
 		return nil, err
 	}
-	eng, err := Compile(ctx, keep, CompileOptions{InputSchema: schema})
+	eng, err := compileParsed(ctx, closure(live, roots), CompileOptions{InputSchema: schema})
 	if err != nil {
 		return nil, schemaHint(err)
 	}
