@@ -281,7 +281,7 @@ func (e *engine) occurrences(ctx context.Context, t lowText) ([]string, map[stri
 			} else if at[id] == nil {
 				continue
 			}
-			if fl := e.rules[id].follow; fl != nil && t.aligned && (!fl.words[m.word] || !fl.allows(t.low, m.pos+len(m.word))) {
+			if fl := e.rules[id].follow; fl != nil && t.aligned && (!fl.words[m.word] || !fl.allows(t, m.pos+len(m.word))) {
 				continue // no match starts from this occurrence
 			}
 			at[id] = append(at[id], m.pos)
@@ -375,16 +375,16 @@ func (e *engine) dropStopWords(fs []report.Finding) []report.Finding {
 // its text and a match starts from a followed keyword.
 func (e *engine) decodeRules(ctx context.Context, t lowText) []string {
 	found := map[string]bool{}
-	add := func(low string, aligned bool) {
-		for _, m := range e.rs.prefilter.find(low) {
+	add := func(t lowText) {
+		for _, m := range e.rs.prefilter.find(t.low) {
 			for _, id := range e.rs.byKeyword[m.word] {
 				if found[id] {
 					continue
 				}
 				// As in detect: a template rule only from a keyword
 				// followed as its regex needs, in the text of this round.
-				if lr := e.rule(ctx, id); lr != nil && lr.follow != nil && aligned &&
-					(!lr.follow.words[m.word] || !lr.follow.allows(low, m.pos+len(m.word))) {
+				if lr := e.rule(ctx, id); lr != nil && lr.follow != nil && t.aligned &&
+					(!lr.follow.words[m.word] || !lr.follow.allows(t, m.pos+len(m.word))) {
 					continue
 				}
 				found[id] = true
@@ -400,9 +400,10 @@ func (e *engine) decodeRules(ctx context.Context, t lowText) []string {
 			}
 			break
 		}
-		add(lower(cur, e.asciiLiterals))
+		low, aligned := lower(cur, e.asciiLiterals)
+		add(lowText{cur, low, aligned})
 	}
-	add(t.low, t.aligned)
+	add(t)
 	ids := make([]string, 0, len(found)+len(e.always))
 	for id := range found {
 		if e.rule(ctx, id) != nil {

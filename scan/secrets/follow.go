@@ -1,6 +1,7 @@
 package secrets
 
 import (
+	"regexp"
 	"regexp/syntax"
 	"strings"
 	"unicode"
@@ -18,7 +19,20 @@ type follower struct {
 	skip  [128]bool
 	next  [128]bool
 	max   int
+
+	// tail, when set, matches (anchored) a prefix of what follows the
+	// keyword in every match: the regex's nodes after the keyword while
+	// their length is bounded, the first unbounded one cut to its fewest
+	// repeats (the value's first ten characters, say). It spans at most
+	// tailMax bytes of ASCII. Where the skip and next bytes pass on most
+	// code ("key := r.Header", "token, err ="), the tail still asks for
+	// the value the rule wants.
+	tail    *regexp.Regexp
+	tailMax int
 }
+
+// tailCap bounds the text a tail is matched on, in bytes.
+const tailCap = 256
 
 // followerOf returns the follower of re, a rule regex whose keywords are
 // keywords, or nil when its shape is not this one: a concatenation whose
@@ -81,7 +95,147 @@ func followerOf(re *syntax.Regexp, keywords []string) (fl *follower, keyAt int) 
 	if i == len(subs) || !firstBytes(subs[i], &fl.next) {
 		return nil, -1
 	}
+	fl.tail, fl.tailMax = tailOf(subs[keyAt+1:])
 	return fl, keyAt
+}
+
+// tailOf returns a regex, anchored at the start, that matches a prefix of
+// every text nodes (a concatenation) matches, and the most bytes of ASCII
+// text its match spans; nil when nodes give nothing to check. The nodes
+// are taken while their length is bounded; the first that is not (or that
+// would pass tailCap) is cut to its shortest prefix (minPrefix), and the
+// tail stops there. It stops before an assertion too (\b, ^): it would see
+// a cut text's edges, not the text around.
+func tailOf(nodes []*syntax.Regexp) (*regexp.Regexp, int) {
+	var parts []*syntax.Regexp
+	total := 0
+	for _, n := range nodes {
+		if hasAssertion(n) {
+			break
+		}
+		if m := maxLen(n); m >= 0 && total+m <= tailCap {
+			parts, total = append(parts, n), total+m
+			continue
+		}
+		if p := minPrefix(n); p != nil {
+			if m := maxLen(p); m >= 0 && total+m <= tailCap {
+				parts, total = append(parts, p), total+m
+			}
+		}
+		break
+	}
+	if len(parts) == 0 {
+		return nil, 0
+	}
+	re, err := regexp.Compile(`\A(?:` + (&syntax.Regexp{Op: syntax.OpConcat, Sub: parts}).String() + `)`)
+	if err != nil {
+		return nil, 0
+	}
+	return re, total
+}
+
+// minPrefix returns a regex that matches a prefix of every text re
+// matches, bounded in length: re itself when it is, else with each
+// unbounded repeat cut to its fewest repeats (and what follows it in a
+// concatenation left out). nil when that prefix may be empty.
+func minPrefix(re *syntax.Regexp) *syntax.Regexp {
+	if maxLen(re) >= 0 {
+		return re
+	}
+	switch re.Op {
+	case syntax.OpCapture:
+		if p := minPrefix(re.Sub[0]); p != nil {
+			return p
+		}
+	case syntax.OpPlus:
+		return minPrefix(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min == 0 {
+			return nil
+		}
+		if maxLen(re.Sub[0]) < 0 {
+			return minPrefix(re.Sub[0])
+		}
+		return &syntax.Regexp{Op: syntax.OpRepeat, Flags: re.Flags, Min: re.Min, Max: re.Min, Sub: re.Sub}
+	case syntax.OpAlternate:
+		alts := make([]*syntax.Regexp, len(re.Sub))
+		for i, s := range re.Sub {
+			if alts[i] = minPrefix(s); alts[i] == nil {
+				return nil // one way to match begins with nothing to check
+			}
+		}
+		return &syntax.Regexp{Op: syntax.OpAlternate, Flags: re.Flags, Sub: alts}
+	case syntax.OpConcat:
+		var parts []*syntax.Regexp
+		for _, s := range re.Sub {
+			if maxLen(s) >= 0 {
+				parts = append(parts, s)
+				continue
+			}
+			if p := minPrefix(s); p != nil {
+				parts = append(parts, p)
+			}
+			break
+		}
+		if len(parts) > 0 {
+			return &syntax.Regexp{Op: syntax.OpConcat, Flags: re.Flags, Sub: parts}
+		}
+	}
+	return nil
+}
+
+// maxLen returns the most characters a match of re spans, or -1 when that
+// is unbounded (or re holds what maxLen does not know).
+func maxLen(re *syntax.Regexp) int {
+	switch re.Op {
+	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
+		syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return 0
+	case syntax.OpLiteral:
+		return len(re.Rune)
+	case syntax.OpCharClass, syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		return 1
+	case syntax.OpCapture:
+		return maxLen(re.Sub[0])
+	case syntax.OpQuest:
+		return maxLen(re.Sub[0])
+	case syntax.OpRepeat:
+		m := maxLen(re.Sub[0])
+		if re.Max < 0 || m < 0 {
+			return -1
+		}
+		return re.Max * m
+	case syntax.OpConcat, syntax.OpAlternate:
+		n := 0
+		for _, s := range re.Sub {
+			m := maxLen(s)
+			if m < 0 {
+				return -1
+			}
+			if re.Op == syntax.OpConcat {
+				n += m
+			} else {
+				n = max(n, m)
+			}
+		}
+		return n
+	}
+	return -1 // star, plus, and anything else
+}
+
+// hasAssertion reports whether re holds an empty-width assertion other
+// than an end ($, \z), which a cut text can only make looser.
+func hasAssertion(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpBeginLine, syntax.OpBeginText, syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return true
+	}
+	for _, s := range re.Sub {
+		if hasAssertion(s) {
+			return true
+		}
+	}
+	return false
 }
 
 // followerWithin returns the follower of re when windows of before and
@@ -170,9 +324,16 @@ func addRunes(set *[128]bool, lo, hi rune, fold bool) bool {
 }
 
 // allows reports whether a match could go on from the keyword that ends at
-// end in low (lower-cased text): the skip, then a next byte. A byte of
-// another script stops the check with yes.
-func (fl *follower) allows(low string, end int) bool {
+// end in t: the skip, then a next byte, in the lower-cased text, then the
+// tail in the text itself. A byte of another script stops each check with
+// yes.
+func (fl *follower) allows(t lowText, end int) bool {
+	return fl.skips(t.low, end) && fl.tails(t.raw, end)
+}
+
+// skips reports whether low, from end, holds at most max bytes of skip,
+// then a next byte.
+func (fl *follower) skips(low string, end int) bool {
 	for i := end; i <= end+fl.max && i < len(low); i++ {
 		c := low[i]
 		switch {
@@ -185,4 +346,20 @@ func (fl *follower) allows(low string, end int) bool {
 		}
 	}
 	return false
+}
+
+// tails reports whether the tail matches raw from end (yes without a tail,
+// and where the text it may span holds a byte of another script: a
+// character's bytes are not its length there).
+func (fl *follower) tails(raw string, end int) bool {
+	if fl.tail == nil {
+		return true
+	}
+	stop := min(len(raw), end+fl.tailMax+1)
+	for i := end; i < stop; i++ {
+		if raw[i] >= 0x80 {
+			return true
+		}
+	}
+	return fl.tail.MatchString(raw[end:stop])
 }

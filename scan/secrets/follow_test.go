@@ -63,6 +63,54 @@ func TestFollowerOf(t *testing.T) {
 	}
 }
 
+// TestFollowerTail checks what the tail asks of the text after a keyword:
+// bounded nodes whole, the first unbounded one cut to its fewest repeats,
+// nothing past an assertion, the regex's own case rules, and yes wherever
+// the text holds another script.
+func TestFollowerTail(t *testing.T) {
+	for _, tc := range []struct {
+		name, re, after string
+		want            bool
+	}{
+		{"value long enough", `key[ ]{0,3}=[a-z]{4,}`, " =abcd;", true},
+		{"value too short", `key[ ]{0,3}=[a-z]{4,}`, " =abc;", false},
+		{"no assignment", `key[ ]{0,3}=[a-z]{4,}`, " abcd =abcd", false},
+		{"bounded value whole", `key[ ]?=([a-z]{2,6})`, "=ab", true},
+		{"bounded value too short", `key[ ]?=([a-z]{2,6})`, "=a1", false},
+		{"alternation, first way", `key[ ]?=(?:[0-9]{3,}|x[a-z]+)`, "=123", true},
+		{"alternation, second way", `key[ ]?=(?:[0-9]{3,}|x[a-z]+)`, "=xa", true},
+		{"alternation, neither", `key[ ]?=(?:[0-9]{3,}|x[a-z]+)`, "=12x", false},
+		{"star: nothing past it", `key[ ]?=[0-9]{2}[a-z]*x`, "=12!", true},
+		{"star: what comes before it", `key[ ]?=[0-9]{2}[a-z]*x`, "=1ax", false},
+		{"stops at a word boundary", `key[ ]{0,2}=\b[a-z]{3}`, " =!!", true},
+		{"before the word boundary", `key[ ]{0,2}=\b[a-z]{3}`, " :abc", false},
+		{"case-insensitive value", `(?i)key[ ]?=[A-F]{4}`, "=abcd", true},
+		{"case-sensitive value", `key[ ]?=[A-F]{4}`, "=abcd", false},
+		{"case-sensitive value, its case", `key[ ]?=[A-F]{4}`, "=ABCD", true},
+		{"another script", `key[ ]?=[a-z]{4}`, "=abéd", true},
+		{"text ends", `key[ ]?=[a-z]{4}`, "=ab", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			re, err := syntax.Parse(tc.re, syntax.Perl)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fl, _ := followerOf(re, []string{"key"})
+			if fl == nil {
+				t.Fatalf("no follower for %s", tc.re)
+			}
+			text := "x key" + tc.after
+			low, aligned := lower(text, true)
+			if got := aligned && fl.allows(lowText{text, low, aligned}, len("x key")); got != tc.want {
+				t.Errorf("allows(key%q) = %v, want %v (tail %v)", tc.after, got, tc.want, fl.tail)
+			}
+			if want := regexp.MustCompile(tc.re).MatchString(text); want && !tc.want {
+				t.Errorf("the regex matches %q, which the tail refuses", text)
+			}
+		})
+	}
+}
+
 // TestFollowerSound checks, on random texts around keywords, that every
 // match of each default rule with a follower starts from an occurrence of
 // a keyword that the follower allows: the filter never drops a secret.
@@ -79,7 +127,7 @@ func TestFollowerSound(t *testing.T) {
 	alphabets := []string{"0123456789abcdef", "abcdefghijklmnopqrstuvwxyz0123456789", "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", "0123456789", "aB3_-=.xYz9/+"}
 	ends := []string{"", " ", "\"", "'", ";", "\n", "\\n", "`"}
 	rng := rand.New(rand.NewPCG(11, 12))
-	checked, matched := 0, 0
+	checked, matched, tails := 0, 0, 0
 	for id, sp := range rs.specs {
 		if len(sp.keywords) == 0 {
 			continue
@@ -89,6 +137,9 @@ func TestFollowerSound(t *testing.T) {
 			continue
 		}
 		checked++
+		if sp.follow.tail != nil {
+			tails++
+		}
 		re := regexp.MustCompile(r.Regex.String())
 		for range 1000 {
 			var b strings.Builder
@@ -127,7 +178,7 @@ func TestFollowerSound(t *testing.T) {
 			}
 			ok := false
 			for _, m := range rs.prefilter.find(low) {
-				if sp.follow.words[m.word] && sp.follow.allows(low, m.pos+len(m.word)) {
+				if sp.follow.words[m.word] && sp.follow.allows(lowText{text, low, aligned}, m.pos+len(m.word)) {
 					ok = true
 				}
 			}
@@ -136,8 +187,8 @@ func TestFollowerSound(t *testing.T) {
 			}
 		}
 	}
-	if checked < 50 || matched < 300 {
-		t.Fatalf("only %d rules with followers, %d matching texts: the test does not exercise the filter", checked, matched)
+	if checked < 50 || tails < 50 || matched < 300 {
+		t.Fatalf("only %d rules with followers (%d with tails), %d matching texts: the test does not exercise the filter", checked, tails, matched)
 	}
-	t.Logf("%d rules, %d matching texts", checked, matched)
+	t.Logf("%d rules (%d with tails), %d matching texts", checked, tails, matched)
 }
