@@ -140,7 +140,7 @@ func (r Runner) ReadObjects(ctx context.Context, names []string, fn func(o Objec
 		}
 		return readErr
 	}
-	return r.Wait(ctx, cmd, args, stderr.String())
+	return r.Wait(ctx, cmd, args, &stderr)
 }
 
 // ReadFilesAt reads many files at many commits with one git process: specs

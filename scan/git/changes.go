@@ -146,7 +146,7 @@ func (r Runner) Stream(ctx context.Context, args []string, read func(io.Reader) 
 	}
 	rerr := read(bufio.NewReaderSize(out, 1<<20))
 	_, _ = io.Copy(io.Discard, out) // let git finish
-	werr := r.Wait(ctx, cmd, args, stderr.String())
+	werr := r.Wait(ctx, cmd, args, &stderr)
 	switch {
 	case ctx.Err() != nil:
 		return ctx.Err()

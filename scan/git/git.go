@@ -206,10 +206,11 @@ func (r Runner) failure(ctx context.Context, args []string, stderr string, err e
 }
 
 // Wait waits for a command started with Command and returns the same error
-// Run would: stderr is what the command wrote there.
-func (r Runner) Wait(ctx context.Context, cmd *exec.Cmd, args []string, stderr string) error {
+// Run would: stderr is the command's standard error, read only once the
+// command has ended (its copy goroutine writes it until then).
+func (r Runner) Wait(ctx context.Context, cmd *exec.Cmd, args []string, stderr fmt.Stringer) error {
 	if err := cmd.Wait(); err != nil {
-		return r.failure(ctx, args, stderr, err)
+		return r.failure(ctx, args, stderr.String(), err)
 	}
 	return nil
 }

@@ -238,7 +238,7 @@ func gitOutput(ctx context.Context, run git.Runner, stderr *strings.Builder, arg
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	if err := run.Wait(ctx, cmd, args, stderr.String()); err != nil {
+	if err := run.Wait(ctx, cmd, args, stderr); err != nil {
 		return nil, err
 	}
 	return out.Bytes(), nil
