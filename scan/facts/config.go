@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/pipeguard/pipeguard/scan/names"
+
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
 	"gopkg.in/yaml.v3"
@@ -72,7 +74,7 @@ func unquote(s string) string {
 
 // maskIfSecret returns the value masked when key names a secret.
 func maskIfSecret(key, value string) (string, bool) {
-	if value != "" && isSecretName(key) {
+	if value != "" && names.IsSecret(key) {
 		return maskSecret(value), true
 	}
 	return value, false
@@ -115,7 +117,7 @@ func parseDotenv(path, project string, src []byte) configOut {
 			v, red = val, false
 		}
 		out.env = append(out.env, EnvEntry{Path: path, Line: i + 1, Project: project, Key: key, Value: v, Redacted: red,
-			Placeholder: isPlaceholder(val) || isReference(val)})
+			Placeholder: names.IsPlaceholder(val) || isReference(val)})
 	}
 	return out
 }

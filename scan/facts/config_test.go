@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strconv"
 	"testing"
+
+	"github.com/pipeguard/pipeguard/scan/names"
 )
 
 func TestParseDotenv(t *testing.T) {
@@ -225,14 +227,14 @@ func TestSecretNames(t *testing.T) {
 		"TOKEN_URL": false, "ACCESS_TOKEN_EXPIRE_MINUTES": false, "api_key_header": false, "key": false,
 		"token_type": false, "PASSWORD_MIN_LENGTH": false, "keyboard": false, "monkey": false,
 	} {
-		if got := isSecretName(name); got != want {
-			t.Errorf("isSecretName(%q) = %v, want %v", name, got, want)
+		if got := names.IsSecret(name); got != want {
+			t.Errorf("names.IsSecret(%q) = %v, want %v", name, got, want)
 		}
 	}
 	for v, want := range map[string]bool{"changeme": true, "your-secret-key": true, "CHANGE_ME_PLEASE": true, "secret": true,
 		"xxxxxx": true, "sk_live_51HxAdminKey0000": false, "": false} {
-		if got := isPlaceholder(v); got != want {
-			t.Errorf("isPlaceholder(%q) = %v, want %v", v, got, want)
+		if got := names.IsPlaceholder(v); got != want {
+			t.Errorf("names.IsPlaceholder(%q) = %v, want %v", v, got, want)
 		}
 	}
 }

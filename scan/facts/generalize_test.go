@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"testing"
+
+	"github.com/pipeguard/pipeguard/scan/names"
 )
 
 // The classes of false positives found on real services kept apart from
@@ -197,8 +199,8 @@ func TestSecretNameQualifiers(t *testing.T) {
 		"RAW_SECRET_REFUSAL_SENTINEL": false, // words about a secret
 		"password_error":              false,
 	} {
-		if got := isSecretName(name); got != want {
-			t.Errorf("isSecretName(%q) = %v, want %v", name, got, want)
+		if got := names.IsSecret(name); got != want {
+			t.Errorf("names.IsSecret(%q) = %v, want %v", name, got, want)
 		}
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/pipeguard/pipeguard/scan/names"
 )
 
 // maxFactoryDepth bounds how far dependency factories are followed.
@@ -583,7 +585,7 @@ func httpExceptions(caught []string) bool {
 // authorization, credentials...).
 func credentialParam(fn *pyFunc) bool {
 	for _, p := range fn.params {
-		if isCredentialName(p.name) || p.name == "credentials" {
+		if names.IsCredential(p.name) || p.name == "credentials" {
 			return true
 		}
 	}
@@ -602,7 +604,7 @@ func authNamed(fn *pyFunc) bool {
 		return false
 	}
 	w := map[string]bool{}
-	for _, x := range nameWords(name) {
+	for _, x := range names.Words(name) {
 		w[x] = true
 	}
 	switch {
@@ -615,7 +617,7 @@ func authNamed(fn *pyFunc) bool {
 		return true
 	case (w["verify"] || w["validate"] || w["check"]) && (w["token"] || w["key"] || w["credentials"] || w["session"] || w["user"]):
 		for x := range w {
-			if notCredentialQualifier[x] && x != "in" && x != "from" && x != "of" {
+			if names.NotCredentialQualifier(x) && x != "in" && x != "from" && x != "of" {
 				return false // validate_idempotency_key, check_lock_token
 			}
 		}

@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+
+	"github.com/pipeguard/pipeguard/scan/names"
 )
 
 // sqlSink says whether a call runs SQL text: a SQL method on any object,
@@ -314,9 +316,9 @@ func (a *fileAnalyzer) credIn(n *node) bool {
 	}
 	switch n.kind {
 	case "identifier":
-		return isCredentialName(n.text(a.src))
+		return names.IsCredential(n.text(a.src))
 	case "attribute":
-		if at := n.child("attribute"); at != nil && isCredentialName(at.text(a.src)) {
+		if at := n.child("attribute"); at != nil && names.IsCredential(at.text(a.src)) {
 			return true
 		}
 		obj := unparen(n.child("object"))
@@ -326,7 +328,7 @@ func (a *fileAnalyzer) credIn(n *node) bool {
 		return a.credIn(obj)
 	case "string", "concatenated_string":
 		s, _, ok := stringLit(n, a.src)
-		return ok && len(s) < 40 && identLike(s) && isCredentialName(s)
+		return ok && len(s) < 40 && names.IdentLike(s) && names.IsCredential(s)
 	case "subscript":
 		// headers["Authorization"], data["password"]: the key names the value.
 		for _, k := range n.childrenField("subscript") {
@@ -738,28 +740,6 @@ func (a *fileAnalyzer) doIf(n *node, c *fctx) {
 		}
 		return true
 	})
-}
-
-// identLike: a string that could be a key or header name (no spaces or punctuation but - and _).
-func identLike(s string) bool {
-	return s != "" && !strings.ContainsFunc(s, func(r rune) bool {
-		return !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' || r == '-')
-	})
-}
-
-// namesItself: a value that is a key or field name rather than a secret,
-// e.g. REFRESH_TOKEN_KEY = "refresh_token", PASSWORD_FIELD = "password".
-func namesItself(name, value string) bool {
-	if !identLike(value) || strings.ContainsAny(value, "0123456789") {
-		return false
-	}
-	v := strings.Join(nameWords(value), "_")
-	n := strings.Join(nameWords(name), "_")
-	if v == "" {
-		return false
-	}
-	// Also without separators: CSRF_TOKEN_KEY = "csrftoken".
-	return strings.Contains(n, v) || strings.Contains(strings.ReplaceAll(n, "_", ""), strings.ReplaceAll(v, "_", ""))
 }
 
 // errorAnswerRe names a helper that builds an error answer.

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/pipeguard/pipeguard/scan/names"
 )
 
 // writeMethods are methods that write or delete stored data whatever
@@ -116,7 +118,7 @@ func authDecorator(name string) bool {
 		return true
 	}
 	subject, must := false, false
-	for _, w := range nameWords(name) {
+	for _, w := range names.Words(name) {
 		switch w {
 		case "auth", "login", "jwt", "token", "permission", "permissions", "role", "roles", "admin", "scope", "scopes", "authenticated", "authorized", "user":
 			subject = true
@@ -313,7 +315,7 @@ func (a *fileAnalyzer) standIn(n *node) bool {
 	if name == "" || strings.ToUpper(lastSeg(name)) != lastSeg(name) {
 		return false // only constants: a variable named default_token may hold the real one
 	}
-	for _, w := range nameWords(lastSeg(name)) {
+	for _, w := range names.Words(lastSeg(name)) {
 		if standInWords[w] {
 			return true
 		}
@@ -339,7 +341,7 @@ func (a *fileAnalyzer) versions(l, r *node) bool {
 	base := func(name string) (string, bool) {
 		var keep []string
 		marked := false
-		for _, w := range nameWords(name) {
+		for _, w := range names.Words(name) {
 			if versionWords[w] {
 				marked = true
 				continue
@@ -375,7 +377,7 @@ func (a *fileAnalyzer) sideName(n *node) string {
 		return dotted(n, a.src)
 	case "subscript":
 		if subs := n.childrenField("subscript"); len(subs) == 1 {
-			if k, _, ok := stringLit(subs[0], a.src); ok && identLike(k) {
+			if k, _, ok := stringLit(subs[0], a.src); ok && names.IdentLike(k) {
 				return joinDot(a.sideName(n.child("value")), k)
 			}
 		}
@@ -383,7 +385,7 @@ func (a *fileAnalyzer) sideName(n *node) string {
 		fn := n.child("function")
 		if fn != nil && fn.kind == "attribute" && fn.child("attribute").text(a.src) == "get" {
 			if args := n.child("arguments"); args != nil {
-				if k, _, ok := stringLit(args.firstNamed(""), a.src); ok && identLike(k) {
+				if k, _, ok := stringLit(args.firstNamed(""), a.src); ok && names.IdentLike(k) {
 					return joinDot(a.sideName(fn.child("object")), k)
 				}
 			}
@@ -401,7 +403,7 @@ func (a *fileAnalyzer) confirmation(l, r *node) bool {
 		return false
 	}
 	lf, rf := lastSeg(ln), lastSeg(rn)
-	lw, rw := nameWords(lf), nameWords(rf)
+	lw, rw := names.Words(lf), names.Words(rf)
 	for _, w := range append(append([]string{}, lw...), rw...) {
 		if confirmWords[w] {
 			return true
@@ -448,7 +450,7 @@ func (a *fileAnalyzer) describes(n *node) bool {
 	if name == "" {
 		return false
 	}
-	w := nameWords(lastSeg(name))
+	w := names.Words(lastSeg(name))
 	return len(w) > 0 && descriptorWords[w[len(w)-1]]
 }
 

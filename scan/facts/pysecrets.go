@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+
+	"github.com/pipeguard/pipeguard/scan/names"
 )
 
 // secretSite is where a secret literal is bound.
@@ -69,7 +71,7 @@ func (a *fileAnalyzer) addSecretSite(s secretSite, value string) {
 
 func newSecretLiteral(path string, s secretSite, value string) SecretLiteral {
 	return SecretLiteral{Path: path, Line: s.line, Name: s.name, Kind: s.kind, Context: s.context,
-		Masked: maskSecret(value), Length: len(value), Placeholder: isPlaceholder(value), Empty: strings.TrimSpace(value) == ""}
+		Masked: maskSecret(value), Length: len(value), Placeholder: names.IsPlaceholder(value), Empty: strings.TrimSpace(value) == ""}
 }
 
 // dummyWords are values given to a client's API key when the server
@@ -81,7 +83,7 @@ var dummyWords = map[string]bool{"dummy": true, "none": true, "empty": true, "no
 // holdsPassword: a name for a password or a secret (signing keys
 // included), as opposed to an API key or token a client sends.
 func holdsPassword(name string) bool {
-	for _, w := range nameWords(name) {
+	for _, w := range names.Words(name) {
 		switch w {
 		case "password", "passwd", "pwd", "passphrase", "secret", "secrets", "passwords":
 			return true
@@ -103,16 +105,16 @@ func secretArgName(name string) bool {
 	if awsCredentialNames[strings.ToLower(name)] {
 		return true
 	}
-	if !isSecretName(name) {
+	if !names.IsSecret(name) {
 		return false
 	}
-	w := nameWords(name)
+	w := names.Words(name)
 	for i, x := range w {
 		switch x {
 		case "password", "passwd", "pwd", "passphrase", "secret", "secrets", "passwords":
 			return true
 		case "key", "keys":
-			if i > 0 && keyQualifiers[w[i-1]] {
+			if i > 0 && names.KeyQualifier(w[i-1]) {
 				return true
 			}
 		}
@@ -123,7 +125,7 @@ func secretArgName(name string) bool {
 // configReceiver: a mapping read for configuration (settings.get,
 // config.get, os.environ.get), not a data dict (a JSON response, a form).
 func configReceiver(recv string) bool {
-	for _, w := range nameWords(recv) {
+	for _, w := range names.Words(recv) {
 		switch w {
 		case "settings", "setting", "config", "configs", "conf", "cfg", "configuration", "env", "environ", "environment",
 			"secrets", "vault", "options", "opts", "ssm", "dotenv":
@@ -240,7 +242,7 @@ func (a *fileAnalyzer) fallbackSecret(call *node, q, target string) {
 	}
 	switch {
 	case secretArgName(name):
-	case isSecretName(target) && kind == "getenv_default":
+	case names.IsSecret(target) && kind == "getenv_default":
 		name = target
 	default:
 		return
@@ -304,7 +306,7 @@ func (a *fileAnalyzer) subscriptSecret(left, right *node) {
 // paramSecret records def login(user, password="admin123"): a secret
 // literal as a parameter's default.
 func (a *fileAnalyzer) paramSecret(fn *pyFunc, name string, def *node) {
-	if !isSecretName(name) {
+	if !names.IsSecret(name) {
 		return
 	}
 	if v, _, ok := stringLit(def, a.src); ok {
@@ -331,7 +333,7 @@ func (a *fileAnalyzer) jwtKey(cd *callDecl, c *fctx) {
 		val, how = k.val, "local"
 	case k.kind == "name" && !k.local:
 		as := a.f.consts[k.dot]
-		if as == nil || isSecretName(k.dot) {
+		if as == nil || names.IsSecret(k.dot) {
 			return
 		}
 		val, how = as.e, "const"
@@ -424,13 +426,13 @@ func notASecret(name, value string, inList bool) bool {
 	switch {
 	case v == "":
 		return false // reported as empty, and not a finding
-	case namesItself(name, v), isTemplateOrText(v), obviousPlaceholder(v):
+	case names.NamesItself(name, v), names.IsTemplateOrText(v), obviousPlaceholder(v):
 		return true
 	case envNameRe.MatchString(v), dottedNameRe.MatchString(v) && dottedNameRe2.MatchString(v), urlRe.MatchString(v):
 		return true
 	case fieldName(v), proseOrCode(v), regexLike(v), markerValue(v), urlPathRe.MatchString(v), publicKey(v):
 		return true
-	case inList && (extensionRe.MatchString(v) || identLike(v) && !strings.ContainsAny(v, "0123456789")):
+	case inList && (extensionRe.MatchString(v) || names.IdentLike(v) && !strings.ContainsAny(v, "0123456789")):
 		return true
 	}
 	switch strings.ToLower(v) {
@@ -443,10 +445,10 @@ func notASecret(name, value string, inList bool) bool {
 // fieldName: a value made only of credential field words, two or more
 // ("access_token", "X-API-Key", "refreshToken").
 func fieldName(v string) bool {
-	if !identLike(v) {
+	if !names.IdentLike(v) {
 		return false
 	}
-	w := nameWords(v)
+	w := names.Words(v)
 	if len(w) < 2 {
 		return false
 	}
@@ -504,7 +506,7 @@ func (m *model) classSecrets(f *pyFile, c *pyClass, settings bool) []SecretLiter
 	}
 	var out []SecretLiteral
 	for _, fl := range c.fields {
-		if !isSecretName(fl.name) {
+		if !names.IsSecret(fl.name) {
 			continue
 		}
 		d := fl.value

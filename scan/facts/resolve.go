@@ -3,6 +3,8 @@ package facts
 import (
 	"strconv"
 	"strings"
+
+	"github.com/pipeguard/pipeguard/scan/names"
 )
 
 // pyProject is the Python files of one project, by module name.
@@ -286,7 +288,7 @@ func (r *resolver) value(e *expr, f *pyFile, name string) Value {
 		return Value{Text: "", Line: 1, Type: "other", Source: "expr"}
 	}
 	v := r.resolve(e, f, 0)
-	if isSecretName(name) || (v.Qualname != "" && isSecretName(lastSeg(v.Qualname))) {
+	if names.IsSecret(name) || (v.Qualname != "" && names.IsSecret(lastSeg(v.Qualname))) {
 		redact(&v)
 	}
 	return v
