@@ -20,7 +20,8 @@ const gcPercent = 400
 // gives them): the share the Go audit's automatic memory budget (three
 // quarters) leaves to this process, so that the larger target never takes
 // memory the machine does not have. Where the available memory is unknown,
-// the limit is that share of the machine deps.DefaultMemoryBudget assumes.
+// the limit is that share of the machine deps.DefaultMemoryBudget assumes;
+// where that share is under minSoftLimit, Go's defaults stay.
 // The govulncheck child (db govulncheck) keeps Go's defaults: its live heap
 // is the large one, and its memory is the deps scanner's budget to manage.
 func gcSettings(args []string, getenv func(string) string, avail int64, ok bool) (percent int, limit int64) {
@@ -34,9 +35,21 @@ func gcSettings(args []string, getenv func(string) string, avail int64, ok bool)
 		if ok {
 			limit = avail / 4
 		}
+		if limit < minSoftLimit {
+			// Little memory is free (in a container, page cache that
+			// fills the cgroup counts as used): under a limit below the
+			// live heap the collector would run at its CPU cap, worse
+			// than Go's defaults, which stay.
+			return -1, -1
+		}
 	}
 	return percent, limit
 }
+
+// minSoftLimit is the smallest soft memory limit gcSettings sets: a scan's
+// live heap is a few hundred MB at most (fastapi's config scan peaks at
+// about 235 MB at gcPercent).
+const minSoftLimit = 256 << 20
 
 // tuneGC applies gcSettings to this process, run with args.
 func tuneGC(args []string, getenv func(string) string) {

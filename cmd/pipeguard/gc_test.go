@@ -34,6 +34,10 @@ func TestGCSettings(t *testing.T) {
 		{"GOMEMLIMIT is the user's", nil, env("GOMEMLIMIT", "1GiB"), 8 * gib, true, gcPercent, -1},
 		{"the govulncheck child keeps Go's defaults", []string{"db", dbChildCmd, "-json"}, env("GOMEMLIMIT", "2700000000"), 8 * gib, true, -1, -1},
 		{"other db commands are tuned", []string{"db", "build"}, env(), 8 * gib, true, gcPercent, 2 * gib},
+		{"little memory free: Go's defaults", nil, env(), 600 << 20, true, -1, -1},
+		{"none free (a full cgroup)", nil, env(), 0, true, -1, -1},
+		{"just enough", nil, env(), 1 * gib, true, gcPercent, gib / 4},
+		{"little memory, GOMEMLIMIT the user's", nil, env("GOMEMLIMIT", "1GiB"), 0, true, gcPercent, -1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

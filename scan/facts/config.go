@@ -8,12 +8,11 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/pipeguard/pipeguard/scan/names"
-
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
 	"gopkg.in/yaml.v3"
 
+	"github.com/pipeguard/pipeguard/scan/names"
 	"github.com/pipeguard/pipeguard/scan/pyreq"
 )
 
@@ -74,7 +73,7 @@ func unquote(s string) string {
 
 // maskIfSecret returns the value masked when key names a secret.
 func maskIfSecret(key, value string) (string, bool) {
-	if value != "" && names.IsSecret(key) {
+	if value != "" && names.Python.IsSecret(key) {
 		return maskSecret(value), true
 	}
 	return value, false

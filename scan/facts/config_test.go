@@ -227,8 +227,8 @@ func TestSecretNames(t *testing.T) {
 		"TOKEN_URL": false, "ACCESS_TOKEN_EXPIRE_MINUTES": false, "api_key_header": false, "key": false,
 		"token_type": false, "PASSWORD_MIN_LENGTH": false, "keyboard": false, "monkey": false,
 	} {
-		if got := names.IsSecret(name); got != want {
-			t.Errorf("names.IsSecret(%q) = %v, want %v", name, got, want)
+		if got := names.Python.IsSecret(name); got != want {
+			t.Errorf("names.Python.IsSecret(%q) = %v, want %v", name, got, want)
 		}
 	}
 	for v, want := range map[string]bool{"changeme": true, "your-secret-key": true, "CHANGE_ME_PLEASE": true, "secret": true,

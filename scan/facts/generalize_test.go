@@ -199,8 +199,8 @@ func TestSecretNameQualifiers(t *testing.T) {
 		"RAW_SECRET_REFUSAL_SENTINEL": false, // words about a secret
 		"password_error":              false,
 	} {
-		if got := names.IsSecret(name); got != want {
-			t.Errorf("names.IsSecret(%q) = %v, want %v", name, got, want)
+		if got := names.Python.IsSecret(name); got != want {
+			t.Errorf("names.Python.IsSecret(%q) = %v, want %v", name, got, want)
 		}
 	}
 }

@@ -438,7 +438,7 @@ func optionalWords(name string) bool {
 	if optionalNameRe.MatchString(name) {
 		return true
 	}
-	for _, w := range names.Words(name) {
+	for _, w := range names.Python.Words(name) {
 		if w == "optional" || w == "anonymous" {
 			return true
 		}
@@ -1408,7 +1408,7 @@ var checkVerb = map[string]bool{"require": true, "requires": true, "check": true
 // credentials_valid, token_valid, user_login, log_in_with_token,
 // require_api_key, authenticate, AuthHandler).
 func authCheckName(name string) bool {
-	w := names.Words(name)
+	w := names.Python.Words(name)
 	for i, x := range w {
 		switch x {
 		case "verify", "verified", "valid", "validate", "authenticate", "authenticated", "auth", "authorize", "authorized",

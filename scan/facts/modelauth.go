@@ -585,7 +585,7 @@ func httpExceptions(caught []string) bool {
 // authorization, credentials...).
 func credentialParam(fn *pyFunc) bool {
 	for _, p := range fn.params {
-		if names.IsCredential(p.name) || p.name == "credentials" {
+		if names.Python.IsCredential(p.name) || p.name == "credentials" {
 			return true
 		}
 	}
@@ -604,7 +604,7 @@ func authNamed(fn *pyFunc) bool {
 		return false
 	}
 	w := map[string]bool{}
-	for _, x := range names.Words(name) {
+	for _, x := range names.Python.Words(name) {
 		w[x] = true
 	}
 	switch {

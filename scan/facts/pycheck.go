@@ -316,9 +316,9 @@ func (a *fileAnalyzer) credIn(n *node) bool {
 	}
 	switch n.kind {
 	case "identifier":
-		return names.IsCredential(n.text(a.src))
+		return names.Python.IsCredential(n.text(a.src))
 	case "attribute":
-		if at := n.child("attribute"); at != nil && names.IsCredential(at.text(a.src)) {
+		if at := n.child("attribute"); at != nil && names.Python.IsCredential(at.text(a.src)) {
 			return true
 		}
 		obj := unparen(n.child("object"))
@@ -328,7 +328,7 @@ func (a *fileAnalyzer) credIn(n *node) bool {
 		return a.credIn(obj)
 	case "string", "concatenated_string":
 		s, _, ok := stringLit(n, a.src)
-		return ok && len(s) < 40 && names.IdentLike(s) && names.IsCredential(s)
+		return ok && len(s) < 40 && names.IdentLike(s) && names.Python.IsCredential(s)
 	case "subscript":
 		// headers["Authorization"], data["password"]: the key names the value.
 		for _, k := range n.childrenField("subscript") {

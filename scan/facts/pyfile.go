@@ -1002,7 +1002,7 @@ func (a *fileAnalyzer) doAssign(n *node, c *fctx) {
 		case c.fn == nil && c.cls == nil:
 			if e != nil {
 				a.f.consts[name] = &assign{e: e, line: n.line}
-				if names.IsSecret(name) {
+				if names.Python.IsSecret(name) {
 					if s, ok := e.strLit(); ok {
 						a.addSecret(right.line, name, "const", s)
 					}
@@ -1253,7 +1253,7 @@ func (a *fileAnalyzer) doCall(n *node, c *fctx) {
 	a.sqlCall(cd, n, c)
 	if args := n.child("arguments"); args != nil {
 		args.walk(func(x *node) bool {
-			if x.kind == "identifier" && names.IsPassword(x.text(a.src)) {
+			if x.kind == "identifier" && names.Python.IsPassword(x.text(a.src)) {
 				cd.credential = true
 			}
 			return !cd.credential

@@ -118,7 +118,7 @@ func authDecorator(name string) bool {
 		return true
 	}
 	subject, must := false, false
-	for _, w := range names.Words(name) {
+	for _, w := range names.Python.Words(name) {
 		switch w {
 		case "auth", "login", "jwt", "token", "permission", "permissions", "role", "roles", "admin", "scope", "scopes", "authenticated", "authorized", "user":
 			subject = true
@@ -315,7 +315,7 @@ func (a *fileAnalyzer) standIn(n *node) bool {
 	if name == "" || strings.ToUpper(lastSeg(name)) != lastSeg(name) {
 		return false // only constants: a variable named default_token may hold the real one
 	}
-	for _, w := range names.Words(lastSeg(name)) {
+	for _, w := range names.Python.Words(lastSeg(name)) {
 		if standInWords[w] {
 			return true
 		}
@@ -341,7 +341,7 @@ func (a *fileAnalyzer) versions(l, r *node) bool {
 	base := func(name string) (string, bool) {
 		var keep []string
 		marked := false
-		for _, w := range names.Words(name) {
+		for _, w := range names.Python.Words(name) {
 			if versionWords[w] {
 				marked = true
 				continue
@@ -403,7 +403,7 @@ func (a *fileAnalyzer) confirmation(l, r *node) bool {
 		return false
 	}
 	lf, rf := lastSeg(ln), lastSeg(rn)
-	lw, rw := names.Words(lf), names.Words(rf)
+	lw, rw := names.Python.Words(lf), names.Python.Words(rf)
 	for _, w := range append(append([]string{}, lw...), rw...) {
 		if confirmWords[w] {
 			return true
@@ -450,7 +450,7 @@ func (a *fileAnalyzer) describes(n *node) bool {
 	if name == "" {
 		return false
 	}
-	w := names.Words(lastSeg(name))
+	w := names.Python.Words(lastSeg(name))
 	return len(w) > 0 && descriptorWords[w[len(w)-1]]
 }
 

@@ -83,7 +83,7 @@ var dummyWords = map[string]bool{"dummy": true, "none": true, "empty": true, "no
 // holdsPassword: a name for a password or a secret (signing keys
 // included), as opposed to an API key or token a client sends.
 func holdsPassword(name string) bool {
-	for _, w := range names.Words(name) {
+	for _, w := range names.Python.Words(name) {
 		switch w {
 		case "password", "passwd", "pwd", "passphrase", "secret", "secrets", "passwords":
 			return true
@@ -105,10 +105,10 @@ func secretArgName(name string) bool {
 	if awsCredentialNames[strings.ToLower(name)] {
 		return true
 	}
-	if !names.IsSecret(name) {
+	if !names.Python.IsSecret(name) {
 		return false
 	}
-	w := names.Words(name)
+	w := names.Python.Words(name)
 	for i, x := range w {
 		switch x {
 		case "password", "passwd", "pwd", "passphrase", "secret", "secrets", "passwords":
@@ -125,7 +125,7 @@ func secretArgName(name string) bool {
 // configReceiver: a mapping read for configuration (settings.get,
 // config.get, os.environ.get), not a data dict (a JSON response, a form).
 func configReceiver(recv string) bool {
-	for _, w := range names.Words(recv) {
+	for _, w := range names.Python.Words(recv) {
 		switch w {
 		case "settings", "setting", "config", "configs", "conf", "cfg", "configuration", "env", "environ", "environment",
 			"secrets", "vault", "options", "opts", "ssm", "dotenv":
@@ -242,7 +242,7 @@ func (a *fileAnalyzer) fallbackSecret(call *node, q, target string) {
 	}
 	switch {
 	case secretArgName(name):
-	case names.IsSecret(target) && kind == "getenv_default":
+	case names.Python.IsSecret(target) && kind == "getenv_default":
 		name = target
 	default:
 		return
@@ -306,7 +306,7 @@ func (a *fileAnalyzer) subscriptSecret(left, right *node) {
 // paramSecret records def login(user, password="admin123"): a secret
 // literal as a parameter's default.
 func (a *fileAnalyzer) paramSecret(fn *pyFunc, name string, def *node) {
-	if !names.IsSecret(name) {
+	if !names.Python.IsSecret(name) {
 		return
 	}
 	if v, _, ok := stringLit(def, a.src); ok {
@@ -333,7 +333,7 @@ func (a *fileAnalyzer) jwtKey(cd *callDecl, c *fctx) {
 		val, how = k.val, "local"
 	case k.kind == "name" && !k.local:
 		as := a.f.consts[k.dot]
-		if as == nil || names.IsSecret(k.dot) {
+		if as == nil || names.Python.IsSecret(k.dot) {
 			return
 		}
 		val, how = as.e, "const"
@@ -351,8 +351,6 @@ func (a *fileAnalyzer) jwtKey(cd *callDecl, c *fctx) {
 
 // Values that are no secret, whatever name holds them.
 var (
-	// envNameRe: an environment variable's name (SECRET_KEY names where the secret is).
-	envNameRe = regexp.MustCompile(`^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$`)
 	// dottedNameRe: event names, audiences and dotted paths
 	// ("user.password_reset", "fastapi-users:reset", "auth.token.refresh");
 	// dottedNameRe2 tells them from a short dotted word ("tok.en").
@@ -426,9 +424,9 @@ func notASecret(name, value string, inList bool) bool {
 	switch {
 	case v == "":
 		return false // reported as empty, and not a finding
-	case names.NamesItself(name, v), names.IsTemplateOrText(v), obviousPlaceholder(v):
+	case names.Python.NamesItself(name, v), names.Python.IsTemplateOrText(v), obviousPlaceholder(v):
 		return true
-	case envNameRe.MatchString(v), dottedNameRe.MatchString(v) && dottedNameRe2.MatchString(v), urlRe.MatchString(v):
+	case names.IsEnvName(v), dottedNameRe.MatchString(v) && dottedNameRe2.MatchString(v), urlRe.MatchString(v):
 		return true
 	case fieldName(v), proseOrCode(v), regexLike(v), markerValue(v), urlPathRe.MatchString(v), publicKey(v):
 		return true
@@ -448,7 +446,7 @@ func fieldName(v string) bool {
 	if !names.IdentLike(v) {
 		return false
 	}
-	w := names.Words(v)
+	w := names.Python.Words(v)
 	if len(w) < 2 {
 		return false
 	}
@@ -471,7 +469,7 @@ func obviousPlaceholder(v string) bool {
 	switch {
 	case strings.HasPrefix(l, "xxx"), strings.HasPrefix(v, "<") && strings.HasSuffix(v, ">"),
 		strings.HasPrefix(v, "${") && strings.HasSuffix(v, "}"), strings.HasPrefix(v, "{{") && strings.HasSuffix(v, "}}"),
-		strings.HasPrefix(v, "..."), strings.HasPrefix(v, "$") && envNameRe.MatchString(strings.TrimPrefix(v, "$")):
+		strings.HasPrefix(v, "..."), strings.HasPrefix(v, "$") && names.IsEnvName(strings.TrimPrefix(v, "$")):
 		return true
 	}
 	return !strings.ContainsFunc(v, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) })
@@ -506,7 +504,7 @@ func (m *model) classSecrets(f *pyFile, c *pyClass, settings bool) []SecretLiter
 	}
 	var out []SecretLiteral
 	for _, fl := range c.fields {
-		if !names.IsSecret(fl.name) {
+		if !names.Python.IsSecret(fl.name) {
 			continue
 		}
 		d := fl.value

@@ -288,7 +288,7 @@ func (r *resolver) value(e *expr, f *pyFile, name string) Value {
 		return Value{Text: "", Line: 1, Type: "other", Source: "expr"}
 	}
 	v := r.resolve(e, f, 0)
-	if names.IsSecret(name) || (v.Qualname != "" && names.IsSecret(lastSeg(v.Qualname))) {
+	if names.Python.IsSecret(name) || (v.Qualname != "" && names.Python.IsSecret(lastSeg(v.Qualname))) {
 		redact(&v)
 	}
 	return v

@@ -5,9 +5,8 @@ import (
 	"go/token"
 	"strings"
 
-	"github.com/pipeguard/pipeguard/scan/names"
-
 	"github.com/pipeguard/pipeguard/scan"
+	"github.com/pipeguard/pipeguard/scan/names"
 )
 
 // trackedFields are the fields whose assignment is a fact whatever the
@@ -471,7 +470,7 @@ func (f *file) secretBinding(name string, e ast.Expr, kind string) {
 	}
 	s := f.top.constVal(lit, 0)
 	value, _ := s.v.(string)
-	if !goSecretName(name, value) || namesKey(name, value) || names.IsTemplateOrText(value) || keywordClause(value) {
+	if !goSecretName(name, value) || namesKey(name, value) || names.Go.IsTemplateOrText(value) || keywordClause(value) {
 		return
 	}
 	f.out.SecretLiterals = append(f.out.SecretLiterals, SecretLiteral{Path: f.path, Line: f.line(lit), Name: name, Kind: kind,
@@ -501,7 +500,7 @@ func (f *file) comparison(fc *fnCtx, b *ast.BinaryExpr) {
 		if name == "" || !goSecretName(name, value) {
 			continue
 		}
-		if strings.TrimSpace(value) == "" || len(value) < 4 || namesKey(name, value) || plainWordRe.MatchString(value) || names.IsTemplateOrText(value) || schemeWords[strings.ToLower(value)] {
+		if strings.TrimSpace(value) == "" || len(value) < 4 || namesKey(name, value) || plainWordRe.MatchString(value) || names.Go.IsTemplateOrText(value) || schemeWords[strings.ToLower(value)] {
 			continue
 		}
 		f.out.Comparisons = append(f.out.Comparisons, Comparison{Path: f.path, Line: f.line(b), Function: fc.name, Op: b.Op.String(),
@@ -514,7 +513,7 @@ var schemeWords = map[string]bool{"bearer": true, "basic": true, "digest": true,
 
 // redact masks a known string bound to a secret-like name.
 func redact(v Value, name string) Value {
-	if !names.IsSecret(name) {
+	if !names.Go.IsSecret(name) {
 		return v
 	}
 	return maskValue(v)

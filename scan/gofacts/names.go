@@ -15,10 +15,10 @@ var bearerRe = regexp.MustCompile(`(?i)^bearer[: ]+\S{8,}$`)
 // goSecretName is names.IsSecret plus the short names Go code uses (pw,
 // cred, creds) and a bearer token written with its scheme.
 func goSecretName(name, value string) bool {
-	if names.IsSecret(name) {
+	if names.Go.IsSecret(name) {
 		return true
 	}
-	w := names.Words(name)
+	w := names.Go.Words(name)
 	if len(w) == 0 {
 		return false
 	}
@@ -40,9 +40,7 @@ var clauseRe = regexp.MustCompile(`^[A-Z][A-Z_]+( +[A-Za-z_]+)+$`)
 // keywordClause reports whether a value is such a clause.
 func keywordClause(s string) bool { return clauseRe.MatchString(strings.TrimSpace(s)) }
 
-// envNameRe is an environment variable name: APP_GIT_TOKEN.
-var envNameRe = regexp.MustCompile(`^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$`)
-
+// sharesWord reports whether the word lists a and b have a word in common.
 func sharesWord(a, b []string) bool {
 	for _, x := range a {
 		for _, y := range b {
@@ -63,11 +61,11 @@ var plainWordRe = regexp.MustCompile(`^[a-z]+$`)
 // name's own words is the name of a configuration key, not a secret
 // (ConfigLearnerTokenAuth = "learner_auth_token_config").
 func namesKey(name, value string) bool {
-	if names.NamesItself(name, value) {
+	if names.Go.NamesItself(name, value) {
 		return true
 	}
-	nws := names.Words(name)
-	if envNameRe.MatchString(value) && sharesWord(nws, names.Words(value)) {
+	nws := names.Go.Words(name)
+	if names.IsEnvName(value) && sharesWord(nws, names.Go.Words(value)) {
 		return true
 	}
 	if !names.IdentLike(value) || strings.ContainsAny(value, "0123456789") {
@@ -78,7 +76,7 @@ func namesKey(name, value string) bool {
 	if n := len(nws); n >= 2 && (nws[n-1] == "key" || nws[n-1] == "keys") && !names.KeyQualifier(nws[n-2]) {
 		return true
 	}
-	vw := names.Words(value)
+	vw := names.Go.Words(value)
 	if len(vw) < 2 {
 		return false
 	}

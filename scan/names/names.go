@@ -22,9 +22,29 @@ func KeyQualifier(w string) bool { return keyQualifiers[w] }
 // key), or reads a claim from one (user_id_in_token).
 func NotCredentialQualifier(w string) bool { return notCredentialQualifier[w] }
 
+// Lang is how a language writes names and templates; the filters are the
+// same for every language.
+type Lang struct {
+	// initialisms splits a run of capitals before a word: "APIToken" ->
+	// [api token] in Go; Python names are read as they always were
+	// ("APIKeyValidator" -> [apikey validator]).
+	initialisms bool
+	// format finds the templates of the language's string formatting.
+	format *regexp.Regexp
+}
+
+var (
+	// Python reads Python names; its templates are printf and str.format
+	// directives.
+	Python = &Lang{format: regexp.MustCompile(`%[-#0 +]*\d*(?:\.\d+)?[sdrifx]|%\([A-Za-z_]\w*\)[sdrifx]|\{[A-Za-z_]?\w*(?:![rsa])?(?::[^{}]*)?\}`)}
+	// Go reads Go names (with initialisms); its templates are fmt verbs
+	// (%v and %q too) and the Python ones, which Go code also builds.
+	Go = &Lang{initialisms: true, format: regexp.MustCompile(`%[-#0 +]*\d*(?:\.\d+)?[sdrifxvq]|%\([A-Za-z_]\w*\)[sdrifx]|\{[A-Za-z_]?\w*(?:![rsa])?(?::[^{}]*)?\}`)}
+)
+
 // Words splits an identifier or header name into lower-case words:
 // "SECRET_KEY" -> [secret key], "tokenUrl" -> [token url], "X-API-Key" -> [x api key].
-func Words(s string) []string {
+func (l *Lang) Words(s string) []string {
 	var words []string
 	var cur []rune
 	runes := []rune(s)
@@ -39,8 +59,7 @@ func Words(s string) []string {
 		case !unicode.IsLetter(r) && !unicode.IsDigit(r):
 			flush()
 		case unicode.IsUpper(r) && i > 0 && unicode.IsLower(runes[i-1]),
-			// Initialisms: "APIToken" -> [api token].
-			unicode.IsUpper(r) && i > 0 && unicode.IsUpper(runes[i-1]) && i+1 < len(runes) && unicode.IsLower(runes[i+1]):
+			l.initialisms && unicode.IsUpper(r) && i > 0 && unicode.IsUpper(runes[i-1]) && i+1 < len(runes) && unicode.IsLower(runes[i+1]):
 			flush()
 			cur = append(cur, r)
 		default:
@@ -118,8 +137,8 @@ var notCredentialQualifier = map[string]bool{
 // secret word (or "<qualifier> key") with no describing word after it
 // (TOKEN_URL, ID_TOKEN_SIGNING_ALG_VALUES_SUPPORTED, PASSWORD_MIN_LENGTH
 // describe a secret, they do not hold one).
-func IsSecret(name string) bool {
-	w := Words(name)
+func (l *Lang) IsSecret(name string) bool {
+	w := l.Words(name)
 	if len(w) == 0 {
 		return false
 	}
@@ -150,17 +169,17 @@ func IsSecret(name string) bool {
 
 // IsCredential is IsSecret plus the Authorization header, for
 // comparisons.
-func IsCredential(name string) bool {
-	if IsSecret(name) {
+func (l *Lang) IsCredential(name string) bool {
+	if l.IsSecret(name) {
 		return true
 	}
-	w := Words(name)
+	w := l.Words(name)
 	return len(w) > 0 && (w[len(w)-1] == "authorization")
 }
 
 // IsPassword reports whether a name holds a password (for hashing checks).
-func IsPassword(name string) bool {
-	w := Words(name)
+func (l *Lang) IsPassword(name string) bool {
+	w := l.Words(name)
 	if len(w) == 0 || notSecretSuffix[w[len(w)-1]] {
 		return false
 	}
@@ -192,17 +211,13 @@ func IsPlaceholder(s string) bool {
 	return false
 }
 
-// formatRe finds printf and str.format directives: a value holding one is a
-// template to fill in ("tokens:%s", "Bearer {token}"), not a secret.
-var formatRe = regexp.MustCompile(`%[-#0 +]*\d*(?:\.\d+)?[sdrifxvq]|%\([A-Za-z_]\w*\)[sdrifx]|\{[A-Za-z_]?\w*(?:![rsa])?(?::[^{}]*)?\}`)
-
 // IsTemplateOrText reports whether a string bound to a secret-like name is
 // evidently not a credential: a format template, or a short word ended like
 // a sentence ("done.", "token:") with no digit in it. Real secrets, however
 // weak ("hunter2", "changeme"), still count.
-func IsTemplateOrText(s string) bool {
+func (l *Lang) IsTemplateOrText(s string) bool {
 	s = strings.TrimSpace(s)
-	if formatRe.MatchString(s) {
+	if l.format.MatchString(s) {
 		return true
 	}
 	if s == "" || strings.ContainsAny(s, "0123456789") {
@@ -213,6 +228,13 @@ func IsTemplateOrText(s string) bool {
 	return strings.ContainsRune(".:!?", rune(last)) && body != "" && !strings.ContainsAny(body, ".:!?") && IdentLike(body)
 }
 
+var envNameRe = regexp.MustCompile(`^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$`)
+
+// IsEnvName reports whether s is an environment variable's name
+// (APP_GIT_TOKEN): given to a secret-like name, it names where the secret
+// is.
+func IsEnvName(s string) bool { return envNameRe.MatchString(s) }
+
 // IdentLike: a string that could be a key or header name (no spaces or punctuation but - and _).
 func IdentLike(s string) bool {
 	return s != "" && !strings.ContainsFunc(s, func(r rune) bool {
@@ -222,12 +244,12 @@ func IdentLike(s string) bool {
 
 // NamesItself: a value that is a key or field name rather than a secret,
 // e.g. REFRESH_TOKEN_KEY = "refresh_token", PASSWORD_FIELD = "password".
-func NamesItself(name, value string) bool {
+func (l *Lang) NamesItself(name, value string) bool {
 	if !IdentLike(value) || strings.ContainsAny(value, "0123456789") {
 		return false
 	}
-	v := strings.Join(Words(value), "_")
-	n := strings.Join(Words(name), "_")
+	v := strings.Join(l.Words(value), "_")
+	n := strings.Join(l.Words(name), "_")
 	if v == "" {
 		return false
 	}

@@ -7,17 +7,29 @@ import (
 
 func TestWords(t *testing.T) {
 	for in, want := range map[string][]string{
-		"SECRET_KEY":    {"secret", "key"},
-		"tokenUrl":      {"token", "url"},
-		"X-API-Key":     {"x", "api", "key"},
+		"APIKeyValidator": {"apikey", "validator"}, // Python: as it always read
+		"OAuthToken":      {"oauth", "token"},
+		"SECRET_KEY":      {"secret", "key"},
+		"tokenUrl":        {"token", "url"},
+		"X-API-Key":       {"x", "api", "key"},
+		"APIToken":        {"apitoken"},
+		"JWTSigningKey":   {"jwtsigning", "key"},
+		"userID":          {"user", "id"},
+		"db.password":     {"db", "password"},
+		"":                nil,
+	} {
+		if got := Python.Words(in); !slices.Equal(got, want) {
+			t.Errorf("Python.Words(%q) = %q, want %q", in, got, want)
+		}
+	}
+	for in, want := range map[string][]string{
 		"APIToken":      {"api", "token"},
 		"JWTSigningKey": {"jwt", "signing", "key"},
 		"userID":        {"user", "id"},
-		"db.password":   {"db", "password"},
-		"":              nil,
+		"SECRET_KEY":    {"secret", "key"},
 	} {
-		if got := Words(in); !slices.Equal(got, want) {
-			t.Errorf("Words(%q) = %q, want %q", in, got, want)
+		if got := Go.Words(in); !slices.Equal(got, want) {
+			t.Errorf("Go.Words(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
@@ -43,8 +55,8 @@ func TestIsSecret(t *testing.T) {
 		"secretRefusalSentinelID": false,
 		"username":                false,
 	} {
-		if got := IsSecret(name); got != want {
-			t.Errorf("IsSecret(%q) = %v, want %v", name, got, want)
+		if got := Go.IsSecret(name); got != want {
+			t.Errorf("Go.IsSecret(%q) = %v, want %v", name, got, want)
 		}
 	}
 }
@@ -52,15 +64,25 @@ func TestIsSecret(t *testing.T) {
 func TestIsTemplateOrText(t *testing.T) {
 	for v, want := range map[string]bool{
 		"Bearer %s":      true,
-		"token=%v":       true, // Go's verbs too
-		"%q":             true,
 		"Bearer {token}": true,
 		"done.":          true,
 		"hunter2":        false,
 		"s3cr3t-V4lue!x": false,
 	} {
-		if got := IsTemplateOrText(v); got != want {
-			t.Errorf("IsTemplateOrText(%q) = %v, want %v", v, got, want)
+		for _, l := range []*Lang{Python, Go} {
+			if got := l.IsTemplateOrText(v); got != want {
+				t.Errorf("IsTemplateOrText(%q) = %v, want %v", v, got, want)
+			}
+		}
+	}
+	// fmt's %v and %q are templates in Go, and could be a secret's
+	// characters in Python, which has no such directive.
+	for v, want := range map[string]bool{"token=%v": true, "%q": true, "ab%vQ9zLm2": true} {
+		if got := Go.IsTemplateOrText(v); got != want {
+			t.Errorf("Go.IsTemplateOrText(%q) = %v, want %v", v, got, want)
+		}
+		if got := Python.IsTemplateOrText(v); got {
+			t.Errorf("Python.IsTemplateOrText(%q) = true, want false", v)
 		}
 	}
 }

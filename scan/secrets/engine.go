@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/zricethezav/gitleaks/v8/config"
@@ -549,11 +550,14 @@ func preferSpecific(fs []report.Finding) []report.Finding {
 // runes stay as they are, which no ASCII literal can match either way, and
 // which spares the Unicode case tables on text in other scripts. Without
 // asciiOnly it is strings.ToLower. aligned is false when the lower-cased
-// text's offsets are not those of s.
+// text's offsets are not those of s, or s holds U+017F LATIN SMALL LETTER
+// LONG S, which a case-insensitive "s" matches while lower-casing keeps it
+// (no keyword is seen where a rule's regex can match one): windows and
+// followers read offsets and keyword occurrences, so such a text is run
+// whole.
 func lower(s string, asciiOnly bool) (low string, aligned bool) {
 	if !asciiOnly {
-		low = strings.ToLower(s)
-		return low, isASCII(s) || len(low) == len(s)
+		return strings.ToLower(s), isASCII(s) || keepsOffsets(s)
 	}
 	i := 0
 	for i < len(s) && s[i] < utf8.RuneSelf && (s[i] < 'A' || s[i] > 'Z') {
@@ -579,6 +583,8 @@ func lower(s string, asciiOnly bool) (low string, aligned bool) {
 				b, aligned = append(b, 'k'), false
 			case '\u0130': // LATIN CAPITAL LETTER I WITH DOT ABOVE
 				b, aligned = append(b, 'i'), false
+			case '\u017f': // LATIN SMALL LETTER LONG S
+				b, aligned = append(b, s[i:i+n]...), false
 			default:
 				b = append(b, s[i:i+n]...)
 			}
@@ -588,6 +594,21 @@ func lower(s string, asciiOnly bool) (low string, aligned bool) {
 		i++
 	}
 	return string(b), aligned
+}
+
+// keepsOffsets reports whether strings.ToLower(s) keeps the offset of
+// every rune of s (each lower case is as long as its rune, and no byte is
+// invalid UTF-8, which lower-casing turns into a 3-byte U+FFFD), and s
+// holds no U+017F (see lower).
+func keepsOffsets(s string) bool {
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 || r == '\u017f' || utf8.RuneLen(unicode.ToLower(r)) != n {
+			return false
+		}
+		i += n
+	}
+	return true
 }
 
 func isASCII(s string) bool {

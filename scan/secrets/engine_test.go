@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/url"
+	"path/filepath"
 	"regexp/syntax"
 	"sort"
 	"strings"
@@ -125,6 +126,12 @@ func TestWindowsMatchExact(t *testing.T) {
 		},
 		func(i int) string {
 			return "Пароль: " + fake("", fmt.Sprint("r", i), 20, alnum) + " Токен GITHUB_TOKEN=" + githubPAT(fmt.Sprint("g", i))
+		},
+		// LATIN SMALL LETTER LONG S: a case-insensitive "s" matches it, yet
+		// lower-casing keeps it, so no keyword is seen there; a plain
+		// "password" on the line makes gitleaks run the rule.
+		func(i int) string {
+			return "password = x;" + strings.Repeat(" ", 40) + "pa\u017f\u017fword = \"" + fake("", fmt.Sprint("ls", i), 16, alnum) + "\""
 		},
 	}
 	seps := []string{" ", " = ", ".", "(", " key ", "_token", " secret: ", "\t"}
@@ -294,6 +301,108 @@ func TestRequiredLiterals(t *testing.T) {
 		}
 		if got := strings.Join(requiredLiterals(p), ","); got != want {
 			t.Errorf("requiredLiterals(%s) = %q, want %q", re, got, want)
+		}
+	}
+}
+
+// TestWindowsMatchExactCases are texts whose lower case hides where a
+// keyword is, each in a file large enough to be windowed: the windowed
+// scan must find what the exact one finds.
+func TestWindowsMatchExactCases(t *testing.T) {
+	filler := strings.Repeat("lorem ipsum dolor sit amet consectetur\n", 60)
+	for _, tc := range []struct {
+		name, text, config string
+	}{
+		{
+			// LATIN SMALL LETTER LONG S: a case-insensitive "s" matches it,
+			// lower-casing keeps it, so the keyword index sees no
+			// "password" there; the plain one before it makes gitleaks run
+			// the rule, whose regex matches the other.
+			name: "long s",
+			text: "password = x;" + strings.Repeat(" ", 200) + "pa\u017f\u017fword = \"Zx8Kq2Lm9Vb3Nc7W\"\n",
+		},
+		{
+			name: "kelvin sign",
+			text: "key = x;" + strings.Repeat(" ", 200) + "api_\u212aey = \"Zx8Kq2Lm9Vb3Nc7W\"\n",
+		},
+		{
+			// A configuration with a keyword in another script lower-cases
+			// with strings.ToLower: two runes that grow and two that
+			// shrink keep the length, not the offsets between them.
+			name: "offsets shift, length kept",
+			config: `[extend]
+useDefault = true
+
+[[rules]]
+id = "my-key"
+regex = '''mykey[ ]?=[ ]?([a-z0-9]{12})'''
+keywords = ["mykey"]
+
+[[rules]]
+id = "ru-password"
+regex = '''пароль[ ]?=[ ]?([a-z0-9]{12})'''
+keywords = ["пароль"]
+`,
+			text: "\u023a\u023amykey = abcdefghijkl;" + strings.Repeat(" ", 60) + "\u1e9e\u1e9e\n\u043f\u0430\u0440\u043e\u043b\u044c\n",
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			write(t, dir, "app.txt", filler+tc.text+filler)
+			cfg := ""
+			if tc.config != "" {
+				cfg = filepath.Join(dir, "gitleaks.toml")
+				write(t, dir, "gitleaks.toml", tc.config)
+			}
+			get := func(exact bool) []string {
+				s, err := New(Options{Root: dir, Exact: exact, ConfigPath: cfg})
+				if err != nil {
+					t.Fatal(err)
+				}
+				res, err := s.Scan(context.Background(), &scan.Target{Root: dir, Mode: scan.ModeTree})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var out []string
+				for _, f := range res.Findings {
+					if f.Path == "app.txt" {
+						out = append(out, fmt.Sprintf("%s %s", f.Rule, f.Location()))
+					}
+				}
+				sort.Strings(out)
+				return out
+			}
+			windowed, exact := get(false), get(true)
+			if len(exact) == 0 {
+				t.Fatalf("the exact scan finds nothing: the case does not test anything")
+			}
+			if strings.Join(windowed, "\n") != strings.Join(exact, "\n") {
+				t.Errorf("windowed scan %q, exact %q", windowed, exact)
+			}
+		})
+	}
+}
+
+// TestLowerAligned pins when lower says the lower-cased text keeps the
+// offsets (and every keyword place) of the text, in both modes.
+func TestLowerAligned(t *testing.T) {
+	for _, tc := range []struct {
+		s                string
+		ascii, unicodeOK bool // aligned with asciiOnly, without
+	}{
+		{"API_KEY = x", true, true},
+		{"Пароль api_key 密码", true, true},
+		{"pa\u017f\u017fword", false, false},
+		{"api_\u212aey", false, false},
+		{"\u0130NTERNAL", false, false},
+		{"\u023a\u023amykey\u1e9e\u1e9e", true, false}, // lengths kept, offsets not
+		{"key \xff", true, false},
+	} {
+		if _, got := lower(tc.s, true); got != tc.ascii {
+			t.Errorf("lower(%q, true) aligned = %v, want %v", tc.s, got, tc.ascii)
+		}
+		if _, got := lower(tc.s, false); got != tc.unicodeOK {
+			t.Errorf("lower(%q, false) aligned = %v, want %v", tc.s, got, tc.unicodeOK)
 		}
 	}
 }

@@ -4,9 +4,8 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/pipeguard/pipeguard/scan/names"
-
 	"github.com/pipeguard/pipeguard/scan"
+	"github.com/pipeguard/pipeguard/scan/names"
 )
 
 // weakWords are guessable secret values: dictionary passwords, service
@@ -31,7 +30,7 @@ var flagWords = map[string]bool{"true": true, "false": true, "yes": true, "no": 
 // to other variables ($X, ${X}) are not literals.
 func weakSecret(key, value string) bool {
 	v := strings.TrimSpace(value)
-	if v == "" || strings.Contains(v, "$") || !names.IsSecret(key) {
+	if v == "" || strings.Contains(v, "$") || !names.Python.IsSecret(key) {
 		return false
 	}
 	l := strings.ToLower(v)
@@ -42,7 +41,7 @@ func weakSecret(key, value string) bool {
 	switch {
 	case weakWords[l], weakWords[norm], names.IsPlaceholder(v):
 		return true
-	case strings.Contains(strings.Join(names.Words(key), ""), norm) && len(norm) >= 3:
+	case strings.Contains(strings.Join(names.Python.Words(key), ""), norm) && len(norm) >= 3:
 		return true // SECRET_KEY=secret_key, POSTGRES_PASSWORD=postgres
 	case len(v) < 10 && !strings.ContainsFunc(v, func(r rune) bool { return !unicode.IsLetter(r) }):
 		return true // a short word
