@@ -161,16 +161,8 @@ func TestWindowsMatchExact(t *testing.T) {
 	}
 	write(t, dir, "certs/client.p12", "binary-ish\n") // a rule on file names only
 	get := func(exact bool) []string {
-		s, err := New(Options{Root: dir, Exact: exact})
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := s.Scan(context.Background(), &scan.Target{Root: dir, Mode: scan.ModeTree})
-		if err != nil {
-			t.Fatal(err)
-		}
 		var out []string
-		for _, f := range res.Findings {
+		for _, f := range treeFindings(t, Options{Root: dir, Exact: exact}) {
 			out = append(out, fmt.Sprintf("%s %s-%d %s", f.Rule, f.Location(), f.EndLine, f.Fingerprint))
 		}
 		sort.Strings(out)
@@ -196,6 +188,21 @@ func TestWindowsMatchExact(t *testing.T) {
 			}
 		}
 	}
+}
+
+// treeFindings scans the working tree of opts.Root with a scanner made
+// with opts and returns its findings.
+func treeFindings(t *testing.T, opts Options) []scan.Finding {
+	t.Helper()
+	s, err := New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.Scan(context.Background(), &scan.Target{Root: opts.Root, Mode: scan.ModeTree})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Findings
 }
 
 // codePoints writes s as unicode code points, "U+0041 " each, four to a
@@ -355,16 +362,8 @@ keywords = ["пароль"]
 				write(t, dir, "gitleaks.toml", tc.config)
 			}
 			get := func(exact bool) []string {
-				s, err := New(Options{Root: dir, Exact: exact, ConfigPath: cfg})
-				if err != nil {
-					t.Fatal(err)
-				}
-				res, err := s.Scan(context.Background(), &scan.Target{Root: dir, Mode: scan.ModeTree})
-				if err != nil {
-					t.Fatal(err)
-				}
 				var out []string
-				for _, f := range res.Findings {
+				for _, f := range treeFindings(t, Options{Root: dir, Exact: exact, ConfigPath: cfg}) {
 					if f.Path == "app.txt" {
 						out = append(out, fmt.Sprintf("%s %s", f.Rule, f.Location()))
 					}
