@@ -16,15 +16,15 @@ const gcPercent = 400
 // gcSettings says how the collector runs: GOGC and GOMEMLIMIT, when set,
 // are the user's and stay as they are (percent or limit < 0: leave it).
 // Otherwise the GC target is gcPercent, bounded by a soft memory limit of a
-// quarter of the memory available (avail, ok as deps.AvailableMemory
-// gives them): the share the Go audit's automatic memory budget (three
+// quarter of the memory available (as avail, deps.AvailableMemory, gives
+// it, read only then): the share the Go audit's automatic memory budget (three
 // quarters) leaves to this process, so that the larger target never takes
 // memory the machine does not have. Where the available memory is unknown,
 // the limit is that share of the machine deps.DefaultMemoryBudget assumes;
 // where that share is under minSoftLimit, Go's defaults stay.
 // The govulncheck child (db govulncheck) keeps Go's defaults: its live heap
 // is the large one, and its memory is the deps scanner's budget to manage.
-func gcSettings(args []string, getenv func(string) string, avail int64, ok bool) (percent int, limit int64) {
+func gcSettings(args []string, getenv func(string) string, avail func() (int64, bool)) (percent int, limit int64) {
 	percent, limit = -1, -1
 	if getenv("GOGC") != "" || len(args) >= 2 && args[0] == "db" && args[1] == dbChildCmd {
 		return percent, limit
@@ -32,8 +32,8 @@ func gcSettings(args []string, getenv func(string) string, avail int64, ok bool)
 	percent = gcPercent
 	if getenv("GOMEMLIMIT") == "" {
 		limit = deps.DefaultMemoryBudget / 3
-		if ok {
-			limit = avail / 4
+		if n, ok := avail(); ok {
+			limit = n / 4
 		}
 		if limit < minSoftLimit {
 			// Little memory is free (in a container, page cache that
@@ -53,8 +53,7 @@ const minSoftLimit = 256 << 20
 
 // tuneGC applies gcSettings to this process, run with args.
 func tuneGC(args []string, getenv func(string) string) {
-	avail, ok := deps.AvailableMemory()
-	percent, limit := gcSettings(args, getenv, avail, ok)
+	percent, limit := gcSettings(args, getenv, deps.AvailableMemory)
 	if limit >= 0 {
 		debug.SetMemoryLimit(limit)
 	}

@@ -41,9 +41,16 @@ func TestGCSettings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, l := gcSettings(tt.args, tt.getenv, tt.avail, tt.ok)
+			read := false
+			avail := func() (int64, bool) { read = true; return tt.avail, tt.ok }
+			p, l := gcSettings(tt.args, tt.getenv, avail)
 			if p != tt.wantPercent || l != tt.wantLimit {
 				t.Errorf("gcSettings = %d, %d; want %d, %d", p, l, tt.wantPercent, tt.wantLimit)
+			}
+			// The available memory is read only for a limit of pipeguard's
+			// own choosing.
+			if want := tt.getenv("GOGC") == "" && tt.getenv("GOMEMLIMIT") == "" && !(len(tt.args) >= 2 && tt.args[1] == dbChildCmd); read != want {
+				t.Errorf("available memory read: %v, want %v", read, want)
 			}
 		})
 	}

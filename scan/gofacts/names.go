@@ -12,7 +12,7 @@ import (
 
 var bearerRe = regexp.MustCompile(`(?i)^bearer[: ]+\S{8,}$`)
 
-// goSecretName is names.IsSecret plus the short names Go code uses (pw,
+// goSecretName is names.Go.IsSecret plus the short names Go code uses (pw,
 // cred, creds) and a bearer token written with its scheme.
 func goSecretName(name, value string) bool {
 	if names.Go.IsSecret(name) {
@@ -57,7 +57,7 @@ func sharesWord(a, b []string) bool {
 // with it.
 var plainWordRe = regexp.MustCompile(`^[a-z]+$`)
 
-// namesKey is names.NamesItself in any word order: a value made only of the
+// namesKey is names.Go.NamesItself in any word order: a value made only of the
 // name's own words is the name of a configuration key, not a secret
 // (ConfigLearnerTokenAuth = "learner_auth_token_config").
 func namesKey(name, value string) bool {

@@ -3,8 +3,8 @@
 // X-API-Key), the words that make it secret-like or only describe a
 // secret (TOKEN_URL, PASSWORD_MIN_LENGTH), placeholders and templates.
 // The Python facts (scan/facts) and the Go facts (scan/gofacts) both read
-// names through it, so that a name is secret-like in Go exactly as in
-// Python.
+// names through it, each with its Lang: the filters are the same, only
+// how names split and which format verbs make a template differ.
 package names
 
 import (
@@ -36,11 +36,18 @@ type Lang struct {
 var (
 	// Python reads Python names; its templates are printf and str.format
 	// directives.
-	Python = &Lang{format: regexp.MustCompile(`%[-#0 +]*\d*(?:\.\d+)?[sdrifx]|%\([A-Za-z_]\w*\)[sdrifx]|\{[A-Za-z_]?\w*(?:![rsa])?(?::[^{}]*)?\}`)}
+	Python = &Lang{format: formatRe("sdrifx")}
 	// Go reads Go names (with initialisms); its templates are fmt verbs
 	// (%v and %q too) and the Python ones, which Go code also builds.
-	Go = &Lang{initialisms: true, format: regexp.MustCompile(`%[-#0 +]*\d*(?:\.\d+)?[sdrifxvq]|%\([A-Za-z_]\w*\)[sdrifx]|\{[A-Za-z_]?\w*(?:![rsa])?(?::[^{}]*)?\}`)}
+	Go = &Lang{initialisms: true, format: formatRe("sdrifxvq")}
 )
+
+// formatRe finds printf directives with one of verbs, %(name)s and
+// str.format fields: a value holding one is a template to fill in
+// ("tokens:%s", "Bearer {token}"), not a secret.
+func formatRe(verbs string) *regexp.Regexp {
+	return regexp.MustCompile(`%[-#0 +]*\d*(?:\.\d+)?[` + verbs + `]|%\([A-Za-z_]\w*\)[sdrifx]|\{[A-Za-z_]?\w*(?:![rsa])?(?::[^{}]*)?\}`)
+}
 
 // Words splits an identifier or header name into lower-case words:
 // "SECRET_KEY" -> [secret key], "tokenUrl" -> [token url], "X-API-Key" -> [x api key].

@@ -143,11 +143,7 @@ func minPrefix(re *syntax.Regexp) *syntax.Regexp {
 		return re
 	}
 	switch re.Op {
-	case syntax.OpCapture:
-		if p := minPrefix(re.Sub[0]); p != nil {
-			return p
-		}
-	case syntax.OpPlus:
+	case syntax.OpCapture, syntax.OpPlus:
 		return minPrefix(re.Sub[0])
 	case syntax.OpRepeat:
 		if re.Min == 0 {
@@ -355,11 +351,6 @@ func (fl *follower) tails(raw string, end int) bool {
 	if fl.tail == nil {
 		return true
 	}
-	stop := min(len(raw), end+fl.tailMax+1)
-	for i := end; i < stop; i++ {
-		if raw[i] >= 0x80 {
-			return true
-		}
-	}
-	return fl.tail.MatchString(raw[end:stop])
+	text := raw[end:min(len(raw), end+fl.tailMax+1)]
+	return !isASCII(text) || fl.tail.MatchString(text)
 }
