@@ -63,7 +63,7 @@ hidden_message("disabled") := "docs_url=None and redoc_url=None hide the docs pa
 hidden_message("default") := "docs_url=None hides the docs page, but ReDoc (/redoc) and openapi_url still serve the whole API schema"
 
 deny contains f if {
-	some app in input.apps
+	some app in lib.apps
 	app.framework == "fastapi"
 	msg := problem(app.project, app.docs)
 	f := lib.report_range(app.path, problem_line(app), app.end_line, msg, app.var)

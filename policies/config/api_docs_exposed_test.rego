@@ -55,3 +55,8 @@ test_redoc_served_on_purpose if {
 test_starlette_has_no_docs if {
 	count(rule.deny) == 0 with input as facts(t.app({"framework": "starlette"}), [prod_env])
 }
+
+test_app_built_by_a_test if {
+	app := t.app({"path": "tests/test_startup.py"})
+	count(rule.deny) == 0 with input as object.union(facts(app, [prod_env]), {"files": [t.testfile("tests/test_startup.py")]})
+}

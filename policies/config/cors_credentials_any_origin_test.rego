@@ -47,3 +47,14 @@ test_narrow_regex_with_credentials if {
 test_other_middleware if {
 	count(rule.deny) == 0 with input as {"apps": [t.app({"middleware": [t.middleware("GZipMiddleware", 14, {"allow_origins": t.lits(["*"], 15), "allow_credentials": t.lit(true, 16)})]})]}
 }
+
+# CORS middleware a test adds (to its own app or to the real one) is a
+# fixture.
+test_in_test_files if {
+	files := [t.testfile("tests/test_cors.py")]
+	m := t.middleware("CORSMiddleware", 14, {"allow_origins": t.lits(["*"], 15), "allow_credentials": t.lit(true, 16)})
+	in_test := object.union(m, {"path": "tests/test_cors.py"})
+	count(rule.deny) == 1 with input as {"apps": [t.app({"middleware": [m]})], "files": files}
+	count(rule.deny) == 0 with input as {"apps": [t.app({"middleware": [in_test]})], "files": files}
+	count(rule.deny) == 0 with input as {"apps": [t.app({"path": "tests/test_cors.py", "middleware": [in_test]})], "files": files}
+}

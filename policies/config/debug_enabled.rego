@@ -28,7 +28,7 @@ framework := {"fastapi": "FastAPI", "starlette": "Starlette"}
 
 # hits are the places where a true debug value is written.
 hits contains h if {
-	some app in input.apps
+	some app in lib.apps
 	v := app.args.debug
 	lib.known_true(v)
 	loc := lib.at(app.path, v)
@@ -36,9 +36,10 @@ hits contains h if {
 }
 
 hits contains h if {
-	some app in input.apps
+	some app in lib.apps
 	some a in app.attributes
 	a.attr == "debug"
+	not lib.is_test(a.path)
 	lib.known_true(a.value)
 	loc := lib.at(a.path, a.value)
 	h := {"path": loc.path, "line": loc.line, "what": sprintf("%s = %s", [a.target, a.value.text]), "confidence": "high", "end": loc.line}

@@ -99,3 +99,13 @@ test_files_named_for_development_among_other_words if {
 		count(rule.deny) == 0 with input as object.union(base, {"compose": [{"path": p, "line": 9, "project": ".", "service": "api", "key": "environment", "name": "DEBUG", "value": "1", "args": [], "redacted": false}]})
 	}
 }
+
+# An app a test builds, or a test that turns debug on for the real app, is
+# a fixture: never deployed.
+test_apps_and_attributes_in_test_files if {
+	files := [t.testfile("tests/test_startup.py")]
+	test_app := t.app({"path": "tests/test_startup.py", "args": {"debug": t.lit(true, 11)}})
+	count(rule.deny) == 0 with input as object.union(base, {"apps": [test_app], "files": files})
+	a := {"path": "tests/test_startup.py", "line": 30, "target": "app.debug", "attr": "debug", "value": t.lit(true, 30), "function": ""}
+	count(rule.deny) == 0 with input as object.union(base, {"apps": [t.app({"attributes": [a]})], "files": files})
+}

@@ -235,8 +235,17 @@ flag_value(args, flag) := v if {
 # is_cors reports whether middleware m is Starlette's CORSMiddleware.
 is_cors(m) if named(m, "CORSMiddleware")
 
-# cors_middleware are the CORSMiddleware entries of every app.
-cors_middleware := [m | some app in input.apps; some m in app.middleware; is_cors(m)]
+# apps are the applications built outside test files: an app a test
+# builds (tests/test_startup.py: app = FastAPI()) is a fixture, never
+# deployed.
+apps := [app | some app in input.apps; not is_test(app.path)]
+
+# middleware are the middleware entries of those apps added outside test
+# files.
+middleware := [m | some app in apps; some m in app.middleware; not is_test(m.path)]
+
+# cors_middleware are the CORSMiddleware entries among them.
+cors_middleware := [m | some m in middleware; is_cors(m)]
 
 # regex_matches_any reports whether an allow_origin_regex accepts origins
 # of any site: Starlette full-matches it against the Origin header, so it

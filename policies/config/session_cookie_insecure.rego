@@ -37,8 +37,7 @@ https_only(m) if {
 same_site_none(m) if lower(lib.known_string(m.args.same_site)) == "none"
 
 deny contains f if {
-	some app in input.apps
-	some m in app.middleware
+	some m in lib.middleware
 	lib.named(m, "SessionMiddleware")
 	ps := problems(m)
 	count(ps) > 0

@@ -30,3 +30,10 @@ test_hardened if {
 	count(rule.deny) == 0 with input as facts({"https_only": t.lit(true, 15), "same_site": t.lit("strict", 16)})
 	count(rule.deny) == 0 with input as facts({"https_only": t.from_env("HTTPS_ONLY", 15)})
 }
+
+test_in_test_files if {
+	files := [t.testfile("tests/test_session.py")]
+	m := t.middleware("SessionMiddleware", 14, {"secret_key": t.from_env("SESSION_KEY", 14)})
+	count(rule.deny) == 1 with input as {"apps": [t.app({"middleware": [m]})], "files": files}
+	count(rule.deny) == 0 with input as {"apps": [t.app({"middleware": [object.union(m, {"path": "tests/test_session.py"})]})], "files": files}
+}

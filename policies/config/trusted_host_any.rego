@@ -20,8 +20,7 @@ package pipeguard.rules.trusted_host_any
 import data.pipeguard.lib
 
 deny contains f if {
-	some app in input.apps
-	some m in app.middleware
+	some m in lib.middleware
 	lib.named(m, "TrustedHostMiddleware")
 	why := any_host(m)
 	f := lib.report_range(m.path, hosts_line(m), m.end_line, sprintf("TrustedHostMiddleware accepts any Host header (%s)", [why]), why)

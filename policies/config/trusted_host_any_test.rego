@@ -17,3 +17,13 @@ test_listed_hosts if {
 	count(rule.deny) == 0 with input as facts({"allowed_hosts": t.lits(["api.example.com", "*.example.com"], 15)})
 	count(rule.deny) == 0 with input as facts({"allowed_hosts": t.from_env("ALLOWED_HOSTS", 15)})
 }
+
+# Middleware a test adds (to its own app or to the real one) is a fixture.
+test_in_test_files if {
+	files := [t.testfile("tests/test_hosts.py")]
+	m := t.middleware("TrustedHostMiddleware", 14, {"allowed_hosts": t.lits(["*"], 14)})
+	in_test := object.union(m, {"path": "tests/test_hosts.py"})
+	count(rule.deny) == 1 with input as {"apps": [t.app({"middleware": [m]})], "files": files}
+	count(rule.deny) == 0 with input as {"apps": [t.app({"middleware": [in_test]})], "files": files}
+	count(rule.deny) == 0 with input as {"apps": [t.app({"path": "tests/test_hosts.py", "middleware": [in_test]})], "files": files}
+}
