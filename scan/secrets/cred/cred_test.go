@@ -56,6 +56,8 @@ func TestDetect(t *testing.T) {
 		// Line-oriented configuration and scripts.
 		{"env file", ".env", "DATABASE_URL=postgres://app:Wz9kLq2x@db:5432/app\nSECRET_KEY=q8Zr7Ty2Lp0XmB4nVc6\n", []found{{RuleURLCredentials, "Wz9kLq2x", 1}, {RuleGeneric, "q8Zr7Ty2Lp0XmB4nVc6", 2}}},
 		{"crlf line endings", ".env", "A=1\r\nDB_PASSWORD=Kp2!zQw9x\r\nTOKEN=q8Zr7Ty2Lp0XmB4nVc6\r\n", []found{{RulePassword, "Kp2!zQw9x", 2}, {RuleGeneric, "q8Zr7Ty2Lp0XmB4nVc6", 3}}},
+		{"url template with a word for its port", "locales/et/settings.json", "{\"placeholder\": \"rtsp://kasutajanimi:Wz9kLq2xQ@host:port/asukoht\"}\n", nil},
+		{"url with a port number", "locales/et/settings.json", "{\"url\": \"rtsp://kasutajanimi:Wz9kLq2xQ@camera:554/asukoht\"}\n", []found{{RuleURLCredentials, "Wz9kLq2xQ", 1}}},
 		{"env file reference", ".env", "DB_PASSWORD=$DB_PASSWORD\nAPI_KEY=${API_KEY}\n", nil},
 		{"properties", "application.properties", "spring.datasource.password=Kp2!zQw9x\n", []found{{RulePassword, "Kp2!zQw9x", 1}}},
 		{"ini", "setup.cfg", "[db]\npasswd = Zq9!Lm2kx\n", []found{{RulePassword, "Zq9!Lm2kx", 2}}},
@@ -236,4 +238,23 @@ func FuzzDetect(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestValueShapeNativeWords(t *testing.T) {
+	tests := []struct {
+		value string
+		want  Shape
+	}{
+		{"salasõna", ShapeWeak},   // Estonian "password"
+		{"contraseña", ShapeWeak}, // Spanish
+		{"пароль2024", ShapeWeak}, // Russian, with a year
+		{"密码密码密码密码", ShapeWeak},
+		{"q8Zr7Ty2Lp0XmB4nVc6", ShapeRandom},
+		{"q8Zr7Ty2õLp0XmB4nVc6", ShapeOther}, // mixed case: generated, whatever one letter says
+	}
+	for _, tt := range tests {
+		if got := ValueShape(tt.value); got != tt.want {
+			t.Errorf("ValueShape(%q) = %v, want %v", tt.value, got, tt.want)
+		}
+	}
 }

@@ -152,7 +152,7 @@ func urlCredentials(line string, lineNo int, emit func(Match)) {
 		}
 		user, pass, ok := strings.Cut(seg[:at], ":")
 		host := seg[at+1:]
-		if !ok || pass == "" || pass[0] == ':' || !hostLike(host) {
+		if !ok || pass == "" || pass[0] == ':' || !hostLike(host) || templatePort(host) {
 			continue
 		}
 		if strings.EqualFold(user, pass) || !passwordOK(pass) {
@@ -163,6 +163,22 @@ func urlCredentials(line string, lineNo int, emit func(Match)) {
 }
 
 func scheme(s string) string { return strings.ToLower(s) + " URL" }
+
+// templatePort reports whether a URL's host:port names its port with a
+// word (host:port, db:PORT): a template in documentation, where a port
+// number would stand, not an address anything connects to.
+func templatePort(host string) bool {
+	i := strings.LastIndexByte(host, ':')
+	if i < 0 || i == len(host)-1 || strings.HasSuffix(host, "]") {
+		return false
+	}
+	for _, c := range []byte(host[i+1:]) {
+		if !isLetter(c) {
+			return false
+		}
+	}
+	return true
+}
 
 // hostLike reports whether s can be a URL's host (and port).
 func hostLike(s string) bool {

@@ -1,5 +1,10 @@
 package cred
 
+import (
+	"unicode"
+	"unicode/utf8"
+)
+
 // Shape is what the detector's value filters say of a literal. The secrets
 // scanner weighs it, with where the literal is, into a finding's
 // confidence (scan/secrets/confidence.go); the detector's own filters stay
@@ -27,7 +32,7 @@ func ValueShape(s string) Shape {
 	switch {
 	case s == "" || placeholder(s) || longRun(s):
 		return ShapePlaceholder
-	case wordy(s) || wordish(s) || credPrefixed(s) || testWord(s) || namesCredential(s) || sequence(s) || len(s) < 8:
+	case wordy(s) || wordish(s) || nativeWord(s) || credPrefixed(s) || testWord(s) || namesCredential(s) || sequence(s) || len(s) < 8:
 		return ShapeWeak
 	case random(s, false):
 		return ShapeRandom
@@ -67,4 +72,28 @@ func lower(c byte) byte {
 		return c + 'a' - 'A'
 	}
 	return c
+}
+
+// nativeWord reports whether s is written mostly in letters, some of them
+// outside ASCII, and without the mixed case of a generated value
+// (salasõna, Contraseña, пароль2024, 密码): a word a person typed in their
+// own language. Generated secrets (base64, hex, vendor tokens) are ASCII.
+func nativeWord(s string) bool {
+	native, upper, lower, n := 0, 0, 0, 0
+	for _, r := range s {
+		n++
+		switch {
+		case r >= 'A' && r <= 'Z':
+			upper++
+		case r >= 'a' && r <= 'z':
+			lower++
+		case r >= utf8.RuneSelf && unicode.IsLetter(r):
+			native++
+		}
+	}
+	if upper > 1 && lower > 0 {
+		return false
+	}
+	letters := upper + lower + native
+	return native > 0 && float64(letters)/float64(n) >= 0.6
 }
