@@ -165,13 +165,32 @@ func (l *Lang) IsSecret(name string) bool {
 		return false
 	}
 	for _, x := range w[found+1:] {
-		if notSecretSuffix[x] {
+		if describes(x) {
 			return false
 		}
 	}
 	// Two words or more after the secret word describe something about
 	// it (RAW_SECRET_REFUSAL_SENTINEL, CREDENTIAL_WRITE_CONFLICT_DETAIL).
 	return len(w)-found-1 < 2
+}
+
+// describes reports whether w, after a secret word, says the value
+// describes secrets rather than holding one: notSecretSuffix, in the
+// singular or the plural (LOG_SECRET_PATTERNS, TOKEN_HEADERS,
+// PASSWORD_REGEXES).
+func describes(w string) bool {
+	if notSecretSuffix[w] {
+		return true
+	}
+	one, ok := strings.CutSuffix(w, "s")
+	if !ok {
+		return false
+	}
+	if notSecretSuffix[one] {
+		return true
+	}
+	one, ok = strings.CutSuffix(one, "e")
+	return ok && notSecretSuffix[one]
 }
 
 // IsCredential is IsSecret plus the Authorization header, for

@@ -53,6 +53,11 @@ func TestIsSecret(t *testing.T) {
 		"idempotencyKey":          false,
 		"userIDInToken":           false,
 		"secretRefusalSentinelID": false,
+		"LOG_SECRET_PATTERNS":     false, // plural describing words too
+		"TOKEN_HEADERS":           false,
+		"PASSWORD_REGEXES":        false,
+		"SECRET_KEYS":             true,
+		"DB_PASSWORDS":            true,
 		"username":                false,
 	} {
 		if got := Go.IsSecret(name); got != want {
