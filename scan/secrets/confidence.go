@@ -292,9 +292,10 @@ func base64Line(s string) bool {
 
 // generated reports whether a value looks made by a machine, enough to
 // raise a name-judged finding: the detector's random shape, 16 characters
-// or more, letters and digits both, not a number (a timestamp).
+// or more, letters and digits both, not a number (a timestamp) nor a
+// name (nameLike).
 func generated(s string) bool {
-	if len(s) < 16 || cred.ValueShape(s) != cred.ShapeRandom {
+	if len(s) < 16 || cred.ValueShape(s) != cred.ShapeRandom || nameLike(s) {
 		return false
 	}
 	letters, digits := 0, 0
@@ -309,25 +310,11 @@ func generated(s string) bool {
 	return letters > 0 && digits > 0
 }
 
-// nameLike reports whether a value reads as a name in snake_case
-// (idp_x509cert, reworkd_platform), a key rather than a secret.
+// nameLike reports whether a value reads as a name in snake_case or
+// SCREAMING_SNAKE case (idp_x509cert, reworkd_platform,
+// MCP_OAUTH2_CLIENT_ID), a key rather than a secret.
 func nameLike(s string) bool {
-	s = strings.TrimSuffix(s, "=")
-	parts := strings.Split(s, "_")
-	if len(parts) < 2 {
-		return false
-	}
-	for _, p := range parts {
-		if p == "" || p[0] < 'a' || p[0] > 'z' {
-			return false
-		}
-		for i := 0; i < len(p); i++ {
-			if !(p[i] >= 'a' && p[i] <= 'z' || p[i] >= '0' && p[i] <= '9') {
-				return false
-			}
-		}
-	}
-	return true
+	return cred.Identifier(strings.TrimSuffix(s, "="))
 }
 
 // phrase reports whether a value is a sentence in CamelCase, letters only

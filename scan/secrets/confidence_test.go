@@ -105,6 +105,8 @@ func TestJudge(t *testing.T) {
 			want: scan.ConfidenceMedium, wantTags: []string{EvidenceWeak, EvidenceConfig}},
 		{name: "snake_case name in a .env", rule: "generic-api-key", path: "deploy/app.env", secret: "idp_x509cert=",
 			want: scan.ConfidenceMedium, wantTags: []string{EvidenceWeak}},
+		{name: "environment variable named as a value", rule: cred.RuleGeneric, path: "terraform/production/vercel.tf", secret: "MCP_OAUTH2_CLIENT_ID",
+			want: scan.ConfidenceLow, wantTags: []string{EvidenceWeak}},
 		{name: "instruction phrase in a Helm values file", rule: cred.RuleGeneric, path: "charts/app/values.yaml", secret: "SetARandomStringHere",
 			want: scan.ConfidenceMedium, wantTags: []string{EvidenceWeak}},
 		{name: "armour quoted in code", rule: "private-key", path: "app/gcp.py",

@@ -258,3 +258,20 @@ func TestValueShapeNativeWords(t *testing.T) {
 		}
 	}
 }
+
+func TestIdentifier(t *testing.T) {
+	for s, want := range map[string]bool{
+		"MCP_OAUTH2_CLIENT_ID": true,
+		"cache_ttl2":           true,
+		"idp_x509cert":         true,
+		"Client_Secret":        false, // mixed case
+		"q8Zr_7Ty2Lp0XmB4":     false,
+		"_PRIVATE":             false,
+		"SECRET":               false, // one part
+		"2FA_CODE":             false,
+	} {
+		if got := Identifier(s); got != want {
+			t.Errorf("Identifier(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

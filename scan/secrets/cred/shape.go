@@ -1,6 +1,7 @@
 package cred
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -96,4 +97,34 @@ func nativeWord(s string) bool {
 	}
 	letters := upper + lower + native
 	return native > 0 && float64(letters)/float64(n) >= 0.6
+}
+
+// Identifier reports whether s is a name in snake_case or SCREAMING_SNAKE
+// case: two parts or more, each letters then digits, all letters in one
+// case (MCP_OAUTH2_CLIENT_ID, cache_ttl2): a variable or setting named
+// where its value should be, not a generated secret.
+func Identifier(s string) bool {
+	parts := strings.Split(s, "_")
+	if len(parts) < 2 {
+		return false
+	}
+	upper, lower := false, false
+	for _, p := range parts {
+		if p == "" || !isLetter(p[0]) {
+			return false
+		}
+		for i := 0; i < len(p); i++ {
+			c := p[i]
+			switch {
+			case c >= 'A' && c <= 'Z':
+				upper = true
+			case c >= 'a' && c <= 'z':
+				lower = true
+			case c >= '0' && c <= '9':
+			default:
+				return false
+			}
+		}
+	}
+	return !(upper && lower)
 }
