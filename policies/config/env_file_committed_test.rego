@@ -38,3 +38,21 @@ test_template_untracked_and_other_files if {
 	}
 	count(rule.deny) == 0 with input as i
 }
+
+conf(path) := f.confidence if {
+	i := {"files": [t.file(path, "env")], "env": [entry(path, 2, "POSTGRES_PWD", true, false)]}
+	[f] := [f | some f in rule.deny] with input as i
+}
+
+test_files_the_tests_read_warn if {
+	conf("server/.env") == "high"
+	conf("server/.env.dev") == "high" # a developer's set-up may hold real keys
+	conf("server/.env.testing") == "medium"
+	conf("ci.env") == "medium"
+}
+
+test_env_in_a_test_folder_warns if {
+	i := {"files": [object.union(t.file("tests/fixtures/.env", "env"), {"test": true})], "env": [entry("tests/fixtures/.env", 2, "POSTGRES_PWD", true, false)]}
+	[f] := [f | some f in rule.deny] with input as i
+	f.confidence == "medium"
+}
