@@ -91,7 +91,7 @@ func TestPolicyListCommand(t *testing.T) {
 	if langs["tls-verify-disabled"] != "go,python" || langs["pprof-exposed"] != "go" || langs["cors-null-origin"] != "python" {
 		t.Errorf("languages: %v", langs)
 	}
-	if len(doc.Rules) != 32 || byID["jwt-verification-disabled"] != "critical/active" || byID["rate-limit-missing"] != "low/disabled" {
+	if len(doc.Rules) != 33 || byID["jwt-verification-disabled"] != "critical/active" || byID["rate-limit-missing"] != "low/disabled" {
 		t.Errorf("catalogue: %d rules, %v", len(doc.Rules), byID)
 	}
 

@@ -41,6 +41,7 @@ var issueRules = map[string]scan.Severity{
 	"request-body-unvalidated":    scan.Low,
 	"env-file-committed":          scan.High,
 	"dependency-unpinned":         scan.Low,
+	"dockerfile-root-user":        scan.Medium,
 	// Go services (issue 15).
 	"pprof-exposed":           scan.Medium,
 	"server-timeouts-missing": scan.Medium,

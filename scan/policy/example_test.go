@@ -53,6 +53,7 @@ func TestBuiltinRulesOverExample(t *testing.T) {
 		"debug-enabled .env:1",
 		"debug-enabled app/config.py:6",
 		"dependency-unpinned requirements.txt:1",
+		"dockerfile-root-user Dockerfile:6",
 		"env-file-committed .env:2",
 		"hardcoded-secret app/main.py:7",
 		"https-not-enforced app/main.py:12",
