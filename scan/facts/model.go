@@ -367,19 +367,7 @@ func (m *model) annotatedAliases() {
 			visit(in)
 		}
 	}
-	for _, f := range m.p.files {
-		for _, fn := range f.funcs {
-			visit(fn)
-		}
-		for _, c := range f.classes {
-			if c == nil {
-				continue
-			}
-			for _, fn := range c.methods {
-				visit(fn)
-			}
-		}
-	}
+	m.p.eachFunc(visit)
 }
 
 // strValue resolves e to a known string: a literal, a constant, a settings

@@ -779,19 +779,7 @@ func (m *model) depOwner(d *depRef) *pyFunc {
 				visit(in)
 			}
 		}
-		for _, f := range m.p.files {
-			for _, fn := range f.funcs {
-				visit(fn)
-			}
-			for _, c := range f.classes {
-				if c == nil {
-					continue
-				}
-				for _, fn := range c.methods {
-					visit(fn)
-				}
-			}
-		}
+		m.p.eachFunc(visit)
 	}
 	return m.owners[d]
 }
@@ -836,6 +824,24 @@ func (a *fileAnalyzer) markElseReturns(ifNode *node) {
 		for _, st := range body.children {
 			if st.kind == "return_statement" {
 				a.configReturn[st] = true
+			}
+		}
+	}
+}
+
+// eachFunc calls visit on every module function and method of the
+// project (not on inner functions: visit recurses into those itself).
+func (p *pyProject) eachFunc(visit func(fn *pyFunc)) {
+	for _, f := range p.files {
+		for _, fn := range f.funcs {
+			visit(fn)
+		}
+		for _, c := range f.classes {
+			if c == nil {
+				continue
+			}
+			for _, fn := range c.methods {
+				visit(fn)
 			}
 		}
 	}
