@@ -32,8 +32,9 @@ type model struct {
 	schemes    map[string]*schemeDecl // canonical ident -> scheme
 	tokenURL   []string
 	projTLS    projectTLS
-	handlers   map[*pyFunc]bool // route handlers
-	returnedBy map[*pyFunc]bool // functions whose result a route handler returns
+	handlers   map[*pyFunc]bool    // route handlers
+	returnedBy map[*pyFunc]bool    // functions whose result a route handler returns
+	owners     map[*depRef]*pyFunc // the function whose parameters hold a dependency (depOwner)
 }
 
 func addUnique(list []string, s string) []string {
@@ -150,12 +151,43 @@ func (m *model) analyzeFunc(fn *pyFunc) *authInfo {
 func (m *model) resolveRaises(fn *pyFunc) {
 	for _, rc := range fn.raisedClasses {
 		if c := m.r.classOf(fn.file, rc); c != nil {
-			if init := c.methods["__init__"]; init != nil && (init.superStatus == 401 || init.superStatus == 403) {
-				fn.raises = appendStatus(fn.raises, init.superStatus)
+			if st := m.exceptionStatus(c); st == 401 || st == 403 {
+				fn.raises = appendStatus(fn.raises, st)
 			}
 		}
 	}
 	fn.raisedClasses = nil
+}
+
+// exceptionStatus is the status a project exception class raised without
+// arguments carries: the one its __init__ (the nearest in its hierarchy)
+// passes to super().__init__, written there or as the default of the
+// __init__ parameter it passes on (def __init__(self, message="...",
+// status_code=401): super().__init__(message, status_code)).
+func (m *model) exceptionStatus(c *pyClass) int {
+	for _, k := range m.classHierarchy(c) {
+		init := k.methods["__init__"]
+		if init == nil {
+			continue
+		}
+		if init.superStatus != 0 || init.superInit == nil {
+			return init.superStatus
+		}
+		passed := append([]*expr{}, init.superInit.args...)
+		for _, kw := range init.superInit.kw {
+			passed = append(passed, kw.val)
+		}
+		for _, a := range passed {
+			if a == nil || a.kind != "name" || !a.local {
+				continue
+			}
+			if st := statusOf(init.paramDefaults[a.dot]); st == 401 || st == 403 {
+				return st
+			}
+		}
+		return 0
+	}
+	return 0
 }
 
 // depAuth resolves a Depends/Security target and says whether it
@@ -173,6 +205,9 @@ func (m *model) depAuthDepth(d *depRef, depth int) (auth, viaScheme bool, scheme
 			return false, false, nil
 		}
 		t = &expr{kind: "name", dot: d.ann}
+	}
+	if a, via, sch, ok := m.selfAuth(d, t, depth); ok {
+		return a, via, sch
 	}
 	var q string
 	switch t.kind {
@@ -240,7 +275,12 @@ func (m *model) symbolAuth(s symbol, t *expr, depth int) (auth, viaScheme bool, 
 			return !softScheme(t), true, []string{sc}
 		}
 		if t.kind == "call" {
-			fn = s.cls.methods["__call__"]
+			// An instance is the dependency: its __call__, inherited too.
+			for _, k := range m.classHierarchy(s.cls) {
+				if fn = k.methods["__call__"]; fn != nil {
+					break
+				}
+			}
 		} else {
 			fn = s.cls.methods["__init__"]
 			if fn == nil {
@@ -265,6 +305,7 @@ func (m *model) symbolAuth(s symbol, t *expr, depth int) (auth, viaScheme bool, 
 				a, via, sch := m.instanceAuth(c, s.as.e, depth)
 				return a, via, sch
 			}
+			return m.constCallAuth(s, t, depth)
 		}
 	}
 	if fn == nil {
@@ -326,19 +367,7 @@ func (m *model) annotatedAliases() {
 			visit(in)
 		}
 	}
-	for _, f := range m.p.files {
-		for _, fn := range f.funcs {
-			visit(fn)
-		}
-		for _, c := range f.classes {
-			if c == nil {
-				continue
-			}
-			for _, fn := range c.methods {
-				visit(fn)
-			}
-		}
-	}
+	m.p.eachFunc(visit)
 }
 
 // strValue resolves e to a known string: a literal, a constant, a settings
@@ -997,9 +1026,13 @@ func (m *model) unattachedRoutes(rv *receivers, routers map[string]*routerInfo, 
 }
 
 // failureReturns are the returns of an authentication dependency that
-// let a failure through; a generator's bare return is the end of its
-// clean-up after the response, not one.
+// let a failure through; a guard (guardDependency) has none, and a
+// generator's bare return is the end of its clean-up after the response,
+// not one.
 func failureReturns(fn *pyFunc) []FailureReturn {
+	if guardDependency(fn) {
+		return nil
+	}
 	if !fn.generator {
 		return fn.noneReturns
 	}
@@ -1010,6 +1043,25 @@ func failureReturns(fn *pyFunc) []FailureReturn {
 		}
 	}
 	return out
+}
+
+// guardDependency reports whether fn is a guard: it rejects with 401/403
+// (raise HTTPException(403), or a project exception carrying the status)
+// and never returns a value. FastAPI ignores what such a dependency
+// returns, so its bare returns (if role == "admin": return, if camera is
+// None: return) are the paths that let the request on by design: a failed
+// check is the raise. A dependency that returns a user, or False, on some
+// path is not a guard, and its None returns stay failures.
+func guardDependency(fn *pyFunc) bool {
+	if len(fn.raises) == 0 {
+		return false
+	}
+	for _, r := range fn.returns {
+		if r == nil || r.kind != "none" {
+			return false
+		}
+	}
+	return true
 }
 
 // dependencyConsumers adds to consumers the annotations of the

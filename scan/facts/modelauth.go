@@ -625,3 +625,224 @@ func authNamed(fn *pyFunc) bool {
 	}
 	return false
 }
+
+// initAttr records the value __init__ assigns to self.<attr>, so that a
+// dependency reached through an instance's attribute (Depends(auth.scheme)
+// where auth = Auth() and __init__ sets self.scheme = HTTPBearer()) can be
+// resolved. The first value that is not None is kept.
+func (a *fileAnalyzer) initAttr(c *fctx, target, attr string, right *node) {
+	if c.cls == nil || c.fn == nil || c.fn.parent != nil || c.fn.name != "__init__" || target != "self."+attr {
+		return
+	}
+	if c.cls.initAttrs == nil {
+		c.cls.initAttrs = map[string]*expr{}
+	}
+	if old := c.cls.initAttrs[attr]; old == nil || old.kind == "none" {
+		c.cls.initAttrs[attr] = a.b.build(right)
+	}
+}
+
+// instance is an object of a project class: its class, and the
+// constructor call that made it with the file it is written in, when
+// known (nil for self inside a method).
+type instance struct {
+	cls  *pyClass
+	call *expr
+	f    *pyFile
+}
+
+// member finds attribute name of an instance: a method of its class (or
+// a base), or the value __init__ or the class body binds to it, with the
+// file that value is written in. A value that is an __init__ parameter
+// (self.scheme = scheme) is the constructor's argument, when known.
+func (m *model) member(in instance, name string) (meth *pyFunc, val *expr, vf *pyFile) {
+	for _, k := range m.classHierarchy(in.cls) {
+		if fn := k.methods[name]; fn != nil {
+			return fn, nil, nil
+		}
+		if v := k.initAttrs[name]; v != nil {
+			if v.local && v.val != nil {
+				v = v.val
+			}
+			if v.local && v.kind == "name" {
+				return nil, m.ctorArg(k, in, v.dot), in.f
+			}
+			return nil, v, k.file
+		}
+		for _, fl := range k.fields {
+			if fl.name == name && fl.value != nil {
+				return nil, fl.value, k.file
+			}
+		}
+	}
+	return nil, nil, nil
+}
+
+// ctorArg is the argument the constructor call of in passes for the
+// __init__ parameter param of class k: by keyword, else by position.
+func (m *model) ctorArg(k *pyClass, in instance, param string) *expr {
+	init := k.methods["__init__"]
+	if in.call == nil || init == nil {
+		return nil
+	}
+	if a := in.call.kwArg(param); a != nil {
+		return a
+	}
+	pos := 0
+	for _, p := range init.params {
+		if p.name == "self" {
+			continue
+		}
+		if p.name == param {
+			if pos < len(in.call.args) {
+				return in.call.args[pos]
+			}
+			return nil
+		}
+		pos++
+	}
+	return nil
+}
+
+// memberAuth says whether the dependency reached through the attributes
+// rest of an instance authenticates: Depends(auth.scheme) is the value
+// __init__ gives self.scheme, Security(auth.permission("x")) is the
+// dependency the method permission makes, Depends(auth.verify) is the
+// method itself, and app.state.auth.scheme goes on through the instance
+// auth is. t is the whole dependency target, a call or not.
+func (m *model) memberAuth(in instance, rest []string, t *expr, depth int) (auth, viaScheme bool, schemes []string) {
+	if depth > maxFactoryDepth || in.cls == nil || len(rest) == 0 {
+		return false, false, nil
+	}
+	meth, val, vf := m.member(in, rest[0])
+	switch {
+	case meth != nil && len(rest) == 1 && t.kind == "call":
+		// A method that makes the dependency.
+		a, sch := m.factoryAuth(meth, t, depth)
+		return a, false, sch
+	case meth != nil && len(rest) == 1:
+		// A bound method used as the dependency.
+		ai := m.analyzeFunc(meth)
+		if ai.computing {
+			return false, false, nil
+		}
+		return ai.auth && !optionalNameRe.MatchString(meth.name), false, ai.schemes
+	case val == nil:
+		return false, false, nil
+	case len(rest) == 1 && t.kind != "call":
+		return m.depAuthDepth(&depRef{target: val, file: vf}, depth+1)
+	case len(rest) > 1 && val.kind == "call" && val.fn != nil:
+		// Further through an instance: app.state.auth.scheme.
+		if c := m.r.classOf(vf, val.fn.dot); c != nil {
+			return m.memberAuth(instance{cls: c, call: val, f: vf}, rest[1:], t, depth+1)
+		}
+	}
+	return false, false, nil
+}
+
+// selfAuth resolves a dependency written on self inside a method, or in
+// a function nested in one (a factory's inner dependency taking
+// token=Depends(self.scheme)): the instance is of the method's class.
+func (m *model) selfAuth(d *depRef, t *expr, depth int) (auth, viaScheme bool, schemes []string, ok bool) {
+	dot := t.dot
+	if t.kind == "call" && t.fn != nil {
+		dot = t.fn.dot
+	}
+	rest, isSelf := strings.CutPrefix(dot, "self.")
+	if !isSelf {
+		return false, false, nil, false
+	}
+	var c *pyClass
+	for fn := m.depOwner(d); fn != nil && c == nil; fn = fn.parent {
+		if fn.class != "" {
+			c = fn.file.classes[fn.class]
+		}
+	}
+	if c == nil {
+		return false, false, nil, true
+	}
+	a, via, sch := m.memberAuth(instance{cls: c}, strings.Split(rest, "."), t, depth)
+	return a, via, sch, true
+}
+
+// depOwner is the function whose parameters (or Annotated aliases) hold
+// d, nil for a dependency written elsewhere (a decorator, a router).
+func (m *model) depOwner(d *depRef) *pyFunc {
+	if m.owners == nil {
+		m.owners = map[*depRef]*pyFunc{}
+		var visit func(fn *pyFunc)
+		visit = func(fn *pyFunc) {
+			for _, x := range fn.deps {
+				m.owners[x] = fn
+			}
+			for _, in := range fn.inner {
+				visit(in)
+			}
+		}
+		m.p.eachFunc(visit)
+	}
+	return m.owners[d]
+}
+
+// constCallAuth resolves a dependency reached through a module constant
+// bound to a call: an attribute or method of a project class's instance
+// (auth = Auth(); Depends(auth.scheme), Security(auth.permission("x"))),
+// or the dependency a factory returned (get_current_user =
+// auth.get_user(), _read = Authenticator(scopes={...})), resolved as if
+// the call were written in Depends(...).
+func (m *model) constCallAuth(s symbol, t *expr, depth int) (auth, viaScheme bool, schemes []string) {
+	call := s.as.e
+	if depth > maxFactoryDepth {
+		return false, false, nil
+	}
+	if c := m.r.classOf(s.f, call.fn.dot); c != nil {
+		if len(s.rest) == 0 {
+			return false, false, nil // an instance named for optional authentication
+		}
+		return m.memberAuth(instance{cls: c, call: call, f: s.f}, s.rest, t, depth)
+	}
+	if len(s.rest) > 0 || t.kind == "call" || optionalNameRe.MatchString(s.name) {
+		return false, false, nil
+	}
+	return m.depAuthDepth(&depRef{target: call, file: s.f}, depth+1)
+}
+
+// markElseReturns marks the returns written directly in the else block of
+// an if on a configuration switch: `if self.auto_error: raise ... else:
+// return None` is how a security scheme built with auto_error=False lets
+// the route decide, a switch rather than a failure. Returns nested deeper
+// in that block may follow a credential check of their own, and stay.
+func (a *fileAnalyzer) markElseReturns(ifNode *node) {
+	for _, alt := range ifNode.childrenField("alternative") {
+		if alt.kind != "else_clause" {
+			continue
+		}
+		body := alt.child("body")
+		if body == nil {
+			continue
+		}
+		for _, st := range body.children {
+			if st.kind == "return_statement" {
+				a.configReturn[st] = true
+			}
+		}
+	}
+}
+
+// eachFunc calls visit on every module function and method of the
+// project (not on inner functions: visit recurses into those itself).
+func (p *pyProject) eachFunc(visit func(fn *pyFunc)) {
+	for _, f := range p.files {
+		for _, fn := range f.funcs {
+			visit(fn)
+		}
+		for _, c := range f.classes {
+			if c == nil {
+				continue
+			}
+			for _, fn := range c.methods {
+				visit(fn)
+			}
+		}
+	}
+}

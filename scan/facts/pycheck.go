@@ -708,6 +708,7 @@ func (a *fileAnalyzer) mentions(n *node, words []string) bool {
 func (a *fileAnalyzer) doIf(n *node, c *fctx) {
 	if c.fn != nil && a.configCond(n.child("condition")) {
 		a.markConfigReturns(n.child("consequence"))
+		a.markElseReturns(n)
 		return
 	}
 	if c.fn == nil || !a.credCond(n.child("condition")) {

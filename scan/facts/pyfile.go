@@ -155,6 +155,8 @@ type pyClass struct {
 	// dataclass is set for @dataclass classes: they carry data, like
 	// pydantic models.
 	dataclass bool
+	// initAttrs are the values __init__ assigns to self.<name>.
+	initAttrs map[string]*expr
 }
 
 type appDecl struct {
@@ -1050,6 +1052,7 @@ func (a *fileAnalyzer) doAssign(n *node, c *fctx) {
 			target = clip(left.bytes(a.src), maxTextLen)
 		}
 		if strings.HasPrefix(target, "self.") || strings.HasPrefix(target, "cls.") {
+			a.initAttr(c, target, attr, right)
 			switch attr {
 			case "check_hostname", "verify_mode", "minimum_version", "maximum_version", "debug", "options":
 			default:
