@@ -280,5 +280,25 @@ func (l *Lang) NamesItself(name, value string) bool {
 		return false
 	}
 	// Also without separators: CSRF_TOKEN_KEY = "csrftoken".
-	return strings.Contains(n, v) || strings.Contains(strings.ReplaceAll(n, "_", ""), strings.ReplaceAll(v, "_", ""))
+	if strings.Contains(n, v) || strings.Contains(strings.ReplaceAll(n, "_", ""), strings.ReplaceAll(v, "_", "")) {
+		return true
+	}
+	return prefixedName(l.Words(name), l.Words(value))
 }
+
+// prefixedName reports whether value is the name a key of that name
+// stores, behind an application prefix: COOKIE_REFRESH_TOKEN_KEY =
+// "fba_refresh_token". The name ends with a word for a key or a name, and
+// the value, without its first word, ends with the secret word and is
+// found in the name as it is. (SECRET_KEY = "super_secret_key" is no such
+// name: it ends with key, not with the secret word.)
+func prefixedName(name, value []string) bool {
+	if len(name) < 2 || len(value) < 3 || !nameKeyWords[name[len(name)-1]] || !secretWords[value[len(value)-1]] {
+		return false
+	}
+	return strings.Contains("_"+strings.Join(name, "_")+"_", "_"+strings.Join(value[1:], "_")+"_")
+}
+
+// nameKeyWords are the last words of a name for the key or name under
+// which something is stored.
+var nameKeyWords = map[string]bool{"key": true, "name": true, "field": true, "cookie": true, "header": true}

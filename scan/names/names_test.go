@@ -105,3 +105,22 @@ func TestIsPlaceholder(t *testing.T) {
 		}
 	}
 }
+
+func TestNamesItself(t *testing.T) {
+	for _, tt := range []struct {
+		name, value string
+		want        bool
+	}{
+		{"REFRESH_TOKEN_KEY", "refresh_token", true},
+		{"CSRF_TOKEN_KEY", "csrftoken", true},
+		{"COOKIE_REFRESH_TOKEN_KEY", "fba_refresh_token", true}, // behind an app prefix
+		{"SECRET_KEY", "super_secret_key", false},               // a guessable secret, not a name
+		{"SECRET_KEY", "my_secret", false},                      // two words: no prefix to drop
+		{"SESSION_COOKIE_NAME", "app_session_token", false},     // session_token is not in the name
+		{"JWT_SECRET", "fba_jwt_secret", false},                 // the name does not end with key or name
+	} {
+		if got := Python.NamesItself(tt.name, tt.value); got != tt.want {
+			t.Errorf("NamesItself(%q, %q) = %v, want %v", tt.name, tt.value, got, tt.want)
+		}
+	}
+}
