@@ -42,6 +42,7 @@ func TestExampleProject(t *testing.T) {
 	}
 	want := []string{
 		"config autoreload-enabled Dockerfile:6 warn",
+		"config dockerfile-root-user Dockerfile:6 warn",
 		"config debug-enabled app/main.py:8 block",
 		"config https-not-enforced app/main.py:8 warn",
 		"config security-headers-missing app/main.py:8 warn",
