@@ -382,7 +382,12 @@ func qualify(f *pyFile, d string) string {
 
 // ident names an object (app, router) for matching receivers across files:
 // imported names resolve to their origin, anything else is module.name.
-func (a *fileAnalyzer) ident(d string) string { return identIn(a.f, d) }
+func (a *fileAnalyzer) ident(d string) string {
+	if d == "" {
+		return ""
+	}
+	return identOf(a.f, d)
+}
 
 func (a *fileAnalyzer) doImport(n *node) {
 	line := n.line

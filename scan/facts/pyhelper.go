@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 )
 
 // Helpers that configure the app given to them. A project's create_app()
@@ -175,7 +174,7 @@ func (m *model) followHelpers() {
 				if hc.in != nil && hc.in.hasParam(b.arg) {
 					continue // a link of a chain, followed from where it starts
 				}
-				t := identIn(f, b.arg)
+				t := identOf(f, b.arg)
 				if ct := h.canon(t); h.known[ct] {
 					h.follow(t, ct, b.fn, b.param, 0)
 				}
@@ -337,20 +336,4 @@ func addCopy(f *pyFile, decl any, t string) {
 		c.recv = t
 		f.httpMw = append(f.httpMw, &c)
 	}
-}
-
-// identIn names an object of file f for matching receivers across files:
-// imported names resolve to their origin, anything else is module.name.
-func identIn(f *pyFile, d string) string {
-	if d == "" {
-		return ""
-	}
-	first, rest, _ := strings.Cut(d, ".")
-	if t, ok := f.alias[first]; ok {
-		if rest != "" {
-			return t + "." + rest
-		}
-		return t
-	}
-	return f.module + "." + d
 }
