@@ -901,11 +901,11 @@ func (a *fileAnalyzer) doDecorator(d *node, fn *pyFunc, outer, inner *fctx) {
 		rd := &routeDecl{recv: recv, line: d.line, method: method, call: call, fn: fn}
 		rd.decoDeps = a.depList(call.kwArg("dependencies"))
 		a.f.routes = append(a.f.routes, rd)
-		onParam(outer.fn, dotted(fnN.child("object"), a.src), rd)
+		onParam(outer.fn, dotted(fnN.child("object"), a.src), &rd.recv, rd)
 	case method == "middleware":
 		h := &httpMwDecl{recv: recv, fn: fn}
 		a.f.httpMw = append(a.f.httpMw, h)
-		onParam(outer.fn, dotted(fnN.child("object"), a.src), h)
+		onParam(outer.fn, dotted(fnN.child("object"), a.src), &h.recv, h)
 	case method == "exception_handler":
 		// The handler's exception parameter is like an except alias.
 		if len(fn.params) >= 2 {
@@ -1063,7 +1063,7 @@ func (a *fileAnalyzer) doAssign(n *node, c *fctx) {
 		at := &attrDecl{recv: a.ident(obj), line: n.line, target: target, attr: attr,
 			value: a.b.build(right), function: c.funcName()}
 		a.f.attrs = append(a.f.attrs, at)
-		onParam(c.fn, obj, at)
+		onParam(c.fn, obj, &at.recv, at)
 	case "subscript":
 		if right == nil {
 			return
@@ -1208,18 +1208,18 @@ func (a *fileAnalyzer) doCall(n *node, c *fctx) {
 	case "include_router":
 		inc := &includeDecl{recv: a.ident(objDot), line: n.line, call: a.b.build(n)}
 		a.f.includes = append(a.f.includes, inc)
-		onParam(c.fn, objDot, inc)
+		onParam(c.fn, objDot, &inc.recv, inc)
 	case "mount":
 		if objDot != "" {
 			mt := &includeDecl{recv: a.ident(objDot), line: n.line, call: a.b.build(n), mount: true}
 			a.f.mounts = append(a.f.mounts, mt)
-			onParam(c.fn, objDot, mt)
+			onParam(c.fn, objDot, &mt.recv, mt)
 		}
 	case "add_middleware":
 		e := a.b.build(n)
 		mw := &mwDecl{recv: a.ident(objDot), line: n.line, call: e}
 		a.f.mwAdds = append(a.f.mwAdds, mw)
-		onParam(c.fn, objDot, mw)
+		onParam(c.fn, objDot, &mw.recv, mw)
 	case "add_api_route", "add_api_websocket_route":
 		if fnN.kind == "attribute" {
 			e := a.b.build(n)
@@ -1230,7 +1230,7 @@ func (a *fileAnalyzer) doCall(n *node, c *fctx) {
 			rd := &routeDecl{recv: a.ident(objDot), line: n.line, method: m, call: e}
 			rd.decoDeps = a.depList(e.kwArg("dependencies"))
 			a.f.routes = append(a.f.routes, rd)
-			onParam(c.fn, objDot, rd)
+			onParam(c.fn, objDot, &rd.recv, rd)
 		}
 	case "update", "setdefault", "append":
 		if objDot == "headers" || strings.HasSuffix(objDot, ".headers") {

@@ -36,16 +36,17 @@ type helperCall struct {
 // paramEffect is something a function attaches to one of its parameters.
 type paramEffect struct {
 	param string
-	decl  any // *mwDecl, *includeDecl, *routeDecl, *httpMwDecl or *attrDecl
+	recv  *string // the receiver field of decl
+	decl  any     // *mwDecl, *includeDecl, *routeDecl, *httpMwDecl or *attrDecl
 }
 
-// onParam records decl as attached to a parameter of fn when obj, the
-// receiver as written, is one.
-func onParam(fn *pyFunc, obj string, decl any) {
+// onParam records decl, attached to recv, as attached to a parameter of
+// fn when obj, the receiver as written, is one.
+func onParam(fn *pyFunc, obj string, recv *string, decl any) {
 	if fn == nil || !fn.hasParam(obj) || len(fn.paramEffects) >= maxParamEffects {
 		return
 	}
-	fn.paramEffects = append(fn.paramEffects, paramEffect{param: obj, decl: decl})
+	fn.paramEffects = append(fn.paramEffects, paramEffect{param: obj, recv: recv, decl: decl})
 }
 
 func (fn *pyFunc) hasParam(name string) bool {
@@ -114,7 +115,7 @@ type helperWalk struct {
 	known map[string]bool              // the apps and routers, by identity
 	calls map[*pyFunc][]*helperCall    // the helper calls in each function
 	seen  map[string]map[paramKey]bool // by target: the parameters followed
-	moved map[any]bool                 // declarations already given a receiver
+	moved map[*string]bool             // receivers already given a target
 	binds map[*helperCall][]binding    // bind's answers
 }
 
@@ -143,7 +144,7 @@ func (m *model) safeFollowHelpers() (err error) {
 func (m *model) followHelpers() {
 	factory := m.factoryApps()
 	h := &helperWalk{m: m, known: map[string]bool{}, calls: map[*pyFunc][]*helperCall{}, seen: map[string]map[paramKey]bool{},
-		moved: map[any]bool{}, binds: map[*helperCall][]binding{}}
+		moved: map[*string]bool{}, binds: map[*helperCall][]binding{}}
 	h.canon = func(id string) string {
 		k := m.p.canonical(id)
 		if a, ok := factory[k]; ok {
@@ -248,7 +249,7 @@ func (h *helperWalk) follow(t, ct string, fn *pyFunc, param string, depth int) {
 	h.seen[ct][k] = true
 	for _, e := range fn.paramEffects {
 		if e.param == param {
-			h.apply(t, ct, fn.file, e.decl)
+			h.apply(t, ct, fn.file, e)
 		}
 	}
 	for _, hc := range h.calls[fn] {
@@ -265,49 +266,17 @@ func (h *helperWalk) follow(t, ct string, fn *pyFunc, param string, depth int) {
 // copied for t, at the same line of the same file. A declaration already
 // reaching ct (the helper names its parameter like the app, in the app's
 // module) is left alone: it is attached once.
-func (h *helperWalk) apply(t, ct string, f *pyFile, decl any) {
-	recv := recvOf(decl)
-	cr := h.canon(recv)
+func (h *helperWalk) apply(t, ct string, f *pyFile, e paramEffect) {
+	cr := h.canon(*e.recv)
 	if cr == ct {
 		return
 	}
-	if !h.moved[decl] && !h.known[cr] {
-		setRecv(decl, t)
-		h.moved[decl] = true
+	if !h.moved[e.recv] && !h.known[cr] {
+		*e.recv = t
+		h.moved[e.recv] = true
 		return
 	}
-	addCopy(f, decl, t)
-}
-
-func recvOf(decl any) string {
-	switch d := decl.(type) {
-	case *mwDecl:
-		return d.recv
-	case *includeDecl:
-		return d.recv
-	case *routeDecl:
-		return d.recv
-	case *httpMwDecl:
-		return d.recv
-	case *attrDecl:
-		return d.recv
-	}
-	return ""
-}
-
-func setRecv(decl any, t string) {
-	switch d := decl.(type) {
-	case *mwDecl:
-		d.recv = t
-	case *includeDecl:
-		d.recv = t
-	case *routeDecl:
-		d.recv = t
-	case *httpMwDecl:
-		d.recv = t
-	case *attrDecl:
-		d.recv = t
-	}
+	addCopy(f, e.decl, t)
 }
 
 // addCopy adds to f a copy of decl with receiver t. Attribute
