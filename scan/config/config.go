@@ -98,7 +98,27 @@ func (s *Scanner) Scan(ctx context.Context, t *scan.Target) (*scan.Result, error
 		return res, fmt.Errorf("config scanner: evaluate rules: %w", err)
 	}
 	res.Notes = append(res.Notes, fmt.Sprintf("config: %d rules over %d apps, %d files, %d Go files", len(s.rules.Rules()), len(fx.Apps), len(fx.Files), len(fx.Go.Files)))
+	if n := unattachedNote(fx.Facts); n != "" {
+		res.Notes = append(res.Notes, n)
+	}
 	return res, nil
+}
+
+// unattachedNote says how many routes no app was found to include (their
+// routers are included by code the facts do not follow, or by no app):
+// the rules that judge a route by its app's authentication did not look
+// at them.
+func unattachedNote(fx *facts.Facts) string {
+	files := map[string]bool{}
+	for _, r := range fx.UnattachedRoutes {
+		files[r.Path] = true
+	}
+	if len(files) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("config: %d routes in %d files are on routers no app was found to include; "+
+		"route-missing-auth and rate-limit-missing judge a route with its app and did not check them",
+		len(fx.UnattachedRoutes), len(files))
 }
 
 // Input is the facts document the rules receive as input

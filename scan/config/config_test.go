@@ -186,3 +186,35 @@ func TestRefusedUserPolicies(t *testing.T) {
 		})
 	}
 }
+
+// TestUnattachedRoutesNote: routes on a router no app is found to include
+// are not judged by the app-level route rules, and the result says so.
+func TestUnattachedRoutesNote(t *testing.T) {
+	s, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	included := "from fastapi import APIRouter, FastAPI\n\nrouter = APIRouter()\n\n\n@router.post(\"/items\")\ndef create():\n    return {}\n\n\napp = FastAPI()\napp.include_router(router)\n"
+	orphan := "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n@router.post(\"/items\")\ndef create():\n    return {}\n\n\n@router.delete(\"/items/{i}\")\ndef delete(i: int):\n    return {}\n"
+	for _, tt := range []struct {
+		name string
+		src  string
+		want string
+	}{
+		{"included", included, ""},
+		{"orphan router", orphan, "config: 2 routes in 1 files are on routers no app was found to include"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			res := scanDir(t, s, gitRepo(t, map[string]string{"app/routes.py": tt.src}))
+			var got string
+			for _, n := range res.Notes {
+				if strings.Contains(n, "no app was found") {
+					got = n
+				}
+			}
+			if tt.want == "" && got != "" || !strings.HasPrefix(got, tt.want) {
+				t.Errorf("note = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

@@ -433,7 +433,15 @@ func normName(s string) string {
 
 var pinnedRe = regexp.MustCompile(`^(===?)\s*[^\s,*;<>=!~]+$`)
 
-func isPinned(spec string) bool { return pinnedRe.MatchString(strings.TrimSpace(spec)) }
+// pinnedRefRe is a direct reference (name @ URL) to one artifact: a
+// distribution file whose name carries a version (a wheel, an sdist), or
+// a VCS URL at a full commit hash.
+var pinnedRefRe = regexp.MustCompile(`^@\s*(\S*/[^/\s]*\d[^/\s]*\.(whl|tar\.gz|tgz|tar\.bz2|zip)|\S+@[0-9a-f]{40})(#\S*)?$`)
+
+func isPinned(spec string) bool {
+	spec = strings.TrimSpace(spec)
+	return pinnedRe.MatchString(spec) || pinnedRefRe.MatchString(spec)
+}
 
 // parseRequirements reads a pip requirements file. Option lines (-r, -e,
 // --index-url, ...) and local paths or URLs are left out; --hash options on

@@ -122,7 +122,11 @@ func TestParseNginx(t *testing.T) {
 }
 
 func TestParseRequirements(t *testing.T) {
-	src := "-r base.txt\n--index-url https://pypi.org/simple\nFastAPI==0.110.0\nuvicorn[standard]>=0.29 ; python_version >= '3.9'\nrequests~=2.31\ndjango==4.*\npkg===1.0\nhashed==1.0 \\\n    --hash=sha256:abc\n./local/pkg\n# comment\n"
+	src := "-r base.txt\n--index-url https://pypi.org/simple\nFastAPI==0.110.0\nuvicorn[standard]>=0.29 ; python_version >= '3.9'\nrequests~=2.31\ndjango==4.*\npkg===1.0\nhashed==1.0 \\\n    --hash=sha256:abc\n./local/pkg\n# comment\n" +
+		"tflite-runtime @ https://github.com/x/y/releases/download/v2.17.1/tflite_runtime-2.17.1-cp311-linux_x86_64.whl; platform_machine == 'x86_64'\n" +
+		"lib @ git+https://github.com/x/lib@0123456789abcdef0123456789abcdef01234567\n" +
+		"moving @ https://github.com/x/moving/archive/refs/heads/main.zip\n" +
+		"branch @ git+https://github.com/x/branch@main\n"
 	out := parseRequirements("requirements.txt", ".", []byte(src))
 	var got []string
 	for _, r := range out.requirements {
@@ -135,6 +139,10 @@ func TestParseRequirements(t *testing.T) {
 		"6 django ==4.* loose",
 		"7 pkg ===1.0 pinned",
 		"8 hashed ==1.0 pinned",
+		"12 tflite-runtime @ https://github.com/x/y/releases/download/v2.17.1/tflite_runtime-2.17.1-cp311-linux_x86_64.whl pinned",
+		"13 lib @ git+https://github.com/x/lib@0123456789abcdef0123456789abcdef01234567 pinned",
+		"14 moving @ https://github.com/x/moving/archive/refs/heads/main.zip loose",
+		"15 branch @ git+https://github.com/x/branch@main loose",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("requirements:\n got %q\nwant %q", got, want)
@@ -213,6 +221,8 @@ func TestClassify(t *testing.T) {
 	for p, want := range map[string]bool{
 		"tests/test_api.py": true, "app/test_x.py": true, "app/x_test.py": true, "conftest.py": true,
 		"app/main.py": false, "app/testing.py": false,
+		"ruoyi-fastapi-test/common/login_helper.py": true, "integration-tests/api.py": true, "e2e_tests/x.py": true,
+		"latest/app.py": false, "contest/app.py": false, "test-data-tools/app.py": false,
 	} {
 		if got := IsTestPath(p); got != want {
 			t.Errorf("IsTestPath(%q) = %v", p, got)

@@ -126,14 +126,18 @@ func isMarker(p string) bool {
 	return false
 }
 
-// IsTestPath reports whether a path is a test file or lives in a test folder.
+// IsTestPath reports whether a path is a test file or lives in a test
+// folder: tests/, test/, or a folder whose name ends with the word
+// (integration-tests/, e2e_tests/, myapp-test/, the test project beside
+// the application).
 func IsTestPath(p string) bool {
 	base := path.Base(p)
 	if base == "conftest.py" || strings.HasPrefix(base, "test_") && strings.HasSuffix(base, ".py") || strings.HasSuffix(base, "_test.py") {
 		return true
 	}
 	for _, seg := range strings.Split(path.Dir(p), "/") {
-		if seg == "tests" || seg == "test" {
+		words := strings.FieldsFunc(strings.ToLower(seg), func(r rune) bool { return r == '-' || r == '_' })
+		if len(words) > 0 && (words[len(words)-1] == "tests" || words[len(words)-1] == "test") {
 			return true
 		}
 	}

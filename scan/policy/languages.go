@@ -92,6 +92,17 @@ func (ix *langIndex) reads(k ruleKey, visiting map[ruleKey]bool) map[string]bool
 			}
 			return false
 		})
+		// A rule of the same package named as a plain term (some m in
+		// middleware) is no reference: its name is a variable.
+		pkg := mod.Package.Path.String()
+		ast.WalkVars(r, func(v ast.Var) bool {
+			if _, ok := ix.rules[ruleKey{pkg, string(v)}]; ok {
+				for l := range ix.reads(ruleKey{pkg, string(v)}, visiting) {
+					out[l] = true
+				}
+			}
+			return false
+		})
 	}
 	delete(visiting, k)
 	ix.memo[k] = out

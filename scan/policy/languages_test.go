@@ -17,6 +17,27 @@ const splitLib = `package pipeguard.lib
 deploy_env contains e if {
 	some e in input.env
 }
+
+# Library rules that name each other as plain terms, not references.
+served := [a | some a in input.apps; not a.test]
+
+served_debug := [a | some a in served; a.debug]
+`
+
+// chainRule reads Python facts only through lib.served_debug, which reads
+// them through served.
+const chainRule = `# METADATA
+# title: Toy chain
+# custom:
+#   id: toy-chain
+#   severity: low
+package pipeguard.rules.toy_chain
+
+import data.pipeguard.lib
+
+deny contains {"path": a.path, "line": a.line, "message": "debug"} if {
+	some a in lib.served_debug
+}
 `
 
 const splitPy = `# METADATA
@@ -68,6 +89,8 @@ func splitFS() fstest.MapFS {
 		"config/toy_split_test.rego":     {Data: []byte("package pipeguard.rules.toy_split_test\n\nimport data.pipeguard.rules.toy_split\n\ntest_py if {\n\tcount(toy_split.deny) == 1 with input as {\"apps\": [{\"path\": \"a.py\", \"line\": 1, \"debug\": true}], \"env\": [], \"go\": {\"calls\": []}}\n}\n")},
 		"config/toy_declared_more.rego":  {Data: []byte("package pipeguard.rules.toy_declared\n\nextra := 1\n")},
 		"config/toy_declared_other.rego": {Data: []byte("package pipeguard.other\n\nx := input.nginx\n")},
+		"config/toy_chain.rego":          {Data: []byte(chainRule)},
+		"config/toy_chain_test.rego":     {Data: []byte("package pipeguard.rules.toy_chain_test\n\ntest_nothing if true\n")},
 	}
 }
 
@@ -200,6 +223,10 @@ func TestRuleLanguages(t *testing.T) {
 	// The other package's input.nginx does not leak in.
 	if got := ruleByID(t, cat, "toy-declared").Languages; !slices.Equal(got, []string{LangDeployment}) {
 		t.Errorf("toy-declared languages = %v", got)
+	}
+	// Library rules named as plain terms (some a in served) are followed.
+	if got := ruleByID(t, cat, "toy-chain").Languages; !slices.Equal(got, []string{LangPython}) {
+		t.Errorf("toy-chain languages = %v", got)
 	}
 }
 
