@@ -367,6 +367,9 @@ func buildModels(out *Facts, pyByProject map[string][]*pyFile, tls map[string]pr
 		t.serverTLS = t.serverTLS || uvicornTLS(pfiles)
 		m := &model{p: p, r: newResolver(p), out: out, auth: map[*pyFunc]*authInfo{}, schemes: map[string]*schemeDecl{}, projTLS: t,
 			handlers: map[*pyFunc]bool{}}
+		if err := m.safeFollowHelpers(); err != nil {
+			out.Skipped = append(out.Skipped, Skipped{Path: pn, Reason: err.Error()})
+		}
 		if err := m.safeBuild(); err != nil {
 			out.Skipped = append(out.Skipped, Skipped{Path: pn, Reason: err.Error()})
 		}

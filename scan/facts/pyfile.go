@@ -47,6 +47,9 @@ type pyFile struct {
 	skipped    []Skipped // parts of the file that did not parse
 	callSites  []*callSite
 	defaults   []*paramDefault
+	// helperCalls are the calls that pass a name (an app, a router) to a
+	// function: setup_cors(app), register(app=app) (pyhelper.go).
+	helperCalls []*helperCall
 }
 
 // paramDefault is a parameter whose default is a dotted name.
@@ -135,6 +138,10 @@ type pyFunc struct {
 	body          *node   // the function's body, for analyses that look at it whole
 	validatesBody bool    // validates data with a schema (Model.model_validate(body), TypeAdapter(...).validate_python)
 	parent        *pyFunc // the enclosing function of an inner one (a decorator's wrapper)
+	// paramEffects are what the function attaches to its parameters
+	// (app.add_middleware(...), @app.get, app.include_router(...)): what
+	// a helper given an app does to it (pyhelper.go).
+	paramEffects []paramEffect
 }
 
 type classField struct {
@@ -192,9 +199,10 @@ type schemeDecl struct {
 }
 
 type includeDecl struct {
-	recv string
-	line int
-	call *expr
+	recv  string
+	line  int
+	call  *expr
+	mount bool // outer.mount(...), not include_router
 }
 
 type mwDecl struct {
@@ -380,14 +388,7 @@ func (a *fileAnalyzer) ident(d string) string {
 	if d == "" {
 		return ""
 	}
-	first, rest, _ := strings.Cut(d, ".")
-	if t, ok := a.f.alias[first]; ok {
-		if rest != "" {
-			return t + "." + rest
-		}
-		return t
-	}
-	return a.f.module + "." + d
+	return identOf(a.f, d)
 }
 
 func (a *fileAnalyzer) doImport(n *node) {
@@ -902,8 +903,11 @@ func (a *fileAnalyzer) doDecorator(d *node, fn *pyFunc, outer, inner *fctx) {
 		rd := &routeDecl{recv: recv, line: d.line, method: method, call: call, fn: fn}
 		rd.decoDeps = a.depList(call.kwArg("dependencies"))
 		a.f.routes = append(a.f.routes, rd)
+		onParam(outer.fn, dotted(fnN.child("object"), a.src), &rd.recv, rd)
 	case method == "middleware":
-		a.f.httpMw = append(a.f.httpMw, &httpMwDecl{recv: recv, fn: fn})
+		h := &httpMwDecl{recv: recv, fn: fn}
+		a.f.httpMw = append(a.f.httpMw, h)
+		onParam(outer.fn, dotted(fnN.child("object"), a.src), &h.recv, h)
 	case method == "exception_handler":
 		// The handler's exception parameter is like an except alias.
 		if len(fn.params) >= 2 {
@@ -1059,8 +1063,10 @@ func (a *fileAnalyzer) doAssign(n *node, c *fctx) {
 				return
 			}
 		}
-		a.f.attrs = append(a.f.attrs, &attrDecl{recv: a.ident(obj), line: n.line, target: target, attr: attr,
-			value: a.b.build(right), function: c.funcName()})
+		at := &attrDecl{recv: a.ident(obj), line: n.line, target: target, attr: attr,
+			value: a.b.build(right), function: c.funcName()}
+		a.f.attrs = append(a.f.attrs, at)
+		onParam(c.fn, obj, &at.recv, at)
 	case "subscript":
 		if right == nil {
 			return
@@ -1200,16 +1206,23 @@ func (a *fileAnalyzer) doCall(n *node, c *fctx) {
 		}
 	}
 	a.handlerCall(n, c, q, method, objDot)
+	a.helperCall(n, d, c)
 	switch method {
 	case "include_router":
-		a.f.includes = append(a.f.includes, &includeDecl{recv: a.ident(objDot), line: n.line, call: a.b.build(n)})
+		inc := &includeDecl{recv: a.ident(objDot), line: n.line, call: a.b.build(n)}
+		a.f.includes = append(a.f.includes, inc)
+		onParam(c.fn, objDot, &inc.recv, inc)
 	case "mount":
 		if objDot != "" {
-			a.f.mounts = append(a.f.mounts, &includeDecl{recv: a.ident(objDot), line: n.line, call: a.b.build(n)})
+			mt := &includeDecl{recv: a.ident(objDot), line: n.line, call: a.b.build(n), mount: true}
+			a.f.mounts = append(a.f.mounts, mt)
+			onParam(c.fn, objDot, &mt.recv, mt)
 		}
 	case "add_middleware":
 		e := a.b.build(n)
-		a.f.mwAdds = append(a.f.mwAdds, &mwDecl{recv: a.ident(objDot), line: n.line, call: e})
+		mw := &mwDecl{recv: a.ident(objDot), line: n.line, call: e}
+		a.f.mwAdds = append(a.f.mwAdds, mw)
+		onParam(c.fn, objDot, &mw.recv, mw)
 	case "add_api_route", "add_api_websocket_route":
 		if fnN.kind == "attribute" {
 			e := a.b.build(n)
@@ -1220,6 +1233,7 @@ func (a *fileAnalyzer) doCall(n *node, c *fctx) {
 			rd := &routeDecl{recv: a.ident(objDot), line: n.line, method: m, call: e}
 			rd.decoDeps = a.depList(e.kwArg("dependencies"))
 			a.f.routes = append(a.f.routes, rd)
+			onParam(c.fn, objDot, &rd.recv, rd)
 		}
 	case "update", "setdefault", "append":
 		if objDot == "headers" || strings.HasSuffix(objDot, ".headers") {
