@@ -10,7 +10,10 @@ package pipeguard.rules.session_cookie_insecure
 import data.pipeguard.golib
 import data.pipeguard.lib
 
-go_session_name(s) if regex.match(`(?i)(sess|^sid$|_sid$|token|auth|jwt|login|remember)`, s)
+# go_session_name: the name says session or credential, word by word
+# (session_cookie_name in session_cookie_insecure.rego): "csrf_token",
+# "assessment" and "author" are not session cookies.
+go_session_name(s) if session_cookie_name(s)
 
 # go_not_secure: Secure absent, or known false. (An unknown value, read
 # from configuration, is given the benefit of the doubt.)

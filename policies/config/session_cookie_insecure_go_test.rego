@@ -30,3 +30,13 @@ test_gin_set_cookie if {
 	]})
 	lines(rule.deny) == {80} with input as i
 }
+
+test_go_cookie_name_words if {
+	i := t.go_input({"composites": [
+		cookie(10, {"Name": t.go_lit("csrf_token", 10)}),
+		cookie(20, {"Name": t.go_lit("assessment", 20)}),
+		cookie(30, {"Name": t.go_lit("authorName", 30)}),
+		cookie(40, {"Name": t.go_lit("refreshToken", 40)}),
+	]})
+	lines(rule.deny) == {40} with input as i
+}

@@ -1344,6 +1344,9 @@ func (a *fileAnalyzer) interesting(q string, isDotted bool, method string, n *no
 	if sqlMethods[method] || method == "CryptContext" || method == "APIKeyQuery" {
 		return true
 	}
+	if cookieSetters[method] {
+		return a.cookieSetter(n)
+	}
 	if args := n.child("arguments"); args != nil {
 		for _, k := range args.namedChildren() {
 			v := k
@@ -1362,6 +1365,35 @@ func (a *fileAnalyzer) interesting(q string, isDotted bool, method string, n *no
 		}
 	}
 	return false
+}
+
+// cookieSetters are the methods of a response that set a cookie, with
+// Starlette's (and Django's, Flask's) keyword arguments: key, value,
+// max_age, expires, path, domain, secure, httponly, samesite.
+var cookieSetters = map[string]bool{"set_cookie": true, "set_signed_cookie": true}
+
+// cookieSetter reports whether a set_cookie call is recorded: one on a
+// response, with arguments that can all be read. A call with *args or
+// **kwargs may set secure= in the mapping, and a cookie jar's
+// set_cookie(cookie) (http.cookiejar, requests' and httpx' client
+// cookies) takes a Cookie object, not a name: neither is recorded.
+func (a *fileAnalyzer) cookieSetter(n *node) bool {
+	args := n.child("arguments")
+	if args == nil || args.kind != "argument_list" {
+		return false
+	}
+	if fnN := n.child("function"); fnN != nil && fnN.kind == "attribute" {
+		recv := strings.ToLower(fnN.child("object").text(a.src))
+		if strings.HasSuffix(recv, "cookies") || strings.HasSuffix(recv, "jar") {
+			return false
+		}
+	}
+	for _, k := range args.namedChildren() {
+		if k.kind == "list_splat" || k.kind == "dictionary_splat" {
+			return false
+		}
+	}
+	return true
 }
 
 // tlsConstRe matches the names of TLS protocol versions and certificate
