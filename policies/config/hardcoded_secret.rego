@@ -10,11 +10,14 @@
 #   default, a config mapping (app.config["SECRET_KEY"] = ...), or the key
 #   of jwt.encode/decode (written there, or in a variable it passes); or a
 #   guessable value given to a secret-like variable in a Dockerfile ENV or
-#   a compose environment (SECRET_KEY=secret, ADMIN_PASSWORD=password).
+#   a compose environment (SECRET_KEY=secret, ADMIN_PASSWORD=password),
+#   also as the default of an interpolation, which runs when the variable
+#   is not set (POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:-postgres}), and as
+#   the password of a URL there (postgresql://app:${DB_PASS:-app}@db/app).
 #   Placeholders that still work as a key ("changeme") count: they are what
 #   runs when the environment forgets to set the real value. Empty strings,
 #   values that cannot be secrets (enum members, identifiers, key and event
-#   names, URLs, "****", "<...>", "${...}"), test files and folders of
+#   names, URLs, "****", "<...>", "${VAR}", "${VAR:?error}"), test files and folders of
 #   documentation, examples, fixtures, scripts and benchmarks do not.
 # related_resources:
 #   - ref: https://fastapi.tiangolo.com/advanced/settings/
@@ -90,8 +93,22 @@ deny contains f if {
 	c.key == "environment"
 	c.weak_secret
 	not nonproduction(c.path)
-	f := lib.with_confidence(lib.report(c.path, c.line, sprintf("compose environment %s of service %s is set to a guessable literal (%s)", [c.name, c.service, c.value]), concat(":", ["compose", c.service, c.name])), "medium")
+	f := lib.with_confidence(lib.report(c.path, c.line, compose_message(c), concat(":", ["compose", c.service, c.name])), "medium")
 }
+
+# compose_message says which part of the value is guessable: the value
+# itself, the default of a ${VAR:-default} interpolation (what runs when
+# the deployment does not set VAR), or a URL's password. The value is not
+# shown where it is not masked (a URL's, the default's).
+compose_message(c) := sprintf("compose environment %s of service %s holds a URL whose password is %s", [c.name, c.service, compose_what(c)]) if {
+	c.url_password
+} else := sprintf("compose environment %s of service %s is %s", [c.name, c.service, compose_what(c)]) if {
+	c.default_of
+} else := sprintf("compose environment %s of service %s is set to a guessable literal (%s)", [c.name, c.service, c.value])
+
+compose_what(c) := sprintf("the guessable default of ${%s:-...}, used when %s is not set", [c.default_of, c.default_of]) if {
+	c.default_of
+} else := "a guessable literal"
 
 # outside_app: code in a folder of documentation, examples, test fixtures,
 # developers' scripts (seeding, previews) or benchmarks, which the

@@ -71,3 +71,35 @@ test_defaults_are_a_guess if {
 		["constant SECRET_KEY is hard-coded (dev-****)", "rule"],
 	}
 }
+
+compose_entry(path, line, name, value, extra) := object.union({"path": path, "line": line, "project": ".", "service": "db", "key": "environment", "name": name, "value": value, "args": [], "redacted": false}, extra)
+
+# Guessable defaults of compose interpolations: reported at medium
+# confidence, saying the default runs when the variable is not set, and
+# not showing a URL's password; references and development files are not.
+test_compose_interpolation_defaults if {
+	cases := [
+		# [entry, message part or "" for not reported]
+		[compose_entry("docker-compose.yml", 12, "POSTGRES_PASSWORD", "${PO****", {"redacted": true, "weak_secret": true, "default_of": "POSTGRES_PASSWORD"}), "default of ${POSTGRES_PASSWORD:-...}, used when POSTGRES_PASSWORD is not set"],
+		[compose_entry("docker-compose.yml", 39, "DB_URL", "postgresql://${U:-rva}:${POSTGRES_PASSWORD:-rva}@db/x", {"weak_secret": true, "default_of": "POSTGRES_PASSWORD", "url_password": true}), "URL whose password is the guessable default of ${POSTGRES_PASSWORD:-...}"],
+		[compose_entry("docker-compose.yml", 40, "DATABASE_URL", "postgresql://app:app@db/x", {"weak_secret": true, "url_password": true}), "URL whose password is a guessable literal"],
+		[compose_entry("docker-compose.yml", 41, "POSTGRES_PASSWORD", "${POSTGRES_PASSWORD}", {}), ""],
+		[compose_entry("docker-compose.dev.yml", 12, "POSTGRES_PASSWORD", "${PO****", {"redacted": true, "weak_secret": true, "default_of": "POSTGRES_PASSWORD"}), ""],
+	]
+	bad := [[c[0].line, fs] |
+		some c in cases
+		fs := [[f.message, f.confidence] | some f in rule.deny] with input as {"compose": [c[0]], "files": []}
+		not compose_case_ok(fs, c[1])
+	]
+	bad == []
+}
+
+compose_case_ok(fs, "") if fs == []
+
+compose_case_ok(fs, want) if {
+	want != ""
+	count(fs) == 1
+	contains(fs[0][0], want)
+	not contains(fs[0][0], "rva")
+	fs[0][1] == "medium"
+}

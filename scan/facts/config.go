@@ -250,8 +250,12 @@ func composeEnv(path, project, service string, val *yaml.Node) []ComposeEntry {
 	var out []ComposeEntry
 	add := func(line int, k, v string) {
 		vv, red := maskIfSecret(k, v)
-		out = append(out, ComposeEntry{Path: path, Line: line, Project: project, Service: service, Key: "environment",
-			Name: k, Value: vv, Args: []string{}, Redacted: red, WeakSecret: weakSecret(k, v)})
+		e := ComposeEntry{Path: path, Line: line, Project: project, Service: service, Key: "environment",
+			Name: k, Value: vv, Args: []string{}, Redacted: red, WeakSecret: weakSecret(k, v)}
+		if !e.WeakSecret {
+			e.WeakSecret, e.DefaultOf, e.URLPassword = weakComposeValue(k, v)
+		}
+		out = append(out, e)
 	}
 	switch val.Kind {
 	case yaml.SequenceNode:
@@ -521,3 +525,102 @@ var referenceRe = regexp.MustCompile(`^\$(\{[A-Za-z_][A-Za-z0-9_]*(:?\?[^}]*)?\}
 // isReference reports whether a configuration value refers to another
 // variable instead of holding a value.
 func isReference(v string) bool { return referenceRe.MatchString(strings.TrimSpace(v)) }
+
+// interpolationRe matches one compose interpolation: ${VAR}, $VAR, and
+// ${VAR<op>word} with op :- or - (default when unset, or also when
+// empty), :? or ? (error when unset), :+ or + (word when set).
+var interpolationRe = regexp.MustCompile(`\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}$]*))?\}|([A-Za-z_][A-Za-z0-9_]*))`)
+
+// expandDefaults returns a compose value as a fresh clone runs it, where
+// no variable is set: each ${VAR:-default} and ${VAR-default} becomes its
+// default, $$ a dollar. known is false when a part stays unknown: a
+// ${VAR} or $VAR, a ${VAR:?error} (the deployer must set it), a
+// ${VAR:+word}, or a nested interpolation. vars are the variables whose
+// defaults were used, in order.
+func expandDefaults(v string) (out string, vars []string, known bool) {
+	const dollar = "\x00"
+	v = strings.ReplaceAll(v, "$$", dollar)
+	known = true
+	out = interpolationRe.ReplaceAllStringFunc(v, func(m string) string {
+		sm := interpolationRe.FindStringSubmatch(m)
+		if sm[2] == ":-" || sm[2] == "-" {
+			vars = append(vars, sm[1])
+			return sm[3]
+		}
+		known = false
+		return m
+	})
+	if strings.Contains(out, "$") {
+		known = false // ${A:-${B}}, ${A:?msg with $}: not read
+	}
+	return strings.ReplaceAll(out, dollar, "$"), vars, known
+}
+
+// weakComposeValue judges a compose environment value that is not a
+// literal, as it runs when the variables it reads are not set (on a fresh
+// clone, or when the deployer forgets them): POSTGRES_PASSWORD:
+// ${POSTGRES_PASSWORD:-rva} is the password "rva". It also judges the
+// password of a URL's user information (postgresql://user:${DB_PASS:-rva}@db/x,
+// or written there: postgresql://app:app@db/x) whatever the variable's
+// name. It returns whether the value is guessable, the variable whose
+// default it is ("" when written as a literal), and whether it is a URL's
+// password.
+func weakComposeValue(key, value string) (weak bool, defaultOf string, urlPassword bool) {
+	if exp, vars, known := expandDefaults(value); known && len(vars) > 0 && weakSecret(key, exp) {
+		return true, vars[0], false
+	}
+	user, pass, ok := urlUserinfo(value)
+	if !ok {
+		return false, "", false
+	}
+	p, vars, known := expandDefaults(pass)
+	if !known || p == "" {
+		return false, "", false
+	}
+	u, _, uknown := expandDefaults(user)
+	if weakSecret("password", p) || uknown && u == p {
+		if len(vars) > 0 {
+			defaultOf = vars[0]
+		}
+		return true, defaultOf, true
+	}
+	return false, "", false
+}
+
+// urlUserinfo splits the user information of scheme://user:password@host
+// (interpolations in it kept as written).
+func urlUserinfo(v string) (user, pass string, ok bool) {
+	i := strings.Index(v, "://")
+	if i < 0 {
+		return "", "", false
+	}
+	rest := v[i+3:]
+	auth := rest[:outsideBraces(rest, "/?#", len(rest))]
+	at := strings.LastIndexByte(auth, '@')
+	if at < 0 {
+		return "", "", false
+	}
+	info := auth[:at]
+	colon := outsideBraces(info, ":", -1)
+	if colon < 0 {
+		return "", "", false
+	}
+	return info[:colon], info[colon+1:], true
+}
+
+// outsideBraces is the index of the first byte of s among chars that is
+// not inside an interpolation's braces, else none.
+func outsideBraces(s, chars string, none int) int {
+	depth := 0
+	for j := 0; j < len(s); j++ {
+		switch c := s[j]; {
+		case c == '{':
+			depth++
+		case c == '}' && depth > 0:
+			depth--
+		case depth == 0 && strings.IndexByte(chars, c) >= 0:
+			return j
+		}
+	}
+	return none
+}

@@ -452,6 +452,13 @@ type ComposeEntry struct {
 	// WeakSecret is set when the key names a secret and the value is a
 	// guessable literal (secret, password, changeme, the service's name...).
 	WeakSecret bool `json:"weak_secret,omitempty"`
+	// DefaultOf is the variable whose default is the guessable value
+	// (PASSWORD: ${PASSWORD:-changeme}), used when it is not set; empty
+	// when the value is written as a literal.
+	DefaultOf string `json:"default_of,omitempty"`
+	// URLPassword: the guessable value is the password of a URL's user
+	// information (postgresql://app:${DB_PASS:-app}@db/app).
+	URLPassword bool `json:"url_password,omitempty"`
 	// Image is the service's image as written ("" when it is built).
 	Image string `json:"image,omitempty"`
 }

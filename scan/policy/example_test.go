@@ -56,6 +56,7 @@ func TestBuiltinRulesOverExample(t *testing.T) {
 		"dockerfile-root-user Dockerfile:6",
 		"env-file-committed .env:2",
 		"hardcoded-secret app/main.py:7",
+		"hardcoded-secret docker-compose.yml:12",
 		"https-not-enforced app/main.py:12",
 		"jwt-algorithms-missing app/main.py:26",
 		"request-body-unvalidated app/routers/items.py:10",
