@@ -35,6 +35,10 @@ type model struct {
 	handlers   map[*pyFunc]bool    // route handlers
 	returnedBy map[*pyFunc]bool    // functions whose result a route handler returns
 	owners     map[*depRef]*pyFunc // the function whose parameters hold a dependency (depOwner)
+	// includeTarget is the router an include_router call copied from a
+	// helper includes: the one the helper's caller gives for the
+	// parameter the call names (pyhelper.go).
+	includeTarget map[*includeDecl]string
 }
 
 func addUnique(list []string, s string) []string {
@@ -1345,11 +1349,7 @@ func (m *model) walkRoutes(app *App, ident, prefix string, router *routerInfo, a
 		}
 	}
 	for _, ii := range rv.includes[ident] {
-		rexp := ii.inc.call.arg(0, "router")
-		if rexp == nil || rexp.dot == "" {
-			continue
-		}
-		rid := m.p.canonical(identOf(ii.f, rexp.dot))
+		rid := m.includedRouter(ii)
 		ri := routers[rid]
 		if ri == nil {
 			continue
@@ -1368,6 +1368,19 @@ func (m *model) walkRoutes(app *App, ident, prefix string, router *routerInfo, a
 		}
 		m.walkRoutes(app, rid, full, ri, next, rv, routers, included, visited)
 	}
+}
+
+// includedRouter is the identity of the router an include_router call
+// includes: the one its helper's caller gives, or the name it is given.
+func (m *model) includedRouter(ii includeInfo) string {
+	if r, ok := m.includeTarget[ii.inc]; ok {
+		return r
+	}
+	rexp := ii.inc.call.arg(0, "router")
+	if rexp == nil || rexp.dot == "" {
+		return ""
+	}
+	return m.p.canonical(identOf(ii.f, rexp.dot))
 }
 
 // identOf mirrors fileAnalyzer.ident for a file after analysis.
