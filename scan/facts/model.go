@@ -213,6 +213,13 @@ func (m *model) depAuthDepth(d *depRef, depth int) (auth, viaScheme bool, scheme
 	if a, via, sch, ok := m.selfAuth(d, t, depth); ok {
 		return a, via, sch
 	}
+	if t.kind == "name" && t.local && t.val != nil && depth <= maxFactoryDepth {
+		// Depends(_authenticator) in the parameters of a dependency a
+		// factory defines: a local of the factory (parameters are
+		// evaluated where the function is defined), bound to the
+		// dependency it names.
+		return m.depAuthDepth(&depRef{param: d.param, line: d.line, kind: d.kind, target: t.val, file: f}, depth+1)
+	}
 	var q string
 	switch t.kind {
 	case "call":

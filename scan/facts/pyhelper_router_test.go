@@ -250,3 +250,69 @@ add(app, make_router())
 		})
 	}
 }
+
+// A router built from the APIRouter subclass a class factory returns
+// (APIRouter = get_api_router_class(APIRoute)) is a router: its routes
+// reach the app that includes it; a name bound to a factory returning
+// some other class is not.
+func TestClassFactoryRouter(t *testing.T) {
+	routing := `
+from fastapi import APIRouter as _APIRouter
+from fastapi.routing import APIRoute
+
+
+def get_api_router_class(route_class):
+    class _CustomAPIRouter(_APIRouter):
+        def __init__(self, *args, **kwargs):
+            kwargs["route_class"] = route_class
+            super().__init__(*args, **kwargs)
+
+    return _CustomAPIRouter
+
+
+def get_other_class():
+    class Other:
+        pass
+
+    return Other
+
+
+APIRouter = get_api_router_class(APIRoute)
+NotARouter = get_other_class()
+`
+	tests := []struct {
+		name, class string
+		want        []string
+	}{
+		{"class factory's APIRouter subclass", "APIRouter", []string{"main.py:app /v1/things/{id} things.py:7 auth=false"}},
+		{"class factory's other class", "NotARouter", []string{"unattached /{id} things.py:7"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			files := map[string]string{
+				"routing.py": routing,
+				"things.py": fmt.Sprintf(`
+from routing import %s
+
+router = %s(prefix="/things")
+
+
+@router.delete("/{id}")
+def remove(id: int):
+    return None
+`, tt.class, tt.class),
+				"main.py": `
+from fastapi import FastAPI
+from things import router
+
+app = FastAPI()
+app.include_router(router, prefix="/v1")
+`,
+			}
+			got := routeAttachment(extractDir(t, writeTree(t, files)))
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("routes:\n got %q\nwant %q", got, tt.want)
+			}
+		})
+	}
+}
