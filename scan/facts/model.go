@@ -35,6 +35,10 @@ type model struct {
 	handlers   map[*pyFunc]bool    // route handlers
 	returnedBy map[*pyFunc]bool    // functions whose result a route handler returns
 	owners     map[*depRef]*pyFunc // the function whose parameters hold a dependency (depOwner)
+	// includeTarget is the router an include_router call copied from a
+	// helper includes: the one the helper's caller gives for the
+	// parameter the call names (pyhelper.go).
+	includeTarget map[*includeDecl]string
 }
 
 func addUnique(list []string, s string) []string {
@@ -208,6 +212,13 @@ func (m *model) depAuthDepth(d *depRef, depth int) (auth, viaScheme bool, scheme
 	}
 	if a, via, sch, ok := m.selfAuth(d, t, depth); ok {
 		return a, via, sch
+	}
+	if t.kind == "name" && t.local && t.val != nil && depth <= maxFactoryDepth {
+		// Depends(_authenticator) in the parameters of a dependency a
+		// factory defines: a local of the factory (parameters are
+		// evaluated where the function is defined), bound to the
+		// dependency it names.
+		return m.depAuthDepth(&depRef{param: d.param, line: d.line, kind: d.kind, target: t.val, file: f}, depth+1)
 	}
 	var q string
 	switch t.kind {
@@ -1345,11 +1356,7 @@ func (m *model) walkRoutes(app *App, ident, prefix string, router *routerInfo, a
 		}
 	}
 	for _, ii := range rv.includes[ident] {
-		rexp := ii.inc.call.arg(0, "router")
-		if rexp == nil || rexp.dot == "" {
-			continue
-		}
-		rid := m.p.canonical(identOf(ii.f, rexp.dot))
+		rid := m.includedRouter(ii)
 		ri := routers[rid]
 		if ri == nil {
 			continue
@@ -1368,6 +1375,19 @@ func (m *model) walkRoutes(app *App, ident, prefix string, router *routerInfo, a
 		}
 		m.walkRoutes(app, rid, full, ri, next, rv, routers, included, visited)
 	}
+}
+
+// includedRouter is the identity of the router an include_router call
+// includes: the one its helper's caller gives, or the name it is given.
+func (m *model) includedRouter(ii includeInfo) string {
+	if r, ok := m.includeTarget[ii.inc]; ok {
+		return r
+	}
+	rexp := ii.inc.call.arg(0, "router")
+	if rexp == nil || rexp.dot == "" {
+		return ""
+	}
+	return m.p.canonical(identOf(ii.f, rexp.dot))
 }
 
 // identOf mirrors fileAnalyzer.ident for a file after analysis.

@@ -252,7 +252,8 @@ func isAPIRouter(q string) bool { return q == "fastapi.APIRouter" || q == "fasta
 
 // subclassRouters are module-level routers built from project subclasses
 // of APIRouter (router = UserAPIRouter(prefix="/users")), whose __init__
-// passes dependencies=[...] to APIRouter.
+// passes dependencies=[...] to APIRouter, or from the subclass a class
+// factory returns (madeClass).
 func (m *model) subclassRouters() []*routerInfo {
 	var out []*routerInfo
 	for _, f := range m.p.files {
@@ -261,7 +262,7 @@ func (m *model) subclassRouters() []*routerInfo {
 			if as == nil || as.e == nil || as.e.kind != "call" || as.e.fn == nil {
 				continue
 			}
-			c := m.r.classOf(f, as.e.fn.dot)
+			c := m.madeClass(f, as.e.fn.dot)
 			if c == nil || !m.inheritsFrom(c, isAPIRouter) {
 				continue
 			}
@@ -277,6 +278,25 @@ func (m *model) subclassRouters() []*routerInfo {
 		}
 	}
 	return out
+}
+
+// madeClass is the project class a name of file f calls: a class, or a
+// module name bound to what a class factory returns
+// (APIRouter = get_api_router_class(APIRoute), the factory defining and
+// returning `class _CustomAPIRouter(fastapi.APIRouter)`).
+func (m *model) madeClass(f *pyFile, dot string) *pyClass {
+	if c := m.r.classOf(f, dot); c != nil {
+		return c
+	}
+	s, ok := m.p.lookup(qualify(f, dot), 0)
+	if !ok || s.kind != "const" || len(s.rest) != 0 || s.as == nil || s.as.e == nil || s.as.e.kind != "call" || s.as.e.fn == nil {
+		return nil
+	}
+	fs, ok := m.p.lookup(qualify(s.f, s.as.e.fn.dot), 0)
+	if !ok || fs.kind != "func" || len(fs.rest) != 0 || fs.fn == nil || fs.fn.returnsVar == "" {
+		return nil
+	}
+	return fs.fn.classes[fs.fn.returnsVar]
 }
 
 // sortedConsts are the names of a file's module constants, in line order.

@@ -99,6 +99,7 @@ type pyFunc struct {
 	failureReturns []FailureReturn
 	requestJSON    []int
 	inner          map[string]*pyFunc
+	classes        map[string]*pyClass // classes defined in the function (a class factory's result)
 	returnsName    string
 	returnsVar     string   // a local variable returned (an app built by a factory)
 	returnsTuple   []string // the local variables of `return a, b, c` ("" for other items)
@@ -982,6 +983,11 @@ func (a *fileAnalyzer) doClass(def *node, decos []*node, c *fctx) {
 	}
 	if c.fn == nil && c.cls == nil {
 		a.f.classes[cls.name] = cls
+	} else if c.fn != nil {
+		if c.fn.classes == nil {
+			c.fn.classes = map[string]*pyClass{}
+		}
+		c.fn.classes[cls.name] = cls
 	}
 	body := def.child("body")
 	if body == nil {

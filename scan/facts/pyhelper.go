@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 )
 
 // Helpers that configure the app given to them. A project's create_app()
@@ -12,7 +13,9 @@ import (
 // attaches to its parameter (middleware, included routers, routes, mounts,
 // attributes) is attached to the app or router passed to it, at the
 // helper's own line, whatever module the helper lives in and along chains
-// of helpers.
+// of helpers. A router a helper is given and includes
+// (add_routers(app, api_router) doing app.include_router(api_router,
+// prefix="/v1")) is the caller's router: the include names it.
 
 // maxHelperDepth bounds a chain of helpers (a helper calling a helper ...).
 const maxHelperDepth = 6
@@ -25,7 +28,7 @@ const (
 )
 
 // helperCall is a call that passes names to a function: setup(app),
-// register(app=app), utils.setup_cors(app).
+// register(app=app), utils.setup_cors(app), add(app, users.router).
 type helperCall struct {
 	in     *pyFunc           // the calling function; nil at module level
 	callee string            // the callee, qualified through the file's imports
@@ -33,20 +36,45 @@ type helperCall struct {
 	kw     map[string]string // the names given by keyword
 }
 
-// paramEffect is something a function attaches to one of its parameters.
+// paramEffect is something a function attaches to one of its parameters,
+// or, included set, the include_router call that includes a parameter into
+// a receiver that is not one (a module's app).
 type paramEffect struct {
-	param string
-	recv  *string // the receiver field of decl
-	decl  any     // *mwDecl, *includeDecl, *routeDecl, *httpMwDecl or *attrDecl
+	param    string
+	recv     *string // the receiver field of decl
+	decl     any     // *mwDecl, *includeDecl, *routeDecl, *httpMwDecl or *attrDecl
+	included bool
 }
 
 // onParam records decl, attached to recv, as attached to a parameter of
-// fn when obj, the receiver as written, is one.
+// fn when obj, the receiver as written, is one; an include_router call
+// whose router is a parameter, into a receiver that is not one, is
+// recorded as an effect on that parameter.
 func onParam(fn *pyFunc, obj string, recv *string, decl any) {
-	if fn == nil || !fn.hasParam(obj) || len(fn.paramEffects) >= maxParamEffects {
+	if fn == nil || len(fn.paramEffects) >= maxParamEffects {
 		return
 	}
-	fn.paramEffects = append(fn.paramEffects, paramEffect{param: obj, recv: recv, decl: decl})
+	if fn.hasParam(obj) {
+		fn.paramEffects = append(fn.paramEffects, paramEffect{param: obj, recv: recv, decl: decl})
+		return
+	}
+	if inc, ok := decl.(*includeDecl); ok {
+		if r := includedParam(fn, inc); r != "" {
+			fn.paramEffects = append(fn.paramEffects, paramEffect{param: r, recv: recv, decl: decl, included: true})
+		}
+	}
+}
+
+// includedParam is the parameter of fn that an include_router call
+// includes (app.include_router(api_router, prefix=...)), or "".
+func includedParam(fn *pyFunc, inc *includeDecl) string {
+	if inc.mount || inc.call == nil {
+		return ""
+	}
+	if r := inc.call.arg(0, "router"); r != nil && r.kind == "name" && fn.hasParam(r.dot) {
+		return r.dot
+	}
+	return ""
 }
 
 func (fn *pyFunc) hasParam(name string) bool {
@@ -74,11 +102,11 @@ func (a *fileAnalyzer) helperCall(n *node, d string, c *fctx) {
 		switch x.kind {
 		case "comment":
 		case "keyword_argument":
-			if v := unparen(x.child("value")); v != nil && v.kind == "identifier" {
+			if v := dotted(x.child("value"), a.src); v != "" {
 				if hc.kw == nil {
 					hc.kw = map[string]string{}
 				}
-				hc.kw[x.child("name").text(a.src)] = v.text(a.src)
+				hc.kw[x.child("name").text(a.src)] = v
 				named = true
 			}
 		case "list_splat", "dictionary_splat":
@@ -87,11 +115,8 @@ func (a *fileAnalyzer) helperCall(n *node, d string, c *fctx) {
 			if splat {
 				continue
 			}
-			name := ""
-			if v := unparen(x); v != nil && v.kind == "identifier" {
-				name = v.text(a.src)
-				named = true
-			}
+			name := dotted(x, a.src) // users.router names a module's router
+			named = named || name != ""
 			hc.pos = append(hc.pos, name)
 		}
 	}
@@ -119,9 +144,44 @@ type helperWalk struct {
 	binds map[*helperCall][]binding    // bind's answers
 }
 
+// paramKey is a parameter of a function followed for a target, with the
+// apps and routers the call gives its other parameters (args.key()): a
+// helper given the same app twice with two routers includes both.
 type paramKey struct {
 	fn    *pyFunc
 	param string
+	args  string
+}
+
+// helperArgs are the apps and routers (canonical identities) a call gives
+// to the parameters of the function it calls.
+type helperArgs map[string]string
+
+func (a helperArgs) key() string {
+	var b strings.Builder
+	for _, k := range slices.Sorted(maps.Keys(a)) {
+		b.WriteString(k + "=" + a[k] + ";")
+	}
+	return b.String()
+}
+
+// args are the apps and routers hc, a call of file f, gives to the
+// parameters of the function it calls: names of f, or, for a parameter of
+// the caller passed on, what the caller was given (outer).
+func (h *helperWalk) args(hc *helperCall, f *pyFile, outer helperArgs) helperArgs {
+	out := helperArgs{}
+	for _, b := range h.bind(hc) {
+		if hc.in != nil && hc.in.hasParam(b.arg) {
+			if v, ok := outer[b.arg]; ok {
+				out[b.param] = v
+			}
+			continue
+		}
+		if id := h.canon(identOf(f, b.arg)); h.known[id] {
+			out[b.param] = id
+		}
+	}
+	return out
 }
 
 // safeFollowHelpers runs followHelpers, turning a panic into an error so
@@ -171,13 +231,14 @@ func (m *model) followHelpers() {
 	}
 	for _, f := range m.p.files {
 		for _, hc := range f.helperCalls {
+			args := h.args(hc, f, nil)
 			for _, b := range h.bind(hc) {
 				if hc.in != nil && hc.in.hasParam(b.arg) {
 					continue // a link of a chain, followed from where it starts
 				}
 				t := identOf(f, b.arg)
 				if ct := h.canon(t); h.known[ct] {
-					h.follow(t, ct, b.fn, b.param, 0)
+					h.follow(t, ct, b.fn, b.param, args, 0)
 				}
 			}
 		}
@@ -234,28 +295,29 @@ func (h *helperWalk) callee(q string) (*pyFunc, int) {
 }
 
 // follow attaches what fn does to its parameter param to the object t
-// (identity ct), then follows the helpers fn passes param on to.
-func (h *helperWalk) follow(t, ct string, fn *pyFunc, param string, depth int) {
+// (identity ct), then follows the helpers fn passes param on to; args are
+// the apps and routers fn is given.
+func (h *helperWalk) follow(t, ct string, fn *pyFunc, param string, args helperArgs, depth int) {
 	if fn == nil || depth >= maxHelperDepth {
 		return
 	}
 	if h.seen[ct] == nil {
 		h.seen[ct] = map[paramKey]bool{}
 	}
-	k := paramKey{fn, param}
+	k := paramKey{fn, param, args.key()}
 	if h.seen[ct][k] {
 		return
 	}
 	h.seen[ct][k] = true
 	for _, e := range fn.paramEffects {
 		if e.param == param {
-			h.apply(t, ct, fn.file, e)
+			h.apply(t, ct, fn, e, args)
 		}
 	}
 	for _, hc := range h.calls[fn] {
 		for _, b := range h.bind(hc) {
 			if b.arg == param {
-				h.follow(t, ct, b.fn, b.param, depth+1)
+				h.follow(t, ct, b.fn, b.param, h.args(hc, fn.file, args), depth+1)
 			}
 		}
 	}
@@ -265,8 +327,15 @@ func (h *helperWalk) follow(t, ct string, fn *pyFunc, param string, depth int) {
 // reaches no app or router yet takes t; one already attached elsewhere is
 // copied for t, at the same line of the same file. A declaration already
 // reaching ct (the helper names its parameter like the app, in the app's
-// module) is left alone: it is attached once.
-func (h *helperWalk) apply(t, ct string, f *pyFile, e paramEffect) {
+// module) is left alone: it is attached once. An include_router of a
+// router the helper is given is copied with the caller's router.
+func (h *helperWalk) apply(t, ct string, fn *pyFunc, e paramEffect, args helperArgs) {
+	if inc, ok := e.decl.(*includeDecl); ok {
+		if r := includedParam(fn, inc); r != "" {
+			h.applyInclude(t, ct, fn.file, inc, e, args[r])
+			return
+		}
+	}
 	cr := h.canon(*e.recv)
 	if cr == ct {
 		return
@@ -276,7 +345,29 @@ func (h *helperWalk) apply(t, ct string, f *pyFile, e paramEffect) {
 		h.moved[e.recv] = true
 		return
 	}
-	addCopy(f, e.decl, t)
+	addCopy(fn.file, e.decl, t)
+}
+
+// applyInclude copies, in file f, an include_router call whose router is
+// a parameter of the helper: given the app t (e.included false), into t,
+// of the router the caller gives (router; nothing when the caller gives
+// none the project declares); given the router t (e.included), of t, into
+// the include's own receiver.
+func (h *helperWalk) applyInclude(t, ct string, f *pyFile, inc *includeDecl, e paramEffect, router string) {
+	c := *inc
+	if e.included {
+		router = ct
+	} else {
+		c.recv = t
+	}
+	if router == "" {
+		return
+	}
+	if h.m.includeTarget == nil {
+		h.m.includeTarget = map[*includeDecl]string{}
+	}
+	h.m.includeTarget[&c] = router
+	f.includes = append(f.includes, &c)
 }
 
 // addCopy adds to f a copy of decl with receiver t. Attribute
