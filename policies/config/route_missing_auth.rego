@@ -12,8 +12,10 @@
 #   token URL, OAuth2PasswordRequestForm handlers, login/signup/register,
 #   the steps of a login flow under /auth/, /oauth/, /sso/),
 #   password recovery and reset, e-mail verification, health checks,
-#   webhooks that verify the sender's signature, and routes whose
-#   authentication is optional by design (get_optional_user).
+#   webhooks that verify the sender's signature, routes whose
+#   authentication is optional by design (get_optional_user), and capability
+#   URLs whose path carries the secret the client proves itself with
+#   ({client_secret}, {invitation_token}).
 # related_resources:
 #   - ref: https://fastapi.tiangolo.com/tutorial/security/
 #   - ref: https://fastapi.tiangolo.com/tutorial/bigger-applications/#include-an-apirouter-with-a-custom-prefix-tags-responses-and-dependencies
@@ -32,7 +34,7 @@ unsafe_methods := {"POST", "PUT", "PATCH", "DELETE"}
 
 # Routes public by design: they let users in (the token URL, a password
 # form, a login-like name), recover access, or report health.
-public_words := `login|log_in|logout|log_out|signin|sign_in|signup|sign_up|register|registration|token|refresh|forgot_password|recover_password|password_recovery|password_reset|reset_password|forgot|recover|verify_email|confirm_email|email_verification|email_confirmation|health|healthz|healthcheck|ping|readiness|liveness`
+public_words := `login|log_in|logout|log_out|signin|sign_in|signup|sign_up|register|registration|authenticate|token|refresh|forgot_password|recover_password|password_recovery|password_reset|reset_password|forgot|recover|verify_email|confirm_email|email_verification|email_confirmation|health|healthz|healthcheck|ping|readiness|liveness`
 
 # The patterns are built once per evaluation, not once per route.
 public_word_re := sprintf(`(?i)(^|_)(%s)(_|$)`, [public_words])
@@ -74,6 +76,14 @@ public(r) if r.verifies_signature
 public(r) if {
 	some d in r.dependencies
 	d.optional_auth
+}
+
+# A capability URL: the client proves itself with a secret the URL
+# carries (/checkouts/client/{client_secret}, /seats/claim/{invitation_token}),
+# which the handler looks up; a path parameter that is an id is none.
+public(r) if {
+	some m in regex.find_all_string_submatch_n(`\{([A-Za-z0-9_]+)`, r.url, -1)
+	regex.match(`(?i)(^|_)(secret|token|signature|nonce|otp|password)$`, m[1])
 }
 
 # The steps of a login flow: /auth/..., /oauth/.../callback, /sso/...

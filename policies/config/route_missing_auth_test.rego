@@ -76,6 +76,17 @@ test_webhook_without_signature_check if {
 	count(fs) == 1
 }
 
+test_capability_urls if {
+	public := facts(true, [
+		t.route({"url": "/checkouts/client/{client_secret}", "methods": ["PATCH"], "handler": "client_update", "line": 40}),
+		t.route({"url": "/seats/claim/{invitation_token}", "handler": "claim", "line": 50}),
+		t.route({"url": "/customer-session/authenticate", "handler": "authenticate", "line": 60}),
+	])
+	count(rule.deny) == 0 with input as public
+	ids := facts(true, [t.route({"url": "/items/{item_id}", "methods": ["DELETE"], "handler": "delete_item"})])
+	count(rule.deny) == 1 with input as ids
+}
+
 test_token_word_inside_url_is_not_public if {
 	fs := rule.deny with input as facts(true, [t.route({"url": "/token/{id}/revoke", "handler": "revoke"})])
 	count(fs) == 1
