@@ -43,8 +43,9 @@ var validVerdicts = map[string]bool{verdictTP: true, verdictPosture: true, verdi
 // app is one line of apps.tsv.
 type app struct {
 	Repo, Commit, Subfolder string
-	// Set is "dev" (the applications read while fixing) or "extra" (added
-	// to check that fixes generalize); "" when the line names none.
+	// Set is "dev" (the applications read while fixing), "extra" (added
+	// to check that fixes generalize) or "probe" (judged once untuned,
+	// then fixed from); "" when the line names none.
 	Set string
 }
 
@@ -88,7 +89,7 @@ func main() {
 	bin := flag.String("pipeguard", "", "pipeguard binary (default: build ./cmd/pipeguard with -tags gore2regex)")
 	scanners := flag.String("scanners", "config", "scanners to run (--scanners)")
 	only := flag.String("app", "", "evaluate only the applications whose repository contains this")
-	set := flag.String("set", "", "evaluate only the applications of this set of apps.tsv (dev or extra)")
+	set := flag.String("set", "", "evaluate only the applications of this set of apps.tsv (dev, extra or probe)")
 	rules := flag.String("rules", "", "evaluate only the findings of these rules (comma-separated ids)")
 	bandit := flag.Bool("bandit", false, "also time Bandit (bandit -r) on the same checkouts")
 	todo := flag.String("todo", "", "write the findings without a verdict to this file, as verdicts.tsv lines to fill in")
