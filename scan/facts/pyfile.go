@@ -316,6 +316,9 @@ type fctx struct {
 	excTypes map[string]string // exception variable -> the classes caught, as written
 	loopDict map[string]*expr  // loop variable -> the dict it iterates (for headers[k] = v)
 	loopVal  map[string]string
+	// devOnly is set in a branch that runs only in development or tests
+	// (if settings.DEBUG:); see pybranch.go.
+	devOnly bool
 }
 
 func analyzePython(path, module, project string, isPkg, test bool, root *node, src []byte) *pyFile {
@@ -563,6 +566,9 @@ func (a *fileAnalyzer) visit(n *node, c *fctx) {
 				a.visit(ch, c)
 			}
 			a.manualTest = false
+			return
+		}
+		if a.visitIf(n, c) {
 			return
 		}
 	case "await":
