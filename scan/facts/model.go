@@ -367,7 +367,8 @@ func (m *model) annotatedAliases() {
 					if len(e.sub.items) > 0 && e.sub.items[0] != nil {
 						ann = e.sub.items[0].dot
 					}
-					d := &depRef{param: pp.name, line: it.line, kind: kind, target: it.arg(0, "dependency"), ann: ann, file: s.f}
+					d := &depRef{param: pp.name, line: it.line, kind: kind, target: it.arg(0, "dependency"), ann: ann, file: s.f,
+						paramAnn: e.text}
 					fn.deps = append(fn.deps, d)
 					fn.file.depTargets = append(fn.file.depTargets, d)
 				}
@@ -1039,21 +1040,83 @@ func (m *model) unattachedRoutes(rv *receivers, routers map[string]*routerInfo, 
 // failureReturns are the returns of an authentication dependency that
 // let a failure through; a guard (guardDependency) has none, and a
 // generator's bare return is the end of its clean-up after the response,
-// not one.
-func failureReturns(fn *pyFunc) []FailureReturn {
+// not one. A dependency that only receives another authentication
+// dependency (delegatedAuth) lets a failure through only where it decides
+// on what it received (m.decidesOnCredentials).
+func (m *model) failureReturns(ai *authInfo) []FailureReturn {
+	fn := ai.fn
 	if guardDependency(fn) {
 		return nil
 	}
-	if !fn.generator {
-		return fn.noneReturns
-	}
+	delegated := delegatedAuth(ai)
 	var out []FailureReturn
 	for _, r := range fn.noneReturns {
-		if r.Value != "" {
-			out = append(out, r)
+		if fn.generator && r.Value == "" {
+			continue
 		}
+		if delegated && !m.decidesOnCredentials(fn, r.Line) {
+			continue
+		}
+		out = append(out, r)
 	}
 	return out
+}
+
+// delegatedAuth reports whether a dependency authenticates only through
+// another authentication dependency it receives
+// (principal = Depends(require_user)): it neither raises 401/403, nor
+// verifies a credential, nor reads one through a scheme itself. Such a
+// dependency (a rate limiter, an audit hook, a tenant lookup) runs after
+// the authentication step has rejected failures; its own returns are
+// not that step.
+func delegatedAuth(ai *authInfo) bool {
+	return len(ai.reasons) == 1 && ai.reasons[0] == "depends"
+}
+
+// decidesOnCredentials reports whether the return on line of a
+// delegated dependency fn is a decision on the credentials: the condition
+// leading to it names a parameter that receives an authentication
+// dependency (if not user.is_active: return None), or checks credentials
+// (doIf put it among fn.failureReturns).
+func (m *model) decidesOnCredentials(fn *pyFunc, line int) bool {
+	for _, r := range fn.failureReturns {
+		if r.Line == line {
+			return true
+		}
+	}
+	cond, ok := fn.guards[line]
+	if !ok {
+		return false
+	}
+	for _, d := range fn.deps {
+		if d.param == "" || !mentionsName(cond, d.param) {
+			continue
+		}
+		if auth, _, _ := m.depAuth(d); auth {
+			return true
+		}
+	}
+	return false
+}
+
+// mentionsName reports whether the Python expression text mentions the
+// variable name: as a whole word, not as an attribute (request.user).
+func mentionsName(text, name string) bool {
+	for i := 0; ; {
+		j := strings.Index(text[i:], name)
+		if j < 0 {
+			return false
+		}
+		start, end := i+j, i+j+len(name)
+		if (start == 0 || !identByte(text[start-1]) && text[start-1] != '.') && (end == len(text) || !identByte(text[end])) {
+			return true
+		}
+		i = end
+	}
+}
+
+func identByte(c byte) bool {
+	return c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
 }
 
 // guardDependency reports whether fn is a guard: it rejects with 401/403
@@ -1108,7 +1171,7 @@ func (m *model) authDependencies(start marks) {
 	for _, ai := range m.authList {
 		fn := ai.fn
 		ad := AuthDependency{Function: fn.name, Qualname: ai.qual, Path: fn.file.path, Line: fn.line,
-			Reasons: ai.reasons, Schemes: orEmpty(ai.schemes), Raises: fn.raises, ReturnsOnFailure: failureReturns(fn),
+			Reasons: ai.reasons, Schemes: orEmpty(ai.schemes), Raises: fn.raises, ReturnsOnFailure: m.failureReturns(ai),
 			Optional: optionalAuth(fn, consumers[ai.qual])}
 		if fn.class != "" {
 			ad.Function = fn.class + "." + fn.name

@@ -375,9 +375,10 @@ func (p *pyProject) byPath(path string) *pyFile {
 func (m *model) consumerAnnotations(appStart, unattachedStart int) map[string][]string {
 	out := map[string][]string{}
 	add := func(rt *Route) {
+		f := m.p.byPath(rt.Path)
 		ann := map[string]string{}
 		for _, p := range rt.Params {
-			ann[p.Name] = p.Annotation
+			ann[p.Name] = m.expandAlias(f, p.Annotation)
 		}
 		for _, d := range rt.Dependencies {
 			if d.Level == "param" && d.Param != "" {
@@ -395,6 +396,28 @@ func (m *model) consumerAnnotations(appStart, unattachedStart int) map[string][]
 	}
 	return out
 }
+
+// expandAlias gives the annotation a type alias stands for: the
+// `Annotated[UUID | None, Depends(get_tenant_id)]` of a parameter written
+// `tenant_id: CurrentTenantId`, so that what it says of None is seen (as
+// annotatedAliases gives such a parameter its dependency). Any other
+// annotation is returned as written.
+func (m *model) expandAlias(f *pyFile, ann string) string {
+	if f == nil || ann == "" || !plainNameRe.MatchString(ann) {
+		return ann
+	}
+	s, ok := m.p.lookup(qualify(f, ann), 0)
+	if !ok || s.kind != "const" || len(s.rest) > 0 || s.as.e == nil {
+		return ann
+	}
+	if e := s.as.e; e.kind == "subscript" && e.obj != nil && lastSeg(e.obj.dot) == "Annotated" {
+		return e.text
+	}
+	return ann
+}
+
+// plainNameRe matches a plain (dotted) name.
+var plainNameRe = regexp.MustCompile(`^[A-Za-z_][\w.]*$`)
 
 // optionalNameRe marks dependencies named for optional authentication:
 // get_optional_user, try_get_current_user, current_user_or_none,

@@ -706,6 +706,9 @@ func (a *fileAnalyzer) mentions(n *node, words []string) bool {
 }
 
 func (a *fileAnalyzer) doIf(n *node, c *fctx) {
+	if c.fn != nil {
+		a.noteGuards(n, c.fn)
+	}
 	if c.fn != nil && a.configCond(n.child("condition")) {
 		a.markConfigReturns(n.child("consequence"))
 		a.markElseReturns(n)
@@ -727,14 +730,8 @@ func (a *fileAnalyzer) doIf(n *node, c *fctx) {
 			if v != nil && v.kind == "await" {
 				v = unparen(v.firstNamed(""))
 			}
-			if v != nil && v.kind == "call" {
-				e := a.b.build(v)
-				if st := statusOf(e.kwArg("status_code")); st == 401 || st == 403 || clientError(e.kwArg("status_code")) {
-					return false
-				}
-				if lastSeg(e.fn.dot) == "RedirectResponse" || errorAnswer(lastSeg(e.fn.dot)) {
-					return false // form_helper.get_error_response(...): the form again, with the error
-				}
+			if v != nil && rejectingAnswer(a.b.build(v)) {
+				return false
 			}
 			c.fn.failureReturns = append(c.fn.failureReturns, FailureReturn{Line: x.line, Value: clip(v.bytes(a.src), maxTextLen)})
 			return false
@@ -743,16 +740,114 @@ func (a *fileAnalyzer) doIf(n *node, c *fctx) {
 	})
 }
 
+// noteGuards records in fn.guards, for each return in the branches of
+// the if statement n, the condition that leads to it: the if's own for
+// its body and its else, an elif's for the elif's body. Ifs are visited
+// outer first, so a return nested in several ifs keeps the innermost.
+func (a *fileAnalyzer) noteGuards(n *node, fn *pyFunc) {
+	cond := n.child("condition").text(a.src)
+	note := func(body *node, cond string) {
+		body.walk(func(x *node) bool {
+			switch x.kind {
+			case "function_definition", "class_definition", "lambda":
+				return false
+			case "return_statement":
+				if fn.guards == nil {
+					fn.guards = map[int]string{}
+				}
+				fn.guards[x.line] = cond
+				return false
+			}
+			return true
+		})
+	}
+	note(n.child("consequence"), cond)
+	for _, ch := range n.children {
+		switch ch.kind {
+		case "elif_clause":
+			note(ch.child("consequence"), ch.child("condition").text(a.src))
+		case "else_clause":
+			note(ch.child("body"), cond)
+		}
+	}
+}
+
+// maxValueHops bounds how far rejectingAnswer follows a local variable
+// to the variable it was assigned from (r = resp; return r).
+const maxValueHops = 4
+
+// rejectingAnswer reports whether e, a value returned on a failed
+// credential check, rejects the request: a call given a 4xx status
+// (status_code=401, JSONResponse(body, 422),
+// status.HTTP_422_UNPROCESSABLE_ENTITY), a redirect, or a helper named for
+// an error. A local variable stands for the value it was last assigned
+// before the return, in source order within the function
+// (exprBuilder.localValue); this ignores control flow, so
+// `r = JSONResponse(..., 401)` in one branch and `return r` after an
+// unrelated reassignment in another reads the reassignment.
+func rejectingAnswer(e *expr) bool {
+	for i := 0; e != nil && e.kind == "name" && e.local && i < maxValueHops; i++ {
+		e = e.val
+	}
+	if e == nil || e.kind != "call" {
+		return false
+	}
+	for _, s := range statusArgs(e) {
+		if st := statusOf(s); st == 401 || st == 403 || clientError(s) {
+			return true
+		}
+	}
+	callee := ""
+	if e.fn != nil {
+		callee = lastSeg(e.fn.dot)
+	}
+	// form_helper.get_error_response(...): the form again, with the error.
+	return callee == "RedirectResponse" || errorAnswer(callee)
+}
+
+// statusArgs are the arguments of a call that may carry an HTTP status:
+// status_code= or status=, the second positional argument of a response
+// class (JSONResponse(content, 401), a subclass of it), and any argument
+// naming a status constant (error_response(status.HTTP_401_UNAUTHORIZED)).
+func statusArgs(e *expr) []*expr {
+	var out []*expr
+	for _, k := range e.kw {
+		if k.name == "status_code" || k.name == "status" {
+			out = append(out, k.val)
+		} else if statusConst(k.val) {
+			out = append(out, k.val)
+		}
+	}
+	for i, a := range e.args {
+		if statusConst(a) || i == 1 && e.fn != nil && strings.HasSuffix(lastSeg(e.fn.dot), "Response") {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// statusConstRe matches the status constants of starlette and fastapi
+// (status.HTTP_401_UNAUTHORIZED).
+var statusConstRe = regexp.MustCompile(`(^|\.)HTTP_[1-5]\d\d_`)
+
+func statusConst(e *expr) bool { return e != nil && statusConstRe.MatchString(e.dot) }
+
 // errorAnswerRe names a helper that builds an error answer.
 var errorAnswerRe = regexp.MustCompile(`(?i)error|fail|denied|reject|unauthori[sz]ed|forbidden`)
 
 func errorAnswer(callee string) bool { return callee != "" && errorAnswerRe.MatchString(callee) }
 
-// clientError: a literal 4xx status.
+// clientError: a 4xx status, literal (422) or a status constant
+// (status.HTTP_422_UNPROCESSABLE_ENTITY).
 func clientError(e *expr) bool {
 	if e == nil {
 		return false
 	}
-	v, ok := e.lit.(int64)
-	return ok && v >= 400 && v < 500
+	if v, ok := e.lit.(int64); ok {
+		return v >= 400 && v < 500
+	}
+	return clientConstRe.MatchString(e.dot)
 }
+
+// clientConstRe matches the 4xx status constants.
+var clientConstRe = regexp.MustCompile(`(^|\.)HTTP_4\d\d_`)

@@ -97,6 +97,7 @@ type pyFunc struct {
 	raises         []int
 	noneReturns    []FailureReturn
 	failureReturns []FailureReturn
+	guards         map[int]string // the condition of the innermost if leading to the return on each line
 	requestJSON    []int
 	inner          map[string]*pyFunc
 	classes        map[string]*pyClass // classes defined in the function (a class factory's result)
