@@ -220,7 +220,8 @@ func TestClassify(t *testing.T) {
 	}
 	for p, want := range map[string]bool{
 		"tests/test_api.py": true, "app/test_x.py": true, "app/x_test.py": true, "conftest.py": true,
-		"app/main.py": false, "app/testing.py": false,
+		"app/main.py": false, "app/testing.py": false, "api/v1/services/api_tests.py": true, "shop/tests.py": true,
+		"app/contests.py": false, "app/latests.py": false,
 		"ruoyi-fastapi-test/common/login_helper.py": true, "integration-tests/api.py": true, "e2e_tests/x.py": true,
 		"latest/app.py": false, "contest/app.py": false, "test-data-tools/app.py": false,
 	} {

@@ -126,13 +126,14 @@ func isMarker(p string) bool {
 	return false
 }
 
-// IsTestPath reports whether a path is a test file or lives in a test
-// folder: tests/, test/, or a folder whose name ends with the word
+// IsTestPath reports whether a path is a test file (test_x.py, x_test.py,
+// x_tests.py, tests.py, conftest.py) or lives in a test folder: tests/, test/, or a folder whose name ends with the word
 // (integration-tests/, e2e_tests/, myapp-test/, the test project beside
 // the application).
 func IsTestPath(p string) bool {
 	base := path.Base(p)
-	if base == "conftest.py" || strings.HasPrefix(base, "test_") && strings.HasSuffix(base, ".py") || strings.HasSuffix(base, "_test.py") {
+	if base == "conftest.py" || base == "tests.py" || strings.HasPrefix(base, "test_") && strings.HasSuffix(base, ".py") ||
+		strings.HasSuffix(base, "_test.py") || strings.HasSuffix(base, "_tests.py") {
 		return true
 	}
 	for _, seg := range strings.Split(path.Dir(p), "/") {

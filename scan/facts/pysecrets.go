@@ -55,8 +55,11 @@ func (a *fileAnalyzer) addSecretSite(s secretSite, value string) {
 			return
 		}
 	}
-	if notASecret(filterName, value, s.inList) {
+	if notASecret(filterName, value, s.inList) || stateMessage(s.name, value) || sentinelHash(s.name, value) {
 		return
+	}
+	if !holdsPassword(s.name) && saysDummy(value) {
+		return // a client's key for another service that says it is fake: sk-FAKE-OPENAI-API-KEY
 	}
 	if strings.TrimSpace(value) == "" && s.kind != "const" && s.kind != "getenv_default" {
 		return // an empty argument or default is no value at all
@@ -79,6 +82,62 @@ func newSecretLiteral(path string, s secretSite, value string) SecretLiteral {
 var dummyWords = map[string]bool{"dummy": true, "none": true, "empty": true, "not-needed": true, "not_needed": true,
 	"no-key": true, "nokey": true, "unused": true, "na": true, "n/a": true, "sk-no-key-required": true, "fake": true,
 	"fake-key": true, "dummy-key": true, "dummy_key": true, "placeholder": true}
+
+// stateWords name the state of a credential, not the credential:
+// INVALID_CREDENTIALS, ACCESS_TOKEN_MISSING, TOKEN_EXPIRED, WRONG_PASSWORD
+// hold the message or code for that state.
+var stateWords = map[string]bool{"invalid": true, "missing": true, "expired": true, "wrong": true, "incorrect": true,
+	"mismatch": true, "mismatched": true, "revoked": true, "denied": true, "failed": true, "unauthorized": true,
+	"forbidden": true, "rejected": true, "malformed": true, "absent": true, "blacklisted": true}
+
+// stateMessage: a message about a credential's state, written for people
+// ("Invalid Credentials!", "Access token missing in the response"): the
+// name says a state and the value is words separated by spaces.
+func stateMessage(name, value string) bool {
+	state := false
+	for _, w := range names.Python.Words(name) {
+		state = state || stateWords[w]
+	}
+	if !state {
+		return false
+	}
+	words := strings.Fields(value)
+	if len(words) < 2 {
+		return false
+	}
+	for _, w := range words {
+		if !strings.ContainsFunc(w, unicode.IsLetter) || strings.ContainsFunc(w, unicode.IsDigit) {
+			return false
+		}
+	}
+	return true
+}
+
+// sentinelHash: a short literal under a password hash's name
+// (password_hash="!oauth", hashed_password="*"): no hash function writes
+// it, so no password matches it; it locks the account, as "!" and "*" do
+// in /etc/shadow. A literal long enough to be a hash is still reported:
+// it is a crackable credential.
+func sentinelHash(name, value string) bool {
+	hash := false
+	for _, w := range names.Python.Words(name) {
+		hash = hash || w == "hash" || w == "hashed" || w == "digest"
+	}
+	v := strings.TrimSpace(value)
+	return hash && v != "" && (len(v) < 20 || strings.ContainsAny(v, " \t"))
+}
+
+// saysDummy: a value one of whose words says it is no real key
+// ("sk-FAKE-OPENAI-API-KEY", "dummy_token_for_tests").
+func saysDummy(value string) bool {
+	for _, w := range strings.FieldsFunc(strings.ToLower(value), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		switch w {
+		case "fake", "dummy", "placeholder", "mock", "mocked":
+			return true
+		}
+	}
+	return false
+}
 
 // holdsPassword: a name for a password or a secret (signing keys
 // included), as opposed to an API key or token a client sends.

@@ -808,6 +808,21 @@ func TestSecretLiteralsNotTemplates(t *testing.T) {
 		{`SESSION_SECRET = "%(secret)s"`, false},
 		{`DONE_TOKEN = "done."`, false},
 		{`SEP_TOKEN = "token:"`, false},
+		// Messages about a credential's state, not credentials.
+		{`INVALID_CREDENTIALS = "Invalid Credentials!"`, false},
+		{`ACCESS_TOKEN_MISSING = "Access token missing in the response"`, false},
+		{`SECRET_KEY = "super secret jwt secret"`, true},
+		{`INVALID_PASSWORD = "hunter2"`, true},
+		{`WRONG_PASSWORD = "not 4 u"`, true},
+		// A short literal under a hash's name locks the account.
+		{`User(password_hash="!oauth")`, false},
+		{`User(hashed_password="*")`, false},
+		{`User(password_hash="$2b$12$KIXQ4hGQv0aQk8y1uZ6c8eWm3c1qg0Zr6gJ8mQ0aZ1bq9lq0zH4bW")`, true},
+		// A client's key for another service that says it is fake.
+		{`OPENAI_API_KEY = "sk-FAKE-OPENAI-API-KEY"`, false},
+		{`os.environ["OPENAI_API_KEY"] = "sk-fake-key"`, false},
+		{`ADMIN_PASSWORD = "fake-password"`, true},
+		{`OPENAI_API_KEY = "sk-live-fakir-3f9a"`, true},
 	}
 	for _, tt := range tests {
 		dir := writeTree(t, map[string]string{"m.py": tt.code + "\n"})
