@@ -1,6 +1,7 @@
 package facts
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -236,13 +237,58 @@ func (r *resolver) settingsInstance(e *expr, f *pyFile, depth int) (*pyClass, *p
 			return nil, nil
 		}
 		s, ok := r.p.lookup(qualify(f, e.dot), 0)
-		if !ok || len(s.rest) > 0 || s.kind != "const" {
-			return nil, nil
+		if ok && len(s.rest) == 0 && s.kind == "const" {
+			return r.settingsInstance(s.as.e, s.f, depth+1)
 		}
-		return r.settingsInstance(s.as.e, s.f, depth+1)
+		if e.kind == "attribute" && e.obj != nil {
+			return r.nestedModel(e, f, depth)
+		}
 	}
 	return nil, nil
 }
+
+// nestedModel is the model class a settings field holds (settings.project
+// where project: ProjectSettings, or = ProjectSettings()), so that
+// settings.project.allow_origins resolves to ProjectSettings' default, as
+// pydantic fills it when the environment or the file leaves it out.
+func (r *resolver) nestedModel(e *expr, f *pyFile, depth int) (*pyClass, *pyFile) {
+	cls, _ := r.settingsInstance(e.obj, f, depth+1)
+	if cls == nil {
+		return nil, nil
+	}
+	fl, owner := r.field(cls, e.attr, 0)
+	if fl == nil {
+		return nil, nil
+	}
+	var c *pyClass
+	if d := fieldDefault(fl.value); d != nil && d.kind == "call" && d.fn != nil {
+		c = r.classOf(owner.file, d.fn.dot)
+	}
+	if c == nil {
+		c = r.classOf(owner.file, modelAnnotation(fl.annotation))
+	}
+	if c == nil || c == cls {
+		return nil, nil
+	}
+	return c, c.file
+}
+
+// modelAnnotation is the class an annotation names, Optional or not
+// ("ProjectSettings", "Optional[ProjectSettings]", "ProjectSettings |
+// None"); "" for anything else (lists, unions of classes).
+func modelAnnotation(a string) string {
+	a = strings.Trim(strings.TrimSpace(a), `"'`)
+	if in, ok := strings.CutPrefix(a, "Optional["); ok {
+		a = strings.TrimSuffix(in, "]")
+	}
+	a = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(a), "| None"))
+	if !dottedIdentRe.MatchString(a) {
+		return ""
+	}
+	return a
+}
+
+var dottedIdentRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$`)
 
 // field finds a settings field in the class or its project bases.
 func (r *resolver) field(c *pyClass, name string, depth int) (*classField, *pyClass) {
@@ -274,6 +320,10 @@ func fieldDefault(e *expr) *expr {
 	}
 	if d := e.kwArg("default"); d != nil {
 		return d
+	}
+	// Field(default_factory=lambda: ["*"]): the lambda's body.
+	if d := e.kwArg("default_factory"); d != nil && strings.HasPrefix(d.text, "lambda") && len(d.items) == 1 {
+		return d.items[0]
 	}
 	if len(e.args) > 0 && e.args[0] != nil && e.args[0].text != "..." {
 		return e.args[0]
