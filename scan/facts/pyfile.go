@@ -143,7 +143,7 @@ type pyFunc struct {
 	// itself checks against an allowlist by raising.
 	checks      map[string][]*checkCall
 	allowChecks map[string]bool
-	parent        *pyFunc // the enclosing function of an inner one (a decorator's wrapper)
+	parent      *pyFunc // the enclosing function of an inner one (a decorator's wrapper)
 	// paramEffects are what the function attaches to its parameters
 	// (app.add_middleware(...), @app.get, app.include_router(...)): what
 	// a helper given an app does to it (pyhelper.go).
