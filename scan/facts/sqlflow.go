@@ -142,7 +142,7 @@ func (a *fileAnalyzer) flowSources(fn *pyFunc, body *node) {
 				fn.valueOnly[right] = true      // v is no source of x's keys
 				if v := left.child("value"); v != nil && v.kind == "identifier" {
 					for _, k := range left.childrenField("subscript") {
-						fn.keyFlow[v.text(a.src)] = append(fn.keyFlow[v.text(a.src)], keySource{n: k})
+						fn.keyFlow[v.text(a.src)] = append(fn.keyFlow[v.text(a.src)], keySource{n: k, v: right})
 					}
 				}
 			} else {
@@ -1198,4 +1198,5 @@ func (s *sqlFlow) sqlValues(holes []sqlHole) ([]SQLValue, string) {
 // keySource is a key written into a local mapping.
 type keySource struct {
 	n *node
+	v *node // the value written under it
 }
