@@ -21,13 +21,19 @@ package pipeguard.rules.jwt_algorithms_missing
 
 import data.pipeguard.lib
 
-has_algorithms(args, _) if args.algorithms
+has_algorithms(c) if c.args.algorithms
 
-has_algorithms(_, positional) if count(positional) >= 3
+has_algorithms(c) if count(c.positional) >= 3
+
+# A ** argument whose keys are not known, or a * argument, may pass
+# algorithms: whether it is missing is not known.
+has_algorithms(c) if c.unknown_kwargs
+
+has_algorithms(c) if c.unknown_args
 
 deny contains f if {
 	some c in lib.jwt_decodes
-	not has_algorithms(c.args, c.positional)
+	not has_algorithms(c)
 	count(lib.jwt_verification_off(c.args)) == 0 # reported by jwt-verification-disabled
 	not lib.is_test(c.path)
 	f := with_library_confidence(lib.report_span(c.path, c.line, lib.end_of(c), sprintf("%s is called without algorithms=: the token chooses its own algorithm", [lib.written(c)]), sprintf("%s:%s", [c.function, c.callee])), c.callee)

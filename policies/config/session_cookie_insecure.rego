@@ -132,7 +132,11 @@ py_secure(c) := c.positional[6] if not c.args.secure
 
 # py_not_secure: secure is absent (Starlette's default is False) or known
 # false. A value read from configuration is given the benefit of the doubt.
-py_not_secure(c) if not py_secure(c)
+py_not_secure(c) if {
+	not py_secure(c)
+	not c.unknown_kwargs # **kwargs may set it
+	not c.unknown_args
+}
 
 py_not_secure(c) if lib.known_false(py_secure(c))
 

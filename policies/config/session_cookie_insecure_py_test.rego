@@ -97,3 +97,12 @@ test_py_constant_value if {
 	tok := t.call("response.set_cookie", 50, {}, [t.lit("cookie_access_token", 50), t.name_value("access_token", 50)])
 	count(rule.deny) == 1 with input as {"calls": [tok], "files": []}
 }
+
+# set_cookie("session", token, **cookie_opts): the options may set secure;
+# a secure=False written besides is still reported.
+test_py_unknown_kwargs if {
+	c := object.union(t.call("resp.set_cookie", 20, {}, [t.lit("sessionid", 20), t.name_value("sid", 20)]), {"unknown_kwargs": true})
+	count(rule.deny) == 0 with input as {"calls": [c], "files": []}
+	off := object.union(t.call("resp.set_cookie", 20, {"secure": t.lit(false, 21)}, [t.lit("sessionid", 20), t.name_value("sid", 20)]), {"unknown_kwargs": true})
+	lines(rule.deny) == {21} with input as {"calls": [off], "files": []}
+}

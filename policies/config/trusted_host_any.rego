@@ -36,4 +36,6 @@ any_host(m) := `allowed_hosts contains "*"` if {
 } else := "allowed_hosts not set: Starlette defaults to [\"*\"]" if {
 	not m.args.allowed_hosts
 	count(m.positional) == 0
+	not m.unknown_kwargs # **kwargs may set it
+	not m.unknown_args
 }

@@ -27,3 +27,9 @@ test_in_test_files if {
 	count(rule.deny) == 0 with input as {"apps": [t.app({"middleware": [in_test]})], "files": files}
 	count(rule.deny) == 0 with input as {"apps": [t.app({"path": "tests/test_hosts.py", "middleware": [in_test]})], "files": files}
 }
+
+# add_middleware(TrustedHostMiddleware, **opts): opts may set allowed_hosts.
+test_unknown_kwargs if {
+	m := object.union(t.middleware("TrustedHostMiddleware", 14, {}), {"unknown_kwargs": true})
+	count(rule.deny) == 0 with input as {"apps": [t.app({"middleware": [m]})]}
+}

@@ -32,6 +32,11 @@ type expr struct {
 	parts   []*string
 	partsOK bool
 	hasEnv  bool // the expression reads an environment variable somewhere (set during resolution)
+	// splatKw: a call passes a ** argument (a dict literal holds a **
+	// entry) whose keys are not known: a keyword not in kw may be given.
+	// splatArgs: a call passes a * argument: positions are not known.
+	splatKw   bool
+	splatArgs bool
 }
 
 type kwarg struct {
@@ -51,6 +56,7 @@ type exprBuilder struct {
 	src     []byte
 	locals  map[string]bool    // names bound in the current function
 	assigns map[string][]*node // their assigned values, in order
+	fn      *pyFunc            // the current function (nil: module or class level)
 	// vals caches the exprs of assigned values, so that a chain of locals
 	// is built once.
 	vals map[*node]*expr
@@ -61,12 +67,12 @@ func (b *exprBuilder) build(n *node) *expr { return b.conv(n, 0) }
 // scope makes fn's names the local ones (nil: module or class level) and
 // returns a func that restores the previous scope.
 func (b *exprBuilder) scope(fn *pyFunc) func() {
-	oldL, oldA := b.locals, b.assigns
-	b.locals, b.assigns = nil, nil
+	oldL, oldA, oldF := b.locals, b.assigns, b.fn
+	b.locals, b.assigns, b.fn = nil, nil, fn
 	if fn != nil {
 		b.locals, b.assigns = fn.locals, fn.localAssigns
 	}
-	return func() { b.locals, b.assigns = oldL, oldA }
+	return func() { b.locals, b.assigns, b.fn = oldL, oldA, oldF }
 }
 
 // localValue returns the value last assigned to a local name before the
@@ -168,6 +174,9 @@ func (b *exprBuilder) conv(n *node, depth int) *expr {
 	case "dictionary":
 		e.kind = "dict"
 		for _, c := range n.namedChildren() {
+			if c.kind == "dictionary_splat" || c.kind == "pair" && len(e.items) >= maxExprItems {
+				e.splatKw = true // keys beyond those written
+			}
 			if c.kind != "pair" || len(e.items) >= maxExprItems {
 				continue
 			}
@@ -198,7 +207,12 @@ func (b *exprBuilder) conv(n *node, depth int) *expr {
 					if len(e.kw) < maxExprItems {
 						e.kw = append(e.kw, kwarg{name: a.child("name").text(b.src), val: b.conv(a.child("value"), depth+1), line: a.line})
 					}
-				case "list_splat", "dictionary_splat":
+				case "list_splat":
+					e.splatArgs = true
+				case "dictionary_splat":
+					if !b.spreadKw(e, a, depth) {
+						e.splatKw = true
+					}
 				default:
 					if len(e.args) < maxExprItems {
 						e.args = append(e.args, b.conv(a, depth+1))
@@ -367,4 +381,83 @@ func calleeDot(e *expr) string {
 		return ""
 	}
 	return e.fn.dot
+}
+
+// spreadKw adds to call e the keywords a ** argument passes, when its keys
+// are known: a dict literal or dict(k=v) call, written in place or
+// assigned to a local, with the literal keys written into that local
+// (x["k"] = v) before the call. false when the keys are not known.
+func (b *exprBuilder) spreadKw(e *expr, splat *node, depth int) bool {
+	inner := splat.firstNamed("")
+	if inner == nil {
+		return false
+	}
+	d := b.conv(inner, depth+1)
+	var writes []keySource
+	if d != nil && d.kind == "name" && d.local {
+		if b.fn == nil || b.updated(d.dot) {
+			return false
+		}
+		for _, w := range b.fn.keyFlow[d.dot] {
+			if w.n.end <= splat.start {
+				writes = append(writes, w)
+			}
+		}
+		d = d.val
+	}
+	kw, ok := b.dictKeys(d, depth)
+	if !ok {
+		return false
+	}
+	for _, w := range writes {
+		k, _, lit := stringLit(w.n, b.src)
+		if !lit || w.v == nil {
+			return false
+		}
+		kw = append(kw, kwarg{name: k, val: b.conv(w.v, depth+1), line: w.v.line})
+	}
+	for _, k := range kw {
+		if e.kwArg(k.name) == nil && len(e.kw) < maxExprItems {
+			e.kw = append(e.kw, k)
+		}
+	}
+	return true
+}
+
+// dictKeys are the entries of a dict literal or a dict(k=v) call whose
+// keys are all known.
+func (b *exprBuilder) dictKeys(d *expr, depth int) ([]kwarg, bool) {
+	if d == nil || d.splatKw || d.splatArgs {
+		return nil, false
+	}
+	switch {
+	case d.kind == "dict":
+		var out []kwarg
+		for i, k := range d.keys {
+			s, ok := k.strLit()
+			if !ok {
+				return nil, false
+			}
+			out = append(out, kwarg{name: s, val: d.items[i], line: d.items[i].line})
+		}
+		return out, true
+	case d.kind == "call" && d.fn != nil && d.fn.dot == "dict" && len(d.args) == 0:
+		return append([]kwarg{}, d.kw...), true
+	}
+	return nil, false
+}
+
+// updated: something other than plain assignments and x[k] = v gives
+// the local name values (x.update(...), a loop, an unpacking).
+func (b *exprBuilder) updated(name string) bool {
+	assigned := map[*node]bool{}
+	for _, r := range b.assigns[name] {
+		assigned[r] = true
+	}
+	for _, s := range b.fn.flow[name] {
+		if !assigned[s] && !b.fn.valueOnly[s] {
+			return true
+		}
+	}
+	return false
 }

@@ -1248,6 +1248,9 @@ func (m *model) app(ad *appDecl, f *pyFile, rv *receivers, routers map[string]*r
 func appDocs(app *App, ad *appDecl, f *pyFile) Docs {
 	docs := func(name string) DocsState {
 		v, ok := app.Args[name]
+		if !ok && ad.framework == "fastapi" && ad.call != nil && ad.call.splatKw {
+			return DocsState{State: "unknown", Path: f.path, Line: ad.line} // FastAPI(**settings)
+		}
 		if !ok || ad.framework != "fastapi" {
 			return DocsState{State: "default", Path: f.path, Line: ad.line}
 		}
@@ -1402,6 +1405,7 @@ func (m *model) middleware(call *expr, f *pyFile, via string) Middleware {
 	if len(call.args) > 1 {
 		mw.Positional = m.positional(call.args[1:], f, nil)
 	}
+	mw.UnknownKwargs, mw.UnknownArgs = call.splatKw, call.splatArgs
 	return mw
 }
 
@@ -1493,6 +1497,7 @@ func (m *model) callFacts(f *pyFile, flow *sqlFlow) {
 			}
 			return ""
 		})
+		c.UnknownKwargs, c.UnknownArgs = cd.e.splatKw, cd.e.splatArgs
 		m.out.Calls = append(m.out.Calls, c)
 	}
 }

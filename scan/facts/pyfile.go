@@ -139,7 +139,12 @@ type pyFunc struct {
 	generator     bool    // yields: a bare return ends it after the response, it lets nothing through
 	body          *node   // the function's body, for analyses that look at it whole
 	validatesBody bool    // validates data with a schema (Model.model_validate(body), TypeAdapter(...).validate_python)
-	parent        *pyFunc // the enclosing function of an inner one (a decorator's wrapper)
+	// checks are the call statements each name is passed to, which may
+	// check it (sqlguard.go); allowChecks the parameters the function
+	// itself checks against an allowlist by raising.
+	checks      map[string][]*checkCall
+	allowChecks map[string]bool
+	parent      *pyFunc // the enclosing function of an inner one (a decorator's wrapper)
 	// paramEffects are what the function attaches to its parameters
 	// (app.add_middleware(...), @app.get, app.include_router(...)): what
 	// a helper given an app does to it (pyhelper.go).
@@ -307,6 +312,9 @@ type fileAnalyzer struct {
 	// scopes are the comprehension variables in scope while originOf
 	// walks a comprehension, innermost last.
 	scopes []map[string]origin
+	// constLits are the module-level names bound once to a constant
+	// literal (sqlguard.go).
+	constLits map[string]*node
 }
 
 // fctx is the walk's context: where we are and what is in scope.
@@ -330,6 +338,7 @@ func analyzePython(path, module, project string, isPkg, test bool, root *node, s
 	for _, st := range root.children {
 		a.predeclare(st)
 	}
+	a.moduleLiterals(root)
 	a.visit(root, &fctx{})
 	f.stmts = statementSpans(root, src)
 	return f
@@ -750,6 +759,8 @@ func (a *fileAnalyzer) doFunc(def *node, decos []*node, c *fctx) {
 	fn.body = body
 	a.scanLocals(fn, body)
 	a.flowSources(fn, body)
+	a.checkCalls(fn, body)
+	fn.allowChecks = a.allowlistChecks(fn, body)
 
 	switch {
 	case c.fn != nil:

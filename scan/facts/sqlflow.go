@@ -36,10 +36,28 @@ type paramRef struct {
 type origin struct {
 	request bool
 	params  []paramRef
+	// checked are the parts of the value that a call checked before the
+	// use: outside data unless the call raises on values outside an
+	// allowlist (sqlguard.go).
+	checked []checkedOrigin
+}
+
+// checkedOrigin is a part of a value passed to a check call first.
+type checkedOrigin struct {
+	by []*checkCall
+	o  *origin
+}
+
+// outside: some part of the value is not internal.
+func (o origin) outside() bool {
+	return o.request || len(o.params) > 0 || len(o.checked) > 0
 }
 
 func (o *origin) add(x origin) {
 	o.request = o.request || x.request
+	if len(o.checked)+len(x.checked) <= 16 {
+		o.checked = append(o.checked, x.checked...)
+	}
 	for _, p := range x.params {
 		dup := false
 		for _, q := range o.params {
@@ -124,7 +142,7 @@ func (a *fileAnalyzer) flowSources(fn *pyFunc, body *node) {
 				fn.valueOnly[right] = true      // v is no source of x's keys
 				if v := left.child("value"); v != nil && v.kind == "identifier" {
 					for _, k := range left.childrenField("subscript") {
-						fn.keyFlow[v.text(a.src)] = append(fn.keyFlow[v.text(a.src)], keySource{n: k})
+						fn.keyFlow[v.text(a.src)] = append(fn.keyFlow[v.text(a.src)], keySource{n: k, v: right})
 					}
 				}
 			} else {
@@ -188,10 +206,18 @@ func (a *fileAnalyzer) originOf(n *node, fn *pyFunc, depth int) origin {
 	case "integer", "float", "true", "false", "none", "comparison_operator", "not_operator", "lambda", "ellipsis":
 		return o
 	case "identifier":
-		return a.nameOrigin(n.text(a.src), fn, depth)
+		name := n.text(a.src)
+		o = a.nameOrigin(name, fn, depth)
+		if by := a.checkOf(fn, name, n); len(by) > 0 && o.outside() {
+			return origin{checked: []checkedOrigin{{by: by, o: &o}}}
+		}
+		return o
 	case "attribute":
 		return a.attrOrigin(n, fn, depth)
 	case "subscript":
+		if _, ok := a.constValues(n, fn, depth); ok {
+			return o // COLUMNS[sort]: a value of a constant mapping
+		}
 		return a.originOf(n.child("value"), fn, depth+1)
 	case "call":
 		return a.callOrigin(n, fn, depth)
@@ -550,6 +576,11 @@ func (a *fileAnalyzer) callOrigin(n *node, fn *pyFunc, depth int) origin {
 	if name == "keys" && fnN != nil && fnN.kind == "attribute" {
 		return a.keysOrigin(fnN.child("object"), fn, depth+1)
 	}
+	if name == "get" {
+		if _, ok := a.constGet(n, fn, depth); ok {
+			return o // COLUMNS.get(sort, "id"): a value of a constant mapping
+		}
+	}
 	if name == "replace" && a.quoteEscape(n) {
 		return o // s.replace("'", "''"): quotes doubled for a SQL string literal
 	}
@@ -700,17 +731,17 @@ func (a *fileAnalyzer) recordCallSite(n *node, c *fctx) {
 				}
 				cs.kw[x.child("name").text(a.src)] = o
 				cs.keyKw[x.child("name").text(a.src)] = a.keysOrigin(x.child("value"), c.fn, 0)
-				cs.outside = cs.outside || o.request || len(o.params) > 0
+				cs.outside = cs.outside || o.outside()
 			case "list_splat", "dictionary_splat":
 				o := a.originOf(x, c.fn, 0)
-				cs.outside = cs.outside || o.request || len(o.params) > 0
+				cs.outside = cs.outside || o.outside()
 				cs.args = append(cs.args, o) // positions after a splat are unknown
 				cs.keyArgs = append(cs.keyArgs, o)
 			default:
 				o := a.originOf(x, c.fn, 0)
 				cs.args = append(cs.args, o)
 				cs.keyArgs = append(cs.keyArgs, a.keysOrigin(x, c.fn, 0))
-				cs.outside = cs.outside || o.request || len(o.params) > 0
+				cs.outside = cs.outside || o.outside()
 			}
 		}
 	}
@@ -785,10 +816,28 @@ func (s *sqlFlow) resolve(o origin, depth int) paramOrigin {
 			best = po
 		}
 		if best.level == originRequest {
-			break
+			return best
+		}
+	}
+	for _, c := range o.checked {
+		if s.anyChecked(c.by) {
+			continue
+		}
+		if po := s.resolve(*c.o, depth); rank(po.level) > rank(best.level) {
+			best = po
 		}
 	}
 	return best
+}
+
+// anyChecked: one of the calls raises on values outside an allowlist.
+func (s *sqlFlow) anyChecked(by []*checkCall) bool {
+	for _, c := range by {
+		if s.checked(c) {
+			return true
+		}
+	}
+	return false
 }
 
 func rank(level string) int {
@@ -907,6 +956,10 @@ func (o origin) through(p paramRef) origin {
 		return o
 	}
 	out := origin{request: o.request}
+	for _, c := range o.checked {
+		inner := c.o.through(p)
+		out.checked = append(out.checked, checkedOrigin{by: c.by, o: &inner})
+	}
 	for _, q := range o.params {
 		if q.field == "" {
 			q.field, q.keys = p.field, p.keys
@@ -1145,4 +1198,5 @@ func (s *sqlFlow) sqlValues(holes []sqlHole) ([]SQLValue, string) {
 // keySource is a key written into a local mapping.
 type keySource struct {
 	n *node
+	v *node // the value written under it
 }

@@ -120,6 +120,10 @@ type Middleware struct {
 	Args       map[string]Value `json:"args"`
 	Positional []Value          `json:"positional"`
 	HeadersSet []Header         `json:"headers_set"`
+	// UnknownKwargs: a ** argument whose keys are not known may pass any
+	// keyword not in Args; UnknownArgs: a * argument, positions unknown.
+	UnknownKwargs bool `json:"unknown_kwargs,omitempty"`
+	UnknownArgs   bool `json:"unknown_args,omitempty"`
 }
 
 // HTTPMiddleware is an @app.middleware("http") function.
@@ -311,6 +315,11 @@ type Call struct {
 	// ClaimPeek: a jwt.decode whose result is only read for the claims
 	// that choose how to verify the token (aud, iss, kid).
 	ClaimPeek bool `json:"claim_peek,omitempty"`
+	// UnknownKwargs: a ** argument whose keys are not known may pass any
+	// keyword not in Args (keys of a dict literal it names are in Args);
+	// UnknownArgs: a * argument, positions unknown.
+	UnknownKwargs bool `json:"unknown_kwargs,omitempty"`
+	UnknownArgs   bool `json:"unknown_args,omitempty"`
 }
 
 // SQLValue is a value formatted into SQL text, and where it comes from.
