@@ -28,6 +28,7 @@ type Facts struct {
 	Env                   []EnvEntry            `json:"env"`
 	Dockerfile            []DockerfileEntry     `json:"dockerfile"`
 	Compose               []ComposeEntry        `json:"compose"`
+	ComposeBuilds         []ComposeBuild        `json:"compose_builds"`
 	Procfile              []ProcfileEntry       `json:"procfile"`
 	Nginx                 []NginxDirective      `json:"nginx"`
 	Requirements          []Requirement         `json:"requirements"`
@@ -463,6 +464,22 @@ type ComposeEntry struct {
 	Image string `json:"image,omitempty"`
 }
 
+// ComposeBuild is the build section of a compose service: the image it
+// builds from a Dockerfile of the repository.
+type ComposeBuild struct {
+	Path    string `json:"path"`
+	Line    int    `json:"line"`
+	Project string `json:"project"`
+	Service string `json:"service"`
+	// Dockerfile is the Dockerfile built, relative to the scanned root
+	// (the context joined with build.dockerfile, default Dockerfile);
+	// "" when it cannot be told (a remote context, an interpolation
+	// without default, a path outside the root, dockerfile_inline).
+	Dockerfile string `json:"dockerfile"`
+	// Target is the stage built (build.target); "" for the final stage.
+	Target string `json:"target,omitempty"`
+}
+
 // ProcfileEntry is a Procfile process line.
 type ProcfileEntry struct {
 	Path    string   `json:"path"`
@@ -542,6 +559,7 @@ func newFacts() *Facts {
 		Env:                   []EnvEntry{},
 		Dockerfile:            []DockerfileEntry{},
 		Compose:               []ComposeEntry{},
+		ComposeBuilds:         []ComposeBuild{},
 		Procfile:              []ProcfileEntry{},
 		Nginx:                 []NginxDirective{},
 		Requirements:          []Requirement{},
