@@ -172,6 +172,9 @@ type Route struct {
 	// ValidatesBody: the handler validates what it read against a schema
 	// (Model.model_validate(body), a TypeAdapter, jsonschema).
 	ValidatesBody bool `json:"validates_body,omitempty"`
+	// DocsPage: the handler returns FastAPI's Swagger UI or ReDoc page
+	// (fastapi.openapi.docs.get_swagger_ui_html, get_redoc_html).
+	DocsPage bool `json:"docs_page,omitempty"`
 }
 
 // AuthMiddleware is middleware that authenticates every request of an app.
@@ -213,6 +216,17 @@ type Docs struct {
 	DocsURL    DocsState `json:"docs_url"`
 	RedocURL   DocsState `json:"redoc_url"`
 	OpenAPIURL DocsState `json:"openapi_url"`
+	// Pages are the routes of the app that serve a docs page of its own.
+	Pages []DocsPage `json:"pages"`
+}
+
+// DocsPage is a route the app's code writes to serve its docs itself:
+// one returning FastAPI's get_swagger_ui_html or get_redoc_html, or one at
+// /docs or /redoc in place of the built-in page the app turned off.
+type DocsPage struct {
+	URL  string `json:"url"`
+	Path string `json:"path"`
+	Line int    `json:"line"`
 }
 
 // TLS summarises how an app's traffic is protected.
