@@ -8,8 +8,11 @@
 #   production. They map every endpoint and parameter for an attacker.
 #   Also reported: docs_url=None while openapi_url still serves the schema
 #   (and redoc_url, unless set, the ReDoc page), which hides the page but
-#   not what it shows. An app that disables /docs but sets redoc_url to
-#   serve ReDoc instead publishes its docs on purpose.
+#   not what it shows. An app that publishes its docs on purpose is not
+#   reported: it disables /docs but sets redoc_url to serve ReDoc instead,
+#   or serves a docs page of its own (a route returning
+#   get_swagger_ui_html or get_redoc_html, or its own /docs route in place
+#   of the built-in one).
 # related_resources:
 #   - ref: https://fastapi.tiangolo.com/how-to/conditional-openapi/
 #   - ref: https://fastapi.tiangolo.com/tutorial/metadata/#docs-urls
@@ -47,16 +50,27 @@ production_settings := [[e.project, sprintf("%s:%d sets %s=%s", [e.path, e.line,
 ]
 
 problem(project, docs) := msg if {
+	not on_purpose(docs)
 	hint := production(project)
 	on := [name | some name in ["docs_url", "redoc_url", "openapi_url"]; served(docs[name])]
 	count(on) > 0
 	msg := sprintf("API docs are served in production (%s on; %s)", [concat(", ", on), hint])
 } else := msg if {
 	docs.docs_url.state == "disabled"
-	docs.redoc_url.state != "set"
+	not on_purpose(docs)
 	served(docs.openapi_url)
 	msg := hidden_message(docs.redoc_url.state)
 }
+
+# on_purpose: the app chose how to publish its docs: it turns the
+# built-in page off and serves ReDoc at a URL it sets, or it serves a docs
+# page of its own (see docs.pages).
+on_purpose(docs) if {
+	docs.docs_url.state == "disabled"
+	docs.redoc_url.state == "set"
+}
+
+on_purpose(docs) if count(object.get(docs, "pages", [])) > 0
 
 hidden_message("disabled") := "docs_url=None and redoc_url=None hide the docs pages, but openapi_url still serves the whole API schema"
 

@@ -50,6 +50,22 @@ test_docs_off_redoc_forgotten if {
 
 test_redoc_served_on_purpose if {
 	count(rule.deny) == 0 with input as facts(t.app({"docs": docs("disabled", "set", "set")}), [])
+	count(rule.deny) == 0 with input as facts(t.app({"docs": docs("disabled", "set", "set")}), [prod_env])
+}
+
+# An app that serves a docs page of its own (its own /docs route after
+# docs_url=None, a route returning get_swagger_ui_html) publishes its docs
+# on purpose, in production too.
+test_own_docs_page_on_purpose if {
+	page := {"url": "/docs", "path": "app/main.py", "line": 40}
+	own := object.union(docs("disabled", "default", "set"), {"pages": [page]})
+	count(rule.deny) == 0 with input as facts(t.app({"docs": own}), [prod_env])
+	count(rule.deny) == 0 with input as facts(t.app({"docs": own}), [])
+
+	# Without the page, both are reported.
+	none := object.union(docs("disabled", "default", "set"), {"pages": []})
+	count(rule.deny) == 1 with input as facts(t.app({"docs": none}), [prod_env])
+	count(rule.deny) == 1 with input as facts(t.app({"docs": none}), [])
 }
 
 test_starlette_has_no_docs if {

@@ -4,7 +4,10 @@
 #   The application runs with debug on: FastAPI/Starlette(debug=True),
 #   app.debug = True, a settings field debug defaulting to True, or
 #   DEBUG=true in a committed .env file, a Dockerfile ENV or a compose
-#   environment (files named for development, such as
+#   environment when the application's code gives that variable to the
+#   framework's debug switch (FastAPI(debug=settings.DEBUG), app.debug =
+#   os.getenv("APP_DEBUG")); a DEBUG the code reads only for a log level
+#   is not debug mode (files named for development, such as
 #   docker-compose.override.yml or .env.local, or in development, test and
 #   example folders, excepted; so are settings classes for development or
 #   tests, such as DevAppSettings in settings/development.py). Starlette's debug
@@ -62,9 +65,74 @@ hits contains h if {
 	lib.truthy(e.value)
 	not lib.dev_file(e.path)
 	not other_tool(e)
+	turns_debug_on(e.key)
 
 	# Which environment a deployment file sets up is a guess.
 	h := {"path": e.path, "line": e.line, "what": sprintf("%s=%s", [e.key, e.value]), "confidence": "medium", "end": e.line}
+}
+
+# turns_debug_on: the application's code turns framework debug on from
+# the environment variable key: FastAPI(debug=...), Starlette(debug=...),
+# app.debug = ... or uvicorn.run(debug=...) is given that variable (read
+# with os.getenv, or a settings field of its name, with or without an
+# env_prefix such as APP_). A DEBUG the code only reads for its own
+# purposes (a log level, SQL echo) is not debug mode.
+turns_debug_on(key) if {
+	some v in debug_values
+	reads(v, upper(key))
+}
+
+# debug_values are the values written to a framework's debug switch.
+debug_values contains app.args.debug if some app in lib.apps
+
+debug_values contains a.value if {
+	some app in lib.apps
+	some a in app.attributes
+	a.attr == "debug"
+	not lib.is_test(a.path)
+}
+
+debug_values contains c.args.debug if {
+	some c in input.calls
+	c.callee == "uvicorn.run"
+	not lib.is_test(c.path)
+}
+
+# reads: value v comes from the environment variable key.
+reads(v, key) if upper(object.get(v, "env_var", "")) == key
+
+# An environment read whose variable name is not known may be any.
+reads(v, _) if {
+	v.source == "env"
+	object.get(v, "env_var", "") == ""
+}
+
+# A settings field, or an attribute named for the variable (config.DEBUG).
+reads(v, key) if {
+	not v.known
+	name := upper(last_name(v))
+	name != ""
+	name_of_key(name, key)
+}
+
+reads(v, key) if {
+	v.source == "settings"
+	name_of_key(upper(last_name(v)), key)
+}
+
+name_of_key(name, key) if name == key
+
+name_of_key(name, key) if endswith(key, concat("", ["_", name]))
+
+# last_name is the last segment of the name a value is read from.
+last_name(v) := n if {
+	parts := split(object.get(v, "qualname", ""), ".")
+	n := parts[count(parts) - 1]
+	n != ""
+} else := n if {
+	regex.match(`^[A-Za-z_][A-Za-z0-9_.]*$`, v.text)
+	parts := split(v.text, ".")
+	n := parts[count(parts) - 1]
 }
 
 # dev_settings: a settings class for development or tests (DevAppSettings,

@@ -6,7 +6,11 @@
 #   stage or in the stage it builds on, or a USER root / USER 0 last. A
 #   process that is compromised then owns the container, and any volume or
 #   socket mounted into it. Not reported: files for development, tests or
-#   examples (Dockerfile.dev, docker/dev/), images whose base runs as
+#   examples (Dockerfile.dev, docker/dev/), or built for development only
+#   though not named so (compose builds it only from development or test
+#   compose files, or only an earlier stage with target: development, while
+#   a production twin such as Dockerfile.prod sets USER or the production
+#   compose files build other images), images whose base runs as
 #   another user by default (distroless :nonroot, Chainguard,
 #   *-unprivileged, Keycloak, Bitnami, Jupyter, Grafana), and stages that set no command of their own (a
 #   database or proxy image whose own entrypoint drops privileges), nor
@@ -126,6 +130,7 @@ drops_privileges(path, st) if {
 deny contains f if {
 	some path, _ in steps
 	not lib.dev_file(path)
+	not dev_image(path)
 	not lib.is_test(path)
 	not lib.example_code(path)
 	all := stages(path)
@@ -137,6 +142,73 @@ deny contains f if {
 	u := user(path, final)
 	root_user(u)
 	f := object.union(lib.report(path, c[0], message(u, c[1], final[0]), "root"), {"confidence": confidence(u)})
+}
+
+# dev_image: a Dockerfile the repository builds for development only,
+# though its name does not say so. No compose file outside development
+# builds its final stage (compose builds it for development or tests, or
+# only an earlier stage such as target: development), and either it has a
+# production twin beside it whose command does not run as root
+# (queue.dockerfile and queue.dockerfile.prod, Dockerfile and
+# Dockerfile.prod), or the compose files for production build other images.
+dev_image(path) if {
+	not production_build(path)
+	prod_twin(path)
+}
+
+dev_image(path) if {
+	some b in input.compose_builds
+	b.dockerfile == path
+	not production_build(path)
+	some other in input.compose_builds
+	other.dockerfile != path
+	other.dockerfile in object.keys(steps)
+	production_build(other.dockerfile)
+}
+
+# production_build: a compose file not meant for development builds the
+# final stage of the Dockerfile at path.
+production_build(path) if {
+	some b in input.compose_builds
+	b.dockerfile == path
+	not lib.dev_file(b.path)
+	builds_final(path, lower(object.get(b, "target", "")))
+}
+
+builds_final(_, "")
+
+builds_final(path, target) if {
+	all := stages(path)
+	all[count(all) - 1][2] == target
+}
+
+# prod_twin: a Dockerfile beside path named as its production version
+# (Dockerfile.prod, Dockerfile-production, prod.Dockerfile) whose final
+# stage runs its command as another user than root.
+prod_twin(path) if {
+	dir := trim_suffix(path, base(path))
+	some name in twin_names(base(path))
+	twin := concat("", [dir, name])
+	twin != path
+	steps[twin]
+	twin_stages := stages(twin)
+	final := twin_stages[count(twin_stages) - 1]
+	not runs_as_root(twin, final)
+}
+
+base(path) := parts[count(parts) - 1] if parts := split(path, "/")
+
+twin_names(name) := {n |
+	some p in {"prod", "production"}
+	some n in {concat(".", [name, p]), concat("-", [name, p]), concat("_", [name, p]), concat(".", [p, name])}
+}
+
+# runs_as_root: the stage st runs its command as root (or sets none: the
+# base image's user, root for nearly every image).
+runs_as_root(path, st) if {
+	not nonroot_base(base_image(path, st))
+	not drops_privileges(path, st)
+	root_user(user(path, st))
 }
 
 message("", instr, from_line) := sprintf("%s runs as root: the final stage (FROM at line %d) sets no USER", [instr, from_line])

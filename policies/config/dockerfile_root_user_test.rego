@@ -52,3 +52,53 @@ test_not_reported if {
 	# Files for development.
 	found("Dockerfile.dev", [["FROM", "python:3.12"], ["CMD", "python", "main.py"]]) == set()
 }
+
+# repo builds the facts of several Dockerfiles (path -> lines) and compose
+# builds [compose file, Dockerfile, target].
+repo(files, builds) := {"files": [], "dockerfile": [e |
+	some path, lines in files
+	some e in docker(path, lines).dockerfile
+], "compose_builds": [{"path": b[0], "line": 3, "project": ".", "service": "s", "dockerfile": b[1], "target": b[2]} | some b in builds]}
+
+found_in(files, builds) := fs if {
+	fs := {[f.path, f.line] | some f in rule.deny} with input as repo(files, builds)
+}
+
+root_worker := [["FROM", "python:3.12"], ["ENV", "ENVIRONMENT=dev"], ["CMD", "celery", "worker"]]
+
+user_worker := [["FROM", "python:3.12"], ["USER", "app"], ["CMD", "celery", "worker"]]
+
+# A Dockerfile with a production twin that sets USER is the development
+# image, unless a compose file for production builds it.
+test_production_twin if {
+	twin := {"queue.dockerfile": root_worker, "queue.dockerfile.prod": user_worker}
+	found_in(twin, []) == set()
+	found_in({"Dockerfile": root_worker, "Dockerfile-production": user_worker}, []) == set()
+	found_in({"api/Dockerfile": root_worker, "api/prod.Dockerfile": user_worker}, []) == set()
+	found_in(twin, [["docker-compose.yml", "queue.dockerfile", ""]]) == {["queue.dockerfile", 3]}
+
+	# A twin that runs as root too says nothing; nor does an unrelated name.
+	found_in({"queue.dockerfile": root_worker, "queue.dockerfile.prod": root_worker}, []) == {["queue.dockerfile", 3], ["queue.dockerfile.prod", 3]}
+	found_in({"Dockerfile": root_worker, "worker.Dockerfile": user_worker}, []) == {["Dockerfile", 3]}
+}
+
+# A Dockerfile that only development compose files build, while the
+# production compose builds other images, is the development image; so is
+# one whose final stage compose never builds (target: development).
+test_built_for_development_only if {
+	found_in({"Dockerfile": root_worker, "deploy/Dockerfile": root_worker}, [
+		["docker-compose.dev.yml", "Dockerfile", ""],
+		["docker-compose.prod.yml", "deploy/Dockerfile", ""],
+	]) == {["deploy/Dockerfile", 3]}
+	staged := [["FROM", "node:20", "AS", "development"], ["CMD", "npm", "run", "dev"], ["FROM", "nginx:alpine", "AS", "production"], ["CMD", "nginx"]]
+	found_in({"web/Dockerfile": staged, "web/Dockerfile.prod": user_worker}, [["web/docker-compose.yml", "web/Dockerfile", "development"]]) == set()
+
+	# Compose for production builds the final stage: reported.
+	found_in({"web/Dockerfile": staged, "web/Dockerfile.prod": user_worker}, [["web/docker-compose.yml", "web/Dockerfile", "production"]]) == {["web/Dockerfile", 4]}
+	twin := {"Dockerfile": root_worker, "Dockerfile.prod": user_worker}
+	found_in(twin, [["docker-compose.yml", "Dockerfile", ""]]) == {["Dockerfile", 3]}
+
+	# Only development compose files at all: the image may well be
+	# deployed by other means.
+	found_in({"Dockerfile": root_worker}, [["docker-compose.dev.yml", "Dockerfile", ""]]) == {["Dockerfile", 3]}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	pathpkg "path"
 	"regexp"
 	"strconv"
 	"strings"
@@ -35,6 +36,7 @@ type configOut struct {
 	env          []EnvEntry
 	dockerfile   []DockerfileEntry
 	compose      []ComposeEntry
+	builds       []ComposeBuild
 	procfile     []ProcfileEntry
 	nginx        []NginxDirective
 	requirements []Requirement
@@ -184,7 +186,7 @@ func parseDockerfile(path, project string, src []byte) (configOut, error) {
 
 var yamlLineRe = regexp.MustCompile(`line (\d+)`)
 
-// parseCompose reads services' environment, command and entrypoint.
+// parseCompose reads services' environment, command, entrypoint and build.
 func parseCompose(path, project string, src []byte) (configOut, error) {
 	var out configOut
 	var doc yaml.Node
@@ -222,6 +224,10 @@ func parseCompose(path, project string, src []byte) (configOut, error) {
 			switch key {
 			case "environment":
 				out.compose = append(out.compose, composeEnv(path, project, name, val)...)
+			case "build":
+				if b, ok := composeBuild(path, project, name, svc.Content[j].Line, val); ok {
+					out.builds = append(out.builds, b)
+				}
 			case "command", "entrypoint":
 				e := ComposeEntry{Path: path, Line: val.Line, Project: project, Service: name, Key: key, Args: []string{}}
 				switch val.Kind {
@@ -244,6 +250,50 @@ func parseCompose(path, project string, src []byte) (configOut, error) {
 		}
 	}
 	return out, nil
+}
+
+// composeBuild reads a service's build: a context folder (short form) or
+// a mapping of context, dockerfile and target; line is that of its key. Paths are resolved from the
+// compose file's folder; ${VAR:-default} takes its default.
+func composeBuild(path, project, service string, line int, val *yaml.Node) (ComposeBuild, bool) {
+	b := ComposeBuild{Path: path, Line: line, Project: project, Service: service}
+	context, dockerfile := ".", "Dockerfile"
+	switch val.Kind {
+	case yaml.ScalarNode:
+		context = val.Value
+	case yaml.MappingNode:
+		if c := mapGet(val, "context"); c != nil && c.Kind == yaml.ScalarNode {
+			context = c.Value
+		}
+		if d := mapGet(val, "dockerfile"); d != nil && d.Kind == yaml.ScalarNode {
+			dockerfile = d.Value
+		}
+		if t := mapGet(val, "target"); t != nil && t.Kind == yaml.ScalarNode {
+			b.Target, _, _ = expandDefaults(t.Value)
+		}
+		if mapGet(val, "dockerfile_inline") != nil {
+			return b, true
+		}
+	default:
+		return b, false
+	}
+	b.Dockerfile = buildFile(pathpkg.Dir(path), context, dockerfile)
+	return b, true
+}
+
+// buildFile is the Dockerfile a build reads, relative to the scanned root,
+// or "" when it cannot be told.
+func buildFile(dir, context, dockerfile string) string {
+	c, _, ok := expandDefaults(context)
+	d, _, dok := expandDefaults(dockerfile)
+	if !ok || !dok || c == "" || d == "" || strings.Contains(c, "://") || strings.HasPrefix(c, "git@") || pathpkg.IsAbs(c) || pathpkg.IsAbs(d) {
+		return ""
+	}
+	p := pathpkg.Join(dir, c, d)
+	if p == ".." || strings.HasPrefix(p, "../") {
+		return ""
+	}
+	return p
 }
 
 func composeEnv(path, project, service string, val *yaml.Node) []ComposeEntry {

@@ -93,6 +93,38 @@ func TestParseCompose(t *testing.T) {
 	}
 }
 
+// TestComposeBuilds: a build section names the Dockerfile it reads,
+// resolved from the compose file's folder, and the stage it builds.
+func TestComposeBuilds(t *testing.T) {
+	tests := []struct {
+		name, build string
+		want        ComposeBuild
+	}{
+		{"short form", "build: ./api", ComposeBuild{Dockerfile: "deploy/api/Dockerfile"}},
+		{"mapping", "build:\n      context: ..\n      dockerfile: queue.dockerfile\n      target: development",
+			ComposeBuild{Dockerfile: "queue.dockerfile", Target: "development"}},
+		{"default of an interpolation", "build:\n      context: ${SRC:-.}\n      dockerfile: Dockerfile.prod",
+			ComposeBuild{Dockerfile: "deploy/Dockerfile.prod"}},
+		{"interpolation without default", "build:\n      context: ${SRC}", ComposeBuild{}},
+		{"remote context", "build: https://github.com/o/r.git#main", ComposeBuild{}},
+		{"outside the root", "build: ../../elsewhere", ComposeBuild{}},
+		{"inline", "build:\n      dockerfile_inline: |\n        FROM alpine", ComposeBuild{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := "services:\n  api:\n    " + tt.build + "\n"
+			out, err := parseCompose("deploy/compose.yaml", "deploy", []byte(src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.want.Path, tt.want.Line, tt.want.Project, tt.want.Service = "deploy/compose.yaml", 3, "deploy", "api"
+			if len(out.builds) != 1 || out.builds[0] != tt.want {
+				t.Errorf("builds = %+v, want %+v", out.builds, tt.want)
+			}
+		})
+	}
+}
+
 func TestParseNginx(t *testing.T) {
 	src := "http {\n  server {\n    listen 443 ssl; # tls\n    add_header Content-Security-Policy \"frame-ancestors 'none'\" always;\n    location /api { return 301 https://$host$request_uri; }\n  }\n}\n"
 	out, err := parseNginx("nginx.conf", ".", []byte(src))
@@ -201,6 +233,7 @@ func TestClassify(t *testing.T) {
 		"Dockerfile":                  KindDockerfile,
 		"docker/Dockerfile.prod":      KindDockerfile,
 		"api.dockerfile":              KindDockerfile,
+		"queue.dockerfile.prod":       KindDockerfile,
 		"docker-compose.override.yml": KindCompose,
 		"compose.yaml":                KindCompose,
 		"Procfile":                    KindProcfile,

@@ -73,7 +73,7 @@ func classify(p string) string {
 		return KindPython
 	case lower == ".env" || strings.HasPrefix(lower, ".env.") || strings.HasSuffix(lower, ".env"):
 		return KindEnv
-	case lower == "dockerfile" || strings.HasPrefix(lower, "dockerfile.") || strings.HasSuffix(lower, ".dockerfile") || lower == "containerfile":
+	case lower == "dockerfile" || strings.HasPrefix(lower, "dockerfile.") || strings.HasSuffix(lower, ".dockerfile") || strings.Contains(lower, ".dockerfile.") || lower == "containerfile":
 		return KindDockerfile
 	case (strings.HasPrefix(lower, "docker-compose") || strings.HasPrefix(lower, "compose")) && (strings.HasSuffix(lower, ".yml") || strings.HasSuffix(lower, ".yaml")):
 		return KindCompose
@@ -342,6 +342,7 @@ func addConfig(out *Facts, c configOut) {
 	out.Env = append(out.Env, c.env...)
 	out.Dockerfile = append(out.Dockerfile, c.dockerfile...)
 	out.Compose = append(out.Compose, c.compose...)
+	out.ComposeBuilds = append(out.ComposeBuilds, c.builds...)
 	out.Procfile = append(out.Procfile, c.procfile...)
 	out.Nginx = append(out.Nginx, c.nginx...)
 	out.Requirements = append(out.Requirements, c.requirements...)
@@ -601,6 +602,7 @@ func sortFacts(f *Facts) {
 	sort.SliceStable(f.Env, byPL(0, func(i int) (string, int) { return f.Env[i].Path, f.Env[i].Line }))
 	sort.SliceStable(f.Dockerfile, byPL(0, func(i int) (string, int) { return f.Dockerfile[i].Path, f.Dockerfile[i].Line }))
 	sort.SliceStable(f.Compose, byPL(0, func(i int) (string, int) { return f.Compose[i].Path, f.Compose[i].Line }))
+	sort.SliceStable(f.ComposeBuilds, byPL(0, func(i int) (string, int) { return f.ComposeBuilds[i].Path, f.ComposeBuilds[i].Line }))
 	sort.SliceStable(f.Procfile, byPL(0, func(i int) (string, int) { return f.Procfile[i].Path, f.Procfile[i].Line }))
 	sort.SliceStable(f.Nginx, byPL(0, func(i int) (string, int) { return f.Nginx[i].Path, f.Nginx[i].Line }))
 	sort.SliceStable(f.Requirements, byPL(0, func(i int) (string, int) { return f.Requirements[i].Path, f.Requirements[i].Line }))

@@ -642,6 +642,7 @@ func (m *model) route(ri routeInfo, prefix string, router *routerInfo, above []l
 	rt.Params = m.params(fn, url)
 	rt.RequestJSONLines = append(rt.RequestJSONLines, fn.requestJSON...)
 	rt.ValidatesBody = fn.validatesBody
+	rt.DocsPage = returnsDocsPage(fn)
 	rt.PasswordForm = fn.passwordForm
 	rt.TokenURL = fn.passwordForm || m.isTokenURL(url)
 	if rt.PasswordForm || rt.TokenURL || loginLikeRe.MatchString(fn.name) && submits(rt.Methods) {
@@ -1239,6 +1240,7 @@ func (m *model) app(ad *appDecl, f *pyFile, rv *receivers, routers map[string]*r
 	app.Docs = appDocs(&app, ad, f)
 	above := m.appRoutes(&app, ad, f, rv, routers, included)
 	m.starletteRoutes(&app, ad, f, above)
+	app.Docs.Pages = docsPages(&app)
 	m.appMiddleware(&app, ad, f, rv)
 	m.appSummary(&app, ad, rv)
 	return app
@@ -1267,7 +1269,51 @@ func appDocs(app *App, ad *appDecl, f *pyFile) Docs {
 		}
 		return st
 	}
-	return Docs{DocsURL: docs("docs_url"), RedocURL: docs("redoc_url"), OpenAPIURL: docs("openapi_url")}
+	return Docs{DocsURL: docs("docs_url"), RedocURL: docs("redoc_url"), OpenAPIURL: docs("openapi_url"), Pages: []DocsPage{}}
+}
+
+// docsPages lists the routes of an app that serve its docs: those
+// returning FastAPI's docs pages, and those at the default URL of a docs
+// page the app turned off (docs_url=None, then its own @app.get("/docs")).
+func docsPages(app *App) []DocsPage {
+	pages := []DocsPage{}
+	for _, rt := range app.Routes {
+		if rt.DocsPage || replacesDocs(app.Docs, rt) {
+			pages = append(pages, DocsPage{URL: rt.URL, Path: rt.Path, Line: rt.Line})
+		}
+	}
+	return pages
+}
+
+// replacesDocs: rt is a GET route at the default URL of a docs page that
+// the app disables.
+func replacesDocs(d Docs, rt Route) bool {
+	if !slices.Contains(rt.Methods, "GET") {
+		return false
+	}
+	switch strings.TrimSuffix(rt.URL, "/") {
+	case "/docs":
+		return d.DocsURL.State == "disabled"
+	case "/redoc":
+		return d.RedocURL.State == "disabled"
+	}
+	return false
+}
+
+// docsPageFuncs are FastAPI's functions that render a docs page.
+var docsPageFuncs = map[string]bool{
+	"fastapi.openapi.docs.get_swagger_ui_html": true,
+	"fastapi.openapi.docs.get_redoc_html":      true,
+}
+
+// returnsDocsPage: the function returns a page of docsPageFuncs.
+func returnsDocsPage(fn *pyFunc) bool {
+	for _, c := range fn.returnedCalls {
+		if c != nil && c.fn != nil && docsPageFuncs[qualify(fn.file, c.fn.dot)] {
+			return true
+		}
+	}
+	return false
 }
 
 // appRoutes attaches the routes declared on the app and on the routers it

@@ -28,6 +28,7 @@ type Facts struct {
 	Env                   []EnvEntry            `json:"env"`
 	Dockerfile            []DockerfileEntry     `json:"dockerfile"`
 	Compose               []ComposeEntry        `json:"compose"`
+	ComposeBuilds         []ComposeBuild        `json:"compose_builds"`
 	Procfile              []ProcfileEntry       `json:"procfile"`
 	Nginx                 []NginxDirective      `json:"nginx"`
 	Requirements          []Requirement         `json:"requirements"`
@@ -175,6 +176,9 @@ type Route struct {
 	// ValidatesBody: the handler validates what it read against a schema
 	// (Model.model_validate(body), a TypeAdapter, jsonschema).
 	ValidatesBody bool `json:"validates_body,omitempty"`
+	// DocsPage: the handler returns FastAPI's Swagger UI or ReDoc page
+	// (fastapi.openapi.docs.get_swagger_ui_html, get_redoc_html).
+	DocsPage bool `json:"docs_page,omitempty"`
 }
 
 // AuthMiddleware is middleware that authenticates every request of an app.
@@ -216,6 +220,17 @@ type Docs struct {
 	DocsURL    DocsState `json:"docs_url"`
 	RedocURL   DocsState `json:"redoc_url"`
 	OpenAPIURL DocsState `json:"openapi_url"`
+	// Pages are the routes of the app that serve a docs page of its own.
+	Pages []DocsPage `json:"pages"`
+}
+
+// DocsPage is a route the app's code writes to serve its docs itself:
+// one returning FastAPI's get_swagger_ui_html or get_redoc_html, or one at
+// /docs or /redoc in place of the built-in page the app turned off.
+type DocsPage struct {
+	URL  string `json:"url"`
+	Path string `json:"path"`
+	Line int    `json:"line"`
 }
 
 // TLS summarises how an app's traffic is protected.
@@ -472,6 +487,22 @@ type ComposeEntry struct {
 	Image string `json:"image,omitempty"`
 }
 
+// ComposeBuild is the build section of a compose service: the image it
+// builds from a Dockerfile of the repository.
+type ComposeBuild struct {
+	Path    string `json:"path"`
+	Line    int    `json:"line"`
+	Project string `json:"project"`
+	Service string `json:"service"`
+	// Dockerfile is the Dockerfile built, relative to the scanned root
+	// (the context joined with build.dockerfile, default Dockerfile);
+	// "" when it cannot be told (a remote context, an interpolation
+	// without default, a path outside the root, dockerfile_inline).
+	Dockerfile string `json:"dockerfile"`
+	// Target is the stage built (build.target); "" for the final stage.
+	Target string `json:"target,omitempty"`
+}
+
 // ProcfileEntry is a Procfile process line.
 type ProcfileEntry struct {
 	Path    string   `json:"path"`
@@ -551,6 +582,7 @@ func newFacts() *Facts {
 		Env:                   []EnvEntry{},
 		Dockerfile:            []DockerfileEntry{},
 		Compose:               []ComposeEntry{},
+		ComposeBuilds:         []ComposeBuild{},
 		Procfile:              []ProcfileEntry{},
 		Nginx:                 []NginxDirective{},
 		Requirements:          []Requirement{},
