@@ -110,7 +110,7 @@ public(r) if {
 	public_form(split(segs[n - 1], "_"), split(concat("_", array.slice(segs, n - 2, n)), "_"))
 }
 
-form_nouns := {"inquiry", "inquiries", "enquiry", "enquiries", "contactus"}
+form_nouns := {"inquiry", "inquiries", "enquiry", "enquiries"}
 
 subscription_words := {"sub", "subscribe", "unsubscribe", "subscription", "subscriptions", "subscriber", "subscribers", "signup"}
 
