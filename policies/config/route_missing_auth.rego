@@ -8,11 +8,16 @@
 #   APIRouter, its include_router call or the app, and no middleware of the
 #   app authenticates every request. Anyone can call it. A POST handler
 #   named for reading (get_info, list_types, search_alerts) that writes
-#   nothing is a read. Routes that are public by design are exempt: issuing tokens and logging in (the OAuth2
+#   nothing is a read, and a handler whose one effect is a cookie on the
+#   caller's browser changes nothing on the server. Routes that are public by design are exempt: issuing tokens and logging in (the OAuth2
 #   token URL, OAuth2PasswordRequestForm handlers, login/signup/register,
 #   the steps of a login flow under /auth/, /oauth/, /sso/),
 #   password recovery and reset, e-mail verification, health checks,
-#   webhooks that verify the sender's signature, routes whose
+#   webhooks that verify the sender's signature, handlers that hand the
+#   caller's credential on to a call that checks it (the Authorization
+#   header to a bot framework's adapter, the request to an SDK's webhook
+#   handler), forms visitors submit without an account (contact, inquiry,
+#   newsletter subscription, job application), routes whose
 #   authentication is optional by design (get_optional_user), and capability
 #   URLs whose path carries the secret the client proves itself with
 #   ({client_secret}, {invitation_token}).
@@ -86,6 +91,55 @@ public(r) if {
 	regex.match(`(?i)(^|_)(secret|token|signature|nonce|otp|password)$`, m[1])
 }
 
+# The handler authenticates the caller itself, handing the credential on
+# to a call that checks it: the Authorization header to a bot framework's
+# adapter, the whole request to an SDK's webhook handler (Slack Bolt
+# verifies the signing secret).
+public(r) if r.handler_auth
+
+# Forms a site's visitors submit without an account, by design: a POST
+# to a contact or inquiry form, a newsletter subscription, a job
+# application. Only the submission itself: the URL ends in the form's
+# name, not in the id of a message or application someone manages.
+public(r) if {
+	r.methods == ["POST"]
+	segs := [replace(s, "-", "_") | some s in split(lower(r.url), "/"); s != ""; not startswith(s, "{")]
+	n := count(segs)
+	n > 0
+	not endswith(r.url, "}")
+	public_form(split(segs[n - 1], "_"), split(concat("_", array.slice(segs, n - 2, n)), "_"))
+}
+
+form_nouns := {"inquiry", "inquiries", "enquiry", "enquiries"}
+
+subscription_words := {"sub", "subscribe", "unsubscribe", "subscription", "subscriptions", "subscriber", "subscribers", "signup"}
+
+job_words := {"job", "jobs", "career", "careers", "vacancy", "vacancies"}
+
+# public_form tells a form by the words of the URL's last segment (last)
+# and of its last two (two): /contact, /contact-us, /faq-inquiries,
+# /newsletter/subscribe, /jobs/{id}/applications.
+public_form(last, _) if last in [["contact"], ["contact", "us"], ["contactus"]]
+
+public_form(last, _) if {
+	some w in last
+	w in form_nouns
+}
+
+public_form(last, two) if {
+	some w in last
+	w in subscription_words
+	some x in two
+	x in {"newsletter", "newsletters"}
+}
+
+public_form(last, two) if {
+	some w in last
+	w in {"application", "applications"}
+	some x in two
+	x in job_words
+}
+
 # The steps of a login flow: /auth/..., /oauth/.../callback, /sso/...
 public(r) if {
 	some seg in split(lower(r.url), "/")
@@ -121,12 +175,13 @@ shared_url(app, r) if {
 }
 
 # changes reports how route r changes state: its unsafe methods (unless
-# the handler only reads and writes nothing), or the first write of a GET
-# handler.
+# the handler only reads and writes nothing, or only sets a cookie on the
+# caller's browser), or the first write of a GET handler.
 changes(app, r) := {"what": concat("/", sort(ms)), "writes": 0} if {
 	ms := {x | some x in r.methods; x in unsafe_methods}
 	count(ms) > 0
 	not reads_only(app, r)
+	not r.cookie_only
 } else := {"what": "GET", "writes": min(r.write_lines)} if {
 	"GET" in r.methods
 	count(r.write_lines) > 0

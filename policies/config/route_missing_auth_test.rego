@@ -137,3 +137,39 @@ test_read_name_that_still_writes if {
 	])
 	{f.line | some f in fs} == {20, 30, 40}
 }
+
+test_handler_hands_the_credential_on if {
+	count(rule.deny) == 0 with input as facts(true, [t.route({"url": "/slack/events", "handler": "slack_endpoint", "handler_auth": true})])
+}
+
+test_handler_only_setting_a_cookie if {
+	count(rule.deny) == 0 with input as facts(true, [t.route({"url": "/set-session-cookie", "handler": "set_session_cookie", "cookie_only": true})])
+}
+
+test_public_forms if {
+	i := facts(true, [
+		t.route({"url": "/api/v1/contact", "handler": "create_contact_us", "line": 40}),
+		t.route({"url": "/api/v1/faq-inquiries", "handler": "create_faq_inquiry", "line": 50}),
+		t.route({"url": "/api/v1/newsletter-subscription", "handler": "sub_newsletter", "line": 60}),
+		t.route({"url": "/newsletters/unsubscribe", "handler": "unsubscribe", "line": 70}),
+		t.route({"url": "/api/v1/jobs/{job_id}/applications", "handler": "apply_to_job", "line": 80}),
+		t.route({"url": "/contact-us", "handler": "send_message", "line": 90}),
+	])
+	count(rule.deny) == 0 with input as i
+}
+
+# Managing what a form received is no form: an update, a delete, a
+# record by its id, a subscription that is not to a newsletter, a
+# plural contacts book.
+test_managing_form_records_is_not_public if {
+	fs := rule.deny with input as facts(true, [
+		t.route({"url": "/api/v1/jobs/{job_id}/applications/{application_id}", "methods": ["PATCH"], "handler": "update_application", "line": 40}),
+		t.route({"url": "/api/v1/contact/{id}", "methods": ["DELETE"], "handler": "delete_contact", "line": 50}),
+		t.route({"url": "/api/v1/faq-inquiries", "methods": ["PUT"], "handler": "update_inquiry", "line": 60}),
+		t.route({"url": "/billing/subscription", "handler": "create_subscription", "line": 70}),
+		t.route({"url": "/contacts", "handler": "create_contact", "line": 80}),
+		t.route({"url": "/mails/send-email", "handler": "send_email", "line": 90}),
+		t.route({"url": "/activity-logs/create", "handler": "create_activity_log", "line": 100}),
+	])
+	{f.line | some f in fs} == {40, 50, 60, 70, 80, 90, 100}
+}

@@ -630,7 +630,8 @@ func (m *model) route(ri routeInfo, prefix string, router *routerInfo, above []l
 	url := joinURL(prefix, path)
 	rt := Route{Path: fn.file.path, Line: fn.line, DecoratorLine: rd.line, URL: url, Handler: fn.name, Async: fn.async,
 		RequestJSONLines: []int{}, FailureReturns: []FailureReturn{},
-		WriteLines: append([]int{}, fn.writeLines...), VerifiesSignature: fn.signature}
+		WriteLines: append([]int{}, fn.writeLines...), VerifiesSignature: fn.signature,
+		HandlerAuth: fn.handlerAuth, CookieOnly: fn.cookieOnly}
 	rt.Methods = routeMethodsOf(rd)
 	if router != nil {
 		rt.Router, rt.RouterPath, rt.RouterLine = router.decl.varName, router.f.path, router.decl.line

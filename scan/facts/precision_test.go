@@ -287,3 +287,50 @@ func TestEnvPlaceholders(t *testing.T) {
 		t.Errorf("env = %v, want %v", got, want)
 	}
 }
+
+// TestIdentifierAndLookupComparisons: a session id against the caller's
+// own token's jti compares identifiers; a row's field against the value
+// the row was fetched by repeats the query. A row fetched by something
+// else, or by part of the token, is still checked with ==.
+func TestIdentifierAndLookupComparisons(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"requirements.txt": "fastapi==0.110.0\n",
+		"sessions.py": `
+def list_sessions(sessions, current_token_jti):
+    return [{"current": str(s.id) == current_token_jti} for s in sessions]
+
+
+def verify_login_token(db, schema):
+    token = db.query(TokenLogin).filter_by(token=schema.token).first()
+    if token.token != schema.token:
+        raise ValueError()
+    row = db.query(ApiKey).filter(ApiKey.key == key).first()
+    if row.key != key:
+        raise ValueError()
+
+
+def by_other_field(db, schema, token):
+    user = db.query(User).filter_by(email=schema.email).first()
+    if user.token != schema.token:
+        raise ValueError()
+    row = find_by_prefix(token[:8])
+    if row.token != token[:8] + token[8:]:
+        raise ValueError()
+    admin = db.query(Admin).filter_by(token=schema.other).first()
+    if admin.token != schema.token:
+        raise ValueError()
+`,
+	})
+	var got []string
+	for _, c := range extractDir(t, dir).Comparisons {
+		got = append(got, fmt.Sprintf("%d %s %s %s", c.Line, c.Left, c.Op, c.Right))
+	}
+	want := []string{
+		`16 user.token != schema.token`,
+		`19 row.token != token[:8] + token[8:]`,
+		`22 admin.token != schema.token`,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("comparisons:\n got %q\nwant %q", got, want)
+	}
+}

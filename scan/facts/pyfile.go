@@ -127,6 +127,8 @@ type pyFunc struct {
 	requiresAuth bool    // decorated with Starlette's @requires(...)
 	validator    bool    // a pydantic validator (checks the client's own input)
 	signature    bool    // checks a webhook signature (HMAC, a *signature* header or helper)
+	handlerAuth  bool    // hands the caller's credential on to a call that checks it (handlerbody.go)
+	cookieOnly   bool    // only sets a cookie on the caller's browser (handlerbody.go)
 	writeLines   []int   // calls that write or delete stored data
 	verifies     bool    // calls a credential verification (jwt.decode, verify_token, authenticate...)
 	// paramCalls are the methods called on each parameter (svc.generate(...)):
@@ -761,6 +763,7 @@ func (a *fileAnalyzer) doFunc(def *node, decos []*node, c *fctx) {
 	a.flowSources(fn, body)
 	a.checkCalls(fn, body)
 	fn.allowChecks = a.allowlistChecks(fn, body)
+	a.shapeHandler(fn, body)
 
 	switch {
 	case c.fn != nil:

@@ -288,6 +288,7 @@ func (a *fileAnalyzer) notCredentialCheck(l, r *node, c *fctx) bool {
 	switch {
 	case a.confirmation(l, r), a.sentinel(l) || a.sentinel(r), a.describes(l) || a.describes(r),
 		a.placeholderConfig(l, r, c) || a.placeholderConfig(r, l, c), a.readBack(l, r, c) || a.readBack(r, l, c),
+		a.lookedUpBy(l, r, c) || a.lookedUpBy(r, l, c),
 		a.column(l) || a.column(r), a.standIn(l) || a.standIn(r), a.versions(l, r):
 		return true
 	}
@@ -529,6 +530,47 @@ func (a *fileAnalyzer) readBack(attr, val *node, c *fctx) bool {
 		})
 	}
 	return found
+}
+
+// lookedUpBy: row.field compared with the value the row was just fetched
+// by, that field equal to it (token = db.query(TokenLogin).filter_by(token=schema.token).first();
+// then token.token != schema.token): the comparison repeats the query's
+// match, the database did the check. A lookup by part of the value
+// (token[:8]) or by another field leaves the comparison a check.
+func (a *fileAnalyzer) lookedUpBy(attr, val *node, c *fctx) bool {
+	attr, val = unparen(attr), unparen(val)
+	if c.fn == nil || attr == nil || val == nil || attr.kind != "attribute" {
+		return false
+	}
+	obj, want := unparen(attr.child("object")), dotted(val, a.src)
+	if obj == nil || obj.kind != "identifier" || want == "" {
+		return false
+	}
+	rs := c.fn.localAssigns[obj.text(a.src)]
+	if len(rs) == 0 {
+		return false
+	}
+	field := attr.child("attribute").text(a.src)
+	found := false
+	rs[len(rs)-1].walk(func(x *node) bool {
+		switch {
+		case found || x.kind == "lambda":
+			return false
+		case x.kind == "keyword_argument":
+			found = x.child("name").text(a.src) == field && dotted(x.child("value"), a.src) == want
+		case x.kind == "comparison_operator":
+			ops := x.namedChildren()
+			found = len(ops) == 2 && (a.columnOf(ops[0], field) && dotted(ops[1], a.src) == want ||
+				a.columnOf(ops[1], field) && dotted(ops[0], a.src) == want)
+		}
+		return !found
+	})
+	return found
+}
+
+// columnOf: Model.field, a column of that name.
+func (a *fileAnalyzer) columnOf(n *node, field string) bool {
+	return a.column(n) && lastSeg(dotted(n, a.src)) == field
 }
 
 // withType returns types with name bound to t (copied).

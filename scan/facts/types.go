@@ -173,6 +173,17 @@ type Route struct {
 	WriteLines []int `json:"write_lines"`
 	// VerifiesSignature: the handler checks a webhook signature.
 	VerifiesSignature bool `json:"verifies_signature"`
+	// HandlerAuth: the handler authenticates the caller itself, handing
+	// the credential on to a call that checks it: the request's
+	// Authorization header passed to a call, or the whole request handed
+	// to another request handler whose answer it returns (an SDK's
+	// webhook handler, which verifies the sender).
+	HandlerAuth bool `json:"handler_auth,omitempty"`
+	// CookieOnly: the handler's one effect is a cookie set on (or deleted
+	// from) the caller's browser: it has no dependency, sets or deletes a
+	// cookie, and every other call reads its request or builds its
+	// response. It changes nothing on the server.
+	CookieOnly bool `json:"cookie_only,omitempty"`
 	// ValidatesBody: the handler validates what it read against a schema
 	// (Model.model_validate(body), a TypeAdapter, jsonschema).
 	ValidatesBody bool `json:"validates_body,omitempty"`

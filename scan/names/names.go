@@ -121,6 +121,9 @@ var notSecretSuffix = map[string]bool{
 	"examples": true, "js": true, "css": true, "html": true, "script": true, "snippet": true, "rule": true, "rules": true,
 	"filter": true, "sentinel": true, "markers": true, "words": true, "template": true, "selector": true, "mask": true,
 	"style": true, "salt": true, "iterations": true, "ids": true, "identity": true, "identities": true,
+	// Identifiers of a token or key, public by design: the JWT ID claim
+	// (current_token_jti), key ids (kid), uuids.
+	"jti": true, "kid": true, "uuid": true, "guid": true,
 }
 
 // notSecretPrefix starts names of values that stand in for a secret:

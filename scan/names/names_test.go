@@ -59,6 +59,9 @@ func TestIsSecret(t *testing.T) {
 		"SECRET_KEYS":             true,
 		"DB_PASSWORDS":            true,
 		"username":                false,
+		"currentTokenJti":         false, // the JWT ID claim: an identifier
+		"SIGNING_KEY_KID":         false,
+		"apiKeyUuid":              false,
 	} {
 		if got := Go.IsSecret(name); got != want {
 			t.Errorf("Go.IsSecret(%q) = %v, want %v", name, got, want)
