@@ -16,6 +16,9 @@ type pyFile struct {
 	project string
 	isPkg   bool
 	test    bool
+	// originSteps counts the steps of the data-flow walks (sqlflow.go),
+	// which memos keep linear in the function's size.
+	originSteps int
 
 	alias  map[string]string // local name -> dotted target
 	stars  []string          // modules imported with `from m import *`
@@ -119,6 +122,7 @@ type pyFunc struct {
 	keyOf          map[string][]*node     // for k, v in d.items(): the mappings whose keys k takes
 	valueOnly      map[*node]bool         // flow sources that are values written under a key (x[k] = v)
 	originMemo     map[string]origin      // origins of names, once computed
+	keysMemo       map[string]origin      // origins of the keys of local mappings, once computed
 
 	// What the route and authentication analysis needs besides.
 	returns      []*expr // every returned value (a dependency factory's choice)

@@ -186,6 +186,7 @@ func (a *fileAnalyzer) flowSources(fn *pyFunc, body *node) {
 // at module level), is made of.
 func (a *fileAnalyzer) originOf(n *node, fn *pyFunc, depth int) origin {
 	n = unparen(n)
+	a.f.originSteps++
 	var o origin
 	if n == nil || depth > maxOriginDepth {
 		return o
@@ -293,6 +294,51 @@ func bindNames(t *node, src []byte) []string {
 	return out
 }
 
+// nameKeysOrigin is keysOrigin for a local name, computed once per
+// function: a name's keys come from every value it is given, and without
+// the memo a chain of names that each take several values is walked once
+// per path, exponentially (a 100 KB module took minutes).
+func (a *fileAnalyzer) nameKeysOrigin(n *node, name string, fn *pyFunc, depth int) origin {
+	if m, ok := fn.keysMemo[name]; ok {
+		return m
+	}
+	if fn.keysMemo == nil {
+		fn.keysMemo = map[string]origin{}
+	}
+	fn.keysMemo[name] = origin{} // a cycle adds nothing
+	var o origin
+	isParam := false
+	for _, p := range fn.params {
+		if p.name == name && p.name != "self" && p.name != "cls" {
+			isParam = true
+			o.params = append(o.params, paramRef{fn: fn, name: name, keys: true})
+		}
+	}
+	// Assigned values, tuple-unpacked values, x.update(d) arguments:
+	// the keys of each (not the values written with x[k] = v).
+	var srcs []*node
+	for _, src := range append(append([]*node{}, fn.localAssigns[name]...), fn.flow[name]...) {
+		if !fn.valueOnly[src] {
+			srcs = append(srcs, src)
+		}
+	}
+	if !isParam && len(srcs) == 0 && len(fn.keyFlow[name]) == 0 || len(fn.keyOf[name]) > 0 {
+		o = a.originOf(n, fn, depth+1)
+	} else {
+		for _, src := range srcs {
+			if src.kind == "augmented_assignment" {
+				src = src.child("right")
+			}
+			o.add(a.keysOrigin(src, fn, depth+1))
+		}
+		for _, k := range fn.keyFlow[name] {
+			o.add(a.originOf(k.n, fn, depth+1))
+		}
+	}
+	fn.keysMemo[name] = o
+	return o
+}
+
 // itemsOf: for `for k, v in d.items()`, where the keys come from.
 func (a *fileAnalyzer) itemsOf(iter *node, fn *pyFunc, depth int) (origin, bool) {
 	iter = unparen(iter)
@@ -332,6 +378,7 @@ func (a *fileAnalyzer) itemsKeys(fn *pyFunc, left, right *node) bool {
 // copies. Anything else: its whole origin.
 func (a *fileAnalyzer) keysOrigin(n *node, fn *pyFunc, depth int) origin {
 	n = unparen(n)
+	a.f.originSteps++
 	var o origin
 	if n == nil || depth > maxOriginDepth {
 		return o
@@ -354,34 +401,7 @@ func (a *fileAnalyzer) keysOrigin(n *node, fn *pyFunc, depth int) origin {
 		if fn == nil || a.scoped(name) {
 			return a.originOf(n, fn, depth+1)
 		}
-		isParam := false
-		for _, p := range fn.params {
-			if p.name == name && p.name != "self" && p.name != "cls" {
-				isParam = true
-				o.params = append(o.params, paramRef{fn: fn, name: name, keys: true})
-			}
-		}
-		// Assigned values, tuple-unpacked values, x.update(d) arguments:
-		// the keys of each (not the values written with x[k] = v).
-		var srcs []*node
-		for _, src := range append(append([]*node{}, fn.localAssigns[name]...), fn.flow[name]...) {
-			if !fn.valueOnly[src] {
-				srcs = append(srcs, src)
-			}
-		}
-		if !isParam && len(srcs) == 0 && len(fn.keyFlow[name]) == 0 || len(fn.keyOf[name]) > 0 {
-			return a.originOf(n, fn, depth+1)
-		}
-		for _, src := range srcs {
-			if src.kind == "augmented_assignment" {
-				src = src.child("right")
-			}
-			o.add(a.keysOrigin(src, fn, depth+1))
-		}
-		for _, k := range fn.keyFlow[name] {
-			o.add(a.originOf(k.n, fn, depth+1))
-		}
-		return o
+		return a.nameKeysOrigin(n, name, fn, depth)
 	case "attribute":
 		if obj := unparen(n.child("object")); obj != nil && obj.kind == "identifier" && fn != nil {
 			if ref, ok := a.paramField(fn, obj.text(a.src), n.child("attribute").text(a.src)); ok {
