@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 type fakeScanner struct {
@@ -255,5 +256,47 @@ func TestRunRedactsLeftOutSecrets(t *testing.T) {
 	}
 	if len(rep.Findings) != 1 {
 		t.Errorf("findings %d, want the deps one only", len(rep.Findings))
+	}
+}
+
+// stuckScanner never returns on its own and ignores its context, as a
+// computation that does not look at it would.
+type stuckScanner struct{ release chan struct{} }
+
+func (stuckScanner) Name() string { return ScannerConfig }
+
+func (s stuckScanner) Scan(context.Context, *Target) (*Result, error) {
+	<-s.release
+	return &Result{Findings: []Finding{{Rule: "late", Severity: High, Path: "a.py", Line: 1}}}, nil
+}
+
+// An interrupt ends the run even when a scanner does not stop: Run waits
+// InterruptGrace, then reports that scanner as interrupted, without its
+// results, beside the scanners that did finish.
+func TestRunInterruptLeavesStuckScanner(t *testing.T) {
+	defer func(g time.Duration) { InterruptGrace = g }(InterruptGrace)
+	InterruptGrace = 10 * time.Millisecond
+	stuck := stuckScanner{release: make(chan struct{})}
+	defer close(stuck.release)
+	quick := fakeScanner{name: ScannerSecrets, res: &Result{Findings: []Finding{{Rule: "r", Severity: Low, Path: "b.py", Line: 2}}}}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		time.Sleep(20 * time.Millisecond)
+		cancel()
+	}()
+	rep := Run(ctx, &Target{Root: "/r", Mode: ModeTree}, []Scanner{quick, stuck})
+	if !rep.Interrupted {
+		t.Error("report not marked interrupted")
+	}
+	status := map[string]string{}
+	for _, r := range rep.Scanners {
+		status[r.Name] = r.Status
+	}
+	if status[ScannerConfig] != "interrupted" || status[ScannerSecrets] != "ok" {
+		t.Errorf("scanner status = %v, want config interrupted and secrets ok", status)
+	}
+	if len(rep.Findings) != 1 || rep.Findings[0].Rule != "r" {
+		t.Errorf("findings = %+v, want the finished scanner's only", rep.Findings)
 	}
 }

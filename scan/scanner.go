@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"runtime/debug"
 	"sort"
-	"sync"
 	"time"
 )
 
@@ -136,20 +135,24 @@ func Run(ctx context.Context, t *Target, scanners []Scanner) *Report {
 		took time.Duration
 	}
 	outs := make([]outcome, len(scanners))
-	var wg sync.WaitGroup
+	done := make(chan int, len(scanners))
 	for i, s := range scanners {
-		wg.Add(1)
 		go func() {
-			defer wg.Done()
 			begin := time.Now()
 			res, err := runOne(ctx, s, t)
 			outs[i] = outcome{res: res, err: err, took: time.Since(begin)}
+			done <- i
 		}()
 	}
-	wg.Wait()
+	finished := waitScanners(ctx, done, len(scanners))
 
 	var dropped []string // raw secrets of findings left out, still to scrub
 	for i, s := range scanners {
+		if !finished[i] {
+			rep.Scanners = append(rep.Scanners, ScannerRun{Name: s.Name(), Status: "interrupted",
+				Notes: []string{fmt.Sprintf("still running %v after the interrupt: stopped without its results", InterruptGrace)}})
+			continue
+		}
 		o := outs[i]
 		run := ScannerRun{Name: s.Name(), Status: "ok", DurationMS: o.took.Milliseconds()}
 		if o.res != nil {
@@ -198,6 +201,36 @@ func Run(ctx context.Context, t *Target, scanners []Scanner) *Report {
 	rep.Interrupted = Interrupted(ctx, nil)
 	rep.Decide()
 	return rep
+}
+
+// InterruptGrace is how long Run waits, once its context is cancelled, for
+// scanners to return. A scanner still busy then (a computation that does
+// not look at the context) is left behind, so that an interrupt always
+// ends the run with its report.
+var InterruptGrace = 3 * time.Second
+
+// waitScanners collects the indexes sent on done until n have come, or
+// until InterruptGrace after ctx is cancelled; it reports which finished.
+// Only their outcomes may be read: the others are still being written.
+func waitScanners(ctx context.Context, done <-chan int, n int) []bool {
+	finished := make([]bool, n)
+	var grace <-chan time.Time
+	cancelled := ctx.Done()
+	for left := n; left > 0; {
+		select {
+		case i := <-done:
+			finished[i] = true
+			left--
+		case <-cancelled:
+			cancelled = nil // once
+			timer := time.NewTimer(InterruptGrace)
+			defer timer.Stop()
+			grace = timer.C
+		case <-grace:
+			return finished
+		}
+	}
+	return finished
 }
 
 // runOne runs a scanner and turns a panic into an error, so that one broken
