@@ -90,27 +90,44 @@ var stateWords = map[string]bool{"invalid": true, "missing": true, "expired": tr
 	"mismatch": true, "mismatched": true, "revoked": true, "denied": true, "failed": true, "unauthorized": true,
 	"forbidden": true, "rejected": true, "malformed": true, "absent": true, "blacklisted": true}
 
-// stateMessage: a message about a credential's state, written for people
-// ("Invalid Credentials!", "Access token missing in the response"): the
-// name says a state and the value is words separated by spaces.
+// stateMessage: a message or code for a credential's state, not the
+// credential: the name says a state (INVALID_CREDENTIALS,
+// ACCESS_TOKEN_MISSING) and the value is text for people ("Invalid
+// Credentials!", "Access token missing in the response", "用户名或密码不正确")
+// or a code that says the same state ("mcp-missing-access-token").
 func stateMessage(name, value string) bool {
-	state := false
+	states := map[string]bool{}
 	for _, w := range names.Python.Words(name) {
-		state = state || stateWords[w]
-	}
-	if !state {
-		return false
-	}
-	words := strings.Fields(value)
-	if len(words) < 2 {
-		return false
-	}
-	for _, w := range words {
-		if !strings.ContainsFunc(w, unicode.IsLetter) || strings.ContainsFunc(w, unicode.IsDigit) {
-			return false
+		if stateWords[w] {
+			states[w] = true
 		}
 	}
-	return true
+	if len(states) == 0 {
+		return false
+	}
+	v := strings.TrimSpace(value)
+	if strings.ContainsFunc(v, unicode.IsDigit) || !strings.ContainsFunc(v, unicode.IsLetter) {
+		return false
+	}
+	if words := strings.Fields(v); len(words) >= 2 {
+		for _, w := range words {
+			if !strings.ContainsFunc(w, unicode.IsLetter) {
+				return false
+			}
+		}
+		return true
+	}
+	if !strings.ContainsFunc(v, func(r rune) bool { return r < unicode.MaxASCII && unicode.IsLetter(r) }) {
+		return true // words in a script written without spaces
+	}
+	if names.IdentLike(v) {
+		for _, w := range names.Python.Words(v) {
+			if states[w] {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // sentinelHash: a short literal under a password hash's name

@@ -814,6 +814,10 @@ func TestSecretLiteralsNotTemplates(t *testing.T) {
 		{`SECRET_KEY = "super secret jwt secret"`, true},
 		{`INVALID_PASSWORD = "hunter2"`, true},
 		{`WRONG_PASSWORD = "not 4 u"`, true},
+		{`INVALID_CREDENTIALS = "用户名或密码不正确"`, false},
+		{`MISSING_ACCESS_TOKEN = "mcp-missing-access-token"`, false},
+		{`MISSING_ACCESS_TOKEN = "mcp-access-token-x"`, true},
+		{`INVALID_TOKEN = "Zx8!rT"`, true},
 		// A short literal under a hash's name locks the account.
 		{`User(password_hash="!oauth")`, false},
 		{`User(hashed_password="*")`, false},
