@@ -379,7 +379,27 @@ func exceptionStatus(e *expr) int {
 	if e.fn.dot == "" || !strings.Contains(lastSeg(e.fn.dot), "Exception") && !strings.Contains(lastSeg(e.fn.dot), "Error") {
 		return 0
 	}
-	return statusOf(e.arg(0, "status_code"))
+	if st := statusOf(e.arg(0, "status_code")); st != 0 {
+		return st
+	}
+	// A project error class may name its status otherwise:
+	// OasstError(..., http_status_code=HTTPStatus.FORBIDDEN),
+	// ApiError(status=401). Only an HTTP error status counts.
+	for _, kw := range e.kw {
+		if statusKeyword(kw.name) {
+			if st := statusOf(kw.val); st >= 400 && st < 600 {
+				return st
+			}
+		}
+	}
+	return 0
+}
+
+// statusKeyword: a keyword argument that carries an HTTP status
+// (status_code, http_status, http_status_code, status).
+func statusKeyword(name string) bool {
+	l := strings.ToLower(name)
+	return strings.Contains(l, "status") || l == "http_code" || l == "code"
 }
 
 func (a *fileAnalyzer) doRaise(n *node, c *fctx) {

@@ -744,7 +744,7 @@ func (a *fileAnalyzer) credInCall(n *node) bool {
 // config object, the environment, a flag named enabled/disabled/required,
 // the optional flag of a dependency factory (if optional: return None)
 // and a scheme's auto_error.
-var configCondRe = regexp.MustCompile(`(?i)\b(settings|config|conf|cfg|environ|getenv|optional|auto_error)\b|enabled|disabled|require_login|login_required|auth_required|is_auth|debug|testing|allow_anonymous`)
+var configCondRe = regexp.MustCompile(`(?i)(?:\b|_)(settings|config|conf|cfg|environ|getenv|optional|auto_error)(?:\b|_)|enabled|disabled|require_login|login_required|auth_required|is_auth|debug|testing|allow_anonymous`)
 
 // configCond reports whether an if condition tests configuration rather
 // than a request's credentials: if not settings.AUTH_ENABLED, if not
