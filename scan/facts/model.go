@@ -578,6 +578,8 @@ func (m *model) params(fn *pyFunc, url string) []Param {
 		switch {
 		case p.marker != nil:
 			pp.Kind, pp.Explicit = paramMarkers[p.markerName], true
+		case m.sharedMarker(fn, p.name) != "":
+			pp.Kind, pp.Explicit = m.sharedMarker(fn, p.name), true
 		case requestTypes[lastSeg(p.annName)], p.annName == "" && (p.name == "request" || p.name == "websocket"):
 			pp.Kind = "request"
 		case pathParams[p.name]:
@@ -593,6 +595,27 @@ func (m *model) params(fn *pyFunc, url string) []Param {
 		out = append(out, pp)
 	}
 	return out
+}
+
+// sharedMarker is the kind of a parameter whose default is a module
+// constant holding a marker (api_key: str = utils.api_key_header, where
+// api_key_header = Header(None, alias="X-API-Key")); "" otherwise.
+// Dependencies are left out: they are read where they are declared.
+func (m *model) sharedMarker(fn *pyFunc, name string) string {
+	d := fn.paramDefaults[name]
+	if d == nil || d.dot == "" || d.kind != "name" && d.kind != "attribute" {
+		return ""
+	}
+	s, ok := m.p.lookup(qualify(fn.file, d.dot), 0)
+	if !ok || s.kind != "const" || len(s.rest) > 0 || s.as.e == nil || s.as.e.kind != "call" || s.as.e.fn == nil {
+		return ""
+	}
+	switch k := paramMarkers[lastSeg(s.as.e.fn.dot)]; k {
+	case "depends", "security":
+		return ""
+	default:
+		return k
+	}
 }
 
 func (m *model) isEnumOrSimple(f *pyFile, ann string) bool {

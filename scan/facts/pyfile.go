@@ -587,6 +587,8 @@ func (a *fileAnalyzer) visit(n *node, c *fctx) {
 		if a.visitIf(n, c) {
 			return
 		}
+	case "list_comprehension", "set_comprehension", "generator_expression", "dictionary_comprehension":
+		a.markFilterComparisons(n)
 	case "await":
 		a.doAwait(n, c)
 	case "yield":

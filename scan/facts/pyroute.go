@@ -223,6 +223,24 @@ var queryMethods = map[string]bool{
 	"select": true, "update": true, "delete": true, "count": true, "exists": true,
 }
 
+// markFilterComparisons marks the comparisons in a comprehension's if
+// clauses as handled: [t for t in tokens if t != access_token] filters a
+// list (removing the token being revoked), it decides nothing about the
+// caller.
+func (a *fileAnalyzer) markFilterComparisons(n *node) {
+	for _, ch := range n.children {
+		if ch.kind != "if_clause" {
+			continue
+		}
+		ch.walk(func(x *node) bool {
+			if x.kind == "comparison_operator" {
+				a.handled[x] = true
+			}
+			return x.kind != "lambda"
+		})
+	}
+}
+
 // markQueryComparisons marks the comparisons in a query call's arguments
 // as handled, so that doCompare leaves them alone.
 func (a *fileAnalyzer) markQueryComparisons(n *node, method string) {

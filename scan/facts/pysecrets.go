@@ -55,7 +55,7 @@ func (a *fileAnalyzer) addSecretSite(s secretSite, value string) {
 			return
 		}
 	}
-	if notASecret(filterName, value, s.inList) || stateMessage(s.name, value) || sentinelHash(s.name, value) {
+	if notASecret(filterName, value, s.inList) {
 		return
 	}
 	if !holdsPassword(s.name) && saysDummy(value) {
@@ -144,6 +144,23 @@ func sentinelHash(name, value string) bool {
 	return hash && v != "" && (len(v) < 20 || strings.ContainsAny(v, " \t"))
 }
 
+// switchedOff: a call's arguments turn the thing they configure off
+// (enabled=False), so the secrets given beside are never checked.
+func (a *fileAnalyzer) switchedOff(args []*node) bool {
+	for _, x := range args {
+		if x.kind != "keyword_argument" {
+			continue
+		}
+		switch x.child("name").text(a.src) {
+		case "enabled", "enable", "active":
+			if v := unparen(x.child("value")); v != nil && v.kind == "false" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // saysDummy: a value one of whose words says it is no real key
 // ("sk-FAKE-OPENAI-API-KEY", "dummy_token_for_tests").
 func saysDummy(value string) bool {
@@ -228,6 +245,9 @@ func (a *fileAnalyzer) callSecrets(n *node, written, q string, c *fctx) {
 	kind := "argument"
 	if configMethods[method] {
 		kind = "config"
+	}
+	if a.switchedOff(as) {
+		return // AuthSettings(enabled=False, secret="secret-key"): never checked
 	}
 	session := strings.HasSuffix(q, "SessionMiddleware")
 	for i, x := range as {
@@ -505,6 +525,8 @@ func notASecret(name, value string, inList bool) bool {
 	case names.IsEnvName(v), dottedNameRe.MatchString(v) && dottedNameRe2.MatchString(v), urlRe.MatchString(v):
 		return true
 	case fieldName(v), proseOrCode(v), regexLike(v), markerValue(v), urlPathRe.MatchString(v), publicKey(v):
+		return true
+	case stateMessage(name, v), sentinelHash(name, v):
 		return true
 	case inList && (extensionRe.MatchString(v) || names.IdentLike(v) && !strings.ContainsAny(v, "0123456789")):
 		return true

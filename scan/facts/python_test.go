@@ -818,6 +818,9 @@ func TestSecretLiteralsNotTemplates(t *testing.T) {
 		{`MISSING_ACCESS_TOKEN = "mcp-missing-access-token"`, false},
 		{`MISSING_ACCESS_TOKEN = "mcp-access-token-x"`, true},
 		{`INVALID_TOKEN = "Zx8!rT"`, true},
+		// Beside enabled=False the secret is never checked.
+		{`auth = AuthSettings(enabled=False, secret="secret-key")`, false},
+		{`auth = AuthSettings(enabled=True, secret="secret-key")`, true},
 		// A short literal under a hash's name locks the account.
 		{`User(password_hash="!oauth")`, false},
 		{`User(hashed_password="*")`, false},
