@@ -1,7 +1,9 @@
 # METADATA
 # title: State-changing route without authentication
 # description: |
-#   The app authenticates somewhere, but this POST, PUT, PATCH or DELETE
+#   The app authenticates somewhere (its own routes, routers or
+#   middleware, or an app it is mounted in or mounts; not merely another
+#   app of the same project), but this POST, PUT, PATCH or DELETE
 #   route (or a GET route whose handler writes or deletes stored data) has
 #   no authentication at any level: not as a parameter, not in the
 #   decorator's dependencies, not on the class of a class-based view, its

@@ -1211,13 +1211,38 @@ func (m *model) authDependencies(start marks) {
 	}
 }
 
-// settleHasAuth marks every app of a project that authenticates anywhere
-// (an authentication dependency or a security scheme): it needs the whole
-// list, so it comes last.
+// settleHasAuth shares has_auth among apps that serve as one: an app
+// mounted in another (outer.mount("/api", inner)) answers in the same
+// process, so when either authenticates, an unauthenticated write route
+// of the other is a gap too. Apps that only share a project (an API
+// server and the internal workers it calls, each its own process) keep
+// what their own routes and middleware say (appSummary). It runs after
+// mounts, in as many rounds as there are mounts, for apps mounted in
+// mounted apps.
 func (m *model) settleHasAuth(start marks) {
-	if len(m.out.AuthDependencies) > start.auth || len(m.out.SecuritySchemes) > start.schemes {
-		for i := start.apps; i < len(m.out.Apps); i++ {
-			m.out.Apps[i].HasAuth = true
+	type place struct {
+		path string
+		line int
+	}
+	apps := m.out.Apps[start.apps:]
+	index := map[place]int{}
+	for i, a := range apps {
+		index[place{a.Path, a.Line}] = i
+	}
+	type link struct{ inner, outer int }
+	var links []link
+	for i, a := range apps {
+		for _, mt := range a.MountedIn {
+			if o, ok := index[place{mt.AppPath, mt.AppLine}]; ok {
+				links = append(links, link{i, o})
+			}
+		}
+	}
+	for range links {
+		for _, l := range links {
+			in, out := &apps[l.inner], &apps[l.outer]
+			both := in.HasAuth || out.HasAuth
+			in.HasAuth, out.HasAuth = both, both
 		}
 	}
 }
