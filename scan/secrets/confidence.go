@@ -208,6 +208,10 @@ func valueEvidence(f report.Finding, st strength) []evidence {
 		return nil
 	case publicValue(s):
 		return []evidence{{EvidencePublic, "a publishable or public key, not a secret", -2}}
+	case st == byName && cred.TaggedUUID(s):
+		// Grafana's query keys ("key": "Q-<uuid>-0"), request ids
+		// ("req_<uuid>"): identifiers that take a UUID's shape.
+		return []evidence{{EvidenceIdentifier, "a UUID with a tag, the shape of an identifier", -2}}
 	}
 	var ev []evidence
 	shape := cred.ValueShape(s)

@@ -50,6 +50,10 @@ func TestJudge(t *testing.T) {
 		{name: "AWS key id in app code", rule: "aws-access-token", path: "app/s3.py", secret: gittest.AWSKey("judge"),
 			want: scan.ConfidenceHigh},
 
+		// A UUID with a tag is an identifier's shape (Grafana query keys).
+		{name: "tagged UUID in a dashboard", rule: "generic-api-key", path: "docker/grafana/dashboards/api.json",
+			secret: "Q-6a1f0c2e-9b3d-4e7a-8c5f-2d4b6e8a0c1f-0", want: scan.ConfidenceLow, wantTags: []string{EvidenceIdentifier}},
+
 		// A word a person typed, in application code.
 		{name: "typed word in app code", rule: cred.RulePassword, path: "app/db.py", secret: "hunter2x9",
 			want: scan.ConfidenceLow, wantTags: []string{EvidenceWeak}},

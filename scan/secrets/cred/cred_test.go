@@ -275,3 +275,25 @@ func TestIdentifier(t *testing.T) {
 		}
 	}
 }
+
+// A UUID with a short tag is an identifier like the UUID itself: under a
+// bare "key" it is not random enough to report (Grafana's query keys).
+func TestTaggedUUID(t *testing.T) {
+	const u = "6a1f0c2e-9b3d-4e7a-8c5f-2d4b6e8a0c1f"
+	tests := []struct {
+		value string
+		weak  bool
+		want  bool
+	}{
+		{"Q-" + u + "-0", true, false},
+		{"req_" + u, true, false},
+		{u, true, false},
+		{"Q-" + u + "-0", false, true}, // a named secret: as random as its UUID
+		{"sk!" + u, true, true},        // not a tag: judged as a whole
+	}
+	for _, tt := range tests {
+		if got := random(tt.value, tt.weak); got != tt.want {
+			t.Errorf("random(%q, weak=%v) = %v, want %v", tt.value, tt.weak, got, tt.want)
+		}
+	}
+}

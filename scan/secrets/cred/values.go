@@ -659,6 +659,9 @@ func random(s string, weak bool) bool {
 	if uuidLike(s) {
 		return !weak && randomUUID(s)
 	}
+	if u, ok := taggedUUID(s); ok {
+		return !weak && randomUUID(u) // Grafana's "Q-<uuid>-0" query keys
+	}
 	if numberish(s) && strings.Contains(s, ".") {
 		return false // 0.6080434247960143: a number
 	}
@@ -981,6 +984,43 @@ func wordy(s string) bool {
 	// pieces are not words at all (kQwIOrYvnXmSDkwEiFngrKid, split at
 	// every case change).
 	return wordish(s)
+}
+
+// TaggedUUID reports whether s is a UUID with a short tag before or
+// after it ("Q-<uuid>-0", "req_<uuid>").
+func TaggedUUID(s string) bool {
+	_, ok := taggedUUID(s)
+	return ok
+}
+
+// taggedUUID finds a UUID with a short tag before or after it, joined by
+// a dash or an underscore ("Q-<uuid>-0", "req_<uuid>"): an identifier
+// like the UUID itself.
+func taggedUUID(s string) (string, bool) {
+	if len(s) <= 36 || len(s) > 36+10 {
+		return "", false
+	}
+	for i := 0; i+36 <= len(s); i++ {
+		u := s[i : i+36]
+		if !uuidLike(u) {
+			continue
+		}
+		pre, post := s[:i], s[i+36:]
+		if (pre == "" || strings.HasSuffix(pre, "-") || strings.HasSuffix(pre, "_")) &&
+			(post == "" || post[0] == '-' || post[0] == '_') && alnumOnly(strings.NewReplacer("-", "", "_", "").Replace(pre+post)) {
+			return u, true
+		}
+	}
+	return "", false
+}
+
+func alnumOnly(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isAlnum(s[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 func uuidLike(s string) bool {
