@@ -91,16 +91,27 @@ func (a *fileAnalyzer) sqlBuild(n *node, c *fctx, callLine int) (string, *node) 
 	return "none", nil
 }
 
-func (a *fileAnalyzer) isLiteralNode(n *node) bool {
-	n = unparen(n)
-	if n == nil {
-		return false
-	}
+// scalarLiteral: n is a string (not an f-string), a number, a boolean or
+// None.
+func scalarLiteral(n *node) bool {
 	switch n.kind {
 	case "string", "concatenated_string":
 		return !isFString(n)
 	case "integer", "float", "true", "false", "none":
 		return true
+	}
+	return false
+}
+
+func (a *fileAnalyzer) isLiteralNode(n *node) bool {
+	n = unparen(n)
+	if n == nil {
+		return false
+	}
+	if scalarLiteral(n) {
+		return true
+	}
+	switch n.kind {
 	case "tuple", "list":
 		for _, c := range n.namedChildren() {
 			if !a.isLiteralNode(c) {

@@ -57,11 +57,10 @@ func (a *fileAnalyzer) constLiteral(n *node, depth int) bool {
 	if n == nil || depth > maxOriginDepth {
 		return false
 	}
-	switch n.kind {
-	case "string", "concatenated_string":
-		return !isFString(n)
-	case "integer", "float", "true", "false", "none":
+	if scalarLiteral(n) {
 		return true
+	}
+	switch n.kind {
 	case "unary_operator":
 		return a.constLiteral(n.child("argument"), depth+1)
 	case "identifier", "attribute":
