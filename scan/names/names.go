@@ -135,12 +135,13 @@ var notSecretPrefix = map[string]bool{
 
 // notCredentialQualifier words before "token" or "key" name something
 // that is no credential: pagination and continuation tokens, lock and
-// cancellation tokens, idempotency and cache keys; and "in", "from",
+// cancellation tokens, idempotency and cache keys, a URL slug (Zhihu's
+// url_token names a user's page); and "in", "from",
 // "of" make the name a claim read from a token (user_id_in_token).
 var notCredentialQualifier = map[string]bool{
 	"next": true, "page": true, "continuation": true, "pagination": true, "cursor": true, "lock": true, "cancel": true,
 	"cancellation": true, "idempotency": true, "cache": true, "dedup": true, "dedupe": true, "sync": true,
-	"in": true, "from": true, "of": true,
+	"in": true, "from": true, "of": true, "url": true,
 }
 
 // IsSecret reports whether an identifier names a secret value: a

@@ -103,6 +103,12 @@ var notSecretWords = set("public", "publishable", "pub", "hash", "hashed", "chec
 	// Digests of a password, not the password: root_password_sha2.
 	"sha", "sha1", "sha2", "sha256", "sha512", "md5", "bcrypt", "scrypt", "pbkdf2", "argon2", "crypt")
 
+// notCredentialBefore are words that, before "token" or "key", name
+// something that is no credential (the same as scan/names'
+// notCredentialQualifier, for the words a key name can hold).
+var notCredentialBefore = set("next", "page", "continuation", "pagination", "cursor", "lock", "cancel",
+	"cancellation", "idempotency", "cache", "dedup", "dedupe", "sync", "url")
+
 // classify says what kind of credential the key names, if any.
 func classify(key string) keyClass {
 	// A dotted key names its last part: cfg.Net.SASL.Password,
@@ -140,6 +146,12 @@ func classify(key string) keyClass {
 		}
 	}
 	if class == keyNone {
+		return keyNone
+	}
+	// "token" or "key" after a word that makes it no credential: a
+	// pagination or continuation token, a URL slug (url_token), a lock,
+	// cache or idempotency key.
+	if (last == "token" || last == "key") && len(ws) > 1 && notCredentialBefore[ws[len(ws)-2]] {
 		return keyNone
 	}
 	// "key" last, after a word that is not a credential qualifier: a
