@@ -9,7 +9,8 @@
 #   HTTPS redirect in compose labels or its configuration; a Caddyfile site;
 #   a Kubernetes Ingress with tls). Tokens and cookies may then travel in
 #   clear text. An app mounted in another (app.mount) gets the outer app's
-#   redirect and HSTS, and is reported with it. TLS is often terminated by
+#   redirect and HSTS, and is reported with it. An app whose only routes
+#   are health, readiness or metrics probes is not reported. TLS is often terminated by
 #   infrastructure the repository does not describe (a cloud load
 #   balancer), so the finding is of low confidence.
 # related_resources:
@@ -36,5 +37,6 @@ deny contains f if {
 	not lib.is_test(app.path)
 	not lib.example_code(app.path)
 	not lib.loopback_only(app)
+	not lib.probe_only(app)
 	f := lib.report_range(app.path, app.line, app.end_line, "HTTPS is not enforced: no HTTPSRedirectMiddleware, no Strict-Transport-Security header, no TLS in the server command and no TLS-terminating proxy config", app.var)
 }

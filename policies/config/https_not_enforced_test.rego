@@ -39,3 +39,13 @@ test_module_level_app_run_on_loopback_is_still_the_service if {
 	# if __name__ == "__main__": uvicorn.run(app, host="127.0.0.1") starts the service for development.
 	count(rule.deny) == 1 with input as {"files": [], "apps": [t.app({})], "calls": [run("127.0.0.1")], "dockerfile": [], "compose": [], "procfile": []}
 }
+
+test_probe_only_app if {
+	rs := [t.route({"url": "/health", "handler": "health"}), t.route({"url": "/metrics", "handler": "metrics"})]
+	count(rule.deny) == 0 with input as {"files": [], "apps": [t.app({"routes": rs})]}
+}
+
+test_app_with_probes_and_other_routes if {
+	rs := [t.route({"url": "/health", "handler": "health"}), t.route({})]
+	count(rule.deny) == 1 with input as {"files": [], "apps": [t.app({"routes": rs})]}
+}

@@ -47,6 +47,42 @@ example_code(path) if {
 	dir in {"example", "examples", "demo", "demos", "sample", "samples", "tutorial", "tutorials", "docs_src"}
 }
 
+# python_projects are the projects that hold Python code.
+python_projects := {f.project | some f in input.files; f.kind == "python"}
+
+# deploys reports whether the deployment files (nginx, compose...) of
+# project p serve the apps of project q, as proxyApplies in scan/facts:
+# p is q or a folder above it, or p holds no Python code at all (a
+# deploy/ or nginx/ folder serves the repository's apps).
+deploys(p, q) if p == q
+
+deploys(p, _) if p == "."
+
+deploys(p, q) if startswith(q, concat("", [p, "/"]))
+
+deploys(p, _) if not p in python_projects
+
+# probe_only: every route of the app (at least one) is a health,
+# liveness, readiness or metrics probe, by its URL's last segment or its
+# handler's name: a worker's probe server that only an orchestrator or a
+# metrics scraper calls, never a browser.
+probe_only(app) if {
+	count(app.routes) > 0
+	every r in app.routes {
+		probe_route(r)
+	}
+}
+
+probe_words := {"health", "healthz", "healthcheck", "livez", "readyz", "ready", "live", "ping", "status", "metrics"}
+
+probe_route(r) if {
+	segs := [s | some s in split(lower(r.url), "/"); s != ""]
+	count(segs) > 0
+	segs[count(segs) - 1] in probe_words
+}
+
+probe_route(r) if lower(r.handler) in probe_words
+
 # loopback_only: an app created inside a function (not a module's
 # service) is started in code on the loopback interface only
 # (uvicorn.run(app, host="127.0.0.1")), and no deployment command serves

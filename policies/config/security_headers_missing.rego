@@ -7,7 +7,8 @@
 #   frame-ancestors (no clickjacking), and Referrer-Policy (no URL leaks
 #   to other sites). FastAPI sets none of them by default. An app mounted in
 #   another (app.mount) is answered through the outer app's middleware, and
-#   is reported there.
+#   is reported there. An app whose only routes are health, readiness or
+#   metrics probes serves no browser and is not reported.
 # related_resources:
 #   - ref: https://owasp.org/www-project-secure-headers/
 #   - ref: https://cheatsheetseries.owasp.org/cheatsheets/HTTP_Headers_Cheat_Sheet.html
@@ -25,7 +26,7 @@ import data.pipeguard.lib
 # headers are the lower-cased header names (with values) app's responses get.
 headers(response_headers, middleware, http_middleware, project) := (({[lower(h.name), h] | some h in response_headers} | {[lower(h.name), h] | some m in middleware; some h in m.headers_set}) | {[lower(h.name), h] | some m in http_middleware; some h in m.headers_set}) | {[lower(d.args[0]), {"value": concat(" ", array.slice(d.args, 1, count(d.args))), "known": true}] |
 	some d in input.nginx
-	d.project == project
+	lib.deploys(d.project, project)
 	d.directive == "add_header"
 }
 
@@ -70,5 +71,6 @@ deny contains f if {
 	not lib.is_test(app.path)
 	not lib.example_code(app.path)
 	not lib.loopback_only(app)
+	not lib.probe_only(app)
 	f := lib.report_range(app.path, app.line, app.end_line, sprintf("responses lack security headers: %s", [concat(", ", m)]), app.var)
 }

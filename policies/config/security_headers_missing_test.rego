@@ -49,3 +49,37 @@ test_helper_server_on_loopback if {
 	c := t.call("uvicorn.run", 40, {"host": t.lit("localhost", 40)}, [t.name_value("app", 40)])
 	count(rule.deny) == 0 with input as {"files": [], "nginx": [], "apps": [t.app({"function": "login"})], "calls": [c], "dockerfile": [], "compose": [], "procfile": []}
 }
+
+# An nginx folder of its own (no Python) proxies the backend project's app.
+test_set_by_nginx_of_a_deploy_folder if {
+	ds := [object.union(x, {"project": "nginx"}) | some x in [d(3, "X-Content-Type-Options", "nosniff"), d(4, "X-Frame-Options", "SAMEORIGIN"), d(5, "Referrer-Policy", "same-origin")]]
+	files := [{"path": "backend/app/main.py", "kind": "python", "project": "backend"}]
+	i := {"files": files, "apps": [t.app({"project": "backend", "path": "backend/app/main.py"})], "nginx": ds}
+	count(rule.deny) == 0 with input as i
+}
+
+# The nginx of a sibling Python project serves its own app, not this one.
+test_not_set_by_nginx_of_a_sibling_python_project if {
+	ds := [object.union(x, {"project": "frontend"}) | some x in [d(3, "X-Content-Type-Options", "nosniff"), d(4, "X-Frame-Options", "SAMEORIGIN"), d(5, "Referrer-Policy", "same-origin")]]
+	files := [{"path": "backend/app/main.py", "kind": "python", "project": "backend"}, {"path": "frontend/srv.py", "kind": "python", "project": "frontend"}]
+	i := {"files": files, "apps": [t.app({"project": "backend", "path": "backend/app/main.py"})], "nginx": ds}
+	count(rule.deny) == 1 with input as i
+}
+
+test_probe_only_apps if {
+	every urls in [["/health"], ["/healthz", "/readyz", "/livez"], ["/metrics", "/api/v1/ping"]] {
+		rs := [t.route({"url": u, "handler": "h"}) | some u in urls]
+		count(rule.deny) == 0 with input as {"files": [], "nginx": [], "apps": [t.app({"routes": rs})]}
+	}
+}
+
+test_probe_by_handler_name if {
+	rs := [t.route({"url": "/", "handler": "health"})]
+	count(rule.deny) == 0 with input as {"files": [], "nginx": [], "apps": [t.app({"routes": rs})]}
+}
+
+test_app_with_probes_and_other_routes_or_none if {
+	every rs in [[t.route({"url": "/health", "handler": "h"}), t.route({})], []] {
+		count(rule.deny) == 1 with input as {"files": [], "nginx": [], "apps": [t.app({"routes": rs})]}
+	}
+}

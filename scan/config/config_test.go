@@ -82,6 +82,11 @@ SECRET_KEY = "changeme-please"
 @app.get("/health")
 async def health():
     return {"ok": True}
+
+
+@app.get("/items")
+async def items():
+    return []
 `
 
 func TestScanSmallRepository(t *testing.T) {
