@@ -194,13 +194,7 @@ func (a *fileAnalyzer) devCondition(cond *node) (dev, ok bool) {
 // modeComparison reads MODE == "dev", ENV != "production", ENV in
 // ("local", "test") and their mirrors.
 func (a *fileAnalyzer) modeComparison(cond *node) (dev, ok bool) {
-	xs := cond.namedChildren()
-	var ops []string
-	for _, ch := range cond.children {
-		if !ch.named {
-			ops = append(ops, ch.text(a.src))
-		}
-	}
+	xs, ops := a.comparisonParts(cond)
 	if len(xs) != 2 || len(ops) == 0 {
 		return false, false
 	}

@@ -198,19 +198,24 @@ func (a *fileAnalyzer) allLiteralArgs(args *node) bool {
 	return true
 }
 
-func (a *fileAnalyzer) doCompare(n *node, c *fctx) {
-	if a.handled[n] || !credentialCheckContext(c) {
-		return
-	}
-	var operands []*node
-	var ops []string
+// comparisonParts splits a comparison into its operands and its
+// operators, spacing normalised ("not  in" is "not in").
+func (a *fileAnalyzer) comparisonParts(n *node) (operands []*node, ops []string) {
 	for _, ch := range n.children {
 		if ch.named {
 			operands = append(operands, ch)
 		} else {
-			ops = append(ops, ch.text(a.src))
+			ops = append(ops, strings.Join(strings.Fields(ch.text(a.src)), " "))
 		}
 	}
+	return operands, ops
+}
+
+func (a *fileAnalyzer) doCompare(n *node, c *fctx) {
+	if a.handled[n] || !credentialCheckContext(c) {
+		return
+	}
+	operands, ops := a.comparisonParts(n)
 	if len(ops) != len(operands)-1 {
 		return
 	}

@@ -408,15 +408,7 @@ func (a *fileAnalyzer) notIn(cond *node, name string) bool {
 		if found || n.kind != "comparison_operator" {
 			return !found
 		}
-		var operands []*node
-		var ops []string
-		for _, ch := range n.children {
-			if ch.named {
-				operands = append(operands, ch)
-			} else {
-				ops = append(ops, strings.Join(strings.Fields(ch.text(a.src)), " "))
-			}
-		}
+		operands, ops := a.comparisonParts(n)
 		if len(ops) == 1 && ops[0] == "not in" && len(operands) == 2 && a.mentionsName(operands[0], name) {
 			found = true
 		}
