@@ -235,20 +235,13 @@ func (a *fileAnalyzer) nameRead(n *node) string {
 	}
 	switch n.kind {
 	case "call":
-		args := n.child("arguments")
-		if args == nil {
-			return ""
+		e := a.b.build(n)
+		if e.fn != nil && e.fn.dot == "getattr" {
+			s, _ := e.arg(1, "").strLit()
+			return s
 		}
-		xs := args.namedChildren()
-		i := 0 // os.getenv("ENV"), os.environ.get("ENV"), config("ENV")
-		if dotted(n.child("function"), a.src) == "getattr" {
-			i = 1
-		}
-		if len(xs) > i {
-			if s, _, ok := stringLit(xs[i], a.src); ok {
-				return s
-			}
-		}
+		name, _ := a.envRead(e) // os.getenv("ENV"), os.environ.get("ENV"), config("ENV")
+		return name
 	case "subscript":
 		if s, _, ok := stringLit(n.child("subscript"), a.src); ok {
 			return s
