@@ -575,11 +575,15 @@ func (m *model) params(fn *pyFunc, url string) []Param {
 			continue
 		}
 		pp := Param{Name: p.name, Line: p.line, Annotation: p.annotation}
+		shared := ""
+		if p.marker == nil {
+			shared = m.sharedMarker(fn, p.name)
+		}
 		switch {
 		case p.marker != nil:
 			pp.Kind, pp.Explicit = paramMarkers[p.markerName], true
-		case m.sharedMarker(fn, p.name) != "":
-			pp.Kind, pp.Explicit = m.sharedMarker(fn, p.name), true
+		case shared != "":
+			pp.Kind, pp.Explicit = shared, true
 		case requestTypes[lastSeg(p.annName)], p.annName == "" && (p.name == "request" || p.name == "websocket"):
 			pp.Kind = "request"
 		case pathParams[p.name]:
